@@ -1,0 +1,84 @@
+# femtoc - ahead-of-time eBPF compiler for microcontrollers.
+#
+#   make          host tools into build/bin/
+#   make test     the whole suite (ASan + UBSan build in build/san/)
+#   make demo     compile examples/hello.c and run it
+#   make runtime-cross   the device runtime for Cortex-M3 / RV32 / Xtensa
+#
+# Each part of the tree has a fragment (runtime/runtime.mk, compiler/compiler.mk,
+# backends/backends.mk, tools/tools.mk, tests/tests.mk) that adds its sources,
+# programs and test steps to the variables below.
+
+BUILD    ?= build
+SAN      ?= 0
+CC       := gcc
+CLANG    := clang
+CLANG19  := $(shell command -v clang-19 2>/dev/null || echo clang)
+PYTHON   := python3
+
+CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -g -D_DEFAULT_SOURCE \
+                 -Iruntime -Icompiler -Ibackends
+ifeq ($(SAN),1)
+CFLAGS   := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
+            -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDFLAGS  := -fsanitize=address,undefined
+else
+CFLAGS   := $(CFLAGS_COMMON) -O2
+LDFLAGS  :=
+endif
+LDLIBS   := -lelf -lunicorn -lpthread -lm
+
+BIN      := $(BUILD)/bin
+OBJ      := $(BUILD)/obj
+LIB      := $(BUILD)/lib
+LOGS     := $(BUILD)/test-logs
+
+LIBS     := $(LIB)/libfcc.a $(LIB)/libfcrt.a
+
+# Filled in by the fragments.
+RUNTIME_SRCS :=
+COMPILER_SRCS :=
+PROGRAMS :=
+TEST_STEPS :=
+
+SHARED   ?= $(abspath ../shared)
+CONFORMANCE_DIR ?= $(SHARED)/conformance
+
+.PHONY: all test check demo clean bootstrap
+all: programs
+
+bootstrap:
+	@sh tools/bootstrap
+
+include runtime/runtime.mk
+include compiler/compiler.mk
+include backends/backends.mk
+include tools/tools.mk
+include tests/tests.mk
+
+programs: $(PROGRAMS)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB)/libfcrt.a: $(RUNTIME_SRCS:%.c=$(OBJ)/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB)/libfcc.a: $(COMPILER_SRCS:%.c=$(OBJ)/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# The whole suite runs on the sanitizer build.
+test: bootstrap
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
+
+check: $(PROGRAMS)
+	@rm -rf $(LOGS) && mkdir -p $(LOGS)
+	@bash tools/run-tests $(LOGS) $(TEST_STEPS)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,11 @@
+# tests/: unit tests (Criterion), conformance, negative programs, C programs.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(BIN)/unit-tests
+
+$(UNIT_BIN): $(UNIT_SRCS:%.c=$(OBJ)/%.o) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcriterion $(LDLIBS)
+
+TEST_STEPS += unit
+step-unit: $(UNIT_BIN)
+	$(UNIT_BIN) --jobs 2

@@ -1,0 +1,2 @@
+# tools/: host programs (femto-as, femto-run, femto-conformance-plugin, ...).
+PROGRAMS +=
