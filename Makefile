@@ -2,6 +2,7 @@
 #
 #   make          host tools into build/bin/
 #   make test     the whole suite (ASan + UBSan build in build/san/)
+#   make test STEPS='unit conformance'   only some steps
 #   make demo     compile examples/hello.c and run it
 #   make runtime-cross   the device runtime for Cortex-M3 / RV32 / Xtensa
 #
@@ -50,11 +51,8 @@ all: programs
 bootstrap:
 	@sh tools/bootstrap
 
-include runtime/runtime.mk
-include compiler/compiler.mk
-include backends/backends.mk
-include tools/tools.mk
-include tests/tests.mk
+# Every fragment: runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk tools/*.mk tests/*.mk
+include $(sort $(wildcard runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk tools/*.mk tests/*.mk))
 
 programs: $(PROGRAMS)
 
@@ -70,13 +68,15 @@ $(LIB)/libfcc.a: $(COMPILER_SRCS:%.c=$(OBJ)/%.o)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# The whole suite runs on the sanitizer build.
+# The whole suite runs on the sanitizer build. TEST_BUILD lets several
+# developers (or a developer and CI) test side by side in one tree.
+TEST_BUILD ?= build/san
 test: bootstrap
-	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
+	@$(MAKE) --no-print-directory BUILD=$(TEST_BUILD) SAN=1 check
 
 check: $(PROGRAMS)
 	@rm -rf $(LOGS) && mkdir -p $(LOGS)
-	@bash tools/run-tests $(LOGS) $(TEST_STEPS)
+	@bash tools/run-tests $(LOGS) $(if $(STEPS),$(STEPS),$(TEST_STEPS))
 
 clean:
 	rm -rf build
