@@ -38,6 +38,12 @@ typedef struct fc_diags {
 void fc_diag_add(fc_diags *d, int severity, int32_t insn, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* snprintf-like formatting without stdio (compiler/fc_diag.c): the subset of
+ * printf the compiler's messages use. Always NUL-terminates when size > 0;
+ * returns the length the whole text needs. */
+size_t fc_diag_format(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* ---- source positions from -g (BTF.ext line info or DWARF) -------------- */
 typedef struct fc_line {
     uint32_t insn;        /* first instruction index this line applies to */
@@ -51,6 +57,10 @@ typedef struct fc_func {
     uint32_t start;       /* first instruction index */
     uint32_t end;         /* one past the last */
     char name[48];
+    /* where the function came from (ELF input; empty / 0 otherwise), so
+     * messages can name the object's own coordinates ("app.o:prog+14") */
+    char section[48];     /* ELF section name, truncated */
+    uint32_t sect_insn;   /* index of `start` inside that section */
 } fc_func;
 
 /* ---- the program ------------------------------------------------------- */

@@ -1,0 +1,2440 @@
+/*
+ * rv_codegen.c - the RV32IMAC backend (and its uncompressed twin rv32ima).
+ *
+ * eBPF registers are 64 bits wide, RV32 registers 32: every eBPF register is
+ * a {lo, hi} pair of halves, and RV32 has enough registers for all twenty
+ * halves of r0..r9 to live in machine registers for the whole run (r10 is
+ * the frame pointer, its hi half is always 0: reads give x0). Fixed roles:
+ *
+ *   x0  zero   the hi half of r10 and of every register known < 2^32
+ *   x1  ra     link for local calls of shared routines; scratch
+ *   x2  sp     machine stack (16-byte aligned at every call, ILP32)
+ *   x3  gp, x4 tp   never touched (the platform's)
+ *   x5-x7  t0-t2   scratch T0..T2
+ *   x8  s0     env (struct fc_native_env *)
+ *   x9  s1     budget: taken backward jumps left (written back at every exit)
+ *   x10-x17 a0-a7  r1..r4 {lo, hi}: the ILP32 argument pairs, as the Linux
+ *                  RV32 JIT does; x8..x15 are also the RVC registers, so the
+ *                  context pointer r1 gets the short loads/stores
+ *   x18-x25 s2-s9  r6..r9 {lo, hi}: callee-saved, so helpers and runtime
+ *                  routines leave the eBPF callee-saved registers alone
+ *   x26 s10    scratch T3
+ *   x27 s11    fp = eBPF r10 (the top of the current 512-byte frame): every
+ *              [r10 + off] of the frame is a 12-bit LW/SW offset
+ *   x28-x29 t3-t4  r5 {lo, hi}
+ *   x30-x31 t5-t6  r0 {lo, hi}
+ *
+ * r0..r5 live in caller-saved registers: a helper call stores r1..r5 into
+ * env->regs anyway (the trampoline's arguments, runtime/fc_native.h) and
+ * reloads r0..r5 from there afterwards; the 64-bit division routines are
+ * called through a shared stub that parks r0..r5 in env->regs.
+ *
+ * Machine frames (sp grows down; every size a multiple of 16):
+ *
+ *   sp_in  -> +--------------------------+
+ *             | ra, s11 .. s0 (+ pad)    |  64 bytes, prologue
+ *   saved_sp  +--------------------------+  (env->saved_sp)
+ *             | local call: r6..r9 homes |  48 bytes per local call:
+ *             |   s2..s9, return address |  s2..s9 at 0..28, ret at 32
+ *             +--------------------------+
+ *             | ... up to FC_MAX_CALL_DEPTH - 1 of them
+ *             | memcheck / division stub |  64 / 16 bytes + the C routine
+ *             v                          v
+ *
+ * High halves are where a 32-bit core loses time; as in the Thumb-2 backend
+ * an own analysis (plus the verifier's hi_zero / hi_dead facts when given)
+ * finds hi halves known to be zero before an instruction (read as x0, 64-bit
+ * compares and divisions done in 32 bits, no hi test of checked addresses)
+ * and hi halves dead after one (not computed at all).
+ *
+ * Memory accesses the verifier marked FC_ACC_CHECK (all of them without
+ * facts), except accesses of the current frame through r10, get an inline
+ * check: the hi half of the address must be 0, then a fast test against the
+ * span of the region the verifier expects (region_hint), else a call of a
+ * shared slow-path routine (FC_SYM_MEMCHECK, every region), else an error
+ * exit with FC_ERR_MEM_READ/WRITE, the address and the instruction index.
+ *
+ * Misaligned LW/LH/SW/SH: eBPF allows them, and the code issues them as
+ * they come. RISC-V leaves misaligned accesses to the execution environment
+ * (unprivileged spec 2.6): cores without hardware support (SiFive E31) trap,
+ * and the platform's M-mode trap handler must emulate them, as the Cortex-M
+ * runtime needs CCR.UNALIGN_TRP = 0. AMOs and LR/SC are never misaligned
+ * here: a misaligned 32-bit atomic and every 64-bit atomic run with
+ * interrupts masked (CSRRCI mstatus.MIE): on a single hart that is atomic
+ * against interrupt handlers, the only other code; it needs M-mode, as the
+ * Thumb-2 code needs a privileged CPSID.
+ *
+ * Emission is size-then-emit: the same code runs over the whole program in
+ * counting passes (branch sizes only grow: C.BEQZ/C.J, then B/JAL, then an
+ * inverted B over a JAL) until no label moves, then once more writing. A
+ * final scan (rv_validate) rejects the image if an encoder refused its
+ * operands.
+ */
+#include "fc_backend.h"
+#include "fc_vm.h"
+#include "rv32/rv_enc.h"
+
+#define ENV RV_S0
+#define BUD RV_S1
+#define FP RV_S11
+#define T0 RV_T0
+#define T1 RV_T1
+#define T2 RV_T2
+#define T3 RV_S10
+#define ZERO RV_ZERO
+
+/* the home of half h of eBPF register r (r0..r9) */
+static const uint8_t home[10][2] = {
+    [0] = {RV_T5, RV_T6},   /* r0: result                               */
+    [1] = {RV_A0, RV_A1},   /* r1..r4: argument pairs, RVC registers     */
+    [2] = {RV_A2, RV_A3},
+    [3] = {RV_A4, RV_A5},
+    [4] = {RV_A6, RV_A7},
+    [5] = {RV_T3, RV_T4},   /* r5                                        */
+    [6] = {RV_S2, RV_S3},   /* r6..r9: callee-saved on both sides        */
+    [7] = {RV_S4, RV_S5},
+    [8] = {RV_S6, RV_S7},
+    [9] = {RV_S8, RV_S9},
+};
+
+#define FRAME_SIZE 64u          /* prologue: ra + s0..s11 + pad          */
+#define CALL_FRAME 48u          /* local call: s2..s9 + return + pad     */
+#define CALL_RET_OFF 32
+#define SLOW_FRAME 64u          /* memcheck stub                         */
+
+/* per-instruction bounds of the dynamic tables (checked, never overrun) */
+#define LABS_PER_INSN 12u
+#define BRS_PER_INSN 16u
+#define STUBS_PER_INSN 4u
+#define EXTRA 64u
+#define MAX_PASSES 32u
+
+#define OP_SECOND 0xffu         /* opid mark: second slot of an lddw */
+
+/* fixed labels, after the n+1 instruction labels */
+enum {
+    FL_EXIT = 0,                /* a0 = result: write budget, restore, return */
+    FL_ERR,                     /* a0 = code, a1 = slot */
+    FL_ERR_MEM_R,               /* t0:t1 = address, a1 = slot */
+    FL_ERR_MEM_W,
+    FL_DIV,                     /* + 0..3: UDIV64, SDIV64, UMOD64, SMOD64 stubs */
+    FL_MEMSLOW = FL_DIV + 4,    /* + perm_idx * 4 + log2(size): 12 routines */
+    FL__COUNT = FL_MEMSLOW + 12
+};
+
+enum stub_type {
+    ST_ERR,        /* li a1, insn; li a0, code; j err          */
+    ST_HELPERR,    /* a0 = code already: li a1, insn; j err     */
+    ST_MEM,        /* slow path of a check, then its error part */
+    ST_MEMHI       /* t1 = constant hi half, then the error part */
+};
+
+typedef struct stub {
+    uint8_t type, code, perm, lg;
+    uint32_t insn;
+    uint32_t lab;     /* where the stub starts                    */
+    uint32_t lab2;    /* ST_MEM: the access (continue)             */
+    uint32_t lab3;    /* ST_MEM: its error part; ST_MEMHI: target  */
+    uint32_t val;     /* ST_MEMHI: the high half                   */
+} stub;
+
+typedef struct cg {
+    /* input */
+    const fc_prog *p;
+    const fc_insn *ins;
+    const fc_insn_info *info;
+    uint32_t n;
+    uint32_t flags;
+    const uint32_t *entries;
+    uint32_t nentries;
+    int rvc;             /* compressed encodings allowed */
+    const char *name;
+
+    /* analysis */
+    uint8_t *opid;       /* FC_OP_* per slot, OP_SECOND, 0 invalid */
+    uint16_t *hz;        /* hi known zero before slot i (bit r) */
+    uint16_t *lout;      /* hi live after slot i */
+    uint16_t *tmp16;
+    uint8_t has_local_calls;
+    uint8_t has_back;    /* a backward jump: the budget register is used */
+    uint8_t uses_t3;     /* s10 (T3) may be written */
+    uint16_t used;       /* eBPF registers r0..r9 the program names (r0 always) */
+
+    /* emission */
+    uint8_t *buf;        /* NULL while counting */
+    uint32_t cap;
+    uint32_t pos;
+    int writing;
+    int bad;             /* an encoder returned RV_BAD (final pass) */
+    uint32_t bad_insn;
+    uint32_t cur;        /* slot being compiled */
+
+    uint32_t *lab;
+    uint32_t nlab, labcap;
+    int moved;
+    uint8_t *brlv;       /* per branch: size level (0 RVC, 1 normal, 2 long) */
+    uint32_t nbr, brcap;
+    int grew;
+    stub *st;
+    uint32_t nst, stcap;
+    uint16_t memslow_used;
+    uint8_t div_used;
+
+    fc_bk_reloc *rel;
+    uint32_t nrel, relcap;
+    fc_bk_pcmap *map;
+    uint32_t nmap, mapcap;
+    uint32_t *entry_off;
+
+    uint32_t checks, unchecked;
+    int overflow;
+} cg;
+
+/* ========================================================================
+ * Emission primitives
+ * ===================================================================== */
+
+static void put(cg *c, uint32_t enc)
+{
+    unsigned sz = rv_size(enc);
+    if (c->writing) {
+        if (enc == RV_BAD && !c->bad) {
+            c->bad = 1;
+            c->bad_insn = c->cur;
+        }
+        if (c->buf && c->pos + sz <= c->cap)
+            rv_put(c->buf + c->pos, enc);
+    }
+    c->pos += sz;
+}
+
+static uint32_t newlab(cg *c)
+{
+    if (c->nlab >= c->labcap) {
+        c->overflow = 1;
+        return c->labcap - 1;
+    }
+    return c->nlab++;
+}
+
+static void bind(cg *c, uint32_t l)
+{
+    if (c->lab[l] != c->pos) {
+        c->lab[l] = c->pos;
+        c->moved = 1;
+    }
+}
+
+static uint32_t L_insn(uint32_t i) { return i; }
+static uint32_t L_fixed(const cg *c, unsigned k) { return c->n + 1 + k; }
+
+static uint32_t brid(cg *c)
+{
+    if (c->nbr >= c->brcap) {
+        c->overflow = 1;
+        return c->brcap - 1;
+    }
+    return c->nbr++;
+}
+
+/* grow the size level of branch id to at least need */
+static unsigned level(cg *c, uint32_t id, unsigned need)
+{
+    if (need > c->brlv[id]) {
+        c->brlv[id] = (uint8_t)need;
+        c->grew = 1;
+    }
+    return c->brlv[id];
+}
+
+/*
+ * Branch to label l when `a cond b`: C.BEQZ/C.BNEZ (compare with x0, rs1 in
+ * x8..x15, +-256 bytes), B<cond> (+-4 KiB), or B<!cond> over a JAL (+-1 MiB).
+ * A branch that once needed a longer form keeps it, so passes converge.
+ */
+static void br(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint32_t l)
+{
+    uint32_t id = brid(c);
+    int32_t d = (int32_t)(c->lab[l] - c->pos);
+    int eq = cond == RV_BEQ || cond == RV_BNE;
+    if (eq && a == ZERO) {          /* x0 on the right: the RVC form's shape */
+        a = b;
+        b = ZERO;
+    }
+    int cform = c->rvc && eq && b == ZERO && rv_creg_ok(a);
+    unsigned lv = level(c, id, cform && rv_cboff_ok(d) ? 0u : rv_boff_ok(d) ? 1u : 2u);
+    if (lv == 0)
+        put(c, cond == RV_BEQ ? rv_c_beqz(a, d) : rv_c_bnez(a, d));
+    else if (lv == 1)
+        put(c, rv_branch(cond, a, b, d));
+    else {
+        put(c, rv_branch(rv_cond_invert(cond), a, b, 8));
+        put(c, rv_jal(ZERO, d - 4));
+    }
+}
+
+/* J / JAL ra to label l: the RVC form when it reaches, else JAL (+-1 MiB) */
+static void jal_lab(cg *c, unsigned rd, uint32_t l)
+{
+    uint32_t id = brid(c);
+    int32_t d = (int32_t)(c->lab[l] - c->pos);
+    int cform = c->rvc && (rd == ZERO || rd == RV_RA);
+    unsigned lv = level(c, id, cform && rv_cjoff_ok(d) ? 0u : 1u);
+    if (lv == 0)
+        put(c, rd == ZERO ? rv_c_j(d) : rv_c_jal(d));
+    else
+        put(c, rv_jal(rd, d));
+}
+static void jmp(cg *c, uint32_t l) { jal_lab(c, ZERO, l); }
+
+static void reloc(cg *c, unsigned kind, unsigned sym, int32_t addend)
+{
+    if (c->writing && c->rel && c->nrel < c->relcap) {
+        fc_bk_reloc *r = &c->rel[c->nrel];
+        r->offset = c->pos;
+        r->kind = (uint8_t)kind;
+        r->sym = (uint8_t)sym;
+        r->reserved = 0;
+        r->addend = addend;
+    }
+    if (c->writing)
+        c->nrel++;
+}
+
+/* call a runtime routine: AUIPC ra + JALR ra, relocated (FC_RELOC_RV_CALL) */
+static void call_sym(cg *c, unsigned sym)
+{
+    reloc(c, FC_RELOC_RV_CALL, sym, 0);
+    put(c, rv_auipc(RV_RA, 0));
+    put(c, rv_jalr(RV_RA, RV_RA, 0));
+}
+
+static void mapto(cg *c, uint32_t insn)
+{
+    if (!c->writing)
+        return;
+    if (c->nmap && c->map && c->nmap <= c->mapcap) {
+        fc_bk_pcmap *last = &c->map[c->nmap - 1];
+        if (last->native_off == c->pos) {
+            last->insn = insn;
+            return;
+        }
+        if (last->insn == insn)
+            return;
+    }
+    if (c->map && c->nmap < c->mapcap) {
+        c->map[c->nmap].native_off = c->pos;
+        c->map[c->nmap].insn = insn;
+    }
+    c->nmap++;
+}
+
+static stub *addstub(cg *c, enum stub_type t, uint32_t lab)
+{
+    stub *s;
+    if (c->nst >= c->stcap) {
+        c->overflow = 1;
+        s = &c->st[c->stcap - 1];
+    } else {
+        s = &c->st[c->nst++];
+    }
+    s->type = (uint8_t)t;
+    s->insn = c->cur;
+    s->lab = lab;
+    s->code = s->perm = s->lg = 0;
+    s->lab2 = s->lab3 = 0;
+    s->val = 0;
+    return s;
+}
+
+/* an error exit for the current instruction, to branch to */
+static uint32_t err_lab(cg *c, unsigned code)
+{
+    uint32_t l = newlab(c);
+    stub *s = addstub(c, ST_ERR, l);
+    s->code = (uint8_t)code;
+    return l;
+}
+
+/* ---- instruction choosers: the RVC form where one exists ------------------ */
+
+static void e_li(cg *c, unsigned rd, uint32_t v)
+{
+    uint32_t e[2];
+    unsigned k = rv_li(rd, v, c->rvc, e);
+    for (unsigned i = 0; i < k; i++)
+        put(c, e[i]);
+}
+
+static void e_mv(cg *c, unsigned rd, unsigned rs)
+{
+    if (rd == rs)
+        return;
+    if (rs == ZERO)
+        e_li(c, rd, 0);
+    else
+        put(c, c->rvc ? rv_c_mv(rd, rs) : rv_addi(rd, rs, 0));
+}
+
+enum alu { A_ADD, A_SUB, A_AND, A_OR, A_XOR, A_SLL, A_SRL, A_SRA, A_SLTU, A_SLT,
+           A_MUL, A_MULHU, A_DIV, A_DIVU, A_REM, A_REMU };
+
+/* rd = a OP b */
+static void e_rrr(cg *c, enum alu op, unsigned rd, unsigned a, unsigned b)
+{
+    int comm = op == A_ADD || op == A_AND || op == A_OR || op == A_XOR;
+    /* x0 operands: identities (rd = a for a + 0, a | 0, ...) */
+    if ((op == A_ADD || op == A_OR || op == A_XOR) && (a == ZERO || b == ZERO)) {
+        e_mv(c, rd, a == ZERO ? b : a);
+        return;
+    }
+    if ((op == A_SUB || op == A_SLL || op == A_SRL || op == A_SRA) && b == ZERO) {
+        e_mv(c, rd, a);
+        return;
+    }
+    if (op == A_AND && (a == ZERO || b == ZERO)) {
+        e_li(c, rd, 0);
+        return;
+    }
+    if (c->rvc && comm && rd == b && rd != a) {
+        unsigned t = a;
+        a = b;
+        b = t;
+    }
+    if (c->rvc && rd == a) {
+        if (op == A_ADD && rd != ZERO) {
+            put(c, rv_c_add(rd, b));
+            return;
+        }
+        if (rv_creg_ok(rd) && rv_creg_ok(b) &&
+            (op == A_SUB || op == A_AND || op == A_OR || op == A_XOR)) {
+            put(c, op == A_SUB ? rv_c_sub(rd, b) : op == A_AND ? rv_c_and(rd, b)
+                   : op == A_OR ? rv_c_or(rd, b) : rv_c_xor(rd, b));
+            return;
+        }
+    }
+    switch (op) {
+    case A_ADD:   put(c, rv_add(rd, a, b)); break;
+    case A_SUB:   put(c, rv_sub(rd, a, b)); break;
+    case A_AND:   put(c, rv_and(rd, a, b)); break;
+    case A_OR:    put(c, rv_or(rd, a, b)); break;
+    case A_XOR:   put(c, rv_xor(rd, a, b)); break;
+    case A_SLL:   put(c, rv_sll(rd, a, b)); break;
+    case A_SRL:   put(c, rv_srl(rd, a, b)); break;
+    case A_SRA:   put(c, rv_sra(rd, a, b)); break;
+    case A_SLTU:  put(c, rv_sltu(rd, a, b)); break;
+    case A_SLT:   put(c, rv_slt(rd, a, b)); break;
+    case A_MUL:   put(c, rv_mul(rd, a, b)); break;
+    case A_MULHU: put(c, rv_mulhu(rd, a, b)); break;
+    case A_DIV:   put(c, rv_div(rd, a, b)); break;
+    case A_DIVU:  put(c, rv_divu(rd, a, b)); break;
+    case A_REM:   put(c, rv_rem(rd, a, b)); break;
+    case A_REMU:  put(c, rv_remu(rd, a, b)); break;
+    }
+}
+
+/* rd = a + imm (imm in 12 bits) */
+static void e_addi(cg *c, unsigned rd, unsigned a, int32_t imm)
+{
+    if (imm == 0) {
+        e_mv(c, rd, a);
+    } else if (a == ZERO) {
+        e_li(c, rd, (uint32_t)imm);
+    } else if (c->rvc && rd == a && rd == RV_SP && rv_caddi16sp_ok(imm)) {
+        put(c, rv_c_addi16sp(imm));
+    } else if (c->rvc && rd == a && rv_cimm6_ok(imm)) {
+        put(c, rv_c_addi(rd, imm));
+    } else {
+        put(c, rv_addi(rd, a, imm));
+    }
+}
+
+/*
+ * rd = a OP v for a 32-bit constant v (A_ADD, A_SUB, A_AND, A_OR, A_XOR,
+ * A_SLTU): the I-type form when v fits 12 bits (SUB as ADDI of -v), else v
+ * materialised into tmp (which may be rd only if rd != a).
+ */
+static void e_rri(cg *c, enum alu op, unsigned rd, unsigned a, uint32_t v, unsigned tmp)
+{
+    int32_t s = (int32_t)v;
+    if (op == A_SUB && s != INT32_MIN) {
+        op = A_ADD;
+        v = 0u - v;
+        s = (int32_t)v;
+    }
+    if (rv_imm12_ok(s)) {
+        switch (op) {
+        case A_ADD:
+            e_addi(c, rd, a, s);
+            return;
+        case A_AND:
+            if (s == -1)
+                e_mv(c, rd, a);
+            else if (c->rvc && rd == a && rv_creg_ok(rd) && rv_cimm6_ok(s))
+                put(c, rv_c_andi(rd, s));
+            else
+                put(c, rv_andi(rd, a, s));
+            return;
+        case A_OR:
+        case A_XOR:
+            if (s == 0)
+                e_mv(c, rd, a);
+            else
+                put(c, op == A_OR ? rv_ori(rd, a, s) : rv_xori(rd, a, s));
+            return;
+        case A_SLTU:
+            put(c, rv_sltiu(rd, a, s));
+            return;
+        default:
+            break;
+        }
+    }
+    if (v == 0) {
+        e_rrr(c, op, rd, a, ZERO);
+        return;
+    }
+    e_li(c, tmp, v);
+    e_rrr(c, op, rd, a, tmp);
+}
+
+enum shk { SH_LL, SH_RL, SH_RA };
+static void e_shi(cg *c, enum shk k, unsigned rd, unsigned a, unsigned n)
+{
+    if (n == 0) {
+        e_mv(c, rd, a);
+        return;
+    }
+    if (c->rvc && rd == a) {
+        if (k == SH_LL && rd != ZERO) {
+            put(c, rv_c_slli(rd, n));
+            return;
+        }
+        if (k != SH_LL && rv_creg_ok(rd)) {
+            put(c, k == SH_RL ? rv_c_srli(rd, n) : rv_c_srai(rd, n));
+            return;
+        }
+    }
+    put(c, k == SH_LL ? rv_slli(rd, a, n) : k == SH_RL ? rv_srli(rd, a, n) : rv_srai(rd, a, n));
+}
+
+/* loads and stores with a 12-bit offset; C.LW/C.SW/C.LWSP/C.SWSP when possible */
+static void e_lw(cg *c, unsigned rd, unsigned base, int32_t off)
+{
+    if (c->rvc && base == RV_SP && rd != ZERO && rv_clwsp_ok(off))
+        put(c, rv_c_lwsp(rd, off));
+    else if (c->rvc && rv_creg_ok(rd) && rv_creg_ok(base) && rv_clw_ok(off))
+        put(c, rv_c_lw(rd, base, off));
+    else
+        put(c, rv_lw(rd, base, off));
+}
+
+static void e_sw(cg *c, unsigned v, unsigned base, int32_t off)
+{
+    if (c->rvc && base == RV_SP && rv_clwsp_ok(off))
+        put(c, rv_c_swsp(v, off));
+    else if (c->rvc && rv_creg_ok(v) && rv_creg_ok(base) && rv_clw_ok(off))
+        put(c, rv_c_sw(v, base, off));
+    else
+        put(c, rv_sw(v, base, off));
+}
+
+static void e_load(cg *c, unsigned n, int sx, unsigned rd, unsigned base, int32_t off)
+{
+    switch (n) {
+    case 1: put(c, sx ? rv_lb(rd, base, off) : rv_lbu(rd, base, off)); break;
+    case 2: put(c, sx ? rv_lh(rd, base, off) : rv_lhu(rd, base, off)); break;
+    default: e_lw(c, rd, base, off); break;
+    }
+}
+
+static void e_store(cg *c, unsigned n, unsigned v, unsigned base, int32_t off)
+{
+    switch (n) {
+    case 1: put(c, rv_sb(v, base, off)); break;
+    case 2: put(c, rv_sh(v, base, off)); break;
+    default: e_sw(c, v, base, off); break;
+    }
+}
+
+/* ========================================================================
+ * eBPF register halves
+ * ===================================================================== */
+
+static int32_t slot(unsigned r, unsigned h) { return (int32_t)FC_NENV_REG(r, h); }
+
+/* hi of r known zero before the current instruction */
+static int hz(const cg *c, unsigned r) { return r == 10 || (c->hz[c->cur] >> r & 1u); }
+
+/* hi of r dead after the current instruction */
+static int hdead(const cg *c, unsigned r) { return r < 10 && !(c->lout[c->cur] >> r & 1u); }
+
+/* registers holding the halves of r as read by the current instruction */
+static unsigned RL(unsigned r) { return r == 10 ? FP : home[r][0]; }
+static unsigned RH(const cg *c, unsigned r) { return hz(c, r) ? ZERO : home[r][1]; }
+/* registers to write (r != 10: refused before compiling) */
+static unsigned WL(unsigned r) { return home[r][0]; }
+static unsigned WH(unsigned r) { return home[r][1]; }
+
+/* hi of r = 0 unless dead */
+static void hi_zero(cg *c, unsigned r)
+{
+    if (!hdead(c, r))
+        e_li(c, WH(r), 0);
+}
+
+/* hi of r = the sign of its lo half (just written) unless dead */
+static void hi_sign(cg *c, unsigned r)
+{
+    if (!hdead(c, r))
+        put(c, rv_srai(WH(r), WL(r), 31));
+}
+
+/* ========================================================================
+ * Budget, jumps and conditions
+ * ===================================================================== */
+
+/* a taken backward jump: one unit of budget, none left is FC_ERR_BUDGET */
+static void budget(cg *c)
+{
+    br(c, RV_BEQ, BUD, ZERO, err_lab(c, FC_ERR_BUDGET));
+    e_addi(c, BUD, BUD, -1);
+}
+
+/* where a forward jump to slot t goes when taken: the slot's label, or an
+ * error stub when t is outside the program (as the interpreter:
+ * FC_ERR_BAD_PROGRAM only when the jump is taken) */
+static uint32_t fwd_target(cg *c, uint64_t t)
+{
+    return t >= c->n ? err_lab(c, FC_ERR_BAD_PROGRAM) : L_insn((uint32_t)t);
+}
+
+/* an unconditional jump to slot t */
+static void jump_always(cg *c, uint64_t t)
+{
+    if (t >= c->n) {
+        jmp(c, err_lab(c, FC_ERR_BAD_PROGRAM));
+        return;
+    }
+    if (t <= c->cur)
+        budget(c);
+    jmp(c, L_insn((uint32_t)t));
+}
+
+/* jump to slot t when `a cond b` (one compare): backward jumps invert the
+ * condition around the budget block, so the loop edge has no extra jump */
+static void jump_if(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint64_t t)
+{
+    if (t < c->n && t <= c->cur) {
+        uint32_t skip = newlab(c);
+        br(c, rv_cond_invert(cond), a, b, skip);
+        budget(c);
+        jmp(c, L_insn((uint32_t)t));
+        bind(c, skip);
+        return;
+    }
+    br(c, cond, a, b, fwd_target(c, t));
+}
+
+/* the RISC-V branch for `x OP y` on 32-bit values; *swap: compare y, x */
+static enum rv_cond cond_of(unsigned jop, int uns, int *swap)
+{
+    *swap = 0;
+    switch (jop) {
+    case FC_JMP_JEQ:  return RV_BEQ;
+    case FC_JMP_JNE:  return RV_BNE;
+    case FC_JMP_JGT:  *swap = 1; return RV_BLTU;    /* y < x */
+    case FC_JMP_JGE:  return RV_BGEU;
+    case FC_JMP_JLT:  return RV_BLTU;
+    case FC_JMP_JLE:  *swap = 1; return RV_BGEU;    /* y >= x */
+    case FC_JMP_JSGT: *swap = 1; return uns ? RV_BLTU : RV_BLT;
+    case FC_JMP_JSGE: return uns ? RV_BGEU : RV_BGE;
+    case FC_JMP_JSLT: return uns ? RV_BLTU : RV_BLT;
+    default:          *swap = 1; return uns ? RV_BGEU : RV_BGE;   /* JSLE */
+    }
+}
+
+/*
+ * A 64-bit condition as branches: to lt when true, to lf when false, one
+ * of the two being the fall-through (ft_true: falls through when true).
+ * x < y: hi decides unless equal (signed or unsigned), then lo unsigned.
+ */
+static void cond64(cg *c, unsigned jop, unsigned xl, unsigned xh, unsigned yl, unsigned yh,
+                   uint32_t lt, uint32_t lf, int ft_true)
+{
+    int sgn = jop == FC_JMP_JSGT || jop == FC_JMP_JSGE || jop == FC_JMP_JSLT || jop == FC_JMP_JSLE;
+    switch (jop) {
+    case FC_JMP_JNE:
+        cond64(c, FC_JMP_JEQ, xl, xh, yl, yh, lf, lt, !ft_true);
+        return;
+    case FC_JMP_JEQ:
+        br(c, RV_BNE, xl, yl, lf);
+        br(c, ft_true ? RV_BNE : RV_BEQ, xh, yh, ft_true ? lf : lt);
+        return;
+    case FC_JMP_JGE: case FC_JMP_JSGE:      /* !(x < y) */
+        cond64(c, sgn ? FC_JMP_JSLT : FC_JMP_JLT, xl, xh, yl, yh, lf, lt, !ft_true);
+        return;
+    case FC_JMP_JGT: case FC_JMP_JSGT:      /* y < x */
+        cond64(c, sgn ? FC_JMP_JSLT : FC_JMP_JLT, yl, yh, xl, xh, lt, lf, ft_true);
+        return;
+    case FC_JMP_JLE: case FC_JMP_JSLE:      /* !(y < x) */
+        cond64(c, sgn ? FC_JMP_JSLT : FC_JMP_JLT, yl, yh, xl, xh, lf, lt, !ft_true);
+        return;
+    default:                                /* JLT, JSLT */
+        br(c, sgn ? RV_BLT : RV_BLTU, xh, yh, lt);
+        br(c, RV_BNE, xh, yh, lf);
+        br(c, ft_true ? RV_BGEU : RV_BLTU, xl, yl, ft_true ? lf : lt);
+        return;
+    }
+}
+
+/*
+ * Conditional jumps. JMP32, and 64-bit compares whose operands are known
+ * to be < 2^32 (then signed orders are unsigned ones), are one branch on
+ * the lo halves; other 64-bit compares are two or three branches.
+ */
+static void jcc(cg *c, const fc_insn *i, int is32)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned jop = FC_OPCODE_OP(i->op);
+    int x = (i->op & FC_SRC_X) != 0, swap;
+    uint64_t t = (uint64_t)c->cur + 1 + (uint64_t)(int64_t)i->off;
+    uint64_t k = (uint64_t)(int64_t)i->imm;
+    uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
+    int narrow = is32 || (!(c->flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : kh == 0));
+    unsigned xl = RL(d), yl, yh;
+
+    if (jop == FC_JMP_JSET) {
+        /* (x & y) != 0: the AND of both halves */
+        if (x)
+            e_rrr(c, A_AND, T0, xl, RL(s));
+        else
+            e_rri(c, A_AND, T0, xl, kl, T0);
+        if (!narrow) {
+            if (x)
+                e_rrr(c, A_AND, T1, RH(c, d), RH(c, s));
+            else
+                e_rri(c, A_AND, T1, RH(c, d), kh, T1);
+            e_rrr(c, A_OR, T0, T0, T1);
+        }
+        jump_if(c, RV_BNE, T0, ZERO, t);
+        return;
+    }
+    if (x) {
+        yl = RL(s);
+        yh = RH(c, s);
+    } else {
+        yl = kl ? T1 : ZERO;
+        if (kl)
+            e_li(c, T1, kl);
+        yh = kh == 0 || narrow ? ZERO : kl == kh ? T1 : T2;
+        if (yh == T2)
+            e_li(c, T2, kh);
+    }
+    if (narrow) {
+        enum rv_cond cc = cond_of(jop, !is32, &swap);
+        if (swap)
+            jump_if(c, cc, yl, xl, t);
+        else
+            jump_if(c, cc, xl, yl, t);
+        return;
+    }
+    uint32_t fl = newlab(c);
+    if (t < c->n && t <= c->cur) {
+        /* backward: fall through when true into the budget block */
+        uint32_t in = newlab(c);
+        cond64(c, jop, xl, RH(c, d), yl, yh, in, fl, 1);
+        bind(c, in);
+        budget(c);
+        jmp(c, L_insn((uint32_t)t));
+    } else {
+        cond64(c, jop, xl, RH(c, d), yl, yh, fwd_target(c, t), fl, 0);
+    }
+    bind(c, fl);
+}
+
+/* ========================================================================
+ * Bounds checks
+ * ===================================================================== */
+
+static unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u : 0u; }
+
+/*
+ * Address of an access of n bytes at [r + off]: returns the base register
+ * and the 12-bit offset for the load/store. perm: FC_PERM_R, _W or _RW
+ * (atomics). With a check, the address ends in T0 (offset 0).
+ */
+static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
+                     unsigned *rb, int32_t *roff)
+{
+    const fc_insn_info *inf = c->info ? &c->info[c->cur] : NULL;
+    int force = (c->flags & FC_BK_CHECK_ALL) != 0;
+    int proven = inf && inf->access == FC_ACC_PROVEN;
+    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
+    unsigned k = lg2(n), blo = RL(r);
+    int32_t o = off;
+
+    if (!force && (frame || proven)) {
+        c->unchecked++;
+        if (rv_imm12_ok(o) && rv_imm12_ok(o + 4)) {
+            *rb = blo;
+            *roff = o;
+            return;
+        }
+        e_li(c, T0, (uint32_t)o);
+        e_rrr(c, A_ADD, T0, T0, blo);
+        *rb = T0;
+        *roff = 0;
+        return;
+    }
+
+    c->checks++;
+    uint32_t back = newlab(c), slow = newlab(c), err = newlab(c);
+    stub *s = addstub(c, ST_MEM, slow);
+    s->perm = (uint8_t)perm;
+    s->lg = (uint8_t)k;
+    s->lab2 = back;
+    s->lab3 = err;
+    c->memslow_used |= (uint16_t)(1u << ((perm - 1) * 4 + k));
+
+    /* T0 = lo of the address; its hi half must be 0 */
+    if (rv_imm12_ok(o)) {
+        e_addi(c, T0, blo, o);
+    } else {
+        e_li(c, T0, (uint32_t)o);
+        e_rrr(c, A_ADD, T0, T0, blo);
+    }
+    if (hz(c, r)) {
+        /* hi = carry + sext(off) >> 32: 0 iff (off >= 0 ? no carry : carry),
+         * and carry iff T0 < blo (unsigned) */
+        if (off != 0) {
+            uint32_t e = newlab(c);
+            stub *h = addstub(c, ST_MEMHI, e);
+            h->lab3 = err;
+            h->val = off > 0 ? 1u : 0xffffffffu;
+            br(c, off > 0 ? RV_BLTU : RV_BGEU, T0, blo, e);
+        }
+    } else {
+        put(c, rv_sltu(T1, T0, blo));
+        e_rrr(c, A_ADD, T1, T1, RH(c, r));
+        if (off < 0)
+            e_addi(c, T1, T1, -1);
+        br(c, RV_BNE, T1, ZERO, err);
+    }
+
+    /* fast path: the region the verifier expects (else ctx / the frame) */
+    unsigned hint = inf ? inf->region_hint : 0xffu;
+    if (hint == 0xffu)
+        hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
+    if (perm == FC_PERM_RW && hint != FC_REGION_STACK) {
+        /* atomics need one region both readable and writable: slow path */
+        jmp(c, slow);
+        bind(c, back);
+        *rb = T0;
+        *roff = 0;
+        return;
+    }
+    if (hint == FC_REGION_STACK) {
+        /* [fb, top) with fb = r10 - 512: (a - fb) < (stack_end[k] - fb) */
+        e_addi(c, T1, FP, -(int32_t)FC_STACK_SIZE);
+        e_rrr(c, A_SUB, T2, T0, T1);
+        e_lw(c, T3, ENV, (int32_t)(FC_NENV_STACK_END + 4 * k));
+        e_rrr(c, A_SUB, T3, T3, T1);
+    } else {
+        unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
+        uint32_t span = (perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
+        e_lw(c, T1, ENV, (int32_t)span);
+        e_lw(c, T3, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(k)));
+        e_rrr(c, A_SUB, T2, T0, T1);
+    }
+    br(c, RV_BGEU, T2, T3, slow);
+    bind(c, back);
+    *rb = T0;
+    *roff = 0;
+}
+
+/* ========================================================================
+ * ALU
+ * ===================================================================== */
+
+static enum alu alu_of(unsigned aop)
+{
+    switch (aop) {
+    case FC_ALU_ADD: return A_ADD;
+    case FC_ALU_SUB: return A_SUB;
+    case FC_ALU_OR:  return A_OR;
+    case FC_ALU_AND: return A_AND;
+    default:         return A_XOR;
+    }
+}
+
+/*
+ * rd = bswap32(a) without Zbb: swap the bytes inside each halfword with the
+ * mask 0x00ff00ff (in m, loaded by the caller), then swap the halfwords.
+ * Uses T0, T1; rd may be a.
+ */
+static void bswap32(cg *c, unsigned rd, unsigned a, unsigned m)
+{
+    e_shi(c, SH_RL, T0, a, 8);
+    e_rrr(c, A_AND, T0, T0, m);
+    e_rrr(c, A_AND, T1, a, m);
+    e_shi(c, SH_LL, T1, T1, 8);
+    e_rrr(c, A_OR, T0, T0, T1);
+    e_shi(c, SH_RL, T1, T0, 16);
+    e_shi(c, SH_LL, T0, T0, 16);
+    e_rrr(c, A_OR, rd, T0, T1);
+}
+
+/* rd = bswap16(a) (upper bits of the result 0); uses T0 */
+static void bswap16(cg *c, unsigned rd, unsigned a)
+{
+    e_rri(c, A_AND, T0, a, 0xffu, T0);
+    e_shi(c, SH_LL, T0, T0, 8);
+    e_shi(c, SH_RL, rd, a, 8);
+    e_rri(c, A_AND, rd, rd, 0xffu, rd);
+    e_rrr(c, A_OR, rd, rd, T0);
+}
+
+/* both halves of r byte-swapped into each other (BE64 / BSWAP64) */
+static void bswap64(cg *c, unsigned d)
+{
+    unsigned dl = WL(d), dh = WH(d);
+    e_li(c, T2, 0x00ff00ffu);
+    bswap32(c, T3, RL(d), T2);          /* new hi */
+    bswap32(c, dl, RH(c, d), T2);
+    e_mv(c, dh, T3);
+}
+
+/* lo = a / b (32-bit) with eBPF's x / 0 = 0: RISC-V gives all ones there
+ * (section 7.2), so the quotient is masked with (b != 0 ? ~0 : 0). The
+ * remainder needs nothing: RISC-V's x % 0 = x and INT_MIN % -1 = 0 and
+ * INT_MIN / -1 = INT_MIN are eBPF's. */
+static void div32(cg *c, unsigned dl, unsigned a, unsigned b, int sgn, int mod, int b_nonzero)
+{
+    if (mod) {
+        e_rrr(c, sgn ? A_REM : A_REMU, dl, a, b);
+        return;
+    }
+    if (b_nonzero) {
+        e_rrr(c, sgn ? A_DIV : A_DIVU, dl, a, b);
+        return;
+    }
+    e_rrr(c, sgn ? A_DIV : A_DIVU, T0, a, b);
+    put(c, rv_sltiu(T1, b, 1));          /* seqz: 1 when b == 0 */
+    e_addi(c, T1, T1, -1);
+    e_rrr(c, A_AND, dl, T0, T1);
+}
+
+/* 32-bit ALU: lo only, hi = 0 */
+static void alu32(cg *c, const fc_insn *i, unsigned op)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned aop = FC_OPCODE_OP(i->op);
+    int x = (i->op & FC_SRC_X) != 0;
+    uint32_t k = (uint32_t)i->imm;
+    unsigned dl = WL(d), a = RL(d);
+
+    switch (aop) {
+    case FC_ALU_MOV:
+        if (op == FC_OP_MOVSX8_32 || op == FC_OP_MOVSX16_32) {
+            unsigned sh = op == FC_OP_MOVSX8_32 ? 24 : 16;
+            e_shi(c, SH_LL, dl, RL(s), sh);
+            e_shi(c, SH_RA, dl, dl, sh);
+        } else if (x) {
+            e_mv(c, dl, RL(s));
+        } else {
+            e_li(c, dl, k);
+        }
+        break;
+    case FC_ALU_ADD: case FC_ALU_SUB: case FC_ALU_OR: case FC_ALU_AND: case FC_ALU_XOR:
+        if (x)
+            e_rrr(c, alu_of(aop), dl, a, RL(s));
+        else
+            e_rri(c, alu_of(aop), dl, a, k, T0);
+        break;
+    case FC_ALU_MUL:
+        if (x) {
+            e_rrr(c, A_MUL, dl, a, RL(s));
+        } else {
+            e_li(c, T0, k);
+            e_rrr(c, A_MUL, dl, a, T0);
+        }
+        break;
+    case FC_ALU_DIV: case FC_ALU_MOD: {
+        int sgn = i->off == 1, mod = aop == FC_ALU_MOD;
+        if (!x && k == 0) {                 /* constant zero divisor */
+            if (!mod)
+                e_li(c, dl, 0);
+            break;
+        }
+        if (x) {
+            div32(c, dl, a, RL(s), sgn, mod, 0);
+        } else {
+            e_li(c, T2, k);
+            div32(c, dl, a, T2, sgn, mod, 1);
+        }
+        break;
+    }
+    case FC_ALU_LSH: case FC_ALU_RSH: case FC_ALU_ARSH: {
+        /* RISC-V shifts use the low 5 bits of the amount: eBPF's & 31 */
+        enum alu o = aop == FC_ALU_LSH ? A_SLL : aop == FC_ALU_RSH ? A_SRL : A_SRA;
+        enum shk sk = aop == FC_ALU_LSH ? SH_LL : aop == FC_ALU_RSH ? SH_RL : SH_RA;
+        if (x)
+            e_rrr(c, o, dl, a, RL(s));
+        else
+            e_shi(c, sk, dl, a, k & 31u);
+        break;
+    }
+    case FC_ALU_NEG:
+        e_rrr(c, A_SUB, dl, ZERO, a);
+        break;
+    case FC_ALU_END:
+        if (op == FC_OP_LE16) {
+            e_shi(c, SH_LL, dl, a, 16);
+            e_shi(c, SH_RL, dl, dl, 16);
+        } else if (op == FC_OP_LE32) {
+            /* lo unchanged */
+        } else if (op == FC_OP_LE64) {
+            return;                          /* no change at all */
+        } else if (op == FC_OP_BE16) {
+            bswap16(c, dl, a);
+        } else if (op == FC_OP_BE32) {
+            e_li(c, T2, 0x00ff00ffu);
+            bswap32(c, dl, a, T2);
+        } else {                             /* BE64 */
+            bswap64(c, d);
+            return;
+        }
+        break;
+    }
+    hi_zero(c, d);
+}
+
+/* 64-bit shifts by a constant n (1..63) */
+static void shift64_k(cg *c, unsigned d, unsigned aop, unsigned n)
+{
+    int need_hi = !hdead(c, d);
+    unsigned dl = WL(d), dh = WH(d), ah = RH(c, d);
+
+    if (n == 0)
+        return;
+    if (aop == FC_ALU_LSH) {
+        if (n < 32) {
+            if (need_hi) {
+                if (ah == ZERO) {
+                    e_shi(c, SH_RL, dh, dl, 32 - n);
+                } else {
+                    e_shi(c, SH_RL, T0, dl, 32 - n);
+                    e_shi(c, SH_LL, dh, ah, n);
+                    e_rrr(c, A_OR, dh, dh, T0);
+                }
+            }
+            e_shi(c, SH_LL, dl, dl, n);
+        } else {
+            if (need_hi)
+                e_shi(c, SH_LL, dh, dl, n - 32);
+            e_li(c, dl, 0);
+        }
+        return;
+    }
+    enum shk hk = aop == FC_ALU_RSH ? SH_RL : SH_RA;
+    if (n < 32) {
+        e_shi(c, SH_RL, dl, dl, n);
+        if (ah != ZERO) {
+            e_shi(c, SH_LL, T0, ah, 32 - n);
+            e_rrr(c, A_OR, dl, dl, T0);
+        }
+        if (need_hi && ah != ZERO)
+            e_shi(c, hk, dh, ah, n);
+        else if (need_hi)
+            e_li(c, dh, 0);
+        return;
+    }
+    e_shi(c, hk, dl, ah, n - 32);
+    if (need_hi) {
+        if (aop == FC_ALU_RSH || ah == ZERO)
+            e_li(c, dh, 0);
+        else
+            e_shi(c, SH_RA, dh, ah, 31);
+    }
+}
+
+/*
+ * 64-bit shifts by a register (amount & 63), with one branch on n >= 32.
+ * For n < 32 the bits crossing halves are (lo >> 1) >> (31 - n), which is
+ * right for n = 0 as well (RISC-V would take a shift by 32 - 0 as 0).
+ */
+static void shift64_x(cg *c, unsigned d, unsigned s, unsigned aop)
+{
+    unsigned dl = WL(d), dh = WH(d), ah = RH(c, d);
+    int need_hi = !hdead(c, d);
+    uint32_t small = newlab(c), done = newlab(c);
+
+    e_rri(c, A_AND, T0, RL(s), 63, T0);
+    e_addi(c, T1, T0, -32);
+    br(c, RV_BLT, T1, ZERO, small);
+    if (aop == FC_ALU_LSH) {
+        if (need_hi)
+            e_rrr(c, A_SLL, dh, dl, T1);
+        e_li(c, dl, 0);
+        jmp(c, done);
+        bind(c, small);
+        if (need_hi) {
+            e_shi(c, SH_RL, T2, dl, 1);
+            e_rri(c, A_XOR, T1, T0, 31, T1);
+            e_rrr(c, A_SRL, T2, T2, T1);
+            e_rrr(c, A_SLL, dh, ah, T0);
+            e_rrr(c, A_OR, dh, dh, T2);
+        }
+        e_rrr(c, A_SLL, dl, dl, T0);
+        bind(c, done);
+        return;
+    }
+    enum alu ho = aop == FC_ALU_RSH ? A_SRL : A_SRA;
+    e_rrr(c, ho, dl, ah, T1);
+    if (need_hi) {
+        if (aop == FC_ALU_RSH || ah == ZERO)
+            e_li(c, dh, 0);
+        else
+            e_shi(c, SH_RA, dh, ah, 31);
+    }
+    jmp(c, done);
+    bind(c, small);
+    e_rrr(c, A_SRL, dl, dl, T0);
+    if (ah != ZERO) {
+        e_shi(c, SH_LL, T2, ah, 1);
+        e_rri(c, A_XOR, T1, T0, 31, T1);
+        e_rrr(c, A_SLL, T2, T2, T1);
+        e_rrr(c, A_OR, dl, dl, T2);
+    }
+    if (need_hi)
+        e_rrr(c, ho, dh, ah, T0);
+    bind(c, done);
+}
+
+/* 64-bit division and modulo: a runtime routine through the shared stub,
+ * or DIVU/REMU when both operands are known to fit in 32 bits (then the
+ * signed forms equal the unsigned ones: both are >= 0) */
+static void divmod64(cg *c, const fc_insn *i, unsigned aop)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    int x = (i->op & FC_SRC_X) != 0, sgn = i->off == 1, mod = aop == FC_ALU_MOD;
+    uint64_t k = (uint64_t)(int64_t)i->imm;
+    int small = hz(c, d) && (x ? hz(c, s) : k <= 0xffffffffu);
+    unsigned dl = WL(d);
+
+    if (!x && k == 0) {
+        if (!mod) {
+            e_li(c, dl, 0);
+            hi_zero(c, d);
+        }
+        return;
+    }
+    if (small && !(c->flags & FC_BK_NO_OPT)) {
+        if (x) {
+            div32(c, dl, RL(d), RL(s), 0, mod, 0);
+        } else {
+            e_li(c, T2, (uint32_t)k);
+            div32(c, dl, RL(d), T2, 0, mod, 1);
+        }
+        hi_zero(c, d);
+        return;
+    }
+    unsigned r = mod ? (sgn ? 3u : 2u) : (sgn ? 1u : 0u);
+    c->div_used |= (uint8_t)(1u << r);
+    e_mv(c, T0, RL(d));
+    e_mv(c, T1, RH(c, d));
+    if (x) {
+        e_mv(c, T2, RL(s));
+        e_mv(c, T3, RH(c, s));
+    } else {
+        e_li(c, T2, (uint32_t)k);
+        e_li(c, T3, (uint32_t)(k >> 32));
+    }
+    jal_lab(c, RV_RA, L_fixed(c, FL_DIV + r));
+    e_mv(c, dl, T0);
+    if (!hdead(c, d))
+        e_mv(c, WH(d), T1);
+}
+
+static void alu64(cg *c, const fc_insn *i, unsigned op)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned aop = FC_OPCODE_OP(i->op);
+    int x = (i->op & FC_SRC_X) != 0;
+    uint64_t k = (uint64_t)(int64_t)i->imm;
+    uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
+    int need_hi = !hdead(c, d);
+    unsigned dl = WL(d), dh = WH(d), al = RL(d), ah = RH(c, d);
+
+    switch (aop) {
+    case FC_ALU_MOV:
+        if (op == FC_OP_MOVSX8_64 || op == FC_OP_MOVSX16_64 || op == FC_OP_MOVSX32_64) {
+            if (op == FC_OP_MOVSX32_64) {
+                e_mv(c, dl, RL(s));
+            } else {
+                unsigned sh = op == FC_OP_MOVSX8_64 ? 24 : 16;
+                e_shi(c, SH_LL, dl, RL(s), sh);
+                e_shi(c, SH_RA, dl, dl, sh);
+            }
+            hi_sign(c, d);
+            return;
+        }
+        if (!x) {
+            e_li(c, dl, kl);
+            if (need_hi)
+                e_li(c, dh, kh);
+            return;
+        }
+        if (s == d)
+            return;
+        e_mv(c, dl, RL(s));
+        if (need_hi)
+            e_mv(c, dh, RH(c, s));
+        return;
+    case FC_ALU_ADD: case FC_ALU_SUB: {
+        int sub = aop == FC_ALU_SUB;
+        if (x && s == d) {
+            if (sub) {                       /* x - x */
+                e_li(c, dl, 0);
+                if (need_hi)
+                    e_li(c, dh, 0);
+                return;
+            }
+            /* x + x: the carry is the top bit of lo */
+            if (need_hi) {
+                e_shi(c, SH_RL, T0, al, 31);
+                e_rrr(c, A_ADD, dh, ah, ah);
+                e_rrr(c, A_ADD, dh, dh, T0);
+            }
+            e_rrr(c, A_ADD, dl, al, al);
+            return;
+        }
+        if (!x) {
+            /* subtracting k is adding -k (64-bit): kl, kh of the negation */
+            if (sub) {
+                k = 0 - k;
+                kl = (uint32_t)k;
+                kh = (uint32_t)(k >> 32);
+            }
+            if (k == 0)
+                return;
+            if (!need_hi) {
+                e_rri(c, A_ADD, dl, al, kl, T1);
+                return;
+            }
+            /* lo += kl; carry = lo < kl; hi += kh + carry (kh: 0 or ~0, or 0x..01
+             * for -(INT32_MIN) = 2^31, whose hi is 0) */
+            unsigned kr;
+            if (rv_imm12_ok((int32_t)kl)) {
+                e_addi(c, dl, al, (int32_t)kl);
+                put(c, rv_sltiu(T0, dl, (int32_t)kl));
+            } else {
+                e_li(c, T1, kl);
+                e_rrr(c, A_ADD, dl, al, T1);
+                e_rrr(c, A_SLTU, T0, dl, T1);
+            }
+            kr = kh == 0 ? ZERO : T2;
+            if (kh == 0xffffffffu) {
+                e_addi(c, dh, ah, -1);
+                e_rrr(c, A_ADD, dh, dh, T0);
+                return;
+            }
+            if (kr != ZERO)
+                e_li(c, T2, kh);
+            e_rrr(c, A_ADD, dh, ah, kr);
+            e_rrr(c, A_ADD, dh, dh, T0);
+            return;
+        }
+        /* d != s */
+        unsigned bl = RL(s), bh = RH(c, s);
+        if (!need_hi) {
+            e_rrr(c, sub ? A_SUB : A_ADD, dl, al, bl);
+            return;
+        }
+        if (sub) {
+            e_rrr(c, A_SLTU, T0, al, bl);    /* borrow */
+            e_rrr(c, A_SUB, dl, al, bl);
+            e_rrr(c, A_SUB, dh, ah, bh);
+            e_rrr(c, A_SUB, dh, dh, T0);
+        } else {
+            e_rrr(c, A_ADD, dl, al, bl);
+            e_rrr(c, A_SLTU, T0, dl, bl);    /* carry: bl is intact (d != s) */
+            e_rrr(c, A_ADD, dh, ah, bh);
+            e_rrr(c, A_ADD, dh, dh, T0);
+        }
+        return;
+    }
+    case FC_ALU_OR: case FC_ALU_AND: case FC_ALU_XOR: {
+        enum alu o = alu_of(aop);
+        if (x) {
+            if (need_hi)
+                e_rrr(c, o, dh, ah, RH(c, s));
+            e_rrr(c, o, dl, al, RL(s));
+            return;
+        }
+        e_rri(c, o, dl, al, kl, T0);
+        if (!need_hi)
+            return;
+        /* hi with 0 or ~0 */
+        if (kh == 0) {
+            if (o == A_AND)
+                e_li(c, dh, 0);
+            else
+                e_mv(c, dh, ah);
+        } else {
+            if (o == A_OR)
+                e_li(c, dh, 0xffffffffu);
+            else if (o == A_XOR)
+                e_rri(c, A_XOR, dh, ah, 0xffffffffu, T0);
+            else
+                e_mv(c, dh, ah);
+        }
+        return;
+    }
+    case FC_ALU_MUL: {
+        unsigned bl, bh;
+        if (x) {
+            bl = RL(s);
+            bh = RH(c, s);
+        } else {
+            bl = kl ? T2 : ZERO;
+            if (kl)
+                e_li(c, T2, kl);
+            bh = ZERO;
+        }
+        if (!need_hi) {
+            e_rrr(c, A_MUL, dl, al, bl);
+            return;
+        }
+        /* (ah:al) * (bh:bl) mod 2^64 = al*bl + ((al*bh + ah*bl) << 32) */
+        e_rrr(c, A_MULHU, T0, al, bl);
+        if (bh != ZERO) {
+            e_rrr(c, A_MUL, T1, al, bh);
+            e_rrr(c, A_ADD, T0, T0, T1);
+        } else if (!x && kh) {
+            e_rrr(c, A_SUB, T0, T0, al);     /* al * ~0 = -al */
+        }
+        if (ah != ZERO) {
+            e_rrr(c, A_MUL, T1, ah, bl);
+            e_rrr(c, A_ADD, T0, T0, T1);
+        }
+        e_rrr(c, A_MUL, dl, al, bl);
+        e_mv(c, dh, T0);
+        return;
+    }
+    case FC_ALU_DIV: case FC_ALU_MOD:
+        divmod64(c, i, aop);
+        return;
+    case FC_ALU_LSH: case FC_ALU_RSH: case FC_ALU_ARSH:
+        if (x)
+            shift64_x(c, d, s, aop);
+        else
+            shift64_k(c, d, aop, (uint32_t)i->imm & 63u);
+        return;
+    case FC_ALU_NEG:
+        if (!need_hi) {
+            e_rrr(c, A_SUB, dl, ZERO, al);
+            return;
+        }
+        /* -(ah:al) = (-ah - (al != 0)) : -al */
+        e_rrr(c, A_SLTU, T0, ZERO, al);      /* snez */
+        e_rrr(c, A_SUB, dl, ZERO, al);
+        e_rrr(c, A_SUB, dh, ZERO, ah);
+        e_rrr(c, A_SUB, dh, dh, T0);
+        return;
+    case FC_ALU_END:                         /* bswap16/32/64 */
+        if (op == FC_OP_BSWAP16) {
+            bswap16(c, dl, al);
+        } else if (op == FC_OP_BSWAP32) {
+            e_li(c, T2, 0x00ff00ffu);
+            bswap32(c, dl, al, T2);
+        } else {
+            bswap64(c, d);
+            return;
+        }
+        hi_zero(c, d);
+        return;
+    }
+}
+
+/* ---- lddw ------------------------------------------------------------------- */
+
+static void lddw(cg *c, const fc_insn *i)
+{
+    unsigned d = fc_dst(*i);
+    uint32_t hi = (uint32_t)c->ins[c->cur + 1].imm;
+    if (fc_src(*i) == FC_LDDW_SECTION) {
+        unsigned sym = i->imm == FC_SECT_RODATA ? FC_SYM_RODATA
+                     : i->imm == FC_SECT_DATA ? FC_SYM_DATA : FC_SYM_BSS;
+        /* LUI + ADDI, both 32-bit: the loader patches them in place */
+        reloc(c, FC_RELOC_RV_HI20_LO12, sym, (int32_t)hi);
+        put(c, rv_lui(WL(d), 0));
+        put(c, rv_addi(WL(d), WL(d), 0));
+        hi_zero(c, d);
+        return;
+    }
+    e_li(c, WL(d), (uint32_t)i->imm);
+    if (!hdead(c, d))
+        e_li(c, WH(d), hi);
+}
+
+/* ---- loads and stores -------------------------------------------------------- */
+
+static void ldx(cg *c, const fc_insn *i)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned n = fc_size_bytes(i->op);
+    int sx = FC_MODE(i->op) == FC_MODE_MEMSX;
+    unsigned rb;
+    int32_t ro;
+
+    mem_addr(c, s, i->off, n, FC_PERM_R, &rb, &ro);
+    if (n == 8) {
+        if (!hdead(c, d))
+            e_lw(c, WH(d), rb, ro + 4);     /* hi first: lo may be the base */
+        e_lw(c, WL(d), rb, ro);
+        return;
+    }
+    e_load(c, n, sx && n < 4, WL(d), rb, ro);
+    if (sx)
+        hi_sign(c, d);
+    else
+        hi_zero(c, d);
+}
+
+static void store(cg *c, const fc_insn *i)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned n = fc_size_bytes(i->op);
+    int x = FC_CLASS(i->op) == FC_CLS_STX;
+    uint64_t k = (uint64_t)(int64_t)i->imm;
+    unsigned rb, v;
+    int32_t ro;
+
+    mem_addr(c, d, i->off, n, FC_PERM_W, &rb, &ro);
+    if (x) {
+        v = RL(s);
+    } else {
+        v = (uint32_t)k ? T1 : ZERO;       /* T0 may be the base */
+        if (v == T1)
+            e_li(c, T1, (uint32_t)k);
+    }
+    e_store(c, n, v, rb, ro);
+    if (n == 8) {
+        if (x) {
+            v = RH(c, s);
+        } else if ((uint32_t)(k >> 32) != (uint32_t)k) {
+            v = (k >> 32) ? T1 : ZERO;
+            if (v == T1)
+                e_li(c, T1, (uint32_t)(k >> 32));
+        }
+        e_sw(c, v, rb, ro + 4);
+    }
+}
+
+/* interrupts off around a sequence: T2 = old mstatus (MIE bit only kept) */
+static void irq_off(cg *c) { put(c, rv_csrrci(T2, RV_CSR_MSTATUS, RV_MSTATUS_MIE)); }
+static void irq_restore(cg *c)
+{
+    e_rri(c, A_AND, T2, T2, RV_MSTATUS_MIE, T2);
+    put(c, rv_csrrs(ZERO, RV_CSR_MSTATUS, T2));
+}
+
+/*
+ * Atomics. 32-bit on a word-aligned address: one AMO*.W (LR.W/SC.W loop for
+ * cmpxchg); misaligned 32-bit and every 64-bit one (RV32 has no LR.D/AMO*.D)
+ * run with interrupts masked (see the top of the file). The interpreter
+ * does a plain read-modify-write: the same observable result.
+ */
+static void atomic(cg *c, const fc_insn *i)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned n = fc_size_bytes(i->op);
+    int32_t aop = i->imm;
+    int fetch = (aop & FC_ATOMIC_FETCH) != 0;
+    int cmpx = aop == FC_ATOMIC_CMPXCHG, xchg = aop == FC_ATOMIC_XCHG;
+    enum alu o;
+    unsigned rb, sl = RL(s);
+    int32_t ro;
+
+    switch (aop & ~FC_ATOMIC_FETCH) {
+    case FC_ATOMIC_OR:  o = A_OR; break;
+    case FC_ATOMIC_AND: o = A_AND; break;
+    case FC_ATOMIC_XOR: o = A_XOR; break;
+    default:            o = A_ADD; break;
+    }
+    mem_addr(c, d, i->off, n, FC_PERM_RW, &rb, &ro);
+    if (rb != T0 || ro != 0)
+        e_addi(c, T0, rb, ro);
+
+    if (n == 4) {
+        uint32_t unal = newlab(c), done = newlab(c);
+        e_rri(c, A_AND, T1, T0, 3, T1);
+        br(c, RV_BNE, T1, ZERO, unal);
+        if (cmpx) {
+            uint32_t loop = newlab(c);
+            bind(c, loop);
+            put(c, rv_lr_w(T1, T0));
+            br(c, RV_BNE, T1, RL(0), done);
+            put(c, rv_sc_w(T2, sl, T0));
+            br(c, RV_BNE, T2, ZERO, loop);
+        } else {
+            unsigned rd = fetch ? T1 : ZERO;
+            switch (xchg ? -1 : (int)o) {
+            case -1:    put(c, rv_amoswap_w(rd, sl, T0)); break;
+            case A_OR:  put(c, rv_amoor_w(rd, sl, T0)); break;
+            case A_AND: put(c, rv_amoand_w(rd, sl, T0)); break;
+            case A_XOR: put(c, rv_amoxor_w(rd, sl, T0)); break;
+            default:    put(c, rv_amoadd_w(rd, sl, T0)); break;
+            }
+        }
+        jmp(c, done);
+        bind(c, unal);
+        irq_off(c);
+        e_lw(c, T1, T0, 0);
+        if (cmpx) {
+            uint32_t skip = newlab(c);
+            br(c, RV_BNE, T1, RL(0), skip);
+            e_sw(c, sl, T0, 0);
+            bind(c, skip);
+        } else if (xchg) {
+            e_sw(c, sl, T0, 0);
+        } else {
+            e_rrr(c, o, T3, T1, sl);
+            e_sw(c, T3, T0, 0);
+        }
+        irq_restore(c);
+        bind(c, done);
+        if (cmpx) {
+            e_mv(c, WL(0), T1);
+            hi_zero(c, 0);
+        } else if (fetch) {
+            e_mv(c, WL(s), T1);
+            hi_zero(c, s);
+        }
+        return;
+    }
+
+    /* 64-bit: old value in T1 (lo) : T3 (hi), ra the scratch */
+    unsigned sh = RH(c, s);
+    irq_off(c);
+    e_lw(c, T1, T0, 0);
+    e_lw(c, T3, T0, 4);
+    if (cmpx) {
+        uint32_t skip = newlab(c);
+        br(c, RV_BNE, T1, RL(0), skip);
+        br(c, RV_BNE, T3, RH(c, 0), skip);
+        e_sw(c, sl, T0, 0);
+        e_sw(c, sh, T0, 4);
+        bind(c, skip);
+    } else if (xchg) {
+        e_sw(c, sl, T0, 0);
+        e_sw(c, sh, T0, 4);
+    } else if (o == A_ADD) {
+        e_rrr(c, A_ADD, RV_RA, T1, sl);
+        e_sw(c, RV_RA, T0, 0);
+        e_rrr(c, A_SLTU, RV_RA, RV_RA, sl);     /* carry */
+        e_rrr(c, A_ADD, RV_RA, RV_RA, T3);
+        e_rrr(c, A_ADD, RV_RA, RV_RA, sh);
+        e_sw(c, RV_RA, T0, 4);
+    } else {
+        e_rrr(c, o, RV_RA, T1, sl);
+        e_sw(c, RV_RA, T0, 0);
+        e_rrr(c, o, RV_RA, T3, sh);
+        e_sw(c, RV_RA, T0, 4);
+    }
+    irq_restore(c);
+    if (cmpx) {
+        e_mv(c, WL(0), T1);
+        if (!hdead(c, 0))
+            e_mv(c, WH(0), T3);
+    } else if (fetch) {
+        e_mv(c, WL(s), T1);
+        if (!hdead(c, s))
+            e_mv(c, WH(s), T3);
+    }
+}
+
+/* ---- calls and exit --------------------------------------------------------- */
+
+/* r0..r5 homes to their env->regs slots and back; registers the program
+ * never names keep their env value (0, or the context / its length) */
+static void regs_to_env(cg *c, unsigned from, unsigned to, int hi_as_read)
+{
+    for (unsigned r = from; r <= to; r++) {
+        if (!(c->used >> r & 1u))
+            continue;
+        e_sw(c, home[r][0], ENV, slot(r, 0));
+        e_sw(c, hi_as_read ? RH(c, r) : home[r][1], ENV, slot(r, 1));
+    }
+}
+
+static void regs_from_env(cg *c, unsigned from, unsigned to)
+{
+    for (unsigned r = from; r <= to; r++) {
+        if (!(c->used >> r & 1u))
+            continue;
+        e_lw(c, home[r][0], ENV, slot(r, 0));
+        e_lw(c, home[r][1], ENV, slot(r, 1));
+    }
+}
+
+/*
+ * Helper call through the trampoline (runtime/fc_native.h): r1..r5 into
+ * env->regs, then fc_native_helper(env, id, fb). It returns 0 with the
+ * result in env->regs[0], or the error code. r0..r5 come back from env
+ * (r1..r5 unchanged there: the interpreter keeps them).
+ */
+static void call_helper(cg *c, const fc_insn *i, int callx)
+{
+    unsigned d = fc_dst(*i);
+    if (callx && !hz(c, d))          /* ids above 2^32 are unknown helpers */
+        br(c, RV_BNE, RH(c, d), ZERO, err_lab(c, FC_ERR_HELPER_UNKNOWN));
+    regs_to_env(c, 1, 5, 1);
+    if (callx)
+        e_mv(c, RV_A1, RL(d));       /* before a0 and a2 change */
+    else
+        e_li(c, RV_A1, (uint32_t)i->imm);
+    e_addi(c, RV_A2, FP, -(int32_t)FC_STACK_SIZE);
+    e_mv(c, RV_A0, ENV);
+    call_sym(c, FC_SYM_HELPER);
+    {
+        uint32_t l = newlab(c);
+        addstub(c, ST_HELPERR, l);
+        br(c, RV_BNE, RV_A0, ZERO, l);
+    }
+    regs_from_env(c, 0, 5);
+}
+
+/* a local call: r6..r9 and the return address on the machine stack, a new
+ * 512-byte frame; the callee's exit comes back to `ret` */
+static void call_local(cg *c, const fc_insn *i)
+{
+    uint64_t t = (uint64_t)c->cur + 1 + (uint64_t)(int64_t)i->imm;
+    uint32_t ret, at;
+
+    if (t >= c->n) {
+        jmp(c, err_lab(c, FC_ERR_BAD_PROGRAM));
+        return;
+    }
+    /* depth: the callee's frame base r10 - 1024 must stay >= stack_floor */
+    e_addi(c, T0, FP, -2 * (int32_t)FC_STACK_SIZE);
+    e_lw(c, T1, ENV, FC_NENV_STACK_FLOOR);
+    br(c, RV_BLTU, T0, T1, err_lab(c, FC_ERR_CALL_DEPTH));
+
+    e_addi(c, RV_SP, RV_SP, -(int32_t)CALL_FRAME);
+    for (unsigned r = 6; r <= 9; r++)
+        for (unsigned h = 0; h < 2 && (c->used >> r & 1u); h++)
+            e_sw(c, home[r][h], RV_SP, (int32_t)(8 * (r - 6) + 4 * h));
+    ret = newlab(c);
+    at = c->pos;
+    put(c, rv_auipc(T0, 0));
+    put(c, rv_addi(T0, T0, (int32_t)(c->lab[ret] - at)));
+    e_sw(c, T0, RV_SP, CALL_RET_OFF);
+    e_addi(c, FP, FP, -(int32_t)FC_STACK_SIZE);
+    jmp(c, L_insn((uint32_t)t));
+    bind(c, ret);
+    e_addi(c, FP, FP, (int32_t)FC_STACK_SIZE);
+    for (unsigned r = 6; r <= 9; r++)
+        for (unsigned h = 0; h < 2 && (c->used >> r & 1u); h++)
+            e_lw(c, home[r][h], RV_SP, (int32_t)(8 * (r - 6) + 4 * h));
+    e_addi(c, RV_SP, RV_SP, (int32_t)CALL_FRAME);
+}
+
+static void do_exit(cg *c)
+{
+    if (c->has_local_calls) {
+        /* below the entry frame: return to the caller */
+        uint32_t top = newlab(c);
+        e_lw(c, T0, ENV, slot(10, 0));
+        br(c, RV_BEQ, FP, T0, top);
+        e_lw(c, T0, RV_SP, CALL_RET_OFF);
+        put(c, c->rvc ? rv_c_jr(T0) : rv_jalr(ZERO, T0, 0));
+        bind(c, top);
+    }
+    e_sw(c, WL(0), ENV, slot(0, 0));
+    e_sw(c, RH(c, 0), ENV, slot(0, 1));
+    e_li(c, RV_A0, FC_OK);
+    jmp(c, L_fixed(c, FL_EXIT));
+}
+
+/* ---- one instruction ------------------------------------------------------- */
+
+static void insn(cg *c, uint32_t idx)
+{
+    const fc_insn *i = &c->ins[idx];
+    unsigned op = c->opid[idx];
+    unsigned cls = FC_CLASS(i->op);
+
+    c->cur = idx;
+    if (op == 0 || op == OP_SECOND) {
+        jmp(c, err_lab(c, FC_ERR_BAD_INSN));
+        return;
+    }
+    switch (cls) {
+    case FC_CLS_ALU:
+        alu32(c, i, op);
+        return;
+    case FC_CLS_ALU64:
+        alu64(c, i, op);
+        return;
+    case FC_CLS_LD:
+        lddw(c, i);
+        return;
+    case FC_CLS_LDX:
+        ldx(c, i);
+        return;
+    case FC_CLS_ST:
+        store(c, i);
+        return;
+    case FC_CLS_STX:
+        if (FC_MODE(i->op) == FC_MODE_ATOMIC)
+            atomic(c, i);
+        else
+            store(c, i);
+        return;
+    default:
+        break;
+    }
+    switch (op) {
+    case FC_OP_JA:
+        jump_always(c, (uint64_t)idx + 1 + (uint64_t)(int64_t)i->off);
+        return;
+    case FC_OP_JA32:
+        jump_always(c, (uint64_t)idx + 1 + (uint64_t)(int64_t)i->imm);
+        return;
+    case FC_OP_CALL:
+        if (fc_src(*i) == FC_CALL_LOCAL)
+            call_local(c, i);
+        else
+            call_helper(c, i, 0);
+        return;
+    case FC_OP_CALLX:
+        call_helper(c, i, 1);
+        return;
+    case FC_OP_EXIT:
+        do_exit(c);
+        return;
+    default:
+        jcc(c, i, cls == FC_CLS_JMP32);
+        return;
+    }
+}
+
+/* ---- prologue, stubs, shared routines ---------------------------------------- */
+
+/* callee-saved registers in the prologue frame: s0..s11 at 4*k, ra at 60 */
+static unsigned sreg(unsigned k) { return k < 2 ? RV_S0 + k : RV_S2 + (k - 2); }
+
+/* is s<k> written by this program's code (so saved and restored)? */
+static int sreg_used(const cg *c, unsigned k)
+{
+    if (k == 0 || k == 11)
+        return 1;                       /* env, fp */
+    if (k == 1)
+        return c->has_back;             /* budget */
+    if (k == 10)
+        return c->uses_t3;
+    return c->used >> (6 + (k - 2) / 2) & 1u;   /* s2..s9: r6..r9 */
+}
+
+static void prologue(cg *c, uint32_t entry)
+{
+    c->cur = entry;
+    e_addi(c, RV_SP, RV_SP, -(int32_t)FRAME_SIZE);
+    e_sw(c, RV_RA, RV_SP, 60);
+    for (unsigned k = 0; k < 12; k++)
+        if (sreg_used(c, k))
+            e_sw(c, sreg(k), RV_SP, (int32_t)(4 * k));
+    e_mv(c, ENV, RV_A0);
+    e_sw(c, RV_SP, ENV, FC_NENV_SAVED_SP);
+    if (c->has_back)
+        e_lw(c, BUD, ENV, FC_NENV_BUDGET);
+    e_lw(c, FP, ENV, slot(10, 0));
+    /* r1 = context, r2 = its length; the others start at 0 (registers the
+     * program never names are never read either) */
+    for (unsigned r = 0; r < 10; r++)
+        for (unsigned h = 0; h < 2 && (c->used >> r & 1u); h++) {
+            if (r == 1 || r == 2)
+                e_lw(c, home[r][h], ENV, slot(r, h));
+            else
+                e_li(c, home[r][h], 0);
+        }
+    if (entry != 0 || c->nentries > 1)
+        jmp(c, L_insn(entry));
+}
+
+static void emit_stub(cg *c, const stub *s)
+{
+    c->cur = s->insn;
+    mapto(c, s->insn);
+    bind(c, s->lab);
+    switch (s->type) {
+    case ST_ERR:
+        e_li(c, RV_A1, s->insn);
+        e_li(c, RV_A0, s->code);
+        jmp(c, L_fixed(c, FL_ERR));
+        break;
+    case ST_HELPERR:
+        e_li(c, RV_A1, s->insn);
+        jmp(c, L_fixed(c, FL_ERR));
+        break;
+    case ST_MEMHI:
+        e_li(c, T1, s->val);
+        jmp(c, s->lab3);
+        break;
+    case ST_MEM:
+        jal_lab(c, RV_RA, L_fixed(c, FL_MEMSLOW + (s->perm - 1u) * 4u + s->lg));
+        br(c, RV_BNE, T1, ZERO, s->lab2);
+        e_li(c, T1, 0);
+        bind(c, s->lab3);
+        e_li(c, RV_A1, s->insn);
+        jmp(c, L_fixed(c, s->perm == FC_PERM_R ? FL_ERR_MEM_R : FL_ERR_MEM_W));
+        break;
+    }
+}
+
+static void shared(cg *c)
+{
+    static const unsigned div_sym[4] = {FC_SYM_UDIV64, FC_SYM_SDIV64, FC_SYM_UMOD64, FC_SYM_SMOD64};
+    /* caller-saved registers a memcheck call must keep: the homes in
+     * a0..a7, t3..t6, and the address in t0 */
+    static const uint8_t keep[13] = {RV_T0, RV_A0, RV_A1, RV_A2, RV_A3, RV_A4, RV_A5, RV_A6,
+                                     RV_A7, RV_T3, RV_T4, RV_T5, RV_T6};
+
+    c->cur = c->n;
+    mapto(c, FC_BK_NO_INSN);
+    /* memory errors: address in t0:t1, slot in a1 */
+    for (unsigned w = 0; w < 2; w++) {
+        bind(c, L_fixed(c, w ? FL_ERR_MEM_W : FL_ERR_MEM_R));
+        e_sw(c, T0, ENV, FC_NENV_ERR_ADDR);
+        e_sw(c, T1, ENV, FC_NENV_ERR_ADDR + 4);
+        e_li(c, RV_A0, w ? FC_ERR_MEM_WRITE : FC_ERR_MEM_READ);
+        if (!w)
+            jmp(c, L_fixed(c, FL_ERR));
+    }
+    /* err: a0 = code, a1 = slot; then the common exit */
+    bind(c, L_fixed(c, FL_ERR));
+    e_sw(c, RV_A0, ENV, FC_NENV_ERR);
+    e_sw(c, RV_A1, ENV, FC_NENV_ERR_INSN);
+    e_lw(c, RV_SP, ENV, FC_NENV_SAVED_SP);
+    /* exit: a0 = result; budget back into env, callee-saved registers back */
+    bind(c, L_fixed(c, FL_EXIT));
+    if (c->has_back)
+        e_sw(c, BUD, ENV, FC_NENV_BUDGET);
+    e_lw(c, RV_RA, RV_SP, 60);
+    for (unsigned k = 0; k < 12; k++)
+        if (sreg_used(c, k))
+            e_lw(c, sreg(k), RV_SP, (int32_t)(4 * k));
+    e_addi(c, RV_SP, RV_SP, (int32_t)FRAME_SIZE);
+    put(c, c->rvc ? rv_c_jr(RV_RA) : rv_jalr(ZERO, RV_RA, 0));
+
+    /* 64-bit division stubs: a in t0:t1, b in t2:s10, result in t0:t1;
+     * r0..r5 (caller-saved homes) parked in env->regs around the call */
+    for (unsigned r = 0; r < 4; r++) {
+        if (!(c->div_used >> r & 1u))
+            continue;
+        bind(c, L_fixed(c, FL_DIV + r));
+        e_addi(c, RV_SP, RV_SP, -16);
+        e_sw(c, RV_RA, RV_SP, 12);
+        regs_to_env(c, 0, 5, 0);
+        e_mv(c, RV_A0, T0);
+        e_mv(c, RV_A1, T1);
+        e_mv(c, RV_A2, T2);
+        e_mv(c, RV_A3, T3);
+        call_sym(c, div_sym[r]);
+        e_mv(c, T0, RV_A0);
+        e_mv(c, T1, RV_A1);
+        regs_from_env(c, 0, 5);
+        e_lw(c, RV_RA, RV_SP, 12);
+        e_addi(c, RV_SP, RV_SP, 16);
+        put(c, c->rvc ? rv_c_jr(RV_RA) : rv_jalr(ZERO, RV_RA, 0));
+    }
+
+    /* bounds-check slow paths: t1 = 1 when some region holds [t0, t0+n),
+     * every other register kept but ra */
+    for (unsigned k = 0; k < 12; k++) {
+        if (!(c->memslow_used >> k & 1u))
+            continue;
+        bind(c, L_fixed(c, FL_MEMSLOW + k));
+        e_addi(c, RV_SP, RV_SP, -(int32_t)SLOW_FRAME);
+        e_sw(c, RV_RA, RV_SP, 60);
+        for (unsigned j = 0; j < sizeof keep; j++)
+            e_sw(c, keep[j], RV_SP, (int32_t)(4 * j));
+        e_addi(c, T1, FP, -(int32_t)FC_STACK_SIZE);
+        e_sw(c, T1, ENV, FC_NENV_CUR_FB);
+        e_mv(c, RV_A1, T0);
+        e_mv(c, RV_A0, ENV);
+        e_li(c, RV_A2, 1u << (k % 4));
+        e_li(c, RV_A3, k / 4 + 1);
+        call_sym(c, FC_SYM_MEMCHECK);
+        e_mv(c, T1, RV_A0);
+        for (unsigned j = 0; j < sizeof keep; j++)
+            e_lw(c, keep[j], RV_SP, (int32_t)(4 * j));
+        e_lw(c, RV_RA, RV_SP, 60);
+        e_addi(c, RV_SP, RV_SP, (int32_t)SLOW_FRAME);
+        put(c, c->rvc ? rv_c_jr(RV_RA) : rv_jalr(ZERO, RV_RA, 0));
+    }
+}
+
+/* one whole pass over the program */
+static void pass(cg *c)
+{
+    c->pos = 0;
+    c->nlab = c->n + 1 + FL__COUNT;
+    c->nbr = 0;
+    c->nst = 0;
+    c->nrel = 0;
+    c->nmap = 0;
+    c->moved = c->grew = 0;
+    c->memslow_used = 0;
+    c->div_used = 0;
+    c->checks = c->unchecked = 0;
+
+    for (uint32_t e = 0; e < c->nentries; e++) {
+        uint32_t at = c->entries ? c->entries[e] : 0;
+        mapto(c, FC_BK_NO_INSN);
+        if (c->writing && c->entry_off)
+            c->entry_off[e] = c->pos;
+        prologue(c, at);
+    }
+    for (uint32_t i = 0; i < c->n; i++) {
+        if (c->opid[i] == OP_SECOND)
+            continue;
+        mapto(c, i);
+        bind(c, L_insn(i));
+        insn(c, i);
+    }
+    /* falling off the end: FC_ERR_BAD_PROGRAM at slot n */
+    c->cur = c->n;
+    mapto(c, c->n);
+    bind(c, L_insn(c->n));
+    e_li(c, RV_A1, c->n);
+    e_li(c, RV_A0, FC_ERR_BAD_PROGRAM);
+    jmp(c, L_fixed(c, FL_ERR));
+    /* a jump into the middle of an lddw executes its second slot: bad insn */
+    for (uint32_t i = 0; i < c->n; i++)
+        if (c->opid[i] == OP_SECOND) {
+            c->cur = i;
+            mapto(c, i);
+            bind(c, L_insn(i));
+            e_li(c, RV_A1, i);
+            e_li(c, RV_A0, FC_ERR_BAD_INSN);
+            jmp(c, L_fixed(c, FL_ERR));
+        }
+    for (uint32_t k = 0; k < c->nst; k++)
+        emit_stub(c, &c->st[k]);
+    shared(c);
+}
+
+/* ========================================================================
+ * Analysis: hi halves known zero (forward), hi halves live (backward)
+ * ===================================================================== */
+
+#define ALLREGS 0x7ffu
+
+/*
+ * use: registers whose hi half the instruction's code reads; def: whose hi
+ * half it writes (entirely). Every hi read of the code generator above is
+ * in `use` (reads of halves known zero go to x0 and need nothing).
+ */
+static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
+{
+    const fc_insn *i = &c->ins[idx];
+    unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
+    unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
+    int x = (i->op & FC_SRC_X) != 0;
+    uint16_t U = 0, D = 0, bd = (uint16_t)(1u << d), bs = (uint16_t)(1u << s);
+
+    *use = *def = 0;
+    if (op == 0 || op == OP_SECOND)
+        return;
+    switch (cls) {
+    case FC_CLS_ALU:
+        if (op == FC_OP_LE64)
+            break;
+        D = bd;
+        if (op == FC_OP_BE64)
+            U = bd;
+        break;
+    case FC_CLS_ALU64:
+        D = bd;
+        switch (aop) {
+        case FC_ALU_MOV:
+            if (op == FC_OP_MOV_X)
+                U = bs;
+            break;
+        case FC_ALU_END:
+            if (op == FC_OP_BSWAP64)
+                U = bd;
+            break;
+        case FC_ALU_LSH:
+            if (!x && ((uint32_t)i->imm & 63u) == 0)
+                D = 0;
+            else if (x || ((uint32_t)i->imm & 63u) < 32)
+                U = bd;
+            break;
+        case FC_ALU_RSH: case FC_ALU_ARSH: case FC_ALU_NEG:
+            if (!x && aop != FC_ALU_NEG && ((uint32_t)i->imm & 63u) == 0)
+                D = 0;
+            else
+                U = bd;
+            break;
+        default:      /* add sub mul div mod or and xor: both operands */
+            U = (uint16_t)(bd | (x ? bs : 0));
+            break;
+        }
+        break;
+    case FC_CLS_LD:
+        D = bd;
+        break;
+    case FC_CLS_LDX:
+        U = bs;       /* the address check */
+        D = bd;
+        break;
+    case FC_CLS_ST:
+        U = bd;
+        break;
+    case FC_CLS_STX:
+        U = bd;
+        if (FC_SIZE(i->op) == FC_SZ_DW)
+            U |= bs;
+        if (FC_MODE(i->op) == FC_MODE_ATOMIC) {
+            if (i->imm == FC_ATOMIC_CMPXCHG) {
+                if (FC_SIZE(i->op) == FC_SZ_DW)
+                    U |= 1u;
+                D = 1u;
+            } else if (i->imm & FC_ATOMIC_FETCH) {
+                D = bs;
+            }
+        }
+        break;
+    default: /* JMP, JMP32 */
+        if (op == FC_OP_CALL && s == FC_CALL_LOCAL) {
+            U = ALLREGS;
+        } else if (op == FC_OP_CALL || op == FC_OP_CALLX) {
+            U = (uint16_t)(0x3eu | (op == FC_OP_CALLX ? bd : 0));
+            D = 1u;
+        } else if (op == FC_OP_EXIT) {
+            U = c->has_local_calls ? ALLREGS : 1u;
+        } else if (op != FC_OP_JA && op != FC_OP_JA32 && cls == FC_CLS_JMP) {
+            U = (uint16_t)(bd | (x ? bs : 0));
+        }
+        break;
+    }
+    *use = (uint16_t)(U & 0x3ffu);
+    *def = (uint16_t)(D & 0x3ffu);
+}
+
+/* hi known zero after the instruction, from the state before */
+static uint16_t hz_transfer(const cg *c, uint32_t idx, uint16_t in)
+{
+    const fc_insn *i = &c->ins[idx];
+    unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
+    unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
+    uint16_t bd = (uint16_t)(1u << d), out = in;
+    int x = (i->op & FC_SRC_X) != 0;
+    unsigned kpos = i->imm >= 0, zd = in >> d & 1u, zs = in >> s & 1u;
+
+#define SETB(b, v) (out = (uint16_t)((v) ? (out | (b)) : (out & ~(b))))
+    if (op == 0 || op == OP_SECOND)
+        return in;
+    switch (cls) {
+    case FC_CLS_ALU:
+        if (op != FC_OP_LE64)
+            SETB(bd, op != FC_OP_BE64);
+        break;
+    case FC_CLS_ALU64:
+        switch (aop) {
+        case FC_ALU_MOV:
+            SETB(bd, op == FC_OP_MOV_K ? kpos : op == FC_OP_MOV_X ? zs : 0);
+            break;
+        case FC_ALU_AND:
+            SETB(bd, x ? (zd | zs) : (kpos || zd));
+            break;
+        case FC_ALU_OR: case FC_ALU_XOR:
+            SETB(bd, x ? (zd & zs) : (kpos && zd));
+            break;
+        case FC_ALU_RSH:
+            SETB(bd, zd || (!x && ((uint32_t)i->imm & 63u) >= 32));
+            break;
+        case FC_ALU_ARSH:
+            SETB(bd, zd);
+            break;
+        case FC_ALU_LSH:
+            SETB(bd, !x && ((uint32_t)i->imm & 63u) == 0 && zd);
+            break;
+        case FC_ALU_DIV: case FC_ALU_MOD:
+            /* unsigned: the quotient/remainder is at most the dividend */
+            SETB(bd, i->off == 0 && zd);
+            break;
+        case FC_ALU_END:
+            SETB(bd, op != FC_OP_BSWAP64);
+            break;
+        default:
+            SETB(bd, 0);
+            break;
+        }
+        break;
+    case FC_CLS_LD:
+        SETB(bd, fc_src(*i) == FC_LDDW_SECTION || c->ins[idx + 1].imm == 0);
+        break;
+    case FC_CLS_LDX:
+        SETB(bd, FC_MODE(i->op) == FC_MODE_MEM && FC_SIZE(i->op) != FC_SZ_DW);
+        break;
+    case FC_CLS_STX:
+        if (FC_MODE(i->op) == FC_MODE_ATOMIC) {
+            int w = FC_SIZE(i->op) == FC_SZ_W;
+            if (i->imm == FC_ATOMIC_CMPXCHG)
+                SETB(1u, w);
+            else if (i->imm & FC_ATOMIC_FETCH)
+                SETB((uint16_t)(1u << s), w);
+        }
+        break;
+    case FC_CLS_JMP:
+        if (op == FC_OP_CALL && s == FC_CALL_LOCAL)
+            out = 0;
+        else if (op == FC_OP_CALL || op == FC_OP_CALLX)
+            SETB(1u, 0);
+        break;
+    default:
+        break;
+    }
+#undef SETB
+    if (c->info && !(c->flags & FC_BK_NO_FACTS)) {
+        const fc_insn_info *f = &c->info[idx];
+        out |= (uint16_t)(f->hi_zero | (f->hi_zero2 & 7u) << 8);
+    }
+    return (uint16_t)(out | 1u << 10);
+}
+
+/* successors of slot idx inside the program: up to 2 */
+static unsigned succs(const cg *c, uint32_t idx, uint32_t out[2])
+{
+    const fc_insn *i = &c->ins[idx];
+    unsigned op = c->opid[idx], k = 0, cls = FC_CLASS(i->op);
+    uint64_t t;
+
+    if (op == 0 || op == OP_SECOND || op == FC_OP_EXIT)
+        return 0;
+    if (op == FC_OP_JA || op == FC_OP_JA32) {
+        t = (uint64_t)idx + 1 + (uint64_t)(int64_t)(op == FC_OP_JA ? i->off : i->imm);
+        if (t < c->n)
+            out[k++] = (uint32_t)t;
+        return k;
+    }
+    if (op == FC_OP_LDDW) {
+        if (idx + 2 < c->n)
+            out[k++] = idx + 2;
+        return k;
+    }
+    if (idx + 1 < c->n)
+        out[k++] = idx + 1;
+    if ((cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && op != FC_OP_CALL && op != FC_OP_CALLX) {
+        t = (uint64_t)idx + 1 + (uint64_t)(int64_t)i->off;
+        if (t < c->n)
+            out[k++] = (uint32_t)t;
+    }
+    return k;
+}
+
+static void analyse(cg *c)
+{
+    uint32_t i, n = c->n, s[2];
+    uint16_t *hin = c->tmp16;
+    int changed, noopt = (c->flags & FC_BK_NO_OPT) != 0;
+
+    /* known zero: forward, intersection; at entry r0, r3..r9 are 0 and
+     * r10 < 2^32, r1 (context) and r2 (length) unknown; a callee's entry
+     * knows only r10 */
+    for (i = 0; i < n; i++)
+        hin[i] = ALLREGS;
+    for (uint32_t e = 0; e < c->nentries; e++) {
+        uint32_t at = c->entries ? c->entries[e] : 0;
+        if (at < n)
+            hin[at] &= (uint16_t)(ALLREGS & ~0x6u);
+    }
+    for (i = 0; i < n; i++)
+        if (c->opid[i] == FC_OP_CALL && fc_src(c->ins[i]) == FC_CALL_LOCAL) {
+            uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)c->ins[i].imm;
+            if (t < n)
+                hin[t] = 1u << 10;
+        }
+    do {
+        changed = 0;
+        for (i = 0; i < n; i++) {
+            if (c->opid[i] == OP_SECOND)
+                continue;
+            uint16_t out = hz_transfer(c, i, hin[i]);
+            unsigned k = succs(c, i, s);
+            for (unsigned j = 0; j < k; j++) {
+                uint16_t v = (uint16_t)(hin[s[j]] & out);
+                if (v != hin[s[j]]) {
+                    hin[s[j]] = v;
+                    changed = 1;
+                }
+            }
+        }
+    } while (changed);
+    for (i = 0; i < n; i++)
+        c->hz[i] = noopt ? (uint16_t)(1u << 10) : hin[i];
+    c->hz[n] = 1u << 10;             /* stubs and shared code: nothing known */
+    c->lout[n] = ALLREGS;
+
+    /* live: backward, union */
+    for (i = 0; i < n; i++)
+        c->lout[i] = 0;
+    do {
+        changed = 0;
+        for (i = n; i-- > 0;) {
+            if (c->opid[i] == OP_SECOND)
+                continue;
+            uint16_t out = 0;
+            unsigned k = succs(c, i, s);
+            for (unsigned j = 0; j < k; j++) {
+                uint16_t u2, d2;
+                hi_usedef(c, s[j], &u2, &d2);
+                out |= (uint16_t)(u2 | (c->lout[s[j]] & ~d2));
+            }
+            if (out != c->lout[i]) {
+                c->lout[i] = out;
+                changed = 1;
+            }
+        }
+    } while (changed);
+    for (i = 0; i < n; i++) {
+        if (noopt) {
+            c->lout[i] = ALLREGS;
+        } else if (c->info && !(c->flags & FC_BK_NO_FACTS)) {
+            const fc_insn_info *f = &c->info[i];
+            uint16_t dead = (uint16_t)(f->hi_dead | (f->hi_dead2 & 3u) << 8);
+            c->lout[i] = (uint16_t)(c->lout[i] & ~dead);
+        }
+    }
+}
+
+/* ========================================================================
+ * The backend entry points
+ * ===================================================================== */
+
+/* what the decode loop learns per instruction: registers named, backward
+ * jumps, users of T3 (s10) */
+static void scan(cg *c, uint32_t i, unsigned op)
+{
+    const fc_insn *x = &c->ins[i];
+    unsigned cls = FC_CLASS(x->op), d = fc_dst(*x), s = fc_src(*x);
+    const fc_opinfo *oi = &fc_opinfo_table[op];
+
+    /* the register fields that name registers (lddw's src, call's src and
+     * the dst of exit/ja/call are other things) */
+    switch (oi->fmt) {
+    case FC_FMT_ALU_X: case FC_FMT_LDX: case FC_FMT_STX: case FC_FMT_ATOMIC: case FC_FMT_JCC_X:
+        c->used |= (uint16_t)(1u << s);
+        /* fall through */
+    case FC_FMT_ALU_K: case FC_FMT_NEG: case FC_FMT_END: case FC_FMT_LDDW: case FC_FMT_ST:
+    case FC_FMT_JCC_K: case FC_FMT_CALLX:
+        c->used |= (uint16_t)(1u << d);
+        break;
+    default:
+        break;
+    }
+    if (op == FC_OP_JA || op == FC_OP_JA32 || oi->fmt == FC_FMT_JCC_K || oi->fmt == FC_FMT_JCC_X) {
+        uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)(op == FC_OP_JA32 ? x->imm : x->off);
+        if (t <= i)
+            c->has_back = 1;
+    }
+    /* s10: memory checks (stack fast path), atomics, 64-bit swaps, the
+     * 64-bit division operand */
+    if (cls == FC_CLS_LDX || cls == FC_CLS_ST || cls == FC_CLS_STX || op == FC_OP_BE64 ||
+        op == FC_OP_BSWAP64 || (cls == FC_CLS_ALU64 && (FC_OPCODE_OP(x->op) == FC_ALU_DIV ||
+                                                        FC_OPCODE_OP(x->op) == FC_ALU_MOD)))
+        c->uses_t3 = 1;
+}
+
+static size_t rv_work_size(const fc_prog *p)
+{
+    size_t n = p ? p->ninsns : 0;
+    return (n + 1) * (1 + 2 + 2 + 2 + 4 * LABS_PER_INSN + BRS_PER_INSN +
+                      sizeof(stub) * STUBS_PER_INSN) +
+           EXTRA * (4 + 1 + sizeof(stub)) + 4 * (FL__COUNT + 8) + 64;
+}
+
+static void *carve(uint8_t **p, uint8_t *end, size_t sz, size_t align)
+{
+    uintptr_t a = ((uintptr_t)*p + (align - 1)) & ~(uintptr_t)(align - 1);
+    if (a + sz > (uintptr_t)end)
+        return NULL;
+    *p = (uint8_t *)(a + sz);
+    return (void *)a;
+}
+
+static int diag(const cg *c, fc_diags *d, int32_t insn, const char *msg)
+{
+    if (d)
+        fc_diag_add(d, FC_SEV_ERROR, insn, "%s: %s", c->name, msg);
+    return 0;
+}
+
+static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                   void *work, size_t work_len, fc_bk_out *out, fc_diags *diags, int rvc)
+{
+    cg cc, *c = &cc;
+    uint8_t *w = work, *wend = (uint8_t *)work + work_len;
+    uint32_t n, i, npass, one_entry = 0;
+
+    for (i = 0; i < sizeof cc; i++)
+        ((uint8_t *)c)[i] = 0;
+    c->rvc = rvc;
+    c->name = rvc ? "rv32imac" : "rv32ima";
+    if (!p || !out || (p->ninsns && !p->insns))
+        return diag(c, diags, -1, "no program"), FC_BK_EPROG;
+    if (!work || work_len < rv_work_size(p))
+        return FC_BK_EWORK;
+    n = p->ninsns;
+    if (n == 0)
+        return diag(c, diags, -1, "empty program"), FC_BK_EPROG;
+    if (n > 0x7fffffffu)
+        return diag(c, diags, -1, "program too large"), FC_BK_EPROG;
+
+    c->p = p;
+    c->ins = p->insns;
+    c->info = info;
+    c->n = n;
+    c->flags = opts ? opts->flags : 0;
+    c->entries = opts && opts->entries ? opts->entries : &one_entry;
+    c->nentries = opts && opts->entries ? opts->nentries : 1;
+    if (c->nentries == 0)
+        return diag(c, diags, -1, "no entry point"), FC_BK_EPROG;
+    for (i = 0; i < c->nentries; i++)
+        if (c->entries[i] >= n)
+            return diag(c, diags, (int32_t)c->entries[i], "entry outside the program"), FC_BK_EPROG;
+
+    c->opid = carve(&w, wend, n + 1, 1);
+    c->hz = carve(&w, wend, 2 * (size_t)(n + 1), 2);
+    c->lout = carve(&w, wend, 2 * (size_t)(n + 1), 2);
+    c->tmp16 = carve(&w, wend, 2 * (size_t)(n + 1), 2);
+    c->labcap = (n + 1) * LABS_PER_INSN + EXTRA + FL__COUNT + 8;
+    c->lab = carve(&w, wend, 4 * (size_t)c->labcap, 4);
+    c->brcap = (n + 1) * BRS_PER_INSN + EXTRA;
+    c->brlv = carve(&w, wend, c->brcap, 1);
+    c->stcap = (n + 1) * STUBS_PER_INSN + EXTRA;
+    c->st = carve(&w, wend, sizeof(stub) * (size_t)c->stcap, 4);
+    if (!c->opid || !c->hz || !c->lout || !c->tmp16 || !c->lab || !c->brlv || !c->st)
+        return FC_BK_EWORK;
+    for (i = 0; i < c->labcap; i++)
+        c->lab[i] = 0;
+    for (i = 0; i < c->brcap; i++)
+        c->brlv[i] = 0;
+
+    /* decode; refuse what native code cannot express */
+    for (i = 0; i < n; i++) {
+        const fc_insn *x = &p->insns[i];
+        unsigned op = 0;
+        enum fc_insn_fault f = fc_insn_check(x, i + 1 < n ? &p->insns[i + 1] : NULL, &op);
+        c->opid[i] = (uint8_t)(f == FC_INSN_OK ? op : 0);
+        if (f != FC_INSN_OK)
+            continue;
+        if (op == FC_OP_LDDW) {
+            scan(c, i, op);
+            c->opid[++i] = OP_SECOND;
+            if (fc_dst(*x) == 10)
+                return diag(c, diags, (int32_t)i - 1, "writes r10 (the frame pointer is read-only)"),
+                       FC_BK_EPROG;
+            continue;
+        }
+        if (fc_dst(*x) == 10 && (FC_CLASS(x->op) == FC_CLS_ALU || FC_CLASS(x->op) == FC_CLS_ALU64 ||
+                                 FC_CLASS(x->op) == FC_CLS_LDX))
+            return diag(c, diags, (int32_t)i, "writes r10 (the frame pointer is read-only)"), FC_BK_EPROG;
+        if (FC_CLASS(x->op) == FC_CLS_STX && FC_MODE(x->op) == FC_MODE_ATOMIC && fc_src(*x) == 10 &&
+            (x->imm & FC_ATOMIC_FETCH) && x->imm != FC_ATOMIC_CMPXCHG)
+            return diag(c, diags, (int32_t)i, "atomic fetch into r10"), FC_BK_EPROG;
+        if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
+            c->has_local_calls = 1;
+        scan(c, i, op);
+    }
+
+    c->used |= 1u;     /* r0: the result */
+    c->used &= 0x3ffu; /* r10 has no home */
+    analyse(c);
+    out->mregs = 0;    /* every half of r0..r9 has a machine register: count those used */
+    for (unsigned r = 0; r < 10; r++)
+        out->mregs += (c->used >> r & 1u) ? 2u : 0u;
+
+    for (npass = 1;; npass++) {
+        pass(c);
+        if (c->overflow)
+            return diag(c, diags, (int32_t)c->cur, "internal table overflow"), FC_BK_EINTERNAL;
+        if (!c->moved && !c->grew)
+            break;
+        if (npass >= MAX_PASSES)
+            return diag(c, diags, -1, "branch sizes do not converge"), FC_BK_EINTERNAL;
+    }
+    out->passes = npass;
+
+    c->writing = 1;
+    c->buf = out->code && out->code_cap ? out->code : NULL;
+    c->cap = out->code_cap;
+    c->rel = out->relocs;
+    c->relcap = out->relocs ? out->relocs_cap : 0;
+    c->map = out->pcmap;
+    c->mapcap = out->pcmap ? out->pcmap_cap : 0;
+    c->entry_off = out->entry_off;
+    pass(c);
+    if (c->moved || c->grew || c->overflow)
+        return diag(c, diags, -1, "the writing pass differs from the sizing pass"), FC_BK_EINTERNAL;
+    out->code_len = c->pos;
+    out->nrelocs = c->nrel;
+    out->npcmap = c->nmap;
+    out->checks = c->checks;
+    out->unchecked = c->unchecked;
+    if (c->bad) {
+        diag(c, diags, (int32_t)c->bad_insn, "an instruction could not be encoded");
+        return FC_BK_EINTERNAL;
+    }
+    if (!c->buf || c->pos > c->cap || c->nrel > c->relcap || (c->map && c->nmap > c->mapcap))
+        return FC_BK_ENOSPACE;
+    if (rv_validate(c->buf, c->pos) != c->pos) {
+        diag(c, diags, -1, "the image holds an undefined instruction");
+        return FC_BK_EINTERNAL;
+    }
+    return FC_BK_OK;
+}
+
+static int rv32imac_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                            void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
+{
+    return compile(p, info, opts, work, work_len, out, diags, 1);
+}
+
+static int rv32ima_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                           void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
+{
+    return compile(p, info, opts, work, work_len, out, diags, 0);
+}
+
+unsigned rv_disasm(const uint8_t *code, uint32_t code_len, uint32_t off, uint32_t addr,
+                   char *buf, size_t size);
+
+const fc_backend fc_backend_rv32imac = {
+    "rv32imac",
+    FC_TARGET_RV32IMAC,
+    "RV32IMAC, ILP32 (SiFive E31/E20 class), compressed instructions",
+    "riscv32",
+    2,
+    rv_work_size,
+    rv32imac_compile,
+    rv_disasm,
+};
+
+/* The same code generator without the C extension: for RV32IMA cores, and
+ * to test both encodings of every sequence. */
+const fc_backend fc_backend_rv32ima = {
+    "rv32ima",
+    FC_TARGET_RV32IMAC,
+    "RV32IMA, ILP32: as rv32imac without compressed instructions",
+    "riscv32",
+    4,
+    rv_work_size,
+    rv32ima_compile,
+    rv_disasm,
+};

@@ -1,0 +1,2453 @@
+/*
+ * t2_codegen.c - the Thumb-2 (thumbv7m: Cortex-M3, runs on M4/M7) backend.
+ *
+ * eBPF registers are 64 bits wide, the core 32: every eBPF register is a
+ * {lo, hi} pair of halves. Each half lives either in a machine register or
+ * in its slot of env->regs (runtime/fc_native.h), chosen once per program
+ * by use counts. Machine registers:
+ *
+ *   r0-r3, ip, lr  scratch (operands of spilled halves, addresses, calls;
+ *                  AAPCS caller-saved, so runtime routines may clobber them)
+ *   r4-r6, r8-r10  homes of the six most used halves (callee-saved: helper
+ *                  calls and runtime routines leave them alone); in a
+ *                  program with loops r10 holds the budget counter instead
+ *   r7             env (struct fc_native_env *): a low register, so that
+ *                  the loads and stores of env->regs have 16-bit encodings
+ *   r11            fb = eBPF r10 - 512: the base of the current 512-byte
+ *                  frame, so [r10 + off] is [fb + off + 512], a positive
+ *                  12-bit offset
+ *   sp             machine stack (fc_native.h has the frame diagram)
+ *
+ * The hi halves are where a 32-bit core loses time, so an own analysis
+ * (plus the verifier's hi_zero / hi_dead facts when given) finds
+ *   - hi halves known to be zero before an instruction (ALU32 results,
+ *     narrow loads, zero-extension idioms, r10): their reads become
+ *     constants, 64-bit compares become 32-bit ones, pointer checks need no
+ *     high-half test, 64-bit division becomes UDIV;
+ *   - hi halves dead after an instruction: they are not computed at all.
+ *
+ * Memory accesses the verifier marked FC_ACC_CHECK (all of them without
+ * facts), except accesses of the current frame through r10 (always inside
+ * the stack region), get an inline check: the high half of the address
+ * must be 0, then a fast test against the region the verifier expects
+ * (region_hint), else a call of the runtime's slow path (every region), else
+ * an error exit with FC_ERR_MEM_READ/WRITE and the instruction index.
+ *
+ * Emission is size-then-emit: the same code runs over the whole program
+ * in counting passes (branch sizes only ever grow), until no label moves,
+ * then once more writing. Output is deterministic; a final scan
+ * (t2_validate) rejects the image if any encoder refused its operands.
+ */
+#include "fc_backend.h"
+#include "fc_vm.h"
+#include "thumb2/t2_enc.h"
+
+#define ENV T2_R7
+#define FB T2_R11
+#define IP T2_IP
+#define LR T2_LR
+#define R0 T2_R0
+#define R1 T2_R1
+#define R2 T2_R2
+#define R3 T2_R3
+
+#define NHOMES 6u               /* r4..r9 */
+static const uint8_t home_regs[NHOMES] = {T2_R4, T2_R5, T2_R6, T2_R8, T2_R9, T2_R10};
+#define BUDGET_REG T2_R10       /* the budget, in programs with back-edges */
+#define NONE 0xffu
+
+/* per-instruction bounds of the dynamic tables (checked, never overrun) */
+#define LABS_PER_INSN 10u
+#define BRS_PER_INSN 12u
+#define STUBS_PER_INSN 4u
+#define EXTRA 64u
+#define MAX_PASSES 32u
+
+/* marks in opid[] */
+#define OP_SECOND 0xffu         /* second slot of an lddw */
+
+/* fixed labels, after the n+1 instruction labels */
+enum {
+    FL_ERR_COMMON = 0,
+    FL_ERR_MEM_R,
+    FL_ERR_MEM_W,
+    FL_MEMSLOW,                 /* + perm_idx * 4 + log2(size): 12 labels */
+    FL__COUNT = FL_MEMSLOW + 12
+};
+
+enum stub_type {
+    ST_ERR,        /* MOVW r1, insn; MOVS r0, code; B err_common            */
+    ST_MEM,        /* slow path of a check, then the error exit             */
+    ST_MEMHI,      /* lr = constant high half, then to the ST_MEM error part */
+    ST_HELPERR     /* r0 = code (trampoline): MOVW r1, insn; B err_common   */
+};
+
+typedef struct stub {
+    uint8_t type, code, perm, lg;
+    uint32_t insn;
+    uint32_t lab;     /* where the stub starts                   */
+    uint32_t lab2;    /* ST_MEM: continue label (access)          */
+    uint32_t lab3;    /* ST_MEM: its error part; ST_MEMHI: target */
+    uint32_t val;     /* ST_MEMHI: the high half                  */
+} stub;
+
+typedef struct cg {
+    /* input */
+    const fc_prog *p;
+    const fc_insn *ins;
+    const fc_insn_info *info;
+    uint32_t n;
+    uint32_t flags;
+    const uint32_t *entries;
+    uint32_t nentries;
+    fc_diags *diags;
+
+    /* analysis */
+    uint8_t *opid;       /* FC_OP_* per slot, OP_SECOND, 0 invalid */
+    uint16_t *hz;        /* hi value known zero before slot i (bit r) */
+    uint16_t *lout;      /* hi live after slot i */
+    uint16_t *hza;       /* hi value known zero after slot i */
+    uint16_t *loc;       /* hi location (home or env slot) holds 0 before slot i */
+    uint16_t *tmp16;
+    uint8_t has_local_calls;
+    uint8_t budget_reg;  /* the budget counter lives in BUDGET_REG */
+    uint8_t home[11][2]; /* machine register or NONE */
+
+    /* emission */
+    uint8_t *buf;        /* NULL while counting */
+    uint32_t cap;
+    uint32_t pos;
+    int writing;
+    int bad;             /* an encoder returned T2_BAD (final pass) */
+    uint32_t bad_insn;
+    uint32_t cur;        /* slot being compiled */
+
+    uint32_t *lab;       /* label offsets */
+    uint32_t nlab, labcap;
+    int moved;           /* a label moved in this pass */
+    uint8_t *brlong;     /* per branch: needs the 32-bit form */
+    uint32_t nbr, brcap;
+    int grew;
+    stub *st;
+    uint32_t nst, stcap;
+    uint16_t memslow_used;
+
+    fc_bk_reloc *rel;
+    uint32_t nrel, relcap;
+    fc_bk_pcmap *map;
+    uint32_t nmap, mapcap;
+    uint32_t *entry_off;
+
+    uint32_t checks, unchecked;
+    int overflow;        /* a dynamic table is full (internal error) */
+} cg;
+
+/* ========================================================================
+ * Emission primitives
+ * ===================================================================== */
+
+/*
+ * 16-bit forms with exactly the same effect, flags included (A5.2): loads
+ * and stores with small offsets, MOV/ADD of registers (T1/T2 do not touch
+ * the flags, like the 32-bit forms the code generator uses), CMP (always
+ * sets them). Flag-setting narrow ALU forms are not used: the flags may be
+ * live across the instruction.
+ */
+static uint32_t narrow(uint32_t e)
+{
+    uint32_t h1 = e >> 16, h2 = e & 0xffffu;
+    unsigned rn = h1 & 15u, rt = h2 >> 12, rd = (h2 >> 8) & 15u, rm = h2 & 15u;
+    if (e <= 0xffffu || e == T2_BAD)
+        return e;
+    /* LDR/STR/LDRH/STRH/LDRB/STRB (immediate) imm12 -> T1 imm5 (scaled) */
+    if ((h1 & 0xff80u) == 0xf880u && t2_low_reg(rn) && t2_low_reg(rt)) {
+        static const struct { uint16_t h1; uint16_t n16; unsigned sh; } f[] = {
+            {0xf8c0u, 0x6000u, 2}, {0xf8d0u, 0x6800u, 2}, {0xf8a0u, 0x8000u, 1},
+            {0xf8b0u, 0x8800u, 1}, {0xf880u, 0x7000u, 0}, {0xf890u, 0x7800u, 0}};
+        uint32_t off = h2 & 0xfffu;
+        for (unsigned k = 0; k < 6; k++)
+            if ((h1 & 0xfff0u) == f[k].h1 && (off & ((1u << f[k].sh) - 1u)) == 0 &&
+                (off >> f[k].sh) <= 31u)
+                return f[k].n16 | (off >> f[k].sh) << 6 | rn << 3 | rt;
+        return e;
+    }
+    /* MOV.W rd, rm (no shift) -> MOV rd, rm (T1) */
+    if (h1 == 0xea4fu && (h2 & 0xf0f0u) == 0)
+        return t2_mov_reg(rd, rm);
+    /* ADD.W rd, rd, rm -> ADD rd, rm (T2) */
+    if ((h1 & 0xfff0u) == 0xeb00u && (h2 & 0xf0f0u) == 0 && rd == rn && rd != 13 && rm != 13)
+        return 0x4400u | (rd >> 3) << 7 | rm << 3 | (rd & 7u);
+    /* CMP.W rn, rm -> CMP (T1 low / T2 high); CMP.W rn, #imm8 -> CMP (T1) */
+    if ((h1 & 0xfff0u) == 0xebb0u && (h2 & 0xff00u) == 0x0f00u && (h2 & 0xf0u) == 0) {
+        if (t2_low_reg(rn) && t2_low_reg(rm))
+            return 0x4280u | rm << 3 | rn;
+        return 0x4500u | (rn >> 3) << 7 | rm << 3 | (rn & 7u);
+    }
+    if ((h1 & 0xfff0u) == 0xf1b0u && (h2 & 0xff00u) == 0x0f00u && t2_low_reg(rn))
+        return 0x2800u | rn << 8 | (h2 & 0xffu);
+    return e;
+}
+
+static void put(cg *c, uint32_t enc)
+{
+    unsigned sz;
+    if (!(c->flags & FC_BK_NO_OPT))
+        enc = narrow(enc);
+    sz = t2_size(enc);
+    if (c->writing) {
+        if (enc == T2_BAD && !c->bad) {
+            c->bad = 1;
+            c->bad_insn = c->cur;
+        }
+        if (c->buf && c->pos + sz <= c->cap)
+            t2_put(c->buf + c->pos, enc);
+    }
+    c->pos += sz;
+}
+
+static uint32_t newlab(cg *c)
+{
+    if (c->nlab >= c->labcap) {
+        c->overflow = 1;
+        return c->labcap - 1;
+    }
+    return c->nlab++;
+}
+
+static void bind(cg *c, uint32_t l)
+{
+    if (c->lab[l] != c->pos) {
+        c->lab[l] = c->pos;
+        c->moved = 1;
+    }
+}
+
+static uint32_t L_insn(uint32_t i) { return i; }
+static uint32_t L_fixed(const cg *c, unsigned k) { return c->n + 1 + k; }
+
+/* B / B<c> to a label: 16-bit when it reaches, else 32-bit; a branch that
+ * once needed 32 bits keeps them (sizes only grow, so passes converge). */
+static void br(cg *c, enum t2_cond cond, uint32_t l)
+{
+    uint32_t id;
+    int32_t d = (int32_t)(c->lab[l] - (c->pos + 4));
+    int fits;
+
+    if (c->nbr >= c->brcap) {
+        c->overflow = 1;
+        id = c->brcap - 1;
+    } else {
+        id = c->nbr++;
+    }
+    fits = cond == T2_AL ? t2_b16_ok(d) : t2_b16c_ok(d);
+    if (!fits && !c->brlong[id]) {
+        c->brlong[id] = 1;
+        c->grew = 1;
+    }
+    if (c->brlong[id])
+        put(c, cond == T2_AL ? t2_b32(d) : t2_bcond32(cond, d));
+    else
+        put(c, cond == T2_AL ? t2_b16(d) : t2_bcond16(cond, d));
+}
+
+/* BL to a local label (shared routines) */
+static void bl_lab(cg *c, uint32_t l)
+{
+    put(c, t2_bl((int32_t)(c->lab[l] - (c->pos + 4))));
+}
+
+static void reloc(cg *c, unsigned kind, unsigned sym, int32_t addend)
+{
+    if (c->writing && c->rel && c->nrel < c->relcap) {
+        fc_bk_reloc *r = &c->rel[c->nrel];
+        r->offset = c->pos;
+        r->kind = (uint8_t)kind;
+        r->sym = (uint8_t)sym;
+        r->reserved = 0;
+        r->addend = addend;
+    }
+    if (c->writing)
+        c->nrel++;
+}
+
+/* BL to a runtime routine: a relocated call, displacement 0 until loaded */
+static void bl_sym(cg *c, unsigned sym)
+{
+    reloc(c, FC_RELOC_THM_CALL, sym, 0);
+    put(c, t2_bl(0));
+}
+
+static void mapto(cg *c, uint32_t insn)
+{
+    if (!c->writing)
+        return;
+    if (c->nmap && c->map && c->nmap <= c->mapcap) {
+        fc_bk_pcmap *last = &c->map[c->nmap - 1];
+        if (last->native_off == c->pos) {       /* nothing emitted since */
+            last->insn = insn;
+            return;
+        }
+        if (last->insn == insn)
+            return;
+    }
+    if (c->map && c->nmap < c->mapcap) {
+        c->map[c->nmap].native_off = c->pos;
+        c->map[c->nmap].insn = insn;
+    }
+    c->nmap++;
+}
+
+static stub *addstub(cg *c, enum stub_type t, uint32_t lab)
+{
+    stub *s;
+    if (c->nst >= c->stcap) {
+        c->overflow = 1;
+        s = &c->st[c->stcap - 1];
+    } else {
+        s = &c->st[c->nst++];
+    }
+    s->type = (uint8_t)t;
+    s->insn = c->cur;
+    s->lab = lab;
+    s->code = s->perm = s->lg = 0;
+    s->lab2 = s->lab3 = 0;
+    s->val = 0;
+    return s;
+}
+
+/* An error exit for the current instruction: branch (cond) to a new stub. */
+static void br_err(cg *c, enum t2_cond cond, unsigned code)
+{
+    uint32_t l = newlab(c);
+    stub *s = addstub(c, ST_ERR, l);
+    s->code = (uint8_t)code;
+    br(c, cond, l);
+}
+
+/* ---- constants and immediate operands ------------------------------------ */
+
+static void mov_const(cg *c, unsigned rd, uint32_t v)
+{
+    uint32_t e[2];
+    unsigned k = t2_mov_const(rd, v, e);
+    for (unsigned i = 0; i < k; i++)
+        put(c, e[i]);
+}
+
+static void mov_reg(cg *c, unsigned rd, unsigned rm)
+{
+    if (rd != rm)
+        put(c, t2_mov_reg(rd, rm));
+}
+
+enum dp { DP_AND, DP_ORR, DP_EOR, DP_ADD, DP_ADC, DP_SUB, DP_SBC, DP_RSB, DP_BIC, DP_ORN };
+
+static uint32_t dp_imm_enc(enum dp op, unsigned s, unsigned rd, unsigned rn, uint32_t v)
+{
+    switch (op) {
+    case DP_AND: return s ? T2_BAD : t2_and_imm(rd, rn, v);
+    case DP_ORR: return s ? T2_BAD : t2_orr_imm(rd, rn, v);
+    case DP_EOR: return s ? T2_BAD : t2_eor_imm(rd, rn, v);
+    case DP_BIC: return s ? T2_BAD : t2_bic_imm(rd, rn, v);
+    case DP_ORN: return s ? T2_BAD : t2_orn_imm(rd, rn, v);
+    case DP_ADD: return s ? t2_adds_imm(rd, rn, v) : t2_add_imm(rd, rn, v);
+    case DP_ADC: return s ? t2_adcs_imm(rd, rn, v) : t2_adc_imm(rd, rn, v);
+    case DP_SUB: return s ? t2_subs_imm(rd, rn, v) : t2_sub_imm(rd, rn, v);
+    case DP_SBC: return s ? t2_sbcs_imm(rd, rn, v) : t2_sbc_imm(rd, rn, v);
+    case DP_RSB: return s ? t2_rsbs_imm(rd, rn, v) : t2_rsb_imm(rd, rn, v);
+    }
+    return T2_BAD;
+}
+
+static uint32_t dp_reg_enc(enum dp op, unsigned s, unsigned rd, unsigned rn, unsigned rm)
+{
+    switch (op) {
+    case DP_AND: return s ? T2_BAD : t2_and_reg(rd, rn, rm);
+    case DP_ORR: return s ? T2_BAD : t2_orr_reg(rd, rn, rm);
+    case DP_EOR: return s ? T2_BAD : t2_eor_reg(rd, rn, rm);
+    case DP_BIC: return s ? T2_BAD : t2_bic_reg(rd, rn, rm);
+    case DP_ORN: return s ? T2_BAD : t2_orn_reg(rd, rn, rm);
+    case DP_ADD: return s ? t2_adds_reg(rd, rn, rm) : t2_add_reg(rd, rn, rm);
+    case DP_ADC: return s ? t2_adcs_reg(rd, rn, rm) : t2_adc_reg(rd, rn, rm);
+    case DP_SUB: return s ? t2_subs_reg(rd, rn, rm) : t2_sub_reg(rd, rn, rm);
+    case DP_SBC: return s ? t2_sbcs_reg(rd, rn, rm) : t2_sbc_reg(rd, rn, rm);
+    case DP_RSB: return s ? T2_BAD : t2_rsb_reg(rd, rn, rm);
+    }
+    return T2_BAD;
+}
+
+/*
+ * rd = rn OP v with the cheapest encoding: the modified immediate, an
+ * equivalent form (ADD/SUB of -v, ADC/SBC of ~v, AND/BIC and ORR/ORN of
+ * ~v, ADDW/SUBW), else v materialised into `tmp`. Flag-setting forms only
+ * use equivalents with identical flags (AddWithCarry of the same operands).
+ */
+static void dp_imm(cg *c, enum dp op, unsigned s, unsigned rd, unsigned rn, uint32_t v,
+                   unsigned tmp)
+{
+    int big = v == 0 || v == 0x80000000u;
+    if (t2_modimm_ok(v)) {
+        put(c, dp_imm_enc(op, s, rd, rn, v));
+        return;
+    }
+    switch (op) {
+    case DP_ADD:
+        if (t2_modimm_ok(0u - v) && (!s || !big)) { put(c, dp_imm_enc(DP_SUB, s, rd, rn, 0u - v)); return; }
+        if (!s && v <= 0xfffu) { put(c, t2_addw(rd, rn, v)); return; }
+        if (!s && (0u - v) <= 0xfffu) { put(c, t2_subw(rd, rn, 0u - v)); return; }
+        break;
+    case DP_SUB:
+        if (t2_modimm_ok(0u - v) && (!s || !big)) { put(c, dp_imm_enc(DP_ADD, s, rd, rn, 0u - v)); return; }
+        if (!s && v <= 0xfffu) { put(c, t2_subw(rd, rn, v)); return; }
+        if (!s && (0u - v) <= 0xfffu) { put(c, t2_addw(rd, rn, 0u - v)); return; }
+        break;
+    case DP_ADC:
+        if (t2_modimm_ok(~v)) { put(c, dp_imm_enc(DP_SBC, s, rd, rn, ~v)); return; }
+        break;
+    case DP_SBC:
+        if (t2_modimm_ok(~v)) { put(c, dp_imm_enc(DP_ADC, s, rd, rn, ~v)); return; }
+        break;
+    case DP_AND:
+        if (t2_modimm_ok(~v)) { put(c, dp_imm_enc(DP_BIC, s, rd, rn, ~v)); return; }
+        if (v == 0xffffu) { put(c, t2_uxth(rd, rn)); return; }
+        break;
+    case DP_ORR:
+        if (t2_modimm_ok(~v)) { put(c, dp_imm_enc(DP_ORN, s, rd, rn, ~v)); return; }
+        break;
+    default:
+        break;
+    }
+    mov_const(c, tmp, v);
+    put(c, dp_reg_enc(op, s, rd, rn, tmp));
+}
+
+static void cmp_imm(cg *c, unsigned rn, uint32_t v, unsigned tmp)
+{
+    if (t2_modimm_ok(v))
+        put(c, t2_cmp_imm(rn, v));
+    else if (t2_modimm_ok(0u - v) && v != 0x80000000u)
+        put(c, t2_cmn_imm(rn, 0u - v));
+    else {
+        mov_const(c, tmp, v);
+        put(c, t2_cmp_reg(rn, tmp));
+    }
+}
+
+/* ========================================================================
+ * eBPF register halves
+ * ===================================================================== */
+
+static int32_t slot(unsigned r, unsigned h) { return (int32_t)FC_NENV_REG(r, h); }
+
+static int is_home(const cg *c, unsigned r, unsigned h) { return r < 10 && c->home[r][h] != NONE; }
+
+/* hi of r known zero before the current instruction */
+static int hz(const cg *c, unsigned r)
+{
+    return r == 10 || (c->hz[c->cur] >> r & 1u);
+}
+
+/*
+ * What an instruction does with the hi half of a register it defines:
+ *   HA_SKIP     nothing: dead after, or known zero and its location already 0
+ *   HA_ZERO     the value is known zero: store 0 (insn() does it at the end)
+ *   HA_COMPUTE  compute and store it
+ * The analysis (loc[]) and the emitters follow the same rule.
+ */
+enum { HA_SKIP, HA_ZERO, HA_COMPUTE };
+
+static int hact_at(const cg *c, uint32_t i, unsigned r)
+{
+    if (r >= 10)
+        return HA_COMPUTE;
+    if (!(c->lout[i] >> r & 1u))
+        return HA_SKIP;
+    if (c->hza[i] >> r & 1u)
+        return (c->loc[i] >> r & 1u) ? HA_SKIP : HA_ZERO;
+    return HA_COMPUTE;
+}
+
+static int hact(const cg *c, unsigned r) { return hact_at(c, c->cur, r); }
+
+/* the emitters compute a hi half only in this case */
+static int hneed(const cg *c, unsigned r) { return hact(c, r) == HA_COMPUTE; }
+
+/* A register holding half h of r: its home, or `tmp` loaded from env. */
+static unsigned rd_half(cg *c, unsigned r, unsigned h, unsigned tmp)
+{
+    if (r == 10) {
+        if (h)
+            put(c, t2_mov_imm(tmp, 0));
+        else
+            put(c, t2_addw(tmp, FB, FC_STACK_SIZE));
+        return tmp;
+    }
+    if (h && hz(c, r)) {
+        if (is_home(c, r, h))
+            return c->home[r][h];   /* holds 0 */
+        put(c, t2_mov_imm(tmp, 0));
+        return tmp;
+    }
+    if (is_home(c, r, h))
+        return c->home[r][h];
+    put(c, t2_ldr_imm(tmp, ENV, slot(r, h)));
+    return tmp;
+}
+
+/* Where to compute half h of r: its home or tmp (then wb_half stores). */
+static unsigned wr_half(const cg *c, unsigned r, unsigned h, unsigned tmp)
+{
+    return is_home(c, r, h) ? c->home[r][h] : tmp;
+}
+
+static void wb_half(cg *c, unsigned r, unsigned h, unsigned reg)
+{
+    if (is_home(c, r, h))
+        mov_reg(c, c->home[r][h], reg);
+    else
+        put(c, t2_str_imm(reg, ENV, slot(r, h)));
+}
+
+static void set_half_const(cg *c, unsigned r, unsigned h, uint32_t v)
+{
+    unsigned d = wr_half(c, r, h, IP);
+    mov_const(c, d, v);
+    wb_half(c, r, h, d);
+}
+
+/* hi of r = 0 (the result of a 32-bit operation); HA_ZERO is left to insn() */
+static void hi_zero(cg *c, unsigned r)
+{
+    if (hneed(c, r))
+        set_half_const(c, r, 1, 0);
+}
+
+/* hi of r = sign of reg (lo of r, already written) */
+static void hi_sign(cg *c, unsigned r, unsigned lo)
+{
+    if (!hneed(c, r))
+        return;
+    unsigned d = wr_half(c, r, 1, IP);
+    put(c, t2_asr_imm(d, lo, 31));
+    wb_half(c, r, 1, d);
+}
+
+/* ========================================================================
+ * The error exits, the budget, the bounds checks
+ * ===================================================================== */
+
+/* one unit of budget for a taken backward jump: none left -> FC_ERR_BUDGET
+ * (the stub puts 0 back: SUBS took it below) */
+static void budget(cg *c)
+{
+    if (c->budget_reg) {
+        uint32_t l = newlab(c);
+        stub *s = addstub(c, ST_ERR, l);
+        s->code = FC_ERR_BUDGET;
+        s->val = 1;                           /* reset the counter to 0 */
+        put(c, t2_subs_imm(BUDGET_REG, BUDGET_REG, 1));
+        br(c, T2_CC, l);
+        return;
+    }
+    put(c, t2_ldr_imm(R3, ENV, FC_NENV_BUDGET));
+    put(c, t2_subs_imm(R3, R3, 1));
+    br_err(c, T2_CC, FC_ERR_BUDGET);
+    put(c, t2_str_imm(R3, ENV, FC_NENV_BUDGET));
+}
+
+/* jump to slot t from the current slot, taken when cond holds */
+static void jump(cg *c, enum t2_cond cond, uint64_t t)
+{
+    uint32_t i = c->cur;
+    if (t >= c->n) {                       /* as the interpreter: taken -> error */
+        br_err(c, cond, FC_ERR_BAD_PROGRAM);
+        return;
+    }
+    if (t > i) {
+        br(c, cond, L_insn((uint32_t)t));
+        return;
+    }
+    /* backward: a taken jump costs one unit of budget */
+    uint32_t skip = 0;
+    if (cond != T2_AL) {
+        skip = newlab(c);
+        br(c, t2_cond_invert(cond), skip);
+    }
+    budget(c);
+    br(c, T2_AL, L_insn((uint32_t)t));
+    if (cond != T2_AL)
+        bind(c, skip);
+}
+
+static unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u : 0u; }
+
+/*
+ * Address of an access of n bytes at [r + off]: returns the base register
+ * and the offset to use in the load/store. perm: FC_PERM_R, _W or _RW
+ * (atomics). With a check, the address ends in ip.
+ */
+static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
+                     unsigned *rb, int32_t *roff)
+{
+    const fc_insn_info *inf = c->info ? &c->info[c->cur] : NULL;
+    int force = (c->flags & FC_BK_CHECK_ALL) != 0;
+    int proven = inf && inf->access == FC_ACC_PROVEN;
+    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
+    unsigned k = lg2(n);
+
+    if (!force && (frame || proven)) {
+        c->unchecked++;
+        if (r == 10) {
+            int32_t o = off + (int32_t)FC_STACK_SIZE;
+            if (t2_ldst_off_ok(o) && t2_ldst_off_ok(o + 4)) {
+                *rb = FB;
+                *roff = o;
+                return;
+            }
+            dp_imm(c, DP_ADD, 0, IP, FB, (uint32_t)o, IP);
+        } else {
+            unsigned b = rd_half(c, r, 0, IP);
+            if (t2_ldst_off_ok(off) && t2_ldst_off_ok(off + 4)) {
+                *rb = b;
+                *roff = off;
+                return;
+            }
+            dp_imm(c, DP_ADD, 0, IP, b, (uint32_t)(int32_t)off, IP);
+        }
+        *rb = IP;
+        *roff = 0;
+        return;
+    }
+
+    c->checks++;
+    uint32_t back = newlab(c), slow = newlab(c), err = newlab(c);
+    stub *s = addstub(c, ST_MEM, slow);
+    s->perm = (uint8_t)perm;
+    s->lg = (uint8_t)k;
+    s->lab2 = back;
+    s->lab3 = err;
+    c->memslow_used |= (uint16_t)(1u << ((perm - 1) * 4 + k));
+
+    /* the address, and its high half must be 0 */
+    unsigned blo = rd_half(c, r, 0, IP);
+    uint32_t uoff = (uint32_t)(int32_t)off;
+    if (hz(c, r)) {
+        if (off == 0) {
+            mov_reg(c, IP, blo);
+        } else {
+            /* hi = carry + sext(off): 0 iff (off >= 0 ? no carry : carry) */
+            if (off > 0)
+                dp_imm(c, DP_ADD, 1, IP, blo, uoff, LR);
+            else
+                dp_imm(c, DP_SUB, 1, IP, blo, 0u - uoff, LR);
+            uint32_t e = newlab(c);
+            stub *h = addstub(c, ST_MEMHI, e);
+            h->lab3 = err;
+            h->val = off > 0 ? 1u : 0xffffffffu;
+            br(c, off > 0 ? T2_CS : T2_CC, e);
+        }
+    } else {
+        unsigned bhi;
+        dp_imm(c, DP_ADD, 1, IP, blo, uoff, LR);
+        bhi = is_home(c, r, 1) ? c->home[r][1] : LR;
+        if (bhi == LR)
+            put(c, t2_ldr_imm(LR, ENV, slot(r, 1)));   /* LDR keeps the flags */
+        put(c, t2_adcs_imm(LR, bhi, off < 0 ? 0xffffffffu : 0));
+        br(c, T2_NE, err);
+    }
+
+    if (perm == FC_PERM_RW) {
+        /* atomics: need one region both readable and writable: slow path */
+        br(c, T2_AL, slow);
+        bind(c, back);
+        *rb = IP;
+        *roff = 0;
+        return;
+    }
+    /* fast path: the region the verifier expects (else ctx / the frame) */
+    unsigned hint = inf ? inf->region_hint : 0xffu;
+    if (hint == 0xffu)
+        hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
+    if (hint == FC_REGION_STACK) {
+        put(c, t2_sub_reg(R3, IP, FB));
+        put(c, t2_ldr_imm(LR, ENV, (int32_t)(FC_NENV_STACK_END + 4 * k)));
+        put(c, t2_sub_reg(LR, LR, FB));
+    } else {
+        unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
+        uint32_t span = (perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
+        put(c, t2_ldr_imm(R3, ENV, (int32_t)span));
+        put(c, t2_ldr_imm(LR, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(k))));
+        put(c, t2_sub_reg(R3, IP, R3));
+    }
+    put(c, t2_cmp_reg(R3, LR));
+    br(c, T2_HS, slow);
+    bind(c, back);
+    *rb = IP;
+    *roff = 0;
+}
+
+/* ========================================================================
+ * Instructions
+ * ===================================================================== */
+
+static int32_t imm(const fc_insn *i) { return i->imm; }
+
+/* ---- ALU ------------------------------------------------------------------- */
+
+static enum dp alu_dp(unsigned aop)
+{
+    switch (aop) {
+    case FC_ALU_ADD: return DP_ADD;
+    case FC_ALU_SUB: return DP_SUB;
+    case FC_ALU_OR:  return DP_ORR;
+    case FC_ALU_AND: return DP_AND;
+    default:         return DP_EOR;
+    }
+}
+
+/* 32-bit ALU: lo only, hi = 0 */
+static void alu32(cg *c, const fc_insn *i, unsigned op)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned aop = FC_OPCODE_OP(i->op);
+    int x = (i->op & FC_SRC_X) != 0;
+    uint32_t k = (uint32_t)imm(i);
+    unsigned dl = wr_half(c, d, 0, R0);
+    unsigned a, b;
+
+    switch (aop) {
+    case FC_ALU_MOV:
+        if (op == FC_OP_MOVSX8_32 || op == FC_OP_MOVSX16_32) {
+            b = rd_half(c, s, 0, R2);
+            put(c, op == FC_OP_MOVSX8_32 ? t2_sxtb(dl, b) : t2_sxth(dl, b));
+        } else if (x) {
+            b = rd_half(c, s, 0, dl);
+            mov_reg(c, dl, b);
+        } else {
+            mov_const(c, dl, k);
+        }
+        break;
+    case FC_ALU_ADD: case FC_ALU_SUB: case FC_ALU_OR: case FC_ALU_AND: case FC_ALU_XOR:
+        a = rd_half(c, d, 0, R0);
+        if (x) {
+            b = rd_half(c, s, 0, R2);
+            put(c, dp_reg_enc(alu_dp(aop), 0, dl, a, b));
+        } else {
+            dp_imm(c, alu_dp(aop), 0, dl, a, k, R2);
+        }
+        break;
+    case FC_ALU_MUL:
+        a = rd_half(c, d, 0, R0);
+        if (x) {
+            b = rd_half(c, s, 0, R2);
+        } else {
+            mov_const(c, R2, k);
+            b = R2;
+        }
+        put(c, t2_mul(dl, a, b));
+        break;
+    case FC_ALU_DIV: case FC_ALU_MOD: {
+        int sgn = i->off == 1, mod = aop == FC_ALU_MOD;
+        a = rd_half(c, d, 0, R0);
+        if (!x && k == 0) {                       /* constant zero divisor */
+            if (!mod)
+                put(c, t2_mov_imm(dl, 0));
+            else
+                mov_reg(c, dl, a);
+            break;
+        }
+        if (x) {
+            b = rd_half(c, s, 0, R2);
+            put(c, t2_cmp_imm(b, 0));
+            if (mod) {
+                put(c, t2_it_x(T2_NE, "T"));
+                put(c, sgn ? t2_sdiv(IP, a, b) : t2_udiv(IP, a, b));
+                put(c, t2_mls(dl, IP, b, a));
+            } else {
+                put(c, t2_it_x(T2_NE, "E"));
+                put(c, sgn ? t2_sdiv(dl, a, b) : t2_udiv(dl, a, b));
+                put(c, t2_mov_imm(dl, 0));
+            }
+        } else {
+            mov_const(c, R2, k);
+            if (mod) {
+                put(c, sgn ? t2_sdiv(IP, a, R2) : t2_udiv(IP, a, R2));
+                put(c, t2_mls(dl, IP, R2, a));
+            } else {
+                put(c, sgn ? t2_sdiv(dl, a, R2) : t2_udiv(dl, a, R2));
+            }
+        }
+        break;
+    }
+    case FC_ALU_LSH: case FC_ALU_RSH: case FC_ALU_ARSH: {
+        enum t2_shift t = aop == FC_ALU_LSH ? T2_LSL : aop == FC_ALU_RSH ? T2_LSR : T2_ASR;
+        a = rd_half(c, d, 0, R0);
+        if (x) {
+            b = rd_half(c, s, 0, R2);
+            put(c, t2_and_imm(IP, b, 31));
+            put(c, t2_shift_reg(t, dl, a, IP));
+        } else if ((k & 31u) == 0) {
+            mov_reg(c, dl, a);
+        } else {
+            put(c, t2_shift_imm(t, dl, a, k & 31u));
+        }
+        break;
+    }
+    case FC_ALU_NEG:
+        a = rd_half(c, d, 0, R0);
+        put(c, t2_rsb_imm(dl, a, 0));
+        break;
+    case FC_ALU_END:
+        a = rd_half(c, d, 0, R0);
+        if (op == FC_OP_LE16) {
+            put(c, t2_uxth(dl, a));
+        } else if (op == FC_OP_LE32) {
+            mov_reg(c, dl, a);
+        } else if (op == FC_OP_LE64) {
+            return;                          /* no change at all */
+        } else if (op == FC_OP_BE16) {
+            put(c, t2_rev16(dl, a));
+            put(c, t2_uxth(dl, dl));
+        } else if (op == FC_OP_BE32) {
+            put(c, t2_rev(dl, a));
+        } else {                             /* BE64: swap the halves */
+            unsigned ah = rd_half(c, d, 1, R1);
+            unsigned dh = wr_half(c, d, 1, R1);
+            int nh = hneed(c, d);
+            if (nh)
+                put(c, t2_rev(IP, a));
+            put(c, t2_rev(dl, ah));
+            wb_half(c, d, 0, dl);
+            if (nh) {
+                mov_reg(c, dh, IP);
+                wb_half(c, d, 1, dh);
+            }
+            return;
+        }
+        break;
+    }
+    wb_half(c, d, 0, dl);
+    hi_zero(c, d);
+}
+
+/* 64-bit shifts by a constant */
+static void shift64_k(cg *c, unsigned d, unsigned aop, unsigned n)
+{
+    int need_hi = hneed(c, d);
+    unsigned al, ah, dl, dh;
+
+    if (n == 0)
+        return;
+    dl = wr_half(c, d, 0, R0);
+    dh = wr_half(c, d, 1, R1);
+    if (aop == FC_ALU_LSH) {
+        al = rd_half(c, d, 0, R0);
+        if (n < 32) {
+            if (need_hi) {
+                ah = rd_half(c, d, 1, R1);
+                put(c, t2_lsl_imm(dh, ah, n));
+                put(c, t2_orr_sh(dh, dh, al, T2_LSR, 32 - n));
+                wb_half(c, d, 1, dh);
+            }
+            put(c, t2_lsl_imm(dl, al, n));
+        } else {
+            if (need_hi) {
+                if (n == 32)
+                    mov_reg(c, dh, al);
+                else
+                    put(c, t2_lsl_imm(dh, al, n - 32));
+                wb_half(c, d, 1, dh);
+            }
+            put(c, t2_mov_imm(dl, 0));
+        }
+        wb_half(c, d, 0, dl);
+        return;
+    }
+    /* RSH / ARSH: lo from both halves, hi from hi */
+    al = rd_half(c, d, 0, R0);
+    ah = rd_half(c, d, 1, R1);
+    if (n < 32) {
+        put(c, t2_lsr_imm(dl, al, n));
+        put(c, t2_orr_sh(dl, dl, ah, T2_LSL, 32 - n));
+        wb_half(c, d, 0, dl);
+        if (need_hi) {
+            put(c, aop == FC_ALU_RSH ? t2_lsr_imm(dh, ah, n) : t2_asr_imm(dh, ah, n));
+            wb_half(c, d, 1, dh);
+        }
+        return;
+    }
+    if (n == 32)
+        mov_reg(c, dl, ah);
+    else
+        put(c, aop == FC_ALU_RSH ? t2_lsr_imm(dl, ah, n - 32) : t2_asr_imm(dl, ah, n - 32));
+    wb_half(c, d, 0, dl);
+    if (need_hi) {
+        if (aop == FC_ALU_RSH)
+            put(c, t2_mov_imm(dh, 0));
+        else
+            put(c, t2_asr_imm(dh, ah, 31));
+        wb_half(c, d, 1, dh);
+    }
+}
+
+/*
+ * 64-bit shifts by a register, branch-free. Register-specified shifts use
+ * the bottom byte of the amount and give 0 (LSL/LSR) for 32..255, so with
+ * n in 0..63 the terms of the wrong side vanish:
+ *   lsh: hi = hi<<n | lo>>(32-n) | lo<<(n-32);  lo = lo<<n
+ *   rsh: lo = lo>>n | hi<<(32-n) | hi>>(n-32);  hi = hi>>n
+ *   arsh: lo = lo>>n | hi<<(32-n), replaced by hi asr (n-32) when n >= 32
+ *         (ASR by 224..255 would fill with the sign, so it is predicated)
+ */
+static void shift64_x(cg *c, unsigned d, unsigned s, unsigned aop)
+{
+    unsigned b = rd_half(c, s, 0, R2);
+    unsigned al = rd_half(c, d, 0, R0), ah = rd_half(c, d, 1, R1);
+    unsigned dl = wr_half(c, d, 0, R0), dh = wr_half(c, d, 1, R1);
+    int need_hi = hneed(c, d);
+
+    put(c, t2_and_imm(IP, b, 63));
+    if (aop == FC_ALU_LSH) {
+        if (need_hi) {
+            put(c, t2_lsl_reg(dh, ah, IP));
+            put(c, t2_rsb_imm(LR, IP, 32));
+            put(c, t2_lsr_reg(LR, al, LR));
+            put(c, t2_orr_reg(dh, dh, LR));
+            put(c, t2_sub_imm(LR, IP, 32));
+            put(c, t2_lsl_reg(LR, al, LR));
+            put(c, t2_orr_reg(dh, dh, LR));
+            wb_half(c, d, 1, dh);
+        }
+        put(c, t2_lsl_reg(dl, al, IP));
+        wb_half(c, d, 0, dl);
+        return;
+    }
+    put(c, t2_lsr_reg(dl, al, IP));
+    put(c, t2_rsb_imm(LR, IP, 32));
+    put(c, t2_lsl_reg(LR, ah, LR));
+    put(c, t2_orr_reg(dl, dl, LR));
+    if (aop == FC_ALU_RSH) {
+        put(c, t2_sub_imm(LR, IP, 32));
+        put(c, t2_lsr_reg(LR, ah, LR));
+        put(c, t2_orr_reg(dl, dl, LR));
+    } else {
+        put(c, t2_subs_imm(LR, IP, 32));
+        put(c, t2_it_x(T2_PL, ""));
+        put(c, t2_asr_reg(dl, ah, LR));
+    }
+    wb_half(c, d, 0, dl);
+    if (need_hi) {
+        put(c, aop == FC_ALU_RSH ? t2_lsr_reg(dh, ah, IP) : t2_asr_reg(dh, ah, IP));
+        wb_half(c, d, 1, dh);
+    }
+}
+
+/* 64-bit division and modulo: a runtime routine, or UDIV when both are
+ * known to fit in 32 bits (then signed = unsigned: both are >= 0) */
+static void divmod64(cg *c, const fc_insn *i, unsigned aop)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    int x = (i->op & FC_SRC_X) != 0, sgn = i->off == 1, mod = aop == FC_ALU_MOD;
+    uint64_t k = (uint64_t)(int64_t)imm(i);
+    int small = hz(c, d) && (x ? hz(c, s) : k <= 0xffffffffu);
+
+    if (!x && k == 0) {
+        if (!mod) {
+            set_half_const(c, d, 0, 0);
+            if (hneed(c, d))
+                set_half_const(c, d, 1, 0);
+        }
+        return;
+    }
+    if (small && !(c->flags & FC_BK_NO_OPT)) {
+        unsigned a = rd_half(c, d, 0, R0), dl = wr_half(c, d, 0, R0), b;
+        if (x) {
+            b = rd_half(c, s, 0, R2);
+            put(c, t2_cmp_imm(b, 0));
+            if (mod) {
+                put(c, t2_it_x(T2_NE, "T"));
+                put(c, t2_udiv(IP, a, b));
+                put(c, t2_mls(dl, IP, b, a));
+            } else {
+                put(c, t2_it_x(T2_NE, "E"));
+                put(c, t2_udiv(dl, a, b));
+                put(c, t2_mov_imm(dl, 0));
+            }
+        } else {
+            mov_const(c, R2, (uint32_t)k);
+            if (mod) {
+                put(c, t2_udiv(IP, a, R2));
+                put(c, t2_mls(dl, IP, R2, a));
+            } else {
+                put(c, t2_udiv(dl, a, R2));
+            }
+        }
+        wb_half(c, d, 0, dl);
+        hi_zero(c, d);    /* was zero before: the location holds 0 or is dead */
+        return;
+    }
+    /* a in r0:r1, b in r2:r3 (homes are r4-r9: no overlap) */
+    mov_reg(c, R0, rd_half(c, d, 0, R0));
+    mov_reg(c, R1, rd_half(c, d, 1, R1));
+    if (x) {
+        mov_reg(c, R2, rd_half(c, s, 0, R2));
+        mov_reg(c, R3, rd_half(c, s, 1, R3));
+    } else {
+        mov_const(c, R2, (uint32_t)k);
+        mov_const(c, R3, (uint32_t)(k >> 32));
+    }
+    bl_sym(c, mod ? (sgn ? FC_SYM_SMOD64 : FC_SYM_UMOD64) : (sgn ? FC_SYM_SDIV64 : FC_SYM_UDIV64));
+    wb_half(c, d, 0, R0);
+    if (hneed(c, d))
+        wb_half(c, d, 1, R1);
+}
+
+static void alu64(cg *c, const fc_insn *i, unsigned op)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned aop = FC_OPCODE_OP(i->op);
+    int x = (i->op & FC_SRC_X) != 0;
+    uint64_t k = (uint64_t)(int64_t)imm(i);
+    uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
+    int need_hi = hneed(c, d);
+    unsigned al, ah, bl, bh, dl, dh;
+
+    switch (aop) {
+    case FC_ALU_MOV:
+        if (op == FC_OP_MOVSX8_64 || op == FC_OP_MOVSX16_64 || op == FC_OP_MOVSX32_64) {
+            bl = rd_half(c, s, 0, R2);
+            dl = wr_half(c, d, 0, R0);
+            if (op == FC_OP_MOVSX8_64)
+                put(c, t2_sxtb(dl, bl));
+            else if (op == FC_OP_MOVSX16_64)
+                put(c, t2_sxth(dl, bl));
+            else
+                mov_reg(c, dl, bl);
+            wb_half(c, d, 0, dl);
+            hi_sign(c, d, dl);
+            return;
+        }
+        if (!x) {
+            set_half_const(c, d, 0, kl);
+            if (need_hi)
+                set_half_const(c, d, 1, kh);
+            return;
+        }
+        if (s == d)
+            return;
+        for (unsigned h = 0; h < 2; h++) {
+            if (h && !need_hi)
+                break;
+            if (h && hz(c, s)) {
+                set_half_const(c, d, 1, 0);
+                break;
+            }
+            unsigned t = wr_half(c, d, h, R0);
+            unsigned v = rd_half(c, s, h, t);
+            mov_reg(c, t, v);
+            wb_half(c, d, h, t);
+        }
+        return;
+    case FC_ALU_ADD: case FC_ALU_SUB: {
+        enum dp lo = aop == FC_ALU_ADD ? DP_ADD : DP_SUB, hi = aop == FC_ALU_ADD ? DP_ADC : DP_SBC;
+        al = rd_half(c, d, 0, R0);
+        dl = wr_half(c, d, 0, R0);
+        if (!need_hi) {
+            if (x)
+                put(c, dp_reg_enc(lo, 0, dl, al, rd_half(c, s, 0, R2)));
+            else
+                dp_imm(c, lo, 0, dl, al, kl, R2);
+            wb_half(c, d, 0, dl);
+            return;
+        }
+        if (x) {
+            bl = rd_half(c, s, 0, R2);
+            dh = wr_half(c, d, 1, R1);
+            if (hz(c, s) && !(c->flags & FC_BK_NO_OPT)) {
+                /* hi of s is 0: ADC/SBC with #0 */
+                ah = rd_half(c, d, 1, R1);
+                put(c, dp_reg_enc(lo, 1, dl, al, bl));
+                put(c, dp_imm_enc(hi, 0, dh, ah, 0));
+            } else if (hz(c, d) && aop == FC_ALU_ADD && !(c->flags & FC_BK_NO_OPT)) {
+                bh = rd_half(c, s, 1, R3);
+                put(c, dp_reg_enc(lo, 1, dl, al, bl));
+                put(c, dp_imm_enc(hi, 0, dh, bh, 0));
+            } else {
+                bh = rd_half(c, s, 1, R3);
+                ah = rd_half(c, d, 1, R1);
+                put(c, dp_reg_enc(lo, 1, dl, al, bl));
+                put(c, dp_reg_enc(hi, 0, dh, ah, bh));
+            }
+        } else {
+            ah = rd_half(c, d, 1, R1);
+            dh = wr_half(c, d, 1, R1);
+            dp_imm(c, lo, 1, dl, al, kl, R2);
+            put(c, dp_imm_enc(hi, 0, dh, ah, kh));   /* 0 or ~0: always encodable */
+        }
+        wb_half(c, d, 0, dl);
+        wb_half(c, d, 1, dh);
+        return;
+    }
+    case FC_ALU_OR: case FC_ALU_AND: case FC_ALU_XOR: {
+        enum dp o = alu_dp(aop);
+        for (unsigned h = 0; h < 2; h++) {
+            if (h && !need_hi)
+                break;
+            uint32_t kv = h ? kh : kl;
+            if (!x && h) {
+                /* hi op with 0 or ~0 */
+                if ((o == DP_ORR || o == DP_EOR) && kv == 0)
+                    break;                       /* unchanged */
+                if (o == DP_AND && kv == 0xffffffffu)
+                    break;
+                if (o == DP_AND || o == DP_ORR) {   /* 0 or ~0 */
+                    set_half_const(c, d, 1, o == DP_AND ? 0 : 0xffffffffu);
+                    break;
+                }
+            }
+            if (h && x && hz(c, s) && o != DP_AND && !(c->flags & FC_BK_NO_OPT))
+                break;                           /* hi | 0, hi ^ 0: unchanged */
+            unsigned a = rd_half(c, d, h, h ? R1 : R0), t = wr_half(c, d, h, h ? R1 : R0);
+            if (x)
+                put(c, dp_reg_enc(o, 0, t, a, rd_half(c, s, h, h ? R3 : R2)));
+            else if (h)
+                put(c, t2_mvn_reg(t, a));        /* EOR with ~0 */
+            else
+                dp_imm(c, o, 0, t, a, kv, R2);
+            wb_half(c, d, h, t);
+        }
+        return;
+    }
+    case FC_ALU_MUL:
+        al = rd_half(c, d, 0, R0);
+        if (x) {
+            bl = rd_half(c, s, 0, R2);
+        } else {
+            mov_const(c, R2, kl);
+            bl = R2;
+        }
+        dl = wr_half(c, d, 0, R0);
+        if (!need_hi) {
+            put(c, t2_mul(dl, al, bl));
+            wb_half(c, d, 0, dl);
+            return;
+        }
+        put(c, t2_umull(IP, LR, al, bl));
+        if (x) {
+            if (!hz(c, s)) {
+                bh = rd_half(c, s, 1, R3);
+                put(c, t2_mla(LR, al, bh, LR));
+            }
+        } else if (kh) {
+            put(c, t2_sub_reg(LR, LR, al));       /* al * ~0 = -al */
+        }
+        if (!hz(c, d)) {
+            ah = rd_half(c, d, 1, R1);
+            put(c, t2_mla(LR, ah, bl, LR));
+        }
+        dh = wr_half(c, d, 1, R1);
+        mov_reg(c, dl, IP);
+        wb_half(c, d, 0, dl);
+        mov_reg(c, dh, LR);
+        wb_half(c, d, 1, dh);
+        return;
+    case FC_ALU_DIV: case FC_ALU_MOD:
+        divmod64(c, i, aop);
+        return;
+    case FC_ALU_LSH: case FC_ALU_RSH: case FC_ALU_ARSH:
+        if (x)
+            shift64_x(c, d, s, aop);
+        else
+            shift64_k(c, d, aop, (uint32_t)imm(i) & 63u);
+        return;
+    case FC_ALU_NEG:
+        al = rd_half(c, d, 0, R0);
+        dl = wr_half(c, d, 0, R0);
+        if (!need_hi) {
+            put(c, t2_rsb_imm(dl, al, 0));
+            wb_half(c, d, 0, dl);
+            return;
+        }
+        ah = rd_half(c, d, 1, R1);
+        dh = wr_half(c, d, 1, R1);
+        put(c, t2_rsbs_imm(dl, al, 0));
+        put(c, t2_mvn_reg(dh, ah));
+        put(c, t2_adc_imm(dh, dh, 0));
+        wb_half(c, d, 0, dl);
+        wb_half(c, d, 1, dh);
+        return;
+    case FC_ALU_END:                            /* bswap16/32/64 */
+        al = rd_half(c, d, 0, R0);
+        dl = wr_half(c, d, 0, R0);
+        if (op == FC_OP_BSWAP16) {
+            put(c, t2_rev16(dl, al));
+            put(c, t2_uxth(dl, dl));
+        } else if (op == FC_OP_BSWAP32) {
+            put(c, t2_rev(dl, al));
+        } else {
+            ah = rd_half(c, d, 1, R1);
+            dh = wr_half(c, d, 1, R1);
+            if (need_hi)
+                put(c, t2_rev(IP, al));
+            put(c, t2_rev(dl, ah));
+            wb_half(c, d, 0, dl);
+            if (need_hi) {
+                mov_reg(c, dh, IP);
+                wb_half(c, d, 1, dh);
+            }
+            return;
+        }
+        wb_half(c, d, 0, dl);
+        hi_zero(c, d);
+        return;
+    }
+}
+
+/* ---- lddw ---------------------------------------------------------------- */
+
+static void lddw(cg *c, const fc_insn *i)
+{
+    unsigned d = fc_dst(*i);
+    uint32_t hi = (uint32_t)c->ins[c->cur + 1].imm;
+    if (fc_src(*i) == FC_LDDW_SECTION) {
+        unsigned sym = i->imm == FC_SECT_RODATA ? FC_SYM_RODATA
+                     : i->imm == FC_SECT_DATA ? FC_SYM_DATA : FC_SYM_BSS;
+        unsigned t = wr_half(c, d, 0, R0);
+        reloc(c, FC_RELOC_THM_MOVW_MOVT, sym, (int32_t)hi);
+        put(c, t2_movw(t, 0));
+        put(c, t2_movt(t, 0));
+        wb_half(c, d, 0, t);
+        hi_zero(c, d);
+        return;
+    }
+    set_half_const(c, d, 0, (uint32_t)i->imm);
+    if (hneed(c, d))
+        set_half_const(c, d, 1, hi);
+}
+
+/* ---- loads and stores ---------------------------------------------------- */
+
+static uint32_t ld_enc(unsigned n, int sx, unsigned rt, unsigned rn, int32_t off)
+{
+    switch (n) {
+    case 1: return sx ? t2_ldrsb_imm(rt, rn, off) : t2_ldrb_imm(rt, rn, off);
+    case 2: return sx ? t2_ldrsh_imm(rt, rn, off) : t2_ldrh_imm(rt, rn, off);
+    default: return t2_ldr_imm(rt, rn, off);
+    }
+}
+
+static uint32_t st_enc(unsigned n, unsigned rt, unsigned rn, int32_t off)
+{
+    switch (n) {
+    case 1: return t2_strb_imm(rt, rn, off);
+    case 2: return t2_strh_imm(rt, rn, off);
+    default: return t2_str_imm(rt, rn, off);
+    }
+}
+
+static void ldx(cg *c, const fc_insn *i)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned n = fc_size_bytes(i->op);
+    int sx = FC_MODE(i->op) == FC_MODE_MEMSX;
+    unsigned rb, dl, dh;
+    int32_t ro;
+
+    mem_addr(c, s, i->off, n, FC_PERM_R, &rb, &ro);
+    dl = wr_half(c, d, 0, R0);
+    if (n == 8) {
+        dh = wr_half(c, d, 1, R1);
+        if (hneed(c, d)) {
+            put(c, t2_ldr_imm(dh, rb, ro + 4));   /* hi first: dl may be rb */
+            wb_half(c, d, 1, dh);
+        }
+        put(c, t2_ldr_imm(dl, rb, ro));
+        wb_half(c, d, 0, dl);
+        return;
+    }
+    put(c, ld_enc(n, sx && n < 4, dl, rb, ro));
+    wb_half(c, d, 0, dl);
+    if (sx)
+        hi_sign(c, d, dl);
+    else
+        hi_zero(c, d);
+}
+
+static void store(cg *c, const fc_insn *i)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned n = fc_size_bytes(i->op);
+    int x = FC_CLASS(i->op) == FC_CLS_STX;
+    uint64_t k = (uint64_t)(int64_t)imm(i);
+    unsigned rb, v;
+    int32_t ro;
+
+    mem_addr(c, d, i->off, n, FC_PERM_W, &rb, &ro);
+    if (x) {
+        v = rd_half(c, s, 0, R0);
+    } else {
+        mov_const(c, R0, (uint32_t)k);
+        v = R0;
+    }
+    put(c, st_enc(n, v, rb, ro));
+    if (n == 8) {
+        if (x) {
+            v = rd_half(c, s, 1, R1);
+        } else if ((uint32_t)(k >> 32) != (uint32_t)k) {
+            mov_const(c, R1, (uint32_t)(k >> 32));
+            v = R1;
+        }
+        put(c, t2_str_imm(v, rb, ro + 4));
+    }
+}
+
+/*
+ * Atomics. 32-bit: an LDREX/STREX loop when the address is word-aligned
+ * (LDREX faults on an unaligned address whatever CCR says), else the
+ * interrupt-masked sequence. 64-bit: Cortex-M3 has no LDREXD, so always
+ * the masked sequence: save PRIMASK, CPSID i, load, modify, store, restore
+ * PRIMASK. On a single core that is atomic against interrupt handlers, the
+ * only other code that can touch the memory; in unprivileged mode CPSID
+ * has no effect (as on every RTOS that runs apps unprivileged, a
+ * privileged runtime is needed for the masked form). The interpreter does
+ * a plain read-modify-write, the same observable result.
+ */
+static void atomic(cg *c, const fc_insn *i)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned n = fc_size_bytes(i->op);
+    int32_t aop = imm(i);
+    int fetch = (aop & FC_ATOMIC_FETCH) != 0;
+    int cmpx = aop == FC_ATOMIC_CMPXCHG, xchg = aop == FC_ATOMIC_XCHG;
+    enum dp o = DP_ADD;
+    unsigned rb, sl, sh = R3, e0l = LR, e0h = LR;
+    int32_t ro;
+
+    switch (aop & ~FC_ATOMIC_FETCH) {
+    case FC_ATOMIC_OR: o = DP_ORR; break;
+    case FC_ATOMIC_AND: o = DP_AND; break;
+    case FC_ATOMIC_XOR: o = DP_EOR; break;
+    default: o = DP_ADD; break;
+    }
+    mem_addr(c, d, i->off, n, FC_PERM_RW, &rb, &ro);
+    if (rb != IP || ro != 0)      /* never: a checked address is in ip */
+        dp_imm(c, DP_ADD, 0, IP, rb, (uint32_t)ro, IP);
+
+    if (n == 4) {
+        uint32_t loop = newlab(c), unal = newlab(c), done = newlab(c), fail = newlab(c);
+        sl = rd_half(c, s, 0, R3);
+        if (cmpx)
+            e0l = rd_half(c, 0, 0, LR);
+        put(c, t2_tst_imm(IP, 3));
+        br(c, T2_NE, unal);
+        bind(c, loop);
+        put(c, t2_ldrex(R0, IP, 0));
+        if (cmpx) {
+            put(c, t2_cmp_reg(R0, e0l));
+            br(c, T2_NE, fail);
+            put(c, t2_strex(R2, sl, IP, 0));
+        } else if (xchg) {
+            put(c, t2_strex(R2, sl, IP, 0));
+        } else {
+            put(c, dp_reg_enc(o, 0, R1, R0, sl));
+            put(c, t2_strex(R2, R1, IP, 0));
+        }
+        put(c, t2_cmp_imm(R2, 0));
+        br(c, T2_NE, loop);
+        br(c, T2_AL, done);
+        bind(c, fail);
+        put(c, t2_clrex());
+        br(c, T2_AL, done);
+        bind(c, unal);
+        put(c, t2_mrs(R2, T2_SYSM_PRIMASK));
+        put(c, t2_cpsid_i());
+        put(c, t2_ldr_imm(R0, IP, 0));
+        if (cmpx) {
+            put(c, t2_cmp_reg(R0, e0l));
+            put(c, t2_it_x(T2_EQ, ""));
+            put(c, t2_str_imm(sl, IP, 0));
+        } else if (xchg) {
+            put(c, t2_str_imm(sl, IP, 0));
+        } else {
+            put(c, dp_reg_enc(o, 0, R1, R0, sl));
+            put(c, t2_str_imm(R1, IP, 0));
+        }
+        put(c, t2_msr(T2_SYSM_PRIMASK, R2));
+        bind(c, done);
+        if (cmpx) {
+            wb_half(c, 0, 0, R0);
+            hi_zero(c, 0);
+        } else if (fetch) {
+            wb_half(c, s, 0, R0);
+            hi_zero(c, s);
+        }
+        return;
+    }
+
+    /* 64-bit, interrupts masked; old value in r0:r1, PRIMASK in r2 */
+    put(c, t2_mrs(R2, T2_SYSM_PRIMASK));
+    put(c, t2_cpsid_i());
+    put(c, t2_ldr_imm(R0, IP, 0));
+    put(c, t2_ldr_imm(R1, IP, 4));
+    if (cmpx) {
+        uint32_t skip = newlab(c);
+        e0l = rd_half(c, 0, 0, LR);
+        put(c, t2_cmp_reg(R0, e0l));
+        br(c, T2_NE, skip);
+        e0h = rd_half(c, 0, 1, LR);
+        put(c, t2_cmp_reg(R1, e0h));
+        br(c, T2_NE, skip);
+        sl = rd_half(c, s, 0, R3);
+        put(c, t2_str_imm(sl, IP, 0));
+        sh = rd_half(c, s, 1, R3);
+        put(c, t2_str_imm(sh, IP, 4));
+        bind(c, skip);
+    } else if (xchg) {
+        sl = rd_half(c, s, 0, R3);
+        put(c, t2_str_imm(sl, IP, 0));
+        sh = rd_half(c, s, 1, R3);
+        put(c, t2_str_imm(sh, IP, 4));
+    } else {
+        /* loads into r3 and stores leave the flags: carry goes from lo to hi */
+        sl = rd_half(c, s, 0, R3);
+        put(c, dp_reg_enc(o, o == DP_ADD, LR, R0, sl));
+        put(c, t2_str_imm(LR, IP, 0));
+        if (is_home(c, s, 1))
+            sh = c->home[s][1];
+        else if (s == 10 || hz(c, s))
+            sh = R3, put(c, t2_mov_imm(R3, 0));      /* MOV.W: flags kept */
+        else
+            put(c, t2_ldr_imm(R3, ENV, slot(s, 1)));
+        put(c, dp_reg_enc(o == DP_ADD ? DP_ADC : o, 0, LR, R1, sh));
+        put(c, t2_str_imm(LR, IP, 4));
+    }
+    put(c, t2_msr(T2_SYSM_PRIMASK, R2));
+    /* a hi half is written only when the analysis says so (HA_COMPUTE):
+     * a skipped write must leave the location as it was */
+    if (cmpx) {
+        wb_half(c, 0, 0, R0);
+        if (hneed(c, 0))
+            wb_half(c, 0, 1, R1);
+    } else if (fetch) {
+        wb_half(c, s, 0, R0);
+        if (hneed(c, s))
+            wb_half(c, s, 1, R1);
+    }
+}
+
+/* ---- jumps ---------------------------------------------------------------- */
+
+/* the condition of `a OP b` after a 32-bit CMP a, b (or TST for JSET);
+ * uns: signed operations on values known to be >= 0 */
+static enum t2_cond cond32(unsigned jop, int uns)
+{
+    switch (jop) {
+    case FC_JMP_JEQ:  return T2_EQ;
+    case FC_JMP_JNE:  return T2_NE;
+    case FC_JMP_JSET: return T2_NE;
+    case FC_JMP_JGT:  return T2_HI;
+    case FC_JMP_JGE:  return T2_CS;
+    case FC_JMP_JLT:  return T2_CC;
+    case FC_JMP_JLE:  return T2_LS;
+    case FC_JMP_JSGT: return uns ? T2_HI : T2_GT;
+    case FC_JMP_JSGE: return uns ? T2_CS : T2_GE;
+    case FC_JMP_JSLT: return uns ? T2_CC : T2_LT;
+    default:          return uns ? T2_LS : T2_LE;   /* JSLE */
+    }
+}
+
+/*
+ * Conditional jumps. 64-bit orderings come from CMP lo + SBCS hi (the flags
+ * of the 64-bit subtraction: C = no borrow, N^V = signed less), which
+ * give >= and < directly; > and <= swap the operands. For a constant k,
+ * a > k is a >= k+1 and a <= k is a < k+1 (k+1 in 64 bits; k = ~0 makes
+ * them never/always). EQ/NE/SET: CMP (TST) lo, then hi only if lo was equal
+ * (zero).
+ */
+static void jcc(cg *c, const fc_insn *i, int is32)
+{
+    unsigned d = fc_dst(*i), s = fc_src(*i);
+    unsigned jop = FC_OPCODE_OP(i->op);
+    int x = (i->op & FC_SRC_X) != 0;
+    uint64_t t = (uint64_t)c->cur + 1 + (uint64_t)(int64_t)i->off;
+    uint64_t k = (uint64_t)(int64_t)imm(i);
+    int eqlike = jop == FC_JMP_JEQ || jop == FC_JMP_JNE || jop == FC_JMP_JSET;
+
+    if (is32 || (!(c->flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : (k >> 32) == 0))) {
+        /* one 32-bit compare: JMP32, or 64-bit values with zero hi halves */
+        unsigned a = rd_half(c, d, 0, R0);
+        uint32_t kl = (uint32_t)k;
+        if (x) {
+            unsigned b = rd_half(c, s, 0, R2);
+            put(c, jop == FC_JMP_JSET ? t2_tst_reg(a, b) : t2_cmp_reg(a, b));
+        } else if (jop == FC_JMP_JSET) {
+            if (t2_modimm_ok(kl)) {
+                put(c, t2_tst_imm(a, kl));
+            } else {
+                mov_const(c, R2, kl);
+                put(c, t2_tst_reg(a, R2));
+            }
+        } else {
+            cmp_imm(c, a, kl, R2);
+        }
+        jump(c, cond32(jop, !is32), t);
+        return;
+    }
+
+    if (!x && !eqlike) {
+        if (jop == FC_JMP_JGT || jop == FC_JMP_JLE) {
+            if (k == UINT64_MAX) {               /* a > ~0 never, a <= ~0 always */
+                if (jop == FC_JMP_JLE)
+                    jump(c, T2_AL, t);
+                return;
+            }
+            k += 1;
+            jop = jop == FC_JMP_JGT ? FC_JMP_JGE : FC_JMP_JLT;
+        } else if (jop == FC_JMP_JSGT || jop == FC_JMP_JSLE) {
+            k += 1;                              /* k <= INT32_MAX: no overflow */
+            jop = jop == FC_JMP_JSGT ? FC_JMP_JSGE : FC_JMP_JSLT;
+        }
+    }
+    unsigned al = rd_half(c, d, 0, R0), ah = rd_half(c, d, 1, R1), bl = R2, bh = R3;
+    uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
+    if (x) {
+        bl = rd_half(c, s, 0, R2);
+        bh = rd_half(c, s, 1, R3);
+    }
+    if (eqlike) {
+        int tst = jop == FC_JMP_JSET;
+        if (!x && k == 0) {
+            if (tst)
+                return;                          /* a & 0: never */
+            put(c, t2_orrs_reg(IP, al, ah));     /* a == 0 <=> (lo | hi) == 0 */
+        } else if (x && hz(c, s) && !tst) {
+            put(c, t2_cmp_reg(al, bl));
+            put(c, t2_it_x(T2_EQ, ""));
+            put(c, t2_cmp_imm(ah, 0));
+        } else if (x) {
+            put(c, tst ? t2_tst_reg(al, bl) : t2_cmp_reg(al, bl));
+            put(c, t2_it_x(T2_EQ, ""));
+            put(c, tst ? t2_tst_reg(ah, bh) : t2_cmp_reg(ah, bh));
+        } else {
+            if (tst && t2_modimm_ok(kl)) {
+                put(c, t2_tst_imm(al, kl));
+            } else if (tst) {
+                mov_const(c, R2, kl);
+                put(c, t2_tst_reg(al, R2));
+            } else {
+                cmp_imm(c, al, kl, R2);
+            }
+            put(c, t2_it_x(T2_EQ, ""));
+            put(c, tst ? t2_tst_imm(ah, kh) : t2_cmp_imm(ah, kh));   /* 0 or ~0 */
+        }
+        jump(c, jop == FC_JMP_JEQ ? T2_EQ : T2_NE, t);
+        return;
+    }
+    int swap = jop == FC_JMP_JGT || jop == FC_JMP_JLE || jop == FC_JMP_JSGT || jop == FC_JMP_JSLE;
+    enum t2_cond cond;
+    switch (jop) {
+    case FC_JMP_JGT:  cond = T2_CC; break;  /* b < a */
+    case FC_JMP_JGE:  cond = T2_CS; break;
+    case FC_JMP_JLT:  cond = T2_CC; break;
+    case FC_JMP_JLE:  cond = T2_CS; break;  /* b >= a */
+    case FC_JMP_JSGT: cond = T2_LT; break;
+    case FC_JMP_JSGE: cond = T2_GE; break;
+    case FC_JMP_JSLT: cond = T2_LT; break;
+    default:          cond = T2_GE; break;  /* JSLE */
+    }
+    if (x && swap) {
+        put(c, t2_cmp_reg(bl, al));
+        put(c, t2_sbcs_reg(LR, bh, ah));
+    } else if (x) {
+        put(c, t2_cmp_reg(al, bl));
+        put(c, t2_sbcs_reg(LR, ah, bh));
+    } else {
+        cmp_imm(c, al, kl, R2);
+        dp_imm(c, DP_SBC, 1, LR, ah, kh, R3);
+    }
+    jump(c, cond, t);
+}
+
+/* ---- calls and exit --------------------------------------------------------- */
+
+static void call_helper(cg *c, const fc_insn *i, int callx)
+{
+    unsigned r;
+    if (callx) {
+        unsigned d = fc_dst(*i);
+        if (!hz(c, d)) {
+            unsigned h = rd_half(c, d, 1, R1);
+            put(c, t2_cmp_imm(h, 0));
+            br_err(c, T2_NE, FC_ERR_HELPER_UNKNOWN);
+        }
+    }
+    /* the trampoline reads r1..r5 from env */
+    for (r = 1; r <= 5; r++)
+        for (unsigned h = 0; h < 2; h++)
+            if (is_home(c, r, h))
+                put(c, t2_str_imm(c->home[r][h], ENV, slot(r, h)));
+    if (callx)
+        mov_reg(c, R1, rd_half(c, fc_dst(*i), 0, R1));
+    else
+        mov_const(c, R1, (uint32_t)i->imm);
+    mov_reg(c, R0, ENV);
+    mov_reg(c, R2, FB);
+    bl_sym(c, FC_SYM_HELPER);
+    put(c, t2_cmp_imm(R0, 0));
+    {
+        uint32_t l = newlab(c);
+        addstub(c, ST_HELPERR, l);
+        br(c, T2_NE, l);
+    }
+    for (unsigned h = 0; h < 2; h++)
+        if (is_home(c, 0, h))
+            put(c, t2_ldr_imm(c->home[0][h], ENV, slot(0, h)));
+}
+
+/* the r6..r9 halves a local call saves: homes pushed, the rest copied */
+static void call_local(cg *c, const fc_insn *i)
+{
+    uint64_t t = (uint64_t)c->cur + 1 + (uint64_t)(int64_t)i->imm;
+    uint32_t homes = 0, ret;
+    unsigned nh = 0, nspill = 0, r, h, spill[8];
+
+    if (t >= c->n) {
+        br_err(c, T2_AL, FC_ERR_BAD_PROGRAM);
+        return;
+    }
+    /* depth: the new frame base must stay >= stack_floor */
+    put(c, t2_subw(R2, FB, FC_STACK_SIZE));
+    put(c, t2_ldr_imm(R3, ENV, FC_NENV_STACK_FLOOR));
+    put(c, t2_cmp_reg(R2, R3));
+    br_err(c, T2_CC, FC_ERR_CALL_DEPTH);
+
+    for (r = 6; r <= 9; r++)
+        for (h = 0; h < 2; h++) {
+            if (is_home(c, r, h)) {
+                homes |= 1u << c->home[r][h];
+                nh++;
+            } else {
+                spill[nspill++] = r * 2 + h;
+            }
+        }
+    /* every push is of an even number of words: sp stays 8-byte aligned */
+    if (nh & 1u)
+        homes |= 1u << IP;
+    if (nh)
+        put(c, t2_push_w(homes));
+    for (unsigned k = 0; k < nspill; k += 4) {
+        unsigned m = nspill - k < 4 ? nspill - k : 4;
+        for (unsigned j = 0; j < m; j++)
+            put(c, t2_ldr_imm(j, ENV, slot(spill[k + j] / 2, spill[k + j] % 2)));
+        put(c, t2_push16(((1u << m) - 1u) | ((m & 1u) << m)));
+    }
+    ret = newlab(c);
+    /* ADR r0, ret+1 (Thumb bit): ADDW r0, pc, #(ret + 1 - Align(pc+4, 4)) */
+    put(c, t2_adr_add(R0, c->lab[ret] + 1 - ((c->pos + 4) & ~3u)));
+    put(c, t2_push16(0x3u));                                  /* {r0, r1}: ret, pad */
+    put(c, t2_subw(FB, FB, FC_STACK_SIZE));
+    br(c, T2_AL, L_insn((uint32_t)t));
+    bind(c, ret);
+    put(c, t2_addw(FB, FB, FC_STACK_SIZE));
+    /* restore in reverse */
+    if (nspill) {
+        for (int k = (int)(((nspill - 1) / 4) * 4); k >= 0; k -= 4) {
+            unsigned m = nspill - (unsigned)k < 4 ? nspill - (unsigned)k : 4;
+            put(c, t2_pop16(((1u << m) - 1u) | ((m & 1u) << m)));
+            for (unsigned j = 0; j < m; j++)
+                put(c, t2_str_imm(j, ENV, slot(spill[(unsigned)k + j] / 2, spill[(unsigned)k + j] % 2)));
+        }
+    }
+    if (nh)
+        put(c, t2_pop_w(homes));
+}
+
+static void do_exit(cg *c)
+{
+    if (c->has_local_calls) {
+        /* at depth > 1 (fb below the entry frame): return to the caller */
+        put(c, t2_ldr_imm(R3, ENV, slot(10, 0)));
+        put(c, t2_subw(R3, R3, FC_STACK_SIZE));
+        put(c, t2_cmp_reg(FB, R3));
+        put(c, t2_it_x(T2_NE, ""));
+        put(c, t2_ldr_pc_post(T2_SP, 8));
+    }
+    for (unsigned h = 0; h < 2; h++)
+        if (is_home(c, 0, h))
+            put(c, t2_str_imm(c->home[0][h], ENV, slot(0, h)));
+    if (c->budget_reg)
+        put(c, t2_str_imm(BUDGET_REG, ENV, FC_NENV_BUDGET));
+    put(c, t2_movs_imm8(R0, FC_OK));
+    put(c, t2_pop_w(0x8ff8u));                  /* {r3-r11, pc} */
+}
+
+/* ---- one instruction ------------------------------------------------------- */
+
+static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def);
+static void insn1(cg *c, uint32_t idx);
+
+/* one instruction, then the hi halves it defines as known zero */
+static void insn(cg *c, uint32_t idx)
+{
+    unsigned op = c->opid[idx];
+    uint16_t use, def;
+
+    insn1(c, idx);
+    if (op == 0 || op == OP_SECOND || op == FC_OP_CALL || op == FC_OP_CALLX)
+        return;
+    hi_usedef(c, idx, &use, &def);
+    for (unsigned r = 0; r < 10; r++)
+        if ((def >> r & 1u) && hact(c, r) == HA_ZERO)
+            set_half_const(c, r, 1, 0);
+}
+
+static void insn1(cg *c, uint32_t idx)
+{
+    const fc_insn *i = &c->ins[idx];
+    unsigned op = c->opid[idx];
+    unsigned cls = FC_CLASS(i->op);
+
+    c->cur = idx;
+    if (op == 0 || op == OP_SECOND) {
+        /* invalid here: the interpreter stops with FC_ERR_BAD_INSN */
+        br_err(c, T2_AL, FC_ERR_BAD_INSN);
+        return;
+    }
+    switch (cls) {
+    case FC_CLS_ALU:
+        alu32(c, i, op);
+        return;
+    case FC_CLS_ALU64:
+        alu64(c, i, op);
+        return;
+    case FC_CLS_LD:
+        lddw(c, i);
+        return;
+    case FC_CLS_LDX:
+        ldx(c, i);
+        return;
+    case FC_CLS_ST:
+        store(c, i);
+        return;
+    case FC_CLS_STX:
+        if (FC_MODE(i->op) == FC_MODE_ATOMIC)
+            atomic(c, i);
+        else
+            store(c, i);
+        return;
+    default:
+        break;
+    }
+    switch (op) {
+    case FC_OP_JA:
+        jump(c, T2_AL, (uint64_t)idx + 1 + (uint64_t)(int64_t)i->off);
+        return;
+    case FC_OP_JA32:
+        jump(c, T2_AL, (uint64_t)idx + 1 + (uint64_t)(int64_t)i->imm);
+        return;
+    case FC_OP_CALL:
+        if (fc_src(*i) == FC_CALL_LOCAL)
+            call_local(c, i);
+        else
+            call_helper(c, i, 0);
+        return;
+    case FC_OP_CALLX:
+        call_helper(c, i, 1);
+        return;
+    case FC_OP_EXIT:
+        do_exit(c);
+        return;
+    default:
+        jcc(c, i, cls == FC_CLS_JMP32);
+        return;
+    }
+}
+
+/* ---- prologue, stubs, shared routines ---------------------------------------- */
+
+static void prologue(cg *c, uint32_t entry)
+{
+    c->cur = entry;
+    put(c, t2_push_w(0x4ff8u));                 /* {r3-r11, lr}: 8-byte aligned */
+    mov_reg(c, ENV, R0);
+    put(c, t2_str_sp_imm(ENV, FC_NENV_SAVED_SP));
+    put(c, t2_ldr_imm(FB, ENV, slot(10, 0)));
+    put(c, t2_subw(FB, FB, FC_STACK_SIZE));
+    for (unsigned r = 0; r < 10; r++)
+        for (unsigned h = 0; h < 2; h++)
+            if (is_home(c, r, h))
+                put(c, t2_ldr_imm(c->home[r][h], ENV, slot(r, h)));
+    if (c->budget_reg)
+        put(c, t2_ldr_imm(BUDGET_REG, ENV, FC_NENV_BUDGET));
+    if (entry != 0 || c->nentries > 1)
+        br(c, T2_AL, L_insn(entry));
+}
+
+static void emit_stub(cg *c, const stub *s)
+{
+    c->cur = s->insn;
+    mapto(c, s->insn);
+    bind(c, s->lab);
+    switch (s->type) {
+    case ST_ERR:
+        if (s->val)
+            put(c, t2_mov_imm(BUDGET_REG, 0));
+        mov_const(c, R1, s->insn);
+        put(c, t2_movs_imm8(R0, s->code));
+        br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
+        break;
+    case ST_HELPERR:
+        mov_const(c, R1, s->insn);
+        br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
+        break;
+    case ST_MEMHI:
+        mov_const(c, LR, s->val);
+        br(c, T2_AL, s->lab3);
+        break;
+    case ST_MEM:
+        bl_lab(c, L_fixed(c, FL_MEMSLOW + (s->perm - 1u) * 4u + s->lg));
+        br(c, T2_EQ, s->lab2);
+        put(c, t2_mov_imm(LR, 0));
+        bind(c, s->lab3);
+        mov_const(c, R1, s->insn);
+        br(c, T2_AL, L_fixed(c, s->perm == FC_PERM_R ? FL_ERR_MEM_R : FL_ERR_MEM_W));
+        break;
+    }
+}
+
+static void shared(cg *c)
+{
+    mapto(c, FC_BK_NO_INSN);
+    /* err_common: r0 = code, r1 = slot */
+    bind(c, L_fixed(c, FL_ERR_COMMON));
+    if (c->budget_reg)
+        put(c, t2_str_imm(BUDGET_REG, ENV, FC_NENV_BUDGET));
+    put(c, t2_str_imm(R0, ENV, FC_NENV_ERR));
+    put(c, t2_str_imm(R1, ENV, FC_NENV_ERR_INSN));
+    put(c, t2_ldr_sp_imm(ENV, FC_NENV_SAVED_SP));
+    put(c, t2_pop_w(0x8ff8u));
+    /* memory errors: address in lr:ip */
+    for (unsigned w = 0; w < 2; w++) {
+        bind(c, L_fixed(c, w ? FL_ERR_MEM_W : FL_ERR_MEM_R));
+        put(c, t2_str_imm(IP, ENV, FC_NENV_ERR_ADDR));
+        put(c, t2_str_imm(LR, ENV, FC_NENV_ERR_ADDR + 4));
+        put(c, t2_movs_imm8(R0, w ? FC_ERR_MEM_WRITE : FC_ERR_MEM_READ));
+        br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
+    }
+    /* slow paths: Z=1 when some region holds [ip, ip+n); all registers kept */
+    for (unsigned k = 0; k < 12; k++) {
+        if (!(c->memslow_used >> k & 1u))
+            continue;
+        bind(c, L_fixed(c, FL_MEMSLOW + k));
+        put(c, t2_push_w(0x500fu));            /* {r0-r3, ip, lr} */
+        put(c, t2_str_imm(FB, ENV, FC_NENV_CUR_FB));
+        mov_reg(c, R0, ENV);
+        mov_reg(c, R1, IP);
+        put(c, t2_movs_imm8(R2, 1u << (k % 4)));
+        put(c, t2_movs_imm8(R3, k / 4 + 1));
+        bl_sym(c, FC_SYM_MEMCHECK);
+        put(c, t2_cmp_imm(R0, 1));
+        put(c, t2_pop_w(0x900fu));             /* {r0-r3, ip, pc} */
+    }
+}
+
+/* one whole pass over the program */
+static void pass(cg *c)
+{
+    c->pos = 0;
+    c->nlab = c->n + 1 + FL__COUNT;
+    c->nbr = 0;
+    c->nst = 0;
+    c->nrel = 0;
+    c->nmap = 0;
+    c->moved = c->grew = 0;
+    c->memslow_used = 0;
+    c->checks = c->unchecked = 0;
+
+    for (uint32_t e = 0; e < c->nentries; e++) {
+        uint32_t at = c->entries ? c->entries[e] : 0;
+        mapto(c, FC_BK_NO_INSN);
+        if (c->writing && c->entry_off)
+            c->entry_off[e] = c->pos;
+        prologue(c, at);
+    }
+    for (uint32_t i = 0; i < c->n; i++) {
+        if (c->opid[i] == OP_SECOND)
+            continue;                  /* bound to a stub below if reached */
+        mapto(c, i);
+        bind(c, L_insn(i));
+        insn(c, i);
+    }
+    /* falling off the end: FC_ERR_BAD_PROGRAM at slot n */
+    c->cur = c->n;
+    mapto(c, c->n);
+    bind(c, L_insn(c->n));
+    mov_const(c, R1, c->n);
+    put(c, t2_movs_imm8(R0, FC_ERR_BAD_PROGRAM));
+    br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
+    /* a jump into the middle of an lddw executes its second slot: bad insn */
+    for (uint32_t i = 0; i < c->n; i++)
+        if (c->opid[i] == OP_SECOND) {
+            c->cur = i;
+            mapto(c, i);
+            bind(c, L_insn(i));
+            mov_const(c, R1, i);
+            put(c, t2_movs_imm8(R0, FC_ERR_BAD_INSN));
+            br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
+        }
+    for (uint32_t k = 0; k < c->nst; k++)
+        emit_stub(c, &c->st[k]);
+    shared(c);
+}
+
+/* ========================================================================
+ * Analysis: hi halves known zero (forward), hi halves live (backward)
+ * ===================================================================== */
+
+#define ALLREGS 0x7ffu
+
+static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
+{
+    const fc_insn *i = &c->ins[idx];
+    unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
+    unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
+    uint16_t U = 0, D = 0, bd = (uint16_t)(1u << d), bs = (uint16_t)(1u << s);
+
+    if (op == 0 || op == OP_SECOND) {
+        *use = *def = 0;
+        return;
+    }
+    switch (cls) {
+    case FC_CLS_ALU:
+        if (op == FC_OP_LE64) break;
+        if (op == FC_OP_BE64) { U = bd; D = bd; break; }
+        D = bd;
+        break;
+    case FC_CLS_ALU64:
+        D = bd;
+        if (aop == FC_ALU_MOV) {
+            if (op == FC_OP_MOV_X && s == d) D = 0;     /* no-op */
+            else if (op == FC_OP_MOV_X) U = bs;
+            break;
+        }
+        if (op == FC_OP_BSWAP16 || op == FC_OP_BSWAP32) break;
+        if ((aop == FC_ALU_LSH || aop == FC_ALU_RSH || aop == FC_ALU_ARSH) &&
+            !(i->op & FC_SRC_X) && ((uint32_t)i->imm & 63u) == 0) {
+            D = 0;                                      /* shift by 0: no-op */
+            break;
+        }
+        if (aop == FC_ALU_LSH && !(i->op & FC_SRC_X)) {
+            if (((uint32_t)i->imm & 63u) < 32) U = bd;
+            break;
+        }
+        U = bd;
+        if ((i->op & FC_SRC_X) && aop != FC_ALU_LSH && aop != FC_ALU_RSH && aop != FC_ALU_ARSH)
+            U |= bs;
+        break;
+    case FC_CLS_LD:
+        D = bd;
+        break;
+    case FC_CLS_LDX:
+        U = bs;
+        D = bd;
+        break;
+    case FC_CLS_ST:
+        U = bd;
+        break;
+    case FC_CLS_STX:
+        U = bd;
+        if (FC_SIZE(i->op) == FC_SZ_DW)
+            U |= bs;
+        if (FC_MODE(i->op) == FC_MODE_ATOMIC) {
+            if (i->imm == FC_ATOMIC_CMPXCHG) {
+                if (FC_SIZE(i->op) == FC_SZ_DW) U |= 1u;
+                D = 1u;
+            } else if (i->imm & FC_ATOMIC_FETCH) {
+                D = bs;
+            }
+        }
+        break;
+    default: /* JMP, JMP32 */
+        if (op == FC_OP_CALL && s == FC_CALL_LOCAL) { U = ALLREGS; break; }
+        if (op == FC_OP_CALL || op == FC_OP_CALLX) {
+            U = 0x3eu | (op == FC_OP_CALLX ? bd : 0);
+            D = 1u;
+            break;
+        }
+        if (op == FC_OP_EXIT) { U = c->has_local_calls ? ALLREGS : 1u; break; }
+        if (op == FC_OP_JA || op == FC_OP_JA32) break;
+        if (cls == FC_CLS_JMP) U = bd | ((i->op & FC_SRC_X) ? bs : 0);
+        break;
+    }
+    *use = U;
+    *def = D;
+}
+
+/* hi known zero after the instruction, from the state before */
+static uint16_t hz_transfer(const cg *c, uint32_t idx, uint16_t in)
+{
+    const fc_insn *i = &c->ins[idx];
+    unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
+    unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
+    uint16_t bd = (uint16_t)(1u << d), out = in;
+    int x = (i->op & FC_SRC_X) != 0;
+    int kpos = i->imm >= 0;
+
+#define SETB(b, v) (out = (uint16_t)((v) ? (out | (b)) : (out & ~(b))))
+    if (op == 0 || op == OP_SECOND)
+        return in;
+    switch (cls) {
+    case FC_CLS_ALU:
+        if (op == FC_OP_LE64) break;
+        SETB(bd, op != FC_OP_BE64);
+        break;
+    case FC_CLS_ALU64:
+        switch (aop) {
+        case FC_ALU_MOV:
+            if (op == FC_OP_MOV_K) SETB(bd, kpos);
+            else if (op == FC_OP_MOV_X) SETB(bd, in >> s & 1u);
+            else SETB(bd, 0);
+            break;
+        case FC_ALU_AND:
+            SETB(bd, x ? ((in >> d | in >> s) & 1u) : (kpos || (in >> d & 1u)));
+            break;
+        case FC_ALU_OR: case FC_ALU_XOR:
+            SETB(bd, x ? ((in >> d & in >> s) & 1u) : (kpos && (in >> d & 1u)));
+            break;
+        case FC_ALU_RSH:
+            SETB(bd, (in >> d & 1u) || (!x && ((uint32_t)i->imm & 63u) >= 32));
+            break;
+        case FC_ALU_ARSH:
+            SETB(bd, in >> d & 1u);
+            break;
+        case FC_ALU_LSH:
+            SETB(bd, !x && ((uint32_t)i->imm & 63u) == 0 && (in >> d & 1u));
+            break;
+        case FC_ALU_DIV: case FC_ALU_MOD:
+            SETB(bd, i->off == 0 && (in >> d & 1u));
+            break;
+        case FC_ALU_END:
+            SETB(bd, op != FC_OP_BSWAP64);
+            break;
+        default:
+            SETB(bd, 0);
+            break;
+        }
+        break;
+    case FC_CLS_LD:
+        SETB(bd, fc_src(*i) == FC_LDDW_SECTION || c->ins[idx + 1].imm == 0);
+        break;
+    case FC_CLS_LDX:
+        SETB(bd, FC_MODE(i->op) == FC_MODE_MEM && FC_SIZE(i->op) != FC_SZ_DW);
+        break;
+    case FC_CLS_STX:
+        if (FC_MODE(i->op) == FC_MODE_ATOMIC) {
+            int w = FC_SIZE(i->op) == FC_SZ_W;
+            if (i->imm == FC_ATOMIC_CMPXCHG) SETB(1u, w);
+            else if (i->imm & FC_ATOMIC_FETCH) SETB((uint16_t)(1u << s), w);
+        }
+        break;
+    case FC_CLS_JMP:
+        if (op == FC_OP_CALL && s == FC_CALL_LOCAL) out = 0;
+        else if (op == FC_OP_CALL || op == FC_OP_CALLX) SETB(1u, 0);
+        break;
+    default:
+        break;
+    }
+#undef SETB
+    if (c->info && !(c->flags & FC_BK_NO_FACTS)) {
+        const fc_insn_info *f = &c->info[idx];
+        out |= (uint16_t)(f->hi_zero | (f->hi_zero2 & 7u) << 8);
+    }
+    return (uint16_t)(out | 1u << 10);
+}
+
+/* successors of slot idx: up to 2, returns the count */
+static unsigned succs(const cg *c, uint32_t idx, uint32_t out[2])
+{
+    const fc_insn *i = &c->ins[idx];
+    unsigned op = c->opid[idx], k = 0;
+    uint64_t t;
+
+    if (op == 0 || op == OP_SECOND || op == FC_OP_EXIT)
+        return 0;
+    if (op == FC_OP_JA || op == FC_OP_JA32) {
+        t = (uint64_t)idx + 1 + (uint64_t)(int64_t)(op == FC_OP_JA ? i->off : i->imm);
+        if (t < c->n) out[k++] = (uint32_t)t;
+        return k;
+    }
+    if (op == FC_OP_LDDW) {
+        if (idx + 2 < c->n) out[k++] = idx + 2;
+        return k;
+    }
+    if (idx + 1 < c->n)
+        out[k++] = idx + 1;
+    if ((FC_CLASS(i->op) == FC_CLS_JMP || FC_CLASS(i->op) == FC_CLS_JMP32) &&
+        op != FC_OP_CALL && op != FC_OP_CALLX) {
+        t = (uint64_t)idx + 1 + (uint64_t)(int64_t)i->off;
+        if (t < c->n) out[k++] = (uint32_t)t;
+    }
+    return k;
+}
+
+static void analyse(cg *c)
+{
+    uint32_t i, n = c->n, s[2];
+    uint16_t *hin = c->tmp16;
+    int changed;
+    int noopt = (c->flags & FC_BK_NO_OPT) != 0;
+
+    /* known-zero: forward, intersection, from the entry state */
+    for (i = 0; i < n; i++)
+        hin[i] = ALLREGS;
+    {
+        /* at entry r0, r3..r9 are 0 and r10 < 2^32; r1 (ctx), r2 (len) unknown */
+        uint16_t init = (uint16_t)(ALLREGS & ~0x6u);
+        for (uint32_t e = 0; e < c->nentries; e++) {
+            uint32_t at = c->entries ? c->entries[e] : 0;
+            if (at < n) hin[at] = init;
+        }
+        for (i = 0; i < n; i++) {
+            const fc_insn *x = &c->ins[i];
+            if (c->opid[i] == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL) {
+                uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)x->imm;
+                if (t < n) hin[t] = 1u << 10;
+            }
+        }
+    }
+    do {
+        changed = 0;
+        for (i = 0; i < n; i++) {
+            if (c->opid[i] == OP_SECOND)
+                continue;
+            uint16_t out = hz_transfer(c, i, hin[i]);
+            unsigned k = succs(c, i, s);
+            for (unsigned j = 0; j < k; j++) {
+                uint16_t v = (uint16_t)(hin[s[j]] & out);
+                if (v != hin[s[j]]) {
+                    hin[s[j]] = v;
+                    changed = 1;
+                }
+            }
+        }
+    } while (changed);
+    for (i = 0; i < n; i++)
+        c->hz[i] = noopt ? (uint16_t)(1u << 10) : hin[i];
+
+    /* live: backward, union */
+    for (i = 0; i < n; i++)
+        c->lout[i] = 0;
+    do {
+        changed = 0;
+        for (i = n; i-- > 0;) {
+            if (c->opid[i] == OP_SECOND)
+                continue;
+            uint16_t out = 0;
+            unsigned k = succs(c, i, s);
+            for (unsigned j = 0; j < k; j++) {
+                uint16_t u2, d2;
+                hi_usedef(c, s[j], &u2, &d2);
+                out |= (uint16_t)(u2 | (c->lout[s[j]] & ~d2));
+            }
+            if (out != c->lout[i]) {
+                c->lout[i] = out;
+                changed = 1;
+            }
+        }
+    } while (changed);
+    for (i = 0; i < n; i++) {
+        if (noopt) {
+            c->lout[i] = ALLREGS;
+        } else if (c->info && !(c->flags & FC_BK_NO_FACTS)) {
+            const fc_insn_info *f = &c->info[i];
+            uint16_t dead = (uint16_t)(f->hi_dead | (f->hi_dead2 & 3u) << 8);
+            c->lout[i] = (uint16_t)(c->lout[i] & ~dead);
+        }
+        c->hza[i] = noopt || c->opid[i] == OP_SECOND ? (uint16_t)(1u << 10)
+                                                     : hz_transfer(c, i, c->hz[i]);
+    }
+
+    /* hi locations holding 0: forward, intersection. A defined hi half
+     * that is dead keeps its old location content (the write is skipped);
+     * one known zero leaves 0; a computed one leaves anything. */
+    for (i = 0; i < n; i++)
+        hin[i] = ALLREGS;
+    for (uint32_t e = 0; e < c->nentries; e++) {
+        uint32_t at = c->entries ? c->entries[e] : 0;
+        if (at < n) hin[at] = c->hz[at] & (uint16_t)(ALLREGS & ~0x6u);
+    }
+    for (i = 0; i < n; i++) {
+        const fc_insn *x = &c->ins[i];
+        if (c->opid[i] == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL) {
+            uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)x->imm;
+            if (t < n) hin[t] = 1u << 10;
+        }
+    }
+    do {
+        changed = 0;
+        for (i = 0; i < n; i++) {
+            unsigned op = c->opid[i];
+            if (op == OP_SECOND)
+                continue;
+            uint16_t out = hin[i], use, def;
+            hi_usedef(c, i, &use, &def);
+            if (op == FC_OP_CALL && fc_src(c->ins[i]) == FC_CALL_LOCAL) {
+                out &= (uint16_t)~0x3fu;                 /* the callee may write r0..r5 */
+            } else if (op == FC_OP_CALL || op == FC_OP_CALLX) {
+                out &= (uint16_t)~1u;                    /* the trampoline writes r0 */
+            } else {
+                for (unsigned r = 0; r < 10; r++) {
+                    if (!(def >> r & 1u) || !(c->lout[i] >> r & 1u))
+                        continue;
+                    if (c->hza[i] >> r & 1u)
+                        out |= (uint16_t)(1u << r);
+                    else
+                        out &= (uint16_t)~(1u << r);
+                }
+            }
+            unsigned k = succs(c, i, s);
+            for (unsigned j = 0; j < k; j++) {
+                uint16_t v = (uint16_t)(hin[s[j]] & out);
+                if (v != hin[s[j]]) {
+                    hin[s[j]] = v;
+                    changed = 1;
+                }
+            }
+        }
+    } while (changed);
+    for (i = 0; i < n; i++)
+        c->loc[i] = noopt ? 0 : hin[i];
+}
+
+/* ---- register allocation: the most used halves get r4..r9 ------------------- */
+
+static void allocate(cg *c)
+{
+    uint32_t cnt[10][2] = {{0}};
+    uint8_t *depth = (uint8_t *)c->tmp16;     /* reuse: n bytes */
+    uint32_t i, n = c->n;
+
+    for (i = 0; i < n; i++)
+        depth[i] = 0;
+    for (i = 0; i < n; i++) {
+        const fc_insn *x = &c->ins[i];
+        unsigned op = c->opid[i];
+        if (op == 0 || op == OP_SECOND) continue;
+        if ((FC_CLASS(x->op) == FC_CLS_JMP || FC_CLASS(x->op) == FC_CLS_JMP32) &&
+            op != FC_OP_CALL && op != FC_OP_CALLX && op != FC_OP_EXIT) {
+            uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)(op == FC_OP_JA32 ? x->imm : x->off);
+            if (t <= i) {
+                /* a loop: the budget counter earns a machine register */
+                c->budget_reg = !(c->flags & FC_BK_NO_OPT);
+                for (uint64_t j = t; j <= i; j++)
+                    if (depth[j] < 3) depth[j]++;
+            }
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const fc_insn *x = &c->ins[i];
+        unsigned op = c->opid[i], d = fc_dst(*x), s = fc_src(*x);
+        uint16_t use, def;
+        if (op == 0 || op == OP_SECOND) continue;
+        uint32_t w = 1u << (3 * depth[i]);
+        unsigned cls = FC_CLASS(x->op);
+        hi_usedef(c, i, &use, &def);
+        if (op == FC_OP_CALL || op == FC_OP_CALLX || op == FC_OP_EXIT || op == FC_OP_JA ||
+            op == FC_OP_JA32)
+            continue;
+        uint16_t hot = (uint16_t)(use & ~c->hz[i]);
+        for (unsigned r = 0; r < 10; r++)
+            if ((def >> r & 1u) && hact_at(c, i, r) != HA_SKIP)
+                hot |= (uint16_t)(1u << r);
+        if (d < 10) {
+            cnt[d][0] += w;
+            if (hot >> d & 1u) cnt[d][1] += w;
+        }
+        if ((cls == FC_CLS_LDX || cls == FC_CLS_STX || (x->op & FC_SRC_X)) && s < 10 &&
+            cls != FC_CLS_ST) {
+            cnt[s][0] += w;
+            if (hot >> s & 1u) cnt[s][1] += w;
+        }
+    }
+    for (unsigned r = 0; r < 10; r++)
+        c->home[r][0] = c->home[r][1] = NONE;
+    for (unsigned m = 0; m < NHOMES - c->budget_reg; m++) {
+        uint32_t best = 0;
+        int br_ = -1, bh = -1;
+        for (unsigned r = 0; r < 10; r++)
+            for (unsigned h = 0; h < 2; h++)
+                if (c->home[r][h] == NONE && cnt[r][h] > best) {
+                    best = cnt[r][h];
+                    br_ = (int)r;
+                    bh = (int)h;
+                }
+        if (br_ < 0)
+            break;
+        c->home[br_][bh] = home_regs[m];
+    }
+}
+
+/* ========================================================================
+ * The backend entry points
+ * ===================================================================== */
+
+static size_t t2_work_size(const fc_prog *p)
+{
+    size_t n = p ? p->ninsns : 0;
+    return (n + 1) * (1 + 2 * 5 + 4 * LABS_PER_INSN + BRS_PER_INSN + sizeof(stub) * STUBS_PER_INSN) +
+           EXTRA * (4 + 1 + sizeof(stub)) + 4 * (FL__COUNT + 8) + 64;
+}
+
+static void *carve(uint8_t **p, uint8_t *end, size_t sz, size_t align)
+{
+    uintptr_t a = ((uintptr_t)*p + (align - 1)) & ~(uintptr_t)(align - 1);
+    if (a + sz > (uintptr_t)end)
+        return NULL;
+    *p = (uint8_t *)(a + sz);
+    return (void *)a;
+}
+
+static int diag(fc_diags *d, int32_t insn, const char *msg)
+{
+    if (d)
+        fc_diag_add(d, FC_SEV_ERROR, insn, "thumbv7m: %s", msg);
+    return 0;
+}
+
+static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                      void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
+{
+    cg cc, *c = &cc;
+    uint8_t *w = work, *wend = (uint8_t *)work + work_len;
+    uint32_t n, i, npass;
+    uint32_t one_entry = 0;
+
+    if (!p || !out || (p->ninsns && !p->insns))
+        return diag(diags, -1, "no program"), FC_BK_EPROG;
+    if (!work || work_len < t2_work_size(p))
+        return FC_BK_EWORK;
+    n = p->ninsns;
+    if (n == 0)
+        return diag(diags, -1, "empty program"), FC_BK_EPROG;
+
+    for (i = 0; i < sizeof cc; i++)
+        ((uint8_t *)c)[i] = 0;
+    c->p = p;
+    c->ins = p->insns;
+    c->info = info;
+    c->n = n;
+    c->flags = opts ? opts->flags : 0;
+    c->entries = opts && opts->entries ? opts->entries : &one_entry;
+    c->nentries = opts && opts->entries ? opts->nentries : 1;
+    c->diags = diags;
+    if (c->nentries == 0)
+        return diag(diags, -1, "no entry point"), FC_BK_EPROG;
+    for (i = 0; i < c->nentries; i++)
+        if (c->entries[i] >= n)
+            return diag(diags, (int32_t)c->entries[i], "entry outside the program"), FC_BK_EPROG;
+
+    c->opid = carve(&w, wend, n + 1, 1);
+    c->hz = carve(&w, wend, 2 * (n + 1), 2);
+    c->lout = carve(&w, wend, 2 * (n + 1), 2);
+    c->tmp16 = carve(&w, wend, 2 * (n + 1), 2);
+    c->hza = carve(&w, wend, 2 * (n + 1), 2);
+    c->loc = carve(&w, wend, 2 * (n + 1), 2);
+    c->labcap = (n + 1) * LABS_PER_INSN + EXTRA + FL__COUNT + 8;
+    c->lab = carve(&w, wend, 4 * (size_t)c->labcap, 4);
+    c->brcap = (n + 1) * BRS_PER_INSN + EXTRA;
+    c->brlong = carve(&w, wend, c->brcap, 1);
+    c->stcap = (n + 1) * STUBS_PER_INSN + EXTRA;
+    c->st = carve(&w, wend, sizeof(stub) * (size_t)c->stcap, 4);
+    if (!c->opid || !c->hz || !c->lout || !c->tmp16 || !c->hza || !c->loc || !c->lab ||
+        !c->brlong || !c->st)
+        return FC_BK_EWORK;
+    for (i = 0; i < c->labcap; i++)
+        c->lab[i] = 0;
+    for (i = 0; i < c->brcap; i++)
+        c->brlong[i] = 0;
+
+    /* decode; refuse what native code cannot express */
+    for (i = 0; i < n; i++) {
+        const fc_insn *x = &p->insns[i];
+        unsigned op = 0;
+        enum fc_insn_fault f = fc_insn_check(x, i + 1 < n ? &p->insns[i + 1] : NULL, &op);
+        c->opid[i] = (uint8_t)(f == FC_INSN_OK ? op : 0);
+        if (f == FC_INSN_OK && op == FC_OP_LDDW) {
+            c->opid[++i] = OP_SECOND;
+            continue;
+        }
+        if (f != FC_INSN_OK)
+            continue;
+        if (fc_dst(*x) == 10 && (FC_CLASS(x->op) == FC_CLS_ALU || FC_CLASS(x->op) == FC_CLS_ALU64 ||
+                                 FC_CLASS(x->op) == FC_CLS_LD || FC_CLASS(x->op) == FC_CLS_LDX))
+            return diag(diags, (int32_t)i, "writes r10 (the frame pointer is read-only)"), FC_BK_EPROG;
+        if (FC_CLASS(x->op) == FC_CLS_STX && FC_MODE(x->op) == FC_MODE_ATOMIC &&
+            fc_src(*x) == 10 && (x->imm & FC_ATOMIC_FETCH) && x->imm != FC_ATOMIC_CMPXCHG)
+            return diag(diags, (int32_t)i, "atomic fetch into r10"), FC_BK_EPROG;
+        if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
+            c->has_local_calls = 1;
+    }
+    if (n > 0x7fffffffu)
+        return diag(diags, -1, "program too large"), FC_BK_EPROG;
+
+    analyse(c);
+    allocate(c);
+    out->mregs = 0;
+    for (unsigned r = 0; r < 10; r++)
+        out->mregs += (c->home[r][0] != NONE) + (c->home[r][1] != NONE);
+
+    /* counting passes until no label moves and no branch grows */
+    for (npass = 1;; npass++) {
+        pass(c);
+        if (c->overflow)
+            return diag(diags, (int32_t)c->cur, "internal table overflow"), FC_BK_EINTERNAL;
+        if (!c->moved && !c->grew)
+            break;
+        if (npass >= MAX_PASSES)
+            return diag(diags, -1, "branch sizes do not converge"), FC_BK_EINTERNAL;
+    }
+    out->passes = npass;
+
+    /* the writing pass */
+    c->writing = 1;
+    c->buf = out->code && out->code_cap ? out->code : NULL;
+    c->cap = out->code_cap;
+    c->rel = out->relocs;
+    c->relcap = out->relocs ? out->relocs_cap : 0;
+    c->map = out->pcmap;
+    c->mapcap = out->pcmap ? out->pcmap_cap : 0;
+    c->entry_off = out->entry_off;
+    pass(c);
+    if (c->moved || c->grew || c->overflow)
+        return diag(diags, -1, "the writing pass differs from the sizing pass"), FC_BK_EINTERNAL;
+    out->code_len = c->pos;
+    out->nrelocs = c->nrel;
+    out->npcmap = c->nmap;
+    out->checks = c->checks;
+    out->unchecked = c->unchecked;
+    if (c->bad) {
+        diag(diags, (int32_t)c->bad_insn, "an instruction could not be encoded");
+        return FC_BK_EINTERNAL;
+    }
+    if (!c->buf || c->pos > c->cap || c->nrel > c->relcap || (c->map && c->nmap > c->mapcap))
+        return FC_BK_ENOSPACE;
+    if (t2_validate(c->buf, c->pos) != c->pos) {
+        diag(diags, -1, "the image holds an undefined instruction");
+        return FC_BK_EINTERNAL;
+    }
+    return FC_BK_OK;
+}
+
+unsigned t2_disasm(const uint8_t *code, uint32_t code_len, uint32_t off, uint32_t addr,
+                   char *buf, size_t size);
+
+const fc_backend fc_backend_thumbv7m = {
+    "thumbv7m",
+    FC_TARGET_THUMBV7M,
+    "Thumb-2 for ARMv7-M (Cortex-M3; runs on M4/M7)",
+    "thumbv7m-none-eabi",
+    4,
+    t2_work_size,
+    t2_compile,
+    t2_disasm,
+};

@@ -1,0 +1,708 @@
+/*
+ * fc_fcx.c - .fcx writer and dumper (host, C11). Format: docs/fcx.md and
+ * runtime/fc_container.h.
+ *
+ * The writer lays sections out in a fixed order after the header and the
+ * section table:
+ *
+ *   BYTECODE ENTRIES [HELPERS] [RODATA] [DATA] [BSS: no bytes]
+ *   then for each code section: CODE CODE_ENTRIES [RELOC] [PCMAP]
+ *
+ * every section at an 8-aligned offset, zero padding, image_size rounded up
+ * to 8, and the SHA-256 of the payload (hash field as zeros) in the header.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "fc_fcx.h"
+#include "fc_loader.h"
+#include "fc_sha256.h"
+#include "fc_disasm.h"
+
+#define ERR(d, insn, ...) fc_diag_add((d), FC_SEV_ERROR, (insn), __VA_ARGS__)
+
+/* One section to write. */
+typedef struct wsect {
+    uint16_t type;
+    uint8_t target;
+    uint16_t link;
+    uint32_t info;
+    uint8_t *bytes;      /* owned (NULL for BSS) */
+    uint32_t size;
+    uint32_t offset;     /* assigned by the layout */
+} wsect;
+
+typedef struct wstate {
+    wsect s[FC_FCX_MAX_SECTIONS];
+    uint32_t n;
+    fc_diags *d;
+} wstate;
+
+static int add_sect(wstate *w, uint16_t type, uint8_t target, uint16_t link, uint32_t info,
+                    uint8_t *bytes, uint32_t size)
+{
+    if (w->n >= FC_FCX_MAX_SECTIONS) {
+        free(bytes);
+        ERR(w->d, -1, "container: more than %u sections", FC_FCX_MAX_SECTIONS);
+        return FC_FCX_E_INPUT;
+    }
+    w->s[w->n++] = (wsect){type, target, link, info, bytes, size, 0};
+    return FC_FCX_OK;
+}
+
+static void free_sects(wstate *w)
+{
+    for (uint32_t i = 0; i < w->n; i++)
+        free(w->s[i].bytes);
+    w->n = 0;
+}
+
+static uint8_t *dup_bytes(const void *src, size_t n)
+{
+    uint8_t *p = malloc(n ? n : 1);
+    if (p && n)
+        memcpy(p, src, n);
+    return p;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_reloc(const void *a, const void *b)
+{
+    const fc_fcx_reloc *x = a, *y = b;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static int cmp_pcmap(const void *a, const void *b)
+{
+    const fc_fcx_pcmap *x = a, *y = b;
+    return x->native_off < y->native_off ? -1 : x->native_off > y->native_off;
+}
+
+static int is_lddw(const fc_insn *i)
+{
+    return i->op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM);
+}
+
+/* Helper imports: given (sorted, duplicates dropped) or derived from the
+ * bytecode. *out is malloc'd. */
+static int helper_list(const fc_fcx_input *in, fc_diags *d, uint32_t **out, uint32_t *n)
+{
+    const fc_prog *p = in->prog;
+    uint32_t cap = in->helpers ? in->nhelpers : p->ninsns, k = 0;
+    uint32_t *h = malloc((cap ? cap : 1) * sizeof *h);
+
+    if (!h)
+        return FC_FCX_E_NOMEM;
+    if (in->helpers) {
+        memcpy(h, in->helpers, in->nhelpers * sizeof *h);
+        k = in->nhelpers;
+    } else {
+        for (uint32_t i = 0; i < p->ninsns; i++) {
+            fc_insn x = p->insns[i];
+            if (is_lddw(&x)) {
+                i++;
+                continue;
+            }
+            if (x.op == (FC_CLS_JMP | FC_SRC_X | FC_JMP_CALL)) {
+                ERR(d, (int32_t)i, "callx: the helper imports cannot be derived; list them");
+                free(h);
+                return FC_FCX_E_INPUT;
+            }
+            if (x.op == (FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL) && fc_src(x) == FC_CALL_HELPER)
+                h[k++] = (uint32_t)x.imm;
+        }
+    }
+    qsort(h, k, sizeof *h, cmp_u32);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < k; i++)
+        if (m == 0 || h[m - 1] != h[i])
+            h[m++] = h[i];
+    if (m > FC_FCX_MAX_HELPERS) {
+        ERR(d, -1, "%u helper imports, at most %u", m, FC_FCX_MAX_HELPERS);
+        free(h);
+        return FC_FCX_E_INPUT;
+    }
+    *out = h;
+    *n = m;
+    return FC_FCX_OK;
+}
+
+static int entry_bytes(const fc_fcx_input *in, fc_diags *d, uint8_t **out, uint32_t *nout)
+{
+    const fc_prog *p = in->prog;
+    fc_fcx_entry def;
+    const fc_fcx_entry *e = in->entries;
+    uint32_t n = in->nentries;
+
+    if (!e) {
+        def.name = (p->nfuncs && p->funcs && p->funcs[0].name[0]) ? p->funcs[0].name : "main";
+        def.insn = 0;
+        e = &def;
+        n = 1;
+    }
+    if (n == 0 || n > FC_FCX_MAX_ENTRIES) {
+        ERR(d, -1, "%u entry points, need 1..%u", n, FC_FCX_MAX_ENTRIES);
+        return FC_FCX_E_INPUT;
+    }
+    uint8_t *b = calloc(n, FC_FCX_ENTRY_SIZE);
+    if (!b)
+        return FC_FCX_E_NOMEM;
+    for (uint32_t k = 0; k < n; k++) {
+        size_t len = e[k].name ? strlen(e[k].name) : 0;
+        if (len == 0 || len >= FC_FCX_NAME_LEN) {
+            ERR(d, -1, "entry %u: name must have 1..%u characters", k, FC_FCX_NAME_LEN - 1);
+            free(b);
+            return FC_FCX_E_INPUT;
+        }
+        if (e[k].insn >= p->ninsns || (e[k].insn > 0 && is_lddw(&p->insns[e[k].insn - 1]))) {
+            ERR(d, (int32_t)e[k].insn, "entry '%s': instruction %u is not an instruction start",
+                e[k].name, e[k].insn);
+            free(b);
+            return FC_FCX_E_INPUT;
+        }
+        for (uint32_t j = 0; j < k; j++)
+            if (strcmp(e[j].name, e[k].name) == 0) {
+                ERR(d, -1, "entry '%s' defined twice", e[k].name);
+                free(b);
+                return FC_FCX_E_INPUT;
+            }
+        memcpy(b + k * FC_FCX_ENTRY_SIZE, e[k].name, len);
+        fc_put_le32(b + k * FC_FCX_ENTRY_SIZE + FC_FCX_E_INSN, e[k].insn);
+    }
+    *out = b;
+    *nout = n;
+    return FC_FCX_OK;
+}
+
+/* Code, native entries, relocations, pc map of one target. */
+static int add_code(wstate *w, const fc_fcx_code *c, uint32_t nentries, uint32_t ninsns)
+{
+    fc_diags *d = w->d;
+    const char *tn = fc_fcx_target_name(c->target);
+    int e;
+
+    if (c->target == FC_TARGET_EBPF || c->target >= FC_TARGET__COUNT) {
+        ERR(d, -1, "code section for unknown target %u", c->target);
+        return FC_FCX_E_INPUT;
+    }
+    if (!c->code || c->code_len == 0 || c->code_len > FC_FCX_MAX_IMAGE) {
+        ERR(d, -1, "%s: no code or more than 16 MiB", tn);
+        return FC_FCX_E_INPUT;
+    }
+    if (c->isa & ~fc_fcx_isa_known(c->target)) {
+        ERR(d, -1, "%s: unknown ISA feature bits 0x%x", tn, c->isa & ~fc_fcx_isa_known(c->target));
+        return FC_FCX_E_INPUT;
+    }
+    if (!c->entry_offsets) {
+        ERR(d, -1, "%s: no native entry offsets", tn);
+        return FC_FCX_E_INPUT;
+    }
+    uint16_t code_idx = (uint16_t)w->n;
+    if ((e = add_sect(w, FC_FCX_SECT_CODE, c->target, 0, c->isa, dup_bytes(c->code, c->code_len),
+                      c->code_len)) != FC_FCX_OK)
+        return e;
+    if (!w->s[code_idx].bytes)
+        return FC_FCX_E_NOMEM;
+
+    uint8_t *ne = malloc(nentries * 4u);
+    if (!ne)
+        return FC_FCX_E_NOMEM;
+    for (uint32_t k = 0; k < nentries; k++) {
+        if (c->entry_offsets[k] >= c->code_len || c->entry_offsets[k] % fc_fcx_code_align(c->target)) {
+            ERR(d, -1, "%s: entry %u: native offset %u outside the code or misaligned", tn, k,
+                c->entry_offsets[k]);
+            free(ne);
+            return FC_FCX_E_INPUT;
+        }
+        fc_put_le32(ne + 4u * k, c->entry_offsets[k]);
+    }
+    if ((e = add_sect(w, FC_FCX_SECT_CODE_ENTRIES, 0, code_idx, 0, ne, nentries * 4u)) != FC_FCX_OK)
+        return e;
+
+    if (c->nrelocs) {
+        fc_fcx_reloc *r = malloc(c->nrelocs * sizeof *r);
+        uint8_t *rb = malloc(c->nrelocs * FC_FCX_RELOC_SIZE);
+        if (!r || !rb) {
+            free(r);
+            free(rb);
+            return FC_FCX_E_NOMEM;
+        }
+        memcpy(r, c->relocs, c->nrelocs * sizeof *r);
+        qsort(r, c->nrelocs, sizeof *r, cmp_reloc);
+        uint32_t prev_end = 0;
+        for (uint32_t k = 0; k < c->nrelocs; k++) {
+            uint32_t wd = fc_fcx_reloc_width(c->target, r[k].kind);
+            const char *why = NULL;
+            if (wd == 0)
+                why = "kind not defined for the target";
+            else if (r[k].sym >= FC_SYM__COUNT)
+                why = "unknown symbol";
+            else if (r[k].offset % fc_fcx_reloc_align(r[k].kind))
+                why = "misaligned offset";
+            else if (!fc_in_bounds(c->code_len, r[k].offset, wd))
+                why = "offset+width beyond the code";
+            else if (k > 0 && r[k].offset < prev_end)
+                why = "overlaps the previous relocation";
+            if (why) {
+                ERR(d, -1, "%s: relocation at 0x%x (kind %u, symbol %u): %s", tn, r[k].offset,
+                    r[k].kind, r[k].sym, why);
+                free(r);
+                free(rb);
+                return FC_FCX_E_INPUT;
+            }
+            prev_end = r[k].offset + wd;
+            uint8_t *q = rb + k * FC_FCX_RELOC_SIZE;
+            fc_put_le32(q + FC_FCX_R_OFFSET, r[k].offset);
+            q[FC_FCX_R_KIND] = r[k].kind;
+            q[FC_FCX_R_SYM] = r[k].sym;
+            fc_put_le16(q + FC_FCX_R_RESERVED, 0);
+            fc_put_le32(q + FC_FCX_R_ADDEND, (uint32_t)r[k].addend);
+        }
+        free(r);
+        if ((e = add_sect(w, FC_FCX_SECT_RELOC, 0, code_idx, 0, rb,
+                          c->nrelocs * FC_FCX_RELOC_SIZE)) != FC_FCX_OK)
+            return e;
+    }
+
+    if (c->npcmap) {
+        fc_fcx_pcmap *m = malloc(c->npcmap * sizeof *m);
+        uint8_t *mb = malloc(c->npcmap * FC_FCX_PCMAP_SIZE);
+        if (!m || !mb) {
+            free(m);
+            free(mb);
+            return FC_FCX_E_NOMEM;
+        }
+        memcpy(m, c->pcmap, c->npcmap * sizeof *m);
+        qsort(m, c->npcmap, sizeof *m, cmp_pcmap);
+        for (uint32_t k = 0; k < c->npcmap; k++) {
+            if (m[k].native_off >= c->code_len ||
+                (m[k].insn > ninsns && m[k].insn != FC_FCX_PCMAP_NO_INSN) ||
+                (k > 0 && m[k].native_off == m[k - 1].native_off)) {
+                ERR(d, -1, "%s: pc map record {0x%x -> %u}: outside the code, the bytecode, or duplicate",
+                    tn, m[k].native_off, m[k].insn);
+                free(m);
+                free(mb);
+                return FC_FCX_E_INPUT;
+            }
+            fc_put_le32(mb + k * FC_FCX_PCMAP_SIZE, m[k].native_off);
+            fc_put_le32(mb + k * FC_FCX_PCMAP_SIZE + 4, m[k].insn);
+        }
+        free(m);
+        if ((e = add_sect(w, FC_FCX_SECT_PCMAP, 0, code_idx, 0, mb,
+                          c->npcmap * FC_FCX_PCMAP_SIZE)) != FC_FCX_OK)
+            return e;
+    }
+    return FC_FCX_OK;
+}
+
+static uint32_t frames_of(const fc_prog *p)
+{
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        fc_insn x = p->insns[i];
+        if (is_lddw(&x)) {
+            i++;
+            continue;
+        }
+        if (x.op == (FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL) && fc_src(x) == FC_CALL_LOCAL)
+            return FC_MAX_CALL_DEPTH;
+    }
+    return 1;
+}
+
+/* All sections of the container, in file order. */
+static int plan_sections(const fc_fcx_input *in, wstate *w, uint16_t *targets, uint32_t *frames)
+{
+    const fc_prog *p = in->prog;
+    fc_diags *d = w->d;
+    uint32_t nent = 0, nh = 0, *h = NULL;
+    uint8_t *eb = NULL;
+    int e;
+
+    if (!p || !p->insns || p->ninsns == 0) {
+        ERR(d, -1, "no bytecode");
+        return FC_FCX_E_INPUT;
+    }
+    if (p->ninsns > FC_FCX_MAX_IMAGE / FC_INSN_SIZE || (p->rodata_len && !p->rodata) ||
+        (p->data_len && !p->data) ||
+        (uint64_t)p->rodata_len + p->data_len + p->bss_len > FC_FCX_MAX_RAM) {
+        ERR(d, -1, "program sections missing or too large (limit 16 MiB)");
+        return FC_FCX_E_INPUT;
+    }
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        const fc_insn *next = i + 1 < p->ninsns ? &p->insns[i + 1] : NULL;
+        enum fc_insn_fault f = fc_insn_check(&p->insns[i], next, NULL);
+        if (f != FC_INSN_OK) {
+            ERR(d, (int32_t)i, "instruction %u: %s", i, fc_insn_fault_str(f));
+            return FC_FCX_E_INPUT;
+        }
+        i += fc_insn_slots(p->insns[i]) - 1u;
+    }
+    *frames = in->frames ? in->frames : frames_of(p);
+    if (*frames == 0 || *frames > FC_MAX_CALL_DEPTH) {
+        ERR(d, -1, "stack frames %u, need 1..%u", *frames, FC_MAX_CALL_DEPTH);
+        return FC_FCX_E_INPUT;
+    }
+
+    uint8_t *bc = malloc((size_t)p->ninsns * FC_INSN_SIZE);
+    if (!bc)
+        return FC_FCX_E_NOMEM;
+    for (uint32_t i = 0; i < p->ninsns; i++)
+        fc_insn_encode(p->insns[i], bc + (size_t)i * FC_INSN_SIZE);
+    if ((e = add_sect(w, FC_FCX_SECT_BYTECODE, 0, 0, 0, bc, p->ninsns * FC_INSN_SIZE)))
+        return e;
+
+    if ((e = entry_bytes(in, d, &eb, &nent)))
+        return e;
+    if ((e = add_sect(w, FC_FCX_SECT_ENTRIES, 0, 0, 0, eb, nent * FC_FCX_ENTRY_SIZE)))
+        return e;
+
+    if ((e = helper_list(in, d, &h, &nh)))
+        return e;
+    if (nh) {
+        uint8_t *hb = malloc(nh * 4u);
+        if (!hb) {
+            free(h);
+            return FC_FCX_E_NOMEM;
+        }
+        for (uint32_t k = 0; k < nh; k++)
+            fc_put_le32(hb + 4u * k, h[k]);
+        if ((e = add_sect(w, FC_FCX_SECT_HELPERS, 0, 0, 0, hb, nh * 4u))) {
+            free(h);
+            return e;
+        }
+    }
+    free(h);
+
+    if (p->rodata_len &&
+        (e = add_sect(w, FC_FCX_SECT_RODATA, 0, 0, 0, dup_bytes(p->rodata, p->rodata_len), p->rodata_len)))
+        return e;
+    if (p->data_len &&
+        (e = add_sect(w, FC_FCX_SECT_DATA, 0, 0, 0, dup_bytes(p->data, p->data_len), p->data_len)))
+        return e;
+    if (p->bss_len && (e = add_sect(w, FC_FCX_SECT_BSS, 0, 0, p->bss_len, NULL, 0)))
+        return e;
+    for (uint32_t i = 0; i < w->n; i++)
+        if (w->s[i].type != FC_FCX_SECT_BSS && !w->s[i].bytes)
+            return FC_FCX_E_NOMEM;
+
+    *targets = 1u << FC_TARGET_EBPF;
+    for (uint32_t k = 0; k < in->ncode; k++) {
+        const fc_fcx_code *c = &in->code[k];
+        if (c->target < FC_TARGET__COUNT && (*targets & (1u << c->target))) {
+            ERR(d, -1, "two code sections for %s", fc_fcx_target_name(c->target));
+            return FC_FCX_E_INPUT;
+        }
+        if ((e = add_code(w, c, nent, p->ninsns)))
+            return e;
+        *targets |= (uint16_t)(1u << c->target);
+    }
+    return FC_FCX_OK;
+}
+
+void fc_fcx_payload_hash(const uint8_t *buf, uint32_t image_size, uint8_t out[32])
+{
+    static const uint8_t zero[32];
+    fc_sha256_ctx c;
+    fc_sha256_init(&c);
+    fc_sha256_update(&c, buf, FC_FCX_H_SHA256);
+    fc_sha256_update(&c, zero, 32);
+    fc_sha256_update(&c, buf + FC_FCX_HDR_SIZE, image_size - FC_FCX_HDR_SIZE);
+    fc_sha256_final(&c, out);
+}
+
+int fc_fcx_rehash(uint8_t *buf, size_t len)
+{
+    fc_fcx_header h;
+    if (len > UINT32_MAX || !fc_fcx_read_header(buf, (uint32_t)len, &h) ||
+        h.image_size < FC_FCX_HDR_SIZE || h.image_size > len)
+        return -1;
+    fc_fcx_payload_hash(buf, h.image_size, buf + FC_FCX_H_SHA256);
+    return 0;
+}
+
+int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len, fc_diags *d)
+{
+    wstate w = {.n = 0, .d = d};
+    uint16_t targets = 0;
+    uint32_t frames = 0;
+    int e;
+
+    if (len)
+        *len = 0;
+    if (!in || !len) {
+        ERR(d, -1, "no input");
+        return FC_FCX_E_INPUT;
+    }
+    if (in->flags & ~FC_FCX_F_KNOWN) {
+        ERR(d, -1, "unknown header flags 0x%x", in->flags & ~FC_FCX_F_KNOWN);
+        return FC_FCX_E_INPUT;
+    }
+    if ((e = plan_sections(in, &w, &targets, &frames))) {
+        free_sects(&w);
+        return e;
+    }
+
+    uint64_t off = FC_FCX_HDR_SIZE + (uint64_t)w.n * FC_FCX_SECT_SIZE;
+    for (uint32_t i = 0; i < w.n; i++) {
+        if (w.s[i].type == FC_FCX_SECT_BSS)
+            continue;
+        off = (off + 7u) & ~(uint64_t)7u;
+        w.s[i].offset = (uint32_t)off;
+        off += w.s[i].size;
+    }
+    off = (off + 7u) & ~(uint64_t)7u;
+    if (off > FC_FCX_MAX_IMAGE) {
+        ERR(d, -1, "container of %llu bytes, at most %u", (unsigned long long)off, FC_FCX_MAX_IMAGE);
+        free_sects(&w);
+        return FC_FCX_E_INPUT;
+    }
+    *len = (size_t)off;
+    if (!buf || cap < off) {
+        free_sects(&w);
+        return FC_FCX_E_SPACE;
+    }
+
+    memset(buf, 0, (size_t)off);
+    buf[0] = FC_FCX_MAGIC0;
+    buf[1] = FC_FCX_MAGIC1;
+    buf[2] = FC_FCX_MAGIC2;
+    buf[3] = FC_FCX_MAGIC3;
+    fc_put_le16(buf + FC_FCX_H_MAJOR, FC_FCX_VERSION_MAJOR);
+    fc_put_le16(buf + FC_FCX_H_MINOR, FC_FCX_VERSION_MINOR);
+    fc_put_le32(buf + FC_FCX_H_FLAGS, in->flags);
+    fc_put_le32(buf + FC_FCX_H_IMAGE_SIZE, (uint32_t)off);
+    fc_put_le16(buf + FC_FCX_H_HEADER_SIZE, FC_FCX_HDR_SIZE);
+    fc_put_le16(buf + FC_FCX_H_NSECT, (uint16_t)w.n);
+    fc_put_le32(buf + FC_FCX_H_SECT_OFF, FC_FCX_HDR_SIZE);
+    fc_put_le16(buf + FC_FCX_H_TARGETS, targets);
+    fc_put_le16(buf + FC_FCX_H_FRAMES, (uint16_t)frames);
+    fc_put_le32(buf + FC_FCX_H_BUDGET, in->budget);
+    for (uint32_t i = 0; i < w.n; i++) {
+        uint8_t *t = buf + FC_FCX_HDR_SIZE + i * FC_FCX_SECT_SIZE;
+        const wsect *s = &w.s[i];
+        fc_put_le16(t + FC_FCX_S_TYPE, s->type);
+        fc_put_le16(t + FC_FCX_S_FLAGS, 0);
+        t[FC_FCX_S_TARGET] = s->target;
+        fc_put_le16(t + FC_FCX_S_LINK, s->link);
+        fc_put_le32(t + FC_FCX_S_OFFSET, s->type == FC_FCX_SECT_BSS ? 0 : s->offset);
+        fc_put_le32(t + FC_FCX_S_SIZE, s->size);
+        fc_put_le32(t + FC_FCX_S_INFO, s->info);
+        if (s->size)
+            memcpy(buf + s->offset, s->bytes, s->size);
+    }
+    fc_fcx_payload_hash(buf, (uint32_t)off, buf + FC_FCX_H_SHA256);
+    free_sects(&w);
+    return FC_FCX_OK;
+}
+
+int fc_fcx_write_alloc(const fc_fcx_input *in, uint8_t **out, size_t *len, fc_diags *d)
+{
+    size_t need = 0;
+    int e;
+
+    if (!out || !len) {
+        ERR(d, -1, "no output");
+        return FC_FCX_E_INPUT;
+    }
+    *out = NULL;
+    e = fc_fcx_write(in, NULL, 0, &need, d);
+    if (e != FC_FCX_E_SPACE) {
+        *len = 0;
+        return e;
+    }
+    uint8_t *b = malloc(need);
+    if (!b)
+        return FC_FCX_E_NOMEM;
+    e = fc_fcx_write(in, b, need, len, d);
+    if (e != FC_FCX_OK) {
+        free(b);
+        return e;
+    }
+    *out = b;
+    return FC_FCX_OK;
+}
+
+/* ---- dump ----------------------------------------------------------------- */
+static const char *sect_name(unsigned t)
+{
+    switch (t) {
+    case FC_FCX_SECT_BYTECODE: return "bytecode";
+    case FC_FCX_SECT_ENTRIES: return "entries";
+    case FC_FCX_SECT_HELPERS: return "helpers";
+    case FC_FCX_SECT_RODATA: return "rodata";
+    case FC_FCX_SECT_DATA: return "data";
+    case FC_FCX_SECT_BSS: return "bss";
+    case FC_FCX_SECT_CODE: return "code";
+    case FC_FCX_SECT_CODE_ENTRIES: return "code-entries";
+    case FC_FCX_SECT_RELOC: return "reloc";
+    case FC_FCX_SECT_PCMAP: return "pcmap";
+    default: return "?";
+    }
+}
+
+static const char *reloc_name(unsigned k)
+{
+    switch (k) {
+    case FC_RELOC_ABS32: return "ABS32";
+    case FC_RELOC_THM_CALL: return "THM_CALL";
+    case FC_RELOC_THM_MOVW_MOVT: return "THM_MOVW_MOVT";
+    case FC_RELOC_RV_CALL: return "RV_CALL";
+    case FC_RELOC_RV_HI20_LO12: return "RV_HI20_LO12";
+    default: return "?";
+    }
+}
+
+static const char *sym_name(unsigned s)
+{
+    static const char *const n[FC_SYM__COUNT] = {
+        "rodata", "data", "bss", "helper", "udiv64", "sdiv64", "umod64", "smod64", "fault", "memcheck",
+    };
+    return s < FC_SYM__COUNT ? n[s] : "?";
+}
+
+static void hex(FILE *o, const uint8_t *p, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        fprintf(o, "%02x", p[i]);
+}
+
+static int sink_file(void *ctx, const char *text, size_t len)
+{
+    return fwrite(text, 1, len, (FILE *)ctx) == len ? 0 : -1;
+}
+
+/* A readable section: inside the buffer. */
+static int readable(const fc_fcx_section *s, size_t len)
+{
+    return len <= UINT32_MAX && fc_in_bounds((uint32_t)len, s->offset, s->size);
+}
+
+static void dump_section(FILE *o, const uint8_t *b, size_t len, const fc_fcx_section *s,
+                         unsigned flags)
+{
+    uint32_t k;
+    if (s->type != FC_FCX_SECT_BSS && !readable(s, len)) {
+        fprintf(o, "      (outside the file)\n");
+        return;
+    }
+    const uint8_t *p = b + s->offset;
+    switch (s->type) {
+    case FC_FCX_SECT_ENTRIES:
+        for (k = 0; k + FC_FCX_ENTRY_SIZE <= s->size; k += FC_FCX_ENTRY_SIZE)
+            fprintf(o, "      entry %u: %-23.23s insn %u\n", k / FC_FCX_ENTRY_SIZE,
+                    (const char *)p + k, fc_le32(p + k + FC_FCX_E_INSN));
+        break;
+    case FC_FCX_SECT_HELPERS:
+        fprintf(o, "      helper imports:");
+        for (k = 0; k + 4 <= s->size; k += 4)
+            fprintf(o, " 0x%02x", fc_le32(p + k));
+        fprintf(o, "\n");
+        break;
+    case FC_FCX_SECT_CODE_ENTRIES:
+        for (k = 0; k + 4 <= s->size; k += 4)
+            fprintf(o, "      entry %u at +0x%x\n", k / 4, fc_le32(p + k));
+        break;
+    case FC_FCX_SECT_RELOC:
+        for (k = 0; k + FC_FCX_RELOC_SIZE <= s->size; k += FC_FCX_RELOC_SIZE) {
+            fc_fcx_reloc r;
+            if (!fc_fcx_read_reloc(p, s->size, k, &r))
+                break;
+            fprintf(o, "      +0x%06x %-14s %-9s %+d\n", r.offset, reloc_name(r.kind),
+                    sym_name(r.sym), r.addend);
+        }
+        break;
+    case FC_FCX_SECT_PCMAP:
+        for (k = 0; k + FC_FCX_PCMAP_SIZE <= s->size; k += FC_FCX_PCMAP_SIZE)
+            fprintf(o, "      +0x%06x -> insn %u\n", fc_le32(p + k), fc_le32(p + k + 4));
+        break;
+    case FC_FCX_SECT_BYTECODE:
+        if ((flags & FC_FCX_DUMP_DISASM) && s->size % 8 == 0) {
+            size_t n = s->size / 8;
+            fc_insn *ins = malloc(n * sizeof *ins);
+            if (ins) {
+                for (size_t i = 0; i < n; i++)
+                    ins[i] = fc_insn_decode(p + 8 * i);
+                fc_disasm_prog(ins, n, FC_DISASM_INDEX | FC_DISASM_TARGET, sink_file, o);
+                free(ins);
+            }
+        }
+        break;
+    case FC_FCX_SECT_CODE:
+        if (flags & FC_FCX_DUMP_CODE)
+            for (k = 0; k < s->size; k += 16) {
+                fprintf(o, "      %06x:", k);
+                for (uint32_t j = k; j < k + 16 && j < s->size; j += 2)
+                    fprintf(o, j + 1 < s->size ? " %04x" : " %02x",
+                            j + 1 < s->size ? fc_le16(p + j) : p[j]);
+                fprintf(o, "\n");
+            }
+        break;
+    default:
+        break;
+    }
+}
+
+int fc_fcx_dump(FILE *o, const uint8_t *b, size_t len, unsigned flags)
+{
+    fc_fcx_header h;
+    fc_lresult r;
+    char msg[160];
+    uint8_t hash[32];
+
+    fprintf(o, "size: %zu bytes\n", len);
+    if (len > UINT32_MAX || !fc_fcx_read_header(b, (uint32_t)len, &h)) {
+        fprintf(o, "header: truncated (%zu of %u bytes)\n", len, FC_FCX_HDR_SIZE);
+    } else {
+        fprintf(o, "magic: %02x %02x %02x %02x%s\n", b[0], b[1], b[2], b[3],
+                (b[0] == FC_FCX_MAGIC0 && b[1] == FC_FCX_MAGIC1 && b[2] == FC_FCX_MAGIC2 &&
+                 b[3] == FC_FCX_MAGIC3) ? " (fcx)" : " (NOT fcx)");
+        fprintf(o, "version: %u.%u (this tool: %u.%u)\n", h.major, h.minor, FC_FCX_VERSION_MAJOR,
+                FC_FCX_VERSION_MINOR);
+        fprintf(o, "flags: 0x%08x%s\n", h.flags, (h.flags & FC_FCX_F_TRAILER) ? " trailer" : "");
+        fprintf(o, "image size: %u, header size: %u\n", h.image_size, h.header_size);
+        fprintf(o, "targets: 0x%04x", h.targets);
+        for (unsigned t = 0; t < 16; t++)
+            if (h.targets & (1u << t))
+                fprintf(o, " %s", fc_fcx_target_name(t));
+        fprintf(o, "\nstack: %u frame(s) of %u bytes; budget: %u%s\n", h.frames, FC_STACK_SIZE,
+                h.budget, h.budget ? "" : " (runtime default)");
+        fprintf(o, "sha256: ");
+        hex(o, h.sha256, 32);
+        if (h.image_size >= FC_FCX_HDR_SIZE && h.image_size <= len) {
+            fc_fcx_payload_hash(b, h.image_size, hash);
+            if (memcmp(hash, h.sha256, 32) == 0) {
+                fprintf(o, " (ok)\n");
+            } else {
+                fprintf(o, " (MISMATCH: payload hashes to ");
+                hex(o, hash, 32);
+                fprintf(o, ")\n");
+            }
+        } else {
+            fprintf(o, " (not checked: image size outside the file)\n");
+        }
+        fprintf(o, "sections: %u at 0x%x\n", h.nsect, h.sect_off);
+        fprintf(o, "  idx type          target    link offset     size       info\n");
+        for (uint32_t i = 0; i < h.nsect && i < FC_FCX_MAX_SECTIONS; i++) {
+            fc_fcx_section sect, *s = &sect;
+            if (!fc_fcx_read_section(b, (uint32_t)len, h.sect_off + i * FC_FCX_SECT_SIZE, s)) {
+                fprintf(o, "  %3u (entry outside the file)\n", i);
+                break;
+            }
+            fprintf(o, "  %3u %-13s %-9s %4u 0x%08x 0x%08x 0x%x%s\n", i, sect_name(s->type),
+                    s->type == FC_FCX_SECT_CODE ? fc_fcx_target_name(s->target) : "-", s->link,
+                    s->offset, s->size, s->info, (s->flags & FC_FCX_SF_OPTIONAL) ? " optional" : "");
+            dump_section(o, b, len, s, flags);
+        }
+    }
+    int e = fc_fcx_validate(b, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len, &r);
+    fc_lresult_format(&r, msg, sizeof msg);
+    if (e == FC_OK)
+        fprintf(o, "verdict: valid\n");
+    else
+        fprintf(o, "verdict: INVALID: %s [%s]\n", msg, fc_lerr_str(e));
+    return e;
+}

@@ -1,0 +1,98 @@
+/*
+ * fc_fcx.h - the .fcx container writer and reader/dumper (host side, C11).
+ *
+ *   fc_prog (bytecode, .rodata, .data, .bss) + helper imports + entries
+ *   + zero or more native code sections (code, relocations, pc map,
+ *     native entry offsets; one per target)
+ *      -> fc_fcx_write -> container bytes (docs/fcx.md)
+ *
+ * The writer produces only containers the device loader accepts: it checks
+ * its input with the same rules (fc_container.h) and the tests run every
+ * written container through fc_fcx_validate (runtime/fc_loader.h).
+ */
+#ifndef FC_FCX_H
+#define FC_FCX_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "fc_prog.h"
+#include "fc_container.h"
+
+/* One native code section: code for one target. */
+typedef struct fc_fcx_code {
+    uint8_t target;                /* enum fc_target (not FC_TARGET_EBPF)      */
+    uint32_t isa;                  /* FC_ISA_* features the code needs          */
+    const uint8_t *code;
+    uint32_t code_len;
+    const fc_fcx_reloc *relocs;    /* any order: the writer sorts by offset    */
+    uint32_t nrelocs;
+    const fc_fcx_pcmap *pcmap;     /* any order: sorted by native offset       */
+    uint32_t npcmap;
+    const uint32_t *entry_offsets; /* native offset of each entry (nentries)   */
+} fc_fcx_code;
+
+typedef struct fc_fcx_entry {
+    const char *name;              /* 1..23 bytes                              */
+    uint32_t insn;                 /* eBPF instruction index                   */
+} fc_fcx_entry;
+
+typedef struct fc_fcx_input {
+    const fc_prog *prog;           /* insns, rodata, data, bss_len             */
+    /* Helper imports (the allowlist). NULL: derived from the bytecode (every
+     * `call imm` with src 0); a program using `callx` must list them. */
+    const uint32_t *helpers;
+    uint32_t nhelpers;
+    /* Entry points. NULL: one entry at instruction 0 named after
+     * prog->funcs[0] (or "main"). */
+    const fc_fcx_entry *entries;
+    uint32_t nentries;
+    /* Stack frames (call depth). 0: 1 when the program has no local call,
+     * else FC_MAX_CALL_DEPTH. */
+    uint32_t frames;
+    uint32_t budget;               /* 0: the runtime's default                 */
+    const fc_fcx_code *code;
+    uint32_t ncode;
+    uint32_t flags;                /* header flags (FC_FCX_F_*), normally 0     */
+} fc_fcx_input;
+
+enum fc_fcx_status {
+    FC_FCX_OK = 0,
+    FC_FCX_E_INPUT = -1,           /* input refused: see the diagnostics      */
+    FC_FCX_E_SPACE = -2,           /* buffer too small: *len = bytes needed   */
+    FC_FCX_E_NOMEM = -3
+};
+
+/*
+ * Write the container into buf[0..cap). On success returns FC_FCX_OK and
+ * the size in *len; with buf NULL or cap too small returns FC_FCX_E_SPACE
+ * and the size needed in *len (input errors are reported first). Input
+ * errors go to d (may be NULL).
+ */
+int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len,
+                 fc_diags *d);
+
+/* The same into a malloc'd buffer (*out, release with free()). */
+int fc_fcx_write_alloc(const fc_fcx_input *in, uint8_t **out, size_t *len, fc_diags *d);
+
+/* SHA-256 of a container's payload as the header should hold it (the hash
+ * field counted as zeros). image_size bytes from buf. */
+void fc_fcx_payload_hash(const uint8_t *buf, uint32_t image_size, uint8_t out[32]);
+
+/* Recompute and store the payload hash (tools and tests that edit a
+ * container). 0, or -1 if the header is unreadable. */
+int fc_fcx_rehash(uint8_t *buf, size_t len);
+
+/* fc_fcx_dump flags */
+#define FC_FCX_DUMP_DISASM 1u      /* disassemble the bytecode (fc_disasm)     */
+#define FC_FCX_DUMP_CODE   2u      /* hex of the native code sections          */
+
+/*
+ * Print a description of a container: header, sections, entries, helper
+ * imports, relocations, pc maps, hash check and the loader's verdict
+ * (fc_fcx_validate). Lenient: prints what is readable of a broken container.
+ * Returns 0 when the container is valid, else the loader's error code.
+ */
+int fc_fcx_dump(FILE *out, const uint8_t *buf, size_t len, unsigned flags);
+
+#endif /* FC_FCX_H */

@@ -1,0 +1,1392 @@
+/*
+ * fc_verify.c - the verifier (see fc_verify.h for what it checks and the
+ * model it assumes).
+ *
+ * Phases:
+ *   1. decode    every slot through fc_insn_check; per-instruction static
+ *                checks (r10 writes, immediate zero divisors, shift ranges,
+ *                helper allowlist, lddw section offsets)
+ *   2. functions entry + local call targets (+ the ELF reader's function
+ *                starts) cut the array into functions
+ *   3. jumps     targets inside the program, not into an lddw, not into
+ *                another function
+ *   4. reach     syntactic reachability from the entry through calls;
+ *                falling off a function; unreachable code; no exit
+ *   5. calls     the call graph: recursion, depth, an order with every
+ *                caller before its callees
+ *   6. analysis  per function (callers first): a worklist fixpoint over basic
+ *                blocks with states at block entries (fc_analysis.h values
+ *                for r0..r10 and the 64 8-byte slots of the frame), widening
+ *                after `widen_after` changes; then one reporting pass that
+ *                classifies accesses, reports semantic errors, records the
+ *                per-instruction facts and joins call-site arguments into the
+ *                callees' entry states
+ *   7. liveness  upper-32-bit liveness for fc_insn_info.hi_dead
+ *
+ * Workspace layout (all from the caller's buffer, sized by
+ * fc_vfy_workspace_size):
+ *
+ *   per slot   : flags u8, op id u16, function u32, block u32, worklist u32,
+ *                live u16
+ *   per func   : vfunc
+ *   per block  : vblock, pending bit, and one vstate (states are kept only
+ *                for the function being analysed)
+ *   temporaries: 3 vstates
+ */
+#include "fc_verify.h"
+#include "fc_analysis.h"
+#include "fc_vm.h"
+
+#define NSLOTS (FC_STACK_SIZE / 8u)
+#define FRAME ((int64_t)FC_STACK_SIZE)
+
+typedef struct vstate {
+    fc_av r[FC_NREGS];
+    fc_av slot[NSLOTS];   /* slot k: bytes [r10-512+8k, r10-512+8k+8) */
+} vstate;
+
+/* per-slot flags */
+#define I_SLOT2  0x01u  /* second half of an lddw */
+#define I_VALID  0x02u  /* passed fc_insn_check */
+#define I_LEADER 0x04u  /* starts a basic block */
+#define I_FSTART 0x08u  /* starts a function */
+#define I_REACH  0x10u  /* reachable (syntactically) */
+#define I_SEEN   0x20u  /* reached by the analysis */
+
+typedef struct vfunc {
+    uint32_t start, end;
+    uint32_t b0, nb;
+    uint32_t depth;       /* frames used from here down */
+    uint32_t cursor;      /* DFS */
+    uint8_t reach, color, has_entry, has_exit;
+    fc_av arg[5];         /* r1..r5 joined over the call sites */
+} vfunc;
+
+typedef struct vblock {
+    uint32_t start, end;
+    uint32_t visits;
+    uint8_t has;
+} vblock;
+
+typedef struct vfy {
+    const fc_prog *p;
+    const fc_vfy_opts *o;
+    fc_diags *d;
+    fc_insn_info *info;
+    fc_vfy_stats *st;
+    const fc_insn *in;
+    uint32_t n;
+    uint32_t errs;
+
+    uint8_t *fl;
+    uint16_t *opid;
+    uint32_t *fn;
+    uint32_t *bid;
+    uint32_t *wl;
+    uint16_t *live;
+
+    vfunc *f;
+    uint32_t nf;
+    uint32_t *order;      /* functions, callers first */
+    uint32_t norder;
+
+    vblock *b;
+    uint32_t nb, nb_cap;
+    vstate *bs;           /* states of the current function's blocks */
+    uint64_t *pend;       /* pending bits, indexed like bs */
+    uint32_t pend_lo;     /* lowest word that may hold a pending bit */
+    vstate *tmp;          /* 3 temporaries */
+
+    uint32_t cur_f;
+    int report;           /* reporting pass */
+    uint64_t steps, budget;
+    uint32_t widen_after;
+} vfy;
+
+#define ERR(v, i, ...) ((v)->errs++, fc_diag_add((v)->d, FC_SEV_ERROR, (int32_t)(i), __VA_ARGS__))
+#define WARN(v, i, ...) fc_diag_add((v)->d, FC_SEV_WARNING, (int32_t)(i), __VA_ARGS__)
+
+/* ---- known helpers (Femto-Containers numbering) ---------------------------
+ * Signatures follow the Femto-Containers helper prototypes: pointers the
+ * helper reads (PTR), writes (PTR_W), numbers (SCALAR), handles or values
+ * that may be either (ANY), variadic tail (OPT). */
+#define H(id, n, a1, a2, a3, a4, a5, nm) \
+    {id, n, {FC_HARG_##a1, FC_HARG_##a2, FC_HARG_##a3, FC_HARG_##a4, FC_HARG_##a5}, nm}
+const fc_vfy_helper fc_vfy_known_helpers[] = {
+    H(0x01, 5, PTR, OPT, OPT, OPT, OPT, "printf"),
+    H(0x02, 3, PTR_W, PTR, SCALAR, NONE, NONE, "memcpy"),
+    H(0x10, 2, SCALAR, ANY, NONE, NONE, NONE, "store_local"),
+    H(0x11, 2, SCALAR, ANY, NONE, NONE, NONE, "store_global"),
+    H(0x12, 2, SCALAR, PTR_W, NONE, NONE, NONE, "fetch_local"),
+    H(0x13, 2, SCALAR, PTR_W, NONE, NONE, NONE, "fetch_global"),
+    H(0x20, 0, NONE, NONE, NONE, NONE, NONE, "now_ms"),
+    H(0x30, 1, SCALAR, NONE, NONE, NONE, NONE, "saul_reg_find_nth"),
+    H(0x31, 1, SCALAR, NONE, NONE, NONE, NONE, "saul_reg_find_type"),
+    H(0x32, 2, ANY, PTR_W, NONE, NONE, NONE, "saul_reg_read"),
+    H(0x40, 2, ANY, SCALAR, NONE, NONE, NONE, "gcoap_resp_init"),
+    H(0x41, 2, ANY, SCALAR, NONE, NONE, NONE, "coap_opt_finish"),
+    H(0x42, 2, ANY, SCALAR, NONE, NONE, NONE, "coap_add_format"),
+    H(0x43, 1, ANY, NONE, NONE, NONE, NONE, "coap_get_pdu"),
+    H(0x50, 3, PTR_W0, ANY, SCALAR, NONE, NONE, "fmt_s16_dfp"),
+    H(0x51, 2, PTR_W0, ANY, NONE, NONE, NONE, "fmt_u32_dec"),
+    H(0x60, 0, NONE, NONE, NONE, NONE, NONE, "ztimer_now"),
+    H(0x61, 2, PTR_W, SCALAR, NONE, NONE, NONE, "ztimer_periodic_wakeup"),
+};
+#undef H
+const uint32_t fc_vfy_known_helpers_count =
+    sizeof fc_vfy_known_helpers / sizeof fc_vfy_known_helpers[0];
+
+const fc_vfy_helper *fc_vfy_find_known(uint32_t id)
+{
+    for (uint32_t k = 0; k < fc_vfy_known_helpers_count; k++)
+        if (fc_vfy_known_helpers[k].id == id)
+            return &fc_vfy_known_helpers[k];
+    return 0;
+}
+
+static const fc_vfy_helper unknown_sig = {0, FC_HSIG_UNKNOWN, {0, 0, 0, 0, 0}, "?"};
+
+/* The allowed helper with that id (its signature), or NULL. */
+static const fc_vfy_helper *allowed(const vfy *v, uint32_t id)
+{
+    if (!v->o->helpers)
+        return fc_vfy_find_known(id);
+    for (uint32_t k = 0; k < v->o->nhelpers; k++) {
+        const fc_vfy_helper *h = &v->o->helpers[k];
+        if (h->id != id)
+            continue;
+        if (h->nargs == FC_HSIG_UNKNOWN) {
+            const fc_vfy_helper *kn = fc_vfy_find_known(id);
+            return kn ? kn : h;
+        }
+        return h;
+    }
+    return 0;
+}
+
+static const char *hname(const fc_vfy_helper *h, uint32_t id, char *buf, size_t size)
+{
+    const fc_vfy_helper *kn = fc_vfy_find_known(id);
+    if (h && h->name[0] && !(h->name[0] == '?' && !h->name[1]))
+        fc_diag_format(buf, size, "%u (%s)", (unsigned)id, h->name);
+    else if (kn)
+        fc_diag_format(buf, size, "%u (%s)", (unsigned)id, kn->name);
+    else
+        fc_diag_format(buf, size, "%u", (unsigned)id);
+    return buf;
+}
+
+static int check_helper_allowed(vfy *v, uint32_t i, uint32_t id)
+{
+    char nb[48];
+    if (allowed(v, id))
+        return 1;
+    if (fc_vfy_find_known(id))
+        ERR(v, i, "helper %s is not in the allowlist (--helpers / --profile)",
+            hname(0, id, nb, sizeof nb));
+    else
+        ERR(v, i, "unknown helper %u (0x%x)", (unsigned)id, (unsigned)id);
+    return 0;
+}
+
+/* ---- small utilities -------------------------------------------------- */
+static const char *fname(const vfy *v, uint32_t fi, char *buf, size_t size)
+{
+    uint32_t s = v->f[fi].start;
+    for (uint32_t k = 0; v->p->funcs && k < v->p->nfuncs; k++)
+        if (v->p->funcs[k].start == s && v->p->funcs[k].name[0]) {
+            fc_diag_format(buf, size, "%s", v->p->funcs[k].name);
+            return buf;
+        }
+    if (fi == 0)
+        fc_diag_format(buf, size, "%s", "entry");
+    else
+        fc_diag_format(buf, size, "func@%u", (unsigned)s);
+    return buf;
+}
+
+static unsigned fmt_of(const vfy *v, uint32_t i)
+{
+    return fc_opinfo_table[v->opid[i]].fmt;
+}
+
+static int is_jump(const fc_insn *x)
+{
+    unsigned cls = FC_CLASS(x->op), op = FC_OPCODE_OP(x->op);
+    return (cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && op != FC_JMP_CALL && op != FC_JMP_EXIT;
+}
+
+static int64_t jump_target(const fc_insn *x, uint32_t i)
+{
+    if (FC_CLASS(x->op) == FC_CLS_JMP32 && FC_OPCODE_OP(x->op) == FC_JMP_JA)
+        return (int64_t)i + 1 + x->imm;
+    return (int64_t)i + 1 + x->off;
+}
+
+static int is_uncond(const fc_insn *x)
+{
+    return is_jump(x) && FC_OPCODE_OP(x->op) == FC_JMP_JA;
+}
+
+static int is_exit(const fc_insn *x) { return x->op == (FC_CLS_JMP | FC_JMP_EXIT); }
+static int is_call(const fc_insn *x) { return x->op == (FC_CLS_JMP | FC_JMP_CALL); }
+static int is_local_call(const fc_insn *x) { return is_call(x) && fc_src(*x) == FC_CALL_LOCAL; }
+
+static uint32_t next_of(const vfy *v, uint32_t i)
+{
+    return i + ((v->in[i].op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM)) ? 2u : 1u);
+}
+
+static uint32_t sect_len(const fc_prog *p, int sect)
+{
+    return sect == FC_SECT_RODATA ? p->rodata_len : sect == FC_SECT_DATA ? p->data_len : p->bss_len;
+}
+
+static const char *sect_name(int sect)
+{
+    return sect == FC_SECT_RODATA ? ".rodata" : sect == FC_SECT_DATA ? ".data" : ".bss";
+}
+
+/* ---- workspace --------------------------------------------------------- */
+typedef struct bounds { uint64_t n, nf, nb; } bounds;
+
+static bounds count(const fc_prog *p)
+{
+    bounds b = {p->ninsns, 1, 1};
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        const fc_insn *x = &p->insns[i];
+        unsigned cls = FC_CLASS(x->op);
+        if (cls == FC_CLS_JMP || cls == FC_CLS_JMP32) {
+            b.nb += 2;           /* a jump: its target and its successor */
+            if (is_call(x))
+                b.nf++;
+        }
+    }
+    b.nf += p->funcs ? p->nfuncs : 0;
+    b.nb += b.nf;
+    if (b.nb > b.n + 1)
+        b.nb = b.n + 1;
+    if (b.nf > b.n + 1)
+        b.nf = b.n + 1;
+    return b;
+}
+
+#define ALIGN8(x) (((x) + 7u) & ~(size_t)7u)
+
+static size_t layout(bounds b, size_t *off /* 12 entries or NULL */)
+{
+    size_t sz[12] = {
+        b.n * 1, b.n * 2, b.n * 4, b.n * 4, b.n * 4, b.n * 2,
+        b.nf * sizeof(vfunc), b.nf * 4, b.nb * sizeof(vblock),
+        (b.nb / 64 + 1) * 8, b.nb * sizeof(vstate), 3 * sizeof(vstate),
+    };
+    size_t total = 0;
+    for (int k = 0; k < 12; k++) {
+        if (off)
+            off[k] = total;
+        total += ALIGN8(sz[k]);
+    }
+    return total + 8; /* slack for aligning the base */
+}
+
+size_t fc_vfy_workspace_size(const fc_prog *p)
+{
+    return layout(count(p), 0);
+}
+
+/* ---- phase 1: decode + static checks ------------------------------------- */
+static void static_checks(vfy *v, uint32_t i)
+{
+    const fc_insn *x = &v->in[i];
+    unsigned fmt = fmt_of(v, i), dst = fc_dst(*x), op = FC_OPCODE_OP(x->op);
+    int is64 = FC_CLASS(x->op) == FC_CLS_ALU64;
+
+    if ((fmt == FC_FMT_ALU_K || fmt == FC_FMT_ALU_X || fmt == FC_FMT_NEG || fmt == FC_FMT_END ||
+         fmt == FC_FMT_LDDW || fmt == FC_FMT_LDX) && dst == FC_REG_FP)
+        ERR(v, i, "write to r10: the frame pointer is read-only");
+    if (fmt == FC_FMT_ATOMIC && (x->imm & FC_ATOMIC_FETCH) && x->imm != FC_ATOMIC_CMPXCHG &&
+        fc_src(*x) == FC_REG_FP)
+        ERR(v, i, "write to r10: the frame pointer is read-only (atomic fetch into r10)");
+    if (fmt == FC_FMT_ALU_K && (op == FC_ALU_DIV || op == FC_ALU_MOD) && x->imm == 0)
+        ERR(v, i, "%s by zero (immediate divisor 0)", op == FC_ALU_DIV ? "division" : "modulo");
+    if (fmt == FC_FMT_ALU_K && (op == FC_ALU_LSH || op == FC_ALU_RSH || op == FC_ALU_ARSH)) {
+        int32_t lim = is64 ? 63 : 31;
+        if (x->imm < 0 || x->imm > lim) {
+            if (v->o->flags & FC_VFY_F_MASKED_SHIFTS)
+                WARN(v, i, "shift amount %d out of range for a %d-bit shift (masked to %d)",
+                     (int)x->imm, is64 ? 64 : 32, (int)(x->imm & lim));
+            else
+                ERR(v, i, "shift amount %d out of range for a %d-bit shift (0..%d)", (int)x->imm,
+                    is64 ? 64 : 32, (int)lim);
+        }
+    }
+    if (fmt == FC_FMT_CALL && fc_src(*x) == FC_CALL_HELPER)
+        check_helper_allowed(v, i, (uint32_t)x->imm);
+    if (fmt == FC_FMT_LDDW && fc_src(*x) == FC_LDDW_SECTION) {
+        uint32_t off = (uint32_t)v->in[i + 1].imm, len = sect_len(v->p, x->imm);
+        if (off > len)
+            ERR(v, i, "lddw refers to offset %u of %s, past its end (%u bytes)", (unsigned)off,
+                sect_name(x->imm), (unsigned)len);
+    }
+}
+
+static void phase_decode(vfy *v)
+{
+    for (uint32_t i = 0; i < v->n; i++) {
+        if (v->fl[i] & I_SLOT2)
+            continue;
+        const fc_insn *x = &v->in[i];
+        unsigned op;
+        enum fc_insn_fault f = fc_insn_check(x, i + 1 < v->n ? &v->in[i + 1] : 0, &op);
+        if (fc_insn_slots(*x) == 2 && i + 1 < v->n)
+            v->fl[i + 1] |= I_SLOT2;
+        if (f == FC_INSN_LEGACY_PACKET) {
+            ERR(v, i, "legacy packet access (LD_ABS/LD_IND) is not supported");
+            continue;
+        }
+        if (f != FC_INSN_OK) {
+            ERR(v, i, "invalid instruction: %s (opcode 0x%02x)", fc_insn_fault_str(f), x->op);
+            continue;
+        }
+        v->fl[i] |= I_VALID;
+        v->opid[i] = (uint16_t)op;
+        static_checks(v, i);
+    }
+}
+
+/* ---- phase 2: functions ------------------------------------------------ */
+static void phase_funcs(vfy *v)
+{
+    v->fl[0] |= I_FSTART;
+    for (uint32_t k = 0; v->p->funcs && k < v->p->nfuncs; k++) {
+        uint32_t s = v->p->funcs[k].start;
+        if (s < v->n && !(v->fl[s] & I_SLOT2))
+            v->fl[s] |= I_FSTART;
+    }
+    for (uint32_t i = 0; i < v->n; i++) {
+        if (!(v->fl[i] & I_VALID) || !is_local_call(&v->in[i]))
+            continue;
+        int64_t t = (int64_t)i + 1 + v->in[i].imm;
+        if (t < 0 || t >= v->n)
+            ERR(v, i, "call target %lld is out of range (the program has %u instructions)",
+                (long long)t, (unsigned)v->n);
+        else if (v->fl[t] & I_SLOT2)
+            ERR(v, i, "call into the middle of an lddw (target %lld)", (long long)t);
+        else
+            v->fl[t] |= I_FSTART;
+    }
+    v->nf = 0;
+    for (uint32_t i = 0; i < v->n; i++) {
+        if (v->fl[i] & I_FSTART) {
+            if (v->nf)
+                v->f[v->nf - 1].end = i;
+            vfunc *f = &v->f[v->nf++];
+            f->start = i;
+            f->end = v->n;
+        }
+        v->fn[i] = v->nf - 1;
+    }
+}
+
+/* ---- phase 3: jumps ---------------------------------------------------- */
+static void phase_jumps(vfy *v)
+{
+    char a[48], b[48];
+    for (uint32_t i = 0; i < v->n; i++) {
+        const fc_insn *x = &v->in[i];
+        if (!(v->fl[i] & I_VALID) || !is_jump(x))
+            continue;
+        int64_t t = jump_target(x, i);
+        if (t <= i && v->info)
+            v->info[i].backjump = 1;
+        if (t < 0 || t >= v->n)
+            ERR(v, i, "jump out of range (target %lld, the program has %u instructions)",
+                (long long)t, (unsigned)v->n);
+        else if (v->fl[t] & I_SLOT2)
+            ERR(v, i, "jump into the middle of an lddw (target %lld)", (long long)t);
+        else if (v->fn[t] != v->fn[i])
+            ERR(v, i, "jump from function '%s' into function '%s' (target %lld)",
+                fname(v, v->fn[i], a, sizeof a), fname(v, v->fn[t], b, sizeof b), (long long)t);
+    }
+}
+
+/* ---- phase 4: reachability --------------------------------------------- */
+static void push(vfy *v, uint32_t *sp, uint32_t i)
+{
+    if (!(v->fl[i] & I_REACH)) {
+        v->fl[i] |= I_REACH;
+        v->wl[(*sp)++] = i;
+    }
+}
+
+static void phase_reach(vfy *v)
+{
+    uint32_t sp = 0;
+    char a[48], b[48];
+
+    v->f[0].reach = 1;
+    push(v, &sp, 0);
+    while (sp) {
+        uint32_t i = v->wl[--sp];
+        const fc_insn *x = &v->in[i];
+        vfunc *f = &v->f[v->fn[i]];
+        if (is_exit(x)) {
+            f->has_exit = 1;
+            continue;
+        }
+        if (is_jump(x))
+            push(v, &sp, (uint32_t)jump_target(x, i));
+        if (is_local_call(x)) {
+            uint32_t t = (uint32_t)((int64_t)i + 1 + x->imm);
+            v->f[v->fn[t]].reach = 1;
+            push(v, &sp, t);
+        }
+        if (is_uncond(x))
+            continue;
+        uint32_t nx = next_of(v, i);
+        if (nx >= f->end) {
+            if (nx >= v->n)
+                ERR(v, i, "falls off the end of the program (the last instruction must be exit or a jump)");
+            else
+                ERR(v, i, "falls off the end of function '%s' into function '%s'",
+                    fname(v, v->fn[i], a, sizeof a), fname(v, v->fn[nx], b, sizeof b));
+            continue;
+        }
+        push(v, &sp, nx);
+    }
+    /* unreachable code: one warning per run of instructions */
+    for (uint32_t i = 0; i < v->n;) {
+        if ((v->fl[i] & (I_REACH | I_SLOT2))) {
+            i++;
+            continue;
+        }
+        uint32_t j = i, last = i;
+        while (j < v->n && !(v->fl[j] & I_REACH)) {
+            if (!(v->fl[j] & I_SLOT2))
+                last = j;
+            j++;
+        }
+        if (last == i)
+            WARN(v, i, "unreachable instruction");
+        else
+            WARN(v, i, "unreachable code (instructions %u..%u)", (unsigned)i, (unsigned)last);
+        i = j;
+    }
+    for (uint32_t k = 0; k < v->nf; k++) {
+        if (!v->f[k].reach || v->f[k].has_exit)
+            continue;
+        if (k == 0)
+            ERR(v, v->f[k].start, "no exit: the program never reaches an exit instruction");
+        else
+            ERR(v, v->f[k].start, "no exit: function '%s' never returns", fname(v, k, a, sizeof a));
+    }
+}
+
+/* ---- phase 5: call graph ------------------------------------------------- */
+/* Next reachable local call of function fi at or after *cur; its callee. */
+static int next_callee(vfy *v, uint32_t fi, uint32_t *cur, uint32_t *callee, uint32_t *site)
+{
+    vfunc *f = &v->f[fi];
+    for (uint32_t i = *cur; i < f->end; i++) {
+        if ((v->fl[i] & I_REACH) && is_local_call(&v->in[i])) {
+            *cur = i + 1;
+            *site = i;
+            *callee = v->fn[(uint32_t)((int64_t)i + 1 + v->in[i].imm)];
+            return 1;
+        }
+    }
+    *cur = f->end;
+    return 0;
+}
+
+static void phase_calls(vfy *v)
+{
+    uint32_t *stack = v->wl; /* function indices (the worklist is free now) */
+    uint32_t sp = 0, post = 0;
+    char buf[160], nb[48];
+
+    for (uint32_t k = 0; k < v->nf; k++) {
+        v->f[k].color = 0;
+        v->f[k].depth = 1;
+    }
+    stack[sp++] = 0;
+    v->f[0].color = 1;
+    v->f[0].cursor = v->f[0].start;
+    while (sp) {
+        uint32_t fi = stack[sp - 1], g, site;
+        vfunc *f = &v->f[fi];
+        if (next_callee(v, fi, &f->cursor, &g, &site)) {
+            if (v->f[g].color == 1) {
+                /* the chain from g to the top of the stack, then g again */
+                size_t used = 0;
+                uint32_t from = 0;
+                while (stack[from] != g)
+                    from++;
+                buf[0] = '\0';
+                for (uint32_t k = from; k < sp && used < sizeof buf; k++)
+                    used += fc_diag_format(buf + used, sizeof buf - used, "%s -> ",
+                                           fname(v, stack[k], nb, sizeof nb));
+                if (used < sizeof buf)
+                    fc_diag_format(buf + used, sizeof buf - used, "%s", fname(v, g, nb, sizeof nb));
+                ERR(v, site, "recursion is not allowed: %s", buf);
+            } else if (v->f[g].color == 0) {
+                v->f[g].color = 1;
+                v->f[g].cursor = v->f[g].start;
+                stack[sp++] = g;
+            }
+            continue;
+        }
+        /* all callees done: depth, post order */
+        uint32_t cur = f->start, d = 1;
+        while (next_callee(v, fi, &cur, &g, &site))
+            if (v->f[g].color == 2 && v->f[g].depth + 1 > d)
+                d = v->f[g].depth + 1;
+        f->depth = d;
+        f->color = 2;
+        v->order[post++] = fi;
+        sp--;
+    }
+    /* reverse post order: callers before callees */
+    for (uint32_t a = 0, b = post ? post - 1 : 0; a < b; a++, b--) {
+        uint32_t t = v->order[a];
+        v->order[a] = v->order[b];
+        v->order[b] = t;
+    }
+    v->norder = post;
+    if (v->st)
+        v->st->max_call_depth = v->f[0].depth;
+    if (v->f[0].depth > FC_MAX_CALL_DEPTH) {
+        /* name the deepest chain */
+        size_t used = 0;
+        uint32_t fi = 0, site0 = 0;
+        int firstsite = 1;
+        buf[0] = '\0';
+        for (;;) {
+            used += fc_diag_format(buf + used, used < sizeof buf ? sizeof buf - used : 0, "%s%s",
+                                   used ? " -> " : "", fname(v, fi, nb, sizeof nb));
+            uint32_t cur = v->f[fi].start, g, site, best = UINT32_MAX, bsite = 0;
+            while (next_callee(v, fi, &cur, &g, &site))
+                if (v->f[g].depth + 1 == v->f[fi].depth && best == UINT32_MAX) {
+                    best = g;
+                    bsite = site;
+                }
+            if (best == UINT32_MAX || used >= sizeof buf)
+                break;
+            if (firstsite) {
+                site0 = bsite;
+                firstsite = 0;
+            }
+            fi = best;
+        }
+        ERR(v, site0, "call depth of %u frames exceeds the limit of %u (%s)",
+            (unsigned)v->f[0].depth, (unsigned)FC_MAX_CALL_DEPTH, buf);
+    }
+}
+
+/* ---- phase 6a: blocks ----------------------------------------------------- */
+static void phase_blocks(vfy *v)
+{
+    for (uint32_t k = 0; k < v->nf; k++)
+        v->fl[v->f[k].start] |= I_LEADER;
+    for (uint32_t i = 0; i < v->n; i++) {
+        const fc_insn *x = &v->in[i];
+        if (!(v->fl[i] & I_VALID))
+            continue;
+        if (is_jump(x))
+            v->fl[(uint32_t)jump_target(x, i)] |= I_LEADER;
+        if (is_jump(x) || is_exit(x)) {
+            uint32_t nx = next_of(v, i);
+            if (nx < v->n)
+                v->fl[nx] |= I_LEADER;
+        }
+    }
+    v->nb = 0;
+    uint32_t fi = 0;
+    for (uint32_t i = 0; i < v->n; i++) {
+        if (v->fl[i] & I_LEADER) {
+            if (v->nb && v->b[v->nb - 1].end > i)
+                v->b[v->nb - 1].end = i;
+            if (v->fl[i] & I_FSTART) {
+                fi = v->fn[i];
+                v->f[fi].b0 = v->nb;
+            }
+            if (v->nb >= v->nb_cap) { /* cannot happen: count() bounds the leaders */
+                ERR(v, i, "internal error: too many basic blocks");
+                return;
+            }
+            vblock *b = &v->b[v->nb++];
+            b->start = i;
+            b->end = v->f[fi].end;
+            v->f[fi].nb = v->nb - v->f[fi].b0;
+        }
+        v->bid[i] = v->nb - 1;
+    }
+}
+
+/* ---- phase 6b: abstract interpretation ------------------------------------ */
+static void clobber_all(vstate *s)
+{
+    for (uint32_t k = 0; k < NSLOTS; k++)
+        s->slot[k] = fc_av_top(FC_AV_UNKNOWN);
+}
+
+/* forget own-frame bytes [lo, hi) (offsets from r10, clipped to the frame) */
+static void clobber_range(vstate *s, int64_t lo, int64_t hi)
+{
+    if (lo < -FRAME)
+        lo = -FRAME;
+    if (hi > 0)
+        hi = 0;
+    for (int64_t o = lo - ((lo + FRAME) % 8); o < hi; o += 8)
+        s->slot[(o + FRAME) / 8] = fc_av_top(FC_AV_UNKNOWN);
+}
+
+static int finite(const fc_av *a) { return a->smin > -FC_AV_INF && a->smax < FC_AV_INF; }
+
+/* a pointer whose start lies inside its region, so a helper writing through
+ * it stays inside that region (which is not the own frame) */
+static int start_in_other_region(const vfy *v, const fc_av *a)
+{
+    if (!finite(a))
+        return 0;
+    if (a->kind == FC_AV_STACK_UP) /* writes go up, away from the own frame */
+        return a->smin >= -FRAME && a->smax < 0;
+    if (a->smin < 0)
+        return 0;
+    switch (a->kind) {
+    case FC_AV_CTX: return v->o->ctx_size && a->smax < (int64_t)v->o->ctx_size;
+    case FC_AV_RODATA: return a->smax < (int64_t)v->p->rodata_len;
+    case FC_AV_DATA: return a->smax < (int64_t)v->p->data_len;
+    case FC_AV_BSS: return a->smax < (int64_t)v->p->bss_len;
+    }
+    return 0;
+}
+
+static uint8_t region_of(unsigned kind)
+{
+    switch (kind) {
+    case FC_AV_STACK:
+    case FC_AV_STACK_UP: return FC_REGION_STACK;
+    case FC_AV_CTX: return FC_REGION_CTX;
+    case FC_AV_RODATA: return FC_REGION_RODATA;
+    case FC_AV_DATA: return FC_REGION_DATA;
+    case FC_AV_BSS: return FC_REGION_BSS;
+    }
+    return 0xff;
+}
+
+static const char *kind_str(unsigned k)
+{
+    static const char *const s[] = {"unwritten", "a number", "an unknown value",
+                                    "a pointer to the stack", "a pointer to a caller's stack",
+                                    "a pointer to the context", "a pointer to .rodata",
+                                    "a pointer to .data", "a pointer to .bss"};
+    return k < FC_AV__COUNT ? s[k] : "?";
+}
+
+typedef struct acc {
+    int cls;            /* FC_ACC_PROVEN / FC_ACC_CHECK */
+    int bad;            /* proven out of bounds (reported) */
+    int64_t xl, xh;     /* offset range of the first byte */
+    uint8_t hint;
+} acc;
+
+static void fmt_range(char *buf, size_t size, int64_t lo, int64_t hi)
+{
+    if (lo == hi)
+        fc_diag_format(buf, size, "%lld", (long long)lo);
+    else
+        fc_diag_format(buf, size, "%lld..%lld", (long long)lo, (long long)hi);
+}
+
+static acc classify(vfy *v, uint32_t i, const fc_av *base, int16_t off, unsigned size, int write)
+{
+    acc a = {FC_ACC_CHECK, 0, 0, 0, region_of(base->kind)};
+    char rb[48];
+
+    if (!fc_av_is_ptr(base))
+        return a;
+    a.xl = base->smin <= -FC_AV_INF ? -FC_AV_INF : base->smin + off;
+    a.xh = base->smax >= FC_AV_INF ? FC_AV_INF : base->smax + off;
+    int fin = finite(base);
+    int64_t lo = 0, hi = 0; /* valid first-byte offsets [lo, hi] */
+    switch (base->kind) {
+    case FC_AV_STACK:
+    case FC_AV_STACK_UP:
+        lo = -FRAME;
+        hi = -(int64_t)size;
+        break;
+    case FC_AV_CTX:
+        if (fin && a.xh < 0) {
+            if (v->report) {
+                fmt_range(rb, sizeof rb, a.xl, a.xh);
+                ERR(v, i, "context access at negative offset %s", rb);
+            }
+            a.bad = 1;
+            return a;
+        }
+        if (fin && v->o->ctx_size && a.xl >= 0 && a.xh + (int64_t)size <= (int64_t)v->o->ctx_size)
+            a.cls = FC_ACC_PROVEN;
+        return a;
+    case FC_AV_RODATA:
+    case FC_AV_DATA:
+    case FC_AV_BSS: {
+        int sect = base->kind == FC_AV_RODATA ? FC_SECT_RODATA :
+                   base->kind == FC_AV_DATA ? FC_SECT_DATA : FC_SECT_BSS;
+        if (write && base->kind == FC_AV_RODATA) {
+            if (v->report)
+                ERR(v, i, "write to read-only data (.rodata)");
+            a.bad = 1;
+            return a;
+        }
+        lo = 0;
+        hi = (int64_t)sect_len(v->p, sect) - (int64_t)size;
+        break;
+    }
+    }
+    if (!fin)
+        return a;
+    if (a.xl >= lo && a.xh <= hi) {
+        a.cls = FC_ACC_PROVEN;
+    } else if ((a.xl > lo ? a.xl : lo) > (a.xh < hi ? a.xh : hi)) {
+        a.bad = 1;
+        if (v->report) {
+            fmt_range(rb, sizeof rb, a.xl, a.xh);
+            if (base->kind == FC_AV_STACK || base->kind == FC_AV_STACK_UP)
+                ERR(v, i, "stack access out of bounds: offset %s, %u bytes (the frame is r10-512..r10)",
+                    rb, size);
+            else
+                ERR(v, i, "%s access out of bounds: offset %s, %u bytes (the section has %lld bytes)",
+                    base->kind == FC_AV_RODATA ? ".rodata" : base->kind == FC_AV_DATA ? ".data" : ".bss",
+                    rb, size, (long long)(hi + (int64_t)size));
+        }
+    }
+    return a;
+}
+
+/* What a load of `size` bytes through base (access a) gives. */
+static fc_av load_value(vfy *v, const vstate *s, const fc_av *base, const acc *a, unsigned size,
+                        int sx)
+{
+    unsigned bits = size * 8;
+    int64_t half = bits == 64 ? 0 : (int64_t)1 << (bits - 1);
+    fc_av dflt;
+    if (bits == 64)
+        dflt = fc_av_top(FC_AV_UNKNOWN);
+    else if (sx)
+        dflt = fc_av_make(FC_AV_UNKNOWN, 0, UINT64_MAX, -half, half - 1);
+    else
+        dflt = fc_av_range(FC_AV_UNKNOWN, 0, (1ull << bits) - 1);
+
+    if (base->kind == FC_AV_STACK && a->cls == FC_ACC_PROVEN && a->xl == a->xh && a->xl % 8 == 0) {
+        const fc_av *sv = &s->slot[(a->xl + FRAME) / 8];
+        if (sv->kind == FC_AV_UNINIT)
+            return dflt;
+        if (size == 8 && !sx)
+            return *sv;
+        if (fc_av_is_num(sv)) {
+            if (!sx && sv->umax < (1ull << bits))
+                return *sv;
+            if (sx && sv->smin >= -half && sv->smax < half)
+                return *sv;
+        }
+        return dflt;
+    }
+    if (base->kind == FC_AV_RODATA && a->cls == FC_ACC_PROVEN && a->xh - a->xl <= 1024 &&
+        v->p->rodata) {
+        /* .rodata is immutable: the value is one of the table's entries */
+        uint64_t umin = UINT64_MAX, umax = 0;
+        int64_t smin = INT64_MAX, smax = INT64_MIN;
+        for (int64_t x = a->xl; x <= a->xh; x++) {
+            uint64_t val = 0;
+            for (unsigned k = 0; k < size; k++)
+                val |= (uint64_t)v->p->rodata[x + k] << (8 * k);
+            if (sx && bits < 64) {
+                uint64_t m = 1ull << (bits - 1);
+                val = (val ^ m) - m;
+            }
+            if (val < umin) umin = val;
+            if (val > umax) umax = val;
+            if ((int64_t)val < smin) smin = (int64_t)val;
+            if ((int64_t)val > smax) smax = (int64_t)val;
+        }
+        fc_av r = fc_av_make(FC_AV_SCALAR, umin, umax, smin, smax);
+        return r;
+    }
+    return dflt;
+}
+
+/* The effect of writing [base+off, +size) on the tracked own-frame slots. */
+static void store_effect(vstate *s, const fc_av *base, const acc *a, unsigned size,
+                         const fc_av *val)
+{
+    if (base->kind == FC_AV_STACK) {
+        if (a->xl <= -FC_AV_INF || a->xh >= FC_AV_INF) {
+            clobber_all(s);
+        } else if (val && a->xl == a->xh && a->xl % 8 == 0 && size == 8 && a->cls == FC_ACC_PROVEN) {
+            s->slot[(a->xl + FRAME) / 8] = *val;
+        } else {
+            clobber_range(s, a->xl, a->xh + (int64_t)size);
+        }
+        return;
+    }
+    if (a->cls == FC_ACC_PROVEN)
+        return; /* inside another region: the own frame is untouched */
+    clobber_all(s);
+}
+
+static void count_access(vfy *v, uint32_t i, const fc_av *base, const acc *a, int store)
+{
+    if (!v->report)
+        return;
+    if (v->info) {
+        v->info[i].access = (uint8_t)a->cls;
+        v->info[i].region_hint = a->hint;
+    }
+    if (v->st) {
+        if (store) {
+            if (a->cls == FC_ACC_PROVEN) v->st->stores_proven++;
+            else v->st->stores_checked++;
+        } else {
+            if (a->cls == FC_ACC_PROVEN) v->st->loads_proven++;
+            else v->st->loads_checked++;
+        }
+        if (base->kind == FC_AV_STACK && a->xl > -FC_AV_INF) {
+            int64_t depth = a->xl < -FRAME ? FRAME : -a->xl;
+            if (depth > 0 && (uint64_t)depth > v->st->stack_bytes)
+                v->st->stack_bytes = (uint32_t)depth;
+        }
+    }
+}
+
+/* registers an instruction reads (bit r) */
+static uint32_t uses(const vfy *v, uint32_t i)
+{
+    const fc_insn *x = &v->in[i];
+    unsigned d = 1u << fc_dst(*x), s = 1u << fc_src(*x), op = FC_OPCODE_OP(x->op);
+    switch (fmt_of(v, i)) {
+    case FC_FMT_ALU_K: return op == FC_ALU_MOV ? 0 : d;
+    case FC_FMT_ALU_X: return op == FC_ALU_MOV ? s : d | s;
+    case FC_FMT_NEG:
+    case FC_FMT_END: return d;
+    case FC_FMT_LDX: return s;
+    case FC_FMT_ST: return d;
+    case FC_FMT_STX: return d | s;
+    case FC_FMT_ATOMIC: return d | s | (x->imm == FC_ATOMIC_CMPXCHG ? 1u : 0u);
+    case FC_FMT_JCC_K: return d;
+    case FC_FMT_JCC_X: return d | s;
+    case FC_FMT_CALLX: return d;
+    case FC_FMT_EXIT: return 1u;
+    }
+    return 0;
+}
+
+/* Join `s` into the entry state of the block at insn t. */
+static void flow(vfy *v, uint32_t t, const vstate *s)
+{
+    if (v->report)
+        return;
+    uint32_t lb = v->bid[t] - v->f[v->cur_f].b0;
+    vblock *b = &v->b[v->bid[t]];
+    vstate *dst = &v->bs[lb];
+    int changed = 0;
+    if (!b->has) {
+        *dst = *s;
+        b->has = 1;
+        changed = 1;
+    } else {
+        int widen = b->visits >= v->widen_after || v->steps > v->budget;
+        for (uint32_t k = 0; k < FC_NREGS + NSLOTS; k++) {
+            fc_av *o = k < FC_NREGS ? &dst->r[k] : &dst->slot[k - FC_NREGS];
+            const fc_av *nw = k < FC_NREGS ? &s->r[k] : &s->slot[k - FC_NREGS];
+            if (fc_av_eq(o, nw))
+                continue;
+            fc_av j = widen ? fc_av_widen(o, nw) : fc_av_join(o, nw);
+            if (!fc_av_eq(o, &j)) {
+                *o = j;
+                changed = 1;
+            }
+        }
+        if (changed)
+            b->visits++;
+    }
+    if (changed) {
+        v->pend[lb / 64] |= 1ull << (lb % 64);
+        if (lb / 64 < v->pend_lo)
+            v->pend_lo = lb / 64;
+    }
+}
+
+static void do_helper(vfy *v, vstate *s, uint32_t i, uint32_t id)
+{
+    const fc_vfy_helper *h = allowed(v, id);
+    char nb[48];
+    if (!h)
+        h = &unknown_sig;
+    for (unsigned k = 0; k < 5; k++) {
+        unsigned reg = k + 1;
+        unsigned kind = h->nargs == FC_HSIG_UNKNOWN ? FC_HARG_OPT : k < h->nargs ? h->arg[k] : FC_HARG_NONE;
+        const fc_av *a = &s->r[reg];
+        if (kind == FC_HARG_NONE)
+            continue;
+        if (a->kind == FC_AV_UNINIT) {
+            if (kind != FC_HARG_OPT && v->report)
+                ERR(v, i, "r%u read before it is written (argument %u of helper %s)", reg, k + 1,
+                    hname(h, id, nb, sizeof nb));
+            continue;
+        }
+        int wr = kind == FC_HARG_PTR_W || kind == FC_HARG_PTR_W0;
+        if (v->report && (kind == FC_HARG_PTR || wr) && a->kind == FC_AV_SCALAR &&
+            !(kind == FC_HARG_PTR_W0 && fc_av_is_const(a) && a->umin == 0))
+            ERR(v, i, "argument %u of helper %s must be a pointer, but r%u is a number", k + 1,
+                hname(h, id, nb, sizeof nb), reg);
+        if (v->report && wr && a->kind == FC_AV_RODATA)
+            ERR(v, i, "helper %s writes through argument %u, but r%u points to read-only data",
+                hname(h, id, nb, sizeof nb), k + 1, reg);
+        if (v->report && kind == FC_HARG_SCALAR && fc_av_is_ptr(a))
+            ERR(v, i, "argument %u of helper %s must be a number, but r%u is %s", k + 1,
+                hname(h, id, nb, sizeof nb), reg, kind_str(a->kind));
+        if (v->report && v->st && a->kind == FC_AV_STACK && a->smin > -FRAME - 1 && a->smin < 0 &&
+            (uint64_t)-a->smin > v->st->stack_bytes && (kind == FC_HARG_PTR || wr))
+            v->st->stack_bytes = (uint32_t)-a->smin;
+        if (wr || h->nargs == FC_HSIG_UNKNOWN) {
+            if (a->kind == FC_AV_STACK)
+                clobber_range(s, a->smin <= -FC_AV_INF ? -FRAME : a->smin, 0);
+            else if (!start_in_other_region(v, a))
+                clobber_all(s);
+        }
+    }
+    s->r[0] = fc_av_top(FC_AV_UNKNOWN);
+}
+
+static void do_local_call(vfy *v, vstate *s, uint32_t i)
+{
+    uint32_t t = (uint32_t)((int64_t)i + 1 + v->in[i].imm);
+    vfunc *g = &v->f[v->fn[t]];
+    if (v->report) {
+        for (unsigned k = 0; k < 5; k++) {
+            fc_av a = s->r[k + 1];
+            if (a.kind == FC_AV_STACK)
+                a.kind = FC_AV_STACK_UP; /* the caller's frame, seen from the callee */
+            g->arg[k] = g->has_entry ? fc_av_join(&g->arg[k], &a) : a;
+        }
+        g->has_entry = 1;
+    }
+    s->r[0] = fc_av_top(FC_AV_UNKNOWN);
+    for (unsigned r = 1; r <= 5; r++)
+        s->r[r] = fc_av_uninit();
+    clobber_all(s);
+}
+
+static void mem_insn(vfy *v, vstate *s, uint32_t i)
+{
+    const fc_insn *x = &v->in[i];
+    unsigned cls = FC_CLASS(x->op), size = fc_size_bytes(x->op);
+    unsigned dst = fc_dst(*x), src = fc_src(*x);
+
+    if (cls == FC_CLS_LDX) {
+        fc_av base = s->r[src];
+        acc a = classify(v, i, &base, x->off, size, 0);
+        count_access(v, i, &base, &a, 0);
+        s->r[dst] = load_value(v, s, &base, &a, size, FC_MODE(x->op) == FC_MODE_MEMSX);
+        return;
+    }
+    fc_av base = s->r[dst];
+    acc a = classify(v, i, &base, x->off, size, 1);
+    count_access(v, i, &base, &a, 1);
+    if (cls == FC_CLS_ST) {
+        fc_av val = fc_av_const(FC_AV_SCALAR, (uint64_t)(int64_t)x->imm);
+        store_effect(s, &base, &a, size, &val);
+    } else if (FC_MODE(x->op) == FC_MODE_MEM) {
+        store_effect(s, &base, &a, size, &s->r[src]);
+    } else { /* atomic */
+        store_effect(s, &base, &a, size, 0);
+        fc_av old = size == 8 ? fc_av_top(FC_AV_UNKNOWN) : fc_av_range(FC_AV_UNKNOWN, 0, 0xffffffffu);
+        if (x->imm == FC_ATOMIC_CMPXCHG)
+            s->r[0] = old;
+        else if (x->imm & FC_ATOMIC_FETCH)
+            s->r[src] = old;
+    }
+}
+
+static void record_hi_zero(vfy *v, uint32_t i, const vstate *s)
+{
+    if (!v->report || !v->info)
+        return;
+    uint16_t m = 0;
+    for (unsigned r = 0; r < FC_NREGS; r++)
+        if (fc_av_is_num(&s->r[r]) && s->r[r].umax <= 0xffffffffu)
+            m |= (uint16_t)(1u << r);
+    v->info[i].hi_zero = (uint8_t)m;
+    v->info[i].hi_zero2 = (uint8_t)(m >> 8);
+}
+
+/* Run one block from its entry state; propagate to successors. */
+static void run_block(vfy *v, uint32_t bi)
+{
+    vblock *b = &v->b[bi];
+    vstate *s = &v->tmp[0];
+
+    *s = v->bs[bi - v->f[v->cur_f].b0];
+    for (uint32_t i = b->start; i < b->end; i = next_of(v, i)) {
+        const fc_insn *x = &v->in[i];
+        unsigned cls = FC_CLASS(x->op);
+        v->steps++;
+        if (v->report) {
+            v->fl[i] |= I_SEEN;
+            if (v->o->observe)
+                v->o->observe(v->o->observe_ctx, i, s->r);
+            uint32_t u = uses(v, i);
+            for (unsigned r = 0; r < FC_NREGS; r++) {
+                if (!(u & (1u << r)) || s->r[r].kind != FC_AV_UNINIT)
+                    continue;
+                if (is_exit(x))
+                    ERR(v, i, "r0 read before it is written (exit returns r0)");
+                else
+                    ERR(v, i, "r%u read before it is written", r);
+            }
+        }
+        switch (cls) {
+        case FC_CLS_ALU:
+        case FC_CLS_ALU64:
+            s->r[fc_dst(*x)] = fc_av_alu(x, &s->r[fc_dst(*x)], &s->r[fc_src(*x)]);
+            break;
+        case FC_CLS_LD: /* lddw */
+            if (fc_src(*x) == FC_LDDW_SECTION) {
+                unsigned k = x->imm == FC_SECT_RODATA ? FC_AV_RODATA :
+                             x->imm == FC_SECT_DATA ? FC_AV_DATA : FC_AV_BSS;
+                s->r[fc_dst(*x)] = fc_av_ptr(k, (int64_t)(uint32_t)v->in[i + 1].imm);
+            } else {
+                s->r[fc_dst(*x)] = fc_av_const(FC_AV_SCALAR, (uint64_t)(uint32_t)x->imm |
+                                               ((uint64_t)(uint32_t)v->in[i + 1].imm << 32));
+            }
+            break;
+        case FC_CLS_LDX:
+        case FC_CLS_ST:
+        case FC_CLS_STX:
+            mem_insn(v, s, i);
+            break;
+        case FC_CLS_JMP:
+        case FC_CLS_JMP32: {
+            unsigned op = FC_OPCODE_OP(x->op);
+            if (is_exit(x)) {
+                record_hi_zero(v, i, s);
+                return;
+            }
+            if (op == FC_JMP_CALL) {
+                if (fc_src(*x) == FC_CALL_LOCAL && !(x->op & FC_SRC_X)) {
+                    do_local_call(v, s, i);
+                } else if (x->op & FC_SRC_X) { /* callx: helper number in dst */
+                    const fc_av *r = &s->r[fc_dst(*x)];
+                    if (fc_av_is_const(r) && r->umin <= 0xffffffffu) {
+                        if (v->report)
+                            check_helper_allowed(v, i, (uint32_t)r->umin);
+                        do_helper(v, s, i, (uint32_t)r->umin);
+                    } else {
+                        if (v->report && r->kind != FC_AV_UNINIT)
+                            ERR(v, i, "call through r%u needs a known helper number (r%u is %s)",
+                                fc_dst(*x), fc_dst(*x), kind_str(r->kind));
+                        do_helper(v, s, i, 0xffffffffu);
+                    }
+                } else {
+                    do_helper(v, s, i, (uint32_t)x->imm);
+                }
+                break;
+            }
+            uint32_t t = (uint32_t)jump_target(x, i);
+            record_hi_zero(v, i, s);
+            if (op == FC_JMP_JA) {
+                flow(v, t, s);
+                return;
+            }
+            vstate *tk = &v->tmp[1], *nt = &v->tmp[2];
+            *tk = *s;
+            *nt = *s;
+            int xs = (x->op & FC_SRC_X) != 0;
+            unsigned d = fc_dst(*x), sr = fc_src(*x);
+            int ok_t, ok_n;
+            if (xs && d == sr) { /* both operands are one register: refine a copy */
+                fc_av c1 = tk->r[sr], c2 = nt->r[sr];
+                ok_t = fc_av_branch(x, &tk->r[d], &c1, 1);
+                ok_n = fc_av_branch(x, &nt->r[d], &c2, 0);
+            } else {
+                ok_t = fc_av_branch(x, &tk->r[d], xs ? &tk->r[sr] : 0, 1);
+                ok_n = fc_av_branch(x, &nt->r[d], xs ? &nt->r[sr] : 0, 0);
+            }
+            if (ok_t)
+                flow(v, t, tk);
+            if (ok_n)
+                flow(v, next_of(v, i), nt);
+            return;
+        }
+        }
+        record_hi_zero(v, i, s);
+    }
+    flow(v, b->end, s);
+}
+
+static int pick_pending(vfy *v, uint32_t nb, uint32_t *out)
+{
+    uint32_t words = nb / 64 + 1;
+    for (uint32_t w = v->pend_lo; w < words; w++) {
+        if (!v->pend[w])
+            continue;
+        unsigned bit = (unsigned)__builtin_ctzll(v->pend[w]);
+        v->pend[w] &= v->pend[w] - 1;
+        v->pend_lo = w;
+        *out = w * 64 + bit;
+        return 1;
+    }
+    v->pend_lo = words;
+    return 0;
+}
+
+static void analyse_func(vfy *v, uint32_t fi)
+{
+    vfunc *f = &v->f[fi];
+    vstate *s = &v->tmp[0];
+
+    v->cur_f = fi;
+    if (fi != 0 && !f->has_entry)
+        return; /* every call site is on an impossible path */
+    for (uint32_t k = 0; k < f->nb; k++) {
+        v->b[f->b0 + k].has = 0;
+        v->b[f->b0 + k].visits = 0;
+    }
+    for (uint32_t w = 0; w < f->nb / 64 + 1; w++)
+        v->pend[w] = 0;
+    v->pend_lo = 0;
+
+    for (unsigned r = 0; r < FC_NREGS; r++)
+        s->r[r] = fc_av_uninit();
+    for (unsigned k = 0; k < NSLOTS; k++)
+        s->slot[k] = fc_av_uninit();
+    s->r[FC_REG_FP] = fc_av_ptr(FC_AV_STACK, 0);
+    if (fi == 0) {
+        s->r[1] = fc_av_ptr(FC_AV_CTX, 0);
+        s->r[2] = fc_av_top(FC_AV_SCALAR);
+    } else {
+        for (unsigned k = 0; k < 5; k++)
+            s->r[k + 1] = f->arg[k];
+    }
+    v->report = 0;
+    vstate entry = *s; /* flow reads from a state other than tmp[0] */
+    flow(v, f->start, &entry);
+
+    uint32_t lb;
+    while (pick_pending(v, f->nb, &lb))
+        run_block(v, f->b0 + lb);
+
+    v->report = 1;
+    for (uint32_t k = 0; k < f->nb; k++)
+        if (v->b[f->b0 + k].has)
+            run_block(v, f->b0 + k);
+    v->report = 0;
+}
+
+/* ---- phase 7: upper-half liveness ------------------------------------------
+ * hi_use: registers whose upper 32 bits an instruction reads; hi_def: the
+ * registers it overwrites entirely. */
+static void hi_use_def(const vfy *v, uint32_t i, uint16_t *use, uint16_t *def)
+{
+    const fc_insn *x = &v->in[i];
+    unsigned cls = FC_CLASS(x->op), op = FC_OPCODE_OP(x->op);
+    uint16_t d = (uint16_t)(1u << fc_dst(*x)), s = (uint16_t)(1u << fc_src(*x));
+    *use = 0;
+    *def = 0;
+    switch (fmt_of(v, i)) {
+    case FC_FMT_ALU_K:
+    case FC_FMT_ALU_X:
+    case FC_FMT_NEG:
+    case FC_FMT_END:
+        *def = d;
+        if (cls == FC_CLS_ALU) { /* 32-bit: only low halves, except le64/be64 */
+            if (op == FC_ALU_END && x->imm == 64)
+                *use = d;
+            break;
+        }
+        if (op == FC_ALU_END) {
+            *use = x->imm == 64 ? d : 0;
+        } else if (op == FC_ALU_MOV) {
+            *use = (x->op & FC_SRC_X) && x->off == 0 ? s : 0;
+        } else if (op == FC_ALU_LSH || op == FC_ALU_RSH || op == FC_ALU_ARSH || op == FC_ALU_NEG ||
+                   !(x->op & FC_SRC_X)) {
+            *use = d;  /* a shift amount only uses its low 6 bits */
+        } else {
+            *use = d | s;
+        }
+        break;
+    case FC_FMT_LDDW: *def = d; break;
+    case FC_FMT_LDX: *use = s; *def = d; break;
+    case FC_FMT_ST: *use = d; break;
+    case FC_FMT_STX: *use = (uint16_t)(d | (FC_SIZE(x->op) == FC_SZ_DW ? s : 0)); break;
+    case FC_FMT_ATOMIC:
+        *use = (uint16_t)(d | (FC_SIZE(x->op) == FC_SZ_DW ? s : 0));
+        if (x->imm == FC_ATOMIC_CMPXCHG) {
+            if (FC_SIZE(x->op) == FC_SZ_DW) *use |= 1u;
+            *def = 1u;
+        } else if (x->imm & FC_ATOMIC_FETCH) {
+            *def = s;
+        }
+        break;
+    case FC_FMT_JCC_K: if (cls == FC_CLS_JMP) *use = d; break;
+    case FC_FMT_JCC_X: if (cls == FC_CLS_JMP) *use = d | s; break;
+    case FC_FMT_CALL:
+        *use = 0x3e; /* r1..r5 */
+        *def = fc_src(*x) == FC_CALL_LOCAL ? 0x3f : 0x01;
+        break;
+    case FC_FMT_CALLX: *use = (uint16_t)(d | 0x3e); *def = 0x01; break;
+    case FC_FMT_EXIT: *use = 1u; break;
+    }
+}
+
+static uint16_t live_out(const vfy *v, uint32_t i)
+{
+    const fc_insn *x = &v->in[i];
+    uint16_t out = 0;
+    if (is_exit(x))
+        return 0;
+    if (is_jump(x))
+        out |= v->live[(uint32_t)jump_target(x, i)];
+    if (!is_uncond(x)) {
+        uint32_t nx = next_of(v, i);
+        if (nx < v->n)
+            out |= v->live[nx];
+    }
+    return out;
+}
+
+static void phase_liveness(vfy *v)
+{
+    for (uint32_t i = 0; i < v->n; i++)
+        v->live[i] = 0;
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (uint32_t i = v->n; i-- > 0;) {
+            if (!(v->fl[i] & I_REACH) || (v->fl[i] & I_SLOT2))
+                continue;
+            uint16_t use, def;
+            hi_use_def(v, i, &use, &def);
+            uint16_t in = (uint16_t)((live_out(v, i) & ~def) | use);
+            if (in != v->live[i]) {
+                v->live[i] = in;
+                changed = 1;
+            }
+        }
+    }
+    if (!v->info)
+        return;
+    for (uint32_t i = 0; i < v->n; i++) {
+        if (!(v->fl[i] & I_REACH) || (v->fl[i] & I_SLOT2))
+            continue;
+        uint16_t dead = (uint16_t)~live_out(v, i);
+        v->info[i].hi_dead = (uint8_t)dead;
+        v->info[i].hi_dead2 = (uint8_t)((dead >> 8) & 3u);
+    }
+}
+
+/* ---- top level ------------------------------------------------------------ */
+int fc_vfy_run(const fc_prog *p, const fc_vfy_opts *o, void *ws, size_t ws_len,
+               fc_insn_info *info, fc_vfy_stats *st, fc_diags *d)
+{
+    static const fc_vfy_opts dflt;
+    vfy v0 = {0}, *v = &v0;
+    size_t off[12];
+
+    v->p = p;
+    v->o = o ? o : &dflt;
+    v->d = d;
+    v->info = info;
+    v->st = st;
+    v->in = p->insns;
+    v->n = p->ninsns;
+    if (st) {
+        fc_vfy_stats z = {0};
+        *st = z;
+    }
+    if (info)
+        for (uint32_t i = 0; i < v->n; i++) {
+            fc_insn_info z = {0};
+            info[i] = z;
+            info[i].region_hint = 0xff;
+        }
+    if (v->n == 0 || !p->insns) {
+        ERR(v, -1, "empty program (no instructions)");
+        return -1;
+    }
+    bounds bd = count(p);
+    size_t need = layout(bd, off);
+    if (!ws || ws_len < need) {
+        ERR(v, -1, "verifier workspace too small (%lu bytes given, %lu needed)",
+            (unsigned long)ws_len, (unsigned long)need);
+        return -1;
+    }
+    uint8_t *base = (uint8_t *)ws;
+    base += (8u - ((uintptr_t)base & 7u)) & 7u;
+    v->fl = base + off[0];
+    v->opid = (uint16_t *)(base + off[1]);
+    v->fn = (uint32_t *)(base + off[2]);
+    v->bid = (uint32_t *)(base + off[3]);
+    v->wl = (uint32_t *)(base + off[4]);
+    v->live = (uint16_t *)(base + off[5]);
+    v->f = (vfunc *)(base + off[6]);
+    v->order = (uint32_t *)(base + off[7]);
+    v->b = (vblock *)(base + off[8]);
+    v->pend = (uint64_t *)(base + off[9]);
+    v->bs = (vstate *)(base + off[10]);
+    v->tmp = (vstate *)(base + off[11]);
+    v->nb_cap = (uint32_t)bd.nb;
+    for (uint32_t i = 0; i < v->n; i++)
+        v->fl[i] = 0;
+    for (uint64_t k = 0; k < bd.nf; k++) {
+        vfunc z = {0};
+        v->f[k] = z;
+    }
+    v->widen_after = v->o->widen_after ? v->o->widen_after : FC_VFY_DEFAULT_WIDEN;
+    v->budget = v->o->step_budget ? v->o->step_budget : FC_VFY_DEFAULT_BUDGET;
+
+    phase_decode(v);
+    if (v->errs)
+        return -1;
+    phase_funcs(v);
+    if (v->errs)
+        return -1;
+    phase_jumps(v);
+    if (v->errs)
+        return -1;
+    phase_reach(v);
+    if (v->errs)
+        return -1;
+    phase_calls(v);
+    if (v->errs)
+        return -1;
+    phase_blocks(v);
+    if (v->errs)
+        return -1;
+    for (uint32_t k = 0; k < v->norder; k++)
+        analyse_func(v, v->order[k]);
+    phase_liveness(v);
+
+    if (info || st) {
+        for (uint32_t i = 0; i < v->n; i++) {
+            if (v->fl[i] & I_SLOT2)
+                continue;
+            unsigned cls = FC_CLASS(v->in[i].op);
+            int mem = cls == FC_CLS_LDX || cls == FC_CLS_ST || cls == FC_CLS_STX;
+            if (info)
+                info[i].reachable = (v->fl[i] & I_REACH) ? 1 : 0;
+            if (mem && !(v->fl[i] & I_SEEN)) {
+                /* never reached by the analysis: keep the run-time check */
+                if (info) {
+                    info[i].access = FC_ACC_CHECK;
+                    info[i].region_hint = 0xff;
+                }
+                if (st && (v->fl[i] & I_REACH)) {
+                    if (cls == FC_CLS_LDX) st->loads_checked++;
+                    else st->stores_checked++;
+                }
+            }
+        }
+    }
+    return v->errs ? -1 : 0;
+}

@@ -1,0 +1,665 @@
+/*
+ * femtoc - the driver: eBPF object in, verified (and later native) container out.
+ *
+ *   femtoc app.o -march=ebpf -o app.fcx
+ *
+ * The pipeline is compile() below: read -> verify/analyse -> backend ->
+ * container. Everything else here is option parsing and printing.
+ * Messages follow gcc:  app.c:12: error: r3 read before it is written
+ *                           (insn 14 in 'prog': add %r0, %r3)
+ * or, without line info: app.o:prog+14: error: ...
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fc_asm.h"
+#include "fc_disasm.h"
+#include "fc_elf.h"
+#include "fc_fcx.h"
+#include "fc_prog.h"
+#include "fc_testdata.h"
+#include "fc_verify.h"
+#include "fc_vm.h"
+
+#define MAX_DIAGS 512u
+#define MAX_HELPERS 256u
+
+typedef struct options {
+    const char *input;
+    const char *output;
+    const char *march;
+    const char *entry;
+    int verify_only, stats, listing, werror, no_warn;
+    uint32_t ctx_size;
+    int ctx_size_set;
+    uint32_t vflags;
+    fc_vfy_helper helpers[MAX_HELPERS];
+    uint32_t nhelpers;
+    int have_allowlist;
+} options;
+
+static const char *prog_name = "femtoc";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: femtoc [options] INPUT\n"
+"\n"
+"Verify an eBPF program and write a femtoc container (.fcx).\n"
+"\n"
+"INPUT is an eBPF object made by `clang -target bpf -O2 -c` (clang 14, or\n"
+"clang-19 --target=bpf -mcpu=v1..v4, with or without -g). Also accepted:\n"
+"eBPF assembly in the bpf_conformance syntax (*.s, *.asm), a conformance test\n"
+"file (*.data: its program) and raw bytecode (*.bin, 8-byte little-endian slots).\n"
+"\n"
+"Options:\n"
+"  -march=TARGET     code to put in the container: ebpf (bytecode only, run by\n"
+"                    the interpreter; the default). Native targets (thumbv7m,\n"
+"                    rv32imac) come with their backends.\n"
+"  -o FILE           output file (default: INPUT with its extension replaced by\n"
+"                    .fcx; with -S: standard output)\n"
+"  --verify-only     verify and analyse, write nothing\n"
+"  --stats           print how many loads and stores were proven in bounds (no\n"
+"                    run-time check) and how many keep a check, the call depth\n"
+"                    and the stack use\n"
+"  -S                write a listing instead of a container: every instruction\n"
+"                    disassembled with its index, source line (-g) and what the\n"
+"                    analysis proved about its memory access\n"
+"  --entry NAME      the function (symbol) or code section to start from; needed\n"
+"                    when the object has several program sections\n"
+"  --ctx-size N      the context (r1) is at least N bytes: accesses below N are\n"
+"                    proven; without it every context access keeps its check\n"
+"  --helpers LIST    allow exactly these helpers: comma-separated numbers\n"
+"                    (decimal or 0x-hex), e.g. --helpers 1,2,0x20. A number\n"
+"                    femtoc does not know is allowed with an unknown signature.\n"
+"                    Without --helpers/--profile every known helper is allowed.\n"
+"  --profile FILE    read the allowlist (and the context size) from FILE:\n"
+"                      # comment\n"
+"                      ctx-size 64\n"
+"                      helper 0x01              (a known helper, its signature)\n"
+"                      helper 0x80 name ptrw scalar  (r1.. argument kinds:\n"
+"                                    any opt scalar ptr ptrw ptrw0; `void`: none)\n"
+"                      helper 0x81 name         (name only: unknown signature)\n"
+"                    Several --helpers/--profile options add up.\n"
+"  --masked-shifts   accept shift immediates outside 0..31/0..63 with a warning\n"
+"                    (RFC 9669 masks them); by default they are errors\n"
+"  -Werror           treat warnings as errors\n"
+"  -w                do not print warnings\n"
+"  -h, --help        this text\n"
+"\n"
+"Exit status: 0 on success, 1 on any error (a verification error included).\n");
+}
+
+static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die_usage(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: error: ", prog_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(femtoc -h lists the options)\n");
+    exit(1);
+}
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (!*s || *end || errno || v > 0xffffffffull || s[0] == '-')
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int add_helper(options *o, const fc_vfy_helper *h)
+{
+    for (uint32_t k = 0; k < o->nhelpers; k++)
+        if (o->helpers[k].id == h->id) {
+            if (h->nargs != FC_HSIG_UNKNOWN || h->name[0])
+                o->helpers[k] = *h;
+            return 0;
+        }
+    if (o->nhelpers >= MAX_HELPERS)
+        return -1;
+    o->helpers[o->nhelpers++] = *h;
+    return 0;
+}
+
+static void parse_helpers(options *o, const char *list)
+{
+    char *copy = strdup(list), *save = NULL;
+    if (!copy)
+        die_usage("out of memory");
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        fc_vfy_helper h = {0};
+        while (*t == ' ')
+            t++;
+        if (parse_u32(t, &h.id))
+            die_usage("--helpers: '%s' is not a helper number", t);
+        h.nargs = FC_HSIG_UNKNOWN;
+        if (add_helper(o, &h))
+            die_usage("--helpers: too many helpers (limit %u)", MAX_HELPERS);
+    }
+    free(copy);
+    o->have_allowlist = 1;
+}
+
+static int parse_arg_kind(const char *w, uint8_t *k)
+{
+    static const struct { const char *name; uint8_t kind; } kinds[] = {
+        {"any", FC_HARG_ANY}, {"opt", FC_HARG_OPT}, {"scalar", FC_HARG_SCALAR},
+        {"ptr", FC_HARG_PTR}, {"ptrw", FC_HARG_PTR_W}, {"ptrw0", FC_HARG_PTR_W0},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(w, kinds[i].name) == 0) {
+            *k = kinds[i].kind;
+            return 0;
+        }
+    return -1;
+}
+
+static void parse_profile(options *o, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[512];
+    unsigned ln = 0;
+    if (!f)
+        die_usage("--profile %s: %s", path, strerror(errno));
+    while (fgets(line, sizeof line, f)) {
+        char *w[12], *save = NULL;
+        int nw = 0;
+        ln++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        for (char *t = strtok_r(line, " \t\r\n", &save); t && nw < 12; t = strtok_r(NULL, " \t\r\n", &save))
+            w[nw++] = t;
+        if (nw == 0)
+            continue;
+        if (strcmp(w[0], "ctx-size") == 0 && nw == 2) {
+            uint32_t v;
+            if (parse_u32(w[1], &v))
+                die_usage("%s:%u: bad ctx-size '%s'", path, ln, w[1]);
+            if (!o->ctx_size_set)
+                o->ctx_size = v;
+        } else if (strcmp(w[0], "helper") == 0 && nw >= 2) {
+            fc_vfy_helper h = {0};
+            if (parse_u32(w[1], &h.id))
+                die_usage("%s:%u: bad helper number '%s'", path, ln, w[1]);
+            h.nargs = FC_HSIG_UNKNOWN;
+            if (nw >= 3)
+                snprintf(h.name, sizeof h.name, "%s", w[2]);
+            if (nw == 4 && strcmp(w[3], "void") == 0) {
+                h.nargs = 0;
+            } else if (nw >= 4) {
+                if (nw - 3 > 5)
+                    die_usage("%s:%u: more than 5 arguments", path, ln);
+                h.nargs = (uint8_t)(nw - 3);
+                for (int k = 3; k < nw; k++)
+                    if (parse_arg_kind(w[k], &h.arg[k - 3]))
+                        die_usage("%s:%u: unknown argument kind '%s' (any opt scalar ptr ptrw ptrw0)",
+                                  path, ln, w[k]);
+            }
+            if (add_helper(o, &h))
+                die_usage("%s:%u: too many helpers", path, ln);
+        } else {
+            die_usage("%s:%u: expected 'helper ID [NAME [ARGS...]]' or 'ctx-size N'", path, ln);
+        }
+    }
+    fclose(f);
+    o->have_allowlist = 1;
+}
+
+static void parse_args(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->march = "ebpf";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+#define NEXT() (i + 1 < argc ? argv[++i] : (die_usage("%s needs an argument", a), (char *)0))
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strncmp(a, "-march=", 7) == 0) {
+            o->march = a + 7;
+        } else if (strcmp(a, "-o") == 0) {
+            o->output = NEXT();
+        } else if (strncmp(a, "-o", 2) == 0 && a[2]) {
+            o->output = a + 2;
+        } else if (strcmp(a, "--verify-only") == 0) {
+            o->verify_only = 1;
+        } else if (strcmp(a, "--stats") == 0) {
+            o->stats = 1;
+        } else if (strcmp(a, "-S") == 0) {
+            o->listing = 1;
+        } else if (strcmp(a, "--entry") == 0 || strncmp(a, "--entry=", 8) == 0) {
+            o->entry = a[7] == '=' ? a + 8 : NEXT();
+        } else if (strcmp(a, "--ctx-size") == 0 || strncmp(a, "--ctx-size=", 11) == 0) {
+            const char *v = a[10] == '=' ? a + 11 : NEXT();
+            if (parse_u32(v, &o->ctx_size))
+                die_usage("--ctx-size: '%s' is not a size", v);
+            o->ctx_size_set = 1;
+        } else if (strcmp(a, "--helpers") == 0 || strncmp(a, "--helpers=", 10) == 0) {
+            parse_helpers(o, a[9] == '=' ? a + 10 : NEXT());
+        } else if (strcmp(a, "--profile") == 0 || strncmp(a, "--profile=", 10) == 0) {
+            parse_profile(o, a[9] == '=' ? a + 10 : NEXT());
+        } else if (strcmp(a, "--masked-shifts") == 0) {
+            o->vflags |= FC_VFY_F_MASKED_SHIFTS;
+        } else if (strcmp(a, "-Werror") == 0) {
+            o->werror = 1;
+        } else if (strcmp(a, "-w") == 0) {
+            o->no_warn = 1;
+        } else if (a[0] == '-' && a[1]) {
+            die_usage("unknown option '%s'", a);
+        } else {
+            if (o->input)
+                die_usage("more than one input file ('%s' and '%s')", o->input, a);
+            o->input = a;
+        }
+#undef NEXT
+    }
+    if (!o->input)
+        die_usage("no input file");
+    if (strcmp(o->march, "ebpf") != 0)
+        die_usage("-march=%s: unknown target (available: ebpf; native backends are not built yet)",
+                  o->march);
+}
+
+/* ---- inputs -------------------------------------------------------------- */
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int read_all(const char *path, char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 4096, n = 0;
+    char *b = malloc(cap + 1);
+    while (b) {
+        size_t got = fread(b + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        if (cap > (64u << 20)) {
+            free(b);
+            b = NULL;
+            errno = EFBIG;
+            break;
+        }
+        char *nb = realloc(b, cap * 2 + 1);
+        if (!nb) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    int bad = !b || ferror(f);
+    fclose(f);
+    if (bad) {
+        free(b);
+        return -1;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+/* Read any accepted input into p. Messages for non-ELF inputs go to stderr
+ * directly (they have their own coordinates: assembler line numbers). */
+static int load_input(const options *o, fc_prog *p, fc_diags *d)
+{
+    const char *in = o->input;
+    memset(p, 0, sizeof *p);
+    if (!(ends_with(in, ".s") || ends_with(in, ".asm") || ends_with(in, ".data") ||
+          ends_with(in, ".bin")))
+        return fc_elf_read_file(in, o->entry, p, d);
+
+    fc_insn *insns = NULL;
+    size_t n = 0;
+    if (ends_with(in, ".data")) {
+        fc_testdata td;
+        fc_asm_error e;
+        if (fc_testdata_load(in, &td, &e)) {
+            fprintf(stderr, "%s:%u: error: %s\n", in, (unsigned)e.line, e.msg);
+            return -1;
+        }
+        int r = fc_testdata_program(&td, &insns, &n, &e);
+        fc_testdata_free(&td);
+        if (r) {
+            fprintf(stderr, "%s:%u: error: %s\n", in, (unsigned)e.line, e.msg);
+            return -1;
+        }
+    } else {
+        char *text;
+        size_t len;
+        if (read_all(in, &text, &len)) {
+            fprintf(stderr, "%s: error: cannot read: %s\n", in, strerror(errno));
+            return -1;
+        }
+        if (ends_with(in, ".bin")) {
+            if (len % 8) {
+                fprintf(stderr, "%s: error: raw bytecode size %zu is not a multiple of 8\n", in, len);
+                free(text);
+                return -1;
+            }
+            n = len / 8;
+            insns = malloc((n ? n : 1) * sizeof *insns);
+            for (size_t k = 0; insns && k < n; k++)
+                insns[k] = fc_insn_decode((const uint8_t *)text + 8 * k);
+        } else {
+            fc_asm_error e;
+            if (fc_asm(text, len, &insns, &n, &e)) {
+                fprintf(stderr, "%s:%u:%u: error: %s\n", in, (unsigned)e.line, (unsigned)e.column, e.msg);
+                free(text);
+                return -1;
+            }
+        }
+        free(text);
+    }
+    if (n > 0xffffffffu) {
+        free(insns);
+        fprintf(stderr, "%s: error: program too large\n", in);
+        return -1;
+    }
+    p->insns = insns;
+    p->ninsns = (uint32_t)n;
+    p->object_name = strdup(in);
+    return 0;
+}
+
+/* ---- messages ------------------------------------------------------------ */
+static const fc_line *line_of(const fc_prog *p, uint32_t insn)
+{
+    /* the last line record at or before insn (binary search) */
+    if (!p->lines || !p->nlines || p->lines[0].insn > insn)
+        return NULL;
+    uint32_t lo = 0, hi = p->nlines - 1;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        if (p->lines[mid].insn <= insn)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return &p->lines[lo];
+}
+
+static const fc_func *func_of(const fc_prog *p, uint32_t insn)
+{
+    for (uint32_t k = 0; p->funcs && k < p->nfuncs; k++)
+        if (insn >= p->funcs[k].start && insn < p->funcs[k].end)
+            return &p->funcs[k];
+    return NULL;
+}
+
+/* File names from BTF are absolute when clang was given a relative path:
+ * show them relative to the current directory, as gcc would. */
+static const char *short_path(const char *f)
+{
+    static char cwd[4096];
+    if (!cwd[0] && !getcwd(cwd, sizeof cwd - 1))
+        cwd[0] = '\0';
+    size_t n = strlen(cwd);
+    if (n && strncmp(f, cwd, n) == 0 && f[n] == '/')
+        return f + n + 1;
+    return f;
+}
+
+static void print_diag(const options *o, const fc_prog *p, const fc_diag *g)
+{
+    static const char *const sev[] = {"note", "warning", "error"};
+    const char *s = sev[g->severity <= FC_SEV_ERROR ? g->severity : FC_SEV_ERROR];
+    const char *obj = p->object_name ? p->object_name : o->input;
+
+    if (g->severity == FC_SEV_WARNING && o->werror)
+        s = "error";
+    if (g->insn < 0 || !p->insns || (uint32_t)g->insn >= p->ninsns) {
+        fprintf(stderr, "%s: %s: %s\n", obj, s, g->msg);
+        return;
+    }
+    uint32_t i = (uint32_t)g->insn;
+    char dis[128];
+    fc_disasm_insn(p->insns, p->ninsns, i, dis, sizeof dis);
+    const fc_func *f = func_of(p, i);
+    const char *sect = f ? f->section : NULL;
+    uint32_t si = f ? f->sect_insn + (i - f->start) : i;
+    const fc_line *l = line_of(p, i);
+    if (l && l->file < p->nfiles) {
+        fprintf(stderr, "%s:%u: %s: %s (insn %u in '%s': %s)\n", short_path(p->files[l->file]),
+                (unsigned)l->line, s, g->msg, (unsigned)si, sect && sect[0] ? sect : "?", dis);
+    } else if (sect && sect[0]) {
+        fprintf(stderr, "%s:%s+%u: %s: %s (%s)\n", obj, sect, (unsigned)si, s, g->msg, dis);
+    } else {
+        fprintf(stderr, "%s: insn %u: %s: %s (%s)\n", obj, (unsigned)i, s, g->msg, dis);
+    }
+}
+
+static void print_diags(const options *o, const fc_prog *p, const fc_diags *d, uint32_t from)
+{
+    for (uint32_t k = from; k < d->n; k++)
+        if (!(d->items[k].severity == FC_SEV_WARNING && o->no_warn))
+            print_diag(o, p, &d->items[k]);
+    if (d->nerrors + d->nwarnings > d->n)
+        fprintf(stderr, "%s: note: %u more messages not shown\n", o->input,
+                (unsigned)(d->nerrors + d->nwarnings - d->n));
+}
+
+/* ---- listing (-S) -------------------------------------------------------- */
+static const char *region_str(uint8_t r)
+{
+    switch (r) {
+    case FC_REGION_STACK: return "stack";
+    case FC_REGION_CTX: return "ctx";
+    case FC_REGION_RODATA: return "rodata";
+    case FC_REGION_DATA: return "data";
+    case FC_REGION_BSS: return "bss";
+    }
+    return "any";
+}
+
+static void write_listing(FILE *out, const fc_prog *p, const fc_insn_info *info)
+{
+    for (uint32_t i = 0; i < p->ninsns;) {
+        for (uint32_t k = 0; p->funcs && k < p->nfuncs; k++)
+            if (p->funcs[k].start == i)
+                fprintf(out, "%s; function '%s' (%s+%u)\n", i ? "\n" : "", p->funcs[k].name,
+                        p->funcs[k].section, (unsigned)p->funcs[k].sect_insn);
+        char dis[128], note[160];
+        size_t nn = 0;
+        unsigned slots = fc_disasm_insn(p->insns, p->ninsns, i, dis, sizeof dis);
+        note[0] = '\0';
+        const fc_insn *x = &p->insns[i];
+        unsigned cls = FC_CLASS(x->op);
+        if ((cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && FC_OPCODE_OP(x->op) != FC_JMP_EXIT &&
+            !(FC_OPCODE_OP(x->op) == FC_JMP_CALL && fc_src(*x) != FC_CALL_LOCAL)) {
+            long long t = (long long)i + 1 +
+                          ((cls == FC_CLS_JMP32 && FC_OPCODE_OP(x->op) == FC_JMP_JA) ||
+                                   FC_OPCODE_OP(x->op) == FC_JMP_CALL ? x->imm : x->off);
+            nn += (size_t)snprintf(note + nn, sizeof note - nn, "-> %lld ", t);
+        }
+        if (info[i].access)
+            nn += (size_t)snprintf(note + nn, sizeof note - nn, "[%s %s] ",
+                                   info[i].access == FC_ACC_PROVEN ? "proven" : "check",
+                                   region_str(info[i].region_hint));
+        if (!info[i].reachable)
+            nn += (size_t)snprintf(note + nn, sizeof note - nn, "[unreachable] ");
+        const fc_line *l = line_of(p, i);
+        if (l && l->file < p->nfiles && nn < sizeof note)
+            nn += (size_t)snprintf(note + nn, sizeof note - nn, "%s:%u", short_path(p->files[l->file]),
+                                   (unsigned)l->line);
+        if (note[0])
+            fprintf(out, "%6u: %-40s # %s\n", (unsigned)i, dis, note);
+        else
+            fprintf(out, "%6u: %s\n", (unsigned)i, dis);
+        i += slots ? slots : 1;
+    }
+}
+
+static char *default_output(const char *in)
+{
+    const char *base = strrchr(in, '/');
+    base = base ? base + 1 : in;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    char *out = malloc(n + 5);
+    if (out) {
+        memcpy(out, base, n);
+        memcpy(out + n, ".fcx", 5);
+    }
+    return out;
+}
+
+/* Helper imports for the container: every `call imm`; with callx, the whole
+ * allowlist (the numbers are only known at run time). */
+static uint32_t helper_imports(const options *o, const fc_prog *p, uint32_t *ids, uint32_t cap)
+{
+    uint32_t n = 0;
+    int callx = 0;
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        const fc_insn *x = &p->insns[i];
+        if (x->op == (FC_CLS_JMP | FC_SRC_X | FC_JMP_CALL))
+            callx = 1;
+        if (x->op != (FC_CLS_JMP | FC_JMP_CALL) || fc_src(*x) != FC_CALL_HELPER)
+            continue;
+        uint32_t id = (uint32_t)x->imm, k = 0;
+        while (k < n && ids[k] != id)
+            k++;
+        if (k == n && n < cap)
+            ids[n++] = id;
+    }
+    if (callx) {
+        uint32_t m = o->have_allowlist ? o->nhelpers : fc_vfy_known_helpers_count;
+        for (uint32_t j = 0; j < m; j++) {
+            uint32_t id = o->have_allowlist ? o->helpers[j].id : fc_vfy_known_helpers[j].id, k = 0;
+            while (k < n && ids[k] != id)
+                k++;
+            if (k == n && n < cap)
+                ids[n++] = id;
+        }
+    }
+    return n;
+}
+
+/* ---- the pipeline ---------------------------------------------------------- */
+static int compile(const options *o)
+{
+    fc_prog prog;
+    fc_diag items[MAX_DIAGS];
+    fc_diags d = {items, MAX_DIAGS, 0, 0, 0};
+    fc_insn_info *info = NULL;
+    void *ws = NULL;
+    int rc = 1;
+
+    /* 1. read the object (or assembly) into one flat program */
+    if (load_input(o, &prog, &d)) {
+        print_diags(o, &prog, &d, 0);
+        goto out;
+    }
+
+    /* 2. verify and analyse */
+    fc_vfy_opts vo = {0};
+    fc_vfy_stats st;
+    vo.ctx_size = o->ctx_size;
+    vo.flags = o->vflags;
+    if (o->have_allowlist) {
+        vo.helpers = o->helpers;
+        vo.nhelpers = o->nhelpers;
+    }
+    size_t wsz = fc_vfy_workspace_size(&prog);
+    ws = malloc(wsz);
+    info = calloc(prog.ninsns ? prog.ninsns : 1, sizeof *info);
+    if (!ws || !info) {
+        fprintf(stderr, "%s: error: out of memory\n", o->input);
+        goto out;
+    }
+    int vr = fc_vfy_run(&prog, &vo, ws, wsz, info, &st, &d);
+    print_diags(o, &prog, &d, 0);
+    if (vr || (o->werror && d.nwarnings))
+        goto out;
+    if (o->stats)
+        printf("%s: %u loads (%u proven, %u checked), %u stores (%u proven, %u checked), "
+               "call depth %u, stack %u bytes\n",
+               o->input, (unsigned)(st.loads_proven + st.loads_checked), (unsigned)st.loads_proven,
+               (unsigned)st.loads_checked, (unsigned)(st.stores_proven + st.stores_checked),
+               (unsigned)st.stores_proven, (unsigned)st.stores_checked,
+               (unsigned)st.max_call_depth, (unsigned)st.stack_bytes);
+    if (o->listing) {
+        FILE *out = o->output ? fopen(o->output, "w") : stdout;
+        if (!out) {
+            fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, o->output, strerror(errno));
+            goto out;
+        }
+        write_listing(out, &prog, info);
+        if (out != stdout && fclose(out)) {
+            fprintf(stderr, "%s: error: cannot write %s\n", o->input, o->output);
+            goto out;
+        }
+        rc = 0;
+        goto out;
+    }
+    if (o->verify_only) {
+        rc = 0;
+        goto out;
+    }
+
+    /* 3. backend: -march=ebpf carries bytecode only (native targets later,
+     * through backends/fc_backend.h) */
+
+    /* 4. the container */
+    uint32_t ids[MAX_HELPERS];
+    fc_fcx_input fi = {0};
+    fi.prog = &prog;
+    fi.helpers = ids;
+    fi.nhelpers = helper_imports(o, &prog, ids, MAX_HELPERS);
+    fi.frames = st.max_call_depth;
+    uint8_t *img = NULL;
+    size_t len = 0;
+    uint32_t before = d.n;
+    if (fc_fcx_write_alloc(&fi, &img, &len, &d) != FC_FCX_OK) {
+        print_diags(o, &prog, &d, before);
+        fprintf(stderr, "%s: error: cannot write the container\n", o->input);
+        free(img);
+        goto out;
+    }
+    char *path = o->output ? strdup(o->output) : default_output(o->input);
+    FILE *f = path ? fopen(path, "wb") : NULL;
+    int werr = !f;
+    if (f) {
+        werr = fwrite(img, 1, len, f) != len;
+        werr |= fclose(f) != 0;
+    }
+    if (werr) {
+        fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, path ? path : "output",
+                strerror(errno));
+        free(path);
+        free(img);
+        goto out;
+    }
+    free(path);
+    free(img);
+    rc = 0;
+out:
+    free(ws);
+    free(info);
+    fc_elf_free(&prog);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    parse_args(argc, argv, &o);
+    return compile(&o);
+}

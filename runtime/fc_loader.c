@@ -1,0 +1,1480 @@
+/*
+ * fc_loader.c - validate, install, open and run .fcx containers.
+ * Freestanding C99, no allocation. Specification: docs/fcx.md.
+ *
+ * Validation reads the container only through the bounds-checked readers of
+ * fc_container.h and does all size arithmetic so that it cannot overflow
+ * (fc_in_bounds, or 64-bit sums of values already limited to 2^24..2^32).
+ * Nothing is written before every check, including the relocation range
+ * checks at their final addresses, has passed.
+ *
+ * Install streams the slot image page by page. The image bytes of any
+ * window are generated from the container (fill_window), and every
+ * relocation touching the window is applied to a copy of its instruction
+ * taken from the container, so a relocation straddling a page (or buffer)
+ * boundary is computed whole and each page receives its part. Programmed
+ * bytes are read back and compared. The install record, which makes the
+ * slot valid, is programmed last.
+ *
+ *   slot + 0     install record (FC_SLOT_REC_SIZE bytes, programmed last)
+ *        + 192   native code for this core (relocated; absent = interpreter)
+ *        ...     .rodata, .data image, bytecode, helper ids, entries,
+ *                pc map  -- each 8-byte aligned, 0xFF padding
+ */
+#include "fc_loader.h"
+#include "fc_sha256.h"
+#include "fc_libc.h"
+
+/* ---- install record offsets -------------------------------------------- */
+#define R_MAGIC      0x00u
+#define R_VERSION    0x04u
+#define R_ENGINE     0x06u
+#define R_IMAGE_SIZE 0x08u
+#define R_FLAGS      0x0Cu
+#define R_FRAMES     0x10u
+#define R_BUDGET     0x14u
+#define R_ISA        0x18u
+#define R_CODE       0x1Cu  /* off, len */
+#define R_RODATA     0x24u
+#define R_DATA       0x2Cu
+#define R_BSS        0x34u
+#define R_INSNS      0x38u  /* off, count */
+#define R_HELPERS    0x40u
+#define R_ENTRIES    0x48u
+#define R_PCMAP      0x50u
+#define R_RAM_ADDR   0x58u  /* u64 */
+#define R_RAM_NEED   0x60u
+#define R_IMG_ADDR   0x64u  /* u64 */
+#define R_RESERVED   0x6Cu  /* .. 0x80 zero */
+#define R_FCX_SHA    0x80u
+#define R_SLOT_SHA   0xA0u
+static const uint8_t rec_magic[4] = { 0xFCu, 'F', 'C', 'I' };
+
+/* ---- results ------------------------------------------------------------ */
+/* Detailed messages name the field that failed. FC_LOADER_TERSE drops them
+ * from the image (about 5 KB on Cortex-M3); fc_lerr_str's short names stay. */
+#ifdef FC_LOADER_TERSE
+#define W(msg) ((const char *)0)
+#else
+#define W(msg) (msg)
+#endif
+
+static int fail(fc_lresult *r, int code, const char *what, int32_t sect, int32_t item)
+{
+    r->code = code;
+    r->what = what ? what : fc_lerr_str(code);
+    r->sect = sect;
+    r->item = item;
+    r->has_value = 0;
+    r->value = 0;
+    return code;
+}
+
+static int failv(fc_lresult *r, int code, const char *what, int32_t sect,
+                 int32_t item, uint32_t value)
+{
+    fail(r, code, what, sect, item);
+    r->value = value;
+    r->has_value = 1;
+    return code;
+}
+
+static int ok(fc_lresult *r)
+{
+    return fail(r, FC_OK, "ok", -1, -1);
+}
+
+const char *fc_lerr_str(int code)
+{
+    static const char *const names[FC_LERR__END - FC_LERR_BASE] = {
+        "bad argument", "truncated container", "bad magic",
+        "format version newer than this loader", "format version older than this loader",
+        "bad header size", "unknown required flag", "reserved header bytes set",
+        "bad image size", "trailing bytes", "bad trailer", "signature required",
+        "bad section table", "bad stack frame count", "budget above the platform limit",
+        "target bits do not match the code sections", "hash mismatch",
+        "unknown section type", "unknown section flag", "bad section field",
+        "empty section", "misaligned section", "section out of bounds",
+        "sections out of order", "sections overlap", "non-zero padding",
+        "duplicate section", "bad section size", "bad section link",
+        "no bytecode", "invalid bytecode", "no entry points", "bad entry point",
+        "helper imports not sorted", "helper not available", "unknown code target",
+        "bad native entry table", "bad native entry offset", "bad relocation offset",
+        "relocations out of order", "bad relocation kind", "bad relocation symbol",
+        "relocation symbol not provided", "relocation does not match the instruction",
+        "relocation out of range", "bad pc map", "no native code for this core",
+        "core lacks required ISA features", "address above 4 GiB", "instance RAM above the limit",
+        "bad slot", "container does not fit the slot", "instance RAM too small",
+        "bad staging buffer", "flash not memory mapped", "flash erase failed",
+        "flash program failed", "flash read failed", "flash verify failed",
+        "nothing installed", "installed image corrupt", "instance RAM moved",
+        "unknown entry", "native code cannot run here", "stack too small", "too many regions",
+    };
+    if (code >= FC_LERR_BASE && code < FC_LERR__END)
+        return names[code - FC_LERR_BASE];
+    return fc_err_str(code);
+}
+
+static size_t put_str(char *buf, size_t size, size_t pos, const char *s)
+{
+    while (*s) {
+        if (pos + 1 < size)
+            buf[pos] = *s;
+        pos++;
+        s++;
+    }
+    return pos;
+}
+
+static size_t put_num(char *buf, size_t size, size_t pos, uint32_t v, int hex)
+{
+    char tmp[12];
+    unsigned n = 0, base = hex ? 16u : 10u;
+    if (hex)
+        pos = put_str(buf, size, pos, "0x");
+    do {
+        tmp[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v);
+    while (n) {
+        if (pos + 1 < size)
+            buf[pos] = tmp[n - 1];
+        pos++;
+        n--;
+    }
+    return pos;
+}
+
+size_t fc_lresult_format(const fc_lresult *r, char *buf, size_t size)
+{
+    size_t pos = 0;
+    if (!r || !buf || !size)
+        return 0;
+    if (r->sect >= 0) {
+        pos = put_str(buf, size, pos, "section ");
+        pos = put_num(buf, size, pos, (uint32_t)r->sect, 0);
+    }
+    if (r->item >= 0) {
+        pos = put_str(buf, size, pos, r->sect >= 0 ? " record " : "record ");
+        pos = put_num(buf, size, pos, (uint32_t)r->item, 0);
+    }
+    if (r->sect >= 0 || r->item >= 0)
+        pos = put_str(buf, size, pos, ": ");
+    pos = put_str(buf, size, pos, r->what ? r->what : fc_lerr_str(r->code));
+    if (r->has_value) {
+        pos = put_str(buf, size, pos, " (value ");
+        pos = put_num(buf, size, pos, r->value, 1);
+        pos = put_str(buf, size, pos, ")");
+    }
+    buf[pos < size ? pos : size - 1] = 0;
+    return pos < size ? pos : size - 1;
+}
+
+/* ---- the parsed container ---------------------------------------------- */
+typedef struct part {
+    uint32_t off, size, info;
+    int32_t idx;      /* section index, -1 = absent */
+} part;
+
+typedef struct view {
+    fc_fcx_header h;
+    part bytecode, entries, helpers, rodata, data, bss;
+    part code[FC_TARGET__COUNT], centries[FC_TARGET__COUNT];
+    part reloc[FC_TARGET__COUNT], pcmap[FC_TARGET__COUNT];
+    uint32_t ninsns, nentries, nhelpers;
+} view;
+
+static uint32_t align8(uint32_t x) { return (x + 7u) & ~7u; }
+
+static int all_zero(const uint8_t *b, uint32_t from, uint32_t to)
+{
+    while (from < to)
+        if (b[from++])
+            return 0;
+    return 1;
+}
+
+static int known_type(unsigned t)
+{
+    return (t >= FC_FCX_SECT_BYTECODE && t <= FC_FCX_SECT_BSS) ||
+           (t >= FC_FCX_SECT_CODE && t <= FC_FCX_SECT_PCMAP);
+}
+
+static int linked_type(unsigned t)
+{
+    return t == FC_FCX_SECT_CODE_ENTRIES || t == FC_FCX_SECT_RELOC ||
+           t == FC_FCX_SECT_PCMAP;
+}
+
+static void part_set(part *p, const fc_fcx_section *s, int32_t idx)
+{
+    p->off = s->offset;
+    p->size = s->size;
+    p->info = s->info;
+    p->idx = idx;
+}
+
+static int parse_header(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
+{
+    fc_fcx_header *h = &v->h;
+    uint32_t table_end;
+
+    if (!fc_fcx_read_header(b, len, h))
+        return fail(r, FC_LERR_TRUNCATED, W("container shorter than its 80-byte header"), -1, -1);
+    if (b[0] != FC_FCX_MAGIC0 || b[1] != FC_FCX_MAGIC1 || b[2] != FC_FCX_MAGIC2 ||
+        b[3] != FC_FCX_MAGIC3)
+        return fail(r, FC_LERR_MAGIC, W("magic is not \\xFC FCX: not an .fcx container"), -1, -1);
+    if (h->major > FC_FCX_VERSION_MAJOR)
+        return failv(r, FC_LERR_VERSION_NEWER,
+                     W("format major version newer than this loader (update the runtime)"),
+                     -1, -1, h->major);
+    if (h->major < FC_FCX_VERSION_MAJOR)
+        return failv(r, FC_LERR_VERSION_OLDER,
+                     W("format major version older than this loader (rebuild the container)"),
+                     -1, -1, h->major);
+    if (h->header_size != FC_FCX_HDR_SIZE)
+        return failv(r, FC_LERR_HEADER_SIZE, W("header_size is not 80"), -1, -1, h->header_size);
+    if (h->flags & FC_FCX_F_REQUIRED_MASK & ~FC_FCX_F_KNOWN)
+        return failv(r, FC_LERR_FLAGS, W("flags: unknown required flag"),
+                     -1, -1, h->flags & FC_FCX_F_REQUIRED_MASK & ~FC_FCX_F_KNOWN);
+    if (!all_zero(b, FC_FCX_H_RESERVED, FC_FCX_H_SHA256))
+        return fail(r, FC_LERR_RESERVED, W("header bytes 0x20..0x2f are reserved and must be zero"), -1, -1);
+    if (h->image_size < FC_FCX_HDR_SIZE || (h->image_size & 7u) ||
+        h->image_size > FC_FCX_MAX_IMAGE)
+        return failv(r, FC_LERR_IMAGE_SIZE,
+                     W("image_size below the header, not a multiple of 8 or above 16 MiB"),
+                     -1, -1, h->image_size);
+    if (h->image_size > len)
+        return failv(r, FC_LERR_IMAGE_SIZE, W("image_size beyond end of container"), -1, -1,
+                     h->image_size);
+    if (h->flags & FC_FCX_F_TRAILER) {
+        /* records {u32 type, u32 length, body padded to 8} up to len */
+        uint32_t p = h->image_size;
+        int32_t k = 0;
+        if (p == len)
+            return fail(r, FC_LERR_TRAILER, W("trailer flag set but no trailer"), -1, -1);
+        while (p < len) {
+            uint32_t rlen, pad;
+            if (!fc_in_bounds(len, p, FC_FCX_TRAILER_REC_HDR))
+                return fail(r, FC_LERR_TRAILER, W("trailer record header truncated"), -1, k);
+            rlen = fc_le32(b + p + 4);
+            p += FC_FCX_TRAILER_REC_HDR;
+            pad = (8u - (rlen & 7u)) & 7u;
+            if (!fc_in_bounds(len, p, rlen) || !fc_in_bounds(len, p + rlen, pad))
+                return failv(r, FC_LERR_TRAILER, W("trailer record length beyond end of container"),
+                             -1, k, rlen);
+            p += rlen + pad;
+            k++;
+        }
+    } else if (len != h->image_size) {
+        return failv(r, FC_LERR_TRAILING, W("bytes after image_size without the trailer flag"),
+                     -1, -1, len - h->image_size);
+    }
+    if (h->nsect == 0 || h->nsect > FC_FCX_MAX_SECTIONS)
+        return failv(r, FC_LERR_SECTION_TABLE, W("section_count is 0 or above 64"), -1, -1, h->nsect);
+    if (h->sect_off < FC_FCX_HDR_SIZE || (h->sect_off & 7u))
+        return failv(r, FC_LERR_SECTION_TABLE,
+                     W("section table offset inside the header or not a multiple of 8"),
+                     -1, -1, h->sect_off);
+    if (!fc_in_bounds(h->image_size, h->sect_off, (uint32_t)h->nsect * FC_FCX_SECT_SIZE))
+        return failv(r, FC_LERR_SECTION_TABLE, W("section table beyond end of image"), -1, -1,
+                     h->sect_off);
+    table_end = h->sect_off + (uint32_t)h->nsect * FC_FCX_SECT_SIZE;
+    (void)table_end;
+    if (!all_zero(b, FC_FCX_HDR_SIZE, h->sect_off))
+        return fail(r, FC_LERR_SECT_GAP, W("padding between header and section table not zero"), -1, -1);
+    if (h->frames == 0 || h->frames > FC_MAX_CALL_DEPTH)
+        return failv(r, FC_LERR_FRAMES, W("stack_frames is 0 or above FC_MAX_CALL_DEPTH"), -1, -1,
+                     h->frames);
+    return FC_OK;
+}
+
+/* Role of a section; FC_OK or a duplicate error. */
+static int assign(view *v, const fc_fcx_section *s, int32_t i, fc_lresult *r)
+{
+    part *p = 0;
+    switch (s->type) {
+    case FC_FCX_SECT_BYTECODE: p = &v->bytecode; break;
+    case FC_FCX_SECT_ENTRIES: p = &v->entries; break;
+    case FC_FCX_SECT_HELPERS: p = &v->helpers; break;
+    case FC_FCX_SECT_RODATA: p = &v->rodata; break;
+    case FC_FCX_SECT_DATA: p = &v->data; break;
+    case FC_FCX_SECT_BSS: p = &v->bss; break;
+    case FC_FCX_SECT_CODE: p = &v->code[s->target]; break;
+    default: return FC_OK; /* linked sections: assigned after the loop */
+    }
+    if (p->idx >= 0)
+        return failv(r, FC_LERR_SECT_DUP, W("second section of this type (or for this target)"),
+                     i, -1, s->type);
+    part_set(p, s, i);
+    return FC_OK;
+}
+
+static int parse_sections(const uint8_t *b, view *v, fc_lresult *r)
+{
+    const fc_fcx_header *h = &v->h;
+    uint32_t table_end = h->sect_off + (uint32_t)h->nsect * FC_FCX_SECT_SIZE;
+    uint32_t prev_off = table_end, prev_end = table_end;
+    fc_fcx_section s, c;
+    int32_t i, n = h->nsect;
+    int e;
+
+    for (i = 0; i < n; i++) {
+        int known;
+        if (!fc_fcx_read_section(b, h->image_size, h->sect_off + (uint32_t)i * FC_FCX_SECT_SIZE, &s))
+            return fail(r, FC_LERR_SECTION_TABLE, W("section table entry beyond end of image"), i, -1);
+        if (s.flags & ~FC_FCX_SF_KNOWN)
+            return failv(r, FC_LERR_SECT_FLAGS, W("unknown section flag"), i, -1, s.flags);
+        if (s.reserved0 || s.reserved1)
+            return fail(r, FC_LERR_SECT_FIELD, W("reserved section fields not zero"), i, -1);
+        known = known_type(s.type);
+        if (!known && !(s.flags & FC_FCX_SF_OPTIONAL))
+            return failv(r, FC_LERR_SECT_TYPE, W("unknown section type (not optional)"), i, -1, s.type);
+        if (known && s.type == FC_FCX_SECT_BSS) {
+            if (s.offset || s.size)
+                return fail(r, FC_LERR_SECT_FIELD, W("bss: offset and size must be 0 (no file bytes)"), i, -1);
+            if (s.info == 0)
+                return fail(r, FC_LERR_SECT_EMPTY, W("bss: size (info) is 0: omit the section"), i, -1);
+        } else {
+            if (s.size == 0)
+                return fail(r, FC_LERR_SECT_EMPTY, W("section has no bytes: omit it"), i, -1);
+            if (s.offset & 7u)
+                return failv(r, FC_LERR_SECT_ALIGN, W("offset not a multiple of 8"), i, -1, s.offset);
+            if (!fc_in_bounds(h->image_size, s.offset, s.size))
+                return failv(r, FC_LERR_SECT_BOUNDS, W("offset+length beyond end of container"),
+                             i, -1, s.offset);
+            if (s.offset < table_end)
+                return failv(r, FC_LERR_SECT_OVERLAP, W("overlaps the header or the section table"),
+                             i, -1, s.offset);
+            if (s.offset < prev_off)
+                return failv(r, FC_LERR_SECT_ORDER,
+                             W("offset below the previous section's: table not in file order"),
+                             i, -1, s.offset);
+            if (s.offset < prev_end)
+                return failv(r, FC_LERR_SECT_OVERLAP, W("overlaps the previous section"), i, -1, s.offset);
+            prev_off = s.offset;
+            prev_end = s.offset + s.size;
+        }
+        if (!known)
+            continue;   /* optional section of a newer minor version */
+        if (s.type == FC_FCX_SECT_CODE) {
+            if (s.target == FC_TARGET_EBPF || s.target >= FC_TARGET__COUNT)
+                return failv(r, FC_LERR_CODE_TARGET, W("code section for an unknown target"), i, -1, s.target);
+        } else if (s.target) {
+            return failv(r, FC_LERR_SECT_FIELD, W("target set on a section that is not code"), i, -1, s.target);
+        }
+        if (linked_type(s.type)) {
+            if (s.link >= n)
+                return failv(r, FC_LERR_SECT_LINK, W("link beyond the section table"), i, -1, s.link);
+        } else if (s.link) {
+            return failv(r, FC_LERR_SECT_FIELD, W("link set on a section that is not linked"), i, -1, s.link);
+        }
+        if (s.info && s.type != FC_FCX_SECT_CODE && s.type != FC_FCX_SECT_BSS)
+            return failv(r, FC_LERR_SECT_FIELD, W("info set on a section that has none"), i, -1, s.info);
+        if ((e = assign(v, &s, i, r)) != FC_OK)
+            return e;
+    }
+    if (h->image_size - prev_end >= 8u)
+        return failv(r, FC_LERR_IMAGE_SIZE, W("image_size beyond the last section (more than padding)"),
+                     -1, -1, h->image_size);
+
+    /* padding: the sections are known to be in order now, so every byte
+     * between two of them (and after the last) must be zero */
+    prev_end = table_end;
+    for (i = 0; i < n; i++) {
+        fc_fcx_read_section(b, h->image_size, h->sect_off + (uint32_t)i * FC_FCX_SECT_SIZE, &s);
+        if (s.type == FC_FCX_SECT_BSS && s.size == 0)
+            continue;
+        if (!all_zero(b, prev_end, s.offset))
+            return fail(r, FC_LERR_SECT_GAP, W("padding before the section not zero"), i, -1);
+        prev_end = s.offset + s.size;
+    }
+    if (!all_zero(b, prev_end, h->image_size))
+        return fail(r, FC_LERR_SECT_GAP, W("padding after the last section not zero"), -1, -1);
+
+    /* linked sections: the section they describe must be code */
+    for (i = 0; i < n; i++) {
+        part *p;
+        if (!fc_fcx_read_section(b, h->image_size, h->sect_off + (uint32_t)i * FC_FCX_SECT_SIZE, &s))
+            return fail(r, FC_LERR_SECTION_TABLE, W("section table entry beyond end of image"), i, -1);
+        if (!known_type(s.type) || !linked_type(s.type))
+            continue;
+        if (!fc_fcx_read_section(b, h->image_size, h->sect_off + (uint32_t)s.link * FC_FCX_SECT_SIZE, &c))
+            return failv(r, FC_LERR_SECT_LINK, W("link beyond the section table"), i, -1, s.link);
+        if (c.type != FC_FCX_SECT_CODE || c.target == FC_TARGET_EBPF || c.target >= FC_TARGET__COUNT)
+            return failv(r, FC_LERR_SECT_LINK, W("link does not name a code section"), i, -1, s.link);
+        p = s.type == FC_FCX_SECT_CODE_ENTRIES ? &v->centries[c.target]
+            : s.type == FC_FCX_SECT_RELOC      ? &v->reloc[c.target]
+                                               : &v->pcmap[c.target];
+        if (p->idx >= 0)
+            return failv(r, FC_LERR_SECT_DUP, W("second section of this type for one code section"),
+                         i, -1, s.type);
+        part_set(p, &s, i);
+    }
+    return FC_OK;
+}
+
+static int parse_bytecode(const uint8_t *b, view *v, fc_lresult *r)
+{
+    const part *p = &v->bytecode;
+    uint32_t i;
+
+    if (p->idx < 0)
+        return fail(r, FC_LERR_NO_BYTECODE, W("no bytecode section"), -1, -1);
+    if (p->size & 7u)
+        return failv(r, FC_LERR_SECT_SIZE, W("bytecode size not a multiple of 8"), p->idx, -1, p->size);
+    v->ninsns = p->size / FC_INSN_SIZE;
+    for (i = 0; i < v->ninsns;) {
+        fc_insn in = fc_insn_decode(b + p->off + i * 8u), nx;
+        const fc_insn *next = 0;
+        enum fc_insn_fault f;
+        if (i + 1 < v->ninsns) {
+            nx = fc_insn_decode(b + p->off + (i + 1) * 8u);
+            next = &nx;
+        }
+        f = fc_insn_check(&in, next, 0);
+        if (f != FC_INSN_OK)
+            return failv(r, FC_LERR_BYTECODE, W("instruction fails the encoding check"), p->idx,
+                         (int32_t)i, (uint32_t)f);
+        i += fc_insn_slots(in);
+    }
+    return FC_OK;
+}
+
+static int parse_entries(const uint8_t *b, view *v, fc_lresult *r)
+{
+    const part *p = &v->entries;
+    uint32_t k, j;
+
+    if (p->idx < 0)
+        return fail(r, FC_LERR_NO_ENTRIES, W("no entry section"), -1, -1);
+    if (p->size % FC_FCX_ENTRY_SIZE)
+        return failv(r, FC_LERR_SECT_SIZE, W("entries size not a multiple of 32"), p->idx, -1, p->size);
+    v->nentries = p->size / FC_FCX_ENTRY_SIZE;
+    if (v->nentries > FC_FCX_MAX_ENTRIES)
+        return failv(r, FC_LERR_SECT_SIZE, W("more than 64 entries"), p->idx, -1, v->nentries);
+    for (k = 0; k < v->nentries; k++) {
+        const uint8_t *e = b + p->off + k * FC_FCX_ENTRY_SIZE;
+        uint32_t insn = fc_le32(e + FC_FCX_E_INSN), nul = 0;
+        while (nul < FC_FCX_NAME_LEN && e[nul])
+            nul++;
+        if (nul == 0 || nul == FC_FCX_NAME_LEN)
+            return fail(r, FC_LERR_ENTRY, W("entry name empty or not NUL-terminated in 24 bytes"),
+                        p->idx, (int32_t)k);
+        if (!all_zero(e, nul, FC_FCX_NAME_LEN))
+            return fail(r, FC_LERR_ENTRY, W("entry name not NUL-padded"), p->idx, (int32_t)k);
+        if (fc_le32(e + FC_FCX_E_RESERVED))
+            return fail(r, FC_LERR_ENTRY, W("entry reserved field not zero"), p->idx, (int32_t)k);
+        if (insn >= v->ninsns)
+            return failv(r, FC_LERR_ENTRY, W("entry instruction index beyond the bytecode"),
+                         p->idx, (int32_t)k, insn);
+        /* slot insn-1 being an lddw makes insn its second half (an lddw's
+         * second slot has opcode 0, so it is never itself an lddw) */
+        if (insn > 0 && b[v->bytecode.off + (insn - 1) * 8u] == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM))
+            return failv(r, FC_LERR_ENTRY, W("entry points into the middle of an lddw"),
+                         p->idx, (int32_t)k, insn);
+        for (j = 0; j < k; j++)
+            if (fc_memcmp(e, b + p->off + j * FC_FCX_ENTRY_SIZE, FC_FCX_NAME_LEN) == 0)
+                return fail(r, FC_LERR_ENTRY, W("duplicate entry name"), p->idx, (int32_t)k);
+    }
+    return FC_OK;
+}
+
+static int parse_helpers(const uint8_t *b, view *v, fc_lresult *r)
+{
+    const part *p = &v->helpers;
+    uint32_t k, prev = 0;
+
+    v->nhelpers = 0;
+    if (p->idx < 0)
+        return FC_OK;
+    if (p->size % FC_FCX_HELPER_SIZE)
+        return failv(r, FC_LERR_SECT_SIZE, W("helpers size not a multiple of 4"), p->idx, -1, p->size);
+    v->nhelpers = p->size / FC_FCX_HELPER_SIZE;
+    if (v->nhelpers > FC_FCX_MAX_HELPERS)
+        return failv(r, FC_LERR_SECT_SIZE, W("more than 256 helper imports"), p->idx, -1, v->nhelpers);
+    for (k = 0; k < v->nhelpers; k++) {
+        uint32_t id = fc_le32(b + p->off + 4u * k);
+        if (k > 0 && id <= prev)
+            return failv(r, FC_LERR_HELPER_ORDER, W("helper ids not strictly ascending"),
+                         p->idx, (int32_t)k, id);
+        prev = id;
+    }
+    return FC_OK;
+}
+
+static int parse_code(const uint8_t *b, view *v, unsigned t, fc_lresult *r)
+{
+    const part *c = &v->code[t], *ce = &v->centries[t], *rl = &v->reloc[t], *pm = &v->pcmap[t];
+    uint32_t k, prev_end = 0, prev_pc = 0;
+
+    if (c->idx < 0) {
+        if (ce->idx >= 0 || rl->idx >= 0 || pm->idx >= 0)   /* unreachable: links name code */
+            return fail(r, FC_LERR_SECT_LINK, W("section linked to a missing code section"), -1, -1);
+        return FC_OK;
+    }
+    if (ce->idx < 0)
+        return fail(r, FC_LERR_CODE_ENTRIES, W("code section without a native entry table"), c->idx, -1);
+    if (ce->size != v->nentries * FC_FCX_NENTRY_SIZE)
+        return failv(r, FC_LERR_CODE_ENTRIES, W("native entry table size is not 4 x entry count"),
+                     ce->idx, -1, ce->size);
+    for (k = 0; k < v->nentries; k++) {
+        uint32_t off = fc_le32(b + ce->off + 4u * k);
+        if (off >= c->size || off % fc_fcx_code_align(t))
+            return failv(r, FC_LERR_NATIVE_ENTRY, W("native entry offset outside the code or misaligned"),
+                         ce->idx, (int32_t)k, off);
+    }
+    if (rl->idx >= 0) {
+        if (rl->size % FC_FCX_RELOC_SIZE)
+            return failv(r, FC_LERR_SECT_SIZE, W("relocation section size not a multiple of 12"),
+                         rl->idx, -1, rl->size);
+        for (k = 0; k < rl->size / FC_FCX_RELOC_SIZE; k++) {
+            fc_fcx_reloc rr;
+            uint32_t w;
+            if (!fc_fcx_read_reloc(b, v->h.image_size, rl->off + k * FC_FCX_RELOC_SIZE, &rr))
+                return fail(r, FC_LERR_SECT_BOUNDS, W("relocation record beyond end of image"), rl->idx, (int32_t)k);
+            if (rr.reserved)
+                return fail(r, FC_LERR_SECT_FIELD, W("relocation reserved field not zero"), rl->idx, (int32_t)k);
+            w = fc_fcx_reloc_width(t, rr.kind);
+            if (w == 0)
+                return failv(r, FC_LERR_RELOC_KIND, W("relocation kind not defined for the code's target"),
+                             rl->idx, (int32_t)k, rr.kind);
+            if (rr.sym >= FC_SYM__COUNT)
+                return failv(r, FC_LERR_RELOC_SYM, W("relocation symbol unknown"), rl->idx, (int32_t)k, rr.sym);
+            if (rr.offset % fc_fcx_reloc_align(rr.kind))
+                return failv(r, FC_LERR_RELOC_OFFSET, W("relocation offset misaligned for its kind"),
+                             rl->idx, (int32_t)k, rr.offset);
+            if (!fc_in_bounds(c->size, rr.offset, w))
+                return failv(r, FC_LERR_RELOC_OFFSET,
+                             W("relocation offset+width beyond the code (no room for the instruction)"),
+                             rl->idx, (int32_t)k, rr.offset);
+            if (rr.offset < prev_end)
+                return failv(r, FC_LERR_RELOC_ORDER, W("relocations not ascending or overlapping"),
+                             rl->idx, (int32_t)k, rr.offset);
+            prev_end = rr.offset + w;
+        }
+    }
+    if (pm->idx >= 0) {
+        if (pm->size % FC_FCX_PCMAP_SIZE)
+            return failv(r, FC_LERR_SECT_SIZE, W("pc map size not a multiple of 8"), pm->idx, -1, pm->size);
+        for (k = 0; k < pm->size / FC_FCX_PCMAP_SIZE; k++) {
+            fc_fcx_pcmap m;
+            if (!fc_fcx_read_pcmap(b, v->h.image_size, pm->off + k * FC_FCX_PCMAP_SIZE, &m))
+                return fail(r, FC_LERR_SECT_BOUNDS, W("pc map record beyond end of image"), pm->idx, (int32_t)k);
+            if (m.native_off >= c->size || (k > 0 && m.native_off <= prev_pc))
+                return failv(r, FC_LERR_PCMAP, W("pc map offsets not ascending or outside the code"),
+                             pm->idx, (int32_t)k, m.native_off);
+            /* insn == ninsns: the error path of running off the end */
+            if (m.insn > v->ninsns && m.insn != FC_FCX_PCMAP_NO_INSN)
+                return failv(r, FC_LERR_PCMAP, W("pc map instruction index beyond the bytecode"),
+                             pm->idx, (int32_t)k, m.insn);
+            prev_pc = m.native_off;
+        }
+    }
+    return FC_OK;
+}
+
+static void payload_hash(const uint8_t *b, uint32_t image_size, uint8_t out[32])
+{
+    static const uint8_t zero[32] = { 0 };
+    fc_sha256_ctx c;
+    fc_sha256_init(&c);
+    fc_sha256_update(&c, b, FC_FCX_H_SHA256);
+    fc_sha256_update(&c, zero, 32);
+    fc_sha256_update(&c, b + FC_FCX_HDR_SIZE, image_size - FC_FCX_HDR_SIZE);
+    fc_sha256_final(&c, out);
+}
+
+/* Everything that does not depend on the device. */
+static int parse(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
+{
+    uint8_t hash[32];
+    unsigned t;
+    uint16_t targets = 1u << FC_TARGET_EBPF;
+    uint64_t ram;
+    int e;
+
+    fc_memset(v, 0, sizeof *v);
+    v->bytecode.idx = v->entries.idx = v->helpers.idx = -1;
+    v->rodata.idx = v->data.idx = v->bss.idx = -1;
+    for (t = 0; t < FC_TARGET__COUNT; t++)
+        v->code[t].idx = v->centries[t].idx = v->reloc[t].idx = v->pcmap[t].idx = -1;
+
+    if (!b)
+        return fail(r, FC_LERR_ARG, W("no container"), -1, -1);
+    if ((e = parse_header(b, len, v, r)) != FC_OK)
+        return e;
+    if ((e = parse_sections(b, v, r)) != FC_OK)
+        return e;
+    if ((e = parse_bytecode(b, v, r)) != FC_OK)
+        return e;
+    if ((e = parse_entries(b, v, r)) != FC_OK)
+        return e;
+    if ((e = parse_helpers(b, v, r)) != FC_OK)
+        return e;
+    ram = (uint64_t)v->data.size + v->bss.info + v->rodata.size;
+    if (ram > FC_FCX_MAX_RAM)
+        return failv(r, FC_LERR_RAM_LIMIT, W(".data + .bss + .rodata above 16 MiB"), -1, -1, (uint32_t)ram);
+    for (t = 1; t < FC_TARGET__COUNT; t++) {
+        if ((e = parse_code(b, v, t, r)) != FC_OK)
+            return e;
+        if (v->code[t].idx >= 0)
+            targets |= (uint16_t)(1u << t);
+    }
+    if (v->h.targets != targets)
+        return failv(r, FC_LERR_TARGETS, W("header target bits differ from the code sections present"),
+                     -1, -1, v->h.targets);
+    payload_hash(b, v->h.image_size, hash);
+    if (fc_memcmp(hash, v->h.sha256, 32) != 0)
+        return fail(r, FC_LERR_HASH, W("SHA-256 of the payload does not match the header"), -1, -1);
+    return ok(r);
+}
+
+/* ---- platform checks and the slot layout ------------------------------- */
+static int helper_registered(const fc_platform *p, uint32_t id)
+{
+    uint32_t k;
+    for (k = 0; k < p->nhelpers; k++)
+        if (p->helpers[k].id == id && p->helpers[k].fn)
+            return 1;
+    return 0;
+}
+
+/* Address of a symbol for relocations of app's code. */
+static uint32_t sym_addr(const fc_app *a, unsigned s)
+{
+    switch (s) {
+    case FC_SYM_RODATA:
+        return (a->flags & FC_INSTALL_RODATA_RAM) ? (uint32_t)(a->ram_addr + a->ram_rodata)
+                                                  : (uint32_t)(a->img_addr + a->rodata_off);
+    case FC_SYM_DATA: return (uint32_t)(a->ram_addr + a->ram_data);
+    case FC_SYM_BSS: return (uint32_t)(a->ram_addr + a->ram_bss);
+    default: return a->plat->sym[s];
+    }
+}
+
+static int apply_reloc(unsigned target, const fc_fcx_reloc *rr, uint8_t *bytes,
+                       uint32_t place, uint32_t value)
+{
+    if (rr->kind == FC_RELOC_ABS32) {
+        fc_put_le32(bytes, value);
+        return FC_OK;
+    }
+    switch (target) {
+    case FC_TARGET_THUMBV7M: return fc_reloc_thumb(rr->kind, bytes, place, value);
+    case FC_TARGET_RV32IMAC: return fc_reloc_rv32(rr->kind, bytes, place, value);
+    default: return FC_LERR_RELOC_KIND;
+    }
+}
+
+/* Relocation k of the chosen code, patched into out[0..width). */
+static int reloc_patch(const uint8_t *b, const view *v, const fc_app *a, uint32_t k,
+                       fc_fcx_reloc *rr, uint8_t out[8], uint32_t *width)
+{
+    const part *c = &v->code[a->engine], *rl = &v->reloc[a->engine];
+    uint32_t i;
+    *width = 0;
+    if (!fc_fcx_read_reloc(b, v->h.image_size, rl->off + k * FC_FCX_RELOC_SIZE, rr))
+        return FC_LERR_RELOC_OFFSET;   /* parse() has checked every record */
+    *width = fc_fcx_reloc_width(a->engine, rr->kind);
+    for (i = 0; i < *width; i++)
+        out[i] = b[c->off + rr->offset + i];
+    return apply_reloc(a->engine, rr, out, (uint32_t)(a->img_addr + a->code_off + rr->offset),
+                       sym_addr(a, rr->sym) + (uint32_t)rr->addend);
+}
+
+static uint32_t put_part(uint32_t *cursor, uint32_t len, uint32_t *off)
+{
+    *off = len ? *cursor : 0;
+    *cursor = align8(*cursor + len);
+    return len;
+}
+
+/*
+ * Device-dependent checks and the layout of slot and RAM, filled into *a.
+ * have_addr: slot and RAM are known, so relocations are checked at their
+ * final addresses (range included).
+ */
+static int plan(const uint8_t *b, const view *v, const fc_install_cfg *cfg, fc_app *a,
+                int have_addr, fc_lresult *r)
+{
+    const fc_platform *p = cfg->plat;
+    uint32_t k, cur, eff_budget;
+    unsigned t;
+
+    fc_memset(a, 0, sizeof *a);
+    a->plat = p;
+    a->flags = cfg->flags;
+    a->frames = v->h.frames;
+    a->budget = v->h.budget;
+    for (k = 0; k < 32; k++)
+        a->container_sha256[k] = v->h.sha256[k];
+
+    if ((p->policy & FC_POLICY_REQUIRE_SIGNATURE))
+        return fail(r, FC_LERR_SIGNATURE,
+                    W("platform requires a verified signature; format 1.0 loaders verify none"), -1, -1);
+    eff_budget = v->h.budget ? v->h.budget : FC_DEFAULT_BUDGET;
+    if (p->max_budget && eff_budget > p->max_budget) {
+        if (v->h.budget)
+            return failv(r, FC_LERR_BUDGET, W("budget above the platform's maximum"), -1, -1, v->h.budget);
+        a->budget = p->max_budget;   /* default budget, capped by the platform */
+    }
+    for (k = 0; k < v->nhelpers; k++) {
+        uint32_t id = fc_le32(b + v->helpers.off + 4u * k);
+        if (!helper_registered(p, id))
+            return failv(r, FC_LERR_HELPER_MISSING, W("helper import not registered on this device"),
+                         v->helpers.idx, (int32_t)k, id);
+    }
+
+    /* engine: the code for this core when it exists and the core has the
+     * ISA features it needs, else the interpreter */
+    t = p->target;
+    a->engine = FC_TARGET_EBPF;
+    if (!(cfg->flags & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF && t < FC_TARGET__COUNT &&
+        v->code[t].idx >= 0) {
+        if ((v->code[t].info & ~p->isa) == 0)
+            a->engine = (uint8_t)t;
+        else if (cfg->flags & FC_INSTALL_REQUIRE_NATIVE)
+            return failv(r, FC_LERR_ISA, W("code needs ISA features this core lacks"),
+                         v->code[t].idx, -1, v->code[t].info & ~p->isa);
+    }
+    if (a->engine == FC_TARGET_EBPF && (cfg->flags & FC_INSTALL_REQUIRE_NATIVE))
+        return failv(r, FC_LERR_NO_NATIVE, W("native code required but none for this core's target"),
+                     -1, -1, t);
+
+    /* slot layout */
+    cur = FC_SLOT_REC_SIZE;
+    if (a->engine != FC_TARGET_EBPF) {
+        a->code_len = put_part(&cur, v->code[a->engine].size, &a->code_off);
+        a->npcmap = v->pcmap[a->engine].size / FC_FCX_PCMAP_SIZE;
+        a->isa = v->code[a->engine].info;
+    }
+    a->rodata_len = put_part(&cur, v->rodata.size, &a->rodata_off);
+    a->data_len = put_part(&cur, v->data.size, &a->data_off);
+    a->ninsns = v->ninsns;
+    put_part(&cur, v->bytecode.size, &a->insns_off);
+    a->nhelpers = v->nhelpers;
+    put_part(&cur, v->nhelpers * 4u, &a->helpers_off);
+    a->nentries = v->nentries;
+    put_part(&cur, v->nentries * FC_SLOT_ENTRY_SIZE, &a->entries_off);
+    put_part(&cur, a->npcmap * FC_FCX_PCMAP_SIZE, &a->pcmap_off);
+    a->image_size = cur;
+    a->bss_len = v->bss.idx >= 0 ? v->bss.info : 0;
+
+    /* instance RAM layout: .data | .bss | .rodata (optional) */
+    a->ram_data = 0;
+    a->ram_bss = align8(a->data_len);
+    a->ram_rodata = align8(a->ram_bss + a->bss_len);
+    a->ram_need = (cfg->flags & FC_INSTALL_RODATA_RAM) ? a->ram_rodata + align8(a->rodata_len)
+                                                       : a->ram_rodata;
+
+    if (have_addr) {
+        const fc_flash *f = cfg->slot.flash;
+        a->flash = f;
+        a->slot_off = cfg->slot.off;
+        a->slot_size = cfg->slot.size;
+        a->img = f->map + cfg->slot.off;
+        a->img_addr = f->map_addr + cfg->slot.off;
+        a->ram = cfg->ram;
+        a->ram_len = cfg->ram_len;
+        a->ram_addr = cfg->ram_addr ? cfg->ram_addr : (uint64_t)(uintptr_t)cfg->ram;
+        if (a->image_size > cfg->slot.size)
+            return failv(r, FC_LERR_SLOT_SPACE, W("image larger than the slot"), -1, -1, a->image_size);
+        if (a->ram_need > cfg->ram_len)
+            return failv(r, FC_LERR_RAM, W("instance RAM smaller than .data + .bss (+ .rodata)"),
+                         -1, -1, a->ram_need);
+        if (a->engine != FC_TARGET_EBPF &&
+            (a->img_addr > 0xFFFFFFFFu - a->image_size ||
+             a->ram_addr > 0xFFFFFFFFu - a->ram_need))
+            return fail(r, FC_LERR_ADDR, W("slot or instance RAM above the 32-bit address space"), -1, -1);
+    }
+
+    /* relocations of the chosen code */
+    if (a->engine != FC_TARGET_EBPF && v->reloc[a->engine].idx >= 0) {
+        const part *rl = &v->reloc[a->engine];
+        uint32_t n = rl->size / FC_FCX_RELOC_SIZE;
+        for (k = 0; k < n; k++) {
+            fc_fcx_reloc rr;
+            uint8_t tmp[8];
+            uint32_t w;
+            int e;
+            if (!fc_fcx_read_reloc(b, v->h.image_size, rl->off + k * FC_FCX_RELOC_SIZE, &rr))
+                return fail(r, FC_LERR_SECT_BOUNDS, W("relocation record beyond end of image"), rl->idx, (int32_t)k);
+            if (rr.sym != FC_SYM_RODATA && rr.sym != FC_SYM_DATA && rr.sym != FC_SYM_BSS &&
+                p->sym[rr.sym] == 0)
+                return failv(r, FC_LERR_RELOC_SYM_MISSING, W("relocation symbol not provided by this platform"),
+                             rl->idx, (int32_t)k, rr.sym);
+            e = reloc_patch(b, v, a, k, &rr, tmp, &w);
+            /* without addresses the range cannot be judged; the encoding can */
+            if (e == FC_LERR_RELOC_RANGE && !have_addr)
+                e = FC_OK;
+            if (e == FC_LERR_RELOC_INSN)
+                return failv(r, e, W("instruction at the relocation offset does not match its kind"),
+                             rl->idx, (int32_t)k, rr.offset);
+            if (e == FC_LERR_RELOC_RANGE)
+                return failv(r, e, W("relocation target out of the instruction's range"),
+                             rl->idx, (int32_t)k, rr.offset);
+            if (e != FC_OK)
+                return failv(r, e, W("relocation kind not defined for the code's target"),
+                             rl->idx, (int32_t)k, rr.kind);
+        }
+    }
+    return ok(r);
+}
+
+static void fill_info(const view *v, const fc_app *a, const fc_install_cfg *cfg,
+                      fc_install_info *info)
+{
+    uint32_t ps = (cfg->slot.flash && cfg->slot.flash->page_size) ? cfg->slot.flash->page_size : 0;
+    if (!info)
+        return;
+    info->engine = a->engine;
+    info->slot_bytes = a->image_size;
+    info->slot_pages = ps ? (a->image_size + ps - 1u) / ps : 0;
+    info->ram_bytes = a->ram_need;
+    info->stack_bytes = a->frames * FC_STACK_SIZE;
+    info->ninsns = v->ninsns;
+    info->nentries = v->nentries;
+    info->nhelpers = v->nhelpers;
+    info->nrelocs = a->engine != FC_TARGET_EBPF ? v->reloc[a->engine].size / FC_FCX_RELOC_SIZE : 0;
+}
+
+static int is_pow2(uint32_t x) { return x && !(x & (x - 1u)); }
+
+/* Slot, RAM and buffer sanity (fc_install, fc_open). */
+static int check_cfg(const fc_install_cfg *cfg, int need_buf, fc_lresult *r)
+{
+    const fc_flash *f;
+    if (!cfg || !cfg->plat)
+        return fail(r, FC_LERR_ARG, W("no configuration or platform"), -1, -1);
+    f = cfg->slot.flash;
+    if (!f || !f->ops || !is_pow2(f->page_size) || !is_pow2(f->prog_unit) || f->prog_unit > 64u ||
+        f->prog_unit > f->page_size)
+        return fail(r, FC_LERR_SLOT, W("flash missing or with an impossible geometry"), -1, -1);
+    if ((cfg->slot.off & (f->page_size - 1u)) || (cfg->slot.size & (f->page_size - 1u)) ||
+        cfg->slot.size == 0 || !fc_in_bounds(f->size, cfg->slot.off, cfg->slot.size))
+        return failv(r, FC_LERR_SLOT, W("slot not page aligned, empty or outside the flash"),
+                     -1, -1, cfg->slot.off);
+    if (!f->map)
+        return fail(r, FC_LERR_NOT_MAPPED, W("flash is not memory mapped: cannot run in place"), -1, -1);
+    if (((uintptr_t)(f->map + cfg->slot.off) & 7u) || ((f->map_addr + cfg->slot.off) & 7u))
+        return fail(r, FC_LERR_SLOT, W("slot not 8-byte aligned in memory"), -1, -1);
+    if ((!cfg->ram && cfg->ram_len) || ((uintptr_t)cfg->ram & 7u) || (cfg->ram_addr & 7u))
+        return fail(r, FC_LERR_RAM, W("instance RAM missing or not 8-byte aligned"), -1, -1);
+    if (need_buf && (!cfg->buf || cfg->buf_len < 64u || (cfg->buf_len % f->prog_unit)))
+        return failv(r, FC_LERR_BUF, W("staging buffer missing, under 64 bytes or not a multiple of the program unit"),
+                     -1, -1, cfg->buf_len);
+    return FC_OK;
+}
+
+int fc_fcx_validate(const uint8_t *fcx, uint32_t len, fc_lresult *res)
+{
+    fc_lresult dummy;
+    view v;
+    return parse(fcx, len, &v, res ? res : &dummy);
+}
+
+int fc_check(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
+             fc_install_info *info, fc_lresult *res)
+{
+    fc_lresult dummy;
+    fc_app a;
+    view v;
+    int e, have_addr;
+
+    if (!res)
+        res = &dummy;
+    if (!cfg || !cfg->plat)
+        return fail(res, FC_LERR_ARG, W("no configuration or platform"), -1, -1);
+    have_addr = cfg->slot.flash != 0;
+    if (have_addr && (e = check_cfg(cfg, 0, res)) != FC_OK)
+        return e;
+    if ((e = parse(fcx, len, &v, res)) != FC_OK)
+        return e;
+    if ((e = plan(fcx, &v, cfg, &a, have_addr, res)) != FC_OK)
+        return e;
+    fill_info(&v, &a, cfg, info);
+    return FC_OK;
+}
+
+/* ---- streaming the image ------------------------------------------------- */
+typedef struct writer {
+    const uint8_t *b;
+    const view *v;
+    const fc_app *a;
+} writer;
+
+/* Copy the part of src (placed at part_off in the image) inside the window. */
+static void copy_part(uint8_t *out, uint32_t win, uint32_t n, uint32_t part_off,
+                      const uint8_t *src, uint32_t len)
+{
+    uint32_t lo = win > part_off ? win : part_off;
+    uint32_t hi_w = win + n, hi_p = part_off + len;
+    uint32_t hi = hi_w < hi_p ? hi_w : hi_p;
+    if (len == 0 || lo >= hi)
+        return;
+    fc_memmove(out + (lo - win), src + (lo - part_off), hi - lo);
+}
+
+/* Image bytes [win, win+n) (relocated). */
+static void fill_window(const writer *w, uint32_t win, uint32_t n, uint8_t *out)
+{
+    const uint8_t *b = w->b;
+    const view *v = w->v;
+    const fc_app *a = w->a;
+    uint32_t k;
+
+    fc_memset(out, 0xFF, n);
+    if (a->engine != FC_TARGET_EBPF)
+        copy_part(out, win, n, a->code_off, b + v->code[a->engine].off, a->code_len);
+    copy_part(out, win, n, a->rodata_off, b + v->rodata.off, a->rodata_len);
+    copy_part(out, win, n, a->data_off, b + v->data.off, a->data_len);
+    copy_part(out, win, n, a->insns_off, b + v->bytecode.off, v->bytecode.size);
+    copy_part(out, win, n, a->helpers_off, b + v->helpers.off, a->nhelpers * 4u);
+    for (k = 0; k < a->nentries; k++) {
+        uint8_t rec[FC_SLOT_ENTRY_SIZE];
+        const uint8_t *e = b + v->entries.off + k * FC_FCX_ENTRY_SIZE;
+        uint32_t at = a->entries_off + k * FC_SLOT_ENTRY_SIZE, nat = 0xFFFFFFFFu;
+        if (at + FC_SLOT_ENTRY_SIZE <= win || at >= win + n)
+            continue;
+        fc_memmove(rec, e, FC_FCX_NAME_LEN + 4u);
+        if (a->engine != FC_TARGET_EBPF)
+            nat = fc_le32(b + v->centries[a->engine].off + 4u * k);
+        fc_put_le32(rec + 28, nat);
+        copy_part(out, win, n, at, rec, FC_SLOT_ENTRY_SIZE);
+    }
+    if (a->engine != FC_TARGET_EBPF) {
+        const part *rl = &v->reloc[a->engine];
+        copy_part(out, win, n, a->pcmap_off, b + v->pcmap[a->engine].off, a->npcmap * FC_FCX_PCMAP_SIZE);
+        if (rl->idx >= 0 && win + n > a->code_off && win < a->code_off + a->code_len) {
+            /* relocations are sorted and at most 8 bytes wide: start with the
+             * first one that can reach the window */
+            uint32_t lo = win > a->code_off ? win - a->code_off : 0, nrel = rl->size / FC_FCX_RELOC_SIZE;
+            uint32_t first = 0, last = nrel;
+            while (first < last) {
+                uint32_t mid = first + (last - first) / 2u;
+                if (fc_le32(b + rl->off + mid * FC_FCX_RELOC_SIZE) + 8u <= lo)
+                    first = mid + 1u;
+                else
+                    last = mid;
+            }
+            for (k = first; k < nrel; k++) {
+                fc_fcx_reloc rr;
+                uint8_t tmp[8];
+                uint32_t wd;
+                if (fc_le32(b + rl->off + k * FC_FCX_RELOC_SIZE) + a->code_off >= win + n)
+                    break;
+                if (reloc_patch(b, v, a, k, &rr, tmp, &wd) == FC_OK)  /* checked in plan() */
+                    copy_part(out, win, n, a->code_off + rr.offset, tmp, wd);
+            }
+        }
+    }
+}
+
+static int verify(const fc_flash *f, uint32_t off, const uint8_t *want, uint32_t n, fc_lresult *r)
+{
+    uint8_t tmp[32];
+    while (n) {
+        uint32_t k = n < sizeof tmp ? n : (uint32_t)sizeof tmp;
+        if (fc_flash_read(f, off, tmp, k) != FC_FLASH_OK)
+            return failv(r, FC_LERR_FLASH_READ, W("flash read failed"), -1, -1, off);
+        if (fc_memcmp(tmp, want, k) != 0)
+            return failv(r, FC_LERR_FLASH_VERIFY, W("flash content differs from what was programmed"),
+                         -1, -1, off);
+        off += k;
+        want += k;
+        n -= k;
+    }
+    return FC_OK;
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    fc_put_le32(p, (uint32_t)v);
+    fc_put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+    return (uint64_t)fc_le32(p) | ((uint64_t)fc_le32(p + 4) << 32);
+}
+
+static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
+{
+    uint32_t k;
+    fc_memset(rec, 0, FC_SLOT_REC_SIZE);
+    for (k = 0; k < 4; k++)
+        rec[R_MAGIC + k] = rec_magic[k];
+    fc_put_le16(rec + R_VERSION, FC_SLOT_REC_VERSION);
+    rec[R_ENGINE] = a->engine;
+    fc_put_le32(rec + R_IMAGE_SIZE, a->image_size);
+    fc_put_le32(rec + R_FLAGS, a->flags);
+    fc_put_le32(rec + R_FRAMES, a->frames);
+    fc_put_le32(rec + R_BUDGET, a->budget);
+    fc_put_le32(rec + R_ISA, a->isa);
+    fc_put_le32(rec + R_CODE, a->code_off);
+    fc_put_le32(rec + R_CODE + 4, a->code_len);
+    fc_put_le32(rec + R_RODATA, a->rodata_off);
+    fc_put_le32(rec + R_RODATA + 4, a->rodata_len);
+    fc_put_le32(rec + R_DATA, a->data_off);
+    fc_put_le32(rec + R_DATA + 4, a->data_len);
+    fc_put_le32(rec + R_BSS, a->bss_len);
+    fc_put_le32(rec + R_INSNS, a->insns_off);
+    fc_put_le32(rec + R_INSNS + 4, a->ninsns);
+    fc_put_le32(rec + R_HELPERS, a->helpers_off);
+    fc_put_le32(rec + R_HELPERS + 4, a->nhelpers);
+    fc_put_le32(rec + R_ENTRIES, a->entries_off);
+    fc_put_le32(rec + R_ENTRIES + 4, a->nentries);
+    fc_put_le32(rec + R_PCMAP, a->pcmap_off);
+    fc_put_le32(rec + R_PCMAP + 4, a->npcmap);
+    put64(rec + R_RAM_ADDR, a->ram_addr);
+    fc_put_le32(rec + R_RAM_NEED, a->ram_need);
+    put64(rec + R_IMG_ADDR, a->img_addr);
+    for (k = 0; k < 32; k++)
+        rec[R_FCX_SHA + k] = a->container_sha256[k];
+}
+
+/* SHA-256 of rec[0..R_SLOT_SHA) and the slot image after the record, read
+ * back from the flash (so the hash is of what is really there). */
+static int slot_hash(const fc_flash *f, uint32_t slot_off, uint32_t image_size,
+                     const uint8_t *rec, uint8_t *buf, uint32_t buf_len,
+                     uint8_t out[32], fc_lresult *r)
+{
+    fc_sha256_ctx c;
+    uint32_t o = FC_SLOT_REC_SIZE;
+    fc_sha256_init(&c);
+    fc_sha256_update(&c, rec, R_SLOT_SHA);
+    while (o < image_size) {
+        uint32_t n = image_size - o < buf_len ? image_size - o : buf_len;
+        if (fc_flash_read(f, slot_off + o, buf, n) != FC_FLASH_OK)
+            return failv(r, FC_LERR_FLASH_READ, W("flash read failed"), -1, -1, slot_off + o);
+        fc_sha256_update(&c, buf, n);
+        o += n;
+    }
+    fc_sha256_final(&c, out);
+    return FC_OK;
+}
+
+static int write_image(const writer *w, const fc_install_cfg *cfg, fc_lresult *r)
+{
+    const fc_flash *f = cfg->slot.flash;
+    const fc_app *a = w->a;
+    uint32_t ps = f->page_size, pu = f->prog_unit;
+    uint32_t end = (a->image_size + pu - 1u) & ~(pu - 1u);
+    uint32_t npages = (end + ps - 1u) / ps, p;
+    uint8_t rec[FC_SLOT_REC_SIZE];
+    int e;
+
+    /* page 0 first: erasing it invalidates whatever was installed before */
+    for (p = 0; p < npages; p++) {
+        uint32_t pstart = p * ps;
+        uint32_t lo = pstart > FC_SLOT_REC_SIZE ? pstart : FC_SLOT_REC_SIZE;
+        uint32_t hi = end - pstart < ps ? end : pstart + ps;
+        if (fc_flash_erase(f, cfg->slot.off + pstart) != FC_FLASH_OK)
+            return failv(r, FC_LERR_FLASH_ERASE, W("flash erase failed"), -1, -1, cfg->slot.off + pstart);
+        while (lo < hi) {
+            uint32_t n = hi - lo < cfg->buf_len ? hi - lo : cfg->buf_len;
+            fill_window(w, lo, n, cfg->buf);
+            if (fc_flash_program(f, cfg->slot.off + lo, cfg->buf, n) != FC_FLASH_OK)
+                return failv(r, FC_LERR_FLASH_PROGRAM, W("flash program failed"), -1, -1, cfg->slot.off + lo);
+            if ((e = verify(f, cfg->slot.off + lo, cfg->buf, n, r)) != FC_OK)
+                return e;
+            lo += n;
+        }
+    }
+    /* the record commits the install: hash what the flash holds, then
+     * program the record into the still-erased first bytes of the slot */
+    make_record(a, rec);
+    if ((e = slot_hash(f, cfg->slot.off, a->image_size, rec, cfg->buf, cfg->buf_len,
+                       rec + R_SLOT_SHA, r)) != FC_OK)
+        return e;
+    if (fc_flash_program(f, cfg->slot.off, rec, FC_SLOT_REC_SIZE) != FC_FLASH_OK)
+        return failv(r, FC_LERR_FLASH_PROGRAM, W("flash program of the install record failed"),
+                     -1, -1, cfg->slot.off);
+    return verify(f, cfg->slot.off, rec, FC_SLOT_REC_SIZE, r);
+}
+
+void fc_app_reset(const fc_app *a)
+{
+    if (!a || !a->img || !a->ram)
+        return;
+    fc_memmove(a->ram + a->ram_data, a->img + a->data_off, a->data_len);
+    fc_memset(a->ram + a->ram_bss, 0, a->bss_len);
+    if (a->flags & FC_INSTALL_RODATA_RAM)
+        fc_memmove(a->ram + a->ram_rodata, a->img + a->rodata_off, a->rodata_len);
+}
+
+int fc_install(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
+               fc_app *app, fc_install_info *info, fc_lresult *res)
+{
+    fc_lresult dummy;
+    writer w;
+    view v;
+    int e;
+
+    if (!res)
+        res = &dummy;
+    if (!app)
+        return fail(res, FC_LERR_ARG, W("no app structure"), -1, -1);
+    if ((e = check_cfg(cfg, 1, res)) != FC_OK)
+        return e;
+    if ((e = parse(fcx, len, &v, res)) != FC_OK)
+        return e;
+    if ((e = plan(fcx, &v, cfg, app, 1, res)) != FC_OK)
+        return e;
+    fill_info(&v, app, cfg, info);
+    /* everything validated: from here on only flash errors can fail */
+    w.b = fcx;
+    w.v = &v;
+    w.a = app;
+    if ((e = write_image(&w, cfg, res)) != FC_OK) {
+        app->engine = FC_TARGET_EBPF;
+        app->nentries = 0;   /* unusable: fc_run refuses every entry */
+        return e;
+    }
+    fc_app_reset(app);
+    return ok(res);
+}
+
+/* ---- re-opening an installed slot --------------------------------------- */
+int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
+{
+    fc_lresult dummy;
+    uint8_t rec[FC_SLOT_REC_SIZE], hash[32];
+    const fc_flash *f;
+    uint32_t k;
+    int e;
+
+    if (!res)
+        res = &dummy;
+    if (!a)
+        return fail(res, FC_LERR_ARG, W("no app structure"), -1, -1);
+    fc_memset(a, 0, sizeof *a);
+    if ((e = check_cfg(cfg, 1, res)) != FC_OK)
+        return e;
+    f = cfg->slot.flash;
+    if (cfg->slot.size < FC_SLOT_REC_SIZE)
+        return fail(res, FC_LERR_SLOT, W("slot smaller than the install record"), -1, -1);
+    if (fc_flash_read(f, cfg->slot.off, rec, FC_SLOT_REC_SIZE) != FC_FLASH_OK)
+        return fail(res, FC_LERR_FLASH_READ, W("flash read failed"), -1, -1);
+    if (fc_memcmp(rec, rec_magic, 4) != 0)
+        return fail(res, FC_LERR_NOT_INSTALLED, W("no install record in the slot"), -1, -1);
+    a->plat = cfg->plat;
+    a->flash = f;
+    a->slot_off = cfg->slot.off;
+    a->slot_size = cfg->slot.size;
+    a->img = f->map + cfg->slot.off;
+    a->img_addr = f->map_addr + cfg->slot.off;
+    a->engine = rec[R_ENGINE];
+    a->image_size = fc_le32(rec + R_IMAGE_SIZE);
+    a->flags = fc_le32(rec + R_FLAGS);
+    a->frames = fc_le32(rec + R_FRAMES);
+    a->budget = fc_le32(rec + R_BUDGET);
+    a->isa = fc_le32(rec + R_ISA);
+    a->code_off = fc_le32(rec + R_CODE);
+    a->code_len = fc_le32(rec + R_CODE + 4);
+    a->rodata_off = fc_le32(rec + R_RODATA);
+    a->rodata_len = fc_le32(rec + R_RODATA + 4);
+    a->data_off = fc_le32(rec + R_DATA);
+    a->data_len = fc_le32(rec + R_DATA + 4);
+    a->bss_len = fc_le32(rec + R_BSS);
+    a->insns_off = fc_le32(rec + R_INSNS);
+    a->ninsns = fc_le32(rec + R_INSNS + 4);
+    a->helpers_off = fc_le32(rec + R_HELPERS);
+    a->nhelpers = fc_le32(rec + R_HELPERS + 4);
+    a->entries_off = fc_le32(rec + R_ENTRIES);
+    a->nentries = fc_le32(rec + R_ENTRIES + 4);
+    a->pcmap_off = fc_le32(rec + R_PCMAP);
+    a->npcmap = fc_le32(rec + R_PCMAP + 4);
+    a->ram_need = fc_le32(rec + R_RAM_NEED);
+    for (k = 0; k < 32; k++)
+        a->container_sha256[k] = rec[R_FCX_SHA + k];
+    if (fc_le16(rec + R_VERSION) != FC_SLOT_REC_VERSION ||
+        a->image_size < FC_SLOT_REC_SIZE || a->image_size > cfg->slot.size ||
+        a->frames == 0 || a->frames > FC_MAX_CALL_DEPTH || a->engine >= FC_TARGET__COUNT ||
+        a->ninsns == 0 || a->ninsns > (FC_FCX_MAX_IMAGE / 8u) || a->nentries == 0 ||
+        a->nentries > FC_FCX_MAX_ENTRIES || a->nhelpers > FC_FCX_MAX_HELPERS ||
+        a->npcmap > (FC_FCX_MAX_IMAGE / 8u) || a->bss_len > FC_FCX_MAX_RAM ||
+        !fc_in_bounds(a->image_size, a->code_off, a->code_len) ||
+        !fc_in_bounds(a->image_size, a->rodata_off, a->rodata_len) ||
+        !fc_in_bounds(a->image_size, a->data_off, a->data_len) ||
+        !fc_in_bounds(a->image_size, a->insns_off, a->ninsns * 8u) ||
+        !fc_in_bounds(a->image_size, a->helpers_off, a->nhelpers * 4u) ||
+        !fc_in_bounds(a->image_size, a->entries_off, a->nentries * FC_SLOT_ENTRY_SIZE) ||
+        !fc_in_bounds(a->image_size, a->pcmap_off, a->npcmap * FC_FCX_PCMAP_SIZE) ||
+        ((a->insns_off | a->helpers_off | a->entries_off | a->pcmap_off | a->code_off) & 7u) ||
+        ((a->engine != FC_TARGET_EBPF) != (a->code_len != 0)) ||
+        !all_zero(rec, R_RESERVED, R_FCX_SHA))
+        return fail(res, FC_LERR_SLOT_CORRUPT, W("install record fields inconsistent"), -1, -1);
+    if ((e = slot_hash(f, cfg->slot.off, a->image_size, rec, cfg->buf, cfg->buf_len, hash, res)) != FC_OK)
+        return e;
+    if (fc_memcmp(hash, rec + R_SLOT_SHA, 32) != 0)
+        return fail(res, FC_LERR_SLOT_CORRUPT, W("installed image hash mismatch"), -1, -1);
+    if (a->engine != FC_TARGET_EBPF && a->engine != cfg->plat->target)
+        return failv(res, FC_LERR_NO_NATIVE, W("installed code is for another core"), -1, -1, a->engine);
+    a->ram = cfg->ram;
+    a->ram_len = cfg->ram_len;
+    a->ram_addr = cfg->ram_addr ? cfg->ram_addr : (uint64_t)(uintptr_t)cfg->ram;
+    a->ram_data = 0;
+    a->ram_bss = align8(a->data_len);
+    a->ram_rodata = align8(a->ram_bss + a->bss_len);
+    if (a->ram_need > cfg->ram_len ||
+        a->ram_need < ((a->flags & FC_INSTALL_RODATA_RAM) ? a->ram_rodata + align8(a->rodata_len)
+                                                          : a->ram_rodata))
+        return failv(res, FC_LERR_RAM, W("instance RAM smaller than the installed app needs"),
+                     -1, -1, a->ram_need);
+    if (a->engine != FC_TARGET_EBPF) {
+        /* the code was relocated for these addresses */
+        if (get64(rec + R_IMG_ADDR) != a->img_addr)
+            return fail(res, FC_LERR_ADDR, W("flash mapped at another address than at install"), -1, -1);
+        if (get64(rec + R_RAM_ADDR) != a->ram_addr)
+            return fail(res, FC_LERR_RAM_ADDR, W("instance RAM not at the address the code was relocated for"),
+                        -1, -1);
+    }
+    for (k = 0; k < a->nhelpers; k++) {
+        uint32_t id = fc_le32(a->img + a->helpers_off + 4u * k);
+        if (!helper_registered(cfg->plat, id))
+            return failv(res, FC_LERR_HELPER_MISSING, W("helper import not registered on this device"),
+                         -1, (int32_t)k, id);
+    }
+    fc_app_reset(a);
+    return ok(res);
+}
+
+/* ---- queries ------------------------------------------------------------ */
+void fc_app_ram(const fc_app *a, fc_ram_usage *u)
+{
+    if (!u)
+        return;
+    fc_memset(u, 0, sizeof *u);
+    if (!a)
+        return;
+    u->data = a->data_len;
+    u->bss = a->bss_len;
+    u->rodata = (a->flags & FC_INSTALL_RODATA_RAM) ? a->rodata_len : 0;
+    u->stack = a->frames * FC_STACK_SIZE;
+    u->native_env = a->engine != FC_TARGET_EBPF ? FC_NENV_SIZE : 0;
+    u->app_struct = (uint32_t)sizeof *a;
+    /* instance RAM is what the layout reserves (8-byte alignment included) */
+    u->total = a->ram_need + u->stack + u->native_env + u->app_struct;
+}
+
+const char *fc_app_entry_name(const fc_app *a, uint32_t i)
+{
+    if (!a || !a->img || i >= a->nentries)
+        return 0;
+    return (const char *)(a->img + a->entries_off + i * FC_SLOT_ENTRY_SIZE);
+}
+
+int32_t fc_app_entry(const fc_app *a, const char *name)
+{
+    uint32_t i, k;
+    if (!a || !name)
+        return -1;
+    for (i = 0; i < a->nentries; i++) {
+        const char *n = fc_app_entry_name(a, i);
+        for (k = 0; k < FC_FCX_NAME_LEN && n[k] == name[k] && n[k]; k++)
+            ;
+        if (k < FC_FCX_NAME_LEN && n[k] == name[k])
+            return (int32_t)i;
+    }
+    return -1;
+}
+
+uint32_t fc_app_pc_to_insn(const fc_app *a, uint32_t pc)
+{
+    uint32_t lo = 0, hi;
+    if (!a || !a->img || a->engine == FC_TARGET_EBPF || pc >= a->code_len || a->npcmap == 0)
+        return 0xFFFFFFFFu;
+    hi = a->npcmap;
+    /* last record with native_off <= pc */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2u;
+        if (fc_le32(a->img + a->pcmap_off + mid * FC_FCX_PCMAP_SIZE) <= pc)
+            lo = mid + 1u;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return 0xFFFFFFFFu;
+    return fc_le32(a->img + a->pcmap_off + (lo - 1u) * FC_FCX_PCMAP_SIZE + 4u);
+}
+
+/* ---- run ---------------------------------------------------------------- */
+static uint32_t entry_insn(const fc_app *a, uint32_t i)
+{
+    return fc_le32(a->img + a->entries_off + i * FC_SLOT_ENTRY_SIZE + FC_FCX_NAME_LEN);
+}
+
+static uint32_t entry_native(const fc_app *a, uint32_t i)
+{
+    return fc_le32(a->img + a->entries_off + i * FC_SLOT_ENTRY_SIZE + 28u);
+}
+
+/* The helper allowlist must never be NULL: NULL means "everything". */
+static const uint32_t no_helpers[1] = { 0 };
+
+static int add_region(fc_vm *vm, uint64_t addr, uint8_t *host, uint32_t len, unsigned perm,
+                      unsigned kind)
+{
+    if (len == 0)
+        return FC_OK;
+    return fc_vm_add_region(vm, addr, host, len, perm, kind) == FC_OK ? FC_OK : FC_LERR_REGIONS;
+}
+
+/* ctx, rodata, data, bss, then the host's extra regions, straight into vm. */
+static int add_regions(const fc_app *a, const fc_run_args *g, fc_vm *vm)
+{
+    uint32_t k;
+    int e = FC_OK;
+    uint8_t *ro_host;
+    uint64_t ro_addr;
+
+    if (a->flags & FC_INSTALL_RODATA_RAM) {
+        ro_host = a->ram + a->ram_rodata;
+        ro_addr = a->ram_addr + a->ram_rodata;
+    } else {
+        ro_host = (uint8_t *)(uintptr_t)(a->img + a->rodata_off);  /* mapped read-only */
+        ro_addr = a->img_addr + a->rodata_off;
+    }
+    if (g->ctx_len)
+        e = add_region(vm, g->ctx_addr ? g->ctx_addr : (uint64_t)(uintptr_t)g->ctx, g->ctx,
+                       g->ctx_len, g->ctx_perm ? g->ctx_perm : FC_PERM_R, FC_REGION_CTX);
+    if (e == FC_OK)
+        e = add_region(vm, ro_addr, ro_host, a->rodata_len, FC_PERM_R, FC_REGION_RODATA);
+    if (e == FC_OK)
+        e = add_region(vm, a->ram_addr + a->ram_data, a->ram + a->ram_data, a->data_len,
+                       FC_PERM_RW, FC_REGION_DATA);
+    if (e == FC_OK)
+        e = add_region(vm, a->ram_addr + a->ram_bss, a->ram + a->ram_bss, a->bss_len,
+                       FC_PERM_RW, FC_REGION_BSS);
+    for (k = 0; e == FC_OK && k < g->nextra; k++)
+        e = add_region(vm, g->extra[k].addr, g->extra[k].host, g->extra[k].len,
+                       g->extra[k].perm & FC_PERM_RW, FC_REGION_EXTRA);
+    return e;
+}
+
+static int check_run(const fc_app *a, const fc_run_args *g)
+{
+    if (!a || !g || !a->img || !a->plat)
+        return FC_LERR_ARG;
+    if (g->entry >= a->nentries)
+        return FC_LERR_ENTRY_UNKNOWN;
+    if (!g->stack || g->stack_len < a->frames * FC_STACK_SIZE)
+        return FC_LERR_STACK;
+    if ((g->ctx_len && !g->ctx) || (g->ctx_perm & ~FC_PERM_RW) || (g->nextra && !g->extra))
+        return FC_LERR_ARG;
+    return FC_OK;
+}
+
+static uint64_t run_budget(const fc_app *a, const fc_run_args *g)
+{
+    if (g->budget)
+        return g->budget;
+    return a->budget ? a->budget : FC_DEFAULT_BUDGET;
+}
+
+/* Everything an engine needs, set up identically for both. */
+static int setup_vm(const fc_app *a, const fc_run_args *g, fc_vm *vm, uint32_t start,
+                    uint64_t *ctx_addr)
+{
+    int e;
+
+    /* An entry other than instruction 0 runs as a program starting at its
+     * instruction (fc_vm runs from index 0); err_pc is given back in
+     * whole-program indices by the caller. */
+    if (fc_vm_init(vm, (const fc_insn *)(const void *)(a->img + a->insns_off) + start,
+                   a->ninsns - start, g->stack, g->stack_len) != FC_OK)
+        return FC_LERR_ARG;
+    vm->max_depth = a->frames;
+    if (g->stack_addr)
+        vm->stack_addr = g->stack_addr;
+    if ((e = add_regions(a, g, vm)) != FC_OK)
+        return e;
+    fc_vm_set_helpers(vm, a->plat->helpers, a->plat->nhelpers,
+                      a->nhelpers ? (const uint32_t *)(const void *)(a->img + a->helpers_off)
+                                  : no_helpers,
+                      a->nhelpers);
+    vm->budget = run_budget(a, g);
+    vm->user = g->user;
+    vm->env = g->env;
+    *ctx_addr = g->ctx_len ? (g->ctx_addr ? g->ctx_addr : (uint64_t)(uintptr_t)g->ctx) : 0;
+    return FC_OK;
+}
+
+int fc_native_invoke_direct(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
+{
+    (void)hook_ctx;
+#if (defined(__arm__) && defined(__thumb2__)) || (defined(__riscv) && __riscv_xlen == 32)
+    /* the code executes in place: its address is a function of this core */
+    return fc_native_run((fc_native_fn)(uintptr_t)c->entry_addr, c->vm, c->ctx_addr,
+                         c->ctx_len, r0);
+#else
+    (void)c;
+    (void)r0;
+    return FC_LERR_NATIVE_UNAVAILABLE;   /* not this core's code: use an emulator */
+#endif
+}
+
+int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *out)
+{
+    fc_run_result tmp;
+    fc_vm vm;
+    uint64_t ctx_addr;
+    uint32_t start = 0;
+    int e, native;
+
+    if (!out)
+        out = &tmp;
+    fc_memset(out, 0, sizeof *out);
+    out->native_pc = 0xFFFFFFFFu;
+    if ((e = check_run(a, g)) != FC_OK)
+        return out->err = e;
+    native = a->engine != FC_TARGET_EBPF && !(g->flags & FC_RUN_INTERP);
+    out->engine = native ? a->engine : FC_TARGET_EBPF;
+    if (native && !a->plat->invoke)
+        return out->err = FC_LERR_NATIVE_UNAVAILABLE;
+    if (!native) {
+        start = entry_insn(a, g->entry);
+        if (start >= a->ninsns)
+            return out->err = FC_LERR_ENTRY_UNKNOWN;
+    }
+    if ((e = setup_vm(a, g, &vm, start, &ctx_addr)) != FC_OK)
+        return out->err = e;
+
+    if (native) {
+        fc_native_invoke call;
+        fc_memset(&call, 0, sizeof call);
+        call.app = a;
+        call.vm = &vm;
+        call.ctx_addr = ctx_addr;
+        call.ctx_len = g->ctx_len;
+        call.entry = g->entry;
+        call.entry_off = entry_native(a, g->entry);
+        if (call.entry_off >= a->code_len)
+            return out->err = FC_LERR_ENTRY_UNKNOWN;
+        call.code_addr = a->img_addr + a->code_off;
+        call.entry_addr = (uint32_t)(call.code_addr + call.entry_off) |
+                          (a->engine == FC_TARGET_THUMBV7M ? 1u : 0u);
+        call.code = a->img + a->code_off;
+        call.code_len = a->code_len;
+        call.fault_off = 0xFFFFFFFFu;
+        e = a->plat->invoke(a->plat->invoke_ctx, &call, r0);
+        out->err = e;
+        out->err_pc = e != FC_OK ? vm.err_pc : 0;
+        if (call.fault_off != 0xFFFFFFFFu) {
+            /* a machine fault the code did not report itself: name the
+             * eBPF instruction through the pc map */
+            out->native_pc = call.fault_off;
+            out->err_pc = fc_app_pc_to_insn(a, call.fault_off);
+        }
+    } else {
+        e = fc_vm_run(&vm, ctx_addr, g->ctx_len, r0);
+        out->err = e;
+        out->err_pc = e != FC_OK ? vm.err_pc + start : 0;
+        out->insn_count = vm.insn_count;
+    }
+    out->err_addr = vm.err_addr;
+    out->budget_left = vm.budget_left;
+    return e;
+}

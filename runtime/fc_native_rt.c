@@ -1,0 +1,335 @@
+/*
+ * fc_native_rt.c - the device side of the native calling convention
+ * (runtime/fc_native.h): building the env of a run from an fc_vm, reading
+ * the outcome back, the helper trampoline, the 64-bit division routines and
+ * the slow path of bounds checks.
+ *
+ * Freestanding C99 for every core: no C library, no libgcc division (the
+ * 64-bit division is written here with 32-bit divides and shifts, so that a
+ * code generator calling FC_SYM_UDIV64 gets exactly this code), no
+ * floating point. The Thumb-2 emulator harness links the four division
+ * routines and fc_native_memcheck from this file compiled for Cortex-M3,
+ * so executed instruction counts include them.
+ */
+#include "fc_native.h"
+#include "fc_vm.h"
+#include "fc_libc.h"
+
+/* ---- 64-bit division (RFC 9669 section 4.1 semantics) ------------------- */
+
+static unsigned clz64(uint64_t x)
+{
+    unsigned n = 0;
+    if (x == 0)
+        return 64;
+    if (!(x >> 32)) { n += 32; x <<= 32; }
+    if (!(x >> 48)) { n += 16; x <<= 16; }
+    if (!(x >> 56)) { n += 8;  x <<= 8; }
+    if (!(x >> 60)) { n += 4;  x <<= 4; }
+    if (!(x >> 62)) { n += 2;  x <<= 2; }
+    if (!(x >> 63)) { n += 1; }
+    return n;
+}
+
+/* q = n / d, *r = n % d, d != 0. When both fit in 32 bits one hardware
+ * divide does it (UDIV on Cortex-M3); otherwise restoring division over
+ * the bits where the quotient can be nonzero. */
+static uint64_t udivmod(uint64_t n, uint64_t d, uint64_t *r)
+{
+    uint64_t q = 0;
+    unsigned sh, k;
+
+    if (!(n >> 32) && !(d >> 32)) {
+        uint32_t a = (uint32_t)n, b = (uint32_t)d;
+        *r = a % b;
+        return a / b;
+    }
+    if (d > n) {
+        *r = n;
+        return 0;
+    }
+    sh = clz64(d) - clz64(n);
+    d <<= sh;
+    for (k = 0; k <= sh; k++) {
+        q <<= 1;
+        if (n >= d) {
+            n -= d;
+            q |= 1;
+        }
+        d >>= 1;
+    }
+    *r = n;
+    return q;
+}
+
+uint64_t fc_native_udiv64(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    return b ? udivmod(a, b, &r) : 0;
+}
+
+uint64_t fc_native_umod64(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    if (!b)
+        return a;
+    udivmod(a, b, &r);
+    return r;
+}
+
+/* Signed forms on the magnitudes: INT64_MIN / -1 = INT64_MIN and
+ * INT64_MIN % -1 = 0 fall out (2^63 / 1 negates to itself), no overflow. */
+#define SIGN64 0x8000000000000000u
+
+int64_t fc_native_sdiv64(int64_t sa, int64_t sb)
+{
+    uint64_t a = (uint64_t)sa, b = (uint64_t)sb, r, q;
+    if (!b)
+        return 0;
+    q = udivmod((a & SIGN64) ? 0 - a : a, (b & SIGN64) ? 0 - b : b, &r);
+    q = ((a ^ b) & SIGN64) ? 0 - q : q;
+    return (int64_t)q;   /* two's complement on every supported core */
+}
+
+int64_t fc_native_smod64(int64_t sa, int64_t sb)
+{
+    uint64_t a = (uint64_t)sa, b = (uint64_t)sb, r;
+    if (!b)
+        return sa;
+    udivmod((a & SIGN64) ? 0 - a : a, (b & SIGN64) ? 0 - b : b, &r);
+    r = (a & SIGN64) ? 0 - r : r;
+    return (int64_t)r;
+}
+
+/* ---- bounds check slow path ---------------------------------------------- */
+
+static unsigned size_log2(uint32_t n)
+{
+    return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u : 0u;
+}
+
+static int span_has(const fc_native_span *s, uint32_t addr, unsigned k)
+{
+    return (uint32_t)(addr - s->start) < s->lim[k];
+}
+
+uint32_t fc_native_memcheck(const fc_native_env *env, uint32_t addr, uint32_t n,
+                            uint32_t perm)
+{
+    unsigned k = size_log2(n), slot;
+    uint32_t fb = env->cur_fb, top = env->regs[FC_REG_FP][0], len;
+
+    if ((n != 1 && n != 2 && n != 4 && n != 8) || perm == 0 || (perm & ~FC_PERM_RW))
+        return 0;
+    /* the stack: [fb, top), readable and writable */
+    len = top - fb;
+    if (fb <= top && len >= n && (uint32_t)(addr - fb) <= len - n)
+        return 1;
+    for (slot = 0; slot < FC_NATIVE_NSLOTS; slot++) {
+        if ((perm & FC_PERM_R) && !span_has(&env->rd[slot], addr, k))
+            continue;
+        if ((perm & FC_PERM_W) && !span_has(&env->wr[slot], addr, k))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- env set-up and outcome ------------------------------------------------ */
+
+#define BUDGET_CAP 0xffffffffu
+
+static uint32_t env_budget(const fc_vm *vm)
+{
+    return vm->budget > BUDGET_CAP ? BUDGET_CAP : (uint32_t)vm->budget;
+}
+
+static void span_set(fc_native_span *s, uint32_t start, uint32_t len)
+{
+    unsigned k;
+    s->start = start;
+    for (k = 0; k < 4; k++) {
+        uint32_t n = 1u << k;
+        s->lim[k] = len >= n ? len - n + 1 : 0;
+    }
+}
+
+int fc_native_env_init(fc_native_env *env, fc_vm *vm, uint64_t ctx_addr,
+                       uint64_t ctx_len)
+{
+    uint64_t top;
+    uint32_t frames, k, slot;
+    uint8_t used[FC_NATIVE_NSLOTS];
+    int8_t where[FC_MAX_REGIONS];
+
+    if (!env || !vm)
+        return FC_ERR_BAD_ARG;
+    fc_memset(env, 0, sizeof *env);
+    if (!vm->stack || vm->max_depth == 0 || vm->max_depth > FC_MAX_CALL_DEPTH ||
+        vm->max_depth > vm->stack_size / FC_STACK_SIZE || vm->nregions > FC_MAX_REGIONS)
+        return FC_ERR_BAD_ARG;
+    /* native targets are 32-bit: every guest range must lie below 2^32 */
+    top = vm->stack_addr + vm->stack_size;
+    if (vm->stack_addr > 0xffffffffu || top > 0xffffffffu)
+        return FC_ERR_BAD_ARG;
+    for (k = 0; k < vm->nregions; k++)
+        if (vm->regions[k].addr > 0xffffffffu ||
+            vm->regions[k].addr + vm->regions[k].len > 0x100000000u)
+            return FC_ERR_BAD_ARG;
+
+    env->regs[1][0] = (uint32_t)ctx_addr;
+    env->regs[1][1] = (uint32_t)(ctx_addr >> 32);
+    env->regs[2][0] = (uint32_t)ctx_len;
+    env->regs[2][1] = (uint32_t)(ctx_len >> 32);
+    env->regs[FC_REG_FP][0] = (uint32_t)top;
+    frames = vm->max_depth * FC_STACK_SIZE;
+    env->stack_floor = (uint32_t)top - frames;
+    env->budget = env_budget(vm);
+    env->helper_ctx = (uint32_t)(uintptr_t)vm;
+    env->cur_fb = (uint32_t)top - FC_STACK_SIZE;
+    for (k = 0; k < 4; k++)
+        env->stack_end[k] = (uint32_t)top + 1u - (1u << k);
+
+    /* region slots: kinds CTX..BSS at their own slot, the rest after */
+    fc_memset(used, 0, sizeof used);
+    for (k = 0; k < vm->nregions; k++) {
+        where[k] = -1;
+        if (vm->regions[k].kind <= FC_REGION_BSS && !used[vm->regions[k].kind]) {
+            where[k] = (int8_t)vm->regions[k].kind;
+            used[vm->regions[k].kind] = 1;
+        }
+    }
+    for (k = 0; k < vm->nregions; k++) {
+        if (where[k] >= 0)
+            continue;
+        for (slot = 4; slot < FC_NATIVE_NSLOTS + 4; slot++)
+            if (!used[slot % FC_NATIVE_NSLOTS])
+                break;
+        where[k] = (int8_t)(slot % FC_NATIVE_NSLOTS);
+        used[slot % FC_NATIVE_NSLOTS] = 1;
+    }
+    for (k = 0; k < vm->nregions; k++) {
+        const fc_region *r = &vm->regions[k];
+        if (r->perm & FC_PERM_R)
+            span_set(&env->rd[where[k]], (uint32_t)r->addr, r->len);
+        if (r->perm & FC_PERM_W)
+            span_set(&env->wr[where[k]], (uint32_t)r->addr, r->len);
+    }
+
+    /* as fc_vm_run: the frames area starts zeroed, budget and errors reset */
+    fc_memset(vm->stack + (vm->stack_size - frames), 0, frames);
+    vm->err = FC_OK;
+    vm->err_pc = 0;
+    vm->err_addr = 0;
+    vm->insn_count = 0;
+    vm->budget_left = vm->budget;
+    vm->helper_err = 0;
+    vm->regions[FC_STACK_SLOT].perm = FC_PERM_RW;
+    vm->regions[FC_STACK_SLOT].kind = FC_REGION_STACK;
+    return FC_OK;
+}
+
+int fc_native_env_finish(const fc_native_env *env, fc_vm *vm, uint32_t ret,
+                         uint64_t *r0)
+{
+    uint32_t used = env_budget(vm) - env->budget;
+    fc_region *sr = &vm->regions[FC_STACK_SLOT];
+
+    sr->addr = 0;
+    sr->host = 0;
+    sr->len = 0;
+    vm->budget_left = vm->budget - used;
+    vm->insn_count = 0;     /* native code does not count */
+    vm->err = (int)ret;
+    if (ret != FC_OK) {
+        vm->err_pc = env->err_insn;
+        vm->err_addr = (uint64_t)env->err_addr[0] | (uint64_t)env->err_addr[1] << 32;
+        return (int)ret;
+    }
+    if (r0)
+        *r0 = (uint64_t)env->regs[0][0] | (uint64_t)env->regs[0][1] << 32;
+    return FC_OK;
+}
+
+/* ---- the helper trampoline ------------------------------------------------- */
+
+static uint64_t reg64(const fc_native_env *env, unsigned r)
+{
+    return (uint64_t)env->regs[r][0] | (uint64_t)env->regs[r][1] << 32;
+}
+
+/* The same lookup as the interpreter (fc_vm.c helper_find): a registered
+ * helper with a function, then the allowlist. */
+uint32_t fc_native_helper_vm(fc_vm *vm, fc_native_env *env, uint32_t id, uint32_t fb)
+{
+    const fc_helper *h = 0;
+    uint32_t k, top;
+    fc_region *sr = &vm->regions[FC_STACK_SLOT];
+    uint64_t res;
+    int err = FC_ERR_HELPER_UNKNOWN;
+
+    if (vm->helpers)
+        for (k = 0; k < vm->nhelpers; k++)
+            if (vm->helpers[k].id == id && vm->helpers[k].fn) {
+                h = &vm->helpers[k];
+                err = FC_OK;
+                if (vm->allow) {
+                    uint32_t j;
+                    err = FC_ERR_HELPER_DENIED;
+                    for (j = 0; j < vm->nallow; j++)
+                        if (vm->allow[j] == id)
+                            err = FC_OK;
+                }
+                break;
+            }
+    if (err) {
+        env->err = (uint32_t)err;
+        return (uint32_t)err;
+    }
+    /* the stack region the helper may use: the frames of depth d, [fb, top) */
+    top = (uint32_t)(vm->stack_addr + vm->stack_size);
+    sr->addr = fb;
+    sr->len = top - fb;
+    sr->host = vm->stack + (vm->stack_size - sr->len);
+    sr->perm = FC_PERM_RW;
+    sr->kind = FC_REGION_STACK;
+
+    vm->helper_err = 0;
+    res = h->fn(vm, reg64(env, 1), reg64(env, 2), reg64(env, 3), reg64(env, 4), reg64(env, 5));
+    if (vm->helper_err) {
+        err = vm->helper_err == FC_ERR_UNWIND ? FC_ERR_UNWIND : FC_ERR_HELPER_FAULT;
+        env->err = (uint32_t)err;
+        env->err_addr[0] = (uint32_t)vm->err_addr;
+        env->err_addr[1] = (uint32_t)(vm->err_addr >> 32);
+        return (uint32_t)err;
+    }
+    env->regs[0][0] = (uint32_t)res;
+    env->regs[0][1] = (uint32_t)(res >> 32);
+    return FC_OK;
+}
+
+uint32_t fc_native_helper(fc_native_env *env, uint32_t id, uint32_t fb)
+{
+    return fc_native_helper_vm((fc_vm *)(uintptr_t)env->helper_ctx, env, id, fb);
+}
+
+/* ---- running native code on the device ------------------------------------- */
+
+int fc_native_run(fc_native_fn entry, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len,
+                  uint64_t *r0)
+{
+    fc_native_env env;
+    uint32_t ret;
+    int rc;
+
+    if (!entry)
+        return FC_ERR_BAD_ARG;
+    rc = fc_native_env_init(&env, vm, ctx_addr, ctx_len);
+    if (rc != FC_OK) {
+        if (vm)
+            vm->err = rc;
+        return rc;
+    }
+    ret = entry(&env);
+    return fc_native_env_finish(&env, vm, ret, r0);
+}

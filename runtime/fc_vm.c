@@ -1,0 +1,801 @@
+/*
+ * fc_vm.c - the sandbox (regions, translation) and the reference eBPF
+ * interpreter (RFC 9669 including the v4 additions). Freestanding C99.
+ *
+ * The interpreter is the reference every native backend is compared with,
+ * so it favours exactness: all arithmetic is done on uint64_t/uint32_t
+ * (signed operations are built from unsigned ones, so there is no undefined
+ * or implementation-defined behaviour and 32-bit cores compute the same
+ * bits), and memory is accessed byte by byte in little-endian order (no
+ * alignment faults, same result on any host).
+ *
+ * It must also be memory-safe on ANY instruction array, verified or not:
+ * every fetch is bounds-checked, every jump target is checked before it is
+ * taken, registers above r10 are refused, and every guest access goes
+ * through the region table. docs/sandbox.md is the specification.
+ */
+#include "fc_vm.h"
+#include "fc_libc.h"
+
+const char *fc_err_str(int err)
+{
+    switch (err) {
+    case FC_OK:                 return "ok";
+    case FC_ERR_MEM_READ:       return "memory read out of bounds";
+    case FC_ERR_MEM_WRITE:      return "memory write out of bounds";
+    case FC_ERR_BUDGET:         return "branch budget exhausted";
+    case FC_ERR_BAD_INSN:       return "invalid instruction";
+    case FC_ERR_HELPER_UNKNOWN: return "unknown helper";
+    case FC_ERR_HELPER_DENIED:  return "helper not allowed";
+    case FC_ERR_CALL_DEPTH:     return "call depth exceeded";
+    case FC_ERR_HELPER_FAULT:   return "helper fault";
+    case FC_ERR_UNWIND:         return "program stopped by helper";
+    case FC_ERR_BAD_PROGRAM:    return "bad program (pc or jump outside the code)";
+    case FC_ERR_BAD_ARG:        return "bad argument";
+    }
+    return "unknown error";
+}
+
+/* ---- regions ------------------------------------------------------------ */
+
+/*
+ * Does r contain [addr, addr+len)? len > 0. Written without ever computing
+ * addr+len or r->addr+r->len, so neither can wrap: a region that ends at
+ * 2^64 and an access whose end would pass 2^64 are both handled exactly.
+ */
+static int region_has(const fc_region *r, uint64_t addr, uint64_t len)
+{
+    uint64_t off;
+    if (addr < r->addr)
+        return 0;
+    off = addr - r->addr;
+    return off < r->len && len <= (uint64_t)r->len - off;
+}
+
+static uint8_t *xlate(const fc_vm *vm, uint64_t addr, uint64_t len,
+                      unsigned perm)
+{
+    const fc_region *r = &vm->regions[FC_STACK_SLOT];
+    uint32_t k, n = vm->nregions;
+
+    if (len == 0)
+        return NULL;
+    /* The stack first: most accesses of typical programs hit it. */
+    if ((r->perm & perm) == perm && region_has(r, addr, len))
+        return r->host + (size_t)(addr - r->addr);
+    if (n > FC_MAX_REGIONS) /* never trust the table for memory safety */
+        n = FC_MAX_REGIONS;
+    for (k = 0, r = vm->regions; k < n; k++, r++)
+        if ((r->perm & perm) == perm && region_has(r, addr, len))
+            return r->host + (size_t)(addr - r->addr);
+    return NULL;
+}
+
+void *fc_vm_translate(const fc_vm *vm, uint64_t addr, uint64_t len,
+                      unsigned perm)
+{
+    if (!vm)
+        return NULL;
+    return xlate(vm, addr, len, perm);
+}
+
+void *fc_vm_translate_avail(const fc_vm *vm, uint64_t addr, unsigned perm,
+                            uint64_t *avail)
+{
+    uint8_t *best = NULL;
+    uint64_t most = 0;
+    uint32_t k, n;
+
+    if (vm) {
+        n = vm->nregions > FC_MAX_REGIONS ? FC_MAX_REGIONS : vm->nregions;
+        for (k = 0; k <= n; k++) {
+            /* k == n stands for the stack slot */
+            const fc_region *r = &vm->regions[k == n ? FC_STACK_SLOT : k];
+            if ((r->perm & perm) == perm && region_has(r, addr, 1) &&
+                (uint64_t)r->len - (addr - r->addr) > most) {
+                most = (uint64_t)r->len - (addr - r->addr);
+                best = r->host + (size_t)(addr - r->addr);
+            }
+        }
+    }
+    if (avail)
+        *avail = most;
+    return best;
+}
+
+const char *fc_vm_string(const fc_vm *vm, uint64_t addr, uint32_t *len)
+{
+    uint64_t avail, k;
+    const char *s = fc_vm_translate_avail(vm, addr, FC_PERM_R, &avail);
+
+    if (!s)
+        return NULL;
+    if (avail > 0xffffffffu)
+        avail = 0xffffffffu;
+    for (k = 0; k < avail; k++)
+        if (s[k] == '\0') {
+            if (len)
+                *len = (uint32_t)k;
+            return s;
+        }
+    return NULL;
+}
+
+/* ---- set-up ------------------------------------------------------------- */
+
+int fc_vm_init(fc_vm *vm, const fc_insn *insns, uint32_t ninsns,
+               uint8_t *stack, uint32_t stack_size)
+{
+    uint32_t depth;
+
+    if (!vm)
+        return FC_ERR_BAD_ARG;
+    fc_memset(vm, 0, sizeof *vm);
+    if ((!insns && ninsns) || !stack || stack_size < FC_STACK_SIZE) {
+        vm->err = FC_ERR_BAD_ARG;
+        return FC_ERR_BAD_ARG;
+    }
+    vm->insns = insns;
+    vm->ninsns = ninsns;
+    vm->stack = stack;
+    vm->stack_size = stack_size;
+    vm->stack_addr = (uint64_t)(uintptr_t)stack;
+    depth = stack_size / FC_STACK_SIZE;
+    vm->max_depth = depth > FC_MAX_CALL_DEPTH ? FC_MAX_CALL_DEPTH : depth;
+    vm->budget = FC_DEFAULT_BUDGET;
+    return FC_OK;
+}
+
+int fc_vm_add_region(fc_vm *vm, uint64_t addr, void *host, uint32_t len,
+                     unsigned perm, unsigned kind)
+{
+    fc_region *r;
+
+    if (!vm || vm->nregions >= FC_MAX_REGIONS || (!host && len) ||
+        (perm & ~FC_PERM_RW) || kind == FC_REGION_STACK ||
+        kind > FC_REGION_EXTRA)
+        return FC_ERR_BAD_ARG;
+    /* the last byte, addr + len - 1, must not pass 2^64 - 1 */
+    if (len && addr > UINT64_MAX - ((uint64_t)len - 1))
+        return FC_ERR_BAD_ARG;
+    r = &vm->regions[vm->nregions++];
+    r->addr = addr;
+    r->host = host;
+    r->len = len;
+    r->perm = (uint8_t)perm;
+    r->kind = (uint8_t)kind;
+    return FC_OK;
+}
+
+void fc_vm_set_helpers(fc_vm *vm, const fc_helper *helpers, uint32_t n,
+                       const uint32_t *allow, uint32_t nallow)
+{
+    if (!vm)
+        return;
+    vm->helpers = helpers;
+    vm->nhelpers = helpers ? n : 0;
+    vm->allow = allow;
+    vm->nallow = allow ? nallow : 0;
+}
+
+/* ---- arithmetic without UB ------------------------------------------------ */
+
+#define SIGN64 0x8000000000000000u
+#define SIGN32 0x80000000u
+
+/* Signed division/modulo on two's-complement bit patterns, computed on the
+ * magnitudes (RFC 9669 section 4.1: truncation toward zero; x/0 = 0,
+ * x%0 = x). INT_MIN / -1 gives INT_MIN and INT_MIN % -1 gives 0 with no
+ * special case: the magnitude 2^63 divides by 1 and negates to itself. */
+static uint64_t sdiv64(uint64_t a, uint64_t b)
+{
+    uint64_t ua = (a & SIGN64) ? 0 - a : a;
+    uint64_t ub = (b & SIGN64) ? 0 - b : b;
+    uint64_t q;
+    if (b == 0)
+        return 0;
+    q = ua / ub;
+    return ((a ^ b) & SIGN64) ? 0 - q : q;
+}
+
+static uint64_t smod64(uint64_t a, uint64_t b)
+{
+    uint64_t ua = (a & SIGN64) ? 0 - a : a;
+    uint64_t ub = (b & SIGN64) ? 0 - b : b;
+    uint64_t m;
+    if (b == 0)
+        return a;
+    m = ua % ub;
+    return (a & SIGN64) ? 0 - m : m;  /* the sign of the dividend */
+}
+
+static uint32_t sdiv32(uint32_t a, uint32_t b)
+{
+    uint32_t ua = (a & SIGN32) ? 0 - a : a;
+    uint32_t ub = (b & SIGN32) ? 0 - b : b;
+    uint32_t q;
+    if (b == 0)
+        return 0;
+    q = ua / ub;
+    return ((a ^ b) & SIGN32) ? 0 - q : q;
+}
+
+static uint32_t smod32(uint32_t a, uint32_t b)
+{
+    uint32_t ua = (a & SIGN32) ? 0 - a : a;
+    uint32_t ub = (b & SIGN32) ? 0 - b : b;
+    uint32_t m;
+    if (b == 0)
+        return a;
+    m = ua % ub;
+    return (a & SIGN32) ? 0 - m : m;
+}
+
+/* Arithmetic right shift, s already masked (0..63 / 0..31). */
+static uint64_t asr64(uint64_t x, unsigned s)
+{
+    return (x & SIGN64) ? ~(~x >> s) : x >> s;
+}
+
+static uint32_t asr32(uint32_t x, unsigned s)
+{
+    return (x & SIGN32) ? ~(~x >> s) : x >> s;
+}
+
+/* Sign extension of the low 8/16/32 bits to 64 bits. */
+static uint64_t sx8(uint64_t x)  { return ((x & 0xffu) ^ 0x80u) - 0x80u; }
+static uint64_t sx16(uint64_t x) { return ((x & 0xffffu) ^ 0x8000u) - 0x8000u; }
+static uint64_t sx32(uint64_t x) { return ((x & 0xffffffffu) ^ SIGN32) - SIGN32; }
+
+static uint64_t bswap16(uint64_t x)
+{
+    return ((x & 0xffu) << 8) | ((x >> 8) & 0xffu);
+}
+
+static uint64_t bswap32(uint64_t x)
+{
+    return ((x & 0xffu) << 24) | ((x & 0xff00u) << 8) |
+           ((x >> 8) & 0xff00u) | ((x >> 24) & 0xffu);
+}
+
+static uint64_t bswap64(uint64_t x)
+{
+    return (bswap32(x) << 32) | bswap32(x >> 32);
+}
+
+/* ---- little-endian guest memory ------------------------------------------- */
+
+static uint64_t ld_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    while (n--)
+        v = (v << 8) | p[n];
+    return v;
+}
+
+static void st_le(uint8_t *p, unsigned n, uint64_t v)
+{
+    unsigned k;
+    for (k = 0; k < n; k++, v >>= 8)
+        p[k] = (uint8_t)v;
+}
+
+/* ---- the interpreter -------------------------------------------------------- */
+
+
+static int helper_allowed(const fc_vm *vm, uint32_t id)
+{
+    uint32_t k;
+    if (!vm->allow)
+        return 1;
+    for (k = 0; k < vm->nallow; k++)
+        if (vm->allow[k] == id)
+            return 1;
+    return 0;
+}
+
+/* Find the helper; FC_OK with *out set, or the error for the call. */
+static int helper_find(const fc_vm *vm, uint64_t id, const fc_helper **out)
+{
+    uint32_t k;
+    if (vm->helpers && id <= 0xffffffffu)
+        for (k = 0; k < vm->nhelpers; k++)
+            if (vm->helpers[k].id == id && vm->helpers[k].fn) {
+                if (!helper_allowed(vm, (uint32_t)id))
+                    return FC_ERR_HELPER_DENIED;
+                *out = &vm->helpers[k];
+                return FC_OK;
+            }
+    return FC_ERR_HELPER_UNKNOWN;
+}
+
+/* The stack region of call depth d: [top - d*512, top); host_top is the
+ * host address of top (one past the buffer). */
+static void set_stack_region(fc_vm *vm, uint64_t top, uint8_t *host_top,
+                             uint32_t depth)
+{
+    fc_region *r = &vm->regions[FC_STACK_SLOT];
+    uint32_t len = depth * FC_STACK_SIZE;
+    r->addr = top - len;
+    r->host = host_top - len;
+    r->len = len;
+}
+
+int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
+{
+    uint64_t reg[FC_NREGS];
+    /* what local calls save (depth 1 never returns to a caller): r6..r9 and
+     * the return pc, on the host stack, out of the guest's reach */
+    uint64_t saved[FC_MAX_CALL_DEPTH - 1][4];
+    uint32_t ret_pc[FC_MAX_CALL_DEPTH - 1];
+    const fc_insn *insns;
+    uint8_t *host_top;
+    uint32_t n, pc = 0, depth = 1, max_depth, frames_len;
+    uint64_t top, budget_left, count = 0, fault_addr = 0, delta, t;
+    int err = FC_OK;
+    fc_region *sr;
+    unsigned k;
+
+    if (!vm)
+        return FC_ERR_BAD_ARG;
+    vm->err = FC_OK;
+    vm->err_pc = 0;
+    vm->err_addr = 0;
+    vm->insn_count = 0;
+    vm->budget_left = vm->budget;
+    vm->helper_err = 0;
+    if ((!vm->insns && vm->ninsns) || !vm->stack || vm->max_depth == 0 ||
+        vm->max_depth > FC_MAX_CALL_DEPTH ||
+        vm->max_depth > vm->stack_size / FC_STACK_SIZE ||
+        vm->stack_addr > UINT64_MAX - vm->stack_size ||
+        vm->nregions > FC_MAX_REGIONS) {
+        vm->err = FC_ERR_BAD_ARG;
+        return FC_ERR_BAD_ARG;
+    }
+
+    insns = vm->insns;
+    n = vm->ninsns;
+    budget_left = vm->budget;
+    /* Everything the interpreter's own memory safety rests on is copied to
+     * locals: a host helper changing the VM mid-run cannot break it. */
+    max_depth = vm->max_depth;
+    top = vm->stack_addr + vm->stack_size;
+    host_top = vm->stack + vm->stack_size;
+    frames_len = max_depth * FC_STACK_SIZE;
+    fc_memset(host_top - frames_len, 0, frames_len);
+
+    sr = &vm->regions[FC_STACK_SLOT];
+    sr->perm = FC_PERM_RW;
+    sr->kind = FC_REGION_STACK;
+    set_stack_region(vm, top, host_top, 1);
+
+    for (k = 0; k < FC_NREGS; k++)
+        reg[k] = 0;
+    reg[1] = ctx_addr;
+    reg[2] = ctx_len;
+    reg[FC_REG_FP] = top;
+
+    for (;;) {
+        fc_insn i;
+        unsigned dst, src;
+        uint64_t addr;
+        uint8_t *p;
+
+        if (pc >= n) {
+            err = FC_ERR_BAD_PROGRAM;  /* fell off the end (or no code) */
+            goto out;
+        }
+        i = insns[pc];
+        count++;
+        dst = i.regs & 0x0fu;
+        src = (unsigned)i.regs >> 4;
+        if (dst > 10 || src > 10)
+            goto bad_insn;
+
+/* operands */
+#define IMM64 ((uint64_t)(int64_t)i.imm)  /* sign-extended (ALU64, JMP) */
+#define IMM32 ((uint32_t)i.imm)
+#define OFF64 ((uint64_t)(int64_t)i.off)
+#define D reg[dst]
+#define S reg[src]
+#define D32 ((uint32_t)reg[dst])
+#define S32 ((uint32_t)reg[src])
+/* an ALU operation whose off field must be 0 */
+#define ALU(opc, expr) \
+        case opc: if (i.off) goto bad_insn; expr; break;
+
+        switch (i.op) {
+        /* ---- ALU64 (RFC 9669 section 4.1) ---- */
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_ADD, D += IMM64)
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_ADD, D += S)
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_SUB, D -= IMM64)
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_SUB, D -= S)
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MUL, D *= IMM64)
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_MUL, D *= S)
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_OR,  D |= IMM64)
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_OR,  D |= S)
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_AND, D &= IMM64)
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_AND, D &= S)
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_XOR, D ^= IMM64)
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_XOR, D ^= S)
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_LSH, D <<= (IMM32 & 63))
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_LSH, D <<= (S & 63))
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_RSH, D >>= (IMM32 & 63))
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_RSH, D >>= (S & 63))
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_ARSH, D = asr64(D, IMM32 & 63))
+        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_ARSH, D = asr64(D, (unsigned)(S & 63)))
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOV, D = IMM64)
+        case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_NEG:
+            D = 0 - D;
+            break;
+        case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_DIV:
+        case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_DIV: {
+            uint64_t b = (i.op & FC_SRC_X) ? S : IMM64;
+            if (i.off == 0)
+                D = b ? D / b : 0;
+            else if (i.off == 1)
+                D = sdiv64(D, b);
+            else
+                goto bad_insn;
+            break;
+        }
+        case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOD:
+        case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_MOD: {
+            uint64_t b = (i.op & FC_SRC_X) ? S : IMM64;
+            if (i.off == 0)
+                D = b ? D % b : D;
+            else if (i.off == 1)
+                D = smod64(D, b);
+            else
+                goto bad_insn;
+            break;
+        }
+        case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_MOV:
+            switch (i.off) {
+            case 0:  D = S; break;
+            case 8:  D = sx8(S); break;
+            case 16: D = sx16(S); break;
+            case 32: D = sx32(S); break;
+            default: goto bad_insn;
+            }
+            break;
+        case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_END:  /* bswap16/32/64 */
+            switch (i.imm) {
+            case 16: D = bswap16(D); break;
+            case 32: D = bswap32(D); break;
+            case 64: D = bswap64(D); break;
+            default: goto bad_insn;
+            }
+            break;
+
+        /* ---- ALU (32-bit; results zero-extended) ---- */
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_ADD, D = (uint32_t)(D32 + IMM32))
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_ADD, D = (uint32_t)(D32 + S32))
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_SUB, D = (uint32_t)(D32 - IMM32))
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_SUB, D = (uint32_t)(D32 - S32))
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_MUL, D = (uint32_t)(D32 * IMM32))
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_MUL, D = (uint32_t)(D32 * S32))
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_OR,  D = D32 | IMM32)
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_OR,  D = D32 | S32)
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_AND, D = D32 & IMM32)
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_AND, D = D32 & S32)
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_XOR, D = D32 ^ IMM32)
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_XOR, D = D32 ^ S32)
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_LSH, D = (uint32_t)(D32 << (IMM32 & 31)))
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_LSH, D = (uint32_t)(D32 << (S32 & 31)))
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_RSH, D = D32 >> (IMM32 & 31))
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_RSH, D = D32 >> (S32 & 31))
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_ARSH, D = asr32(D32, IMM32 & 31))
+        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_ARSH, D = asr32(D32, S32 & 31))
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_MOV, D = IMM32)
+        case FC_CLS_ALU | FC_SRC_K | FC_ALU_NEG:
+            D = (uint32_t)(0 - D32);
+            break;
+        case FC_CLS_ALU | FC_SRC_K | FC_ALU_DIV:
+        case FC_CLS_ALU | FC_SRC_X | FC_ALU_DIV: {
+            uint32_t b = (i.op & FC_SRC_X) ? S32 : IMM32;
+            if (i.off == 0)
+                D = b ? D32 / b : 0;
+            else if (i.off == 1)
+                D = sdiv32(D32, b);
+            else
+                goto bad_insn;
+            break;
+        }
+        case FC_CLS_ALU | FC_SRC_K | FC_ALU_MOD:
+        case FC_CLS_ALU | FC_SRC_X | FC_ALU_MOD: {
+            uint32_t b = (i.op & FC_SRC_X) ? S32 : IMM32;
+            if (i.off == 0)
+                D = b ? D32 % b : D32;
+            else if (i.off == 1)
+                D = smod32(D32, b);
+            else
+                goto bad_insn;
+            break;
+        }
+        case FC_CLS_ALU | FC_SRC_X | FC_ALU_MOV:
+            switch (i.off) {
+            case 0:  D = S32; break;
+            case 8:  D = (uint32_t)sx8(S); break;
+            case 16: D = (uint32_t)sx16(S); break;
+            default: goto bad_insn;
+            }
+            break;
+        case FC_CLS_ALU | FC_SRC_K | FC_ALU_END:  /* le: the guest is little-endian */
+            switch (i.imm) {
+            case 16: D = (uint16_t)D; break;
+            case 32: D = (uint32_t)D; break;
+            case 64: break;
+            default: goto bad_insn;
+            }
+            break;
+        case FC_CLS_ALU | FC_SRC_X | FC_ALU_END:  /* be */
+            switch (i.imm) {
+            case 16: D = bswap16(D); break;
+            case 32: D = bswap32(D); break;
+            case 64: D = bswap64(D); break;
+            default: goto bad_insn;
+            }
+            break;
+
+        /* ---- lddw (two slots) ---- */
+        case FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM: {
+            fc_insn hi;
+            if (pc + 1 >= n)
+                goto bad_insn;
+            hi = insns[pc + 1];
+            if (hi.op != 0 || hi.regs != 0 || hi.off != 0)
+                goto bad_insn;
+            if (src == FC_LDDW_IMM) {
+                D = (uint64_t)(uint32_t)i.imm | ((uint64_t)(uint32_t)hi.imm << 32);
+            } else if (src == FC_LDDW_SECTION) {
+                const fc_region *r = NULL;
+                uint32_t j;
+                if (i.imm < FC_SECT_RODATA || i.imm > FC_SECT_BSS)
+                    goto bad_insn;
+                for (j = 0; j < vm->nregions && j < FC_MAX_REGIONS; j++)
+                    if (vm->regions[j].kind == (uint8_t)i.imm) {
+                        r = &vm->regions[j];
+                        break;
+                    }
+                if (!r) {
+                    err = FC_ERR_BAD_PROGRAM;  /* section not provided */
+                    goto out;
+                }
+                D = r->addr + (uint32_t)hi.imm;
+            } else {
+                goto bad_insn;
+            }
+            pc += 2;
+            continue;
+        }
+
+        /* ---- loads and stores (section 5) ---- */
+#define LDX(sz, nb, ext)                                                 \
+        case FC_CLS_LDX | sz | FC_MODE_MEM:                              \
+        case FC_CLS_LDX | sz | FC_MODE_MEMSX:                            \
+            if ((i.op & 0xe0u) == FC_MODE_MEMSX && nb == 8)              \
+                goto bad_insn;                                           \
+            addr = S + OFF64;                                            \
+            if (!(p = xlate(vm, addr, nb, FC_PERM_R)))                   \
+                goto read_fault;                                         \
+            D = ld_le(p, nb);                                            \
+            if ((i.op & 0xe0u) == FC_MODE_MEMSX)                         \
+                D = ext(D);                                              \
+            break;
+        LDX(FC_SZ_B, 1, sx8)
+        LDX(FC_SZ_H, 2, sx16)
+        LDX(FC_SZ_W, 4, sx32)
+        LDX(FC_SZ_DW, 8, sx32 /* unused: no ldxsdw */)
+#define STORE(cls, sz, nb, val)                                          \
+        case cls | sz | FC_MODE_MEM:                                     \
+            addr = D + OFF64;                                            \
+            if (!(p = xlate(vm, addr, nb, FC_PERM_W)))                   \
+                goto write_fault;                                        \
+            st_le(p, nb, val);                                           \
+            break;
+        STORE(FC_CLS_ST, FC_SZ_B, 1, IMM64)
+        STORE(FC_CLS_ST, FC_SZ_H, 2, IMM64)
+        STORE(FC_CLS_ST, FC_SZ_W, 4, IMM64)
+        STORE(FC_CLS_ST, FC_SZ_DW, 8, IMM64)
+        STORE(FC_CLS_STX, FC_SZ_B, 1, S)
+        STORE(FC_CLS_STX, FC_SZ_H, 2, S)
+        STORE(FC_CLS_STX, FC_SZ_W, 4, S)
+        STORE(FC_CLS_STX, FC_SZ_DW, 8, S)
+
+        /* ---- atomics (section 5.3); single-threaded: plain read-modify-write */
+        case FC_CLS_STX | FC_SZ_W | FC_MODE_ATOMIC:
+        case FC_CLS_STX | FC_SZ_DW | FC_MODE_ATOMIC: {
+            unsigned nb = FC_SIZE(i.op) == FC_SZ_DW ? 8u : 4u;
+            uint64_t mask = nb == 8 ? ~(uint64_t)0 : 0xffffffffu;
+            uint64_t old, v = S & mask, nv;
+            switch (i.imm) {
+            case FC_ATOMIC_ADD: case FC_ATOMIC_ADD | FC_ATOMIC_FETCH:
+            case FC_ATOMIC_OR:  case FC_ATOMIC_OR | FC_ATOMIC_FETCH:
+            case FC_ATOMIC_AND: case FC_ATOMIC_AND | FC_ATOMIC_FETCH:
+            case FC_ATOMIC_XOR: case FC_ATOMIC_XOR | FC_ATOMIC_FETCH:
+            case FC_ATOMIC_XCHG: case FC_ATOMIC_CMPXCHG:
+                break;
+            default:
+                goto bad_insn;
+            }
+            addr = D + OFF64;
+            if (!(p = xlate(vm, addr, nb, FC_PERM_RW)))
+                goto write_fault;
+            old = ld_le(p, nb);
+            switch (i.imm & ~FC_ATOMIC_FETCH) {
+            case FC_ATOMIC_ADD: nv = old + v; break;
+            case FC_ATOMIC_OR:  nv = old | v; break;
+            case FC_ATOMIC_AND: nv = old & v; break;
+            case FC_ATOMIC_XOR: nv = old ^ v; break;
+            case FC_ATOMIC_XCHG & ~FC_ATOMIC_FETCH: nv = v; break;
+            default: /* cmpxchg: compare with r0 */
+                nv = ((reg[0] & mask) == old) ? v : old;
+                break;
+            }
+            st_le(p, nb, nv);
+            if (i.imm == FC_ATOMIC_CMPXCHG)
+                reg[0] = old;
+            else if (i.imm & FC_ATOMIC_FETCH)
+                S = old;
+            break;
+        }
+
+        /* ---- jumps (section 4.3) ---- */
+        case FC_CLS_JMP | FC_JMP_JA:
+            delta = OFF64;
+            goto take;
+        case FC_CLS_JMP32 | FC_JMP_JA:  /* gotol: 32-bit offset in imm */
+            delta = IMM64;
+            goto take;
+#define JCC(op, type, a, b, cond)                                        \
+        case op: { type x = (type)(a), y = (type)(b);                    \
+                   if (cond) { delta = OFF64; goto take; } break; }
+#define JCC64(jop, cond)                                                 \
+        JCC(FC_CLS_JMP | FC_SRC_K | jop, uint64_t, D, IMM64, cond)       \
+        JCC(FC_CLS_JMP | FC_SRC_X | jop, uint64_t, D, S, cond)
+#define JCC32(jop, cond)                                                 \
+        JCC(FC_CLS_JMP32 | FC_SRC_K | jop, uint32_t, D, IMM32, cond)     \
+        JCC(FC_CLS_JMP32 | FC_SRC_X | jop, uint32_t, D, S, cond)
+/* signed comparisons via the offset-binary trick: flip the sign bit */
+#define SLT64(x, y) (((x) ^ SIGN64) < ((y) ^ SIGN64))
+#define SLT32(x, y) ((uint32_t)((x) ^ SIGN32) < (uint32_t)((y) ^ SIGN32))
+        JCC64(FC_JMP_JEQ, x == y)
+        JCC64(FC_JMP_JNE, x != y)
+        JCC64(FC_JMP_JGT, x > y)
+        JCC64(FC_JMP_JGE, x >= y)
+        JCC64(FC_JMP_JLT, x < y)
+        JCC64(FC_JMP_JLE, x <= y)
+        JCC64(FC_JMP_JSET, (x & y) != 0)
+        JCC64(FC_JMP_JSGT, SLT64(y, x))
+        JCC64(FC_JMP_JSGE, !SLT64(x, y))
+        JCC64(FC_JMP_JSLT, SLT64(x, y))
+        JCC64(FC_JMP_JSLE, !SLT64(y, x))
+        JCC32(FC_JMP_JEQ, x == y)
+        JCC32(FC_JMP_JNE, x != y)
+        JCC32(FC_JMP_JGT, x > y)
+        JCC32(FC_JMP_JGE, x >= y)
+        JCC32(FC_JMP_JLT, x < y)
+        JCC32(FC_JMP_JLE, x <= y)
+        JCC32(FC_JMP_JSET, (x & y) != 0)
+        JCC32(FC_JMP_JSGT, SLT32(y, x))
+        JCC32(FC_JMP_JSGE, !SLT32(x, y))
+        JCC32(FC_JMP_JSLT, SLT32(x, y))
+        JCC32(FC_JMP_JSLE, !SLT32(y, x))
+
+        /* ---- calls and exit ---- */
+        case FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL:
+            if (src == FC_CALL_HELPER)
+                goto call_helper;
+            if (src != FC_CALL_LOCAL)
+                goto bad_insn;
+            t = (uint64_t)pc + 1 + IMM64;  /* mod 2^64: negative = huge */
+            if (t >= n) {
+                err = FC_ERR_BAD_PROGRAM;
+                goto out;
+            }
+            if (depth >= max_depth) {
+                err = FC_ERR_CALL_DEPTH;
+                goto out;
+            }
+            saved[depth - 1][0] = reg[6];
+            saved[depth - 1][1] = reg[7];
+            saved[depth - 1][2] = reg[8];
+            saved[depth - 1][3] = reg[9];
+            ret_pc[depth - 1] = pc + 1;
+            depth++;
+            reg[FC_REG_FP] = top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
+            set_stack_region(vm, top, host_top, depth);
+            pc = (uint32_t)t;
+            continue;
+        case FC_CLS_JMP | FC_SRC_X | FC_JMP_CALL:
+            /* callx (uBPF): the helper number is in the register named by
+             * the dst field (fc_isa.c, FC_FMT_CALLX). */
+            goto call_helper;
+        case FC_CLS_JMP | FC_JMP_EXIT:
+            if (depth == 1)
+                goto out;  /* err == FC_OK */
+            depth--;
+            reg[6] = saved[depth - 1][0];
+            reg[7] = saved[depth - 1][1];
+            reg[8] = saved[depth - 1][2];
+            reg[9] = saved[depth - 1][3];
+            pc = ret_pc[depth - 1];
+            reg[FC_REG_FP] = top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
+            set_stack_region(vm, top, host_top, depth);
+            continue;
+
+        default:
+            goto bad_insn;
+        }
+        pc++;
+        continue;
+
+    take:
+        /* Jump to pc + 1 + delta (delta sign-extended, arithmetic mod 2^64:
+         * a target before 0 becomes huge and fails the range check). */
+        t = (uint64_t)pc + 1 + delta;
+        if (t >= n) {
+            err = FC_ERR_BAD_PROGRAM;
+            goto out;
+        }
+        if (t <= pc) {  /* a taken backward jump costs one unit of budget */
+            if (budget_left == 0) {
+                err = FC_ERR_BUDGET;
+                goto out;
+            }
+            budget_left--;
+        }
+        pc = (uint32_t)t;
+        continue;
+
+    call_helper: {
+            const fc_helper *h = NULL;
+            uint64_t id = (i.op & FC_SRC_X) ? D : (uint64_t)(uint32_t)i.imm;
+            uint64_t res;
+            err = helper_find(vm, id, &h);
+            if (err)
+                goto out;
+            vm->helper_err = 0;
+            res = h->fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
+            if (vm->helper_err) {
+                err = vm->helper_err == FC_ERR_UNWIND ? FC_ERR_UNWIND
+                                                      : FC_ERR_HELPER_FAULT;
+                fault_addr = vm->err_addr;  /* the helper may have set it */
+                goto out;
+            }
+            reg[0] = res;
+            pc++;
+            continue;
+        }
+
+    read_fault:
+        err = FC_ERR_MEM_READ;
+        fault_addr = addr;
+        goto out;
+    write_fault:
+        err = FC_ERR_MEM_WRITE;
+        fault_addr = addr;
+        goto out;
+    bad_insn:
+        err = FC_ERR_BAD_INSN;
+        goto out;
+    }
+
+out:
+    /* the stack region exists only during the run */
+    sr->addr = 0;
+    sr->host = NULL;
+    sr->len = 0;
+    vm->insn_count = count;
+    vm->budget_left = budget_left;
+    vm->err = err;
+    if (err) {
+        vm->err_pc = pc;
+        vm->err_addr = fault_addr;
+        return err;
+    }
+    if (r0)
+        *r0 = reg[0];
+    return FC_OK;
+}

@@ -1,0 +1,120 @@
+/*
+ * fc_engine.c - engine table for the conformance runner and plugin.
+ */
+#include "fc_engine.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fc_vm.h"
+
+/*
+ * The suite's helper 5 ("unwind", from uBPF): returns its first argument;
+ * a return of 0 stops the program at once (call_unwind_fail.data, callx.data).
+ */
+static uint64_t conf_unwind(fc_vm *vm, uint64_t r1, uint64_t r2, uint64_t r3,
+                            uint64_t r4, uint64_t r5)
+{
+    (void)r2, (void)r3, (void)r4, (void)r5;
+    if (r1 == 0)
+        vm->helper_err = FC_ERR_UNWIND;
+    return r1;
+}
+
+static const fc_helper conf_helpers[] = {
+    {5, conf_unwind, "unwind"},
+};
+
+static void describe(fc_engine_result *res)
+{
+    if (res->err == FC_ERR_MEM_READ || res->err == FC_ERR_MEM_WRITE)
+        snprintf(res->msg, sizeof res->msg, "%s at pc %u (address 0x%llx)",
+                 fc_err_str(res->err), res->err_pc, (unsigned long long)res->err_addr);
+    else
+        snprintf(res->msg, sizeof res->msg, "%s at pc %u", fc_err_str(res->err), res->err_pc);
+}
+
+/* ---- interp: the reference interpreter (runtime/fc_vm.c) ---------------- */
+static int run_interp(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                      fc_engine_result *res)
+{
+    static uint8_t stack[FC_STACK_SIZE * FC_MAX_CALL_DEPTH];
+    fc_vm vm;
+    uint64_t r0 = 0, ctx = 0;
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    if (n > UINT32_MAX || mem_len > UINT32_MAX) {
+        res->err = FC_ERR_BAD_ARG;
+        snprintf(res->msg, sizeof res->msg, "program or memory too large");
+        return res->err;
+    }
+    rc = fc_vm_init(&vm, insns, (uint32_t)n, stack, sizeof stack);
+    if (rc == FC_OK && mem_len) {
+        ctx = (uint64_t)(uintptr_t)mem;
+        rc = fc_vm_add_region(&vm, ctx, mem, (uint32_t)mem_len, FC_PERM_RW, FC_REGION_CTX);
+    }
+    if (rc != FC_OK) {
+        res->err = rc;
+        snprintf(res->msg, sizeof res->msg, "VM set-up failed: %s", fc_err_str(rc));
+        return rc;
+    }
+    fc_vm_set_helpers(&vm, conf_helpers, sizeof conf_helpers / sizeof conf_helpers[0], NULL, 0);
+    rc = fc_vm_run(&vm, ctx, mem_len, &r0);
+    res->err = rc;
+    if (rc == FC_OK) {
+        res->r0 = r0;
+    } else {
+        res->err_pc = vm.err_pc;
+        res->err_addr = vm.err_addr;
+        describe(res);
+    }
+    return rc;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+const fc_engine fc_engines[] = {
+    {"interp", "reference interpreter (runtime/fc_vm.c)", run_interp},
+};
+const size_t fc_engines_count = sizeof fc_engines / sizeof fc_engines[0];
+
+const fc_engine *fc_engine_find(const char *name)
+{
+    for (size_t k = 0; k < fc_engines_count; k++)
+        if (strcmp(fc_engines[k].name, name) == 0)
+            return &fc_engines[k];
+    return NULL;
+}
+
+long fc_engine_check(const fc_insn *insns, size_t n, char *msg, size_t size)
+{
+    if (n == 0) {
+        snprintf(msg, size, "empty program");
+        return 0;
+    }
+    for (size_t pc = 0; pc < n;) {
+        const fc_insn *next = pc + 1 < n ? &insns[pc + 1] : NULL;
+        enum fc_insn_fault f = fc_insn_check(&insns[pc], next, NULL);
+        if (f != FC_INSN_OK) {
+            snprintf(msg, size, "invalid instruction at %zu (opcode 0x%02x): %s", pc, insns[pc].op,
+                     fc_insn_fault_str(f));
+            return (long)pc;
+        }
+        pc += fc_insn_slots(insns[pc]);
+    }
+    return -1;
+}
+
+int fc_engine_exec(const fc_engine *e, const fc_insn *insns, size_t n,
+                   uint8_t *mem, size_t mem_len, fc_engine_result *res)
+{
+    long bad;
+    memset(res, 0, sizeof *res);
+    bad = fc_engine_check(insns, n, res->msg, sizeof res->msg);
+    if (bad >= 0) {
+        res->err = FC_ERR_BAD_INSN;
+        res->err_pc = (uint32_t)bad;
+        return res->err;
+    }
+    return e->run(insns, n, mem, mem_len, res);
+}

@@ -1,0 +1,11 @@
+// expect: c-helper-denied-line.c:10: error: helper 32 (now_ms) is not in the allowlist (--helpers / --profile) (insn
+// options: --helpers 1,2
+// cflags: -g
+static unsigned long (*now_ms)(void) = (void *)0x20;
+
+__attribute__((section("prog"))) unsigned long run(const int *ctx)
+{
+    unsigned long t = ctx[0];
+
+    return now_ms() + t;
+}

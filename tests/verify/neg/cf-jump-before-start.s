@@ -1,0 +1,4 @@
+# expect: jump out of range
+mov %r0, 0
+ja -3
+exit

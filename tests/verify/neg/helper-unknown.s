@@ -1,0 +1,3 @@
+# expect: unknown helper 153 (0x99)
+call 0x99
+exit

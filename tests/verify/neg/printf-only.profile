@@ -1,0 +1,2 @@
+# femtoc profile: printf only
+helper 0x01
