@@ -1,0 +1,29 @@
+# `make demo`: compile tools/demo/hello.c to a container and run it on an
+# emulated Cortex-M3 board (QEMU mps2-an385) through the real device loader.
+
+DEMO_DIR   := $(BUILD)/demo
+DEMO_MARCH ?= ebpf
+DEMO_MSG   ?= femtoc runs eBPF on microcontrollers
+
+$(DEMO_DIR)/hello.o: tools/demo/hello.c runtime/femtoc_bpf.h
+	@mkdir -p $(dir $@)
+	$(CLANG) -target bpf -O2 -g -ffreestanding -Iruntime -c $< -o $@
+
+$(DEMO_DIR)/hello.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
+	$(BIN)/femtoc $< -march=$(DEMO_MARCH) -o $@
+
+.PHONY: demo demo-run
+demo: bootstrap
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(DEMO_DIR)/hello.fcx $(BOARD_MPS2_ELF)
+	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello.fcx (-march=$(DEMO_MARCH))"
+	@$(BIN)/femtoc $(DEMO_DIR)/hello.o --stats --verify-only
+	@echo "== running on qemu-system-arm -M mps2-an385 (Cortex-M3) through the device loader"
+	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board $(DEMO_DIR)/hello.fcx --ctx-str "$(DEMO_MSG)" --runs 2
+
+# The board step: the demo flow, checked against a Fletcher-32 computed
+# independently (python) for several messages, plus a fault report.
+TEST_STEPS += board
+step-board: $(DEMO_DIR)/hello.fcx $(BOARD_MPS2_ELF)
+	@FC_BUILD=$(BUILD) FEMTOC=$(BIN)/femtoc sh tests/board/run-board-tests.sh $(DEMO_DIR)
