@@ -21,13 +21,13 @@
 /* ---- construction ------------------------------------------------------ */
 fc_av fc_av_uninit(void)
 {
-    fc_av a = {FC_AV_UNINIT, 0, U64_MAX, S64_MIN, S64_MAX};
+    fc_av a = {FC_AV_UNINIT, 0, 0, 0, U64_MAX, S64_MIN, S64_MAX};
     return a;
 }
 
 fc_av fc_av_top(unsigned kind)
 {
-    fc_av a = {(uint8_t)kind, 0, U64_MAX, S64_MIN, S64_MAX};
+    fc_av a = {(uint8_t)kind, 0, 0, 0, U64_MAX, S64_MIN, S64_MAX};
     if (kind >= FC_AV_STACK) {
         a.smin = -INF;
         a.smax = INF;
@@ -37,14 +37,64 @@ fc_av fc_av_top(unsigned kind)
 
 fc_av fc_av_const(unsigned kind, uint64_t v)
 {
-    fc_av a = {(uint8_t)kind, v, v, (int64_t)v, (int64_t)v};
+    fc_av a = {(uint8_t)kind, 64, v, v, v, (int64_t)v, (int64_t)v};
     return a;
 }
 
 fc_av fc_av_ptr(unsigned kind, int64_t off)
 {
-    fc_av a = {(uint8_t)kind, 0, U64_MAX, off, off};
+    fc_av a = {(uint8_t)kind, 64, (uint64_t)off, 0, U64_MAX, off, off};
     return a;
+}
+
+/* ---- known low bits ------------------------------------------------------- */
+static uint64_t lmask(unsigned k) { return k >= 64 ? U64_MAX : (1ull << k) - 1; }
+static unsigned ctz64(uint64_t x) { return x ? (unsigned)__builtin_ctzll(x) : 64u; }
+static unsigned kmin(unsigned a, unsigned b) { return a < b ? a : b; }
+
+/* the smallest x >= lo (unsigned) with x = v mod 2^k; 0 if none */
+static int align_up(uint64_t lo, unsigned k, uint64_t v, uint64_t *out)
+{
+    uint64_t m = lmask(k), x = (lo & ~m) | v;
+    if (x < lo) {
+        x += m + 1;
+        if (x < m + 1)
+            return 0; /* wrapped past 2^64 */
+    }
+    *out = x;
+    return 1;
+}
+
+/* the largest x <= hi (unsigned) with x = v mod 2^k; 0 if none */
+static int align_down(uint64_t hi, unsigned k, uint64_t v, uint64_t *out)
+{
+    uint64_t m = lmask(k), x = (hi & ~m) | v;
+    if (x > hi) {
+        if ((hi & ~m) == 0)
+            return 0;
+        x -= m + 1;
+    }
+    *out = x;
+    return 1;
+}
+
+/* Tighten a range [lo, hi] to the values congruent to v mod 2^k. Signed
+ * ranges go through the order-preserving bias x ^ 2^63, which keeps the low
+ * 63 bits (k = 64 is handled by the caller). 0 if no value is left. */
+static int align_range(uint64_t *lo, uint64_t *hi, unsigned k, uint64_t v)
+{
+    return align_up(*lo, k, v, lo) && align_down(*hi, k, v, hi) && *lo <= *hi;
+}
+
+static int align_srange(int64_t *lo, int64_t *hi, unsigned k, uint64_t v)
+{
+    const uint64_t b = 1ull << 63;
+    uint64_t l = (uint64_t)*lo ^ b, h = (uint64_t)*hi ^ b;
+    if (!align_range(&l, &h, k, v ^ (k == 64 ? b : 0)))
+        return 0;
+    *lo = (int64_t)(l ^ b);
+    *hi = (int64_t)(h ^ b);
+    return 1;
 }
 
 static uint64_t umax64(uint64_t a, uint64_t b) { return a > b ? a : b; }
@@ -52,10 +102,23 @@ static uint64_t umin64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static int64_t smax64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t smin64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-/* Tighten each range with the other. Returns 0 if the value set is empty. */
+/* Tighten the ranges with each other and with the known low bits.
+ * Returns 0 if the value set is empty. */
 static int norm(fc_av *a)
 {
+    if (a->lk >= 64) {
+        a->lk = 64;
+        if (a->lv < a->umin || a->lv > a->umax || (int64_t)a->lv < a->smin || (int64_t)a->lv > a->smax)
+            return 0;
+        a->umin = a->umax = a->lv;
+        a->smin = a->smax = (int64_t)a->lv;
+        return 1;
+    }
+    a->lv &= lmask(a->lk);
     for (int round = 0; round < 2; round++) {
+        if (a->lk && (!align_range(&a->umin, &a->umax, a->lk, a->lv) ||
+                      !align_srange(&a->smin, &a->smax, a->lk, a->lv)))
+            return 0;
         if (a->umin > a->umax || a->smin > a->smax)
             return 0;
         if (a->smin >= 0) {
@@ -75,19 +138,25 @@ static int norm(fc_av *a)
             a->smax = smin64(a->smax, (int64_t)a->umax);
         }
     }
-    return a->umin <= a->umax && a->smin <= a->smax;
+    if (a->umin > a->umax || a->smin > a->smax)
+        return 0;
+    if (a->umin == a->umax) {
+        a->lk = 64;
+        a->lv = a->umin;
+    }
+    return 1;
 }
 
 fc_av fc_av_range(unsigned kind, uint64_t lo, uint64_t hi)
 {
-    fc_av a = {(uint8_t)kind, lo, hi, S64_MIN, S64_MAX};
+    fc_av a = {(uint8_t)kind, 0, 0, lo, hi, S64_MIN, S64_MAX};
     norm(&a);
     return a;
 }
 
 fc_av fc_av_make(unsigned kind, uint64_t umin, uint64_t umax, int64_t smin, int64_t smax)
 {
-    fc_av a = {(uint8_t)kind, umin, umax, smin, smax};
+    fc_av a = {(uint8_t)kind, 0, 0, umin, umax, smin, smax};
     if (!norm(&a))
         return fc_av_top(kind);
     return a;
@@ -95,7 +164,7 @@ fc_av fc_av_make(unsigned kind, uint64_t umin, uint64_t umax, int64_t smin, int6
 
 static fc_av srange(unsigned kind, int64_t lo, int64_t hi)
 {
-    fc_av a = {(uint8_t)kind, 0, U64_MAX, lo, hi};
+    fc_av a = {(uint8_t)kind, 0, 0, 0, U64_MAX, lo, hi};
     norm(&a);
     return a;
 }
@@ -106,6 +175,8 @@ int fc_av_eq(const fc_av *a, const fc_av *b)
         return 0;
     if (a->kind == FC_AV_UNINIT)
         return 1;
+    if (a->lk != b->lk || a->lv != b->lv)
+        return 0;
     if (fc_av_is_ptr(a))
         return a->smin == b->smin && a->smax == b->smax;
     return a->umin == b->umin && a->umax == b->umax && a->smin == b->smin && a->smax == b->smax;
@@ -120,9 +191,12 @@ fc_av fc_av_join(const fc_av *a, const fc_av *b)
 {
     if (a->kind == FC_AV_UNINIT || b->kind == FC_AV_UNINIT)
         return fc_av_uninit();
+    unsigned k = kmin(kmin(a->lk, b->lk), ctz64(a->lv ^ b->lv));
     if (fc_av_is_num(a) && fc_av_is_num(b)) {
         fc_av r;
         r.kind = (a->kind == FC_AV_SCALAR && b->kind == FC_AV_SCALAR) ? FC_AV_SCALAR : FC_AV_UNKNOWN;
+        r.lk = (uint8_t)k;
+        r.lv = a->lv & lmask(k);
         r.umin = umin64(a->umin, b->umin);
         r.umax = umax64(a->umax, b->umax);
         r.smin = smin64(a->smin, b->smin);
@@ -131,6 +205,8 @@ fc_av fc_av_join(const fc_av *a, const fc_av *b)
     }
     if (same_ptr_kind(a, b)) {
         fc_av r = *a;
+        r.lk = (uint8_t)k;
+        r.lv = a->lv & lmask(k);
         r.smin = smin64(a->smin, b->smin);
         r.smax = smax64(a->smax, b->smax);
         return r;
@@ -538,20 +614,159 @@ static fc_av ptr_unbounded(const fc_av *p)
     return r;
 }
 
-static fc_av ptr_add(const fc_av *p, int64_t lo, int64_t hi, int neg)
+static fc_av ptr_add(const fc_av *p, const fc_av *n, int neg)
 {
+    int64_t lo = n->smin, hi = n->smax;
+    fc_av r = *p;
+    unsigned k = kmin(p->lk, n->lk);
+    r.lk = (uint8_t)k;
+    r.lv = (neg ? p->lv - n->lv : p->lv + n->lv) & lmask(k);
     if (p->smin <= -INF || p->smax >= INF || lo <= -INF || lo >= INF || hi <= -INF || hi >= INF)
-        return ptr_unbounded(p);
+        return ptr_unbounded(&r);
     if (neg) {
         int64_t t = lo;
         lo = -hi;
         hi = -t;
     }
-    fc_av r = *p;
     r.smin = p->smin + lo;
     r.smax = p->smax + hi;
     if (r.smin <= -INF || r.smax >= INF)
-        return ptr_unbounded(p);
+        return ptr_unbounded(&r);
+    if (k >= 64) {
+        r.smin = r.smax = (int64_t)r.lv; /* exact (and inside the range) */
+    } else if (k && !align_srange(&r.smin, &r.smax, k, r.lv)) {
+        r.lk = 0; /* cannot happen for sound inputs; keep the range */
+        r.lv = 0;
+    }
+    return r;
+}
+
+/* Known low bits of the result of a numeric ALU instruction (the ranges are
+ * computed separately). Low bits of +, -, *, &, |, ^, << depend only on the
+ * operands' low bits; right shifts lose as many as they shift. */
+static void lowbits(const fc_insn *in, const fc_av *d, const fc_av *s, unsigned *k, uint64_t *v)
+{
+    int is64 = FC_CLASS(in->op) == FC_CLS_ALU64, x = (in->op & FC_SRC_X) != 0;
+    unsigned op = FC_OPCODE_OP(in->op), full = is64 ? 64u : 32u, ka = d->lk, kb, rk = 0, sh = 0;
+    uint64_t va = d->lv, vb, rv = 0;
+    int shk = 0;
+
+    if (op == FC_ALU_END) {
+        unsigned w = (unsigned)in->imm;
+        if (FC_CLASS(in->op) == FC_CLS_ALU && !x && w <= 64) { /* le: truncation */
+            rk = ka >= w ? 64 : ka;
+            rv = w == 64 ? va : va & lmask(w);
+        }
+        *k = rk;
+        *v = rv & lmask(rk);
+        return;
+    }
+    if (x) {
+        kb = s->lk;
+        vb = s->lv;
+    } else {
+        kb = 64;
+        vb = is64 ? (uint64_t)(int64_t)in->imm : (uint64_t)(uint32_t)in->imm;
+    }
+    if (!is64) {
+        ka = kmin(ka, 32);
+        kb = kmin(kb, 32);
+    }
+    if (!x) {
+        sh = (unsigned)in->imm & (full - 1);
+        shk = 1;
+    } else if (s->lk >= full || (fc_av_is_num(s) && s->umin == s->umax)) {
+        sh = (unsigned)s->lv & (full - 1);
+        shk = 1;
+    }
+    uint64_t ma = ~lmask(ka), mb = ~lmask(kb), xa = va & lmask(ka), xb = vb & lmask(kb), m;
+    switch (op) {
+    case FC_ALU_ADD: rk = kmin(ka, kb); rv = va + vb; break;
+    case FC_ALU_SUB: rk = kmin(ka, kb); rv = va - vb; break;
+    case FC_ALU_MUL:
+        rk = kmin(ka, kb);
+        rv = va * vb;
+        if (kb >= full)
+            rk = (vb & lmask(full)) == 0 ? full : kmin(full, ka + ctz64(vb & lmask(full)));
+        else if (ka >= full)
+            rk = (va & lmask(full)) == 0 ? full : kmin(full, kb + ctz64(va & lmask(full)));
+        break;
+    case FC_ALU_AND:
+        rv = xa & xb;
+        m = (xa | ma) & (xb | mb) & ~rv;
+        rk = ctz64(m);
+        break;
+    case FC_ALU_OR:
+        rv = xa | xb;
+        m = (ma | mb) & ~rv;
+        rk = ctz64(m);
+        break;
+    case FC_ALU_XOR:
+        rv = xa ^ xb;
+        m = ma | mb;
+        rk = ctz64(m);
+        break;
+    case FC_ALU_LSH:
+        if (shk) {
+            rk = kmin(full, ka + sh);
+            rv = va << sh;
+        }
+        break;
+    case FC_ALU_RSH:
+    case FC_ALU_ARSH:
+        if (shk && ka >= full) {
+            fc_insn t = *in;
+            t.op = (uint8_t)((in->op & ~FC_SRC_X) & 0xff);
+            t.imm = (int32_t)sh;
+            rv = fc_alu_eval(&t, va, 0);
+            rk = full;
+        } else if (shk) {
+            rk = ka > sh ? ka - sh : 0;
+            rv = va >> sh;
+        }
+        break;
+    case FC_ALU_NEG: rk = ka; rv = 0 - va; break;
+    case FC_ALU_MOV:
+        if (x && (in->off == 8 || in->off == 16 || in->off == 32)) {
+            unsigned n = (unsigned)in->off;
+            if (kb >= n) {
+                rk = full;
+                rv = sext(vb, n);
+            } else {
+                rk = kb;
+                rv = vb;
+            }
+        } else {
+            rk = kb;
+            rv = vb;
+        }
+        break;
+    default: /* div, mod: only exact operands (handled before) tell anything */
+        rk = 0;
+        break;
+    }
+    if (rk > full)
+        rk = full;
+    if (!is64 && rk >= 32) { /* a 32-bit result with a known low half is known */
+        rk = 64;
+        rv &= M32;
+    }
+    *k = rk;
+    *v = rv & lmask(rk);
+}
+
+/* attach the known low bits to a range result; keep the range if they
+ * contradict it (cannot happen for sound inputs) */
+static fc_av with_lowbits(fc_av r, const fc_insn *in, const fc_av *d, const fc_av *s)
+{
+    unsigned k;
+    uint64_t v;
+    lowbits(in, d, s, &k, &v);
+    fc_av t = r;
+    t.lk = (uint8_t)k;
+    t.lv = v;
+    if (norm(&t))
+        return t;
     return r;
 }
 
@@ -580,7 +795,9 @@ fc_av fc_av_alu(const fc_insn *in, const fc_av *dst, const fc_av *srcv)
     if (op == FC_ALU_END) {
         if (fc_av_is_const(&d))
             return fc_av_const(d.kind, fc_alu_eval(in, d.umin, 0));
-        return end_op(d.kind, in, &d);
+        if (!fc_av_is_num(&d))
+            return end_op(d.kind, in, &d);
+        return with_lowbits(end_op(d.kind, in, &d), in, &d, &s);
     }
 
     /* pointers */
@@ -588,14 +805,19 @@ fc_av fc_av_alu(const fc_insn *in, const fc_av *dst, const fc_av *srcv)
         if (is64 && op == FC_ALU_MOV && in->off == 0)
             return s;
         if (is64 && op == FC_ALU_ADD && fc_av_is_ptr(&d) && fc_av_is_num(&s))
-            return ptr_add(&d, s.smin, s.smax, 0);
+            return ptr_add(&d, &s, 0);
         if (is64 && op == FC_ALU_ADD && fc_av_is_num(&d) && fc_av_is_ptr(&s))
-            return ptr_add(&s, d.smin, d.smax, 0);
+            return ptr_add(&s, &d, 0);
         if (is64 && op == FC_ALU_SUB && fc_av_is_ptr(&d) && fc_av_is_num(&s))
-            return ptr_add(&d, s.smin, s.smax, 1);
+            return ptr_add(&d, &s, 1);
         if (is64 && op == FC_ALU_SUB && same_ptr_kind(&d, &s) && d.kind != FC_AV_STACK_UP &&
-            d.smin > -INF && d.smax < INF && s.smin > -INF && s.smax < INF)
-            return srange(FC_AV_SCALAR, d.smin - s.smax, d.smax - s.smin);
+            d.smin > -INF && d.smax < INF && s.smin > -INF && s.smax < INF) {
+            fc_av r = srange(FC_AV_SCALAR, d.smin - s.smax, d.smax - s.smin), t = r;
+            unsigned k = kmin(d.lk, s.lk);
+            t.lk = (uint8_t)k;
+            t.lv = (d.lv - s.lv) & lmask(k);
+            return norm(&t) ? t : r;
+        }
         return is64 ? fc_av_top(FC_AV_UNKNOWN) : fc_av_range(FC_AV_UNKNOWN, 0, M32);
     }
 
@@ -611,7 +833,7 @@ fc_av fc_av_alu(const fc_insn *in, const fc_av *dst, const fc_av *srcv)
     if ((op == FC_ALU_MOV && sconst) || (op == FC_ALU_NEG && dconst) ||
         (op != FC_ALU_MOV && op != FC_ALU_NEG && dconst && sconst))
         return fc_av_const(k, fc_alu_eval(in, d.umin, s.umin));
-    return is64 ? alu64(k, in, &d, &s) : alu32(k, in, &d, &s);
+    return with_lowbits(is64 ? alu64(k, in, &d, &s) : alu32(k, in, &d, &s), in, &d, &s);
 }
 
 /* ---- branches -------------------------------------------------------- */
@@ -665,7 +887,18 @@ static int holds(enum rel r, uint64_t a, uint64_t b)
 static int refine_num(enum rel r, fc_av *a, fc_av *b)
 {
     switch (r) {
-    case R_EQ:
+    case R_EQ: {
+        unsigned k = kmin(a->lk, b->lk);
+        if ((a->lv ^ b->lv) & lmask(k))
+            return 0;
+        if (a->lk > b->lk) {
+            b->lk = a->lk;
+            b->lv = a->lv;
+        } else {
+            a->lk = b->lk;
+            a->lv = b->lv;
+        }
+    }
         a->umin = b->umin = umax64(a->umin, b->umin);
         a->umax = b->umax = umin64(a->umax, b->umax);
         a->smin = b->smin = smax64(a->smin, b->smin);
@@ -722,6 +955,12 @@ static int refine_num(enum rel r, fc_av *a, fc_av *b)
 static int refine_ptr(enum rel r, fc_av *a, fc_av *b)
 {
     fc_av x = srange(FC_AV_SCALAR, a->smin, a->smax), y = srange(FC_AV_SCALAR, b->smin, b->smax);
+    x.lk = a->lk;
+    x.lv = a->lv;
+    y.lk = b->lk;
+    y.lv = b->lv;
+    if (!norm(&x) || !norm(&y))
+        return 0;
     enum rel sr = r;
     if (r == R_GT) sr = R_SGT;
     else if (r == R_GE) sr = R_SGE;
@@ -730,8 +969,8 @@ static int refine_ptr(enum rel r, fc_av *a, fc_av *b)
     else if (r != R_EQ && r != R_NE) return 1; /* signed compares of addresses, jset: no refinement */
     if (!refine_num(sr, &x, &y))
         return 0;
-    a->smin = x.smin; a->smax = x.smax;
-    b->smin = y.smin; b->smax = y.smax;
+    a->smin = x.smin; a->smax = x.smax; a->lk = x.lk; a->lv = x.lv;
+    b->smin = y.smin; b->smax = y.smax; b->lk = y.lk; b->lv = y.lv;
     return 1;
 }
 

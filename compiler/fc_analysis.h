@@ -13,8 +13,10 @@
  *   CTX       context + off
  *   RODATA / DATA / BSS   section base + off
  *
- * Numbers carry an unsigned range [umin, umax] and a signed range
- * [smin, smax] (both always hold; each tightens the other). Pointers carry
+ * Numbers carry an unsigned range [umin, umax], a signed range [smin, smax]
+ * and their known low bits (lk, lv): the value is congruent to lv modulo
+ * 2^lk, which keeps strides (i += 2, p += 4) exact through loops. All three
+ * always hold and tighten each other. Pointers carry
  * an offset range [smin, smax]: either finite, strictly inside
  * (-FC_AV_INF, FC_AV_INF), or exactly [-FC_AV_INF, FC_AV_INF] = unbounded
  * (never half-open: an address far out may wrap around 2^64); umin/umax are
@@ -47,6 +49,8 @@ enum fc_av_kind {
 
 typedef struct fc_av {
     uint8_t kind;       /* enum fc_av_kind */
+    uint8_t lk;         /* the low lk bits are known (0..64; of the offset for pointers) */
+    uint64_t lv;        /* ... and equal lv (lv < 2^lk) */
     uint64_t umin, umax;
     int64_t smin, smax;
 } fc_av;

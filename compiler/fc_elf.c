@@ -188,6 +188,13 @@ static int check_header(ctx *c)
     if (shoff > c->len || c->len - shoff < 64)
         return fail(c, "truncated object: section header table at offset %llu is past the end (%zu bytes)",
                     (unsigned long long)shoff, c->len);
+    /* e_shnum, or (extended numbering) the size field of section header 0 */
+    uint64_t shnum = rd16(h + 60) ? rd16(h + 60) : rd64(c->img + shoff + 32);
+    if (shnum == 0)
+        return fail(c, "object has no sections");
+    if ((c->len - shoff) / 64 < shnum)
+        return fail(c, "truncated object: %llu section headers do not fit in the file",
+                    (unsigned long long)shnum);
     return 0;
 }
 
@@ -197,7 +204,9 @@ typedef struct range { uint64_t off, size; size_t idx; } range;
 static int range_cmp(const void *a, const void *b)
 {
     const range *x = a, *y = b;
-    return x->off < y->off ? -1 : x->off > y->off ? 1 : 0;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx; /* sections before the ELF headers */
 }
 
 static int read_sections(ctx *c)
@@ -807,11 +816,12 @@ static int link_prog(ctx *c, uint32_t es, uint32_t ek, fc_prog *p)
                 if (fc_src(in) != 0)
                     return fail(c, "lddw at %s+%u with a relocation has src=%u (expected 0)",
                                 s->name, i, fc_src(in));
-                int64_t addend = (int64_t)((uint64_t)(uint32_t)in.imm |
-                                           ((uint64_t)(uint32_t)s->insns[i + 1].imm << 32));
-                uint64_t off = y->value + (uint64_t)addend;
-                if (y->value > t->size || (addend < 0 && (uint64_t)-addend > y->value) ||
-                    (addend >= 0 && (uint64_t)addend > t->size - y->value))
+                uint64_t uadd = (uint64_t)(uint32_t)in.imm |
+                                ((uint64_t)(uint32_t)s->insns[i + 1].imm << 32);
+                int64_t addend = (int64_t)uadd;
+                uint64_t off = y->value + uadd; /* mod 2^64; checked below */
+                if (y->value > t->size || (addend < 0 && (uint64_t)0 - uadd > y->value) ||
+                    (addend >= 0 && uadd > t->size - y->value))
                     return fail(c, "lddw at %s+%u addresses '%s'%+lld, outside section '%s' (%llu bytes)",
                                 s->name, i, y->name, (long long)addend, t->name,
                                 (unsigned long long)t->size);

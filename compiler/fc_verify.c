@@ -59,6 +59,7 @@ typedef struct vfunc {
     uint32_t depth;       /* frames used from here down */
     uint32_t cursor;      /* DFS */
     uint8_t reach, color, has_entry, has_exit;
+    uint8_t writes;       /* may write memory outside its own frame (itself or a callee) */
     fc_av arg[5];         /* r1..r5 joined over the call sites */
 } vfunc;
 
@@ -499,6 +500,44 @@ static int next_callee(vfy *v, uint32_t fi, uint32_t *cur, uint32_t *callee, uin
     return 0;
 }
 
+/*
+ * May function fi (or anything it calls) write memory other than its own
+ * frame? A syntactic test, done before the analysis: stores and atomics
+ * whose base register is not r10 itself (through r10 with a constant offset
+ * a store stays in the own frame, or the verifier refuses it), helpers that
+ * may write (a PTR_W argument, an unknown signature, callx), and calls of
+ * functions that may. If not, the caller's frame survives the call intact.
+ * Callees are finished before their callers in the DFS (post order).
+ */
+static int writes_outside(vfy *v, uint32_t fi)
+{
+    vfunc *f = &v->f[fi];
+    for (uint32_t i = f->start; i < f->end; i++) {
+        if (!(v->fl[i] & I_REACH) || (v->fl[i] & I_SLOT2))
+            continue;
+        const fc_insn *x = &v->in[i];
+        unsigned cls = FC_CLASS(x->op);
+        if ((cls == FC_CLS_ST || cls == FC_CLS_STX) && fc_dst(*x) != FC_REG_FP)
+            return 1;
+        if (x->op == (FC_CLS_JMP | FC_SRC_X | FC_JMP_CALL))
+            return 1;
+        if (is_call(x) && fc_src(*x) == FC_CALL_HELPER) {
+            const fc_vfy_helper *h = allowed(v, (uint32_t)x->imm);
+            if (!h || h->nargs == FC_HSIG_UNKNOWN)
+                return 1;
+            for (unsigned k = 0; k < h->nargs && k < 5; k++)
+                if (h->arg[k] == FC_HARG_PTR_W || h->arg[k] == FC_HARG_PTR_W0)
+                    return 1;
+        }
+        if (is_local_call(x)) {
+            uint32_t g = v->fn[(uint32_t)((int64_t)i + 1 + x->imm)];
+            if (v->f[g].color != 2 || v->f[g].writes) /* unfinished: recursion, refused anyway */
+                return 1;
+        }
+    }
+    return 0;
+}
+
 static void phase_calls(vfy *v)
 {
     uint32_t *stack = v->wl; /* function indices (the worklist is free now) */
@@ -543,6 +582,7 @@ static void phase_calls(vfy *v)
                 d = v->f[g].depth + 1;
         f->depth = d;
         f->color = 2;
+        f->writes = writes_outside(v, fi);
         v->order[post++] = fi;
         sp--;
     }
@@ -975,7 +1015,8 @@ static void do_local_call(vfy *v, vstate *s, uint32_t i)
     s->r[0] = fc_av_top(FC_AV_UNKNOWN);
     for (unsigned r = 1; r <= 5; r++)
         s->r[r] = fc_av_uninit();
-    clobber_all(s);
+    if (g->writes)
+        clobber_all(s); /* the callee may write the caller's frame */
 }
 
 static void mem_insn(vfy *v, vstate *s, uint32_t i)
@@ -1245,7 +1286,7 @@ static uint16_t live_out(const vfy *v, uint32_t i)
     const fc_insn *x = &v->in[i];
     uint16_t out = 0;
     if (is_exit(x))
-        return 0;
+        return 1u; /* r0 is the result: the caller (or the host) reads all of it */
     if (is_jump(x))
         out |= v->live[(uint32_t)jump_target(x, i)];
     if (!is_uncond(x)) {

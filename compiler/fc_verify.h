@@ -39,7 +39,8 @@
  * ends where the next one starts. A callee sees r1..r5 from its callers
  * (joined over all call sites); r0 and r6..r9 are unwritten at its entry.
  * After a local call r0 is an unknown value, r1..r5 are unwritten, and the
- * caller's stack slots are forgotten (the callee may write them).
+ * caller's stack slots are forgotten unless the callee (with everything it
+ * calls) only stores through r10 and calls no helper that writes memory.
  */
 #ifndef FC_VERIFY_H
 #define FC_VERIFY_H

@@ -23,6 +23,7 @@
 #include "fc_testdata.h"
 #include "fc_verify.h"
 #include "fc_vm.h"
+#include "fc_backend.h"
 
 #define MAX_DIAGS 512u
 #define MAX_HELPERS 256u
@@ -32,7 +33,9 @@ typedef struct options {
     const char *output;
     const char *march;
     const char *entry;
-    int verify_only, stats, listing, werror, no_warn;
+    int verify_only, stats, listing, werror, no_warn, check_all;
+    const fc_backend *backends[FC_TARGET__COUNT]; /* from -march, in order */
+    uint32_t nbackends;
     uint32_t ctx_size;
     int ctx_size_set;
     uint32_t vflags;
@@ -56,9 +59,14 @@ static void usage(FILE *f)
 "file (*.data: its program) and raw bytecode (*.bin, 8-byte little-endian slots).\n"
 "\n"
 "Options:\n"
-"  -march=TARGET     code to put in the container: ebpf (bytecode only, run by\n"
-"                    the interpreter; the default). Native targets (thumbv7m,\n"
-"                    rv32imac) come with their backends.\n"
+"  -march=TARGET[,TARGET...]\n"
+"                    native code to put in the container beside the bytecode:\n"
+"                    thumbv7m (Cortex-M3/M4 Thumb-2), rv32imac (RISC-V with\n"
+"                    compressed instructions), rv32ima (without). Several\n"
+"                    targets make one container the loader picks from.\n"
+"                    ebpf (the default): bytecode only, run by the interpreter.\n"
+"  --check-all       keep a run-time bounds check on every memory access, even\n"
+"                    the ones the analysis proved (to measure what it saves)\n"
 "  -o FILE           output file (default: INPUT with its extension replaced by\n"
 "                    .fcx; with -S: standard output)\n"
 "  --verify-only     verify and analyse, write nothing\n"
@@ -215,6 +223,43 @@ static void parse_profile(options *o, const char *path)
     o->have_allowlist = 1;
 }
 
+/* -march=ebpf, or a comma-separated list of backend names. */
+static void parse_march(options *o)
+{
+    o->nbackends = 0;
+    if (strcmp(o->march, "ebpf") == 0)
+        return;
+    const char *s = o->march;
+    while (*s) {
+        const char *e = strchr(s, ',');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        char name[32];
+        if (n == 0 || n >= sizeof name)
+            die_usage("-march=%s: empty or overlong target name", o->march);
+        memcpy(name, s, n);
+        name[n] = '\0';
+        const fc_backend *b = fc_backend_find(name);
+        if (!b) {
+            char avail[160];
+            size_t k = 0;
+            for (unsigned i = 0; fc_backend_table[i] && k < sizeof avail; i++)
+                k += (size_t)snprintf(avail + k, sizeof avail - k, "%s%s", i ? ", " : "",
+                                      fc_backend_table[i]->name);
+            die_usage("-march: unknown target '%s' (available: ebpf, %s)", name, avail);
+        }
+        for (uint32_t i = 0; i < o->nbackends; i++)
+            if (o->backends[i]->target == b->target)
+                die_usage("-march=%s: two code sections for one core ('%s' and '%s')", o->march,
+                          o->backends[i]->name, b->name);
+        if (o->nbackends == FC_TARGET__COUNT)
+            die_usage("-march=%s: too many targets", o->march);
+        o->backends[o->nbackends++] = b;
+        s += n;
+        if (*s == ',')
+            s++;
+    }
+}
+
 static void parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -250,6 +295,8 @@ static void parse_args(int argc, char **argv, options *o)
             parse_profile(o, a[9] == '=' ? a + 10 : NEXT());
         } else if (strcmp(a, "--masked-shifts") == 0) {
             o->vflags |= FC_VFY_F_MASKED_SHIFTS;
+        } else if (strcmp(a, "--check-all") == 0) {
+            o->check_all = 1;
         } else if (strcmp(a, "-Werror") == 0) {
             o->werror = 1;
         } else if (strcmp(a, "-w") == 0) {
@@ -265,9 +312,7 @@ static void parse_args(int argc, char **argv, options *o)
     }
     if (!o->input)
         die_usage("no input file");
-    if (strcmp(o->march, "ebpf") != 0)
-        die_usage("-march=%s: unknown target (available: ebpf; native backends are not built yet)",
-                  o->march);
+    parse_march(o);
 }
 
 /* ---- inputs -------------------------------------------------------------- */
@@ -507,6 +552,114 @@ static void write_listing(FILE *out, const fc_prog *p, const fc_insn_info *info)
     }
 }
 
+/* ---- backends ------------------------------------------------------------ */
+/* One target's compiled code, in the container writer's record types. */
+typedef struct native {
+    fc_bk_out out;
+    uint8_t *code;
+    fc_bk_reloc *bk_relocs;
+    fc_bk_pcmap *bk_pcmap;
+    fc_fcx_reloc *relocs;
+    fc_fcx_pcmap *pcmap;
+    uint32_t entry_off[1];
+} native;
+
+static void native_free(native *n)
+{
+    free(n->code);
+    free(n->bk_relocs);
+    free(n->bk_pcmap);
+    free(n->relocs);
+    free(n->pcmap);
+    memset(n, 0, sizeof *n);
+}
+
+/* The ISA features the code of a backend needs (docs/fcx.md). */
+static uint32_t isa_for(const fc_backend *b)
+{
+    switch (b->target) {
+    case FC_TARGET_THUMBV7M:
+        return FC_ISA_T2_HWDIV;
+    case FC_TARGET_RV32IMAC:
+        return FC_ISA_RV_M | FC_ISA_RV_A | (strcmp(b->name, "rv32imac") == 0 ? FC_ISA_RV_C : 0);
+    }
+    return 0;
+}
+
+static int listing_sink(void *ctx, const char *text, size_t len)
+{
+    return fwrite(text, 1, len, (FILE *)ctx) == len ? 0 : -1;
+}
+
+/* Compile the program for every -march backend: measure, allocate, emit. */
+static int compile_backends(const options *o, const fc_prog *p, const fc_insn_info *info,
+                            native *nat, fc_diags *d)
+{
+    for (uint32_t k = 0; k < o->nbackends; k++) {
+        const fc_backend *b = o->backends[k];
+        native *n = &nat[k];
+        size_t wn = b->work_size(p);
+        void *w = malloc(wn ? wn : 1);
+        if (!w) {
+            fprintf(stderr, "%s: error: out of memory\n", o->input);
+            return -1;
+        }
+        fc_bk_opts bo = {o->check_all ? FC_BK_CHECK_ALL : 0u, NULL, 0};
+        uint32_t before = d->n;
+        memset(&n->out, 0, sizeof n->out);
+        int r = b->compile(p, info, &bo, w, wn, &n->out, d);
+        if (r == FC_BK_ENOSPACE) {
+            n->code = malloc(n->out.code_len ? n->out.code_len : 1);
+            n->bk_relocs = calloc(n->out.nrelocs ? n->out.nrelocs : 1, sizeof *n->bk_relocs);
+            n->bk_pcmap = calloc(n->out.npcmap ? n->out.npcmap : 1, sizeof *n->bk_pcmap);
+            if (!n->code || !n->bk_relocs || !n->bk_pcmap) {
+                free(w);
+                fprintf(stderr, "%s: error: out of memory\n", o->input);
+                return -1;
+            }
+            fc_bk_out out = {0};
+            out.code = n->code;
+            out.code_cap = n->out.code_len;
+            out.relocs = n->bk_relocs;
+            out.relocs_cap = n->out.nrelocs;
+            out.pcmap = n->bk_pcmap;
+            out.pcmap_cap = n->out.npcmap;
+            out.entry_off = n->entry_off;
+            n->out = out;
+            r = b->compile(p, info, &bo, w, wn, &n->out, d);
+        }
+        free(w);
+        if (r != FC_BK_OK) {
+            print_diags(o, p, d, before);
+            fprintf(stderr, "%s: error: the %s backend could not compile the program (status %d)\n",
+                    o->input, b->name, r);
+            return -1;
+        }
+        n->relocs = calloc(n->out.nrelocs ? n->out.nrelocs : 1, sizeof *n->relocs);
+        n->pcmap = calloc(n->out.npcmap ? n->out.npcmap : 1, sizeof *n->pcmap);
+        if (!n->relocs || !n->pcmap) {
+            fprintf(stderr, "%s: error: out of memory\n", o->input);
+            return -1;
+        }
+        for (uint32_t i = 0; i < n->out.nrelocs; i++) {
+            n->relocs[i].offset = n->bk_relocs[i].offset;
+            n->relocs[i].kind = n->bk_relocs[i].kind;
+            n->relocs[i].sym = n->bk_relocs[i].sym;
+            n->relocs[i].addend = n->bk_relocs[i].addend;
+        }
+        for (uint32_t i = 0; i < n->out.npcmap; i++) {
+            n->pcmap[i].native_off = n->bk_pcmap[i].native_off;
+            n->pcmap[i].insn = n->bk_pcmap[i].insn;
+        }
+        if (o->stats)
+            printf("%s: %s: %u bytes of code, %u accesses checked at run time, %u unchecked, "
+                   "%u relocations\n",
+                   o->input, b->name, (unsigned)n->out.code_len, (unsigned)n->out.checks,
+                   (unsigned)n->out.unchecked, (unsigned)n->out.nrelocs);
+    }
+    return 0;
+}
+
 static char *default_output(const char *in)
 {
     const char *base = strrchr(in, '/');
@@ -560,6 +713,8 @@ static int compile(const options *o)
     fc_diags d = {items, MAX_DIAGS, 0, 0, 0};
     fc_insn_info *info = NULL;
     void *ws = NULL;
+    native nat[FC_TARGET__COUNT];
+    memset(nat, 0, sizeof nat);
     int rc = 1;
 
     /* 1. read the object (or assembly) into one flat program */
@@ -595,13 +750,22 @@ static int compile(const options *o)
                (unsigned)st.loads_checked, (unsigned)(st.stores_proven + st.stores_checked),
                (unsigned)st.stores_proven, (unsigned)st.stores_checked,
                (unsigned)st.max_call_depth, (unsigned)st.stack_bytes);
+    /* 3. backends: native code for each -march target, beside the bytecode */
+    if (compile_backends(o, &prog, info, nat, &d))
+        goto out;
     if (o->listing) {
         FILE *out = o->output ? fopen(o->output, "w") : stdout;
         if (!out) {
             fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, o->output, strerror(errno));
             goto out;
         }
-        write_listing(out, &prog, info);
+        if (o->nbackends == 0)
+            write_listing(out, &prog, info);
+        for (uint32_t k = 0; k < o->nbackends; k++) {
+            fprintf(out, "%s; %s code: %u bytes\n", k ? "\n" : "", o->backends[k]->name,
+                    (unsigned)nat[k].out.code_len);
+            fc_backend_listing(o->backends[k], &prog, &nat[k].out, listing_sink, out);
+        }
         if (out != stdout && fclose(out)) {
             fprintf(stderr, "%s: error: cannot write %s\n", o->input, o->output);
             goto out;
@@ -614,8 +778,6 @@ static int compile(const options *o)
         goto out;
     }
 
-    /* 3. backend: -march=ebpf carries bytecode only (native targets later,
-     * through backends/fc_backend.h) */
 
     /* 4. the container */
     uint32_t ids[MAX_HELPERS];
@@ -624,6 +786,21 @@ static int compile(const options *o)
     fi.helpers = ids;
     fi.nhelpers = helper_imports(o, &prog, ids, MAX_HELPERS);
     fi.frames = st.max_call_depth;
+    fc_fcx_code codes[FC_TARGET__COUNT];
+    for (uint32_t k = 0; k < o->nbackends; k++) {
+        codes[k] = (fc_fcx_code){0};
+        codes[k].target = o->backends[k]->target;
+        codes[k].isa = isa_for(o->backends[k]);
+        codes[k].code = nat[k].code;
+        codes[k].code_len = nat[k].out.code_len;
+        codes[k].relocs = nat[k].relocs;
+        codes[k].nrelocs = nat[k].out.nrelocs;
+        codes[k].pcmap = nat[k].pcmap;
+        codes[k].npcmap = nat[k].out.npcmap;
+        codes[k].entry_offsets = nat[k].entry_off;
+    }
+    fi.code = codes;
+    fi.ncode = o->nbackends;
     uint8_t *img = NULL;
     size_t len = 0;
     uint32_t before = d.n;
@@ -651,6 +828,8 @@ static int compile(const options *o)
     free(img);
     rc = 0;
 out:
+    for (uint32_t k = 0; k < FC_TARGET__COUNT; k++)
+        native_free(&nat[k]);
     free(ws);
     free(info);
     fc_elf_free(&prog);

@@ -217,7 +217,6 @@ static void part_set(part *p, const fc_fcx_section *s, int32_t idx)
 static int parse_header(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
 {
     fc_fcx_header *h = &v->h;
-    uint32_t table_end;
 
     if (!fc_fcx_read_header(b, len, h))
         return fail(r, FC_LERR_TRUNCATED, W("container shorter than its 80-byte header"), -1, -1);
@@ -279,8 +278,6 @@ static int parse_header(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
     if (!fc_in_bounds(h->image_size, h->sect_off, (uint32_t)h->nsect * FC_FCX_SECT_SIZE))
         return failv(r, FC_LERR_SECTION_TABLE, W("section table beyond end of image"), -1, -1,
                      h->sect_off);
-    table_end = h->sect_off + (uint32_t)h->nsect * FC_FCX_SECT_SIZE;
-    (void)table_end;
     if (!all_zero(b, FC_FCX_HDR_SIZE, h->sect_off))
         return fail(r, FC_LERR_SECT_GAP, W("padding between header and section table not zero"), -1, -1);
     if (h->frames == 0 || h->frames > FC_MAX_CALL_DEPTH)

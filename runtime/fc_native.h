@@ -119,9 +119,10 @@ enum fc_reloc_kind {
  *   sp_in -> +---------------------------+
  *            | lr, r11 .. r4, r3 (pad)   |  40 bytes pushed by the prologue
  *   saved_sp +---------------------------+  (stored in env->saved_sp)
- *            | local call 1: return pc|1 |  8 bytes per local call
- *            |   + pad, r6..r9 {lo,hi}   |  + 32 bytes of saved registers
- *            +---------------------------+
+ *            | local call 1: eBPF r6..r9 |  the caller's r6..r9 halves (those
+ *            |   halves (+ pads)         |  in machine registers, then those
+ *            |   return pc|1, pad        |  in env), then the return address:
+ *            +---------------------------+  <= 48 bytes per local call
  *            | local call 2 ...          |  up to FC_MAX_CALL_DEPTH - 1
  *            +---------------------------+
  *            | runtime routine frames    |  memcheck / div64 / helper
@@ -180,8 +181,10 @@ enum fc_reloc_kind {
  * Thumb state). FC_SYM_RODATA/DATA/BSS resolve to the guest address of the
  * first region of that kind, as the interpreter's lddw section form.
  */
-#define FC_NATIVE_MSTACK 512u   /* machine stack the code and the runtime
-                                   routines use, bytes, helpers not included */
+#define FC_NATIVE_MSTACK 640u   /* machine stack the code and the runtime
+                                   routines use, bytes, helpers not included
+                                   (Thumb-2: 40 prologue + <= 48 per nested
+                                   local call + routine frames) */
 #define FC_NATIVE_NSLOTS 8u
 
 typedef struct fc_native_span {

@@ -2,7 +2,7 @@
 # emulated Cortex-M3 board (QEMU mps2-an385) through the real device loader.
 
 DEMO_DIR   := $(BUILD)/demo
-DEMO_MARCH ?= ebpf
+DEMO_MARCH ?= thumbv7m
 DEMO_MSG   ?= femtoc runs eBPF on microcontrollers
 
 $(DEMO_DIR)/hello.o: tools/demo/hello.c runtime/femtoc_bpf.h
@@ -22,8 +22,15 @@ demo-run: $(DEMO_DIR)/hello.fcx $(BOARD_MPS2_ELF)
 	@echo "== running on qemu-system-arm -M mps2-an385 (Cortex-M3) through the device loader"
 	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board $(DEMO_DIR)/hello.fcx --ctx-str "$(DEMO_MSG)" --runs 2
 
+# Containers for the board test: Thumb-2, bytecode only (the interpreter
+# fallback), and one carrying Thumb-2 and RV32 code (the loader picks).
+$(DEMO_DIR)/hello-ebpf.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
+	$(BIN)/femtoc $< -march=ebpf -o $@
+$(DEMO_DIR)/hello-multi.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
+	$(BIN)/femtoc $< -march=rv32imac,thumbv7m -o $@
+
 # The board step: the demo flow, checked against a Fletcher-32 computed
 # independently (python) for several messages, plus a fault report.
 TEST_STEPS += board
-step-board: $(DEMO_DIR)/hello.fcx $(BOARD_MPS2_ELF)
+step-board: $(DEMO_DIR)/hello.fcx $(DEMO_DIR)/hello-ebpf.fcx $(DEMO_DIR)/hello-multi.fcx $(BOARD_MPS2_ELF)
 	@FC_BUILD=$(BUILD) FEMTOC=$(BIN)/femtoc sh tests/board/run-board-tests.sh $(DEMO_DIR)

@@ -37,10 +37,10 @@ $(OBJ)/$(EMU_GEN)/fc_emu_rt.o: CFLAGS += -Wno-missing-field-initializers
 
 # ---- conformance through Thumb-2 (tests/emu/conf_t2.c) ----------------------
 PROGRAMS += $(BIN)/conf-thumbv7m
-$(BIN)/conf-thumbv7m: $(OBJ)/tests/emu/conf_t2.o $(LIBS)
+$(BIN)/conf-thumbv7m: $(OBJ)/tests/emu/conf_t2.o $(OBJ)/tests/emu/t2_engine.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
-$(OBJ)/tests/emu/conf_t2.o: CFLAGS += -Itools
+$(OBJ)/tests/emu/conf_t2.o $(OBJ)/tests/emu/t2_engine.o: CFLAGS += -Itools -Itests/conformance
 
 TEST_STEPS += conformance-thumbv7m
 step-conformance-thumbv7m: $(BIN)/conf-thumbv7m

@@ -33,6 +33,11 @@ struct fc_emu {
     uint32_t helper_calls;
     int hook_err;
     uint32_t placements;    /* code placements since the engine was made */
+    /* fc_emu_map's areas and fc_emu_trace's callback (bench/) */
+    struct { uint32_t addr, size; uint8_t *host; } maps[FC_EMU_MAX_MAPS];
+    unsigned nmaps;
+    fc_emu_trace_fn trace;
+    void *trace_ctx;
 };
 
 /* Unicorn 2.0.x can crash in tb_set_jmp_target after a long life with many
@@ -77,10 +82,11 @@ static void helper_cb(uc_engine *uc, uint64_t address, uint32_t size, void *user
 
 static void count_cb(uc_engine *uc, uint64_t address, uint32_t size, void *user)
 {
+    fc_emu *e = user;
     (void)uc;
-    (void)address;
-    (void)size;
-    ((fc_emu *)user)->count++;
+    e->count++;
+    if (e->trace)
+        e->trace(e->trace_ctx, (uint32_t)address, fc_emu_host(e, (uint32_t)address, size), size);
 }
 
 static uint8_t *alloc_area(uint32_t size)
@@ -118,6 +124,8 @@ static int engine_up(fc_emu *e, char *err, size_t errlen)
                       e->mstack);
     for (unsigned a = 0; a < FC_EMU__AREAS; a++)
         bad |= map_ptr(e, area_addr[a], area_size(a), UC_PROT_READ | UC_PROT_WRITE, e->mem[a]);
+    for (unsigned m = 0; m < e->nmaps; m++)
+        bad |= map_ptr(e, e->maps[m].addr, e->maps[m].size, UC_PROT_ALL, e->maps[m].host);
     if (bad) {
         snprintf(err, errlen, "unicorn: cannot map the device memory");
         return -1;
@@ -225,6 +233,8 @@ void fc_emu_close(fc_emu *e)
     engine_down(e);
     for (unsigned a = 0; a < FC_EMU__AREAS; a++)
         free(e->mem[a]);
+    for (unsigned m = 0; m < e->nmaps; m++)
+        free(e->maps[m].host);
     free(e->code);
     free(e->env);
     free(e->mstack);
@@ -657,4 +667,121 @@ int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *oi, fc_emu_outc
     }
     for (unsigned a = 0; a < FC_EMU__AREAS; a++) free(host[a]);
     return diff;
+}
+
+/* ---- whole-firmware runs (bench/) ------------------------------------------ */
+
+uint8_t *fc_emu_map(fc_emu *e, uint32_t addr, uint32_t size)
+{
+    uint8_t *p;
+    if (e->nmaps >= FC_EMU_MAX_MAPS || !size || (addr | size) & (PAGE - 1) ||
+        (uint64_t)addr + size > 0x100000000ull || fc_emu_host(e, addr, 1) ||
+        fc_emu_host(e, addr + size - 1, 1))
+        return NULL;
+    if (!(p = alloc_area(size)))
+        return NULL;
+    if (uc_mem_map_ptr(e->uc, addr, size, UC_PROT_ALL, p) != UC_ERR_OK) {
+        free(p);
+        return NULL;
+    }
+    e->maps[e->nmaps].addr = addr;
+    e->maps[e->nmaps].size = size;
+    e->maps[e->nmaps].host = p;
+    e->nmaps++;
+    return p;
+}
+
+void fc_emu_flush(fc_emu *e, uint32_t addr, uint32_t len)
+{
+    uc_ctl_remove_cache(e->uc, addr, (uint64_t)addr + len);
+}
+
+static uint8_t *in_area(uint8_t *host, uint32_t base, uint32_t size, uint32_t addr, uint32_t len)
+{
+    if (addr < base || addr - base >= size || len > size - (addr - base))
+        return NULL;
+    return host + (addr - base);
+}
+
+uint8_t *fc_emu_host(fc_emu *e, uint32_t addr, uint32_t len)
+{
+    uint8_t *p;
+    if ((p = in_area(e->code, FC_EMU_CODE_ADDR, FC_EMU_CODE_SIZE, addr, len)) ||
+        (p = in_area(e->rt, FC_EMU_RT_ADDR, 0x10000u, addr, len)) ||
+        (p = in_area(e->stub, FC_EMU_STUB_ADDR, PAGE, addr, len)) ||
+        (p = in_area(e->env, FC_EMU_ENV_ADDR, PAGE, addr, len)) ||
+        (p = in_area(e->mstack, FC_EMU_MSTACK_TOP - 0xf000u, 0xf000u, addr, len)))
+        return p;
+    for (unsigned m = 0; m < e->nmaps; m++)
+        if ((p = in_area(e->maps[m].host, e->maps[m].addr, e->maps[m].size, addr, len)))
+            return p;
+    for (unsigned a = 0; a < FC_EMU__AREAS; a++)
+        if ((p = in_area(e->mem[a], area_addr[a], area_size(a), addr, len)))
+            return p;
+    return NULL;
+}
+
+void fc_emu_trace(fc_emu *e, fc_emu_trace_fn fn, void *ctx)
+{
+    e->trace = fn;
+    e->trace_ctx = ctx;
+}
+
+/* argument register k (consecutive in Unicorn's enums for both cores) */
+static int arg_reg(const fc_emu_arch *a, unsigned k)
+{
+    return a->uc_arch == UC_ARCH_ARM ? UC_ARM_REG_R0 + (int)k : UC_RISCV_REG_A0 + (int)k;
+}
+
+int fc_emu_call(fc_emu *e, uint32_t fn, const uint32_t *args, unsigned nargs, uint64_t *ret,
+                fc_emu_stats *stats)
+{
+    unsigned inregs = e->arch->uc_arch == UC_ARCH_ARM ? 4u : 8u, k;
+    uint32_t sp = FC_EMU_MSTACK_TOP, reg, lo = 0, hi = 0, pc = 0;
+    fc_emu_stats st;
+    uc_err u;
+
+    memset(&st, 0, sizeof st);
+    if (nargs > 8u) {
+        if (stats) *stats = st;
+        return FC_EMU_ESETUP;
+    }
+    if (nargs > inregs) {
+        /* AAPCS: the rest on the stack, 8-byte aligned at the call */
+        sp = (FC_EMU_MSTACK_TOP - 4u * (nargs - inregs)) & ~7u;
+        uint8_t *s = fc_emu_host(e, sp, 4u * (nargs - inregs));
+        for (k = inregs; k < nargs; k++) {
+            uint32_t v = args[k];
+            memcpy(s + 4u * (k - inregs), &v, 4);   /* little-endian host and core */
+        }
+    }
+    for (k = 0; k < nargs && k < inregs; k++)
+        uc_reg_write(e->uc, arg_reg(e->arch, k), &args[k]);
+    uc_reg_write(e->uc, e->arch->reg_sp, &sp);
+    reg = FC_EMU_SENTINEL | e->arch->code_bit;
+    uc_reg_write(e->uc, e->arch->reg_ret, &reg);
+    e->vm = NULL;
+    e->count = 0;
+    e->helper_calls = 0;
+    e->hook_err = e->arch->before(e->uc) ? 1 : 0;
+    u = e->hook_err ? UC_ERR_OK
+                    : uc_emu_start(e->uc, fn | e->arch->code_bit, FC_EMU_SENTINEL, 0, e->cap);
+    uc_reg_read(e->uc, e->arch->reg_pc, &pc);
+    uc_reg_read(e->uc, e->arch->reg_arg[0], &lo);
+    uc_reg_read(e->uc, e->arch->reg_arg[1], &hi);
+    st.pc = pc;
+    st.insns = e->count;
+    st.helper_calls = e->helper_calls;
+    if (stats) *stats = st;
+    if (u != UC_ERR_OK || e->hook_err) {
+        if (stats) stats->uc_err = u != UC_ERR_OK ? (int)u : -1;
+        return FC_EMU_EFAULT;
+    }
+    if ((pc & ~1u) != FC_EMU_SENTINEL)
+        return FC_EMU_ECAP;
+    if (e->arch->after && e->arch->after(e->uc))
+        return FC_EMU_EFAULT;
+    if (ret)
+        *ret = (uint64_t)hi << 32 | lo;
+    return 0;
 }

@@ -205,4 +205,36 @@ typedef struct fc_emu_arch {
 } fc_emu_arch;
 extern const fc_emu_arch fc_emu_arch_rv32imac;   /* tools/fc_emu_rv32.c */
 
+/* ---- whole-firmware runs (bench/): extra memory, plain calls, a trace ------
+ * Additions for running cross-compiled firmware (the interpreter, the loader,
+ * gcc-compiled functions) on the emulated core next to backend code. */
+#define FC_EMU_MAX_MAPS 8u
+
+/* Map `size` bytes (a multiple of 4 KiB) of zeroed host memory at guest
+ * `addr` (4 KiB aligned, clear of the map above), readable, writable and
+ * executable; kept when the engine is rebuilt, freed by fc_emu_close.
+ * Returns the host view, NULL on failure. Code written through the host
+ * view needs fc_emu_flush before it runs. */
+uint8_t *fc_emu_map(fc_emu *e, uint32_t addr, uint32_t size);
+
+/* Drop translated code of [addr, addr + len) (after host writes to code). */
+void fc_emu_flush(fc_emu *e, uint32_t addr, uint32_t len);
+
+/* Host view of [addr, addr + len) if it lies in one mapped area, else NULL. */
+uint8_t *fc_emu_host(fc_emu *e, uint32_t addr, uint32_t len);
+
+/* A callback for every executed instruction while counting (fc_emu_count):
+ * its address, its bytes (host view, NULL if unmapped) and size. Runs that
+ * count call it in execution order; NULL turns it off. */
+typedef void (*fc_emu_trace_fn)(void *ctx, uint32_t addr, const uint8_t *insn, uint32_t size);
+void fc_emu_trace(fc_emu *e, fc_emu_trace_fn fn, void *ctx);
+
+/* Call the function at `fn` (Thumb bit optional) as C code would: nargs
+ * (<= 8) 32-bit arguments in r0-r3 then on the stack (AAPCS) or in a0-a7
+ * (ILP32), sp = FC_EMU_MSTACK_TOP, returning to the sentinel. *ret (may be
+ * NULL) = r0 | r1 << 32 (a0, a1). Returns 0, or FC_EMU_EFAULT / FC_EMU_ECAP /
+ * FC_EMU_ESETUP; stats as for fc_emu_run. */
+int fc_emu_call(fc_emu *e, uint32_t fn, const uint32_t *args, unsigned nargs, uint64_t *ret,
+                fc_emu_stats *stats);
+
 #endif /* FC_EMU_H */

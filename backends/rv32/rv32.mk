@@ -51,3 +51,9 @@ step-conformance-rv32imac: $(BIN)/conf-thumbv7m
 	$(BIN)/conf-thumbv7m -m rv32imac $(CONFORMANCE_DIR)/tests
 step-conformance-rv32ima: $(BIN)/conf-thumbv7m
 	$(BIN)/conf-thumbv7m -m rv32ima $(CONFORMANCE_DIR)/tests
+
+# ---- the committed golden table still matches the GNU assembler --------------
+TEST_STEPS += golden-rv32
+step-golden-rv32:
+	@if $(PYTHON) tools/gen-golden-rv32 --check; then echo "golden-rv32: 1 passed, 0 failed"; \
+	else echo "golden-rv32: 0 passed, 1 failed"; exit 1; fi

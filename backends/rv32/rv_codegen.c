@@ -156,6 +156,7 @@ typedef struct cg {
     uint16_t *lout;      /* hi live after slot i */
     uint16_t *tmp16;
     uint8_t has_local_calls;
+    uint16_t cur_use;    /* hi halves the current instruction reads (hi_usedef) */
     uint8_t has_back;    /* a backward jump: the budget register is used */
     uint8_t uses_t3;     /* s10 (T3) may be written */
     uint16_t used;       /* eBPF registers r0..r9 the program names (r0 always) */
@@ -189,6 +190,8 @@ typedef struct cg {
     uint32_t checks, unchecked;
     int overflow;
 } cg;
+
+static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def);
 
 /* ========================================================================
  * Emission primitives
@@ -575,11 +578,17 @@ static unsigned RH(const cg *c, unsigned r) { return hz(c, r) ? ZERO : home[r][1
 static unsigned WL(unsigned r) { return home[r][0]; }
 static unsigned WH(unsigned r) { return home[r][1]; }
 
-/* hi of r = 0 unless dead */
+/*
+ * hi of r = 0 unless dead, or unless its home already holds 0: the hi half
+ * is known zero and the instruction reads it (so it is live here, and a live
+ * hi half known to be zero was written as 0 where it was made: every write
+ * is skipped only when dead).
+ */
 static void hi_zero(cg *c, unsigned r)
 {
-    if (!hdead(c, r))
-        e_li(c, WH(r), 0);
+    if (hdead(c, r) || (hz(c, r) && (c->cur_use >> r & 1u)))
+        return;
+    e_li(c, WH(r), 0);
 }
 
 /* hi of r = the sign of its lo half (just written) unless dead */
@@ -1045,17 +1054,15 @@ static void shift64_k(cg *c, unsigned d, unsigned aop, unsigned n)
         }
         if (need_hi && ah != ZERO)
             e_shi(c, hk, dh, ah, n);
-        else if (need_hi)
-            e_li(c, dh, 0);
+        else
+            hi_zero(c, d);
         return;
     }
     e_shi(c, hk, dl, ah, n - 32);
-    if (need_hi) {
-        if (aop == FC_ALU_RSH || ah == ZERO)
-            e_li(c, dh, 0);
-        else
-            e_shi(c, SH_RA, dh, ah, 31);
-    }
+    if (aop == FC_ALU_RSH || ah == ZERO)
+        hi_zero(c, d);
+    else if (need_hi)
+        e_shi(c, SH_RA, dh, ah, 31);
 }
 
 /*
@@ -1091,12 +1098,10 @@ static void shift64_x(cg *c, unsigned d, unsigned s, unsigned aop)
     }
     enum alu ho = aop == FC_ALU_RSH ? A_SRL : A_SRA;
     e_rrr(c, ho, dl, ah, T1);
-    if (need_hi) {
-        if (aop == FC_ALU_RSH || ah == ZERO)
-            e_li(c, dh, 0);
-        else
-            e_shi(c, SH_RA, dh, ah, 31);
-    }
+    if (aop == FC_ALU_RSH || ah == ZERO)
+        hi_zero(c, d);
+    else if (need_hi)
+        e_shi(c, SH_RA, dh, ah, 31);
     jmp(c, done);
     bind(c, small);
     e_rrr(c, A_SRL, dl, dl, T0);
@@ -1106,7 +1111,9 @@ static void shift64_x(cg *c, unsigned d, unsigned s, unsigned aop)
         e_rrr(c, A_SLL, T2, T2, T1);
         e_rrr(c, A_OR, dl, dl, T2);
     }
-    if (need_hi)
+    if (ah == ZERO)
+        hi_zero(c, d);
+    else if (need_hi)
         e_rrr(c, ho, dh, ah, T0);
     bind(c, done);
 }
@@ -1267,7 +1274,9 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
     case FC_ALU_OR: case FC_ALU_AND: case FC_ALU_XOR: {
         enum alu o = alu_of(aop);
         if (x) {
-            if (need_hi)
+            if (need_hi && ah == ZERO && RH(c, s) == ZERO)
+                hi_zero(c, d);
+            else if (need_hi)
                 e_rrr(c, o, dh, ah, RH(c, s));
             e_rrr(c, o, dl, al, RL(s));
             return;
@@ -1277,8 +1286,8 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
             return;
         /* hi with 0 or ~0 */
         if (kh == 0) {
-            if (o == A_AND)
-                e_li(c, dh, 0);
+            if (o == A_AND || ah == ZERO)
+                hi_zero(c, d);
             else
                 e_mv(c, dh, ah);
         } else {
@@ -1671,6 +1680,10 @@ static void insn(cg *c, uint32_t idx)
         jmp(c, err_lab(c, FC_ERR_BAD_INSN));
         return;
     }
+    {
+        uint16_t def;
+        hi_usedef(c, idx, &c->cur_use, &def);
+    }
     switch (cls) {
     case FC_CLS_ALU:
         alu32(c, i, op);
@@ -1980,7 +1993,13 @@ static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
             else
                 U = bd;
             break;
-        default:      /* add sub mul div mod or and xor: both operands */
+        case FC_ALU_AND:      /* with k >= 0 the hi half of k is 0: hi = 0 */
+            U = (uint16_t)(x ? (bd | bs) : i->imm < 0 ? bd : 0);
+            break;
+        case FC_ALU_OR:       /* with k < 0 the hi half of k is ~0: hi = ~0 */
+            U = (uint16_t)(x ? (bd | bs) : i->imm >= 0 ? bd : 0);
+            break;
+        default:      /* add sub mul div mod xor: both operands */
             U = (uint16_t)(bd | (x ? bs : 0));
             break;
         }

@@ -146,53 +146,11 @@ typedef struct cg {
  * Emission primitives
  * ===================================================================== */
 
-/*
- * 16-bit forms with exactly the same effect, flags included (A5.2): loads
- * and stores with small offsets, MOV/ADD of registers (T1/T2 do not touch
- * the flags, like the 32-bit forms the code generator uses), CMP (always
- * sets them). Flag-setting narrow ALU forms are not used: the flags may be
- * live across the instruction.
- */
-static uint32_t narrow(uint32_t e)
-{
-    uint32_t h1 = e >> 16, h2 = e & 0xffffu;
-    unsigned rn = h1 & 15u, rt = h2 >> 12, rd = (h2 >> 8) & 15u, rm = h2 & 15u;
-    if (e <= 0xffffu || e == T2_BAD)
-        return e;
-    /* LDR/STR/LDRH/STRH/LDRB/STRB (immediate) imm12 -> T1 imm5 (scaled) */
-    if ((h1 & 0xff80u) == 0xf880u && t2_low_reg(rn) && t2_low_reg(rt)) {
-        static const struct { uint16_t h1; uint16_t n16; unsigned sh; } f[] = {
-            {0xf8c0u, 0x6000u, 2}, {0xf8d0u, 0x6800u, 2}, {0xf8a0u, 0x8000u, 1},
-            {0xf8b0u, 0x8800u, 1}, {0xf880u, 0x7000u, 0}, {0xf890u, 0x7800u, 0}};
-        uint32_t off = h2 & 0xfffu;
-        for (unsigned k = 0; k < 6; k++)
-            if ((h1 & 0xfff0u) == f[k].h1 && (off & ((1u << f[k].sh) - 1u)) == 0 &&
-                (off >> f[k].sh) <= 31u)
-                return f[k].n16 | (off >> f[k].sh) << 6 | rn << 3 | rt;
-        return e;
-    }
-    /* MOV.W rd, rm (no shift) -> MOV rd, rm (T1) */
-    if (h1 == 0xea4fu && (h2 & 0xf0f0u) == 0)
-        return t2_mov_reg(rd, rm);
-    /* ADD.W rd, rd, rm -> ADD rd, rm (T2) */
-    if ((h1 & 0xfff0u) == 0xeb00u && (h2 & 0xf0f0u) == 0 && rd == rn && rd != 13 && rm != 13)
-        return 0x4400u | (rd >> 3) << 7 | rm << 3 | (rd & 7u);
-    /* CMP.W rn, rm -> CMP (T1 low / T2 high); CMP.W rn, #imm8 -> CMP (T1) */
-    if ((h1 & 0xfff0u) == 0xebb0u && (h2 & 0xff00u) == 0x0f00u && (h2 & 0xf0u) == 0) {
-        if (t2_low_reg(rn) && t2_low_reg(rm))
-            return 0x4280u | rm << 3 | rn;
-        return 0x4500u | (rn >> 3) << 7 | rm << 3 | (rn & 7u);
-    }
-    if ((h1 & 0xfff0u) == 0xf1b0u && (h2 & 0xff00u) == 0x0f00u && t2_low_reg(rn))
-        return 0x2800u | rn << 8 | (h2 & 0xffu);
-    return e;
-}
-
 static void put(cg *c, uint32_t enc)
 {
     unsigned sz;
     if (!(c->flags & FC_BK_NO_OPT))
-        enc = narrow(enc);
+        enc = t2_narrow(enc);
     sz = t2_size(enc);
     if (c->writing) {
         if (enc == T2_BAD && !c->bad) {

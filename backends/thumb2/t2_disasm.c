@@ -446,14 +446,29 @@ static int dis16(sb *s, uint32_t h, uint32_t pc, const char *c, int in_it)
         s_imm(s, h & 0xffu);
         return 1;
     }
-    if ((h & 0xf000u) == 0x6000u) {
-        s_mn(s, (h & 0x0800u) ? "ldr" : "str", 0, c, 0);
+    if ((h & 0xf000u) == 0x6000u || (h & 0xf000u) == 0x7000u || (h & 0xf000u) == 0x8000u) {
+        /* LDR/STR (x4), LDRB/STRB (x1), LDRH/STRH (x2) (immediate) T1 */
+        unsigned grp = h >> 12, ld = (h >> 11) & 1u;
+        const char *nm = grp == 6 ? (ld ? "ldr" : "str") : grp == 7 ? (ld ? "ldrb" : "strb")
+                                                                     : (ld ? "ldrh" : "strh");
+        unsigned scale = grp == 6 ? 4 : grp == 7 ? 1 : 2;
+        s_mn(s, nm, 0, c, 0);
         s_reg(s, h & 7u);
         s_str(s, ", [");
         s_reg(s, (h >> 3) & 7u);
         s_sep(s);
-        s_imm(s, ((h >> 6) & 31u) * 4);
+        s_imm(s, ((h >> 6) & 31u) * scale);
         s_ch(s, ']');
+        return 1;
+    }
+    if ((h & 0xff00u) == 0x4400u || (h & 0xff00u) == 0x4500u || (h & 0xffc0u) == 0x4280u) {
+        /* ADD (register) T2, CMP (register) T2 / T1 */
+        int add = (h & 0xff00u) == 0x4400u, t1 = (h & 0xffc0u) == 0x4280u;
+        unsigned rdn = t1 ? (h & 7u) : ((h >> 4 & 8u) | (h & 7u)), rm = t1 ? (h >> 3) & 7u : (h >> 3) & 15u;
+        s_mn(s, add ? "add" : "cmp", 0, c, 0);
+        s_reg(s, rdn);
+        s_sep(s);
+        s_reg(s, rm);
         return 1;
     }
     if ((h & 0xfe00u) == 0xb400u || (h & 0xfe00u) == 0xbc00u) {

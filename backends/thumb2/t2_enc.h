@@ -797,6 +797,51 @@ static inline unsigned t2_mov_const(unsigned rd, uint32_t v, uint32_t out[2])
     return 2;
 }
 
+/*
+ * t2_narrow: the 16-bit form with exactly the same effect, flags included
+ * (A5.2), of a 32-bit encoding, else the encoding itself: loads
+ * and stores with small offsets, MOV/ADD of registers (T1/T2 do not touch
+ * the flags, like the 32-bit forms the code generator uses), CMP (always
+ * sets them). A7.7 LDR/STR/LDRH/STRH/LDRB/STRB (immediate) T1, MOV (register)
+ * T1, ADD (register) T2, CMP (register) T1/T2, CMP (immediate) T1.
+ * Flag-setting narrow ALU forms (ADDS, MOVS, ...) are not produced: the
+ * flags may be live across the instruction.
+ */
+static inline uint32_t t2_narrow(uint32_t e)
+{
+    uint32_t h1 = e >> 16, h2 = e & 0xffffu;
+    unsigned rn = h1 & 15u, rt = h2 >> 12, rd = (h2 >> 8) & 15u, rm = h2 & 15u;
+    if (e <= 0xffffu || e == T2_BAD)
+        return e;
+    /* LDR/STR/LDRH/STRH/LDRB/STRB (immediate) imm12 -> T1 imm5 (scaled) */
+    if ((h1 & 0xff80u) == 0xf880u && t2_low_reg(rn) && t2_low_reg(rt)) {
+        static const struct { uint16_t h1; uint16_t n16; unsigned sh; } f[] = {
+            {0xf8c0u, 0x6000u, 2}, {0xf8d0u, 0x6800u, 2}, {0xf8a0u, 0x8000u, 1},
+            {0xf8b0u, 0x8800u, 1}, {0xf880u, 0x7000u, 0}, {0xf890u, 0x7800u, 0}};
+        uint32_t off = h2 & 0xfffu;
+        for (unsigned k = 0; k < 6; k++)
+            if ((h1 & 0xfff0u) == f[k].h1 && (off & ((1u << f[k].sh) - 1u)) == 0 &&
+                (off >> f[k].sh) <= 31u)
+                return f[k].n16 | (off >> f[k].sh) << 6 | rn << 3 | rt;
+        return e;
+    }
+    /* MOV.W rd, rm (no shift) -> MOV rd, rm (T1) */
+    if (h1 == 0xea4fu && (h2 & 0xf0f0u) == 0)
+        return t2_mov_reg(rd, rm);
+    /* ADD.W rd, rd, rm -> ADD rd, rm (T2) */
+    if ((h1 & 0xfff0u) == 0xeb00u && (h2 & 0xf0f0u) == 0 && rd == rn && rd != 13 && rm != 13)
+        return 0x4400u | (rd >> 3) << 7 | rm << 3 | (rd & 7u);
+    /* CMP.W rn, rm -> CMP (T1 low / T2 high); CMP.W rn, #imm8 -> CMP (T1) */
+    if ((h1 & 0xfff0u) == 0xebb0u && (h2 & 0xff00u) == 0x0f00u && (h2 & 0xf0u) == 0) {
+        if (t2_low_reg(rn) && t2_low_reg(rm))
+            return 0x4280u | rm << 3 | rn;
+        return 0x4500u | (rn >> 3) << 7 | rm << 3 | (rn & 7u);
+    }
+    if ((h1 & 0xfff0u) == 0xf1b0u && (h2 & 0xff00u) == 0x0f00u && t2_low_reg(rn))
+        return 0x2800u | rn << 8 | (h2 & 0xffu);
+    return e;
+}
+
 /* ---- decoding helpers for relocation and validation ------------------------------ */
 /* Is the halfword the first half of a 32-bit instruction? (A5.1) */
 static inline int t2_is32(uint16_t hw1) { return (hw1 & 0xf800u) >= 0xe800u; }

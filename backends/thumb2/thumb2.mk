@@ -1,3 +1,10 @@
 # backends/thumb2/: the thumbv7m backend (encoders t2_enc.h, code generator,
 # disassembler for listings).
 COMPILER_SRCS += backends/thumb2/t2_codegen.c backends/thumb2/t2_disasm.c
+
+# The golden tables (tests/golden/thumb2*.txt) must match what GNU as and
+# objdump make of the cases in tests/unit/test_t2_enc.c today.
+TEST_STEPS += golden-thumb2
+step-golden-thumb2:
+	@$(PYTHON) tools/gen-golden-thumb2 --check && echo "golden-thumb2: 1 passed, 0 failed" || \
+	  { echo "golden-thumb2: 0 passed, 1 failed (run tools/gen-golden-thumb2)"; exit 1; }

@@ -24,8 +24,9 @@ for fcx in "$dir"/hello*.fcx; do
     for msg in "femtoc runs eBPF on microcontrollers" "x" "" "an odd-length message, 37 bytes long"; do
         want=$(fletcher "$msg")
         out=$(python3 tools/femto-board "$fcx" --ctx-str "$msg" --runs 2 2>&1); rc=$?
-        r1=$(echo "$out" | grep -c "run 1 .*r0 = $want")
-        r2=$(echo "$out" | grep -c "run 2 .*r0 = $want")
+        case "$fcx" in *ebpf*) eng=interpreter;; *) eng=native;; esac
+        r1=$(echo "$out" | grep -c "run 1 ($eng): r0 = $want")
+        r2=$(echo "$out" | grep -c "run 2 ($eng): r0 = $want")
         n=$(printf %s "$msg" | wc -c)
         printed=$(echo "$out" | grep -c "hello from femtoc: $n bytes, fletcher32 = $(printf '0x%08x' $((want & 0xffffffff))), run 2")
         [ $rc = 0 ] && [ "$r1" = 1 ] && [ "$r2" = 1 ] && [ "$printed" = 1 ]
@@ -40,12 +41,15 @@ mov %r0, 0
 ldxb %r0, [%r1+4096]
 exit
 S
-if "$FEMTOC" "$dir/oob.s" -march=ebpf -o "$dir/oob.fcx" 2>/dev/null; then
-    out=$(python3 tools/femto-board "$dir/oob.fcx" --ctx-str "abc" 2>&1); rc=$?
-    echo "$out" | grep -q "error .*memory read.* at eBPF instruction 1" && [ $rc = 1 ]
-    check "out-of-bounds read reported with its instruction" $?
-else
-    check "femtoc accepts oob.s" 1
-fi
+for march in ebpf thumbv7m; do
+    if "$FEMTOC" "$dir/oob.s" -march=$march -o "$dir/oob-$march.fcx" 2>/dev/null; then
+        out=$(python3 tools/femto-board "$dir/oob-$march.fcx" --ctx-str "abc" 2>&1); rc=$?
+        echo "$out" | grep -q "error .*memory read.* at eBPF instruction 1" && [ $rc = 1 ]
+        check "$march: out-of-bounds read reported with its instruction" $?
+        [ $? = 0 ] || echo "$out" | sed 's/^/    /'
+    else
+        check "femtoc -march=$march accepts oob.s" 1
+    fi
+done
 echo "board: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -5,7 +5,7 @@
 ifndef FC_CONFORMANCE_MK
 FC_CONFORMANCE_MK := 1
 
-CONF_ENGINE_OBJS := $(OBJ)/tests/conformance/fc_engine.o
+CONF_ENGINE_OBJS := $(OBJ)/tests/conformance/fc_engine.o $(OBJ)/tests/emu/t2_engine.o
 
 # femto-as itself: ELF output read back by the LLVM tools, -d round trip,
 # options and error format.
@@ -38,13 +38,16 @@ $(BIN)/femto-conformance-plugin: $(OBJ)/tools/femto-conformance-plugin.o $(CONF_
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 
-TEST_STEPS += conformance negative plugin plugin-elf
+TEST_STEPS += conformance negative plugin plugin-elf plugin-thumbv7m
 step-conformance: $(BIN)/run-conformance
 	$(BIN)/run-conformance $(CONFORMANCE_DIR)/tests
 step-negative: $(BIN)/run-conformance
 	$(BIN)/run-conformance --negative $(CONFORMANCE_DIR)/negative
 step-plugin: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
 	bash tests/conformance/plugin-test.sh $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests
+# The plugin's thumbv7m engine: Thumb-2 code run in Unicorn (Cortex-M3).
+step-plugin-thumbv7m: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
+	PLUGIN_OPTIONS="--engine thumbv7m" PLUGIN_LABEL=plugin-thumbv7m bash tests/conformance/plugin-test.sh $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests
 # The same with the programs as ELF objects (--elf), once the plugin has the
 # ELF reader; until then every case is reported skipped, with the reason.
 step-plugin-elf: $(BIN)/femto-conformance-plugin $(BIN)/femto-as

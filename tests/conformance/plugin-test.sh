@@ -17,7 +17,7 @@
 set -u
 plugin=$1 as=$2 dir=$3
 pass=0 fail=0
-label=plugin
+label=${PLUGIN_LABEL:-plugin}
 [ "${PLUGIN_ELF:-0}" = 1 ] && label=plugin-elf
 
 if [ ! -d "$dir" ] || ! ls "$dir"/*.data >/dev/null 2>&1; then

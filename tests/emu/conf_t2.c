@@ -31,8 +31,13 @@
 #include <sys/stat.h>
 
 #include "fc_emu.h"
+#include "fc_engine.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
+
+/* the same backend through the conformance runner's engine interface */
+int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res);
 
 /* Cases not run, with the reason (none today). */
 static const struct {
@@ -165,6 +170,21 @@ static int run_case(fc_emu *e, const char *path, int verbose)
         }
     }
     free(info);
+    if (bk == &fc_backend_thumbv7m) {
+        /* the engine adapter (tests/emu/t2_engine.c) must give the same outcome */
+        fc_engine_result er;
+        uint8_t *m = td.mem_len ? malloc(td.mem_len) : NULL;
+        if (td.mem_len)
+            memcpy(m, td.mem, td.mem_len);
+        fc_engine_thumbv7m_run(insns, n, m, td.mem_len, &er);
+        free(m);
+        if (er.err != on.err || (er.err == FC_OK && er.r0 != on.r0) ||
+            (er.err != FC_OK && er.err_pc != on.err_pc)) {
+            printf("FAIL %s: the engine adapter gives %s r0 = 0x%" PRIx64 " (%s)\n", base_name(path),
+                   fc_err_str(er.err), er.r0, er.msg);
+            goto out;
+        }
+    }
     if (td.has_result && (on.err != FC_OK || on.r0 != td.result)) {
         printf("FAIL %s: expected r0 = 0x%" PRIx64 ", got %s r0 = 0x%" PRIx64 " (both engines)\n",
                base_name(path), td.result, fc_err_str(on.err), on.r0);

@@ -444,7 +444,7 @@ static void tool_path(char *out, size_t n)
 static int run_tool(const char *tool, const char *args, const char *file, char *out, size_t n)
 {
     char cmd[PATH_MAX * 2 + 64];
-    snprintf(cmd, sizeof cmd, "%s %s %s", tool, args, file);
+    snprintf(cmd, sizeof cmd, "%s %s %s 2>&1", tool, args, file);
     FILE *f = popen(cmd, "r");
     cr_assert(f);
     size_t got = fread(out, 1, n - 1, f);
@@ -480,8 +480,10 @@ Test(fcx, femto_objdump_tool)
     cr_assert_eq(run_tool(tool, "", path, out, sizeof out), 1);
     cr_assert(strstr(out, "INVALID"), "%s", out);
     cr_assert_eq(run_tool(tool, "-q", path, out, sizeof out), 2, "unknown option");
+    cr_assert(strstr(out, "usage:"), "%s", out);
     unlink(path);
     cr_assert_eq(run_tool(tool, "", path, out, sizeof out), 2, "missing file");
+    cr_assert(strstr(out, "No such file"), "%s", out);
     free(b);
 }
 

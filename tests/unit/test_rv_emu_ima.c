@@ -3,7 +3,8 @@
  * their expected outcomes, and the random programs of a fixed seed and
  * count: FC_T2_RANDOM, default 1500, each under three backend settings),
  * compiled again for the RV32 target: the same source, with the emulator
- * opened for RV32IMAC (tools/fc_emu_rv32.c) running the rv32imac backend.
+ * opened for RV32IMAC (tools/fc_emu_rv32.c) running the rv32ima backend
+ * (no compressed instructions).
  * Nothing is copied: a change to those tests applies to both targets.
  * (tests/unit/test_rv_emu.c: the same for rv32imac.)
  */

@@ -509,3 +509,147 @@ Test(t2_emu, random_programs_agree, .timeout = 600)
                 errs[FC_OK], errs[FC_ERR_MEM_READ], errs[FC_ERR_MEM_WRITE], errs[FC_ERR_BUDGET],
                 errs[FC_ERR_UNWIND], errs[FC_ERR_CALL_DEPTH]);
 }
+
+/* ---- listings: the printer decodes everything the backend emits ---------------- */
+unsigned t2_disasm(const uint8_t *code, uint32_t code_len, uint32_t off, uint32_t addr,
+                   char *buf, size_t size);
+
+static int count_lines(void *ctx, const char *text, size_t len)
+{
+    (void)text;
+    cr_assert(len > 0 && text[len - 1] == '\n');
+    (*(unsigned *)ctx)++;
+    return 0;
+}
+
+Test(t2_emu, listing_decodes_all_generated_code)
+{
+    static fc_insn buf[512];
+    static uint8_t code[65536];
+    static fc_bk_reloc rel[1024];
+    static fc_bk_pcmap map[8192];
+    gen g = {0x1234567887654321ull, buf, 0, 512};
+    const fc_backend *b = fc_backend_find("thumbv7m");
+    cr_assert(b && b->disasm);
+    for (unsigned t = 0; t < 300; t++) {
+        gen_prog(&g);
+        fc_prog p;
+        memset(&p, 0, sizeof p);
+        p.insns = buf;
+        p.ninsns = g.n;
+        size_t wl = b->work_size(&p);
+        void *w = malloc(wl);
+        fc_bk_out out;
+        memset(&out, 0, sizeof out);
+        out.code = code;
+        out.code_cap = sizeof code;
+        out.relocs = rel;
+        out.relocs_cap = 1024;
+        out.pcmap = map;
+        out.pcmap_cap = 8192;
+        fc_bk_opts o = {t % 3 == 1 ? FC_BK_CHECK_ALL : t % 3 == 2 ? FC_BK_NO_OPT : 0, NULL, 0};
+        cr_assert_eq(b->compile(&p, NULL, &o, w, wl, &out, NULL), FC_BK_OK);
+        free(w);
+        for (uint32_t off = 0; off < out.code_len;) {
+            char text[128];
+            unsigned n = b->disasm(code, out.code_len, off, off, text, sizeof text);
+            cr_assert(n == 2 || n == 4, "program %u: undecodable at 0x%x: %02x%02x %02x%02x", t, off,
+                      code[off + 1], code[off], code[off + 3], code[off + 2]);
+            cr_assert(text[0], "program %u: empty text at 0x%x", t, off);
+            off += n;
+        }
+        unsigned lines = 0;
+        cr_assert_eq(fc_backend_listing(b, &p, &out, count_lines, &lines), 0);
+        cr_assert_gt(lines, out.npcmap);
+    }
+}
+
+/* ---- every row of the opcode table, with edge operands ------------------------ */
+Test(t2_emu, every_opcode_row_agrees)
+{
+    static const uint64_t vals[][2] = {
+        {0x123456789abcdef0ull, 0x0fedcba987654321ull}, {0, 0}, {1, ~0ull},
+        {0x8000000000000000ull, ~0ull}, {0xffffffff80000000ull, 0xffffffffull}, {5, 0},
+        {0x00000000ffffffffull, 0x100000001ull}, {~0ull, 63}, {0x7fffffff, 33},
+    };
+    static const int32_t imms[] = {7, 0, -1, 31, 32, 63, (int32_t)0x80000000, 0x7fffffff, -77};
+    unsigned rows = 0, runs = 0;
+    fc_emu_case c = ctx_case(ctx16, 16);
+
+    for (unsigned id = 1; id < FC_OP_COUNT; id++) {
+        const fc_opinfo *r = &fc_opinfo_table[id];
+        int16_t disc_off = r->disc == FC_DISC_OFF ? r->disc_value : 0;
+        int32_t disc_imm = r->disc == FC_DISC_IMM ? r->disc_value : 0;
+        rows++;
+        for (unsigned v = 0; v < sizeof vals / sizeof vals[0]; v++) {
+            fc_insn p[32];
+            unsigned n = 0;
+            int32_t k = imms[v];
+            /* r3 = a, r4 = b, r5 = helper 1, [r10-16] = b */
+            p[n++] = fc_insn_make(FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM, 3, 0, 0, (int32_t)vals[v][0]);
+            p[n++] = fc_insn_make(0, 0, 0, 0, (int32_t)(vals[v][0] >> 32));
+            p[n++] = fc_insn_make(FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM, 4, 0, 0, (int32_t)vals[v][1]);
+            p[n++] = fc_insn_make(0, 0, 0, 0, (int32_t)(vals[v][1] >> 32));
+            p[n++] = fc_insn_make(FC_CLS_ALU64 | FC_ALU_MOV, 5, 0, 0, 1);
+            p[n++] = fc_insn_make(FC_CLS_STX | FC_SZ_DW | FC_MODE_MEM, 10, 4, -16, 0);
+            p[n++] = fc_insn_make(FC_CLS_ALU64 | FC_ALU_MOV, 0, 0, 0, 9);
+            unsigned at = n;
+            switch ((enum fc_fmt)r->fmt) {
+            case FC_FMT_ALU_K: p[n++] = fc_insn_make(r->opcode, 3, 0, disc_off, k); break;
+            case FC_FMT_ALU_X: p[n++] = fc_insn_make(r->opcode, 3, 4, disc_off, 0); break;
+            case FC_FMT_NEG: p[n++] = fc_insn_make(r->opcode, 3, 0, 0, 0); break;
+            case FC_FMT_END: p[n++] = fc_insn_make(r->opcode, 3, 0, 0, disc_imm); break;
+            case FC_FMT_LDDW:
+                p[n++] = fc_insn_make(r->opcode, 3, 0, 0, k);
+                p[n++] = fc_insn_make(0, 0, 0, 0, (int32_t)vals[v][1]);
+                break;
+            case FC_FMT_LDX: p[n++] = fc_insn_make(r->opcode, 3, 10, (int16_t)(-16 + (int)v % 3), 0); break;
+            case FC_FMT_ST: p[n++] = fc_insn_make(r->opcode, 10, 0, (int16_t)(-16 + (int)v % 3), k); break;
+            case FC_FMT_STX: p[n++] = fc_insn_make(r->opcode, 10, 4, (int16_t)(-16 + (int)v % 3), 0); break;
+            case FC_FMT_ATOMIC:
+                p[n++] = fc_insn_make(r->opcode, 10, 3, (int16_t)(-16 + (v % 2) * 4 + (int)(v == 5)), disc_imm);
+                break;
+            case FC_FMT_JA: p[n++] = fc_insn_make(r->opcode, 0, 0, 1, 0); break;
+            case FC_FMT_JA32: p[n++] = fc_insn_make(r->opcode, 0, 0, 0, 1); break;
+            case FC_FMT_JCC_K: p[n++] = fc_insn_make(r->opcode, 3, 0, 1, k); break;
+            case FC_FMT_JCC_X: p[n++] = fc_insn_make(r->opcode, 3, 4, 1, 0); break;
+            case FC_FMT_CALL:
+                if (v % 2)
+                    p[n++] = fc_insn_make(r->opcode, 0, FC_CALL_LOCAL, 0, 0);   /* patched */
+                else
+                    p[n++] = fc_insn_make(r->opcode, 0, FC_CALL_HELPER, 0, 1);
+                break;
+            case FC_FMT_CALLX: p[n++] = fc_insn_make(r->opcode, 5, 0, 0, 0); break;
+            case FC_FMT_EXIT: p[n++] = fc_insn_make(r->opcode, 0, 0, 0, 0); break;
+            }
+            /* a jump taken skips this one */
+            p[n++] = fc_insn_make(FC_CLS_ALU64 | FC_ALU_MOV, 3, 0, 0, 12345);
+            /* r0 = r0 ^ r3 ^ r4 ^ [r10-16] */
+            p[n++] = fc_insn_make(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_XOR, 0, 3, 0, 0);
+            p[n++] = fc_insn_make(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_XOR, 0, 4, 0, 0);
+            p[n++] = fc_insn_make(FC_CLS_LDX | FC_SZ_DW | FC_MODE_MEM, 6, 10, -16, 0);
+            p[n++] = fc_insn_make(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_XOR, 0, 6, 0, 0);
+            p[n++] = fc_insn_make(FC_CLS_JMP | FC_JMP_EXIT, 0, 0, 0, 0);
+            if (r->fmt == FC_FMT_CALL && (v % 2)) {
+                p[at].imm = (int32_t)(n - at - 1);
+                p[n++] = fc_insn_make(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_ADD, 3, 4, 0, 0);
+                p[n++] = fc_insn_make(FC_CLS_JMP | FC_JMP_EXIT, 0, 0, 0, 0);
+            }
+            static const uint32_t flags[] = {0, FC_BK_CHECK_ALL, FC_BK_NO_OPT};
+            for (unsigned f = 0; f < 3; f++) {
+                fc_emu_outcome oi, on;
+                char msg[300];
+                c.insns = p;
+                c.n = n;
+                c.bk_flags = flags[f];
+                int d = fc_emu_diff(emu, &c, &oi, &on, msg, sizeof msg);
+                cr_assert_eq(d, 0, "row %s (0x%02x) values %u flags %u: %s", r->mnemonic, r->opcode, v,
+                             flags[f], msg);
+                cr_assert_eq(on.err, FC_OK, "row %s values %u: %s", r->mnemonic, v, fc_err_str(on.err));
+                runs++;
+            }
+        }
+    }
+    cr_assert_eq(rows, FC_OP_COUNT - 1);
+    cr_log_info("%u opcode rows, %u runs", rows, runs);
+}

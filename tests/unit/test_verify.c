@@ -406,11 +406,24 @@ Test(verify, spilled_pointers_and_what_forgets_them)
                             "ldxdw %r2, [%r10-8]\nstw [%r2], 5\nmov %r0, 0\nexit", NULL, &r), 0);
     cr_assert_eq(r.info[4].access, FC_ACC_PROVEN);
     vres_free(&r);
-    /* a local call may rewrite the caller's frame: the reloaded value is unknown */
+    /* a callee that writes through a pointer may rewrite the caller's
+     * frame: the reloaded value is unknown */
     cr_assert_eq(verify_src("mov %r1, %r10\nadd %r1, -16\nstxdw [%r10-8], %r1\ncall local +4\n"
-                            "ldxdw %r2, [%r10-8]\nstw [%r2], 5\nmov %r0, 0\nexit\nmov %r0, 0\nexit",
+                            "ldxdw %r2, [%r10-8]\nstw [%r2], 5\nmov %r0, 0\nexit\nstb [%r1], 7\nmov %r0, 0\nexit",
                             NULL, &r), 0);
     cr_assert_eq(r.info[5].access, FC_ACC_CHECK);
+    vres_free(&r);
+    /* so may one that calls memcpy, or one that calls such a function */
+    cr_assert_eq(verify_src("mov %r1, %r10\nadd %r1, -16\nstxdw [%r10-8], %r1\ncall local +4\n"
+                            "ldxdw %r2, [%r10-8]\nstw [%r2], 5\nmov %r0, 0\nexit\ncall local +1\nexit\n"
+                            "mov %r2, %r1\nmov %r3, 1\ncall 2\nexit", NULL, &r), 0);
+    cr_assert_eq(r.info[5].access, FC_ACC_CHECK);
+    vres_free(&r);
+    /* a callee that only uses its own frame (through r10) leaves the caller's alone */
+    cr_assert_eq(verify_src("mov %r1, %r10\nadd %r1, -16\nstxdw [%r10-8], %r1\ncall local +4\n"
+                            "ldxdw %r2, [%r10-8]\nstw [%r2], 5\nmov %r0, 0\nexit\nstdw [%r10-8], 1\n"
+                            "ldxdw %r0, [%r1]\ncall 0x20\nexit", NULL, &r), 0);
+    cr_assert_eq(r.info[5].access, FC_ACC_PROVEN);
     vres_free(&r);
     /* a store through an unknown pointer may hit the frame */
     cr_assert_eq(verify_src("mov %r1, %r10\nadd %r1, -16\nstxdw [%r10-8], %r1\nldxdw %r3, [%r1]\n"
@@ -552,14 +565,21 @@ static uint64_t pick(void)
     }
 }
 
+static int in_av(const fc_av *a, uint64_t c);
+
 static fc_av random_av(unsigned kind, uint64_t *sample, int nsample)
 {
-    /* a set of concrete values, then its tightest range: exact and sound */
+    /* a set of concrete values, then its tightest range: exact and sound;
+     * half of the time all values share their low lk bits */
     uint64_t v[8];
     int n = 1 + (int)(rnd() % 4);
+    unsigned lk = rnd() % 2 ? 1 + (unsigned)(rnd() % 6) : 0;
+    uint64_t lm = (1ull << lk) - 1, lv = rnd() & lm;
     v[0] = pick();
     for (int k = 1; k < n; k++)
         v[k] = rnd() % 2 ? v[0] + rnd() % 64 : pick();
+    for (int k = 0; k < n; k++)
+        v[k] = (v[k] & ~lm) | lv;
     uint64_t umin = v[0], umax = v[0];
     int64_t smin = (int64_t)v[0], smax = (int64_t)v[0];
     for (int k = 1; k < n; k++) {
@@ -569,6 +589,10 @@ static fc_av random_av(unsigned kind, uint64_t *sample, int nsample)
         if ((int64_t)v[k] > smax) smax = (int64_t)v[k];
     }
     fc_av a = fc_av_make(kind, umin, umax, smin, smax);
+    if (a.lk < 64) {
+        a.lk = (uint8_t)lk;
+        a.lv = lv;
+    }
     /* samples: the generating values, the bounds, random members */
     for (int k = 0; k < nsample; k++) {
         uint64_t c;
@@ -584,7 +608,9 @@ static fc_av random_av(unsigned kind, uint64_t *sample, int nsample)
                     : a.umin + (a.umax > a.umin ? rnd() % (a.umax - a.umin + 1) : 0);
                 break;
             }
-        } while (((int64_t)c < a.smin || (int64_t)c > a.smax || c < a.umin || c > a.umax) && ++tries < 20);
+            if (a.lk < 64)
+                c = (c & ~lm) | lv;
+        } while (!in_av(&a, c) && ++tries < 20);
         if (tries >= 20)
             c = v[0];
         sample[k] = c;
@@ -592,9 +618,15 @@ static fc_av random_av(unsigned kind, uint64_t *sample, int nsample)
     return a;
 }
 
+static int low_ok(const fc_av *a, uint64_t c)
+{
+    uint64_t m = a->lk >= 64 ? ~0ull : (1ull << a->lk) - 1;
+    return ((c ^ a->lv) & m) == 0;
+}
+
 static int in_av(const fc_av *a, uint64_t c)
 {
-    return c >= a->umin && c <= a->umax && (int64_t)c >= a->smin && (int64_t)c <= a->smax;
+    return c >= a->umin && c <= a->umax && (int64_t)c >= a->smin && (int64_t)c <= a->smax && low_ok(a, c);
 }
 
 /* every ALU row of the opcode table */
@@ -789,7 +821,8 @@ static void observe(void *ctx, uint32_t insn, const fc_av *regs)
 /* pointer offset in [smin, smax], where +-FC_AV_INF means unbounded */
 static int off_in(const fc_av *a, int64_t off)
 {
-    return (a->smin <= -FC_AV_INF || off >= a->smin) && (a->smax >= FC_AV_INF || off <= a->smax);
+    return (a->smin <= -FC_AV_INF || off >= a->smin) && (a->smax >= FC_AV_INF || off <= a->smax) &&
+           low_ok(a, (uint64_t)off);
 }
 
 /* v in a? fp: the current frame's r10; up: the caller's */
@@ -898,7 +931,10 @@ static int gen_func(fc_insn *p, int n, int is_callee, int callee_at, int *calls)
         }
         case 6: case 7: { /* store, spill */
             unsigned base = rnd() % 6 ? 10 : dst;
-            int16_t off = base == 10 ? stack_off() : (int16_t)((int)(rnd() % 530) - 520);
+            if (is_callee && rnd() % 3 == 0)
+                base = 1; /* into the caller's frame */
+            int16_t off = base == 10 ? stack_off() : base == 1 && is_callee ? (int16_t)(-(int)(rnd() % 4) * 8)
+                                                      : (int16_t)((int)(rnd() % 530) - 520);
             unsigned sz = rnd() % 2 ? FC_SZ_DW : sizes[rnd() % 4];
             if (rnd() % 2)
                 p[n++] = fc_insn_make((uint8_t)(FC_CLS_STX | FC_MODE_MEM | sz), base, src, off, 0);
@@ -944,6 +980,8 @@ static int gen_func(fc_insn *p, int n, int is_callee, int callee_at, int *calls)
             (*calls)++;
             for (unsigned r = 1; r <= 5; r++) /* unwritten after the call */
                 p[n++] = fc_insn_make(0xb7, r, 0, 0, (int32_t)(rnd() % 100));
+            /* reload a slot the callee may have written */
+            p[n++] = fc_insn_make(0x79, dst, 10, (int16_t)(-8 * (int)(1 + rnd() % 4)), 0);
             break;
         }
     }
@@ -977,11 +1015,16 @@ static int gen_prog(fc_insn *p)
 
 typedef struct frame { int ret; uint64_t r6_9[4], fp; } frame;
 
-/* Run concretely; check every executed instruction against the analysis. */
-static void run_concrete(const fc_insn *p, int n, const obs *o, const fc_insn_info *info,
-                         uint64_t seed, int prog_no)
+/* Run concretely; check every executed instruction against the analysis:
+ * the registers against the states, the accesses against their classes,
+ * hi_zero against the values. With `scramble`, the upper halves the
+ * analysis calls dead (hi_dead) are overwritten with garbage after each
+ * instruction: the outcome must not change. Returns a digest of the outcome
+ * (how it ended, r0, the memory). */
+static uint64_t run_concrete(const fc_insn *p, int n, const obs *o, const fc_insn_info *info,
+                             uint64_t seed, int prog_no, int scramble)
 {
-    uint64_t r[FC_NREGS] = {0};
+    uint64_t r[FC_NREGS] = {0}, junk = seed | 1, outcome = 0;
     uint8_t init[FC_NREGS] = {0};
     static uint8_t stack[2 * FC_STACK_SIZE];
     uint8_t ctx[CTX_LEN];
@@ -999,8 +1042,9 @@ static void run_concrete(const fc_insn *p, int n, const obs *o, const fc_insn_in
         const fc_insn *x = &p[pc];
         unsigned cls = FC_CLASS(x->op), d = fc_dst(*x), s = fc_src(*x), op = FC_OPCODE_OP(x->op);
         uint64_t up = depth ? fr[0].fp : 0;
+        int at = pc, facts = 1; /* facts: check hi_zero / scramble after this instruction */
         cr_assert(o->seen[pc], "prog %d: insn %d executed but never reached by the analysis", prog_no, pc);
-        for (unsigned k = 0; k < FC_NREGS; k++)
+        for (unsigned k = 0; k < FC_NREGS && !scramble; k++)
             if (init[k] && !member(&o->regs[pc][k], r[k], r[10], up))
                 cr_assert_fail("prog %d insn %d: r%u = 0x%llx outside its state (kind %d [%llx,%llx|%lld,%lld])",
                                prog_no, pc, k, (unsigned long long)r[k], o->regs[pc][k].kind,
@@ -1025,7 +1069,8 @@ static void run_concrete(const fc_insn *p, int n, const obs *o, const fc_insn_in
                 cr_assert_neq(info[pc].access, FC_ACC_PROVEN,
                               "prog %d insn %d: PROVEN access faults (address 0x%llx)", prog_no, pc,
                               (unsigned long long)(r[base] + (uint64_t)(int64_t)x->off));
-                return; /* the run-time check stops the program here */
+                outcome = 0x1000000ull + (uint64_t)pc; /* the run-time check stops the program */
+                goto done;
             }
             if (cls == FC_CLS_LDX) {
                 uint64_t v = 0;
@@ -1049,8 +1094,10 @@ static void run_concrete(const fc_insn *p, int n, const obs *o, const fc_insn_in
             if (r[3]) {
                 uint8_t *dm = addr_of(stack, ctx, r[10], r[1], (unsigned)r[3]);
                 uint8_t *sm = addr_of(stack, ctx, r[10], r[2], (unsigned)r[3]);
-                if (!dm || !sm)
-                    return; /* the helper refuses: the program stops */
+                if (!dm || !sm || r[3] > 64) {
+                    outcome = 0x2000000ull + (uint64_t)pc; /* the helper refuses: the program stops */
+                    goto done;
+                }
                 memmove(dm, sm, (size_t)r[3]);
             }
             r[0] = r[1];
@@ -1065,10 +1112,14 @@ static void run_concrete(const fc_insn *p, int n, const obs *o, const fc_insn_in
             r[10] -= FC_STACK_SIZE;
             init[0] = init[6] = init[7] = init[8] = init[9] = 0; /* the callee may not read them */
             pc = pc + 1 + x->imm;
+            facts = 0; /* "after the call" is after the return */
         } else if (x->op == 0x95) {
             cr_assert(init[0], "prog %d: exit with r0 unwritten", prog_no);
-            if (!depth)
-                return;
+            facts = 0;
+            if (!depth) {
+                outcome = r[0];
+                goto done;
+            }
             depth--;
             pc = fr[depth].ret;
             r[10] = fr[depth].fp;
@@ -1083,7 +1134,28 @@ static void run_concrete(const fc_insn *p, int n, const obs *o, const fc_insn_in
             }
             pc = take ? pc + 1 + x->off : pc + 1;
         }
+        if (!facts)
+            continue;
+        unsigned hz = info[at].hi_zero | (unsigned)info[at].hi_zero2 << 8;
+        unsigned hd = info[at].hi_dead | (unsigned)info[at].hi_dead2 << 8;
+        for (unsigned k = 0; k < FC_NREGS; k++) {
+            if (!scramble && init[k] && (hz >> k & 1))
+                cr_assert_eq(r[k] >> 32, 0, "prog %d insn %d: hi_zero claims r%u < 2^32, it is 0x%llx",
+                             prog_no, at, k, (unsigned long long)r[k]);
+            if (scramble && k < 10 && (hd >> k & 1)) {
+                junk ^= junk << 13; junk ^= junk >> 7; junk ^= junk << 17;
+                r[k] ^= junk & 0xffffffff00000000ull;
+            }
+        }
     }
+    outcome = 0x3000000ull; /* out of steps */
+done:;
+    uint64_t h = outcome * 0x100000001b3ull;
+    for (unsigned k = 0; k < sizeof stack; k++)
+        h = (h ^ stack[k]) * 0x100000001b3ull;
+    for (unsigned k = 0; k < CTX_LEN; k++)
+        h = (h ^ ctx[k]) * 0x100000001b3ull;
+    return h;
 }
 
 Test(verify, random_programs_concrete_runs_stay_inside_the_analysis)
@@ -1117,8 +1189,12 @@ Test(verify, random_programs_concrete_runs_stay_inside_the_analysis)
             accepted++;
             with_calls += st.max_call_depth > 1;
             proven += (int)(st.loads_proven + st.stores_proven);
-            for (int run = 0; run < 4; run++)
-                run_concrete(p, n, &o, info, rnd(), t);
+            for (int run = 0; run < 4; run++) {
+                uint64_t seed = rnd();
+                uint64_t plain = run_concrete(p, n, &o, info, seed, t, 0);
+                uint64_t scrambled = run_concrete(p, n, &o, info, seed, t, 1);
+                cr_assert_eq(plain, scrambled, "prog %d: garbage in upper halves called dead changed the outcome", t);
+            }
         }
         free(ws);
         free(info);
