@@ -8,4 +8,4 @@ $(UNIT_BIN): $(UNIT_SRCS:%.c=$(OBJ)/%.o) $(LIBS)
 
 TEST_STEPS += unit
 step-unit: $(UNIT_BIN)
-	$(UNIT_BIN) --jobs 2
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(UNIT_BIN) --jobs 2
