@@ -754,7 +754,7 @@ static int compile(const options *o)
     if (compile_backends(o, &prog, info, nat, &d))
         goto out;
     if (o->listing) {
-        FILE *out = o->output ? fopen(o->output, "w") : stdout;
+        FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
         if (!out) {
             fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, o->output, strerror(errno));
             goto out;
