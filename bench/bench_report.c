@@ -180,7 +180,8 @@ static void md_install(FILE *f, const bench_target_res *t)
     }
     fprintf(f, "\nRAM per instance (`fc_app_ram`): .data + .bss (+ .rodata in RAM) + stack frames "
                "(512 B each) + the native env (%u B, femtoc only) + `sizeof(fc_app)` (%u B on this "
-               "core). Frames per program: ", (unsigned)0x1d0, t->sizeof_app);
+               "core). Frames per program: ", t->nprog ? t->prog[0].inst[INST_AOT].ram_env : 0u,
+            t->sizeof_app);
     for (unsigned k = 0; k < t->nprog; k++)
         fprintf(f, "%s%s %u", k ? ", " : "", t->prog[k].name, t->prog[k].frames);
     fprintf(f, ".\n\n");

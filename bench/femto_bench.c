@@ -315,7 +315,7 @@ typedef struct tctx {
     bench_image im;
     tracer tr;
     volatile uint32_t *io;
-    uint32_t sym_init, sym_prep_inst, sym_after_inst, sym_prep_run, sym_after_run;
+    uint32_t sym_init, sym_gp, sym_prep_inst, sym_after_inst, sym_prep_run, sym_after_run;
     uint32_t sym_install, sym_run;
     char err[512];
 } tctx;
@@ -428,6 +428,7 @@ static int open_target(tctx *c, const opts *o)
 
     uint32_t io_addr = need_sym(c, "bench_io");
     c->sym_init = need_sym(c, "bench_init");
+    c->sym_gp = need_sym(c, "bench_gp");
     c->sym_prep_inst = need_sym(c, "bench_prepare_install");
     c->sym_after_inst = need_sym(c, "bench_after_install");
     c->sym_prep_run = need_sym(c, "bench_prepare_run");
@@ -713,6 +714,9 @@ static int run_prog(tctx *c, const opts *o, const prog_def *pd, bench_prog_res *
     pr->name = pd->name;
     pr->what = pd->what;
     pr->in_len = pd->in_len;
+
+    if (plain_call(c, c->sym_gp, NULL, 0, NULL))
+        return -1;
 
     /* the input and the expected result */
     memset(input, 0, sizeof input);

@@ -183,7 +183,7 @@ static int check_helper_allowed(vfy *v, uint32_t i, uint32_t id)
     if (allowed(v, id))
         return 1;
     if (fc_vfy_find_known(id))
-        ERR(v, i, "helper %s is not in the allowlist (--helpers / --profile)",
+        ERR(v, i, "helper %s is not in the allowlist",
             hname(0, id, nb, sizeof nb));
     else
         ERR(v, i, "unknown helper %u (0x%x)", (unsigned)id, (unsigned)id);
@@ -257,10 +257,12 @@ static bounds count(const fc_prog *p)
     for (uint32_t i = 0; i < p->ninsns; i++) {
         const fc_insn *x = &p->insns[i];
         unsigned cls = FC_CLASS(x->op);
-        if (cls == FC_CLS_JMP || cls == FC_CLS_JMP32) {
+        if (is_call(x)) {
+            b.nf++;              /* a local call may start a function */
+        } else if (is_exit(x)) {
+            b.nb += 1;           /* the instruction after it */
+        } else if (cls == FC_CLS_JMP || cls == FC_CLS_JMP32) {
             b.nb += 2;           /* a jump: its target and its successor */
-            if (is_call(x))
-                b.nf++;
         }
     }
     b.nf += p->funcs ? p->nfuncs : 0;

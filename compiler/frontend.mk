@@ -81,7 +81,7 @@ fuzz-elf: $(FUZZ_DIR)/fuzz_elf $(FUZZ_DIR)/corpus-elf.stamp
 TEST_STEPS += fuzz-elf-smoke
 step-fuzz-elf-smoke: $(FUZZ_DIR)/fuzz_elf $(FUZZ_DIR)/corpus-elf.stamp
 	@rm -rf $(FUZZ_DIR)/smoke && mkdir -p $(FUZZ_DIR)/smoke && cp $(FUZZ_DIR)/corpus-elf/* $(FUZZ_DIR)/smoke/
-	@if $(FUZZ_DIR)/fuzz_elf -runs=20000 -seed=1 -max_len=65536 -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/smoke \
+	@if $(FUZZ_DIR)/fuzz_elf -runs=8000 -seed=1 -max_len=65536 -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/smoke \
 	      >$(FUZZ_DIR)/smoke.log 2>&1; then \
 	    tail -3 $(FUZZ_DIR)/smoke.log; echo "fuzz-elf-smoke: 1 passed, 0 failed"; \
 	else tail -40 $(FUZZ_DIR)/smoke.log; echo "fuzz-elf-smoke: 0 passed, 1 failed"; exit 1; fi

@@ -1,19 +1,39 @@
 # runtime/boards/: device firmware for emulated boards (QEMU system mode).
-# The firmware is the runtime + loader + standard helpers, cross-compiled.
+# The firmware is the runtime + loader + standard helpers, cross-compiled:
+# boards/board_main.c is shared; each board has board_cfg.h, startup.c and
+# link.ld. tools/femto-board runs a container on one.
+#
+#   board        cross  QEMU
+#   mps2-an385   cm3    qemu-system-arm -M mps2-an385      (Cortex-M3)
+#   sifive_e     rv32   qemu-system-riscv32 -M sifive_e    (RV32IMAC)
 
-BOARD_MPS2_DIR := runtime/boards/mps2-an385
-BOARD_MPS2_SRCS := $(BOARD_MPS2_DIR)/startup.c $(BOARD_MPS2_DIR)/main.c
+BOARDS := mps2-an385 sifive_e
+BOARD_mps2-an385_CROSS := cm3
+BOARD_sifive_e_CROSS   := rv32
+BOARD_FILES := startup.c board_main.c
+
+define board_rules
+$(BUILD)/board/$(1)/%.o: runtime/boards/%.c runtime/boards/board.h runtime/boards/$(1)/board_cfg.h $(wildcard runtime/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_CFLAGS) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -O2 \
+	  -Iruntime/boards -Iruntime/boards/$(1) -c $$< -o $$@
+$(BUILD)/board/$(1)/%.o: runtime/boards/$(1)/%.c runtime/boards/board.h runtime/boards/$(1)/board_cfg.h $(wildcard runtime/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_CFLAGS) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -O2 \
+	  -Iruntime/boards -Iruntime/boards/$(1) -c $$< -o $$@
+$(BUILD)/board/$(1).elf: $(BOARD_FILES:%.c=$(BUILD)/board/$(1)/%.o) \
+                         $(BUILD)/cross/$(BOARD_$(1)_CROSS)/libfcrt.a runtime/boards/$(1)/link.ld
+	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -nostdlib -Wl,--gc-sections \
+	  -T runtime/boards/$(1)/link.ld -o $$@ $$(filter %.o,$$^) $(BUILD)/cross/$(BOARD_$(1)_CROSS)/libfcrt.a -lgcc
+	@$$(patsubst %-gcc,%-size,$$(CROSS_$$(BOARD_$(1)_CROSS)_CC)) $$@
+endef
+$(foreach b,$(BOARDS),$(eval $(call board_rules,$(b))))
+
 BOARD_MPS2_ELF := $(BUILD)/board/mps2-an385.elf
-
-$(BUILD)/board/mps2/%.o: $(BOARD_MPS2_DIR)/%.c $(wildcard runtime/*.h) $(BOARD_MPS2_DIR)/board.h
-	@mkdir -p $(dir $@)
-	$(CROSS_cm3_CC) $(CROSS_CFLAGS) $(CROSS_cm3_FLAGS) -O2 -I$(BOARD_MPS2_DIR) -c $< -o $@
-
-$(BOARD_MPS2_ELF): $(BOARD_MPS2_SRCS:$(BOARD_MPS2_DIR)/%.c=$(BUILD)/board/mps2/%.o) \
-                   $(BUILD)/cross/cm3/libfcrt.a $(BOARD_MPS2_DIR)/link.ld
-	$(CROSS_cm3_CC) $(CROSS_cm3_FLAGS) -nostdlib -Wl,--gc-sections -T $(BOARD_MPS2_DIR)/link.ld \
-	  -o $@ $(filter %.o,$^) $(BUILD)/cross/cm3/libfcrt.a -lgcc
-	@arm-none-eabi-size $@
+BOARD_SIFIVE_ELF := $(BUILD)/board/sifive_e.elf
 
 .PHONY: firmware
-firmware: $(BOARD_MPS2_ELF)
+firmware: $(foreach b,$(BOARDS),$(BUILD)/board/$(b).elf)
+
+# The trap handler reads CSRs: GCC 12 wants Zicsr named (the core has it).
+$(BUILD)/board/sifive_e/startup.o: CROSS_rv32_FLAGS := -march=rv32imac_zicsr -mabi=ilp32

@@ -65,6 +65,11 @@ enum fc_reloc_kind {
  * never relies on unaligned LDRD/STRD/LDM/STM/LDREX (which fault whatever
  * CCR says), and it does not depend on CCR.DIV_0_TRP (divisors are tested
  * for zero before UDIV/SDIV).
+ * On RV32 the code runs in M-mode (64-bit and misaligned atomics mask
+ * interrupts with csrrci mstatus.MIE) and issues misaligned LW/LH/SW/SH as
+ * eBPF allows: a core that traps on misaligned accesses (SiFive E31 silicon)
+ * needs the platform's M-mode handler to emulate them. QEMU and Unicorn
+ * accept them, so no emulated test can catch a missing handler.
  *
  * The environment (one per run; the caller owns it, 4-byte aligned). Its
  * layout is ABI: offsets are fixed, every field is 32 bits wide on every

@@ -12,9 +12,16 @@ $(DEMO_DIR)/hello.o: tools/demo/hello.c runtime/femtoc_bpf.h
 $(DEMO_DIR)/hello.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 	$(BIN)/femtoc $< -march=$(DEMO_MARCH) -o $@
 
-.PHONY: demo demo-run
+.PHONY: demo demo-run demo-rv32 demo-rv32-run
 demo: bootstrap
 	@$(MAKE) --no-print-directory demo-run
+# The same program for RISC-V: qemu-system-riscv32 -M sifive_e (RV32IMAC).
+demo-rv32: bootstrap
+	@$(MAKE) --no-print-directory demo-rv32-run
+demo-rv32-run: $(DEMO_DIR)/hello-rv32.fcx $(BOARD_SIFIVE_ELF)
+	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello-rv32.fcx (-march=rv32imac)"
+	@echo "== running on qemu-system-riscv32 -M sifive_e (RV32IMAC) through the device loader"
+	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board --board sifive_e $(DEMO_DIR)/hello-rv32.fcx --ctx-str "$(DEMO_MSG)" --runs 2
 
 demo-run: $(DEMO_DIR)/hello.fcx $(BOARD_MPS2_ELF)
 	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello.fcx (-march=$(DEMO_MARCH))"
@@ -26,11 +33,14 @@ demo-run: $(DEMO_DIR)/hello.fcx $(BOARD_MPS2_ELF)
 # fallback), and one carrying Thumb-2 and RV32 code (the loader picks).
 $(DEMO_DIR)/hello-ebpf.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 	$(BIN)/femtoc $< -march=ebpf -o $@
+$(DEMO_DIR)/hello-rv32.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
+	$(BIN)/femtoc $< -march=rv32imac -o $@
 $(DEMO_DIR)/hello-multi.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 	$(BIN)/femtoc $< -march=rv32imac,thumbv7m -o $@
 
 # The board step: the demo flow, checked against a Fletcher-32 computed
 # independently (python) for several messages, plus a fault report.
 TEST_STEPS += board
-step-board: $(DEMO_DIR)/hello.fcx $(DEMO_DIR)/hello-ebpf.fcx $(DEMO_DIR)/hello-multi.fcx $(BOARD_MPS2_ELF)
+step-board: $(DEMO_DIR)/hello.fcx $(DEMO_DIR)/hello-ebpf.fcx $(DEMO_DIR)/hello-multi.fcx \
+            $(DEMO_DIR)/hello-rv32.fcx $(BOARD_MPS2_ELF) $(BOARD_SIFIVE_ELF)
 	@FC_BUILD=$(BUILD) FEMTOC=$(BIN)/femtoc sh tests/board/run-board-tests.sh $(DEMO_DIR)

@@ -1229,8 +1229,8 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
                 e_rri(c, A_ADD, dl, al, kl, T1);
                 return;
             }
-            /* lo += kl; carry = lo < kl; hi += kh + carry (kh: 0 or ~0, or 0x..01
-             * for -(INT32_MIN) = 2^31, whose hi is 0) */
+            /* lo += kl; carry = lo < kl; hi += kh + carry (kh is 0 or ~0: the
+             * sign of k, or 0 for -(INT32_MIN) = 2^31) */
             unsigned kr;
             if (rv_imm12_ok((int32_t)kl)) {
                 e_addi(c, dl, al, (int32_t)kl);

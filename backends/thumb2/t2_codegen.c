@@ -50,11 +50,15 @@
 #define R1 T2_R1
 #define R2 T2_R2
 #define R3 T2_R3
+/* the scratch register of a second operand: r2, or lr when r2 is a home
+ * (leaf programs without a 64-bit multiply that needs its high half) */
+#define TB (c->tb)
 
-#define NHOMES 6u               /* r4..r9 */
-static const uint8_t home_regs[NHOMES] = {T2_R4, T2_R5, T2_R6, T2_R8, T2_R9, T2_R10};
+#define NHOMES 8u               /* r4..r6, r8..r10; r3, r2 (leaf programs) */
+static const uint8_t home_regs[NHOMES] = {T2_R4, T2_R5, T2_R6, T2_R8, T2_R9, T2_R10, T2_R3, T2_R2};
 #define BUDGET_REG T2_R10       /* the budget, in programs with back-edges */
 #define NONE 0xffu
+#define NOPAD 0xffffffffu
 
 /* per-instruction bounds of the dynamic tables (checked, never overrun) */
 #define LABS_PER_INSN 10u
@@ -79,6 +83,7 @@ enum stub_type {
     ST_ERR,        /* MOVW r1, insn; MOVS r0, code; B err_common            */
     ST_MEM,        /* slow path of a check, then the error exit             */
     ST_MEMHI,      /* lr = constant high half, then to the ST_MEM error part */
+    ST_MEMHIR,     /* ip = base, lr = high half register, then the same      */
     ST_HELPERR     /* r0 = code (trampoline): MOVW r1, insn; B err_common   */
 };
 
@@ -89,6 +94,9 @@ typedef struct stub {
     uint32_t lab2;    /* ST_MEM: continue label (access)          */
     uint32_t lab3;    /* ST_MEM: its error part; ST_MEMHI: target */
     uint32_t val;     /* ST_MEMHI: the high half                  */
+    uint8_t base;     /* ST_MEM, ST_MEMHIR: the register holding the
+                         address when it is not in ip (else NONE)   */
+    uint8_t hireg;    /* ST_MEMHIR: the register holding the high half */
 } stub;
 
 typedef struct cg {
@@ -112,6 +120,7 @@ typedef struct cg {
     uint8_t has_local_calls;
     uint8_t budget_reg;  /* the budget counter lives in BUDGET_REG */
     uint8_t home[11][2]; /* machine register or NONE */
+    uint8_t tb;          /* second-operand scratch: R2, or LR when r2 is a home */
 
     /* emission */
     uint8_t *buf;        /* NULL while counting */
@@ -131,6 +140,11 @@ typedef struct cg {
     stub *st;
     uint32_t nst, stcap;
     uint16_t memslow_used;
+    /* budget pads: a conditional back-edge j to t branches (when taken) to
+     * its pad, placed just before t, which takes the unit of budget and
+     * falls (or branches) into t; padhead[t] / padnext[j] chain the
+     * back-edges to t, padlab[j] is the pad's label in this pass */
+    uint32_t *padhead, *padnext, *padlab;
 
     fc_bk_reloc *rel;
     uint32_t nrel, relcap;
@@ -270,6 +284,7 @@ static stub *addstub(cg *c, enum stub_type t, uint32_t lab)
     s->code = s->perm = s->lg = 0;
     s->lab2 = s->lab3 = 0;
     s->val = 0;
+    s->base = s->hireg = NONE;
     return s;
 }
 
@@ -526,6 +541,10 @@ static void jump(cg *c, enum t2_cond cond, uint64_t t)
         return;
     }
     /* backward: a taken jump costs one unit of budget */
+    if (c->padlab && c->padlab[i] != NOPAD) {
+        br(c, cond, c->padlab[i]);
+        return;
+    }
     uint32_t skip = 0;
     if (cond != T2_AL) {
         skip = newlab(c);
@@ -589,7 +608,27 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
     /* the address, and its high half must be 0 */
     unsigned blo = rd_half(c, r, 0, IP);
     uint32_t uoff = (uint32_t)(int32_t)off;
-    if (hz(c, r)) {
+    unsigned base = IP;          /* the register the access and the check use */
+    if (off == 0 && perm != FC_PERM_RW && !(c->flags & FC_BK_NO_OPT)) {
+        /* the address is blo itself: no copy into ip on the fast path; the
+         * stubs copy it when they need it (slow path, error report) */
+        base = blo;
+        if (blo != IP)
+            s->base = (uint8_t)blo;
+        if (!hz(c, r)) {
+            unsigned bhi = is_home(c, r, 1) ? c->home[r][1] : LR;
+            uint32_t e = newlab(c);
+            stub *h;
+            if (bhi == LR)
+                put(c, t2_ldr_imm(LR, ENV, slot(r, 1)));
+            put(c, t2_cmp_imm(bhi, 0));
+            h = addstub(c, ST_MEMHIR, e);
+            h->lab3 = err;
+            h->base = s->base;
+            h->hireg = (uint8_t)bhi;
+            br(c, T2_NE, e);
+        }
+    } else if (hz(c, r)) {
         if (off == 0) {
             mov_reg(c, IP, blo);
         } else {
@@ -627,20 +666,20 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
     if (hint == 0xffu)
         hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
     if (hint == FC_REGION_STACK) {
-        put(c, t2_sub_reg(R3, IP, FB));
+        put(c, t2_sub_reg(R0, base, FB));
         put(c, t2_ldr_imm(LR, ENV, (int32_t)(FC_NENV_STACK_END + 4 * k)));
         put(c, t2_sub_reg(LR, LR, FB));
     } else {
         unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
         uint32_t span = (perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
-        put(c, t2_ldr_imm(R3, ENV, (int32_t)span));
+        put(c, t2_ldr_imm(R0, ENV, (int32_t)span));
         put(c, t2_ldr_imm(LR, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(k))));
-        put(c, t2_sub_reg(R3, IP, R3));
+        put(c, t2_sub_reg(R0, base, R0));
     }
-    put(c, t2_cmp_reg(R3, LR));
+    put(c, t2_cmp_reg(R0, LR));
     br(c, T2_HS, slow);
     bind(c, back);
-    *rb = IP;
+    *rb = base;
     *roff = 0;
 }
 
@@ -676,7 +715,7 @@ static void alu32(cg *c, const fc_insn *i, unsigned op)
     switch (aop) {
     case FC_ALU_MOV:
         if (op == FC_OP_MOVSX8_32 || op == FC_OP_MOVSX16_32) {
-            b = rd_half(c, s, 0, R2);
+            b = rd_half(c, s, 0, TB);
             put(c, op == FC_OP_MOVSX8_32 ? t2_sxtb(dl, b) : t2_sxth(dl, b));
         } else if (x) {
             b = rd_half(c, s, 0, dl);
@@ -688,19 +727,19 @@ static void alu32(cg *c, const fc_insn *i, unsigned op)
     case FC_ALU_ADD: case FC_ALU_SUB: case FC_ALU_OR: case FC_ALU_AND: case FC_ALU_XOR:
         a = rd_half(c, d, 0, R0);
         if (x) {
-            b = rd_half(c, s, 0, R2);
+            b = rd_half(c, s, 0, TB);
             put(c, dp_reg_enc(alu_dp(aop), 0, dl, a, b));
         } else {
-            dp_imm(c, alu_dp(aop), 0, dl, a, k, R2);
+            dp_imm(c, alu_dp(aop), 0, dl, a, k, TB);
         }
         break;
     case FC_ALU_MUL:
         a = rd_half(c, d, 0, R0);
         if (x) {
-            b = rd_half(c, s, 0, R2);
+            b = rd_half(c, s, 0, TB);
         } else {
-            mov_const(c, R2, k);
-            b = R2;
+            mov_const(c, TB, k);
+            b = TB;
         }
         put(c, t2_mul(dl, a, b));
         break;
@@ -715,7 +754,7 @@ static void alu32(cg *c, const fc_insn *i, unsigned op)
             break;
         }
         if (x) {
-            b = rd_half(c, s, 0, R2);
+            b = rd_half(c, s, 0, TB);
             put(c, t2_cmp_imm(b, 0));
             if (mod) {
                 put(c, t2_it_x(T2_NE, "T"));
@@ -727,12 +766,12 @@ static void alu32(cg *c, const fc_insn *i, unsigned op)
                 put(c, t2_mov_imm(dl, 0));
             }
         } else {
-            mov_const(c, R2, k);
+            mov_const(c, TB, k);
             if (mod) {
-                put(c, sgn ? t2_sdiv(IP, a, R2) : t2_udiv(IP, a, R2));
-                put(c, t2_mls(dl, IP, R2, a));
+                put(c, sgn ? t2_sdiv(IP, a, TB) : t2_udiv(IP, a, TB));
+                put(c, t2_mls(dl, IP, TB, a));
             } else {
-                put(c, sgn ? t2_sdiv(dl, a, R2) : t2_udiv(dl, a, R2));
+                put(c, sgn ? t2_sdiv(dl, a, TB) : t2_udiv(dl, a, TB));
             }
         }
         break;
@@ -741,7 +780,7 @@ static void alu32(cg *c, const fc_insn *i, unsigned op)
         enum t2_shift t = aop == FC_ALU_LSH ? T2_LSL : aop == FC_ALU_RSH ? T2_LSR : T2_ASR;
         a = rd_half(c, d, 0, R0);
         if (x) {
-            b = rd_half(c, s, 0, R2);
+            b = rd_half(c, s, 0, TB);
             put(c, t2_and_imm(IP, b, 31));
             put(c, t2_shift_reg(t, dl, a, IP));
         } else if ((k & 31u) == 0) {
@@ -859,7 +898,7 @@ static void shift64_k(cg *c, unsigned d, unsigned aop, unsigned n)
  */
 static void shift64_x(cg *c, unsigned d, unsigned s, unsigned aop)
 {
-    unsigned b = rd_half(c, s, 0, R2);
+    unsigned b = rd_half(c, s, 0, TB);
     unsigned al = rd_half(c, d, 0, R0), ah = rd_half(c, d, 1, R1);
     unsigned dl = wr_half(c, d, 0, R0), dh = wr_half(c, d, 1, R1);
     int need_hi = hneed(c, d);
@@ -920,7 +959,7 @@ static void divmod64(cg *c, const fc_insn *i, unsigned aop)
     if (small && !(c->flags & FC_BK_NO_OPT)) {
         unsigned a = rd_half(c, d, 0, R0), dl = wr_half(c, d, 0, R0), b;
         if (x) {
-            b = rd_half(c, s, 0, R2);
+            b = rd_half(c, s, 0, TB);
             put(c, t2_cmp_imm(b, 0));
             if (mod) {
                 put(c, t2_it_x(T2_NE, "T"));
@@ -932,12 +971,12 @@ static void divmod64(cg *c, const fc_insn *i, unsigned aop)
                 put(c, t2_mov_imm(dl, 0));
             }
         } else {
-            mov_const(c, R2, (uint32_t)k);
+            mov_const(c, TB, (uint32_t)k);
             if (mod) {
-                put(c, t2_udiv(IP, a, R2));
-                put(c, t2_mls(dl, IP, R2, a));
+                put(c, t2_udiv(IP, a, TB));
+                put(c, t2_mls(dl, IP, TB, a));
             } else {
-                put(c, t2_udiv(dl, a, R2));
+                put(c, t2_udiv(dl, a, TB));
             }
         }
         wb_half(c, d, 0, dl);
@@ -973,7 +1012,7 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
     switch (aop) {
     case FC_ALU_MOV:
         if (op == FC_OP_MOVSX8_64 || op == FC_OP_MOVSX16_64 || op == FC_OP_MOVSX32_64) {
-            bl = rd_half(c, s, 0, R2);
+            bl = rd_half(c, s, 0, TB);
             dl = wr_half(c, d, 0, R0);
             if (op == FC_OP_MOVSX8_64)
                 put(c, t2_sxtb(dl, bl));
@@ -1012,14 +1051,14 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
         dl = wr_half(c, d, 0, R0);
         if (!need_hi) {
             if (x)
-                put(c, dp_reg_enc(lo, 0, dl, al, rd_half(c, s, 0, R2)));
+                put(c, dp_reg_enc(lo, 0, dl, al, rd_half(c, s, 0, TB)));
             else
-                dp_imm(c, lo, 0, dl, al, kl, R2);
+                dp_imm(c, lo, 0, dl, al, kl, TB);
             wb_half(c, d, 0, dl);
             return;
         }
         if (x) {
-            bl = rd_half(c, s, 0, R2);
+            bl = rd_half(c, s, 0, TB);
             dh = wr_half(c, d, 1, R1);
             if (hz(c, s) && !(c->flags & FC_BK_NO_OPT)) {
                 /* hi of s is 0: ADC/SBC with #0 */
@@ -1027,11 +1066,11 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
                 put(c, dp_reg_enc(lo, 1, dl, al, bl));
                 put(c, dp_imm_enc(hi, 0, dh, ah, 0));
             } else if (hz(c, d) && aop == FC_ALU_ADD && !(c->flags & FC_BK_NO_OPT)) {
-                bh = rd_half(c, s, 1, R3);
+                bh = rd_half(c, s, 1, IP);
                 put(c, dp_reg_enc(lo, 1, dl, al, bl));
                 put(c, dp_imm_enc(hi, 0, dh, bh, 0));
             } else {
-                bh = rd_half(c, s, 1, R3);
+                bh = rd_half(c, s, 1, IP);
                 ah = rd_half(c, d, 1, R1);
                 put(c, dp_reg_enc(lo, 1, dl, al, bl));
                 put(c, dp_reg_enc(hi, 0, dh, ah, bh));
@@ -1039,7 +1078,7 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
         } else {
             ah = rd_half(c, d, 1, R1);
             dh = wr_half(c, d, 1, R1);
-            dp_imm(c, lo, 1, dl, al, kl, R2);
+            dp_imm(c, lo, 1, dl, al, kl, TB);
             put(c, dp_imm_enc(hi, 0, dh, ah, kh));   /* 0 or ~0: always encodable */
         }
         wb_half(c, d, 0, dl);
@@ -1067,11 +1106,11 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
                 break;                           /* hi | 0, hi ^ 0: unchanged */
             unsigned a = rd_half(c, d, h, h ? R1 : R0), t = wr_half(c, d, h, h ? R1 : R0);
             if (x)
-                put(c, dp_reg_enc(o, 0, t, a, rd_half(c, s, h, h ? R3 : R2)));
+                put(c, dp_reg_enc(o, 0, t, a, rd_half(c, s, h, h ? IP : TB)));
             else if (h)
                 put(c, t2_mvn_reg(t, a));        /* EOR with ~0 */
             else
-                dp_imm(c, o, 0, t, a, kv, R2);
+                dp_imm(c, o, 0, t, a, kv, TB);
             wb_half(c, d, h, t);
         }
         return;
@@ -1079,10 +1118,10 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
     case FC_ALU_MUL:
         al = rd_half(c, d, 0, R0);
         if (x) {
-            bl = rd_half(c, s, 0, R2);
+            bl = rd_half(c, s, 0, TB);
         } else {
-            mov_const(c, R2, kl);
-            bl = R2;
+            mov_const(c, TB, kl);
+            bl = TB;
         }
         dl = wr_half(c, d, 0, R0);
         if (!need_hi) {
@@ -1091,17 +1130,18 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
             return;
         }
         put(c, t2_umull(IP, LR, al, bl));
+        if (!hz(c, d)) {
+            ah = rd_half(c, d, 1, R1);
+            put(c, t2_mla(LR, ah, bl, LR));
+        }
+        /* bl is dead now: r2 may take bh (r3 can be a home) */
         if (x) {
             if (!hz(c, s)) {
-                bh = rd_half(c, s, 1, R3);
+                bh = rd_half(c, s, 1, R2);
                 put(c, t2_mla(LR, al, bh, LR));
             }
         } else if (kh) {
             put(c, t2_sub_reg(LR, LR, al));       /* al * ~0 = -al */
-        }
-        if (!hz(c, d)) {
-            ah = rd_half(c, d, 1, R1);
-            put(c, t2_mla(LR, ah, bl, LR));
         }
         dh = wr_half(c, d, 1, R1);
         mov_reg(c, dl, IP);
@@ -1436,17 +1476,17 @@ static void jcc(cg *c, const fc_insn *i, int is32)
         unsigned a = rd_half(c, d, 0, R0);
         uint32_t kl = (uint32_t)k;
         if (x) {
-            unsigned b = rd_half(c, s, 0, R2);
+            unsigned b = rd_half(c, s, 0, TB);
             put(c, jop == FC_JMP_JSET ? t2_tst_reg(a, b) : t2_cmp_reg(a, b));
         } else if (jop == FC_JMP_JSET) {
             if (t2_modimm_ok(kl)) {
                 put(c, t2_tst_imm(a, kl));
             } else {
-                mov_const(c, R2, kl);
-                put(c, t2_tst_reg(a, R2));
+                mov_const(c, TB, kl);
+                put(c, t2_tst_reg(a, TB));
             }
         } else {
-            cmp_imm(c, a, kl, R2);
+            cmp_imm(c, a, kl, TB);
         }
         jump(c, cond32(jop, !is32), t);
         return;
@@ -1466,11 +1506,15 @@ static void jcc(cg *c, const fc_insn *i, int is32)
             jop = jop == FC_JMP_JSGT ? FC_JMP_JSGE : FC_JMP_JSLT;
         }
     }
-    unsigned al = rd_half(c, d, 0, R0), ah = rd_half(c, d, 1, R1), bl = R2, bh = R3;
+    unsigned al = rd_half(c, d, 0, R0), ah = rd_half(c, d, 1, R1), bl = TB, bh = IP;
     uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
+    /* b's high half known zero: SBCS with #0 (non-swapped order) */
+    int bh0 = x && hz(c, s) && !(c->flags & FC_BK_NO_OPT) && !eqlike &&
+              !(jop == FC_JMP_JGT || jop == FC_JMP_JLE || jop == FC_JMP_JSGT || jop == FC_JMP_JSLE);
     if (x) {
-        bl = rd_half(c, s, 0, R2);
-        bh = rd_half(c, s, 1, R3);
+        bl = rd_half(c, s, 0, TB);
+        if (!bh0)
+            bh = rd_half(c, s, 1, IP);
     }
     if (eqlike) {
         int tst = jop == FC_JMP_JSET;
@@ -1490,10 +1534,10 @@ static void jcc(cg *c, const fc_insn *i, int is32)
             if (tst && t2_modimm_ok(kl)) {
                 put(c, t2_tst_imm(al, kl));
             } else if (tst) {
-                mov_const(c, R2, kl);
-                put(c, t2_tst_reg(al, R2));
+                mov_const(c, TB, kl);
+                put(c, t2_tst_reg(al, TB));
             } else {
-                cmp_imm(c, al, kl, R2);
+                cmp_imm(c, al, kl, TB);
             }
             put(c, t2_it_x(T2_EQ, ""));
             put(c, tst ? t2_tst_imm(ah, kh) : t2_cmp_imm(ah, kh));   /* 0 or ~0 */
@@ -1516,12 +1560,15 @@ static void jcc(cg *c, const fc_insn *i, int is32)
     if (x && swap) {
         put(c, t2_cmp_reg(bl, al));
         put(c, t2_sbcs_reg(LR, bh, ah));
+    } else if (bh0) {
+        put(c, t2_cmp_reg(al, bl));
+        put(c, t2_sbcs_imm(LR, ah, 0));
     } else if (x) {
         put(c, t2_cmp_reg(al, bl));
         put(c, t2_sbcs_reg(LR, ah, bh));
     } else {
-        cmp_imm(c, al, kl, R2);
-        dp_imm(c, DP_SBC, 1, LR, ah, kh, R3);
+        cmp_imm(c, al, kl, TB);
+        dp_imm(c, DP_SBC, 1, LR, ah, kh, IP);
     }
     jump(c, cond, t);
 }
@@ -1762,7 +1809,15 @@ static void emit_stub(cg *c, const stub *s)
         mov_const(c, LR, s->val);
         br(c, T2_AL, s->lab3);
         break;
+    case ST_MEMHIR:
+        if (s->base != NONE)
+            mov_reg(c, IP, s->base);
+        mov_reg(c, LR, s->hireg);
+        br(c, T2_AL, s->lab3);
+        break;
     case ST_MEM:
+        if (s->base != NONE)
+            mov_reg(c, IP, s->base);
         bl_lab(c, L_fixed(c, FL_MEMSLOW + (s->perm - 1u) * 4u + s->lg));
         br(c, T2_EQ, s->lab2);
         put(c, t2_mov_imm(LR, 0));
@@ -1832,6 +1887,22 @@ static void pass(cg *c)
     for (uint32_t i = 0; i < c->n; i++) {
         if (c->opid[i] == OP_SECOND)
             continue;                  /* bound to a stub below if reached */
+        if (c->padlab && c->padhead[i] != NOPAD) {
+            unsigned prev = i ? c->opid[i - 1] : 0;
+            if (!(prev == FC_OP_JA || prev == FC_OP_JA32 || prev == FC_OP_EXIT)) {
+                c->cur = i;            /* falling in from above: over the pads */
+                br(c, T2_AL, L_insn(i));
+            }
+            for (uint32_t j = c->padhead[i]; j != NOPAD; j = c->padnext[j]) {
+                c->cur = j;
+                mapto(c, j);
+                c->padlab[j] = newlab(c);
+                bind(c, c->padlab[j]);
+                budget(c);
+                if (c->padnext[j] != NOPAD)
+                    br(c, T2_AL, L_insn(i));
+            }
+        }
         mapto(c, i);
         bind(c, L_insn(i));
         insn(c, i);
@@ -1864,6 +1935,17 @@ static void pass(cg *c)
 
 #define ALLREGS 0x7ffu
 
+/* the access at idx (base register r) gets a run-time check: mem_addr's
+ * rule. Only a checked access reads the high half of its address. */
+static int acc_checked(const cg *c, uint32_t idx, unsigned r, int16_t off, unsigned n)
+{
+    const fc_insn_info *inf = c->info ? &c->info[idx] : NULL;
+    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
+    if (c->flags & FC_BK_CHECK_ALL)
+        return 1;
+    return !(frame || (inf && inf->access == FC_ACC_PROVEN));
+}
+
 static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
 {
     const fc_insn *i = &c->ins[idx];
@@ -1885,7 +1967,7 @@ static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
         D = bd;
         if (aop == FC_ALU_MOV) {
             if (op == FC_OP_MOV_X && s == d) D = 0;     /* no-op */
-            else if (op == FC_OP_MOV_X) U = bs;
+            else if (op == FC_OP_MOV_X && (c->lout[idx] >> d & 1u)) U = bs;
             break;
         }
         if (op == FC_OP_BSWAP16 || op == FC_OP_BSWAP32) break;
@@ -1895,25 +1977,34 @@ static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
             break;
         }
         if (aop == FC_ALU_LSH && !(i->op & FC_SRC_X)) {
-            if (((uint32_t)i->imm & 63u) < 32) U = bd;
+            if (((uint32_t)i->imm & 63u) < 32 && (c->lout[idx] >> d & 1u)) U = bd;
             break;
         }
         U = bd;
         if ((i->op & FC_SRC_X) && aop != FC_ALU_LSH && aop != FC_ALU_RSH && aop != FC_ALU_ARSH)
             U |= bs;
+        /* operations whose low result does not depend on the high inputs:
+         * when the high result is dead the emitters read no high half */
+        if ((aop == FC_ALU_ADD || aop == FC_ALU_SUB || aop == FC_ALU_OR || aop == FC_ALU_AND ||
+             aop == FC_ALU_XOR || aop == FC_ALU_MUL || aop == FC_ALU_NEG || aop == FC_ALU_LSH) &&
+            !(c->lout[idx] >> d & 1u))
+            U = 0;
         break;
     case FC_CLS_LD:
         D = bd;
         break;
     case FC_CLS_LDX:
-        U = bs;
+        if (acc_checked(c, idx, s, i->off, fc_size_bytes(i->op)))
+            U = bs;
         D = bd;
         break;
     case FC_CLS_ST:
-        U = bd;
+        if (acc_checked(c, idx, d, i->off, fc_size_bytes(i->op)))
+            U = bd;
         break;
     case FC_CLS_STX:
-        U = bd;
+        if (FC_MODE(i->op) == FC_MODE_ATOMIC || acc_checked(c, idx, d, i->off, fc_size_bytes(i->op)))
+            U = bd;
         if (FC_SIZE(i->op) == FC_SZ_DW)
             U |= bs;
         if (FC_MODE(i->op) == FC_MODE_ATOMIC) {
@@ -2227,9 +2318,53 @@ static void allocate(cg *c)
             if (hot >> s & 1u) cnt[s][1] += w;
         }
     }
+    /* r3 is a home only in leaf programs: no helper or local call, no
+     * atomic, no 64-bit division routine, so nothing but the bounds-check
+     * slow path (which saves r0-r3) runs while it holds a value, and no
+     * emitter of such a program uses r3 as a scratch register */
+    int leaf = !(c->flags & FC_BK_NO_OPT);
+    for (i = 0; i < n && leaf; i++) {
+        const fc_insn *x = &c->ins[i];
+        unsigned op = c->opid[i], aop = FC_OPCODE_OP(x->op), d = fc_dst(*x), s = fc_src(*x);
+        if (op == 0 || op == OP_SECOND)
+            continue;
+        if (op == FC_OP_CALL || op == FC_OP_CALLX)
+            leaf = 0;
+        else if (FC_CLASS(x->op) == FC_CLS_STX && FC_MODE(x->op) == FC_MODE_ATOMIC)
+            leaf = 0;
+        else if (FC_CLASS(x->op) == FC_CLS_ALU64 && (aop == FC_ALU_DIV || aop == FC_ALU_MOD)) {
+            int xs = (x->op & FC_SRC_X) != 0;
+            int small = (d == 10 || (c->hz[i] >> d & 1u)) &&
+                        (xs ? (s == 10 || (c->hz[i] >> s & 1u)) : x->imm >= 0);
+            if (!(!xs && x->imm == 0) && !small)
+                leaf = 0;
+        }
+    }
+    /* r2 too when no 64-bit multiply needs its high half: that emitter
+     * needs r2 besides ip and lr; every other one then uses lr for the
+     * second operand (TB) */
+    int leaf2 = leaf;
+    for (i = 0; i < n && leaf2; i++) {
+        const fc_insn *x = &c->ins[i];
+        if (c->opid[i] != 0 && c->opid[i] != OP_SECOND && FC_CLASS(x->op) == FC_CLS_ALU64 &&
+            FC_OPCODE_OP(x->op) == FC_ALU_MUL && hact_at(c, i, fc_dst(*x)) == HA_COMPUTE)
+            leaf2 = 0;
+    }
+    c->tb = leaf2 ? LR : R2;
+    uint8_t regs[NHOMES];
+    unsigned nregs = 0;
+    for (unsigned m = 0; m < NHOMES; m++) {
+        if (home_regs[m] == BUDGET_REG && c->budget_reg)
+            continue;
+        if (home_regs[m] == R3 && !leaf)
+            continue;
+        if (home_regs[m] == R2 && !leaf2)
+            continue;
+        regs[nregs++] = home_regs[m];
+    }
     for (unsigned r = 0; r < 10; r++)
         c->home[r][0] = c->home[r][1] = NONE;
-    for (unsigned m = 0; m < NHOMES - c->budget_reg; m++) {
+    for (unsigned m = 0; m < nregs; m++) {
         uint32_t best = 0;
         int br_ = -1, bh = -1;
         for (unsigned r = 0; r < 10; r++)
@@ -2241,7 +2376,7 @@ static void allocate(cg *c)
                 }
         if (br_ < 0)
             break;
-        c->home[br_][bh] = home_regs[m];
+        c->home[br_][bh] = regs[m];
     }
 }
 
@@ -2252,7 +2387,8 @@ static void allocate(cg *c)
 static size_t t2_work_size(const fc_prog *p)
 {
     size_t n = p ? p->ninsns : 0;
-    return (n + 1) * (1 + 2 * 5 + 4 * LABS_PER_INSN + BRS_PER_INSN + sizeof(stub) * STUBS_PER_INSN) +
+    return (n + 1) * (1 + 2 * 5 + 4 * 3 + 4 * LABS_PER_INSN + BRS_PER_INSN +
+                      sizeof(stub) * STUBS_PER_INSN) +
            EXTRA * (4 + 1 + sizeof(stub)) + 4 * (FL__COUNT + 8) + 64;
 }
 
@@ -2316,8 +2452,11 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     c->brlong = carve(&w, wend, c->brcap, 1);
     c->stcap = (n + 1) * STUBS_PER_INSN + EXTRA;
     c->st = carve(&w, wend, sizeof(stub) * (size_t)c->stcap, 4);
+    c->padhead = carve(&w, wend, 4 * (size_t)(n + 1), 4);
+    c->padnext = carve(&w, wend, 4 * (size_t)(n + 1), 4);
+    uint32_t *padlab = carve(&w, wend, 4 * (size_t)(n + 1), 4);
     if (!c->opid || !c->hz || !c->lout || !c->tmp16 || !c->hza || !c->loc || !c->lab ||
-        !c->brlong || !c->st)
+        !c->brlong || !c->st || !c->padhead || !c->padnext || !padlab)
         return FC_BK_EWORK;
     for (i = 0; i < c->labcap; i++)
         c->lab[i] = 0;
@@ -2350,6 +2489,30 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
 
     analyse(c);
     allocate(c);
+    /* budget pads for the conditional back-edges (with the budget in a
+     * register; not into the second slot of an lddw, whose label is a stub) */
+    for (i = 0; i <= n; i++)
+        c->padhead[i] = c->padnext[i] = padlab[i] = NOPAD;
+    if (c->budget_reg) {
+        int any = 0;
+        for (i = n; i-- > 0;) {
+            const fc_insn *x = &p->insns[i];
+            unsigned op = c->opid[i], cls = FC_CLASS(x->op);
+            uint64_t t;
+            if (op == 0 || op == OP_SECOND || (cls != FC_CLS_JMP && cls != FC_CLS_JMP32) ||
+                op == FC_OP_CALL || op == FC_OP_CALLX || op == FC_OP_EXIT || op == FC_OP_JA ||
+                op == FC_OP_JA32)
+                continue;
+            t = (uint64_t)i + 1 + (uint64_t)(int64_t)x->off;
+            if (t > i || c->opid[t] == OP_SECOND)
+                continue;
+            c->padnext[i] = c->padhead[t];
+            c->padhead[t] = i;
+            any = 1;
+        }
+        if (any)
+            c->padlab = padlab;
+    }
     out->mregs = 0;
     for (unsigned r = 0; r < 10; r++)
         out->mregs += (c->home[r][0] != NONE) + (c->home[r][1] != NONE);

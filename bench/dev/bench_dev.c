@@ -7,6 +7,7 @@
  * (bench/femto_bench.c) calls into it through the Unicorn harness:
  *
  *   bench_init()                 once: platform, flash, buffers -> bench_io
+ *   bench_gp()                   RV32: the global pointer (before each program)
  *   bench_prepare_install()      cfg flags for the next install
  *   fc_install(fcx, len, &cfg, &app, &info, &lres)   measured
  *   bench_after_install()        install info and fc_app_ram -> bench_io
@@ -60,13 +61,19 @@ static uint32_t addr_of(const volatile void *p)
     return (uint32_t)(uintptr_t)p;
 }
 
-void bench_init(void)
+/* RV32: gp for the -O2 code's small-data accesses. Compiled code never
+ * writes gp, so it stays set from call to call; femto-bench calls this again
+ * before each program in case the harness rebuilt its engine. */
+void bench_gp(void)
 {
 #if defined(__riscv)
-    /* gp for the -O2 runtime's small-data accesses; nothing else writes it,
-     * so it stays set for every later call */
     __asm__ volatile(".option push\n.option norelax\nla gp, __global_pointer$\n.option pop");
 #endif
+}
+
+void bench_init(void)
+{
+    bench_gp();
     fc_flash_sim_init(&flash, flash_mem, FLASH_SIZE, PAGE_SIZE, 4, addr_of(flash_mem));
 
     fc_memset(&plat, 0, sizeof plat);

@@ -75,11 +75,14 @@ static int run_interp(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_l
 /* ---- native engines: backend + emulator (tests/emu/) ----------------------- */
 int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
                            fc_engine_result *res);
+int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res);
 
 /* ---- the table ------------------------------------------------------------ */
 const fc_engine fc_engines[] = {
     {"interp", "reference interpreter (runtime/fc_vm.c)", run_interp},
     {"thumbv7m", "Thumb-2 backend, run in Unicorn (Cortex-M3)", fc_engine_thumbv7m_run},
+    {"rv32imac", "RV32IMAC backend, run in Unicorn (SiFive E31)", fc_engine_rv32imac_run},
 };
 const size_t fc_engines_count = sizeof fc_engines / sizeof fc_engines[0];
 

@@ -5,6 +5,8 @@
  * Cortex-M3 (tools/fc_emu.h). To plug it in, fc_engines[] gets the row
  *     {"thumbv7m", "Thumb-2 backend in Unicorn (Cortex-M3)", fc_engine_thumbv7m_run}
  * and the runner/plugin link this object (with -Itools -Itests/conformance).
+ * The same adapter serves the RV32 backend (fc_engine_rv32imac_run: rv32imac
+ * code on an emulated RV32IMAC, tools/fc_emu_rv32.c).
  * The context is placed at the emulator's context area (r1 = 0x20100000),
  * not at its host address: results that expose pointers differ from the
  * interpreter's "interp" engine, which uses host addresses.
@@ -17,6 +19,8 @@
 
 int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
                            fc_engine_result *res);
+int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res);
 
 /* the suite's helper 5 ("unwind", uBPF): returns r1; 0 stops the program */
 static uint64_t unwind(fc_vm *vm, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
@@ -28,10 +32,11 @@ static uint64_t unwind(fc_vm *vm, uint64_t r1, uint64_t r2, uint64_t r3, uint64_
 }
 static const fc_helper helpers[] = {{5, unwind, "unwind"}};
 
-int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                           fc_engine_result *res)
+/* backend b's code in the emulator *ep of its target (opened once) */
+static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, size_t n,
+                      uint8_t *mem, size_t mem_len, fc_engine_result *res)
 {
-    static fc_emu *e;
+    fc_emu *e = *ep;
     char err[150];
     fc_prog p;
     fc_vm vm;
@@ -40,11 +45,12 @@ int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t 
     int rc;
 
     memset(res, 0, sizeof *res);
-    if (!e && !(e = fc_emu_open(err, sizeof err))) {
+    if (!e && !(e = *ep = fc_emu_open_target(b->target, err, sizeof err))) {
         res->err = FC_ERR_BAD_ARG;
         snprintf(res->msg, sizeof res->msg, "emulator: %s", err);
         return res->err;
     }
+    fc_emu_set_backend(e, b);
     uint8_t *ctx = fc_emu_area(e, FC_EMU_CTX, &ctx_addr, &area);
     if (n > UINT32_MAX || mem_len > area) {
         res->err = FC_ERR_BAD_ARG;
@@ -71,8 +77,8 @@ int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t 
         rc = fc_emu_run(e, entry, &vm, mem_len ? ctx_addr : 0, mem_len, &r0, &st);
         if (rc < 0) {
             res->err = FC_ERR_BAD_PROGRAM;
-            snprintf(res->msg, sizeof res->msg, "emulated Cortex-M3: machine fault at 0x%x (%d)",
-                     st.pc, st.uc_err);
+            snprintf(res->msg, sizeof res->msg, "%s in the emulator: machine fault at 0x%x (%d)",
+                     b->name, st.pc, st.uc_err);
             return res->err;
         }
     }
@@ -87,4 +93,18 @@ int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t 
         snprintf(res->msg, sizeof res->msg, "%s at pc %u", fc_err_str(rc), vm.err_pc);
     }
     return rc;
+}
+
+int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res)
+{
+    static fc_emu *e;
+    return run_native(&fc_backend_thumbv7m, &e, insns, n, mem, mem_len, res);
+}
+
+int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res)
+{
+    static fc_emu *e;
+    return run_native(&fc_backend_rv32imac, &e, insns, n, mem, mem_len, res);
 }

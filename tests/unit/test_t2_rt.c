@@ -152,3 +152,51 @@ Test(t2_rt, env_init_refuses_what_native_code_cannot_address)
     cr_assert_eq(fc_native_env_finish(&env, &vm, FC_OK, NULL), FC_OK);
     cr_assert_eq(vm.budget_left, 0x100000005ull - 7);
 }
+
+/* env_init writes every field (no memset first): an env full of garbage
+ * comes out exactly as the layout of fc_native.h describes it */
+Test(t2_rt, env_init_writes_every_field)
+{
+    static uint8_t stack[FC_STACK_SIZE * 2], a[100], b[3], c[8];
+    fc_vm vm;
+    fc_native_env env, want;
+    cr_assert_eq(fc_vm_init(&vm, NULL, 0, stack, sizeof stack), FC_OK);
+    vm.stack_addr = 0x20000000u;
+    vm.max_depth = 2;
+    vm.budget = 77;
+    cr_assert_eq(fc_vm_add_region(&vm, 0x40000000u, c, sizeof c, FC_PERM_W, FC_REGION_EXTRA), FC_OK);
+    cr_assert_eq(fc_vm_add_region(&vm, 0x30000000u, a, sizeof a, FC_PERM_RW, FC_REGION_CTX), FC_OK);
+    cr_assert_eq(fc_vm_add_region(&vm, 0x30000064u, b, sizeof b, FC_PERM_R, FC_REGION_BSS), FC_OK);
+    cr_assert_eq(fc_vm_add_region(&vm, 0x50000000u, a, 5, FC_PERM_R, FC_REGION_CTX), FC_OK);
+    memset(stack, 0x5a, sizeof stack);
+    memset(&env, 0xa5, sizeof env);
+    cr_assert_eq(fc_native_env_init(&env, &vm, 0x123456789ull, 100), FC_OK);
+
+    memset(&want, 0, sizeof want);
+    want.regs[1][0] = 0x23456789u;
+    want.regs[1][1] = 1;
+    want.regs[2][0] = 100;
+    want.regs[10][0] = 0x20000400u;
+    want.budget = 77;
+    want.stack_floor = 0x20000000u;
+    want.helper_ctx = (uint32_t)(uintptr_t)&vm;
+    want.cur_fb = 0x20000200u;
+    for (unsigned k = 0; k < 4; k++)
+        want.stack_end[k] = 0x20000400u + 1 - (1u << k);
+    /* ctx -> slot 0 (rd, wr), bss -> slot 3 (rd), the extra region and the
+     * second ctx region -> slots 4 (wr) and 5 (rd), in table order */
+    const struct { unsigned slot, w; uint32_t start, len; } sp[] = {
+        {0, 0, 0x30000000u, 100}, {0, 1, 0x30000000u, 100}, {3, 0, 0x30000064u, 3},
+        {4, 1, 0x40000000u, 8}, {5, 0, 0x50000000u, 5}};
+    for (unsigned i = 0; i < sizeof sp / sizeof sp[0]; i++) {
+        fc_native_span *s = sp[i].w ? &want.wr[sp[i].slot] : &want.rd[sp[i].slot];
+        s->start = sp[i].start;
+        for (unsigned k = 0; k < 4; k++)
+            s->lim[k] = sp[i].len >= (1u << k) ? sp[i].len - (1u << k) + 1 : 0;
+    }
+    for (unsigned off = 0; off < sizeof env; off += 4)
+        cr_assert_eq(*(uint32_t *)((uint8_t *)&env + off), *(uint32_t *)((uint8_t *)&want + off),
+                     "env word at 0x%x", off);
+    for (unsigned i = 0; i < sizeof stack; i++)
+        cr_assert_eq(stack[i], 0, "stack byte %u not cleared", i);
+}

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include "fc_vm.h"
 
 /* ---- instruction builders ---------------------------------------------- */
@@ -102,6 +103,17 @@ static inline void wr64(uint8_t *p, uint64_t v)
 {
     for (int k = 0; k < 8; k++, v >>= 8)
         p[k] = (uint8_t)v;
+}
+
+/*
+ * A budget or call-depth bug would make a test loop forever: a suite .init
+ * that arms an alarm turns that into a crash (reported as a failure) in the
+ * test's own process. (Criterion's .timeout option leaks memory in the
+ * runner, which LeakSanitizer reports when the suites run in parallel.)
+ */
+static inline void test_vm_watchdog(void)
+{
+    alarm(60);
 }
 
 #endif /* TEST_VM_H */

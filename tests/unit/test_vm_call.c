@@ -6,8 +6,7 @@
 
 static tvm t;
 
-/* A budget or depth bug would loop forever: fail instead of hanging. */
-TestSuite(vm_call, .timeout = 60);
+TestSuite(vm_call, .init = test_vm_watchdog);
 #define TOP (T_STACK_ADDR + sizeof t.stack)
 
 static int run(const fc_insn *p, uint32_t n)

@@ -7,8 +7,7 @@
 
 static tvm t;
 
-/* A budget or depth bug would loop forever: fail instead of hanging. */
-TestSuite(vm_jmp, .timeout = 60);
+TestSuite(vm_jmp, .init = test_vm_watchdog);
 
 static int run(const fc_insn *p, uint32_t n, uint64_t budget)
 {

@@ -1,9 +1,11 @@
 /*
- * main.c - the femtoc device firmware for the mps2-an385 board (Cortex-M3):
- * the runtime, the loader and the standard helpers, receiving a container
- * from the host as a blob, installing it into the flash slot through the
- * real loader, and running it natively (or in the interpreter when the
- * container carries no Thumb-2 code).
+ * board_main.c - the femtoc device firmware shared by the emulated boards
+ * (mps2-an385: Cortex-M3; sifive_e: RV32IMAC): the runtime, the loader and
+ * the standard helpers, receiving a container from the host as a blob,
+ * installing it into the flash slot through the real loader, and running it
+ * natively (or in the interpreter when the container carries no code for
+ * this core). What differs per board is in its board_cfg.h, startup.c and
+ * link.ld.
  *
  * The blob (placed at __blob by QEMU's `-device loader`, made by
  * tools/femto-board):
@@ -20,14 +22,13 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include "board.h"
+#include "board_cfg.h"
 #include "fc_helpers.h"
 #include "fc_libc.h"
 #include "fc_loader.h"
 #include "fc_native.h"
 
 extern const uint8_t __blob[], __slot[], __slot_size[];
-
-#define PAGE_SIZE 4096u
 
 /* gcc may emit calls to these for struct copies and zeroing. */
 void *memset(void *d, int c, size_t n) { return fc_memset(d, c, n); }
@@ -109,15 +110,15 @@ static void helper_write(void *ctx, const char *s, uint32_t n)
     board_write(s, n);
 }
 
-static fc_kv_entry kv_local_entries[16], kv_global_entries[16];
+static fc_kv_entry kv_local_entries[BOARD_KV_ENTRIES], kv_global_entries[BOARD_KV_ENTRIES];
 static fc_kv kv_local, kv_global;
 static fc_helper_env henv = {helper_write, 0, 0, 0, &kv_local, &kv_global};
 
 /* ---- memory for the container ----------------------------------------- */
-static uint8_t instance_ram[16384] __attribute__((aligned(8)));
-static uint8_t ebpf_stack[FC_MAX_CALL_DEPTH * FC_STACK_SIZE] __attribute__((aligned(8)));
-static uint8_t page_buf[PAGE_SIZE] __attribute__((aligned(8)));
-static uint8_t ctx_buf[4096] __attribute__((aligned(8)));
+static uint8_t instance_ram[BOARD_RAM_BYTES] __attribute__((aligned(8)));
+static uint8_t ebpf_stack[BOARD_FRAMES * FC_STACK_SIZE] __attribute__((aligned(8)));
+static uint8_t page_buf[BOARD_PAGE_SIZE] __attribute__((aligned(8)));
+static uint8_t ctx_buf[BOARD_CTX_MAX] __attribute__((aligned(8)));
 static fc_flash_sim flash;
 static fc_app app;
 
@@ -132,7 +133,7 @@ int main(void)
 {
     const uint8_t *blob = __blob;
     if (rd32(blob) != 0x4c424346u /* "FCBL" */) {
-        board_puts("board: no container blob at 0x00200000\n");
+        board_puts("board: no container blob\n");
         return 2;
     }
     uint32_t fcx_len = rd32(blob + 4), ctx_len = rd32(blob + 8), runs = rd32(blob + 12);
@@ -146,19 +147,19 @@ int main(void)
         runs = 1;
     fc_memmove(ctx_buf, ctx_src, ctx_len);
 
-    fc_kv_init(&kv_local, kv_local_entries, 16);
-    fc_kv_init(&kv_global, kv_global_entries, 16);
+    fc_kv_init(&kv_local, kv_local_entries, BOARD_KV_ENTRIES);
+    fc_kv_init(&kv_global, kv_global_entries, BOARD_KV_ENTRIES);
 
     /* The slot is driven through the simulated flash (NOR rules enforced),
      * mapped where the core executes it. */
     uint32_t slot_size = (uint32_t)(uintptr_t)__slot_size;
-    fc_flash_sim_init(&flash, (uint8_t *)(uintptr_t)__slot, slot_size, PAGE_SIZE, 4,
+    fc_flash_sim_init(&flash, (uint8_t *)(uintptr_t)__slot, slot_size, BOARD_PAGE_SIZE, 4,
                       (uint32_t)(uintptr_t)__slot);
 
     fc_platform plat;
     fc_memset(&plat, 0, sizeof plat);
-    plat.target = FC_TARGET_THUMBV7M;
-    plat.isa = FC_ISA_T2_HWDIV;
+    plat.target = BOARD_TARGET;
+    plat.isa = BOARD_ISA;
     plat.helpers = fc_std_helpers;
     plat.nhelpers = fc_std_helpers_count;
     plat.sym[FC_SYM_HELPER] = (uint32_t)(uintptr_t)fc_native_helper;
@@ -188,7 +189,7 @@ int main(void)
     }
     board_printf("board: installed %u-byte container: %s code, %u eBPF insns, "
                  "%u bytes in the slot, %u bytes of instance RAM\n",
-                 fcx_len, info.engine == FC_TARGET_THUMBV7M ? "Thumb-2" : "no native",
+                 fcx_len, info.engine == BOARD_TARGET ? BOARD_CODE_NAME : "no native",
                  info.ninsns, info.slot_bytes, info.ram_bytes);
 
     int status = 0;

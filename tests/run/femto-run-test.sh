@@ -1,0 +1,232 @@
+#!/bin/bash
+# tests/run/femto-run-test.sh FEMTO_RUN FEMTOC CLANG OUTDIR
+#
+# femto-run end to end: containers (bytecode only, thumbv7m, rv32imac, both)
+# installed by the real loader and run in the interpreter / Unicorn, objects
+# and assembly in the interpreter; memory from --mem and --mem-hex; faults
+# (memory, budget, a machine fault in corrupted native code) with the
+# instruction named; --stats (present, deterministic, growing with the work);
+# printf helper output; option errors. Expected values come from python,
+# computed from the same input bytes, never from a previous run.
+run=$1; femtoc=$2; clang=$3; out=$4
+src=$(dirname "$0")
+mkdir -p "$out"
+pass=0; fail=0
+
+ok()   { pass=$((pass + 1)); echo "ok   $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do printf '%s\n' "$l" | sed 's/^/    /'; done; }
+# check NAME CONDITION-EXIT-STATUS [details...]
+check() { local n=$1 c=$2; shift 2; if [ "$c" = 0 ]; then ok "$n"; else bad "$n" "$@"; fi; }
+
+# ---- expected values -----------------------------------------------------------
+# prog.c: r0 and the printf line for the bytes given as hex
+expect_prog() {
+    python3 - "$1" <<'PY'
+import sys
+m = bytes.fromhex(sys.argv[1].replace(" ", ""))
+n = len(m)
+s = sum(b * (i + 1) for i, b in enumerate(m)) & (2**64 - 1)
+r = (((s * 0x9e3779b97f4a7c15) & (2**64 - 1)) // (n | 1)) ^ ((n << 56) & (2**64 - 1))
+print("femto-run: %u bytes, sum %u" % (n & 0xffffffff, s & 0xffffffff))
+print("0x%x" % r)
+PY
+}
+# N random bytes from a seed (the first never 0xee: that one makes prog.c fault)
+randhex() { python3 -c "import random,sys; random.seed(int(sys.argv[1])); b=[random.randrange(256) for _ in range(int(sys.argv[2]))]; b[:1]=[x ^ 1 if x == 0xee else x for x in b[:1]]; print(' '.join('%02x' % x for x in b))" "$1" "$2"; }
+
+# ---- inputs ------------------------------------------------------------------------
+if ! "$clang" -target bpf -O2 -g -ffreestanding -Iruntime -c "$src/prog.c" -o "$out/prog.o" 2>"$out/clang.log"; then
+    bad "clang -target bpf builds tests/run/prog.c" "$(cat "$out/clang.log")"
+    echo "femto-run: $pass passed, $fail failed"; exit 1
+fi
+for m in ebpf thumbv7m rv32imac thumbv7m,rv32imac; do
+    if ! "$femtoc" "$out/prog.o" -march=$m -o "$out/prog-${m/,/+}.fcx" 2>"$out/femtoc.log"; then
+        bad "femtoc -march=$m" "$(cat "$out/femtoc.log")"
+    fi
+done
+# a loop of r2 (context length) iterations: r2 - 1 taken backward jumps
+cat > "$out/loop.s" <<'S'
+mov %r0, 0
+add %r0, 1
+jlt %r0, %r2, -2
+exit
+S
+# an out-of-bounds read at instruction 2
+cat > "$out/oob.s" <<'S'
+mov %r0, 7
+ldxb %r3, [%r1]
+ldxw %r0, [%r1+4096]
+exit
+S
+for s in loop oob; do
+    for m in ebpf thumbv7m rv32imac; do
+        "$femtoc" "$out/$s.s" -march=$m -o "$out/$s-$m.fcx" 2>"$out/femtoc.log" ||
+            bad "femtoc $s.s -march=$m" "$(cat "$out/femtoc.log")"
+    done
+done
+
+# ---- every kind of container, every core, both memory options -------------------
+hex=$(randhex 1 40)
+want=$(expect_prog "$hex")
+python3 -c "import sys; open(sys.argv[1], 'wb').write(bytes.fromhex(sys.argv[2].replace(' ', '')))" "$out/mem40.bin" "$hex"
+declare -A ENGINE=(
+    [ebpf]="engine: interpreter"
+    [thumbv7m]="engine: thumbv7m native code"
+    [rv32imac]="engine: rv32imac native code"
+)
+runcase() { # label, expected engine, femto-run args...
+    local label=$1 eng=$2; shift 2
+    got=$("$run" "$@" --stats 2>&1); rc=$?
+    body=$(grep -v -E '^(engine|instructions|budget left):' <<<"$got")
+    [ $rc = 0 ] && [ "$body" = "$want" ] && grep -q "^$eng" <<<"$got"
+    check "$label" $? "exit $rc, want:" "$want" "got:" "$got"
+}
+runcase "bytecode container (interpreter), --mem-hex" "${ENGINE[ebpf]}" "$out/prog-ebpf.fcx" --mem-hex "$hex"
+runcase "bytecode container, --mem FILE" "${ENGINE[ebpf]}" "$out/prog-ebpf.fcx" --mem "$out/mem40.bin"
+runcase "thumbv7m container (Cortex-M3 in Unicorn), --mem-hex" "${ENGINE[thumbv7m]}" "$out/prog-thumbv7m.fcx" --mem-hex "$hex"
+runcase "thumbv7m container, --mem FILE" "${ENGINE[thumbv7m]}" "$out/prog-thumbv7m.fcx" --mem "$out/mem40.bin"
+runcase "rv32imac container (E31 in Unicorn), --mem-hex" "${ENGINE[rv32imac]}" "$out/prog-rv32imac.fcx" --mem-hex "$hex"
+runcase "rv32imac container, --mem FILE" "${ENGINE[rv32imac]}" "$out/prog-rv32imac.fcx" --mem "$out/mem40.bin"
+runcase "multi-target container, default core: thumbv7m" "${ENGINE[thumbv7m]}" "$out/prog-thumbv7m+rv32imac.fcx" --mem-hex "$hex"
+runcase "multi-target container, --core thumbv7m" "${ENGINE[thumbv7m]}" "$out/prog-thumbv7m+rv32imac.fcx" --core thumbv7m --mem-hex "$hex"
+runcase "multi-target container, --core rv32imac" "${ENGINE[rv32imac]}" "$out/prog-thumbv7m+rv32imac.fcx" --core rv32imac --mem-hex "$hex"
+runcase "multi-target container, --engine interp" "${ENGINE[ebpf]}" "$out/prog-thumbv7m+rv32imac.fcx" --engine interp --mem-hex "$hex"
+runcase "multi-target container, --core rv32imac --engine native" "${ENGINE[rv32imac]}" "$out/prog-thumbv7m+rv32imac.fcx" --core rv32imac --engine native --mem-hex "$hex"
+runcase "thumbv7m container on an rv32imac core: the loader falls back to the interpreter" \
+    "engine: interpreter (no rv32imac code" "$out/prog-thumbv7m.fcx" --core rv32imac --mem-hex "$hex"
+runcase ".o object in the interpreter" "${ENGINE[ebpf]}" "$out/prog.o" --mem-hex "$hex"
+runcase ".o object, --entry prog" "${ENGINE[ebpf]}" "$out/prog.o" --entry prog --mem-hex "$hex"
+runcase "container, --entry prog" "${ENGINE[thumbv7m]}" "$out/prog-thumbv7m.fcx" --entry prog --mem-hex "$hex"
+# other inputs and sizes: no memory at all, one byte, a large context
+for n in 0 1 3 255 4096; do
+    hex=$(randhex $((n + 7)) $n); want=$(expect_prog "$hex")
+    for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog.o; do
+        if [ $n = 0 ]; then args=(); else args=(--mem-hex "$hex"); fi
+        got=$("$run" "$out/$f" "${args[@]}" 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$got" = "$want" ]
+        check "$f with $n bytes of memory" $? "exit $rc, want:" "$want" "got:" "$got"
+    done
+done
+
+# ---- the printf helper's output comes first, r0 last ------------------------------
+hex=$(randhex 9 12)
+got=$("$run" "$out/prog-rv32imac.fcx" --mem-hex "$hex" 2>/dev/null)
+[ "$(head -1 <<<"$got")" = "$(expect_prog "$hex" | head -1)" ] && [ "$(tail -1 <<<"$got")" = "$(expect_prog "$hex" | tail -1)" ]
+check "printf helper output on stdout, then r0 on the last line" $? "$got"
+
+# ---- memory faults: exit 1, the error, the instruction and its disassembly ---------
+for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx oob.s; do
+    got=$("$run" "$out/$f" --mem-hex "01 02 03 04" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q -E "insn 2: error: memory read out of bounds \(address 0x[0-9a-f]+\) \(ldxw %r0, \[%r1\+4096\]\)" <<<"$got" &&
+        ! grep -q '^0x' <<<"$got"
+    check "$f: out-of-bounds read -> exit 1, insn 2 and its disassembly" $? "exit $rc:" "$got"
+done
+# the fault address is the context's address + 4096 on every engine
+addrs=$(for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx; do "$run" "$out/$f" --mem-hex "01" 2>&1 | grep -o 'address 0x[0-9a-f]*'; done | sort -u)
+[ "$(wc -l <<<"$addrs")" = 1 ]
+check "the fault address is the same on every engine" $? "$addrs"
+# prog.c: a first byte 0xee reads past the context; printf output came first;
+# the source line from -g for the object
+for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog.o; do
+    got=$("$run" "$out/$f" --mem-hex "ee 01 02" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q "femto-run: 3 bytes, sum $((0xee + 2 + 6))" <<<"$got" &&
+        grep -q -E "error: memory read out of bounds \(address 0x[0-9a-f]+\).*ldxb" <<<"$got"
+    check "$f: fault after printf output" $? "exit $rc:" "$got"
+done
+got=$("$run" "$out/prog.o" --mem-hex "ee 01 02" 2>&1)
+grep -q -E "^tests/run/prog.c:[0-9]+: error: memory read out of bounds" <<<"$got"
+check "prog.o (-g): the fault names the source line" $? "$got"
+
+# ---- budget: r2 - 1 taken backward jumps; one fewer exhausts it ------------------------
+hex=$(randhex 3 10)
+for f in loop-ebpf.fcx loop-thumbv7m.fcx loop-rv32imac.fcx loop.s; do
+    got=$("$run" "$out/$f" --mem-hex "$hex" --budget 9 2>&1); rc=$?
+    [ $rc = 0 ] && [ "$got" = "0xa" ]
+    check "$f: --budget 9 is enough for 10 iterations" $? "exit $rc: $got"
+    got=$("$run" "$out/$f" --mem-hex "$hex" --budget 8 --stats 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q -E "insn 2: error: branch budget exhausted: 8 taken backward jumps allowed.*\(jlt %r0, %r2, -2\)" <<<"$got" &&
+        grep -q '^budget left: 0$' <<<"$got"
+    check "$f: --budget 8 exhausts at insn 2" $? "exit $rc:" "$got"
+done
+
+# ---- --stats: present, deterministic, counting the work --------------------------------
+count() { "$run" "$@" --stats 2>/dev/null | sed -n 's/^instructions: //p'; }
+for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog.o; do
+    small=$(randhex 5 8); big=$(randhex 6 64)
+    a=$(count "$out/$f" --mem-hex "$big"); b=$(count "$out/$f" --mem-hex "$big"); c=$(count "$out/$f" --mem-hex "$small")
+    [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -gt 0 ] && [ "$c" -gt 0 ] && [ "$a" -gt "$c" ]
+    check "$f: --stats instructions equal on two runs ($a = $b), more for more bytes ($c for 8)" $?
+done
+# native counts include the runtime routines: the 64-bit division makes the
+# Thumb-2 count well above the number of eBPF instructions executed
+hex=$(randhex 8 16)
+i=$(count "$out/prog-ebpf.fcx" --mem-hex "$hex"); t=$(count "$out/prog-thumbv7m.fcx" --mem-hex "$hex")
+[ -n "$i" ] && [ -n "$t" ] && [ "$t" -gt "$i" ]
+check "thumbv7m count ($t machine instructions) exceeds the eBPF count ($i)" $?
+
+# ---- a machine fault in native code: the loader's pc map names the instruction -----------
+# Corrupt the code made for the out-of-bounds load of oob.s (insn 2) with an
+# undefined instruction, rehash the container, and run it.
+corrupt() { # in, out, target, bytes(hex)
+    python3 - "$@" <<'PY'
+import hashlib, struct, sys
+src, dst, target, patch = sys.argv[1], sys.argv[2], int(sys.argv[3]), bytes.fromhex(sys.argv[4])
+b = bytearray(open(src, "rb").read())
+nsect, sect_off = struct.unpack_from("<HI", b, 0x12)
+image_size = struct.unpack_from("<I", b, 0x0C)[0]
+sects = [struct.unpack_from("<HHBBHIII", b, sect_off + 24 * k) for k in range(nsect)]
+code = next(k for k, s in enumerate(sects) if s[0] == 16 and s[2] == target)
+pcmap = next(s for s in sects if s[0] == 19 and s[4] == code)
+recs = [struct.unpack_from("<II", b, pcmap[5] + 8 * k) for k in range(pcmap[6] // 8)]
+off = next(o for o, insn in recs if insn == 2)
+b[sects[code][5] + off: sects[code][5] + off + len(patch)] = patch
+b[0x30:0x50] = bytes(32)
+b[0x30:0x50] = hashlib.sha256(bytes(b[:image_size])).digest()
+open(dst, "wb").write(b)
+PY
+}
+# Thumb: UDF #0 (0xde00); RV32: an all-zero halfword (illegal in RVC)
+corrupt "$out/oob-thumbv7m.fcx" "$out/bad-thumbv7m.fcx" 1 "00de00de" &&
+corrupt "$out/oob-rv32imac.fcx" "$out/bad-rv32imac.fcx" 2 "00000000"
+check "corrupted containers written" $?
+for c in thumbv7m rv32imac; do
+    got=$("$run" "$out/bad-$c.fcx" --mem-hex "01 02 03 04" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q -E "insn 2: error: machine fault in the $c code at offset 0x[0-9a-f]+ .*\(ldxw %r0, \[%r1\+4096\]\)" <<<"$got"
+    check "$c: machine fault in native code -> exit 1, offset and insn 2" $? "exit $rc:" "$got"
+done
+
+# ---- refusals and option errors: exit 1 with a message ----------------------------------
+errcase() { # label, regex, args...
+    local label=$1 re=$2; shift 2
+    got=$("$run" "$@" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q -E "$re" <<<"$got"
+    check "$label" $? "exit $rc:" "$got"
+}
+errcase "--engine native on a bytecode-only container" "error: --engine native: the container has no native code" \
+    "$out/prog-ebpf.fcx" --engine native
+errcase "--engine native, --core rv32imac, thumbv7m-only container: the loader refuses" \
+    "error: the loader refused the container for rv32imac: .*native code required" \
+    "$out/prog-thumbv7m.fcx" --engine native --core rv32imac
+errcase "--entry of an unknown name lists the entries" "error: no entry 'nosuch'; the container has: prog" \
+    "$out/prog-thumbv7m.fcx" --entry nosuch
+errcase "unknown option" "^femto-run: error: unknown option '--frobnicate'" "$out/prog.o" --frobnicate
+errcase "bad --core" "error: --core: unknown core 'z80'" "$out/prog-ebpf.fcx" --core z80
+errcase "bad --budget" "error: --budget: '0' is not a number >= 1" "$out/prog-ebpf.fcx" --budget 0
+errcase "bad --mem-hex" "error: --mem-hex: 'zz'" "$out/prog-ebpf.fcx" --mem-hex "01 zz"
+errcase "missing memory file" "error: $out/nosuch.bin: No such file" "$out/prog-ebpf.fcx" --mem "$out/nosuch.bin"
+errcase "no input" "error: no input file"
+errcase "--engine native on an object" "error: --engine native needs a container" "$out/prog.o" --engine native
+head -c 100 "$out/prog-thumbv7m.fcx" > "$out/trunc.fcx"
+errcase "truncated container" "error: not a valid container" "$out/trunc.fcx"
+
+# ---- -h explains every option -------------------------------------------------------------
+got=$("$run" -h); rc=$?
+missing=""
+for o in --mem --mem-hex --stats --engine --core --budget --entry -h auto interp native thumbv7m rv32imac; do
+    grep -q -- "$o" <<<"$got" || missing="$missing $o"
+done
+[ $rc = 0 ] && [ -z "$missing" ]
+check "-h exits 0 and explains every option" $? "missing:$missing"
+
+echo "femto-run: $pass passed, $fail failed"
+[ $fail = 0 ]

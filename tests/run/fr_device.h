@@ -1,0 +1,106 @@
+/*
+ * fr_device.h - a simulated device on the host that runs containers through
+ * the real device loader (runtime/fc_loader.h): femto-run's engine, shared
+ * with the differential drivers (tests/diff/), so what they compare is what
+ * femto-run executes.
+ *
+ * The device is one core (enum fc_target) or none (FC_TARGET_EBPF: the
+ * interpreter only). Its memory uses the guest addresses of the Unicorn
+ * harness (tools/fc_emu.h), with or without an emulator, so a pointer a
+ * program computes has the same value on every engine:
+ *
+ *   0x00100000  flash (fc_flash_sim, FR_FLASH_SIZE), one slot from offset 0:
+ *               the loader installs the container here; native code and
+ *               .rodata execute/are read in place
+ *   0x20100000  context (FC_EMU_AREA_SIZE bytes available)
+ *   0x20300000  instance RAM (.data, .bss), FC_EMU_AREA_SIZE bytes
+ *   0x20020000  eBPF stack, FC_MAX_CALL_DEPTH frames
+ *
+ * With a core, fc_run's platform hook (fc_platform.invoke) places the
+ * installed slot at its flash address in the emulated core (once per
+ * install) and runs the entry there: Thumb-2 on a Cortex-M3 model, RV32IMAC
+ * on the SiFive E31 model. The runtime routines the code calls run in the
+ * emulator too, so an instruction count covers everything from the entry to
+ * the return. The standard helpers (fc_std_helpers) are registered; their
+ * printf output goes to the device's output hook.
+ */
+#ifndef FR_DEVICE_H
+#define FR_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fc_loader.h"
+#include "fc_helpers.h"
+
+#define FR_FLASH_SIZE 0x00100000u   /* = FC_EMU_CODE_SIZE */
+#define FR_FLASH_PAGE 4096u
+#define FR_FLASH_UNIT 8u
+#define FR_KV_CAP     64u           /* key-value entries, local and global */
+
+typedef struct fr_device fr_device;
+
+/* What a run cost (fr_run). */
+typedef struct fr_stats {
+    int counted;          /* insns is meaningful */
+    uint64_t insns;       /* native: machine instructions executed (runtime
+                             routines included); interpreter: eBPF instructions */
+    uint32_t helper_calls;/* native only */
+    int machine_fault;    /* native: the emulator stopped on a fault or the cap */
+    int uc_err;           /* its Unicorn error (0: instruction cap reached) */
+    uint32_t pc;          /* core pc where it stopped */
+} fr_stats;
+
+/*
+ * A device with core `target` (FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC, or
+ * FC_TARGET_EBPF for none). count: count executed instructions (a hook per
+ * instruction: slower). NULL with a message in err on failure.
+ */
+fr_device *fr_open(unsigned target, int count, char *err, size_t errlen);
+void fr_close(fr_device *d);
+
+/* The core's -march name ("thumbv7m", "rv32imac") or "ebpf"; its model. */
+const char *fr_core_name(unsigned target);
+const char *fr_core_desc(unsigned target);
+
+/* printf helper output: fn(ctx, bytes, n); NULL discards. */
+void fr_set_output(fr_device *d, void (*fn)(void *ctx, const char *s, uint32_t n), void *ctx);
+
+/* The platform (fc_platform) the loader sees; for fc_check. */
+const fc_platform *fr_platform(const fr_device *d);
+
+/*
+ * Erase the slot and install the container (fc_install with flags
+ * FC_INSTALL_*) into the simulated flash, instance RAM bound. The app stays
+ * valid until the next install or fr_close. Returns fc_install's result;
+ * res (may be NULL) names the failing field.
+ */
+int fr_install(fr_device *d, const uint8_t *fcx, uint32_t len, uint32_t flags, fc_app *app,
+               fc_install_info *info, fc_lresult *res);
+
+/*
+ * Run entry `entry` of app (fc_run): the context is ctx_len bytes copied
+ * to the context area (read-write; ctx_len 0: r1 = r2 = 0); budget 0 = the
+ * container's. run_flags: FC_RUN_INTERP to use the interpreter. The
+ * instance RAM keeps its contents between runs (fc_app_reset to restart).
+ * Returns fc_run's result: FC_OK, an enum fc_err, an enum fc_lerr, or
+ * FC_EMU_EFAULT / FC_EMU_ECAP when the native code broke the machine (then
+ * st->machine_fault and res->native_pc / res->err_pc say where).
+ */
+int fr_run(fr_device *d, const fc_app *app, uint32_t entry, uint32_t run_flags,
+           const uint8_t *ctx, uint32_t ctx_len, uint64_t budget, uint64_t *r0,
+           fc_run_result *res, fr_stats *st);
+
+/*
+ * Run a program directly in the interpreter (no container): regions for the
+ * context, .rodata, .data (copied from p at each call) and .bss at the
+ * device's addresses; every standard helper allowed. Fills vm's outcome.
+ */
+int fr_run_prog(fr_device *d, const fc_insn *insns, uint32_t n, const uint8_t *rodata,
+                uint32_t rodata_len, const uint8_t *data, uint32_t data_len, uint32_t bss_len,
+                const uint8_t *ctx, uint32_t ctx_len, uint64_t budget, uint64_t *r0, fc_vm *vm);
+
+/* Memory after a run, host views: */
+enum fr_area { FR_CTX, FR_RAM, FR_STACK };
+uint8_t *fr_area(fr_device *d, enum fr_area a, uint32_t *guest_addr, uint32_t *size);
+
+#endif /* FR_DEVICE_H */

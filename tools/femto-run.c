@@ -1,0 +1,695 @@
+/*
+ * femto-run - run a container on the host through the real device loader.
+ *
+ *   femto-run app.fcx [--mem FILE | --mem-hex HEX] [--stats]
+ *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac]
+ *                     [--budget N] [--entry NAME]
+ *
+ * A container is installed by fc_install into a simulated flash slot
+ * (fc_flash_sim) at the emulated core's flash address, then fc_run enters it:
+ * native code through a platform hook that executes the installed slot in
+ * Unicorn (Thumb-2 on a Cortex-M3 model, RV32IMAC on the SiFive E31 model),
+ * bytecode in the interpreter. The device is tests/run/fr_device.c, shared
+ * with the differential drivers (tests/diff/).
+ *
+ * An eBPF object (app.o), assembly (.s/.asm), a conformance test (.data) or
+ * raw bytecode (.bin) is read, verified and run in the interpreter, without a
+ * container.
+ *
+ * Standard output: what the printf helper printed, then r0 (`0x...`) on the
+ * last line. A failure prints a gcc-style message with the eBPF instruction
+ * and its disassembly on standard error; exit status 1.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <unicorn/unicorn.h>
+
+#include "fc_asm.h"
+#include "fc_container.h"
+#include "fc_disasm.h"
+#include "fc_elf.h"
+#include "fc_emu.h"
+#include "fc_testdata.h"
+#include "fc_verify.h"
+#include "fr_device.h"
+
+#define MAX_INPUT (64u << 20)
+#define MAX_DIAGS 64u
+
+enum engine { ENGINE_AUTO, ENGINE_INTERP, ENGINE_NATIVE };
+
+typedef struct options {
+    const char *input;
+    const char *mem_file;
+    const char *mem_hex;
+    const char *entry;
+    int stats;
+    int engine;
+    int core;          /* enum fc_target; -1: not given */
+    uint64_t budget;   /* 0: the program's */
+} options;
+
+static const char *prog_name = "femto-run";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: femto-run [options] INPUT\n"
+"\n"
+"Run an eBPF program on this host as a device would.\n"
+"\n"
+"INPUT is a container made by femtoc (app.fcx): it is installed by the device\n"
+"loader (fc_install) into a simulated flash slot at the emulated core's\n"
+"addresses and run by fc_run: its native code in an emulated core (Unicorn),\n"
+"its bytecode in the interpreter. INPUT may also be an eBPF object made by\n"
+"`clang -target bpf -c` (app.o), eBPF assembly (*.s, *.asm), a conformance\n"
+"test (*.data; its `-- mem` is the default memory) or raw bytecode (*.bin):\n"
+"those are read, verified and run in the interpreter, without a container.\n"
+"\n"
+"Options:\n"
+"  --mem FILE        the context (memory) the program gets: the bytes of FILE,\n"
+"                    read-write; r1 = its address, r2 = its length. Without\n"
+"                    --mem/--mem-hex there is no context (r1 = r2 = 0).\n"
+"  --mem-hex HEX     the context as hex bytes: \"00 01 ff\" or \"0001ff\"\n"
+"  --engine ENGINE   auto (default): the container's native code for the core\n"
+"                    when it has some, else the interpreter;\n"
+"                    interp: the interpreter, even if native code is installed;\n"
+"                    native: native code only (an error if the container has\n"
+"                    none for the core)\n"
+"  --core CORE       the emulated core: thumbv7m (Cortex-M3, Thumb-2) or\n"
+"                    rv32imac (RISC-V, SiFive E31). Default: the first of\n"
+"                    these the container has code for. The loader picks the\n"
+"                    code for this core out of a multi-target container.\n"
+"  --budget N        taken backward jumps the run may make (N >= 1); default:\n"
+"                    the container's budget (femtoc: 1000000). Running out\n"
+"                    stops the program with an error.\n"
+"  --entry NAME      the entry point to run: a container entry (default: the\n"
+"                    first), or for an object the function or section to start\n"
+"                    from (as femtoc --entry)\n"
+"  --stats           also print `engine: ...`, `instructions: N` and\n"
+"                    `budget left: N` before r0. Native code: every machine\n"
+"                    instruction executed from the entry to the return,\n"
+"                    runtime routines it calls (64-bit division, bounds-check\n"
+"                    slow path) included; the interpreter: eBPF instructions.\n"
+"  -h, --help        this text\n"
+"\n"
+"Helpers: the runtime's standard set (printf 0x01, memcpy 0x02, key-value\n"
+"store/fetch 0x10..0x13, ...); printf writes to standard output.\n"
+"\n"
+"Output: helper output, then r0 as 0x... on the last line of standard output.\n"
+"Exit status: 0 when the program returned; 1 when it failed (memory access out\n"
+"of bounds, budget exhausted, helper error, ...: the message names the eBPF\n"
+"instruction and shows it disassembled), could not be loaded, or the options\n"
+"were wrong.\n");
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: error: ", prog_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(1);
+}
+
+static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die_usage(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: error: ", prog_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(femto-run -h lists the options)\n");
+    exit(1);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (!*s || *end || errno || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_core(const char *s)
+{
+    if (strcmp(s, "thumbv7m") == 0)
+        return FC_TARGET_THUMBV7M;
+    if (strcmp(s, "rv32imac") == 0)
+        return FC_TARGET_RV32IMAC;
+    return -1;
+}
+
+static void parse_args(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->core = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = NULL;
+        /* --opt VALUE or --opt=VALUE */
+#define OPT(name) \
+        (strcmp(a, name) == 0 ? (i + 1 < argc ? (v = argv[++i], 1) \
+                                              : (die_usage("%s needs an argument", name), 0)) \
+         : strncmp(a, name "=", sizeof name) == 0 ? (v = a + sizeof name, 1) : 0)
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(a, "--stats") == 0) {
+            o->stats = 1;
+        } else if (OPT("--mem")) {
+            if (o->mem_file || o->mem_hex)
+                die_usage("the memory is given twice (--mem / --mem-hex)");
+            o->mem_file = v;
+        } else if (OPT("--mem-hex")) {
+            if (o->mem_file || o->mem_hex)
+                die_usage("the memory is given twice (--mem / --mem-hex)");
+            o->mem_hex = v;
+        } else if (OPT("--engine")) {
+            if (strcmp(v, "auto") == 0)
+                o->engine = ENGINE_AUTO;
+            else if (strcmp(v, "interp") == 0)
+                o->engine = ENGINE_INTERP;
+            else if (strcmp(v, "native") == 0)
+                o->engine = ENGINE_NATIVE;
+            else
+                die_usage("--engine: unknown engine '%s' (auto, interp, native)", v);
+        } else if (OPT("--core")) {
+            if ((o->core = parse_core(v)) < 0)
+                die_usage("--core: unknown core '%s' (thumbv7m, rv32imac)", v);
+        } else if (OPT("--budget")) {
+            if (parse_u64(v, &o->budget) || o->budget == 0)
+                die_usage("--budget: '%s' is not a number >= 1", v);
+        } else if (OPT("--entry")) {
+            o->entry = v;
+        } else if (a[0] == '-' && a[1]) {
+            die_usage("unknown option '%s'", a);
+        } else {
+            if (o->input)
+                die_usage("more than one input file ('%s' and '%s')", o->input, a);
+            o->input = a;
+        }
+#undef OPT
+    }
+    if (!o->input)
+        die_usage("no input file");
+}
+
+/* ---- files ---------------------------------------------------------------- */
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        die("%s: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    uint8_t *b = malloc(cap + 1);
+    for (;;) {
+        if (!b)
+            die("%s: out of memory", path);
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        if (cap >= MAX_INPUT)
+            die("%s: larger than %u bytes", path, MAX_INPUT);
+        uint8_t *nb = realloc(b, cap * 2 + 1);
+        if (!nb)
+            free(b);
+        b = nb;
+        cap *= 2;
+    }
+    if (ferror(f))
+        die("%s: read error", path);
+    fclose(f);
+    b[n] = 0;
+    *len = n;
+    return b;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* "00 01 ff", "0001ff", "0x00 0x01": pairs of hex digits, blanks between
+ * bytes, an optional 0x before each group */
+static uint8_t *parse_hex(const char *s, size_t *len)
+{
+    size_t cap = strlen(s) / 2 + 1, n = 0;
+    uint8_t *b = malloc(cap);
+    const char *p = s;
+    if (!b)
+        die("out of memory");
+    while (*p) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',') {
+            p++;
+            continue;
+        }
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+            p += 2;
+        int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+        if (hi < 0 || lo < 0)
+            die_usage("--mem-hex: '%.8s' at byte %zu is not a pair of hex digits", p, n);
+        b[n++] = (uint8_t)(hi << 4 | lo);
+        p += 2;
+    }
+    *len = n;
+    return b;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* ---- printf helper output --------------------------------------------------- */
+static int out_last = '\n';
+
+static void out_write(void *ctx, const char *s, uint32_t n)
+{
+    (void)ctx;
+    if (n) {
+        fwrite(s, 1, n, stdout);
+        out_last = (unsigned char)s[n - 1];
+    }
+}
+
+/* a line of our own on standard output starts on a fresh line */
+static void out_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out_line(const char *fmt, ...)
+{
+    va_list ap;
+    if (out_last != '\n')
+        fputc('\n', stdout);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    out_last = '\n';
+}
+
+/* A failure: what the program printed so far ends its line before the message. */
+static void out_end(void)
+{
+    if (out_last != '\n') {
+        fputc('\n', stdout);
+        out_last = '\n';
+    }
+    fflush(stdout);
+}
+
+/* ---- failure reports --------------------------------------------------------- */
+typedef struct where {
+    const char *input;
+    const fc_insn *insns;     /* the bytecode, for the disassembly */
+    uint32_t ninsns;
+    const fc_prog *prog;      /* object input: functions and source lines */
+} where;
+
+/* Source file names from BTF are absolute when clang was given a relative
+ * path: shown relative to the current directory, as gcc would. */
+static const char *short_path(const char *f)
+{
+    static char cwd[4096];
+    if (!cwd[0] && !getcwd(cwd, sizeof cwd - 1))
+        cwd[0] = '\0';
+    size_t n = strlen(cwd);
+    if (n && strncmp(f, cwd, n) == 0 && f[n] == '/')
+        return f + n + 1;
+    return f;
+}
+
+static const fc_line *line_of(const fc_prog *p, uint32_t insn)
+{
+    const fc_line *best = NULL;
+    for (uint32_t k = 0; p && p->lines && k < p->nlines; k++)
+        if (p->lines[k].insn <= insn && (!best || p->lines[k].insn >= best->insn))
+            best = &p->lines[k];
+    return best;
+}
+
+/* "app.c:12: error: MSG (insn 14 in 'prog': ldxw %r0, [%r1+64])", or
+ * "app.o:prog+14: error: MSG (...)", or "app.fcx: insn 14: error: MSG (...)" */
+static void report(const where *w, int have_insn, uint32_t insn, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void report(const where *w, int have_insn, uint32_t insn, const char *fmt, ...)
+{
+    char msg[400], dis[128] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    out_end();
+    if (!have_insn || insn >= w->ninsns) {
+        fprintf(stderr, "%s: error: %s\n", w->input, msg);
+        return;
+    }
+    fc_disasm_insn(w->insns, w->ninsns, insn, dis, sizeof dis);
+    const fc_prog *p = w->prog;
+    const fc_func *f = NULL;
+    for (uint32_t k = 0; p && p->funcs && k < p->nfuncs; k++)
+        if (insn >= p->funcs[k].start && insn < p->funcs[k].end)
+            f = &p->funcs[k];
+    const fc_line *l = line_of(p, insn);
+    if (l && l->file < p->nfiles)
+        fprintf(stderr, "%s:%u: error: %s (insn %u in '%s': %s)\n", short_path(p->files[l->file]),
+                (unsigned)l->line, msg, (unsigned)(f ? f->sect_insn + insn - f->start : insn),
+                f && f->section[0] ? f->section : "?", dis);
+    else if (f && f->section[0])
+        fprintf(stderr, "%s:%s+%u: error: %s (%s)\n", w->input, f->section,
+                (unsigned)(f->sect_insn + insn - f->start), msg, dis);
+    else
+        fprintf(stderr, "%s: insn %u: error: %s (%s)\n", w->input, (unsigned)insn, msg, dis);
+}
+
+/* A program outcome other than FC_OK. */
+static void report_fault(const where *w, int err, uint32_t pc, uint64_t addr, uint64_t budget)
+{
+    if (err == FC_ERR_MEM_READ || err == FC_ERR_MEM_WRITE || err == FC_ERR_HELPER_FAULT)
+        report(w, 1, pc, "%s (address 0x%llx)", fc_err_str(err), (unsigned long long)addr);
+    else if (err == FC_ERR_BUDGET)
+        report(w, 1, pc, "%s: %llu taken backward jumps allowed (--budget N changes it)",
+               fc_err_str(err), (unsigned long long)budget);
+    else if (err == FC_ERR_CALL_DEPTH)
+        report(w, 1, pc, "%s (%u frames of %u bytes)", fc_err_str(err), FC_MAX_CALL_DEPTH,
+               FC_STACK_SIZE);
+    else
+        report(w, 1, pc, "%s", fc_err_str(err));
+}
+
+static void print_stats(const options *o, const char *engine, const fr_stats *st,
+                        uint64_t budget_left)
+{
+    if (!o->stats)
+        return;
+    out_line("engine: %s\n", engine);
+    out_line("instructions: %llu\n", (unsigned long long)st->insns);
+    out_line("budget left: %llu\n", (unsigned long long)budget_left);
+}
+
+/* ---- containers --------------------------------------------------------------- */
+static const unsigned native_cores[] = {FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC};
+
+static int run_container(const options *o, const uint8_t *img, size_t len, const uint8_t *mem,
+                         size_t mem_len)
+{
+    fc_lresult lr;
+    char text[300], err[200];
+
+    if (len > 0xffffffffu)
+        die("%s: too large for a container", o->input);
+    int v = fc_fcx_validate(img, (uint32_t)len, &lr);
+    if (v != FC_OK) {
+        fc_lresult_format(&lr, text, sizeof text);
+        fprintf(stderr, "%s: error: not a valid container: %s\n", o->input, text);
+        return 1;
+    }
+    unsigned targets = fc_le16(img + FC_FCX_H_TARGETS);
+
+    /* the core: --core, else the first one the container has code for
+     * (none for --engine interp without --core: an interpreter-only device) */
+    unsigned core = FC_TARGET_EBPF;
+    if (o->core >= 0) {
+        core = (unsigned)o->core;
+    } else if (o->engine != ENGINE_INTERP) {
+        for (size_t k = 0; k < sizeof native_cores / sizeof native_cores[0]; k++)
+            if (targets & (1u << native_cores[k])) {
+                core = native_cores[k];
+                break;
+            }
+    }
+    if (o->engine == ENGINE_NATIVE && core == FC_TARGET_EBPF) {
+        fprintf(stderr, "%s: error: --engine native: the container has no native code for a core "
+                "femto-run emulates (build it with femtoc -march=thumbv7m or -march=rv32imac)\n",
+                o->input);
+        return 1;
+    }
+
+    fr_device *d = fr_open(core, o->stats, err, sizeof err);
+    if (!d)
+        die("cannot open the %s device: %s", fr_core_name(core), err);
+    fr_set_output(d, out_write, NULL);
+
+    fc_app app;
+    fc_install_info info;
+    uint32_t flags = o->engine == ENGINE_NATIVE ? FC_INSTALL_REQUIRE_NATIVE : 0u;
+    int rc = fr_install(d, img, (uint32_t)len, flags, &app, &info, &lr);
+    if (rc != FC_OK) {
+        fc_lresult_format(&lr, text, sizeof text);
+        fprintf(stderr, "%s: error: the loader refused the container for %s: %s\n", o->input,
+                fr_core_name(core), text);
+        fr_close(d);
+        return 1;
+    }
+
+    uint32_t entry = 0;
+    if (o->entry) {
+        int32_t e = fc_app_entry(&app, o->entry);
+        if (e < 0) {
+            fprintf(stderr, "%s: error: no entry '%s'; the container has:", o->input, o->entry);
+            for (uint32_t k = 0; k < app.nentries; k++)
+                fprintf(stderr, " %s", fc_app_entry_name(&app, k));
+            fputc('\n', stderr);
+            fr_close(d);
+            return 1;
+        }
+        entry = (uint32_t)e;
+    }
+
+    uint32_t run_flags = o->engine == ENGINE_INTERP ? FC_RUN_INTERP : 0u;
+    uint64_t r0 = 0;
+    fc_run_result res;
+    fr_stats st;
+    if (mem_len > 0xffffffffu)
+        die("the memory is too large");
+    rc = fr_run(d, &app, entry, run_flags, mem, (uint32_t)mem_len, o->budget, &r0, &res, &st);
+
+    char engine[120];
+    if (res.engine == FC_TARGET_EBPF)
+        snprintf(engine, sizeof engine, "interpreter%s%s%s",
+                 core != FC_TARGET_EBPF && app.engine == FC_TARGET_EBPF ? " (no " : "",
+                 core != FC_TARGET_EBPF && app.engine == FC_TARGET_EBPF ? fr_core_name(core) : "",
+                 core != FC_TARGET_EBPF && app.engine == FC_TARGET_EBPF ? " code in the container)"
+                                                                        : "");
+    else
+        snprintf(engine, sizeof engine, "%s native code (%s)", fr_core_name(res.engine),
+                 fr_core_desc(res.engine));
+
+    where w = {o->input, (const fc_insn *)(const void *)(app.img + app.insns_off), app.ninsns,
+               NULL};
+    uint64_t budget = o->budget ? o->budget : app.budget ? app.budget : FC_DEFAULT_BUDGET;
+    int status = 0;
+    if (rc == FC_OK) {
+        print_stats(o, engine, &st, res.budget_left);
+        out_line("0x%llx\n", (unsigned long long)r0);
+    } else if (st.machine_fault) {
+        print_stats(o, engine, &st, res.budget_left);
+        if (st.uc_err > 0)
+            snprintf(text, sizeof text, "unicorn: %s", uc_strerror((uc_err)st.uc_err));
+        else
+            snprintf(text, sizeof text, "%s",
+                     rc == FC_EMU_ECAP ? "instruction cap reached" : "calling convention broken");
+        if (res.native_pc != 0xFFFFFFFFu)
+            report(&w, res.err_pc != 0xFFFFFFFFu, res.err_pc,
+                   "machine fault in the %s code at offset 0x%x (core pc 0x%08x; %s)",
+                   fr_core_name(res.engine), (unsigned)res.native_pc, (unsigned)st.pc, text);
+        else
+            report(&w, 0, 0, "machine fault in %s native code at core pc 0x%08x (%s)",
+                   fr_core_name(res.engine), (unsigned)st.pc, text);
+        status = 1;
+    } else if (rc >= FC_LERR_BASE) {
+        out_end();
+        fprintf(stderr, "%s: error: cannot run entry %u: %s\n", o->input, (unsigned)entry,
+                fc_lerr_str(rc));
+        status = 1;
+    } else {
+        print_stats(o, engine, &st, res.budget_left);
+        report_fault(&w, rc, res.err_pc, res.err_addr, budget);
+        status = 1;
+    }
+    fflush(stdout);
+    fr_close(d);
+    return status;
+}
+
+/* ---- objects, assembly, test files: verified, then interpreted -------------------- */
+static int load_prog(const options *o, const uint8_t *buf, size_t len, fc_prog *p,
+                     uint8_t **mem, size_t *mem_len)
+{
+    fc_diag items[MAX_DIAGS];
+    fc_diags d = {items, MAX_DIAGS, 0, 0, 0};
+    const char *in = o->input;
+    fc_insn *insns = NULL;
+    size_t n = 0;
+    fc_asm_error e;
+
+    memset(p, 0, sizeof *p);
+    if (len >= 4 && memcmp(buf, "\177ELF", 4) == 0) {
+        if (fc_elf_read(buf, len, in, o->entry, p, &d) == 0)
+            return 0;
+        for (uint32_t k = 0; k < d.n; k++)
+            fprintf(stderr, "%s: error: %s\n", in, items[k].msg);
+        return -1;
+    }
+    if (o->entry)
+        die_usage("--entry applies to containers and objects; %s has a single program", in);
+    if (ends_with(in, ".data")) {
+        fc_testdata td;
+        if (fc_testdata_parse((const char *)buf, len, &td, &e)) {
+            fprintf(stderr, "%s:%u: error: %s\n", in, (unsigned)e.line, e.msg);
+            return -1;
+        }
+        int r = fc_testdata_program(&td, &insns, &n, &e);
+        if (r == 0 && td.has_mem && !*mem && !o->mem_file && !o->mem_hex) {
+            /* the test's own memory, when none is given */
+            *mem = malloc(td.mem_len ? td.mem_len : 1);
+            if (!*mem)
+                die("out of memory");
+            if (td.mem_len)
+                memcpy(*mem, td.mem, td.mem_len);
+            *mem_len = td.mem_len;
+        }
+        fc_testdata_free(&td);
+        if (r) {
+            fprintf(stderr, "%s:%u: error: %s\n", in, (unsigned)e.line, e.msg);
+            return -1;
+        }
+    } else if (ends_with(in, ".bin")) {
+        if (len % 8) {
+            fprintf(stderr, "%s: error: raw bytecode size %zu is not a multiple of 8\n", in, len);
+            return -1;
+        }
+        n = len / 8;
+        insns = malloc((n ? n : 1) * sizeof *insns);
+        for (size_t k = 0; insns && k < n; k++)
+            insns[k] = fc_insn_decode(buf + 8 * k);
+    } else if (ends_with(in, ".s") || ends_with(in, ".asm")) {
+        if (fc_asm((const char *)buf, len, &insns, &n, &e)) {
+            fprintf(stderr, "%s:%u:%u: error: %s\n", in, (unsigned)e.line, (unsigned)e.column, e.msg);
+            return -1;
+        }
+    } else {
+        fprintf(stderr, "%s: error: unrecognised input: not a container (.fcx), an eBPF ELF "
+                "object, assembly (.s, .asm), a test (.data) or raw bytecode (.bin)\n", in);
+        return -1;
+    }
+    if (!insns || n > 0xffffffffu) {
+        free(insns);
+        fprintf(stderr, "%s: error: %s\n", in, insns ? "program too large" : "out of memory");
+        return -1;
+    }
+    p->insns = insns;
+    p->ninsns = (uint32_t)n;
+    p->object_name = strdup(in);
+    return 0;
+}
+
+static int run_program(const options *o, const uint8_t *buf, size_t len, uint8_t *mem,
+                       size_t mem_len)
+{
+    fc_prog p;
+    char err[200];
+    int status = 1;
+
+    if (o->engine == ENGINE_NATIVE)
+        die_usage("--engine native needs a container: %s runs in the interpreter "
+                  "(femtoc -march=thumbv7m %s makes one)", o->input, o->input);
+    if (o->core >= 0)
+        die_usage("--core applies to containers: %s runs in the interpreter", o->input);
+    if (load_prog(o, buf, len, &p, &mem, &mem_len))
+        return 1;
+
+    /* verify as femtoc does (every known helper allowed, context size unknown) */
+    fc_diag items[MAX_DIAGS];
+    fc_diags d = {items, MAX_DIAGS, 0, 0, 0};
+    fc_vfy_opts vo;
+    memset(&vo, 0, sizeof vo);
+    size_t wsz = fc_vfy_workspace_size(&p);
+    void *ws = malloc(wsz ? wsz : 1);
+    fc_insn_info *info = calloc(p.ninsns ? p.ninsns : 1, sizeof *info);
+    if (!ws || !info)
+        die("out of memory");
+    where w = {o->input, p.insns, p.ninsns, &p};
+    if (fc_vfy_run(&p, &vo, ws, wsz, info, NULL, &d)) {
+        for (uint32_t k = 0; k < d.n; k++)
+            if (items[k].severity == FC_SEV_ERROR)
+                report(&w, items[k].insn >= 0, (uint32_t)items[k].insn, "%s", items[k].msg);
+        fprintf(stderr, "%s: error: the program does not verify\n", o->input);
+        goto out;
+    }
+
+    fr_device *dev = fr_open(FC_TARGET_EBPF, 1, err, sizeof err);
+    if (!dev)
+        die("cannot open the device: %s", err);
+    fr_set_output(dev, out_write, NULL);
+    if (mem_len > 0xffffffffu)
+        die("the memory is too large");
+    fc_vm vm;
+    uint64_t r0 = 0;
+    int rc = fr_run_prog(dev, p.insns, p.ninsns, p.rodata, p.rodata_len, p.data, p.data_len,
+                         p.bss_len, mem, (uint32_t)mem_len, o->budget, &r0, &vm);
+    fr_stats st = {1, vm.insn_count, 0, 0, 0, 0};
+    if (rc == FC_OK) {
+        print_stats(o, "interpreter", &st, vm.budget_left);
+        out_line("0x%llx\n", (unsigned long long)r0);
+        status = 0;
+    } else if (rc == FC_ERR_BAD_ARG) {
+        out_end();
+        fprintf(stderr, "%s: error: the memory or the program's sections do not fit the device "
+                "(%u bytes each)\n", o->input, FC_EMU_AREA_SIZE);
+    } else {
+        print_stats(o, "interpreter", &st, vm.budget_left);
+        report_fault(&w, rc, vm.err_pc, vm.err_addr, vm.budget);
+    }
+    fflush(stdout);
+    fr_close(dev);
+out:
+    free(ws);
+    free(info);
+    free(mem);
+    fc_elf_free(&p);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    size_t len, mem_len = 0;
+    uint8_t *mem = NULL;
+
+    parse_args(argc, argv, &o);
+    if (o.mem_file) {
+        mem = read_file(o.mem_file, &mem_len);
+        if (mem_len > FC_EMU_AREA_SIZE)
+            die("%s: %zu bytes; the context holds at most %u", o.mem_file, mem_len,
+                FC_EMU_AREA_SIZE);
+    } else if (o.mem_hex) {
+        mem = parse_hex(o.mem_hex, &mem_len);
+        if (mem_len > FC_EMU_AREA_SIZE)
+            die("--mem-hex: %zu bytes; the context holds at most %u", mem_len, FC_EMU_AREA_SIZE);
+    }
+    uint8_t *buf = read_file(o.input, &len);
+    int status;
+    if (len >= 4 && buf[0] == FC_FCX_MAGIC0 && buf[1] == FC_FCX_MAGIC1 && buf[2] == FC_FCX_MAGIC2 &&
+        buf[3] == FC_FCX_MAGIC3) {
+        status = run_container(&o, buf, len, mem, mem_len);
+        free(mem);
+    } else {
+        status = run_program(&o, buf, len, mem, mem_len);   /* frees mem */
+    }
+    free(buf);
+    return status;
+}
