@@ -53,6 +53,8 @@ bootstrap:
 
 # Every fragment: runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk tools/*.mk tests/*.mk
 include $(sort $(wildcard runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk tools/*.mk tests/*.mk))
+# Cross archives of the runtime, now that every fragment has added its sources.
+$(foreach t,$(CROSS_TARGETS),$(eval $(call cross_rules,$(t))))
 
 programs: $(PROGRAMS)
 

@@ -5,6 +5,3 @@
 NATIVE_RT_SRCS := runtime/fc_native_rt.c
 RUNTIME_SRCS += $(NATIVE_RT_SRCS)
 
-# runtime.mk's cross archive rules expanded CROSS_SRCS before this fragment
-# was read: add the object to each cross archive explicitly.
-$(foreach t,$(CROSS_TARGETS),$(eval $(BUILD)/cross/$(t)/libfcrt.a: $(NATIVE_RT_SRCS:%.c=$(BUILD)/cross/$(t)/%.o)))

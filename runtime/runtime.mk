@@ -24,7 +24,8 @@ $(BUILD)/cross/$(1)/%.o: %.c
 $(BUILD)/cross/$(1)/libfcrt.a: $$(CROSS_SRCS:%.c=$(BUILD)/cross/$(1)/%.o)
 	rm -f $$@ && $$(patsubst %-gcc,%-ar,$$(CROSS_$(1)_CC)) rcs $$@ $$^
 endef
-$(foreach t,$(CROSS_TARGETS),$(eval $(call cross_rules,$(t))))
+# The rules are instantiated by the Makefile after every fragment is read, so
+# sources any fragment adds to RUNTIME_SRCS are cross-compiled too.
 
 .PHONY: runtime-cross
 runtime-cross: $(foreach t,$(CROSS_TARGETS),$(BUILD)/cross/$(t)/libfcrt.a)
