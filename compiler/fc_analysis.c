@@ -182,6 +182,33 @@ int fc_av_eq(const fc_av *a, const fc_av *b)
     return a->umin == b->umin && a->umax == b->umax && a->smin == b->smin && a->smax == b->smax;
 }
 
+int fc_av_meet_srange(fc_av *a, int64_t lo, int64_t hi)
+{
+    if (fc_av_is_num(a)) {
+        if (lo > a->smin) a->smin = lo;
+        if (hi < a->smax) a->smax = hi;
+        return norm(a);
+    }
+    if (!fc_av_is_ptr(a))
+        return 1;
+    if (a->smin <= -INF || a->smax >= INF) {
+        if (lo <= -INF || hi >= INF)
+            return 1; /* stays unbounded */
+        a->smin = lo;
+        a->smax = hi;
+    } else {
+        if (lo > a->smin) a->smin = lo;
+        if (hi < a->smax) a->smax = hi;
+    }
+    if (a->smin > a->smax)
+        return 0;
+    if (a->lk >= 64)
+        return (int64_t)a->lv >= a->smin && (int64_t)a->lv <= a->smax;
+    if (a->lk && !align_srange(&a->smin, &a->smax, a->lk, a->lv))
+        return 0;
+    return 1;
+}
+
 static int same_ptr_kind(const fc_av *a, const fc_av *b)
 {
     return fc_av_is_ptr(a) && a->kind == b->kind;

@@ -75,6 +75,11 @@ fc_av fc_av_uninit(void);
 fc_av fc_av_make(unsigned kind, uint64_t umin, uint64_t umax, int64_t smin, int64_t smax);
 
 int fc_av_eq(const fc_av *a, const fc_av *b);
+
+/* Intersect a's signed range (a number) or offset range (a pointer; an
+ * unbounded pointer takes [lo, hi] when it is finite) with [lo, hi].
+ * Returns 0 when nothing is left. */
+int fc_av_meet_srange(fc_av *a, int64_t lo, int64_t hi);
 fc_av fc_av_join(const fc_av *a, const fc_av *b);
 /* join, then push every bound that moved to its extreme (loop widening) */
 fc_av fc_av_widen(const fc_av *old, const fc_av *nw);

@@ -17,48 +17,103 @@
 
 /* ---- 64-bit division (RFC 9669 section 4.1 semantics) ------------------- */
 
-static unsigned clz64(uint64_t x)
+/* leading zeros of a nonzero 32-bit value (CLZ where the core has it;
+ * no libgcc __clzsi2 elsewhere) */
+static unsigned nlz32(uint32_t x)
 {
+#if defined(__GNUC__) && defined(__ARM_FEATURE_CLZ)
+    return (unsigned)__builtin_clz(x);
+#else
     unsigned n = 0;
-    if (x == 0)
-        return 64;
-    if (!(x >> 32)) { n += 32; x <<= 32; }
-    if (!(x >> 48)) { n += 16; x <<= 16; }
-    if (!(x >> 56)) { n += 8;  x <<= 8; }
-    if (!(x >> 60)) { n += 4;  x <<= 4; }
-    if (!(x >> 62)) { n += 2;  x <<= 2; }
-    if (!(x >> 63)) { n += 1; }
+    if (!(x >> 16)) { n += 16; x <<= 16; }
+    if (!(x >> 24)) { n += 8;  x <<= 8; }
+    if (!(x >> 28)) { n += 4;  x <<= 4; }
+    if (!(x >> 30)) { n += 2;  x <<= 2; }
+    if (!(x >> 31)) { n += 1; }
     return n;
+#endif
+}
+
+/*
+ * (u1:u0) / v for u1 < v (the quotient fits in 32 bits), remainder in *r:
+ * schoolbook long division in base 2^16 with a normalised divisor, each
+ * quotient digit estimated by one 32/32 hardware divide and corrected at
+ * most twice (Knuth, TAOCP vol. 2, 4.3.1, algorithm D; the two-digit form
+ * is Hacker's Delight 9-3).
+ */
+static uint32_t divlu(uint32_t u1, uint32_t u0, uint32_t v, uint32_t *r)
+{
+    const uint32_t b = 0x10000u;
+    unsigned s = nlz32(v);
+    uint32_t vn1, vn0, un32, un10, un1, un0, un21, q1, q0, rhat;
+
+    v <<= s;
+    vn1 = v >> 16;
+    vn0 = v & 0xffffu;
+    un32 = s ? (u1 << s) | (u0 >> (32u - s)) : u1;
+    un10 = u0 << s;
+    un1 = un10 >> 16;
+    un0 = un10 & 0xffffu;
+
+    q1 = un32 / vn1;
+    rhat = un32 - q1 * vn1;
+    while (q1 >= b || q1 * vn0 > b * rhat + un1) {
+        q1--;
+        rhat += vn1;
+        if (rhat >= b)
+            break;
+    }
+    un21 = un32 * b + un1 - q1 * v;      /* < v: fits, mod 2^32 arithmetic */
+
+    q0 = un21 / vn1;
+    rhat = un21 - q0 * vn1;
+    while (q0 >= b || q0 * vn0 > b * rhat + un0) {
+        q0--;
+        rhat += vn1;
+        if (rhat >= b)
+            break;
+    }
+    *r = (un21 * b + un0 - q0 * v) >> s;
+    return q1 * b + q0;
 }
 
 /* q = n / d, *r = n % d, d != 0. When both fit in 32 bits one hardware
- * divide does it (UDIV on Cortex-M3); otherwise restoring division over
- * the bits where the quotient can be nonzero. */
+ * divide does it (UDIV on Cortex-M3); a 32-bit divisor takes one divide for
+ * the high word and divlu for the low one; a wider divisor gets its
+ * quotient (< 2^32) estimated from the top 32 bits of the normalised
+ * divisor, at most one too large after the decrement, then corrected once
+ * (Hacker's Delight 9-5). */
 static uint64_t udivmod(uint64_t n, uint64_t d, uint64_t *r)
 {
-    uint64_t q = 0;
-    unsigned sh, k;
+    uint32_t nh = (uint32_t)(n >> 32), nl = (uint32_t)n;
+    uint32_t dh = (uint32_t)(d >> 32), dl = (uint32_t)d;
+    uint32_t rem32, q1;
+    uint64_t q, rem;
+    unsigned s;
 
-    if (!(n >> 32) && !(d >> 32)) {
-        uint32_t a = (uint32_t)n, b = (uint32_t)d;
-        *r = a % b;
-        return a / b;
-    }
-    if (d > n) {
-        *r = n;
-        return 0;
-    }
-    sh = clz64(d) - clz64(n);
-    d <<= sh;
-    for (k = 0; k <= sh; k++) {
-        q <<= 1;
-        if (n >= d) {
-            n -= d;
-            q |= 1;
+    if (dh == 0) {
+        uint32_t qh;
+        if (nh == 0) {
+            *r = nl % dl;
+            return nl / dl;
         }
-        d >>= 1;
+        qh = nh / dl;
+        q1 = divlu(nh - qh * dl, nl, dl, &rem32);
+        *r = rem32;
+        return (uint64_t)qh << 32 | q1;
     }
-    *r = n;
+    s = nlz32(dh);                                    /* 0..31 */
+    q1 = divlu((uint32_t)(n >> 33), (uint32_t)(n >> 1),
+               (uint32_t)((d << s) >> 32), &rem32);   /* n/2 < 2^63: high < divisor */
+    q = ((uint64_t)q1 << s) >> 31;
+    if (q != 0)
+        q--;
+    rem = n - q * d;
+    if (rem >= d) {
+        q++;
+        rem -= d;
+    }
+    *r = rem;
     return q;
 }
 

@@ -35,7 +35,7 @@ step-diff-cprogs: $(BIN)/fc-diff-cprog $(BIN)/femtoc
 	bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs $(CLANG) $(CLANG19) $(CC) tests/c
 
 # ---- random programs: interpreter vs Thumb-2 vs RV32 --------------------------
-DIFF_RANDOM_COUNT ?= 6000
+DIFF_RANDOM_COUNT ?= 10000
 $(BIN)/diff-random: $(OBJ)/tests/diff/diff_random.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
@@ -43,3 +43,46 @@ $(BIN)/diff-random: $(OBJ)/tests/diff/diff_random.o $(LIBS)
 TEST_STEPS += diff-random
 step-diff-random: $(BIN)/diff-random
 	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT)
+
+# ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 -------------------
+# Built with clang from the sources (not the gcc archives), ASan + UBSan; the
+# seed corpus is diff-random's verified programs (--corpus).
+FUZZ_DIFF_TIME  ?= 60
+FUZZ_DIFF_RUNS  ?= 3000
+FUZZ_DIFF_BIN    = $(BUILD)/fuzz/fuzz_diff
+FUZZ_DIFF_CORPUS = $(BUILD)/fuzz/diff-corpus
+FUZZ_DIFF_SRCS   = tests/fuzz/fuzz_diff.c $(sort $(RUNTIME_SRCS) $(COMPILER_SRCS))
+$(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_GEN)/fc_emu_rt_rv32.c \
+                         $(wildcard runtime/*.c runtime/*.h compiler/*.c compiler/*.h backends/*.h \
+                                    backends/*/*.c backends/*/*.h tools/fc_emu*)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_DEFAULT_SOURCE \
+	  -Iruntime -Icompiler -Ibackends -Itools -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_DIFF_SRCS) -lelf -lunicorn -lpthread -lm
+
+$(FUZZ_DIFF_CORPUS)/.seeded: $(BIN)/diff-random
+	@rm -rf $(FUZZ_DIFF_CORPUS) && mkdir -p $(FUZZ_DIFF_CORPUS)
+	$(BIN)/diff-random -n 600 --corpus $(FUZZ_DIFF_CORPUS) | tail -1
+	@touch $@
+
+# Unicorn keeps allocations for the life of the process: leaks are not checked.
+FUZZ_DIFF_OPTS = -max_len=4100 -timeout=20 -detect_leaks=0 -artifact_prefix=$(BUILD)/fuzz/diff-
+
+.PHONY: fuzz-diff
+fuzz-diff: $(FUZZ_DIFF_BIN) $(FUZZ_DIFF_CORPUS)/.seeded
+	$(FUZZ_DIFF_BIN) $(FUZZ_DIFF_OPTS) -max_total_time=$(FUZZ_DIFF_TIME) -print_final_stats=1 \
+	  $(FUZZ_DIFF_CORPUS)
+
+# The test step: a fixed number of inputs from a fixed seed, on a copy of
+# the seed corpus.
+TEST_STEPS += fuzz-diff-smoke
+step-fuzz-diff-smoke: $(FUZZ_DIFF_BIN) $(FUZZ_DIFF_CORPUS)/.seeded
+	@rm -rf $(BUILD)/fuzz/diff-smoke && mkdir -p $(BUILD)/fuzz/diff-smoke && \
+	  cp $(FUZZ_DIFF_CORPUS)/diff-random-* $(BUILD)/fuzz/diff-smoke/
+	@if $(FUZZ_DIFF_BIN) $(FUZZ_DIFF_OPTS) -runs=$(FUZZ_DIFF_RUNS) -seed=1 $(BUILD)/fuzz/diff-smoke \
+	      > $(BUILD)/fuzz/diff-smoke.log 2>&1; then \
+	    tail -3 $(BUILD)/fuzz/diff-smoke.log; \
+	    n=$$(sed -n 's/^fuzz-diff: .* inputs, \([0-9]*\) verified.*/\1/p' $(BUILD)/fuzz/diff-smoke.log); \
+	    if [ "$${n:-0}" -lt 100 ]; then echo "fuzz-diff-smoke: 0 passed, 1 failed (only $${n:-0} inputs reached the engines)"; exit 1; fi; \
+	    echo "fuzz-diff-smoke: 1 passed, 0 failed ($(FUZZ_DIFF_RUNS) inputs after the $$(ls $(FUZZ_DIFF_CORPUS) | wc -l) seeds)"; \
+	else tail -40 $(BUILD)/fuzz/diff-smoke.log; echo "fuzz-diff-smoke: 0 passed, 1 failed"; exit 1; fi

@@ -83,7 +83,6 @@ enum stub_type {
     ST_ERR,        /* MOVW r1, insn; MOVS r0, code; B err_common            */
     ST_MEM,        /* slow path of a check, then the error exit             */
     ST_MEMHI,      /* lr = constant high half, then to the ST_MEM error part */
-    ST_MEMHIR,     /* ip = base, lr = high half register, then the same      */
     ST_HELPERR     /* r0 = code (trampoline): MOVW r1, insn; B err_common   */
 };
 
@@ -94,9 +93,11 @@ typedef struct stub {
     uint32_t lab2;    /* ST_MEM: continue label (access)          */
     uint32_t lab3;    /* ST_MEM: its error part; ST_MEMHI: target */
     uint32_t val;     /* ST_MEMHI: the high half                  */
-    uint8_t base;     /* ST_MEM, ST_MEMHIR: the register holding the
+    uint8_t base;     /* ST_MEM: the register holding the
                          address when it is not in ip (else NONE)   */
-    uint8_t hireg;    /* ST_MEMHIR: the register holding the high half */
+    uint8_t hireg;    /* ST_MEM: the register of a high half to test
+                         first (else NONE) */
+    uint32_t lab4;    /* ST_MEM with hireg: its high-half error part */
 } stub;
 
 typedef struct cg {
@@ -121,6 +122,12 @@ typedef struct cg {
     uint8_t budget_reg;  /* the budget counter lives in BUDGET_REG */
     uint8_t home[11][2]; /* machine register or NONE */
     uint8_t tb;          /* second-operand scratch: R2, or LR when r2 is a home */
+    uint8_t r23home;     /* r2 or r3 is a home */
+    /* span cache: when two home registers are worth more so, they hold
+     * the start and one lim[k] of the region span the hot checks use
+     * (env->rd/wr do not change during a run), loaded by the prologue */
+    uint8_t sc_start, sc_lim;     /* registers, NONE: no cache */
+    uint32_t sc_span, sc_limoff;  /* their env offsets */
 
     /* emission */
     uint8_t *buf;        /* NULL while counting */
@@ -145,6 +152,11 @@ typedef struct cg {
      * falls (or branches) into t; padhead[t] / padnext[j] chain the
      * back-edges to t, padlab[j] is the pad's label in this pass */
     uint32_t *padhead, *padnext, *padlab;
+    /* fusion of `mov32 d, s` into the 32-bit ALU operation on d after it
+     * (three-operand forms): fuse[i] marks the mov; while the operation is
+     * emitted, reads of d's low half read s instead */
+    uint8_t *fuse;
+    uint8_t fusing, fuse_d, fuse_s;
 
     fc_bk_reloc *rel;
     uint32_t nrel, relcap;
@@ -282,7 +294,7 @@ static stub *addstub(cg *c, enum stub_type t, uint32_t lab)
     s->insn = c->cur;
     s->lab = lab;
     s->code = s->perm = s->lg = 0;
-    s->lab2 = s->lab3 = 0;
+    s->lab2 = s->lab3 = s->lab4 = 0;
     s->val = 0;
     s->base = s->hireg = NONE;
     return s;
@@ -448,6 +460,8 @@ static int hneed(const cg *c, unsigned r) { return hact(c, r) == HA_COMPUTE; }
 /* A register holding half h of r: its home, or `tmp` loaded from env. */
 static unsigned rd_half(cg *c, unsigned r, unsigned h, unsigned tmp)
 {
+    if (c->fusing && r == c->fuse_d && h == 0)
+        r = c->fuse_s;
     if (r == 10) {
         if (h)
             put(c, t2_mov_imm(tmp, 0));
@@ -609,6 +623,7 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
     unsigned blo = rd_half(c, r, 0, IP);
     uint32_t uoff = (uint32_t)(int32_t)off;
     unsigned base = IP;          /* the register the access and the check use */
+    unsigned hichk = NONE;       /* the register of a high half still to test */
     if (off == 0 && perm != FC_PERM_RW && !(c->flags & FC_BK_NO_OPT)) {
         /* the address is blo itself: no copy into ip on the fast path; the
          * stubs copy it when they need it (slow path, error report) */
@@ -616,17 +631,13 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         if (blo != IP)
             s->base = (uint8_t)blo;
         if (!hz(c, r)) {
-            unsigned bhi = is_home(c, r, 1) ? c->home[r][1] : LR;
-            uint32_t e = newlab(c);
-            stub *h;
-            if (bhi == LR)
+            /* the high half joins the fast test as a 64-bit compare,
+             * (hi:lo-start) < (0:lim), and the slow path tests it first */
+            hichk = is_home(c, r, 1) ? c->home[r][1] : LR;
+            if (hichk == LR)
                 put(c, t2_ldr_imm(LR, ENV, slot(r, 1)));
-            put(c, t2_cmp_imm(bhi, 0));
-            h = addstub(c, ST_MEMHIR, e);
-            h->lab3 = err;
-            h->base = s->base;
-            h->hireg = (uint8_t)bhi;
-            br(c, T2_NE, e);
+            s->hireg = (uint8_t)hichk;
+            s->lab4 = newlab(c);
         }
     } else if (hz(c, r)) {
         if (off == 0) {
@@ -665,18 +676,29 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
     unsigned hint = inf ? inf->region_hint : 0xffu;
     if (hint == 0xffu)
         hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
+    /* r0 = address - start, compared with lim in r1 (lr may hold the
+     * high half; r0, r1 are free before any load or store operand) */
     if (hint == FC_REGION_STACK) {
         put(c, t2_sub_reg(R0, base, FB));
-        put(c, t2_ldr_imm(LR, ENV, (int32_t)(FC_NENV_STACK_END + 4 * k)));
-        put(c, t2_sub_reg(LR, LR, FB));
+        put(c, t2_ldr_imm(R1, ENV, (int32_t)(FC_NENV_STACK_END + 4 * k)));
+        put(c, t2_sub_reg(R1, R1, FB));
+        put(c, t2_cmp_reg(R0, R1));
     } else {
         unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
         uint32_t span = (perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
-        put(c, t2_ldr_imm(R0, ENV, (int32_t)span));
-        put(c, t2_ldr_imm(LR, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(k))));
-        put(c, t2_sub_reg(R0, base, R0));
+        if (c->sc_start != NONE && c->sc_span == span &&
+            c->sc_limoff == span + FC_NENV_SPAN_LIM(k)) {
+            put(c, t2_sub_reg(R0, base, c->sc_start));
+            put(c, t2_cmp_reg(R0, c->sc_lim));
+        } else {
+            put(c, t2_ldr_imm(R0, ENV, (int32_t)span));
+            put(c, t2_ldr_imm(R1, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(k))));
+            put(c, t2_sub_reg(R0, base, R0));
+            put(c, t2_cmp_reg(R0, R1));
+        }
     }
-    put(c, t2_cmp_reg(R0, LR));
+    if (hichk != NONE)
+        put(c, t2_sbcs_imm(R0, hichk, 0));
     br(c, T2_HS, slow);
     bind(c, back);
     *rb = base;
@@ -1621,9 +1643,9 @@ static void call_local(cg *c, const fc_insn *i)
         return;
     }
     /* depth: the new frame base must stay >= stack_floor */
-    put(c, t2_subw(R2, FB, FC_STACK_SIZE));
-    put(c, t2_ldr_imm(R3, ENV, FC_NENV_STACK_FLOOR));
-    put(c, t2_cmp_reg(R2, R3));
+    put(c, t2_subw(IP, FB, FC_STACK_SIZE));
+    put(c, t2_ldr_imm(LR, ENV, FC_NENV_STACK_FLOOR));
+    put(c, t2_cmp_reg(IP, LR));
     br_err(c, T2_CC, FC_ERR_CALL_DEPTH);
 
     for (r = 6; r <= 9; r++)
@@ -1640,8 +1662,11 @@ static void call_local(cg *c, const fc_insn *i)
         homes |= 1u << IP;
     if (nh)
         put(c, t2_push_w(homes));
-    for (unsigned k = 0; k < nspill; k += 4) {
-        unsigned m = nspill - k < 4 ? nspill - k : 4;
+    /* the spilled halves go through r0..r3 in groups of 4, or through r0,
+     * r1 in pairs when r2/r3 are homes (c->tb == LR or R3 a home) */
+    unsigned g = c->r23home ? 2u : 4u;
+    for (unsigned k = 0; k < nspill; k += g) {
+        unsigned m = nspill - k < g ? nspill - k : g;
         for (unsigned j = 0; j < m; j++)
             put(c, t2_ldr_imm(j, ENV, slot(spill[k + j] / 2, spill[k + j] % 2)));
         put(c, t2_push16(((1u << m) - 1u) | ((m & 1u) << m)));
@@ -1656,8 +1681,8 @@ static void call_local(cg *c, const fc_insn *i)
     put(c, t2_addw(FB, FB, FC_STACK_SIZE));
     /* restore in reverse */
     if (nspill) {
-        for (int k = (int)(((nspill - 1) / 4) * 4); k >= 0; k -= 4) {
-            unsigned m = nspill - (unsigned)k < 4 ? nspill - (unsigned)k : 4;
+        for (int k = (int)(((nspill - 1) / g) * g); k >= 0; k -= (int)g) {
+            unsigned m = nspill - (unsigned)k < g ? nspill - (unsigned)k : g;
             put(c, t2_pop16(((1u << m) - 1u) | ((m & 1u) << m)));
             for (unsigned j = 0; j < m; j++)
                 put(c, t2_str_imm(j, ENV, slot(spill[(unsigned)k + j] / 2, spill[(unsigned)k + j] % 2)));
@@ -1671,9 +1696,9 @@ static void do_exit(cg *c)
 {
     if (c->has_local_calls) {
         /* at depth > 1 (fb below the entry frame): return to the caller */
-        put(c, t2_ldr_imm(R3, ENV, slot(10, 0)));
-        put(c, t2_subw(R3, R3, FC_STACK_SIZE));
-        put(c, t2_cmp_reg(FB, R3));
+        put(c, t2_ldr_imm(IP, ENV, slot(10, 0)));
+        put(c, t2_subw(IP, IP, FC_STACK_SIZE));
+        put(c, t2_cmp_reg(FB, IP));
         put(c, t2_it_x(T2_NE, ""));
         put(c, t2_ldr_pc_post(T2_SP, 8));
     }
@@ -1784,6 +1809,10 @@ static void prologue(cg *c, uint32_t entry)
                 put(c, t2_ldr_imm(c->home[r][h], ENV, slot(r, h)));
     if (c->budget_reg)
         put(c, t2_ldr_imm(BUDGET_REG, ENV, FC_NENV_BUDGET));
+    if (c->sc_start != NONE) {
+        put(c, t2_ldr_imm(c->sc_start, ENV, (int32_t)c->sc_span));
+        put(c, t2_ldr_imm(c->sc_lim, ENV, (int32_t)c->sc_limoff));
+    }
     if (entry != 0 || c->nentries > 1)
         br(c, T2_AL, L_insn(entry));
 }
@@ -1809,13 +1838,11 @@ static void emit_stub(cg *c, const stub *s)
         mov_const(c, LR, s->val);
         br(c, T2_AL, s->lab3);
         break;
-    case ST_MEMHIR:
-        if (s->base != NONE)
-            mov_reg(c, IP, s->base);
-        mov_reg(c, LR, s->hireg);
-        br(c, T2_AL, s->lab3);
-        break;
     case ST_MEM:
+        if (s->hireg != NONE) {
+            put(c, t2_cmp_imm(s->hireg, 0));
+            br(c, T2_NE, s->lab4);
+        }
         if (s->base != NONE)
             mov_reg(c, IP, s->base);
         bl_lab(c, L_fixed(c, FL_MEMSLOW + (s->perm - 1u) * 4u + s->lg));
@@ -1824,6 +1851,14 @@ static void emit_stub(cg *c, const stub *s)
         bind(c, s->lab3);
         mov_const(c, R1, s->insn);
         br(c, T2_AL, L_fixed(c, s->perm == FC_PERM_R ? FL_ERR_MEM_R : FL_ERR_MEM_W));
+        if (s->hireg != NONE) {
+            /* the high half is not 0: the address is lo (base), hi */
+            bind(c, s->lab4);
+            if (s->base != NONE)
+                mov_reg(c, IP, s->base);
+            mov_reg(c, LR, s->hireg);
+            br(c, T2_AL, s->lab3);
+        }
         break;
     }
 }
@@ -1905,6 +1940,17 @@ static void pass(cg *c)
         }
         mapto(c, i);
         bind(c, L_insn(i));
+        if (c->fuse && c->fuse[i]) {
+            /* mov32 d, s at i: only the operation at i + 1, reading s */
+            bind(c, L_insn(i + 1));
+            c->fusing = 1;
+            c->fuse_d = (uint8_t)fc_dst(c->ins[i]);
+            c->fuse_s = (uint8_t)fc_src(c->ins[i]);
+            insn(c, i + 1);
+            c->fusing = 0;
+            i++;
+            continue;
+        }
         insn(c, i);
     }
     /* falling off the end: FC_ERR_BAD_PROGRAM at slot n */
@@ -2207,11 +2253,13 @@ static void analyse(cg *c)
     for (i = 0; i < n; i++) {
         if (noopt) {
             c->lout[i] = ALLREGS;
-        } else if (c->info && !(c->flags & FC_BK_NO_FACTS)) {
-            const fc_insn_info *f = &c->info[i];
-            uint16_t dead = (uint16_t)(f->hi_dead | (f->hi_dead2 & 3u) << 8);
-            c->lout[i] = (uint16_t)(c->lout[i] & ~dead);
         }
+        /* The verifier's hi_dead is not applied: masking it into lout after
+         * this fixpoint made lout inconsistent with the "hi location holds
+         * 0" tracking below (the verifier's local-call model defines r0..r5
+         * at the call; ours keeps locations), and 6 of diff-random's 10,000
+         * programs (e.g. 7564) returned a stale upper half on both targets.
+         * Folding the facts into the fixpoint itself is the fix to make. */
         c->hza[i] = noopt || c->opid[i] == OP_SECOND ? (uint16_t)(1u << 10)
                                                      : hz_transfer(c, i, c->hz[i]);
     }
@@ -2293,6 +2341,27 @@ static void allocate(cg *c)
             }
         }
     }
+    /* the span cache candidates: (table, slot, k) of the checked accesses'
+     * fast paths, weighted like the halves (each saves two loads) */
+    uint32_t scw[2][5][4] = {{{0}}};
+    for (i = 0; i < n; i++) {
+        const fc_insn *x = &c->ins[i];
+        unsigned op = c->opid[i], cls = FC_CLASS(x->op), r, wr;
+        if (op == 0 || op == OP_SECOND || (cls != FC_CLS_LDX && cls != FC_CLS_ST && cls != FC_CLS_STX))
+            continue;
+        if (cls == FC_CLS_STX && FC_MODE(x->op) == FC_MODE_ATOMIC)
+            continue;
+        r = cls == FC_CLS_LDX ? fc_src(*x) : fc_dst(*x);
+        wr = cls != FC_CLS_LDX;
+        if (!acc_checked(c, i, r, x->off, fc_size_bytes(x->op)))
+            continue;
+        unsigned hint = c->info ? c->info[i].region_hint : 0xffu;
+        if (hint == 0xffu)
+            hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
+        if (hint == FC_REGION_STACK)
+            continue;
+        scw[wr][hint <= FC_REGION_BSS ? hint : 4u][lg2(fc_size_bytes(x->op))] += 1u << (3 * depth[i]);
+    }
     for (i = 0; i < n; i++) {
         const fc_insn *x = &c->ins[i];
         unsigned op = c->opid[i], d = fc_dst(*x), s = fc_src(*x);
@@ -2318,17 +2387,18 @@ static void allocate(cg *c)
             if (hot >> s & 1u) cnt[s][1] += w;
         }
     }
-    /* r3 is a home only in leaf programs: no helper or local call, no
-     * atomic, no 64-bit division routine, so nothing but the bounds-check
-     * slow path (which saves r0-r3) runs while it holds a value, and no
-     * emitter of such a program uses r3 as a scratch register */
+    /* r3 is a home only in "leaf" programs: no helper call, no atomic, no
+     * 64-bit division routine, so nothing but the bounds-check slow path
+     * (which saves r0-r3) runs while it holds a value, and no emitter of
+     * such a program uses r3 as a scratch register (local calls use ip, lr,
+     * r0 and r1; the homes they save are pushed whatever they are) */
     int leaf = !(c->flags & FC_BK_NO_OPT);
     for (i = 0; i < n && leaf; i++) {
         const fc_insn *x = &c->ins[i];
         unsigned op = c->opid[i], aop = FC_OPCODE_OP(x->op), d = fc_dst(*x), s = fc_src(*x);
         if (op == 0 || op == OP_SECOND)
             continue;
-        if (op == FC_OP_CALL || op == FC_OP_CALLX)
+        if ((op == FC_OP_CALL && fc_src(*x) != FC_CALL_LOCAL) || op == FC_OP_CALLX)
             leaf = 0;
         else if (FC_CLASS(x->op) == FC_CLS_STX && FC_MODE(x->op) == FC_MODE_ATOMIC)
             leaf = 0;
@@ -2364,6 +2434,8 @@ static void allocate(cg *c)
     }
     for (unsigned r = 0; r < 10; r++)
         c->home[r][0] = c->home[r][1] = NONE;
+    uint32_t hcnt[NHOMES] = {0};
+    unsigned nh = 0;
     for (unsigned m = 0; m < nregs; m++) {
         uint32_t best = 0;
         int br_ = -1, bh = -1;
@@ -2377,7 +2449,92 @@ static void allocate(cg *c)
         if (br_ < 0)
             break;
         c->home[br_][bh] = regs[m];
+        hcnt[m] = best;
+        nh++;
     }
+    /* the span cache takes the last two registers when each is worth
+     * more there (a check saves two loads; a half saves about one access
+     * per use) */
+    c->sc_start = c->sc_lim = NONE;
+    if (!(c->flags & FC_BK_NO_OPT) && nregs >= 4) {
+        uint32_t bw = 0;
+        unsigned bt = 0, bs = 0, bk = 0;
+        for (unsigned t = 0; t < 2; t++)
+            for (unsigned sl = 0; sl < 5; sl++)
+                for (unsigned k = 0; k < 4; k++)
+                    if (scw[t][sl][k] > bw) {
+                        bw = scw[t][sl][k];
+                        bt = t; bs = sl; bk = k;
+                    }
+        uint32_t c1 = nh >= nregs - 1 ? hcnt[nregs - 2] : 0;
+        uint32_t c2 = nh >= nregs ? hcnt[nregs - 1] : 0;
+        if (bw > 0 && bw > c1 && bw > c2) {
+            for (unsigned r = 0; r < 10; r++)
+                for (unsigned h = 0; h < 2; h++)
+                    if (c->home[r][h] == regs[nregs - 1] || c->home[r][h] == regs[nregs - 2])
+                        c->home[r][h] = NONE;
+            c->sc_start = regs[nregs - 2];
+            c->sc_lim = regs[nregs - 1];
+            c->sc_span = (bt ? FC_NENV_WR : FC_NENV_RD) + FC_NATIVE_SPAN_SIZE * bs;
+            c->sc_limoff = c->sc_span + FC_NENV_SPAN_LIM(bk);
+        }
+    }
+    for (unsigned r = 0; r < 10; r++)
+        for (unsigned h = 0; h < 2; h++)
+            if (c->home[r][h] == R2 || c->home[r][h] == R3)
+                c->r23home = 1;
+    if (c->sc_start == R2 || c->sc_start == R3 || c->sc_lim == R2 || c->sc_lim == R3)
+        c->r23home = 1;
+}
+
+/*
+ * `mov32 d, s` then a 32-bit ALU operation on d (not a mov, not an
+ * endianness one: neither reads d's high half) that no jump enters: the
+ * operation reads s for d, so the mov disappears. Its high half (0) is
+ * written by the operation anyway; only a mov whose high-half write the
+ * analysis counts on (HA_ZERO) keeps its own code.
+ */
+static void find_fusions(cg *c)
+{
+    uint32_t i, n = c->n, s[2];
+    for (i = 0; i <= n; i++)
+        c->fuse[i] = 0;
+    if (c->flags & FC_BK_NO_OPT)
+        return;
+    /* fuse[] first marks the jump targets */
+    for (i = 0; i < n; i++) {
+        const fc_insn *x = &c->ins[i];
+        unsigned op = c->opid[i], cls = FC_CLASS(x->op);
+        if (op == 0 || op == OP_SECOND || (cls != FC_CLS_JMP && cls != FC_CLS_JMP32))
+            continue;
+        if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL) {
+            uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)x->imm;
+            if (t < n) c->fuse[t] = 2;
+            continue;
+        }
+        if (op == FC_OP_CALL || op == FC_OP_CALLX || op == FC_OP_EXIT)
+            continue;
+        unsigned k = succs(c, i, s);
+        for (unsigned j = 0; j < k; j++)
+            if (s[j] != i + 1)
+                c->fuse[s[j]] = 2;
+    }
+    for (i = 0; i < c->nentries; i++)
+        c->fuse[c->entries[i]] = 2;
+    for (i = 0; i + 1 < n; i++) {
+        const fc_insn *a = &c->ins[i], *b = &c->ins[i + 1];
+        unsigned d = fc_dst(*a), bop = c->opid[i + 1], aop = FC_OPCODE_OP(b->op);
+        if (c->opid[i] != FC_OP_MOV32_X || c->fuse[i] == 1 || c->fuse[i + 1] == 2 ||
+            fc_src(*a) == d || d >= 10 || bop == 0 || bop == OP_SECOND ||
+            FC_CLASS(b->op) != FC_CLS_ALU || fc_dst(*b) != d || aop == FC_ALU_MOV ||
+            aop == FC_ALU_END || hact_at(c, i, d) != HA_SKIP)
+            continue;
+        c->fuse[i] = 1;
+        i++;                     /* the operation is not itself a mov */
+    }
+    for (i = 0; i <= n; i++)
+        if (c->fuse[i] == 2)
+            c->fuse[i] = 0;
 }
 
 /* ========================================================================
@@ -2387,7 +2544,7 @@ static void allocate(cg *c)
 static size_t t2_work_size(const fc_prog *p)
 {
     size_t n = p ? p->ninsns : 0;
-    return (n + 1) * (1 + 2 * 5 + 4 * 3 + 4 * LABS_PER_INSN + BRS_PER_INSN +
+    return (n + 1) * (2 + 2 * 5 + 4 * 3 + 4 * LABS_PER_INSN + BRS_PER_INSN +
                       sizeof(stub) * STUBS_PER_INSN) +
            EXTRA * (4 + 1 + sizeof(stub)) + 4 * (FL__COUNT + 8) + 64;
 }
@@ -2452,11 +2609,12 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     c->brlong = carve(&w, wend, c->brcap, 1);
     c->stcap = (n + 1) * STUBS_PER_INSN + EXTRA;
     c->st = carve(&w, wend, sizeof(stub) * (size_t)c->stcap, 4);
+    c->fuse = carve(&w, wend, (size_t)(n + 1), 1);
     c->padhead = carve(&w, wend, 4 * (size_t)(n + 1), 4);
     c->padnext = carve(&w, wend, 4 * (size_t)(n + 1), 4);
     uint32_t *padlab = carve(&w, wend, 4 * (size_t)(n + 1), 4);
     if (!c->opid || !c->hz || !c->lout || !c->tmp16 || !c->hza || !c->loc || !c->lab ||
-        !c->brlong || !c->st || !c->padhead || !c->padnext || !padlab)
+        !c->brlong || !c->st || !c->padhead || !c->padnext || !padlab || !c->fuse)
         return FC_BK_EWORK;
     for (i = 0; i < c->labcap; i++)
         c->lab[i] = 0;
@@ -2513,6 +2671,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
         if (any)
             c->padlab = padlab;
     }
+    find_fusions(c);
     out->mregs = 0;
     for (unsigned r = 0; r < 10; r++)
         out->mregs += (c->home[r][0] != NONE) + (c->home[r][1] != NONE);

@@ -3,7 +3,10 @@
  * interpreter, the Thumb-2 backend (Cortex-M3 in Unicorn) and the RV32IMAC
  * backend (SiFive E31 in Unicorn), compared exactly.
  *
- *   diff-random [-n COUNT] [-s SEED] [--only INDEX [-S]] [--corpus DIR] [-v]
+ *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [-v]
+ *
+ * JOBS worker processes (default 2) share the programs (index modulo JOBS),
+ * each with its own emulators; the results do not depend on JOBS.
  *
  * Program INDEX comes from its own generator state (derived from SEED and
  * INDEX), so `--only INDEX` rebuilds and reruns one program of a run (-S:
@@ -39,6 +42,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fc_disasm.h"
 #include "fc_emu.h"
@@ -46,7 +51,7 @@
 #include "fc_verify.h"
 
 #define DEFAULT_SEED  0x6a09e667f3bcc908ull
-#define DEFAULT_COUNT 6000u
+#define DEFAULT_COUNT 10000u
 #define CAP 1200u                 /* slots per program */
 #define MAX_SUBS 4u
 #define MAX_FIX 256u
@@ -502,7 +507,14 @@ static void gen_local_call(gen *g)
         return;
     add_fix(g, g->n, pick(g, g->nsub), 2);
     emit(g, FC_CLS_JMP | FC_JMP_CALL, 0, FC_CALL_LOCAL, 0, 0);
-    if (g->safe)   /* the verifier forgets r1..r5 at a call: written again */
+    /* The verifier forgets r1..r5 at a call (reading them is an error):
+     * written again, except sometimes right before a helper call, which may
+     * take them as they came back from the callee ("r1..r5 pass through") */
+    if (g->safe && chance(g, 20) && g->n + 1 < CAP) {
+        emit(g, FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOV, 1, 0, 0, rimm(g));
+        emit(g, FC_CLS_JMP | FC_JMP_CALL, 0, FC_CALL_HELPER, 0, H_MIX);
+    }
+    if (g->safe)
         for (unsigned r = 1; r <= 5; r++)
             emit(g, FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOV, r, 0, 0, rimm(g));
 }
@@ -680,30 +692,30 @@ typedef struct tally {
     unsigned rows[FC_OP_COUNT];
     unsigned loops_done, loops_exhausted;
     unsigned ctx_faults, stack_faults, section_faults;
-    unsigned unaligned_atomics;
     unsigned printed;
 } tally;
 
-static void print_case(const gen *g, const fc_emu_case *c, const char *what, const char *msg,
-                       const fc_emu_outcome *oi, const fc_emu_outcome *on, unsigned idx)
+static void print_case(FILE *out, const gen *g, const fc_emu_case *c, const char *what,
+                       const char *msg, const fc_emu_outcome *oi, const fc_emu_outcome *on,
+                       unsigned idx)
 {
     static char listing[CAP * 64];
-    printf("MISMATCH program %u (%s, %s): %s\n", idx, what, g->safe ? "safe" : "wild", msg);
-    printf("  interpreter: err %d (%s) r0 0x%llx insn %u addr 0x%llx budget left %llu\n", oi->err,
+    fprintf(out, "MISMATCH program %u (%s, %s): %s\n", idx, what, g->safe ? "safe" : "wild", msg);
+    fprintf(out, "  interpreter: err %d (%s) r0 0x%llx insn %u addr 0x%llx budget left %llu\n", oi->err,
            fc_err_str(oi->err), (unsigned long long)oi->r0, oi->err_pc,
            (unsigned long long)oi->err_addr, (unsigned long long)oi->budget_left);
-    printf("  native:      err %d (%s) r0 0x%llx insn %u addr 0x%llx budget left %llu\n", on->err,
+    fprintf(out, "  native:      err %d (%s) r0 0x%llx insn %u addr 0x%llx budget left %llu\n", on->err,
            on->err < 0 ? "machine" : fc_err_str(on->err), (unsigned long long)on->r0, on->err_pc,
            (unsigned long long)on->err_addr, (unsigned long long)on->budget_left);
-    printf("  budget %llu, max depth %u, context %u bytes (%s):", (unsigned long long)c->budget,
+    fprintf(out, "  budget %llu, max depth %u, context %u bytes (%s):", (unsigned long long)c->budget,
            c->max_depth ? c->max_depth : FC_MAX_CALL_DEPTH, c->ctx_len,
            c->ctx_perm == FC_PERM_R ? "read-only" : "read-write");
     for (uint32_t k = 0; k < c->ctx_len; k++)
-        printf(" %02x", c->ctx[k]);
-    printf("\n  .rodata %u, .data %u, .bss %u bytes; program (%u slots):\n", c->rodata ? c->rodata_len : 0,
+        fprintf(out, " %02x", c->ctx[k]);
+    fprintf(out, "\n  .rodata %u, .data %u, .bss %u bytes; program (%u slots):\n", c->rodata ? c->rodata_len : 0,
            c->data ? c->data_len : 0, c->bss_len, c->n);
     fc_disasm_prog_buf(c->insns, c->n, FC_DISASM_INDEX | FC_DISASM_TARGET, listing, sizeof listing);
-    fputs(listing, stdout);
+    fputs(listing, out);
 }
 
 static int list_sink(void *ctx, const char *text, size_t len)
@@ -712,7 +724,7 @@ static int list_sink(void *ctx, const char *text, size_t len)
 }
 
 /* --only: the native code of a case, as femtoc -S shows it */
-static void print_native(const fc_backend *b, const fc_emu_case *c)
+static void print_native(FILE *fout, const fc_backend *b, const fc_emu_case *c)
 {
     fc_prog p;
     memset(&p, 0, sizeof p);
@@ -732,9 +744,8 @@ static void print_native(const fc_backend *b, const fc_emu_case *c)
         out.pcmap_cap = out.npcmap;
         if (out.code && out.relocs && out.pcmap &&
             b->compile(&p, c->info, &o, w, wl, &out, NULL) == FC_BK_OK) {
-            printf("  %s code (%u bytes):\n", b->name, out.code_len);
-            fflush(stdout);
-            fc_backend_listing(b, &p, &out, list_sink, stdout);
+            fprintf(fout, "  %s code (%u bytes):\n", b->name, out.code_len);
+            fc_backend_listing(b, &p, &out, list_sink, fout);
         }
         free(out.code);
         free(out.relocs);
@@ -755,7 +766,7 @@ static void write_seed(const gen *g, unsigned idx, uint64_t budget, unsigned per
     if (!f)
         return;
     hdr[0] = (uint8_t)(g->ctx_len > 63 ? 63 : g->ctx_len);
-    hdr[1] = budget >= 64 ? 0xf0 : (uint8_t)(budget - 1);
+    hdr[1] = budget > 256 ? 255 : (uint8_t)(budget - 1);
     hdr[2] = (uint8_t)((perm == FC_PERM_R) | (g->data_len ? 8 : 0) | (g->ro_len ? 16 : 0) |
                        (g->bss_len ? 32 : 0));
     hdr[3] = (uint8_t)idx;
@@ -810,6 +821,7 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
     gen_prog(&g);
     if (g.overflow) {
         printf("program %u: skipped: the generator overflowed %u slots\n", idx, CAP);
+        fflush(stdout);
         t->skipped++;
         return 1;
     }
@@ -862,23 +874,25 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
     c.budget = budget;
     c.max_depth = max_depth;
 
-    /* option sets: with facts when verified (and one without), rotating the
-     * backend flags so every setting meets every kind of program */
-    static const uint32_t rot[] = {0, FC_BK_CHECK_ALL, 0, FC_BK_NO_OPT};
+    /* option sets: the backend flags rotate so every setting meets every
+     * kind of program; a verified program also runs with the verifier's
+     * facts (proven accesses unchecked, upper halves known zero) */
+    static const uint32_t rot[] = {0, FC_BK_CHECK_ALL, FC_BK_NO_OPT};
+    static const char *const rot_name[] = {"no facts", "check-all", "no-opt"};
     typedef struct variant { const fc_insn_info *info; uint32_t flags; const char *name; } variant;
     variant var[2];
     unsigned nvar = 0;
-    if (verified) {
+    if (verified)
         var[nvar++] = (variant){info, idx % 2 ? FC_BK_CHECK_ALL : 0,
-                                        idx % 2 ? "facts, check-all" : "facts"};
-        if (idx % 3 == 0)
-            var[nvar++] = (variant){NULL, 0, "no facts"};
-    } else {
-        uint32_t f = rot[idx % 4];
-        var[nvar++] = (variant){NULL, f, f == FC_BK_CHECK_ALL ? "check-all"
-                                                : f == FC_BK_NO_OPT ? "no-opt" : "no facts"};
-    }
+                                idx % 2 ? "facts, check-all" : "facts"};
+    var[nvar++] = (variant){NULL, rot[idx % 3], rot_name[idx % 3]};
 
+    /* this program's report, written out at once (workers share stdout) */
+    char *rbuf = NULL;
+    size_t rlen = 0;
+    FILE *out = open_memstream(&rbuf, &rlen);
+    if (!out)
+        out = stdout;
     int ok = 1;
     fc_emu_outcome first;
     memset(&first, 0, sizeof first);
@@ -894,16 +908,16 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             if (d != 0) {
                 ok = 0;
                 if (t->printed++ < 12 || verbose)
-                    print_case(&g, &c, what, msg, &oi, &on, idx);
+                    print_case(out, &g, &c, what, msg, &oi, &on, idx);
                 else if (t->printed == 13)
-                    printf("(further mismatches: one line each)\n");
+                    fprintf(out, "(further mismatches: one line each)\n");
                 else
-                    printf("MISMATCH program %u (%s): %s\n", idx, what, msg);
+                    fprintf(out, "MISMATCH program %u (%s): %s\n", idx, what, msg);
             }
             if (b == 0 && v == 0)
                 first = oi;
             if (listing)
-                print_native(b ? &fc_backend_rv32imac : &fc_backend_thumbv7m, &c);
+                print_native(out, b ? &fc_backend_rv32imac : &fc_backend_thumbv7m, &c);
         }
 
     /* what the interpreter did, for the coverage checks */
@@ -928,9 +942,61 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             t->section_faults++;
     }
     if (verbose)
-        printf("program %u: %s, %u slots, %s, interpreter: %s\n", idx, g.safe ? "safe" : "wild",
-               g.n, verified ? "verified" : "not verified", fc_err_str(first.err));
+        fprintf(out, "program %u: %s, %u slots, %s, interpreter: %s\n", idx,
+                g.safe ? "safe" : "wild", g.n, verified ? "verified" : "not verified",
+                fc_err_str(first.err));
+    if (out != stdout) {
+        fclose(out);
+        if (rlen)
+            fwrite(rbuf, 1, rlen, stdout);
+        free(rbuf);
+    }
+    fflush(stdout);
     return ok;
+}
+
+/* programs first, first + step, ... below end, on emulators of its own */
+static int work(uint64_t seed, unsigned first, unsigned step, unsigned end, tally *t, int verbose,
+                int listing)
+{
+    char err[200];
+    fc_emu *emu[2] = {fc_emu_open_target(FC_TARGET_THUMBV7M, err, sizeof err), NULL};
+    if (emu[0])
+        emu[1] = fc_emu_open_target(FC_TARGET_RV32IMAC, err, sizeof err);
+    if (!emu[0] || !emu[1]) {
+        printf("diff-random: emulator: %s\ndiff-random: 0 passed, 1 failed\n", err);
+        fc_emu_close(emu[0]);
+        return 1;
+    }
+    for (unsigned i = first; i < end; i += step) {
+        t->programs++;
+        if (run_program(emu, seed, i, t, verbose, listing))
+            t->passed++;
+        else
+            t->failed++;
+    }
+    fc_emu_close(emu[0]);
+    fc_emu_close(emu[1]);
+    return 0;
+}
+
+static void merge(tally *t, const tally *w)
+{
+    t->programs += w->programs;
+    t->passed += w->passed;
+    t->failed += w->failed;
+    t->verified += w->verified;
+    t->skipped += w->skipped;
+    t->runs += w->runs;
+    for (unsigned k = 0; k < FC_ERR__COUNT; k++)
+        t->outcome[k] += w->outcome[k];
+    for (unsigned k = 0; k < FC_OP_COUNT; k++)
+        t->rows[k] += w->rows[k];
+    t->loops_done += w->loops_done;
+    t->loops_exhausted += w->loops_exhausted;
+    t->ctx_faults += w->ctx_faults;
+    t->stack_faults += w->stack_faults;
+    t->section_faults += w->section_faults;
 }
 
 int main(int argc, char **argv)
@@ -938,6 +1004,7 @@ int main(int argc, char **argv)
     uint64_t seed = DEFAULT_SEED;
     unsigned count = DEFAULT_COUNT, only = 0;
     int have_only = 0, verbose = 0, listing = 0;
+    unsigned jobs = 2;
 
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "-n") == 0 && a + 1 < argc)
@@ -952,35 +1019,84 @@ int main(int argc, char **argv)
             listing = 1;
         else if (strcmp(argv[a], "--corpus") == 0 && a + 1 < argc)
             corpus_dir = argv[++a];
+        else if (strcmp(argv[a], "-j") == 0 && a + 1 < argc)
+            jobs = (unsigned)strtoul(argv[++a], NULL, 0);
         else {
-            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [--only INDEX [-S]] [--corpus DIR] [-v]\n");
+            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [-v]\n");
             return 2;
         }
     }
 
-    char err[200];
-    fc_emu *emu[2] = {fc_emu_open_target(FC_TARGET_THUMBV7M, err, sizeof err), NULL};
-    if (emu[0])
-        emu[1] = fc_emu_open_target(FC_TARGET_RV32IMAC, err, sizeof err);
-    if (!emu[0] || !emu[1]) {
-        printf("diff-random: emulator: %s\ndiff-random: 0 passed, 1 failed\n", err);
-        return 1;
-    }
-    printf("diff-random: seed 0x%016llx, %u programs, interpreter vs thumbv7m and rv32imac\n",
-           (unsigned long long)seed, have_only ? 1u : count);
+    if (have_only)
+        jobs = 1;
+    if (jobs < 1 || jobs > 64)
+        jobs = 1;
+    printf("diff-random: seed 0x%016llx, %u programs, interpreter vs thumbv7m and rv32imac, "
+           "%u worker%s\n", (unsigned long long)seed, have_only ? 1u : count, jobs,
+           jobs > 1 ? "s" : "");
     fflush(stdout);
 
     static tally t;
     time_t t0 = time(NULL);
-    for (unsigned i = have_only ? only : 0; i < (have_only ? only + 1 : count); i++) {
-        t.programs++;
-        if (run_program(emu, seed, i, &t, verbose, listing))
-            t.passed++;
-        else
-            t.failed++;
+    if (have_only) {
+        if (work(seed, only, 1, only + 1, &t, verbose, listing))
+            return 1;
+    } else if (jobs == 1) {
+        if (work(seed, 0, 1, count, &t, verbose, listing))
+            return 1;
+    } else {
+        /* workers: programs k, k + jobs, ... each; tallies come back through
+         * pipes */
+        int fds[64];
+        pid_t pids[64];
+        for (unsigned k = 0; k < jobs; k++) {
+            int pfd[2];
+            if (pipe(pfd) || (pids[k] = fork()) < 0) {
+                printf("diff-random: cannot start worker %u\ndiff-random: 0 passed, 1 failed\n", k);
+                return 1;
+            }
+            if (pids[k] == 0) {
+                static tally w;
+                close(pfd[0]);
+                int rc = work(seed, k, jobs, count, &w, verbose, listing);
+                fflush(stdout);
+                const char *b = (const char *)&w;
+                size_t left = sizeof w;
+                while (!rc && left) {
+                    ssize_t n = write(pfd[1], b, left);
+                    if (n <= 0)
+                        break;
+                    b += n;
+                    left -= (size_t)n;
+                }
+                _exit(rc || left ? 1 : 0);
+            }
+            close(pfd[1]);
+            fds[k] = pfd[0];
+        }
+        for (unsigned k = 0; k < jobs; k++) {
+            static tally w;
+            char *b = (char *)&w;
+            size_t got = 0;
+            int status = 0;
+            while (got < sizeof w) {
+                ssize_t n = read(fds[k], b + got, sizeof w - got);
+                if (n <= 0)
+                    break;
+                got += (size_t)n;
+            }
+            close(fds[k]);
+            waitpid(pids[k], &status, 0);
+            if (got != sizeof w || !WIFEXITED(status) || WEXITSTATUS(status)) {
+                printf("diff-random: worker %u died (status 0x%x): its programs count as failed\n",
+                       k, status);
+                t.programs += (count - k + jobs - 1) / jobs;
+                t.failed += (count - k + jobs - 1) / jobs;
+                continue;
+            }
+            merge(&t, &w);
+        }
     }
-    fc_emu_close(emu[0]);
-    fc_emu_close(emu[1]);
 
     printf("programs %u: %u verified (run with the verifier's facts too), %u skipped; %u runs "
            "(%lds)\n", t.programs, t.verified, t.skipped, t.runs, (long)(time(NULL) - t0));

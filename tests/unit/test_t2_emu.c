@@ -653,3 +653,37 @@ Test(t2_emu, every_opcode_row_agrees)
     cr_assert_eq(rows, FC_OP_COUNT - 1);
     cr_log_info("%u opcode rows, %u runs", rows, runs);
 }
+
+/* ---- the register allocation of leaf programs, budget pads, span cache ------- */
+
+/* few live halves and a checked access in a loop: the span of the context
+ * lives in two registers; the loop reads past the end on its last turn */
+Test(t2_emu, span_cache_and_pads)
+{
+    fc_emu_case c = ctx_case(ctx16, 16);
+    /* two reads per turn of the same span: worth its two registers */
+    static const char *sum = "mov32 %r0, 0\nmov32 %r2, 0\nldxb %r4, [%r1]\nadd32 %r0, %r4\n"
+                             "ldxb %r4, [%r1+1]\nadd32 %r0, %r4\nadd %r1, 2\nadd32 %r2, 1\n"
+                             "jlt32 %r2, %r3, -7\nexit";
+    char src[400];
+    snprintf(src, sizeof src, "mov %%r3, 8\n%s", sum);
+    check(src, &c, (expect){FC_OK, 136, 0});
+    snprintf(src, sizeof src, "mov %%r3, 9\n%s", sum);
+    check(src, &c, (expect){FC_ERR_MEM_READ, 0, 3});
+    /* writes: the wr span */
+    check("mov %r3, 8\nmov32 %r2, 0\nstb [%r1], 9\nstb [%r1+1], 8\nadd %r1, 2\nadd32 %r2, 1\n"
+          "jlt32 %r2, %r3, -5\nldxb %r0, [%r1-2]\nexit", &c, (expect){FC_OK, 9, 0});
+    /* two back-edges to one target (two pads), budget running out on either */
+    const char *two = "mov %r0, 0\nl:\nadd %r0, 1\njeq %r0, 5, x\njlt %r0, 3, l\njlt %r0, 9, l\n"
+                      "x:\nexit";
+    check(two, &c, (expect){FC_OK, 5, 0});
+    c.budget = 3;
+    check(two, &c, (expect){FC_ERR_BUDGET, 0, 4});
+    c.budget = 1;
+    check(two, &c, (expect){FC_ERR_BUDGET, 0, 3});
+    c.budget = 0;
+    /* the high half of a pointer in a register: its test, and the error
+     * address it reports */
+    check("lddw %r2, 0x100000000\nadd %r2, %r1\nmov %r3, 0\nl:\nldxb %r0, [%r2]\nadd %r3, 1\n"
+          "jlt %r3, 4, l\nexit", &c, (expect){FC_ERR_MEM_READ, 0, 4});
+}

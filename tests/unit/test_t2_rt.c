@@ -200,3 +200,33 @@ Test(t2_rt, env_init_writes_every_field)
     for (unsigned i = 0; i < sizeof stack; i++)
         cr_assert_eq(stack[i], 0, "stack byte %u not cleared", i);
 }
+
+/* the long-division paths: full-width dividends against divisors of every
+ * width, and dividends next to multiples of the divisor (the quotient
+ * digit corrections and the final correction step) */
+Test(t2_rt, division_routines_every_divisor_width)
+{
+    uint64_t s = 0x2545f4914f6cdd1du;
+    for (unsigned i = 0; i < 300000; i++) {
+        unsigned wb = 1 + (unsigned)(rnd(&s) % 64), wa = 1 + (unsigned)(rnd(&s) % 64);
+        uint64_t b = rnd(&s) >> (64 - wb), a = rnd(&s) >> (64 - wa);
+        if (b == 0)
+            b = 1;
+        if (i % 3 == 0) {           /* q * b + small, q * b - small */
+            uint64_t q = rnd(&s) >> (64 - (1 + rnd(&s) % 40));
+            a = q * b + (rnd(&s) % 3) - 1;
+        }
+        cr_assert_eq(fc_native_udiv64(a, b), a / b, "udiv %llx %llx", (unsigned long long)a, (unsigned long long)b);
+        cr_assert_eq(fc_native_umod64(a, b), a % b, "umod %llx %llx", (unsigned long long)a, (unsigned long long)b);
+    }
+    /* the extremes of the normalisation */
+    static const uint64_t v[] = {1, 2, 3, 0xffffu, 0x10000u, 0xffffffffu, 0x100000000u,
+                                 0x100000001u, 0x7fffffffffffffffu, 0x8000000000000000u,
+                                 0xfffffffeffffffffu, 0xffffffff00000000u, 0xffffffffffffffffu,
+                                 0x80000000u, 0x800000000000u, 0xffff0000ffffu};
+    for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
+        for (unsigned j = 0; j < sizeof v / sizeof v[0]; j++) {
+            cr_assert_eq(fc_native_udiv64(v[i], v[j]), v[i] / v[j]);
+            cr_assert_eq(fc_native_umod64(v[i], v[j]), v[i] % v[j]);
+        }
+}

@@ -398,6 +398,34 @@ Test(verify, bounded_loops_over_the_stack_are_proven)
     vres_free(&r);
 }
 
+Test(verify, pointers_bumped_with_a_counter)
+{
+    vres r;
+    /* p = r10-64 + 4*i while i < 16: every store is inside the frame */
+    const char *ok16 = "mov %r2, 0\nmov %r3, %r10\nadd %r3, -64\nL: stw [%r3], 1\nadd %r3, 4\n"
+                       "add %r2, 1\njlt %r2, 16, L\nmov %r0, 0\nexit";
+    cr_assert_eq(verify_src(ok16, NULL, &r), 0);
+    cr_assert_eq(r.info[3].access, FC_ACC_PROVEN);
+    vres_free(&r);
+    /* one iteration more reaches r10+0: the store keeps its check */
+    const char *ok17 = "mov %r2, 0\nmov %r3, %r10\nadd %r3, -64\nL: stw [%r3], 1\nadd %r3, 4\n"
+                       "add %r2, 1\njlt %r2, 17, L\nmov %r0, 0\nexit";
+    cr_assert_eq(verify_src(ok17, NULL, &r), 0);
+    cr_assert_eq(r.info[3].access, FC_ACC_CHECK);
+    vres_free(&r);
+    /* the same with a 32-bit counter, tested through a copy, and the
+     * pointer stepping down */
+    cr_assert_eq(verify_src("mov32 %r2, 0\nmov %r3, %r10\nadd %r3, -8\nL: mov %r4, %r2\nstdw [%r3], 1\n"
+                            "add %r3, -8\nadd32 %r2, 1\njlt32 %r4, 62, L\nmov %r0, 0\nexit", NULL, &r), 0);
+    cr_assert_eq(r.info[4].access, FC_ACC_PROVEN);
+    vres_free(&r);
+    /* a 32-bit addition that wraps breaks the link (0xfffffff0 + 0x20 = 0x10) */
+    cr_assert_eq(verify_src("mov32 %r1, 0xfffffff0\nmov %r2, %r1\nadd32 %r2, 0x20\nja +0\nmov %r3, %r10\n"
+                            "add %r3, -32\nadd %r3, %r2\nstb [%r3], 1\nmov %r0, 0\nexit", NULL, &r), 0);
+    cr_assert_eq(r.info[7].access, FC_ACC_PROVEN);
+    vres_free(&r);
+}
+
 Test(verify, spilled_pointers_and_what_forgets_them)
 {
     vres r;
@@ -528,6 +556,31 @@ Test(verify, upper_half_facts)
     cr_assert(r.info[1].hi_zero2 & 2);
     cr_assert(!(r.info[0].hi_dead2 & 1)); /* mov %r9, %r8 reads all of r8 */
     cr_assert(r.info[1].hi_dead2 & 2);    /* mov32 reads r9's low half only */
+    vres_free(&r);
+}
+
+Test(verify, upper_halves_a_caller_may_pass_on)
+{
+    /* the callee's r2 reaches a helper of unknown signature in the caller:
+     * its upper half is not dead at the callee's exit */
+    vres r;
+    fc_vfy_helper allow[1] = {{0x77, FC_HSIG_UNKNOWN, {0}, ""}};
+    fc_vfy_opts o = {0};
+    o.helpers = allow;
+    o.nhelpers = 1;
+    cr_assert_eq(verify_src("mov %r0, 0\ncall local +2\ncall 0x77\nexit\nmov %r2, -1\nmov %r0, 0\nexit",
+                            &o, &r), 0);
+    cr_assert_eq(r.info[4].hi_dead & 4, 0);
+    cr_assert_eq(r.info[5].hi_dead & 4, 0);
+    /* the entry's exit: only r0 leaves the program */
+    cr_assert(r.info[3].hi_dead & 4);
+    vres_free(&r);
+    /* the callee leaves r1 (a pointer into the caller's frame) as it was; a
+     * helper that may write through anything may write through it, so the
+     * pointer spilled at r10-8 is forgotten */
+    cr_assert_eq(verify_src("mov %r1, %r10\nadd %r1, -16\nstxdw [%r10-8], %r1\ncall local +5\ncall 0x77\n"
+                            "ldxdw %r2, [%r10-8]\nstb [%r2], 1\nmov %r0, 0\nexit\nmov %r0, 0\nexit", &o, &r), 0);
+    cr_assert_eq(r.info[6].access, FC_ACC_CHECK);
     vres_free(&r);
 }
 
@@ -798,7 +851,8 @@ Test(verify, pointer_arithmetic_tracks_offsets)
  * from a few slots, so stores alias), on the context and through other
  * registers, memcpy helper calls, forward branches, loops, and (in the
  * entry) calls with a pointer into the caller's frame in r1. */
-#define PT_MAX 200
+#define PT_MAX 200   /* instructions per program (a body step emits at most 12; the
+                        caps in gen_func keep the total below this) */
 #define STACK_LO 0x100000ull
 #define FP (STACK_LO + 2 * FC_STACK_SIZE)   /* entry frame; the callee's is below */
 #define CTX_ADDR 0x200000ull
@@ -884,10 +938,35 @@ static int gen_func(fc_insn *p, int n, int is_callee, int callee_at, int *calls)
         }
         }
     }
-    int body = n, len = 10 + (int)(rnd() % 30), cap = is_callee ? PT_MAX - 4 : PT_MAX - 90;
+    int body = n, len = 10 + (int)(rnd() % 30), cap = is_callee ? PT_MAX - 16 : PT_MAX - 100;
     for (int k = 0; k < len && n < cap; k++) {
         unsigned dst = (unsigned)(rnd() % 10), src = (unsigned)(rnd() % 11);
-        switch (rnd() % 14) {
+        switch (rnd() % 16) {
+        case 14: case 15: { /* a counted loop bumping a pointer: counter rc, pointer rp */
+            unsigned rc = dst, rp = (dst + 1 + (unsigned)(rnd() % 8)) % 10;
+            unsigned rl = (rp + 5) % 10 == rc ? (rp + 6) % 10 : (rp + 5) % 10;
+            unsigned rq = (rc + 2) % 10 == rp ? (rc + 3) % 10 : (rc + 2) % 10;
+            static const int steps[] = {1, 2, 4, 8, -1, -4, 3};
+            static const unsigned lops[] = {FC_JMP_JLT, FC_JMP_JNE, FC_JMP_JLE, FC_JMP_JSLT};
+            int step = steps[rnd() % 7];
+            int32_t lim = 1 + (int32_t)(rnd() % 80), start = (int32_t)(rnd() % 3);
+            unsigned from_stack = rnd() % 4 != 0, copy = rnd() % 3 == 0;
+            unsigned cls = rnd() % 2 ? FC_CLS_JMP : FC_CLS_JMP32;
+            p[n++] = fc_insn_make(rnd() % 2 ? 0xb7 : 0xb4, rc, 0, 0, start);      /* mov/mov32 rc, start */
+            p[n++] = fc_insn_make(0xbf, rp, from_stack ? 10 : 1, 0, 0);          /* rp = r10 or ctx */
+            p[n++] = fc_insn_make(0x07, rp, 0, 0, from_stack ? -(int32_t)(rnd() % 520) : 0);
+            int top = n;
+            if (copy) /* a copy of the counter, tested instead */
+                p[n++] = fc_insn_make(0xbf, rq, rc, 0, 0);
+            p[n++] = fc_insn_make((uint8_t)(FC_CLS_ST | FC_MODE_MEM | sizes[rnd() % 4]), rp, 0, 0, 7);
+            p[n++] = fc_insn_make((uint8_t)(FC_CLS_LDX | FC_MODE_MEM | sizes[rnd() % 4]), rl, rp, 0, 0);
+            p[n++] = fc_insn_make(0x07, rp, 0, 0, step);                          /* rp += step */
+            p[n++] = fc_insn_make(rnd() % 2 ? 0x07 : 0x04, rc, 0, 0, 1);         /* rc += 1 (64/32) */
+            p[n] = fc_insn_make((uint8_t)(cls | lops[rnd() % 4]), copy && rnd() % 2 ? rq : rc, 0, 0, lim);
+            p[n].off = (int16_t)(top - (n + 1));
+            n++;
+            break;
+        }
         case 13: { /* a slot: spill, maybe overwrite part of it, reload */
             int16_t slot = (int16_t)(-8 * (int)(1 + rnd() % 3));
             if (rnd() % 2)
@@ -978,6 +1057,8 @@ static int gen_func(fc_insn *p, int n, int is_callee, int callee_at, int *calls)
             p[n].imm = callee_at - (n + 1); /* fixed: the callee starts at callee_at */
             n++;
             (*calls)++;
+            if (rnd() % 2) /* helper 0x77 (any signature) sees the callee's r1..r5 */
+                p[n++] = fc_insn_make(0x85, 0, 0, 0, 0x77);
             for (unsigned r = 1; r <= 5; r++) /* unwritten after the call */
                 p[n++] = fc_insn_make(0xb7, r, 0, 0, (int32_t)(rnd() % 100));
             /* reload a slot the callee may have written */
@@ -987,6 +1068,7 @@ static int gen_func(fc_insn *p, int n, int is_callee, int callee_at, int *calls)
     }
     int ex = n;
     p[n++] = fc_insn_make(0x95, 0, 0, 0, 0);
+    cr_assert_leq(n, PT_MAX, "generator overran its buffer");
     for (int i = body; i < ex; i++) {
         unsigned cls = FC_CLASS(p[i].op), op = FC_OPCODE_OP(p[i].op);
         if ((cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && op != FC_JMP_CALL && op != FC_JMP_EXIT &&
@@ -1089,6 +1171,16 @@ static uint64_t run_concrete(const fc_insn *p, int n, const obs *o, const fc_ins
                     m[k] = (uint8_t)(v >> (8 * k));
             }
             pc++;
+        } else if (x->op == 0x85 && s == FC_CALL_HELPER && x->imm == 0x77) {
+            /* unknown signature: mixes all of r1..r5, written or not */
+            uint64_t h = 0x9e3779b97f4a7c15ull;
+            for (unsigned k = 1; k <= 5; k++)
+                h = (h ^ r[k]) * 0x100000001b3ull;
+            r[0] = h;
+            init[0] = 1;
+            for (unsigned k = 0; k < 8; k++) /* and leaves a trace in the context (the digest) */
+                ctx[k] ^= (uint8_t)(h >> (8 * k));
+            pc++;
         } else if (x->op == 0x85 && s == FC_CALL_HELPER) { /* memcpy */
             cr_assert(init[1] && init[2] && init[3], "prog %d insn %d: helper argument unwritten", prog_no, pc);
             if (r[3]) {
@@ -1175,6 +1267,9 @@ Test(verify, random_programs_concrete_runs_stay_inside_the_analysis)
         prog.ninsns = (uint32_t)n;
         memset(&o, 0, sizeof o);
         fc_vfy_opts opts = {0};
+        static const fc_vfy_helper allow[2] = {{2, FC_HSIG_UNKNOWN, {0}, ""}, {0x77, FC_HSIG_UNKNOWN, {0}, ""}};
+        opts.helpers = allow;
+        opts.nhelpers = 2;
         opts.ctx_size = (rnd() % 2) ? CTX_LEN : 0;
         opts.observe = observe;
         opts.observe_ctx = &o;
