@@ -25,9 +25,16 @@
  *
  * Analysis (fc_insn_info): every load/store/atomic is FC_ACC_PROVEN (in
  * bounds on every path) or FC_ACC_CHECK (needs a run-time check), with the
- * region it most likely targets. It is sound: when in doubt, CHECK. Loops
- * are allowed (the run-time budget bounds them); the fixpoint widens after
- * `widen_after` changes of a block's state.
+ * region it most likely targets. It is sound: when in doubt, CHECK. The
+ * domain: per register and 8-byte stack slot a kind (number, pointer to the
+ * stack / a caller's stack / the context / a data section, unknown,
+ * unwritten) with unsigned and signed ranges (offset ranges for pointers)
+ * and known low bits (strides), plus linear relations between a register and
+ * a counter (pointer bumped in step with a tested index, copies). Loops are
+ * allowed (the run-time budget bounds them); the fixpoint widens after
+ * `widen_after` changes of a block's state. hi_zero / hi_dead (upper 32-bit
+ * facts for the 32-bit backends) are filled soundly: hi_zero from the
+ * ranges, hi_dead from a backward liveness of upper halves.
  *
  * Assumptions the proofs rest on (the runtime guarantees them, see
  * runtime/fc_vm.h): regions do not overlap; at call depth d the stack region
