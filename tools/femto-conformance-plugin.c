@@ -20,9 +20,7 @@
 #include "fc_engine.h"
 #include "fc_isa.h"
 
-#ifdef FC_HAVE_ELF_READER
 #include "fc_elf.h"
-#endif
 
 static void usage(FILE *f)
 {
@@ -163,7 +161,6 @@ int main(int argc, char **argv)
     }
 
     if (elf) {
-#ifdef FC_HAVE_ELF_READER
         fc_prog prog;
         fc_diag items[8];
         fc_diags d = {items, 8, 0, 0, 0};
@@ -188,11 +185,6 @@ int main(int argc, char **argv)
         if (n)
             memcpy(insns, prog.insns, n * sizeof *insns);
         fc_elf_free(&prog);
-#else
-        fprintf(stderr, "femto-conformance-plugin: --elf is not supported yet "
-                        "(the ELF reader, compiler/fc_elf.c, is not built)\n");
-        goto out;
-#endif
     } else {
         if (code.n % FC_INSN_SIZE) {
             fprintf(stderr, "femto-conformance-plugin: program of %zu bytes is not a whole "
