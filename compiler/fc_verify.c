@@ -312,15 +312,9 @@ size_t fc_vfy_workspace_size(const fc_prog *p)
 static void static_checks(vfy *v, uint32_t i)
 {
     const fc_insn *x = &v->in[i];
-    unsigned fmt = fmt_of(v, i), dst = fc_dst(*x), op = FC_OPCODE_OP(x->op);
+    unsigned fmt = fmt_of(v, i), op = FC_OPCODE_OP(x->op);
     int is64 = FC_CLASS(x->op) == FC_CLS_ALU64;
 
-    if ((fmt == FC_FMT_ALU_K || fmt == FC_FMT_ALU_X || fmt == FC_FMT_NEG || fmt == FC_FMT_END ||
-         fmt == FC_FMT_LDDW || fmt == FC_FMT_LDX) && dst == FC_REG_FP)
-        ERR(v, i, "write to r10: the frame pointer is read-only");
-    if (fmt == FC_FMT_ATOMIC && (x->imm & FC_ATOMIC_FETCH) && x->imm != FC_ATOMIC_CMPXCHG &&
-        fc_src(*x) == FC_REG_FP)
-        ERR(v, i, "write to r10: the frame pointer is read-only (atomic fetch into r10)");
     if (fmt == FC_FMT_ALU_K && (op == FC_ALU_DIV || op == FC_ALU_MOD) && x->imm == 0)
         ERR(v, i, "%s by zero (immediate divisor 0)", op == FC_ALU_DIV ? "division" : "modulo");
     if (fmt == FC_FMT_ALU_K && (op == FC_ALU_LSH || op == FC_ALU_RSH || op == FC_ALU_ARSH)) {
@@ -358,7 +352,11 @@ static void phase_decode(vfy *v)
             ERR(v, i, "legacy packet access (LD_ABS/LD_IND) is not supported");
             continue;
         }
-        if (f != FC_INSN_OK) {
+        if (f == FC_INSN_WRITES_FP) {
+            /* well-formed otherwise: report it and keep analysing */
+            ERR(v, i, "write to r10: the frame pointer is read-only%s",
+                FC_CLASS(x->op) == FC_CLS_STX ? " (atomic fetch into r10)" : "");
+        } else if (f != FC_INSN_OK) {
             ERR(v, i, "invalid instruction: %s (opcode 0x%02x)", fc_insn_fault_str(f), x->op);
             continue;
         }

@@ -151,6 +151,21 @@ enum fc_insn_fault fc_insn_check(const fc_insn *insn, const fc_insn *next,
         if (i.imm != 0) return FC_INSN_RESERVED_IMM;
         break;
     }
+    /* r10 is read-only: refused here, in the one check every engine and the
+     * device's loader share, so no engine can give such a program a meaning
+     * of its own. cmpxchg writes r0, the other fetch forms write src. */
+    switch ((enum fc_fmt)fc_opinfo_table[op].fmt) {
+    case FC_FMT_ALU_K: case FC_FMT_ALU_X: case FC_FMT_NEG: case FC_FMT_END:
+    case FC_FMT_LDDW: case FC_FMT_LDX:
+        if (dst == FC_REG_FP) return FC_INSN_WRITES_FP;
+        break;
+    case FC_FMT_ATOMIC:
+        if ((i.imm & FC_ATOMIC_FETCH) && i.imm != FC_ATOMIC_CMPXCHG && src == FC_REG_FP)
+            return FC_INSN_WRITES_FP;
+        break;
+    default:
+        break;
+    }
     return FC_INSN_OK;
 }
 
@@ -167,6 +182,7 @@ const char *fc_insn_fault_str(enum fc_insn_fault f)
     case FC_INSN_LEGACY_PACKET:  return "legacy packet access (LD_ABS/LD_IND) is not supported";
     case FC_INSN_BAD_LDDW:       return "lddw without a valid second slot";
     case FC_INSN_BAD_LDDW_SRC:   return "unsupported lddw pseudo source";
+    case FC_INSN_WRITES_FP:      return "writes r10 (the frame pointer is read-only)";
     }
     return "?";
 }

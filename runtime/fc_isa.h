@@ -356,12 +356,17 @@ enum fc_insn_fault {
     FC_INSN_RESERVED_IMM,     /* imm must be 0                            */
     FC_INSN_LEGACY_PACKET,    /* LD_ABS / LD_IND: refused                 */
     FC_INSN_BAD_LDDW,         /* lddw without a valid second slot         */
-    FC_INSN_BAD_LDDW_SRC      /* lddw pseudo source not supported         */
+    FC_INSN_BAD_LDDW_SRC,     /* lddw pseudo source not supported         */
+    FC_INSN_WRITES_FP         /* writes r10 (ALU, lddw, ldx into r10, or an
+                                 atomic fetch into r10): r10 is read-only  */
 };
 
 /*
  * Check one instruction's encoding (opcode known, reserved fields zero,
- * registers in range). `next` is the following slot for lddw (NULL if none).
+ * registers in range, r10 never written). `next` is the following slot for
+ * lddw (NULL if none). The device's loader, the verifier, the backends and the
+ * interpreter all apply this one rule, so every engine refuses the same
+ * instructions.
  * Writes the op id to *op_out when non-NULL. Pure; no side effects.
  */
 enum fc_insn_fault fc_insn_check(const fc_insn *insn, const fc_insn *next,

@@ -391,6 +391,10 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         src = (unsigned)i.regs >> 4;
         if (dst > 10 || src > 10)
             goto bad_insn;
+        /* r10 is read-only (fc_insn_check's FC_INSN_WRITES_FP): the classes
+         * LD (lddw), LDX, ALU and ALU64 write dst; atomic fetches below */
+        if (dst == FC_REG_FP && ((0x93u >> (i.op & 7u)) & 1u))
+            goto bad_insn;
 
 /* operands */
 #define IMM64 ((uint64_t)(int64_t)i.imm)  /* sign-extended (ALU64, JMP) */
@@ -619,6 +623,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             default:
                 goto bad_insn;
             }
+            if (src == FC_REG_FP && (i.imm & FC_ATOMIC_FETCH) && i.imm != FC_ATOMIC_CMPXCHG)
+                goto bad_insn;  /* a fetch into r10 */
             addr = D + OFF64;
             if (!(p = xlate(vm, addr, nb, FC_PERM_RW)))
                 goto write_fault;
@@ -698,6 +704,14 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
                 err = FC_ERR_CALL_DEPTH;
                 goto out;
             }
+            /* a local call costs one unit of budget, like a taken backward
+             * jump (docs/sandbox.md section 6): without it a loop-free
+             * program of nested fan-out calls runs ~k^7 instructions */
+            if (budget_left == 0) {
+                err = FC_ERR_BUDGET;
+                goto out;
+            }
+            budget_left--;
             saved[depth - 1][0] = reg[6];
             saved[depth - 1][1] = reg[7];
             saved[depth - 1][2] = reg[8];

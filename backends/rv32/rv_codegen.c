@@ -1630,6 +1630,7 @@ static void call_local(cg *c, const fc_insn *i)
     e_addi(c, T0, FP, -2 * (int32_t)FC_STACK_SIZE);
     e_lw(c, T1, ENV, FC_NENV_STACK_FLOOR);
     br(c, RV_BLTU, T0, T1, err_lab(c, FC_ERR_CALL_DEPTH));
+    budget(c);                          /* a local call costs one unit */
 
     e_addi(c, RV_SP, RV_SP, -(int32_t)CALL_FRAME);
     for (unsigned r = 6; r <= 9; r++)
@@ -2264,6 +2265,8 @@ static void scan(cg *c, uint32_t i, unsigned op)
         if (t <= i)
             c->has_back = 1;
     }
+    if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
+        c->has_back = 1;   /* a local call costs a unit of budget too */
     /* s10: memory checks (stack fast path), atomics, 64-bit swaps, the
      * 64-bit division operand */
     if (cls == FC_CLS_LDX || cls == FC_CLS_ST || cls == FC_CLS_STX || op == FC_OP_BE64 ||
@@ -2358,17 +2361,8 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
         if (op == FC_OP_LDDW) {
             scan(c, i, op);
             c->opid[++i] = OP_SECOND;
-            if (fc_dst(*x) == 10)
-                return diag(c, diags, (int32_t)i - 1, "writes r10 (the frame pointer is read-only)"),
-                       FC_BK_EPROG;
             continue;
         }
-        if (fc_dst(*x) == 10 && (FC_CLASS(x->op) == FC_CLS_ALU || FC_CLASS(x->op) == FC_CLS_ALU64 ||
-                                 FC_CLASS(x->op) == FC_CLS_LDX))
-            return diag(c, diags, (int32_t)i, "writes r10 (the frame pointer is read-only)"), FC_BK_EPROG;
-        if (FC_CLASS(x->op) == FC_CLS_STX && FC_MODE(x->op) == FC_MODE_ATOMIC && fc_src(*x) == 10 &&
-            (x->imm & FC_ATOMIC_FETCH) && x->imm != FC_ATOMIC_CMPXCHG)
-            return diag(c, diags, (int32_t)i, "atomic fetch into r10"), FC_BK_EPROG;
         if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
             c->has_local_calls = 1;
         scan(c, i, op);

@@ -1647,6 +1647,16 @@ static void call_local(cg *c, const fc_insn *i)
     put(c, t2_ldr_imm(LR, ENV, FC_NENV_STACK_FLOOR));
     put(c, t2_cmp_reg(IP, LR));
     br_err(c, T2_CC, FC_ERR_CALL_DEPTH);
+    /* a local call costs one unit of budget (after the depth check, as the
+     * interpreter); without the budget register LR is the free scratch */
+    if (c->budget_reg) {
+        budget(c);
+    } else {
+        put(c, t2_ldr_imm(LR, ENV, FC_NENV_BUDGET));
+        put(c, t2_subs_imm(LR, LR, 1));
+        br_err(c, T2_CC, FC_ERR_BUDGET);
+        put(c, t2_str_imm(LR, ENV, FC_NENV_BUDGET));
+    }
 
     for (r = 6; r <= 9; r++)
         for (h = 0; h < 2; h++) {
@@ -2330,6 +2340,8 @@ static void allocate(cg *c)
         const fc_insn *x = &c->ins[i];
         unsigned op = c->opid[i];
         if (op == 0 || op == OP_SECOND) continue;
+        if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
+            c->budget_reg = !(c->flags & FC_BK_NO_OPT);  /* a call is charged too */
         if ((FC_CLASS(x->op) == FC_CLS_JMP || FC_CLASS(x->op) == FC_CLS_JMP32) &&
             op != FC_OP_CALL && op != FC_OP_CALLX && op != FC_OP_EXIT) {
             uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)(op == FC_OP_JA32 ? x->imm : x->off);
@@ -2633,12 +2645,6 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
         }
         if (f != FC_INSN_OK)
             continue;
-        if (fc_dst(*x) == 10 && (FC_CLASS(x->op) == FC_CLS_ALU || FC_CLASS(x->op) == FC_CLS_ALU64 ||
-                                 FC_CLASS(x->op) == FC_CLS_LD || FC_CLASS(x->op) == FC_CLS_LDX))
-            return diag(diags, (int32_t)i, "writes r10 (the frame pointer is read-only)"), FC_BK_EPROG;
-        if (FC_CLASS(x->op) == FC_CLS_STX && FC_MODE(x->op) == FC_MODE_ATOMIC &&
-            fc_src(*x) == 10 && (x->imm & FC_ATOMIC_FETCH) && x->imm != FC_ATOMIC_CMPXCHG)
-            return diag(diags, (int32_t)i, "atomic fetch into r10"), FC_BK_EPROG;
         if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
             c->has_local_calls = 1;
     }

@@ -57,3 +57,45 @@ Test(isa, checks_reserved_fields)
     fc_insn atomic_bad = fc_insn_make(0xdb, 10, 1, -8, 0x02);
     cr_assert_eq(fc_insn_check(&atomic_bad, NULL, NULL), FC_INSN_BAD_DISC);
 }
+
+/* r10 is read-only: every form that writes it is malformed (one rule for the
+ * verifier, the backends, the loader and the interpreter) */
+Test(isa, writes_to_r10_are_malformed)
+{
+    unsigned op;
+    const fc_insn lo32 = fc_insn_make(0, 0, 0, 0, 0);
+    const fc_insn writes[] = {
+        fc_insn_make(0xb7, 10, 0, 0, 1),    /* mov r10, 1 */
+        fc_insn_make(0xbf, 10, 1, 0, 0),    /* mov r10, r1 */
+        fc_insn_make(0x07, 10, 0, 0, -8),   /* add r10, -8 */
+        fc_insn_make(0x04, 10, 0, 0, 8),    /* add32 r10, 8 */
+        fc_insn_make(0x87, 10, 0, 0, 0),    /* neg r10 */
+        fc_insn_make(0xd4, 10, 0, 0, 32),   /* le32 r10 */
+        fc_insn_make(0xdc, 10, 0, 0, 64),   /* be64 r10 */
+        fc_insn_make(0x61, 10, 1, 0, 0),    /* ldxw r10, [r1] */
+        fc_insn_make(0x91, 10, 1, 0, 0),    /* ldxsb r10, [r1] (v4) */
+        fc_insn_make(0xdb, 1, 10, 0, 0x01), /* fetch_add [r1], r10 */
+        fc_insn_make(0xc3, 1, 10, 0, 0xe1), /* xchg32 [r1], r10 */
+    };
+    for (unsigned k = 0; k < sizeof writes / sizeof writes[0]; k++)
+        cr_assert_eq(fc_insn_check(&writes[k], NULL, NULL), FC_INSN_WRITES_FP, "case %u", k);
+    fc_insn lddw = fc_insn_make(0x18, 10, 0, 0, 1);
+    cr_assert_eq(fc_insn_check(&lddw, &lo32, NULL), FC_INSN_WRITES_FP);
+    fc_insn lddw_sect = fc_insn_make(0x18, 10, FC_LDDW_SECTION, 0, FC_SECT_DATA);
+    cr_assert_eq(fc_insn_check(&lddw_sect, &lo32, NULL), FC_INSN_WRITES_FP);
+    cr_assert_str_eq(fc_insn_fault_str(FC_INSN_WRITES_FP), "writes r10 (the frame pointer is read-only)");
+
+    /* r10 as a base, a source, a compared value, or cmpxchg's src: fine */
+    const fc_insn reads[] = {
+        fc_insn_make(0x7a, 10, 0, -8, 1),   /* stdw [r10-8], 1 */
+        fc_insn_make(0x7b, 10, 1, -8, 0),   /* stxdw [r10-8], r1 */
+        fc_insn_make(0xbf, 1, 10, 0, 0),    /* mov r1, r10 */
+        fc_insn_make(0x79, 1, 10, -8, 0),   /* ldxdw r1, [r10-8] */
+        fc_insn_make(0x15, 10, 0, 1, 0),    /* jeq r10, 0, +1 */
+        fc_insn_make(0xdb, 10, 1, -8, 0x01),/* fetch_add [r10-8], r1 */
+        fc_insn_make(0xdb, 1, 10, 0, 0x00), /* add [r1], r10 (no fetch) */
+        fc_insn_make(0xdb, 1, 10, 0, 0xf1), /* cmpxchg [r1], r10: writes r0 */
+    };
+    for (unsigned k = 0; k < sizeof reads / sizeof reads[0]; k++)
+        cr_assert_eq(fc_insn_check(&reads[k], NULL, &op), FC_INSN_OK, "case %u", k);
+}

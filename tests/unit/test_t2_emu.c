@@ -207,6 +207,59 @@ Test(t2_emu, calls_depth_and_saved_registers)
     check("call local +5\nexit", &c, (expect){FC_ERR_BAD_PROGRAM, 0, 0});
 }
 
+/* local calls cost one unit of budget each, after the depth check
+ * (docs/sandbox.md section 6); fc_emu_diff also compares budget_left */
+Test(t2_emu, local_calls_charge_the_budget)
+{
+    fc_emu_case c = ctx_case(ctx16, 16);
+    const char *seq = "call local f\ncall local f\ncall local f\nmov %r0, 7\nexit\nf:\nexit";
+    c.budget = 3;
+    check(seq, &c, (expect){FC_OK, 7, 0});
+    c.budget = 2;
+    check(seq, &c, (expect){FC_ERR_BUDGET, 0, 2});
+    c.budget = 1;                         /* (0 would mean the default) */
+    check(seq, &c, (expect){FC_ERR_BUDGET, 0, 1});
+    /* calls inside a loop: 4 calls + 3 back edges */
+    const char *loop = "mov %r6, 0\nl:\ncall local f\nadd %r6, 1\njlt %r6, 4, l\nmov %r0, %r6\nexit\n"
+                       "f:\nexit";
+    c.budget = 7;
+    check(loop, &c, (expect){FC_OK, 4, 0});
+    c.budget = 6;
+    check(loop, &c, (expect){FC_ERR_BUDGET, 0, 1});
+    /* recursion: the depth error comes before the budget error */
+    const char *rec = "call local f\nexit\nf:\ncall local f\nexit";
+    c.budget = 100;
+    check(rec, &c, (expect){FC_ERR_CALL_DEPTH, 0, 2});
+    c.budget = 3;                         /* main's call, then 2 of f's */
+    check(rec, &c, (expect){FC_ERR_BUDGET, 0, 2});
+    /* fan-out: 4 calls per level, 4 levels (4+16+64+256 = 340 calls) */
+    const char *fan = "call local a\ncall local a\ncall local a\ncall local a\nmov %r0, 1\nexit\n"
+                      "a:\ncall local b\ncall local b\ncall local b\ncall local b\nexit\n"
+                      "b:\ncall local d\ncall local d\ncall local d\ncall local d\nexit\n"
+                      "d:\ncall local e\ncall local e\ncall local e\ncall local e\nexit\ne:\nexit";
+    c.budget = 340;
+    check(fan, &c, (expect){FC_OK, 1, 0});
+    c.budget = 339;
+    check(fan, &c, (expect){FC_ERR_BUDGET, 0, 19});
+    c.budget = 200;                       /* call 201: the 2nd of d's at pc 17 */
+    check(fan, &c, (expect){FC_ERR_BUDGET, 0, 17});
+}
+
+/* a write to r10 is malformed (fc_insn_check): every engine stops there */
+Test(t2_emu, writes_to_r10_are_bad_instructions)
+{
+    fc_emu_case c = ctx_case(ctx16, 16);
+    static const char *const w[] = {
+        "mov %r10, 1", "mov %r10, %r1", "add %r10, -8", "add32 %r10, 0", "lddw %r10, 0x1234",
+        "ldxw %r10, [%r1+0]", "neg %r10",
+    };
+    for (unsigned k = 0; k < sizeof w / sizeof w[0]; k++) {
+        char src[200];
+        snprintf(src, sizeof src, "mov %%r0, 3\nmov %%r6, 1\n%s\nmov %%r0, %%r10\nexit", w[k]);
+        check(src, &c, (expect){FC_ERR_BAD_INSN, 0, 2});
+    }
+}
+
 Test(t2_emu, helpers_through_the_trampoline)
 {
     fc_emu_case c = ctx_case(ctx16, 16);

@@ -298,3 +298,113 @@ Test(vm_call, helper_tampering_with_the_vm)
     cr_assert_eq(t.vm.err_pc, 4);
     cr_assert_eq(t.vm.insn_count, 2 + 3 * (FC_MAX_CALL_DEPTH - 1));
 }
+
+/* ---- local calls cost budget (docs/sandbox.md section 6) ---------------------- */
+
+/* main makes k sequential calls of an empty function, then returns 7 */
+static uint32_t seq_calls(fc_insn *p, unsigned k)
+{
+    uint32_t n = 0;
+    for (unsigned j = 0; j < k; j++)
+        p[n++] = CALL_LOCAL((int32_t)(k - j) + 1);   /* to the function after exit */
+    p[n++] = MOV64(0, 7);
+    p[n++] = EXIT();
+    p[n++] = EXIT();                                 /* the function */
+    return n;
+}
+
+Test(vm_call, call_budget_exact)
+{
+    fc_insn p[40];
+    for (unsigned k = 1; k <= 30; k += 7) {
+        uint32_t n = seq_calls(p, k);
+        tvm_init(&t, p, n);
+        t.vm.budget = k;                             /* exactly enough */
+        cr_assert_eq(tvm_run(&t), FC_OK, "k %u: %s", k, fc_err_str(t.err));
+        cr_assert_eq(t.r0, 7);
+        cr_assert_eq(t.vm.budget_left, 0);
+        tvm_init(&t, p, n);
+        t.vm.budget = k + 5;
+        cr_assert_eq(tvm_run(&t), FC_OK);
+        cr_assert_eq(t.vm.budget_left, 5);
+        tvm_init(&t, p, n);
+        t.vm.budget = k - 1;                         /* the last call is refused */
+        cr_assert_eq(tvm_run(&t), FC_ERR_BUDGET, "k %u", k);
+        cr_assert_eq(t.vm.err_pc, k - 1);
+        cr_assert_eq(t.vm.budget_left, 0);
+        /* the instructions before it ran; the callee of the refused call not */
+        cr_assert_eq(t.vm.insn_count, 2u * (k - 1) + 1);
+    }
+}
+
+Test(vm_call, call_budget_fan_out_stops)
+{
+    /* f_d calls f_{d+1} ten times, 7 levels deep: ~10^7 calls without the
+     * charge. With the charge the default budget stops it after exactly
+     * FC_DEFAULT_BUDGET calls. */
+    enum { K = 10, LEVELS = 7 };
+    fc_insn p[(K + 1) * LEVELS + 2];
+    uint32_t n = 0;
+    for (unsigned d = 0; d < LEVELS; d++) {
+        for (unsigned j = 0; j < K; j++)
+            p[n++] = CALL_LOCAL((int32_t)(K - j));   /* to the next level's first slot */
+        p[n++] = EXIT();
+    }
+    p[n++] = MOV64(0, 1);
+    p[n++] = EXIT();
+    tvm_init(&t, p, n);
+    cr_assert_eq(tvm_run(&t), FC_ERR_BUDGET, "%s", fc_err_str(t.err));
+    cr_assert_eq(t.vm.budget_left, 0);
+    /* per charged call: the call, its exit, and (in a leaf) the leaf's mov */
+    cr_assert_leq(t.vm.insn_count, 3ull * FC_DEFAULT_BUDGET + FC_MAX_CALL_DEPTH + 1);
+    cr_assert_geq(t.vm.insn_count, (uint64_t)FC_DEFAULT_BUDGET);
+}
+
+Test(vm_call, call_budget_after_depth_and_mixed_with_loops)
+{
+    /* depth is checked before the budget: with no budget left a call beyond
+     * max_depth is FC_ERR_CALL_DEPTH */
+    fc_insn r[] = {CALL_LOCAL(0), EXIT()};           /* calls itself */
+    tvm_init(&t, r, NINS(r));
+    t.vm.max_depth = 1;
+    t.vm.budget = 0;
+    cr_assert_eq(tvm_run(&t), FC_ERR_CALL_DEPTH);
+    tvm_init(&t, r, NINS(r));
+    t.vm.budget = 0;
+    cr_assert_eq(tvm_run(&t), FC_ERR_BUDGET);
+    cr_assert_eq(t.vm.err_pc, 0);
+    /* a loop of 5 calls: 5 call units + 4 taken back edges */
+    fc_insn q[] = {MOV64(6, 0), CALL_LOCAL(4), A64K(ADD, 6, 1), JK(JLT, 6, 5, -3),
+                   MOV64X(0, 6), EXIT(), EXIT()};
+    q[1] = CALL_LOCAL(4);                            /* 1 -> 6 */
+    tvm_init(&t, q, NINS(q));
+    t.vm.budget = 9;
+    cr_assert_eq(tvm_run(&t), FC_OK, "%s at %u", fc_err_str(t.err), t.vm.err_pc);
+    cr_assert_eq(t.r0, 5);
+    cr_assert_eq(t.vm.budget_left, 0);
+    tvm_init(&t, q, NINS(q));
+    t.vm.budget = 8;                                 /* the 5th call is refused */
+    cr_assert_eq(tvm_run(&t), FC_ERR_BUDGET);
+    cr_assert_eq(t.vm.err_pc, 1);
+}
+
+/* an engine that reaches a write to r10 stops with FC_ERR_BAD_INSN there */
+Test(vm_call, writes_to_r10_stop_the_run)
+{
+    const fc_insn w[] = {
+        MOV64(10, 1), MOV64X(10, 1), A64K(ADD, 10, -8), A32K(ADD, 10, 0),
+        LDX(W, 10, 10, -8), INS(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_NEG, 10, 0, 0, 0),
+        ATOM(DW, 1, 10, 0, FC_ATOMIC_ADD | FC_ATOMIC_FETCH),
+    };
+    for (unsigned k = 0; k < NINS(w); k++) {
+        fc_insn p[] = {MOV64(0, 3), MOV64X(1, 10), A64K(ADD, 1, -8), w[k], MOV64X(0, 10), EXIT()};
+        cr_assert_eq(run(p, NINS(p)), FC_ERR_BAD_INSN, "case %u: %s", k, fc_err_str(t.err));
+        cr_assert_eq(t.vm.err_pc, 3, "case %u", k);
+    }
+    fc_insn l[] = {LDDW(10, 0x1234), MOV64X(0, 10), EXIT()};
+    cr_assert_eq(run(l, NINS(l)), FC_ERR_BAD_INSN);
+    cr_assert_eq(t.vm.err_pc, 0);
+    /* cmpxchg with src r10 writes r0, not r10 */
+    fc_insn c[] = {MOV64X(1, 10), A64K(ADD, 1, -8), ATOM(DW, 1, 10, 0, FC_ATOMIC_CMPXCHG), MOV64(0, 9), EXIT()};
+    cr_assert_eq(run(c, NINS(c)), FC_OK, "%s", fc_err_str(t.err));
+}

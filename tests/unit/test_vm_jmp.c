@@ -142,21 +142,23 @@ Test(vm_jmp, budget_self_loops)
     cr_assert_eq(t.vm.insn_count, (uint64_t)FC_DEFAULT_BUDGET + 1);
 }
 
-Test(vm_jmp, budget_not_used_by_forward_jumps_untaken_jumps_calls_exits)
+Test(vm_jmp, budget_not_used_by_forward_jumps_untaken_jumps_exits)
 {
     fc_insn p[] = {
         MOV64(1, 1),
         JK(JEQ, 1, 0, -1),      /* backward but not taken: free */
         JA(2),                  /* forward: free */
-        MOV64(0, 7), EXIT(),    /* 3: function */
-        CALL_LOCAL(-3),         /* 5: backward call target (3): free */
+        MOV64(0, 7), EXIT(),    /* 3: function (its exit: free) */
+        CALL_LOCAL(-3),         /* 5: a local call costs one unit, backward or not */
         CALL_LOCAL(-4),         /* again */
         JA32(0),                /* forward by 0 */
         EXIT(),
     };
-    cr_assert_eq(run(p, NINS(p), 0), FC_OK, "%s", fc_err_str(t.err));
+    cr_assert_eq(run(p, NINS(p), 2), FC_OK, "%s", fc_err_str(t.err));
     cr_assert_eq(t.r0, 7);
     cr_assert_eq(t.vm.budget_left, 0);
+    cr_assert_eq(run(p, NINS(p), 1), FC_ERR_BUDGET);
+    cr_assert_eq(t.vm.err_pc, 6);
 }
 
 /* ---- bad programs ----------------------------------------------------------- */
