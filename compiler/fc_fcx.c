@@ -403,6 +403,23 @@ static int plan_sections(const fc_fcx_input *in, wstate *w, uint16_t *targets, u
     return FC_FCX_OK;
 }
 
+int fc_fcx_ctx_writes(const fc_prog *p, const fc_insn_info *info)
+{
+    if (!p || !info)
+        return 0;
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        unsigned cls = FC_CLASS(p->insns[i].op);
+        if (is_lddw(&p->insns[i])) {
+            i++;
+            continue;
+        }
+        if ((cls == FC_CLS_ST || cls == FC_CLS_STX) && info[i].access == FC_ACC_PROVEN &&
+            (info[i].region_hint == FC_REGION_CTX || info[i].region_hint == 0xff))
+            return 1;
+    }
+    return 0;
+}
+
 void fc_fcx_payload_hash(const uint8_t *buf, uint32_t image_size, uint8_t out[32])
 {
     static const uint8_t zero[32];
@@ -439,6 +456,11 @@ int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len, 
     }
     if (in->flags & ~FC_FCX_F_KNOWN) {
         ERR(d, -1, "unknown header flags 0x%x", in->flags & ~FC_FCX_F_KNOWN);
+        return FC_FCX_E_INPUT;
+    }
+    if (in->ctx_min > FC_FCX_MAX_CTX || (in->ctx_flags & ~FC_FCX_CTX_KNOWN)) {
+        ERR(d, -1, "context requirement %u bytes (at most %u) or unknown context flags 0x%x",
+            in->ctx_min, FC_FCX_MAX_CTX, in->ctx_flags & ~FC_FCX_CTX_KNOWN);
         return FC_FCX_E_INPUT;
     }
     if ((e = plan_sections(in, &w, &targets, &frames))) {
@@ -481,6 +503,8 @@ int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len, 
     fc_put_le16(buf + FC_FCX_H_TARGETS, targets);
     fc_put_le16(buf + FC_FCX_H_FRAMES, (uint16_t)frames);
     fc_put_le32(buf + FC_FCX_H_BUDGET, in->budget);
+    fc_put_le32(buf + FC_FCX_H_CTX_MIN, in->ctx_min);
+    fc_put_le32(buf + FC_FCX_H_CTX_FLAGS, in->ctx_flags);
     for (uint32_t i = 0; i < w.n; i++) {
         uint8_t *t = buf + FC_FCX_HDR_SIZE + i * FC_FCX_SECT_SIZE;
         const wsect *s = &w.s[i];
@@ -670,6 +694,9 @@ int fc_fcx_dump(FILE *o, const uint8_t *b, size_t len, unsigned flags)
                 fprintf(o, " %s", fc_fcx_target_name(t));
         fprintf(o, "\nstack: %u frame(s) of %u bytes; budget: %u%s\n", h.frames, FC_STACK_SIZE,
                 h.budget, h.budget ? "" : " (runtime default)");
+        fprintf(o, "context: at least %u bytes%s\n", h.ctx_min,
+                (h.ctx_flags & FC_FCX_CTX_WRITES) ? "; written without checks (must be writable)"
+                                                  : "; never written without a check");
         fprintf(o, "sha256: ");
         hex(o, h.sha256, 32);
         if (h.image_size >= FC_FCX_HDR_SIZE && h.image_size <= len) {

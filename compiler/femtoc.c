@@ -78,8 +78,11 @@ static void usage(FILE *f)
 "                    analysis proved about its memory access\n"
 "  --entry NAME      the function (symbol) or code section to start from; needed\n"
 "                    when the object has several program sections\n"
-"  --ctx-size N      the context (r1) is at least N bytes: accesses below N are\n"
-"                    proven; without it every context access keeps its check\n"
+"  --ctx-size N      the context (r1) is at least N bytes (N <= 65536): accesses\n"
+"                    below N are proven; without it every context access keeps\n"
+"                    its check. The container records N, and the device refuses\n"
+"                    to run it with a shorter context (or, when a proven store\n"
+"                    writes the context, with a read-only one)\n"
 "  --helpers LIST    allow exactly these helpers: comma-separated numbers\n"
 "                    (decimal or 0x-hex), e.g. --helpers 1,2,0x20. A number\n"
 "                    femtoc does not know is allowed with an unknown signature.\n"
@@ -191,8 +194,8 @@ static void parse_profile(options *o, const char *path)
             continue;
         if (strcmp(w[0], "ctx-size") == 0 && nw == 2) {
             uint32_t v;
-            if (parse_u32(w[1], &v))
-                die_usage("%s:%u: bad ctx-size '%s'", path, ln, w[1]);
+            if (parse_u32(w[1], &v) || v > FC_FCX_MAX_CTX)
+                die_usage("%s:%u: bad ctx-size '%s' (0..%u)", path, ln, w[1], FC_FCX_MAX_CTX);
             if (!o->ctx_size_set)
                 o->ctx_size = v;
         } else if (strcmp(w[0], "helper") == 0 && nw >= 2) {
@@ -288,6 +291,9 @@ static void parse_args(int argc, char **argv, options *o)
             const char *v = a[10] == '=' ? a + 11 : NEXT();
             if (parse_u32(v, &o->ctx_size))
                 die_usage("--ctx-size: '%s' is not a size", v);
+            if (o->ctx_size > FC_FCX_MAX_CTX)
+                die_usage("--ctx-size: %u bytes; at most %u (64 KiB: docs/sandbox.md, section 10)",
+                          o->ctx_size, FC_FCX_MAX_CTX);
             o->ctx_size_set = 1;
         } else if (strcmp(a, "--helpers") == 0 || strncmp(a, "--helpers=", 10) == 0) {
             parse_helpers(o, a[9] == '=' ? a + 10 : NEXT());
@@ -786,6 +792,8 @@ static int compile(const options *o)
     fi.helpers = ids;
     fi.nhelpers = helper_imports(o, &prog, ids, MAX_HELPERS);
     fi.frames = st.max_call_depth;
+    fi.ctx_min = o->ctx_size;
+    fi.ctx_flags = fc_fcx_ctx_writes(&prog, info) ? FC_FCX_CTX_WRITES : 0;
     fc_fcx_code codes[FC_TARGET__COUNT];
     for (uint32_t k = 0; k < o->nbackends; k++) {
         codes[k] = (fc_fcx_code){0};

@@ -45,7 +45,10 @@
 #define R_RAM_ADDR   0x58u  /* u64 */
 #define R_RAM_NEED   0x60u
 #define R_IMG_ADDR   0x64u  /* u64 */
-#define R_RESERVED   0x6Cu  /* .. 0x80 zero */
+#define R_CTX_MIN    0x6Cu
+#define R_CTX_FLAGS  0x70u
+#define R_TRUST      0x74u  /* zero (reserved) */
+#define R_RESERVED   0x78u  /* .. 0x80 zero */
 #define R_FCX_SHA    0x80u
 #define R_SLOT_SHA   0xA0u
 static const uint8_t rec_magic[4] = { 0xFCu, 'F', 'C', 'I' };
@@ -109,6 +112,8 @@ const char *fc_lerr_str(int code)
         "flash program failed", "flash read failed", "flash verify failed",
         "nothing installed", "installed image corrupt", "instance RAM moved",
         "unknown entry", "native code cannot run here", "stack too small", "too many regions",
+        "context requirement above the limit", "context shorter than the container requires",
+        "context read-only but the code writes it unchecked",
     };
     if (code >= FC_LERR_BASE && code < FC_LERR__END)
         return names[code - FC_LERR_BASE];
@@ -237,7 +242,12 @@ static int parse_header(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
         return failv(r, FC_LERR_FLAGS, W("flags: unknown required flag"),
                      -1, -1, h->flags & FC_FCX_F_REQUIRED_MASK & ~FC_FCX_F_KNOWN);
     if (!all_zero(b, FC_FCX_H_RESERVED, FC_FCX_H_SHA256))
-        return fail(r, FC_LERR_RESERVED, W("header bytes 0x20..0x2f are reserved and must be zero"), -1, -1);
+        return fail(r, FC_LERR_RESERVED, W("header bytes 0x28..0x2f are reserved and must be zero"), -1, -1);
+    if (h->ctx_min > FC_FCX_MAX_CTX)
+        return failv(r, FC_LERR_CTX_LIMIT, W("ctx_min above the 64 KiB limit"), -1, -1, h->ctx_min);
+    if (h->ctx_flags & ~FC_FCX_CTX_KNOWN)
+        return failv(r, FC_LERR_CTX_LIMIT, W("ctx_flags: unknown flag"), -1, -1,
+                     h->ctx_flags & ~FC_FCX_CTX_KNOWN);
     if (h->image_size < FC_FCX_HDR_SIZE || (h->image_size & 7u) ||
         h->image_size > FC_FCX_MAX_IMAGE)
         return failv(r, FC_LERR_IMAGE_SIZE,
@@ -692,8 +702,8 @@ static uint32_t put_part(uint32_t *cursor, uint32_t len, uint32_t *off)
  * have_addr: slot and RAM are known, so relocations are checked at their
  * final addresses (range included).
  */
-static int plan(const uint8_t *b, const view *v, const fc_install_cfg *cfg, fc_app *a,
-                int have_addr, fc_lresult *r)
+static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_cfg *cfg,
+                fc_app *a, int have_addr, fc_lresult *r)
 {
     const fc_platform *p = cfg->plat;
     uint32_t k, cur, eff_budget;
@@ -704,12 +714,15 @@ static int plan(const uint8_t *b, const view *v, const fc_install_cfg *cfg, fc_a
     a->flags = cfg->flags;
     a->frames = v->h.frames;
     a->budget = v->h.budget;
+    a->ctx_min = v->h.ctx_min;
+    a->ctx_flags = v->h.ctx_flags;
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = v->h.sha256[k];
 
+    (void)len;
     if ((p->policy & FC_POLICY_REQUIRE_SIGNATURE))
         return fail(r, FC_LERR_SIGNATURE,
-                    W("platform requires a verified signature; format 1.0 loaders verify none"), -1, -1);
+                    W("platform requires a verified signature; this loader verifies none"), -1, -1);
     eff_budget = v->h.budget ? v->h.budget : FC_DEFAULT_BUDGET;
     if (p->max_budget && eff_budget > p->max_budget) {
         if (v->h.budget)
@@ -888,7 +901,7 @@ int fc_check(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
         return e;
     if ((e = parse(fcx, len, &v, res)) != FC_OK)
         return e;
-    if ((e = plan(fcx, &v, cfg, &a, have_addr, res)) != FC_OK)
+    if ((e = plan(fcx, len, &v, cfg, &a, have_addr, res)) != FC_OK)
         return e;
     fill_info(&v, &a, cfg, info);
     return FC_OK;
@@ -1027,6 +1040,8 @@ static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
     put64(rec + R_RAM_ADDR, a->ram_addr);
     fc_put_le32(rec + R_RAM_NEED, a->ram_need);
     put64(rec + R_IMG_ADDR, a->img_addr);
+    fc_put_le32(rec + R_CTX_MIN, a->ctx_min);
+    fc_put_le32(rec + R_CTX_FLAGS, a->ctx_flags);
     for (k = 0; k < 32; k++)
         rec[R_FCX_SHA + k] = a->container_sha256[k];
 }
@@ -1117,7 +1132,7 @@ int fc_install(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
         return e;
     if ((e = parse(fcx, len, &v, res)) != FC_OK)
         return e;
-    if ((e = plan(fcx, &v, cfg, app, 1, res)) != FC_OK)
+    if ((e = plan(fcx, len, &v, cfg, app, 1, res)) != FC_OK)
         return e;
     fill_info(&v, app, cfg, info);
     /* everything validated: from here on only flash errors can fail */
@@ -1184,6 +1199,8 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     a->pcmap_off = fc_le32(rec + R_PCMAP);
     a->npcmap = fc_le32(rec + R_PCMAP + 4);
     a->ram_need = fc_le32(rec + R_RAM_NEED);
+    a->ctx_min = fc_le32(rec + R_CTX_MIN);
+    a->ctx_flags = fc_le32(rec + R_CTX_FLAGS);
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = rec[R_FCX_SHA + k];
     if (fc_le16(rec + R_VERSION) != FC_SLOT_REC_VERSION ||
@@ -1201,6 +1218,8 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
         !fc_in_bounds(a->image_size, a->pcmap_off, a->npcmap * FC_FCX_PCMAP_SIZE) ||
         ((a->insns_off | a->helpers_off | a->entries_off | a->pcmap_off | a->code_off) & 7u) ||
         ((a->engine != FC_TARGET_EBPF) != (a->code_len != 0)) ||
+        a->ctx_min > FC_FCX_MAX_CTX || (a->ctx_flags & ~FC_FCX_CTX_KNOWN) ||
+        !all_zero(rec, R_TRUST, R_RESERVED) ||
         !all_zero(rec, R_RESERVED, R_FCX_SHA))
         return fail(res, FC_LERR_SLOT_CORRUPT, W("install record fields inconsistent"), -1, -1);
     if ((e = slot_hash(f, cfg->slot.off, a->image_size, rec, cfg->buf, cfg->buf_len, hash, res)) != FC_OK)
@@ -1361,6 +1380,13 @@ static int check_run(const fc_app *a, const fc_run_args *g)
         return FC_LERR_STACK;
     if ((g->ctx_len && !g->ctx) || (g->ctx_perm & ~FC_PERM_RW) || (g->nextra && !g->extra))
         return FC_LERR_ARG;
+    /* What the code was compiled to assume of the context (the verifier
+     * proved accesses below ctx_min and stores into it without checks):
+     * refused alike for every engine, before anything runs. */
+    if (g->ctx_len < a->ctx_min)
+        return FC_LERR_CTX_SHORT;
+    if ((a->ctx_flags & FC_FCX_CTX_WRITES) && !(g->ctx_perm & FC_PERM_W))
+        return FC_LERR_CTX_READONLY;
     return FC_OK;
 }
 
@@ -1431,6 +1457,11 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
     out->engine = native ? a->engine : FC_TARGET_EBPF;
     if (native && !a->plat->invoke)
         return out->err = FC_LERR_NATIVE_UNAVAILABLE;
+    /* native code computes context addresses in 32 bits: the context must
+     * lie below 4 GiB, so that no proven offset below ctx_min wraps */
+    if (native && g->ctx_len &&
+        (g->ctx_addr ? g->ctx_addr : (uint64_t)(uintptr_t)g->ctx) > 0x100000000ull - g->ctx_len)
+        return out->err = FC_LERR_ADDR;
     if (!native) {
         start = entry_insn(a, g->entry);
         if (start >= a->ninsns)

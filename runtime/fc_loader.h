@@ -106,6 +106,10 @@ enum fc_lerr {
     FC_LERR_NATIVE_UNAVAILABLE,  /* native code for this core, no way to call it */
     FC_LERR_STACK,               /* run stack smaller than the container needs */
     FC_LERR_REGIONS,             /* too many regions                          */
+    /* context requirements (header ctx_min / ctx_flags) */
+    FC_LERR_CTX_LIMIT,           /* ctx_min above FC_FCX_MAX_CTX, unknown flag */
+    FC_LERR_CTX_SHORT,           /* run: context shorter than ctx_min         */
+    FC_LERR_CTX_READONLY,        /* run: read-only context, code writes it    */
     FC_LERR__END
 };
 
@@ -259,12 +263,14 @@ struct fc_app {
     uint64_t ram_addr;
     uint32_t ram_data, ram_bss, ram_rodata;  /* offsets in ram */
     uint32_t ram_need;
+    uint32_t ctx_min;            /* context bytes the code relies on          */
+    uint32_t ctx_flags;          /* FC_FCX_CTX_*                              */
     uint8_t container_sha256[32];
 };
 
 /* Installed slot layout (device-private; docs/fcx.md "Installed slot"). */
 #define FC_SLOT_REC_SIZE     192u
-#define FC_SLOT_REC_VERSION  1u
+#define FC_SLOT_REC_VERSION  2u
 #define FC_SLOT_ENTRY_SIZE   32u  /* name[24], u32 insn, u32 native offset */
 
 /*

@@ -1,7 +1,7 @@
 /*
  * femto-run - run a container on the host through the real device loader.
  *
- *   femto-run app.fcx [--mem FILE | --mem-hex HEX] [--stats]
+ *   femto-run app.fcx [--mem FILE | --mem-hex HEX] [--ctx-ro] [--stats]
  *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac]
  *                     [--budget N] [--entry NAME]
  *
@@ -48,6 +48,7 @@ typedef struct options {
     const char *mem_hex;
     const char *entry;
     int stats;
+    int ctx_ro;        /* the context is read-only */
     int engine;
     int core;          /* enum fc_target; -1: not given */
     uint64_t budget;   /* 0: the program's */
@@ -75,6 +76,10 @@ static void usage(FILE *f)
 "                    read-write; r1 = its address, r2 = its length. Without\n"
 "                    --mem/--mem-hex there is no context (r1 = r2 = 0).\n"
 "  --mem-hex HEX     the context as hex bytes: \"00 01 ff\" or \"0001ff\"\n"
+"  --ctx-ro          pass the context read-only (as a host that shares a buffer\n"
+"                    it must not have changed): a store into it is a memory\n"
+"                    error, and a container whose code writes it unchecked\n"
+"                    (femtoc --ctx-size) is refused before it runs\n"
 "  --engine ENGINE   auto (default): the container's native code for the core\n"
 "                    when it has some, else the interpreter;\n"
 "                    interp: the interpreter, even if native code is installed;\n"
@@ -169,6 +174,8 @@ static void parse_args(int argc, char **argv, options *o)
             exit(0);
         } else if (strcmp(a, "--stats") == 0) {
             o->stats = 1;
+        } else if (strcmp(a, "--ctx-ro") == 0) {
+            o->ctx_ro = 1;
         } else if (OPT("--mem")) {
             if (o->mem_file || o->mem_hex)
                 die_usage("the memory is given twice (--mem / --mem-hex)");
@@ -443,6 +450,8 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     if (!d)
         die("cannot open the %s device: %s", fr_core_name(core), err);
     fr_set_output(d, out_write, NULL);
+    if (o->ctx_ro)
+        fr_set_ctx_perm(d, FC_PERM_R);
 
     fc_app app;
     fc_install_info info;
@@ -510,6 +519,18 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         else
             report(&w, 0, 0, "machine fault in %s native code at core pc 0x%08x (%s)",
                    fr_core_name(res.engine), (unsigned)st.pc, text);
+        status = 1;
+    } else if (rc == FC_LERR_CTX_SHORT) {
+        out_end();
+        fprintf(stderr, "%s: error: cannot run entry %u: %s: the memory has %zu bytes, the code "
+                "was compiled for at least %u (femtoc --ctx-size)\n", o->input, (unsigned)entry,
+                fc_lerr_str(rc), mem_len, (unsigned)app.ctx_min);
+        status = 1;
+    } else if (rc == FC_LERR_CTX_READONLY) {
+        out_end();
+        fprintf(stderr, "%s: error: cannot run entry %u: %s (drop --ctx-ro, or build without "
+                "--ctx-size so that the stores keep their checks)\n", o->input, (unsigned)entry,
+                fc_lerr_str(rc));
         status = 1;
     } else if (rc >= FC_LERR_BASE) {
         out_end();
@@ -636,6 +657,8 @@ static int run_program(const options *o, const uint8_t *buf, size_t len, uint8_t
     if (!dev)
         die("cannot open the device: %s", err);
     fr_set_output(dev, out_write, NULL);
+    if (o->ctx_ro)
+        fr_set_ctx_perm(dev, FC_PERM_R);
     if (mem_len > 0xffffffffu)
         die("the memory is too large");
     fc_vm vm;

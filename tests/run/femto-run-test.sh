@@ -219,10 +219,71 @@ errcase "--engine native on an object" "error: --engine native needs a container
 head -c 100 "$out/prog-thumbv7m.fcx" > "$out/trunc.fcx"
 errcase "truncated container" "error: not a valid container" "$out/trunc.fcx"
 
+# ---- what the code assumes of the context: --ctx-size and --ctx-ro -------------------------
+# rd: a load at [r1+60] (proven with --ctx-size 64); wr: a store at [r1] (proven with 8)
+printf 'ldxw %%r0, [%%r1+60]\nexit\n' > "$out/ctxrd.s"
+printf 'stw [%%r1+0], 7\nldxw %%r0, [%%r1+0]\nexit\n' > "$out/ctxwr.s"
+for m in ebpf thumbv7m rv32imac; do
+    "$femtoc" "$out/ctxrd.s" --ctx-size 64 -march=$m -o "$out/ctxrd-$m.fcx" 2>"$out/femtoc.log" ||
+        bad "femtoc ctxrd.s --ctx-size 64 -march=$m" "$(cat "$out/femtoc.log")"
+    "$femtoc" "$out/ctxwr.s" --ctx-size 8 -march=$m -o "$out/ctxwr-$m.fcx" 2>"$out/femtoc.log" ||
+        bad "femtoc ctxwr.s --ctx-size 8 -march=$m" "$(cat "$out/femtoc.log")"
+    "$femtoc" "$out/ctxwr.s" -march=$m -o "$out/ctxwrc-$m.fcx" 2>"$out/femtoc.log" ||
+        bad "femtoc ctxwr.s -march=$m" "$(cat "$out/femtoc.log")"
+done
+bytes() { python3 -c "import sys; print(' '.join('%02x' % (i & 255) for i in range(int(sys.argv[1]))))" "$1"; }
+rd_want=$(python3 -c "print('0x%x' % int.from_bytes(bytes(range(60, 64)), 'little'))")
+short_re="context shorter than the container requires: the memory has"
+for m in ebpf thumbv7m rv32imac; do
+    for eng in auto interp; do
+        [ $m = ebpf ] && [ $eng = interp ] && continue
+        args=("$out/ctxrd-$m.fcx" --engine $eng)
+        errcase "ctx-size 64, $m/$eng: 63 bytes refused" "$short_re 63 bytes, .* at least 64" "${args[@]}" --mem-hex "$(bytes 63)"
+        errcase "ctx-size 64, $m/$eng: 4 bytes refused" "$short_re 4 bytes" "${args[@]}" --mem-hex "$(bytes 4)"
+        errcase "ctx-size 64, $m/$eng: no context refused" "$short_re 0 bytes" "${args[@]}"
+        got=$("$run" "${args[@]}" --mem-hex "$(bytes 64)" 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$(tail -n1 <<<"$got")" = "$rd_want" ]
+        check "ctx-size 64, $m/$eng: 64 bytes run ($rd_want)" $? "exit $rc:" "$got"
+        got=$("$run" "${args[@]}" --mem-hex "$(bytes 65)" --ctx-ro 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$(tail -n1 <<<"$got")" = "$rd_want" ]
+        check "ctx-size 64, $m/$eng: 65 bytes read-only run (code only reads)" $? "exit $rc:" "$got"
+        args=("$out/ctxwr-$m.fcx" --engine $eng --mem-hex "$(bytes 8)")
+        errcase "unchecked context store, $m/$eng: --ctx-ro refused" \
+            "cannot run entry 0: context read-only but the code writes it unchecked" "${args[@]}" --ctx-ro
+        got=$("$run" "${args[@]}" 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$(tail -n1 <<<"$got")" = 0x7 ]
+        check "unchecked context store, $m/$eng: writable context runs (0x7)" $? "exit $rc:" "$got"
+        # built without --ctx-size the store keeps its check: a memory error instead
+        errcase "checked context store, $m/$eng: --ctx-ro is a write fault at insn 0" \
+            "insn 0: error: memory write out of bounds .*stw \[%r1\], 7" \
+            "$out/ctxwrc-$m.fcx" --engine $eng --mem-hex "$(bytes 8)" --ctx-ro
+    done
+done
+# femtoc refuses sizes that could make a proof wrap around
+for n in 65537 4294967295 99999999999; do
+    got=$("$femtoc" "$out/ctxrd.s" --ctx-size $n -march=thumbv7m -o "$out/huge.fcx" 2>&1); rc=$?
+    [ $rc != 0 ] && grep -q -E "ctx-size.*(at most 65536|not a size)" <<<"$got" && [ ! -e "$out/huge.fcx" ]
+    check "femtoc --ctx-size $n refused" $? "exit $rc:" "$got"
+done
+"$femtoc" "$out/ctxrd.s" --ctx-size 65536 -march=thumbv7m -o "$out/ctx64k.fcx" 2>&1
+check "femtoc --ctx-size 65536 accepted" $?
+# a container claiming more than 64 KiB (forged, hash recomputed) is refused by the loader
+python3 - "$out/ctxrd-thumbv7m.fcx" "$out/forged.fcx" <<'PY'
+import hashlib, struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+struct.pack_into('<I', b, 0x20, 0x10001)
+img = struct.unpack_from('<I', b, 0x0c)[0]
+b[0x30:0x50] = bytes(32)
+b[0x30:0x50] = hashlib.sha256(bytes(b[:img])).digest()
+open(sys.argv[2], 'wb').write(b)
+PY
+errcase "forged ctx_min above 64 KiB refused by the loader" "not a valid container: ctx_min above the 64 KiB limit" \
+    "$out/forged.fcx" --mem-hex "$(bytes 64)"
+
 # ---- -h explains every option -------------------------------------------------------------
 got=$("$run" -h); rc=$?
 missing=""
-for o in --mem --mem-hex --stats --engine --core --budget --entry -h auto interp native thumbv7m rv32imac; do
+for o in --mem --mem-hex --ctx-ro --stats --engine --core --budget --entry -h auto interp native thumbv7m rv32imac; do
     grep -q -- "$o" <<<"$got" || missing="$missing $o"
 done
 [ $rc = 0 ] && [ -z "$missing" ]
