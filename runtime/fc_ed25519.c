@@ -1,0 +1,527 @@
+/*
+ * fc_ed25519.c - Ed25519 verification, RFC 8032 section 5.1.7, written for
+ * small code and bounded memory on 32-bit cores (no tables beyond five
+ * 32-byte constants, no recursion, no allocation, 64-bit products of 32-bit
+ * limbs only). It handles public data only, so it is not constant-time.
+ *
+ * Decisions on the edge cases (compared with OpenSSL 3.0, Debian 12's
+ * libcrypto, by the test step ed25519-openssl; where we differ we are
+ * deliberately stricter):
+ *
+ *   S >= L          rejected (RFC 8032 5.1.7 step 1; OpenSSL rejects too).
+ *   A not decoding  rejected: y >= p (non-canonical), no square root for x,
+ *                   x = 0 with the sign bit set (RFC 8032 5.1.3 steps 1, 3, 4).
+ *   small-order A   rejected: [8]A = identity, which covers the identity
+ *                   (01 00 .. 00), the all-zero key (y = 0, a point of order 4)
+ *                   and the six other points of order 2, 4 or 8. OpenSSL
+ *                   accepts such keys, so with them anyone can make a
+ *                   signature that OpenSSL takes for any message (R = the
+ *                   encoding of -[k]A, S = 0); a device must not trust one.
+ *   mixed-order A   (a prime-order point plus a small-order one) accepted when
+ *                   the equation holds, as OpenSSL does.
+ *   R               not decoded: the encoding of [S]B - [k]A is compared with
+ *                   the 32 bytes of R (cofactorless, as OpenSSL), so a
+ *                   non-canonical R never matches.
+ *
+ * Field elements mod p = 2^255 - 19 are ten unsigned limbs of 26 and 25
+ * bits, alternating (radix 2^25.5): limb i weighs 2^ceil(25.5 i). Every
+ * operation returns "carried" limbs: even limbs < 2^26, odd limbs < 2^25,
+ * except limb 1, which may exceed 2^25 by a few bits. The value is then
+ * below 2p, and fe_bytes reduces it to its canonical form.
+ */
+#include "fc_ed25519.h"
+
+typedef uint32_t fe[10];
+
+typedef struct pt {                /* extended coordinates, RFC 8032 5.1.4: */
+    fe X, Y, Z, T;                 /* x = X/Z, y = Y/Z, x*y = T/Z */
+} pt;
+
+/* Little-endian encodings of the constants (RFC 8032 5.1):
+ * d = -121665/121666, sqrt(-1) = 2^((p-1)/4), the base point B = (x, 4/5)
+ * with x even, and the group order L = 2^252 + 27742317777372353535851937790883648493. */
+static const uint8_t C_D[32] = {
+    0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+    0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52,
+};
+static const uint8_t C_SQRTM1[32] = {
+    0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
+    0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b,
+};
+static const uint8_t C_BX[32] = {
+    0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
+    0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21,
+};
+static const uint8_t C_L[32] = {
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+};
+/* B's y = 4/5 is 0x6666..6658: built in base_point() instead of stored. */
+
+/* ---- field arithmetic mod p ------------------------------------------------ */
+
+#define W(i) (26u - ((i) & 1u))            /* width of limb i */
+
+static void fe_set(fe o, uint32_t v)
+{
+    unsigned i;
+    o[0] = v;                              /* v < 2^25 */
+    for (i = 1; i < 10; i++)
+        o[i] = 0;
+}
+
+/* Carries 64-bit columns into limbs. 2^255 = 19 (mod p) folds the carry out
+ * of limb 9 into limb 0, which is carried once more into limb 1. */
+static void carry(fe o, uint64_t t[10])
+{
+    unsigned i;
+    uint64_t c;
+    for (i = 0; i < 10; i++) {
+        c = t[i] >> W(i);
+        t[i] &= ((uint64_t)1 << W(i)) - 1u;
+        if (i < 9)
+            t[i + 1] += c;
+        else
+            t[0] += 19u * c;
+    }
+    c = t[0] >> 26;
+    t[0] &= (1u << 26) - 1u;
+    t[1] += c;
+    for (i = 0; i < 10; i++)
+        o[i] = (uint32_t)t[i];
+}
+
+static void fe_add(fe o, const fe a, const fe b)
+{
+    uint64_t t[10];
+    unsigned i;
+    for (i = 0; i < 10; i++)
+        t[i] = (uint64_t)a[i] + b[i];
+    carry(o, t);
+}
+
+/* a - b computed as a + 2p - b: limbwise 2p is 2^27-38, 2^26-2, 2^27-2, ...,
+ * each above any carried limb of b, so no limb goes negative. */
+static void fe_sub(fe o, const fe a, const fe b)
+{
+    uint64_t t[10];
+    unsigned i;
+    for (i = 0; i < 10; i++)
+        t[i] = (uint64_t)a[i] + ((2u << W(i)) - 2u) - b[i];
+    t[0] -= 36u;
+    carry(o, t);
+}
+
+/* o = a * b. Schoolbook over the limbs: a_i b_j lands in column i+j; when i
+ * and j are both odd the weights add up to one bit more than the column's
+ * (25.5 i + 0.5 + 25.5 j + 0.5), hence the factor 2; columns from 10 up wrap
+ * around with the factor 19 (2^255 = 19 mod p). With carried inputs every
+ * term is below 2^27 * 2^31 and a column of ten stays below 2^62. */
+static void fe_mul(fe o, const fe a, const fe b)
+{
+    uint64_t t[10];
+    uint32_t b19[10];
+    unsigned i, j;
+    for (i = 0; i < 10; i++) {
+        t[i] = 0;
+        b19[i] = 19u * b[i];
+    }
+    for (i = 0; i < 10; i++) {
+        uint32_t ai = a[i], a2 = a[i] << (i & 1u);   /* a2 = 2 a_i for odd i */
+        for (j = 0; j < 10; j++) {
+            uint32_t x = (i & j & 1u) ? a2 : ai;
+            if (i + j < 10)
+                t[i + j] += (uint64_t)x * b[j];
+            else
+                t[i + j - 10] += (uint64_t)x * b19[j];
+        }
+    }
+    carry(o, t);
+}
+
+static void fe_sq(fe o, const fe a) { fe_mul(o, a, a); }
+
+/* o = a^(2^n) * b (n >= 1); o may alias a or b. */
+static void fe_sqn_mul(fe o, const fe a, unsigned n, const fe b)
+{
+    fe t;
+    fe_sq(t, a);
+    while (--n)
+        fe_sq(t, t);
+    fe_mul(o, t, b);
+}
+
+/* The common part of z^(p-2) and z^((p-5)/8): z250 = z^(2^250 - 1) and
+ * z11 = z^11, by the usual chain of 254 squarings and 11 multiplications. */
+static void pow_chain(fe z250, fe z11, const fe z)
+{
+    fe t, z10, z50;
+    fe_sq(t, z);                   /* z^2 */
+    fe_sqn_mul(z250, t, 2, z);     /* z^9 (z250 is free until the end) */
+    fe_mul(z11, z250, t);          /* z^11 */
+    fe_sqn_mul(t, z11, 1, z250);   /* z^22 * z^9 = z^(2^5 - 1) */
+    fe_sqn_mul(z10, t, 5, t);      /* z^(2^10 - 1) */
+    fe_sqn_mul(t, z10, 10, z10);   /* z^(2^20 - 1) */
+    fe_sqn_mul(t, t, 20, t);       /* z^(2^40 - 1) */
+    fe_sqn_mul(z50, t, 10, z10);   /* z^(2^50 - 1) */
+    fe_sqn_mul(t, z50, 50, z50);   /* z^(2^100 - 1) */
+    fe_sqn_mul(t, t, 100, t);      /* z^(2^200 - 1) */
+    fe_sqn_mul(z250, t, 50, z50);  /* z^(2^250 - 1) */
+}
+
+/* o = 1/z = z^(p-2), p - 2 = 2^255 - 21 = (2^250 - 1) * 2^5 + 11. */
+static void fe_inv(fe o, const fe z)
+{
+    fe z250, z11;
+    pow_chain(z250, z11, z);
+    fe_sqn_mul(o, z250, 5, z11);
+}
+
+/* o = z^((p-5)/8), (p-5)/8 = 2^252 - 3 = (2^250 - 1) * 2^2 + 1. */
+static void fe_pow22523(fe o, const fe z)
+{
+    fe z250, z11;
+    pow_chain(z250, z11, z);
+    fe_sqn_mul(o, z250, 2, z);
+}
+
+/* The low 255 bits of s (little-endian) as limbs: the top bit is the
+ * caller's (the sign of x in a point encoding). */
+static void fe_load(fe o, const uint8_t s[32])
+{
+    unsigned i, pos = 0, k;
+    for (i = 0; i < 10; i++) {
+        uint64_t v = 0;
+        for (k = 0; k < 5 && (pos >> 3) + k < 32; k++)
+            v |= (uint64_t)s[(pos >> 3) + k] << (8 * k);
+        o[i] = (uint32_t)(v >> (pos & 7)) & ((1u << W(i)) - 1u);
+        pos += W(i);
+    }
+    o[9] &= (1u << 25) - 1u;           /* drops bit 255 */
+}
+
+/* The canonical 32-byte little-endian form (RFC 8032 5.1.2: the value in
+ * [0, p)). The limbs are packed into a 256-bit number v < 2p, then
+ * v >= p is decided by whether v + 19 reaches 2^255. */
+static void fe_bytes(uint8_t s[32], const fe a)
+{
+    uint32_t w[8];
+    uint64_t acc = 0;
+    unsigned i, k = 0, bits = 0;
+    uint32_t c;
+
+    for (i = 0; i < 10; i++) {
+        acc += (uint64_t)a[i] << bits;
+        bits += W(i);
+        while (bits >= 32 && k < 8) {
+            w[k++] = (uint32_t)acc;
+            acc >>= 32;
+            bits -= 32;
+        }
+    }
+    w[7] = (uint32_t)acc;              /* the last 31 bits and any excess */
+    /* fold bit 255 and up: v = (v mod 2^255) + 19 * (v >> 255) */
+    c = 19u * (w[7] >> 31);
+    w[7] &= 0x7fffffffu;
+    for (i = 0; i < 8 && c; i++) {
+        acc = (uint64_t)w[i] + c;
+        w[i] = (uint32_t)acc;
+        c = (uint32_t)(acc >> 32);
+    }
+    /* v < 2^255 + 19 now; v >= p iff v + 19 >= 2^255, and then v - p = v + 19 - 2^255 */
+    c = 19u;
+    {
+        uint32_t t[8];
+        for (i = 0; i < 8; i++) {
+            acc = (uint64_t)w[i] + c;
+            t[i] = (uint32_t)acc;
+            c = (uint32_t)(acc >> 32);
+        }
+        if (t[7] >> 31) {
+            t[7] &= 0x7fffffffu;
+            for (i = 0; i < 8; i++)
+                w[i] = t[i];
+        }
+    }
+    for (i = 0; i < 32; i++)
+        s[i] = (uint8_t)(w[i >> 2] >> (8 * (i & 3)));
+}
+
+static int bytes_eq(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+    unsigned i;
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+static int fe_eq(const fe a, const fe b)
+{
+    uint8_t x[32], y[32];
+    fe_bytes(x, a);
+    fe_bytes(y, b);
+    return bytes_eq(x, y, 32);
+}
+
+static int fe_iszero(const fe a)
+{
+    fe z;
+    fe_set(z, 0);
+    return fe_eq(a, z);
+}
+
+static int fe_odd(const fe a)              /* RFC 8032 5.1.2: the "sign" of x */
+{
+    uint8_t s[32];
+    fe_bytes(s, a);
+    return s[0] & 1;
+}
+
+static void fe_neg(fe o, const fe a)
+{
+    fe z;
+    fe_set(z, 0);
+    fe_sub(o, z, a);
+}
+
+/* ---- points (RFC 8032 5.1.4, a = -1) -------------------------------------- */
+
+static void pt_identity(pt *p)
+{
+    fe_set(p->X, 0);
+    fe_set(p->Y, 1);
+    fe_set(p->Z, 1);
+    fe_set(p->T, 0);
+}
+
+/* r = p + q; complete (also right for p == q and for the identity). */
+static void pt_add(pt *r, const pt *p, const pt *q)
+{
+    fe a, b, c, d;
+    fe_sub(a, p->Y, p->X);
+    fe_sub(b, q->Y, q->X);
+    fe_mul(a, a, b);                   /* A = (Y1-X1)*(Y2-X2) */
+    fe_add(b, p->Y, p->X);
+    fe_add(c, q->Y, q->X);
+    fe_mul(b, b, c);                   /* B = (Y1+X1)*(Y2+X2) */
+    fe_load(d, C_D);
+    fe_add(d, d, d);
+    fe_mul(c, p->T, q->T);
+    fe_mul(c, c, d);                   /* C = T1*2*d*T2 */
+    fe_mul(d, p->Z, q->Z);
+    fe_add(d, d, d);                   /* D = Z1*2*Z2 */
+    /* E = B-A, F = D-C, G = D+C, H = B+A; X3 = E*F, Y3 = G*H, T3 = E*H, Z3 = F*G */
+    fe_sub(r->T, b, a);                /* E */
+    fe_add(r->Y, b, a);                /* H */
+    fe_sub(a, d, c);                   /* F */
+    fe_add(b, d, c);                   /* G */
+    fe_mul(r->X, r->T, a);
+    fe_mul(r->Z, a, b);
+    fe_mul(r->T, r->T, r->Y);
+    fe_mul(r->Y, b, r->Y);
+}
+
+/* r = 2p (RFC 8032 5.1.4 doubling); r may alias p. */
+static void pt_dbl(pt *r, const pt *p)
+{
+    fe a, b, c, h;
+    fe_sq(a, p->X);                    /* A = X1^2 */
+    fe_sq(b, p->Y);                    /* B = Y1^2 */
+    fe_sq(c, p->Z);
+    fe_add(c, c, c);                   /* C = 2*Z1^2 */
+    fe_add(h, a, b);                   /* H = A+B */
+    fe_add(r->T, p->X, p->Y);
+    fe_sq(r->T, r->T);
+    fe_sub(r->T, h, r->T);             /* E = H-(X1+Y1)^2 */
+    fe_sub(a, a, b);                   /* G = A-B */
+    fe_add(c, c, a);                   /* F = C+G */
+    fe_mul(r->X, r->T, c);             /* X3 = E*F */
+    fe_mul(r->Y, a, h);                /* Y3 = G*H */
+    fe_mul(r->T, r->T, h);             /* T3 = E*H */
+    fe_mul(r->Z, c, a);                /* Z3 = F*G */
+}
+
+/* RFC 8032 5.1.2 */
+static void pt_encode(uint8_t s[32], const pt *p)
+{
+    fe zi, x, y;
+    fe_inv(zi, p->Z);
+    fe_mul(x, p->X, zi);
+    fe_mul(y, p->Y, zi);
+    fe_bytes(s, y);
+    s[31] |= (uint8_t)(fe_odd(x) << 7);
+}
+
+/* RFC 8032 5.1.3; 0 on success, -1 when s is not the encoding of a point. */
+static int pt_decode(pt *p, const uint8_t s[32])
+{
+    fe u, v, t, vx2;
+    uint8_t c[32];
+    int sign = s[31] >> 7;
+
+    /* step 1: y is the low 255 bits, and must be below p */
+    fe_load(p->Y, s);
+    fe_bytes(c, p->Y);
+    c[31] |= (uint8_t)(sign << 7);
+    if (!bytes_eq(c, s, 32))
+        return -1;
+    /* step 2: u = y^2 - 1, v = d y^2 + 1, x = u v^3 (u v^7)^((p-5)/8) */
+    fe_set(p->Z, 1);
+    fe_sq(u, p->Y);
+    fe_load(v, C_D);
+    fe_mul(v, v, u);
+    fe_sub(u, u, p->Z);
+    fe_add(v, v, p->Z);
+    fe_sq(t, v);
+    fe_mul(t, t, v);                   /* v^3 */
+    fe_sq(vx2, t);
+    fe_mul(vx2, vx2, v);               /* v^7 */
+    fe_mul(vx2, vx2, u);               /* u v^7 */
+    fe_pow22523(vx2, vx2);
+    fe_mul(t, t, u);
+    fe_mul(p->X, t, vx2);
+    /* step 3: v x^2 = u: x is a root; v x^2 = -u: x * sqrt(-1) is; else none */
+    fe_sq(vx2, p->X);
+    fe_mul(vx2, vx2, v);
+    if (!fe_eq(vx2, u)) {
+        fe_add(vx2, vx2, u);
+        if (!fe_iszero(vx2))
+            return -1;
+        fe_load(t, C_SQRTM1);
+        fe_mul(p->X, p->X, t);
+    }
+    /* step 4: x = 0 with the sign bit set is invalid; else pick the root by its parity */
+    if (fe_iszero(p->X) && sign)
+        return -1;
+    if (fe_odd(p->X) != sign)
+        fe_neg(p->X, p->X);
+    fe_mul(p->T, p->X, p->Y);
+    return 0;
+}
+
+/* ---- scalars mod L (RFC 8032 5.1.7) ---------------------------------------- */
+
+static uint32_t ld32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* 1 when the little-endian 32-byte s is below L. */
+static int below_l(const uint8_t s[32])
+{
+    int i;
+    for (i = 31; i >= 0; i--)
+        if (s[i] != C_L[i])
+            return s[i] < C_L[i];
+    return 0;                          /* s == L */
+}
+
+/* k = h mod L for the 512-bit little-endian h, one bit at a time: r = 2r + bit,
+ * minus L when that reaches L. r < L < 2^253, so 2r + 1 fits in 256 bits.
+ * 512 rounds of eight words: a few ten thousand instructions, no table. */
+static void reduce_l(uint32_t k[8], const uint8_t h[64])
+{
+    uint32_t l[8], t[8];
+    unsigned i, j;
+    for (j = 0; j < 8; j++) {
+        l[j] = ld32(C_L + 4 * j);
+        k[j] = 0;
+    }
+    for (i = 512; i-- > 0;) {
+        uint32_t c = (h[i >> 3] >> (i & 7)) & 1u, b = 0;
+        for (j = 0; j < 8; j++) {      /* k = 2k + bit */
+            uint32_t n = k[j] >> 31;
+            k[j] = (k[j] << 1) | c;
+            c = n;
+        }
+        for (j = 0; j < 8; j++) {      /* t = k - L, b = borrow */
+            uint64_t d = (uint64_t)k[j] - l[j] - b;
+            t[j] = (uint32_t)d;
+            b = (uint32_t)(d >> 63);
+        }
+        if (!b)
+            for (j = 0; j < 8; j++)
+                k[j] = t[j];
+    }
+}
+
+/* ---- verification (RFC 8032 5.1.7) ---------------------------------------- */
+
+static void base_point(pt *b)
+{
+    uint8_t y[32];
+    unsigned i;
+    for (i = 0; i < 32; i++)
+        y[i] = 0x66;
+    y[0] = 0x58;                       /* 4/5 mod p = 0x6666...6658 */
+    fe_load(b->Y, y);
+    fe_load(b->X, C_BX);
+    fe_set(b->Z, 1);
+    fe_mul(b->T, b->X, b->Y);
+}
+
+void fc_ed25519_verify_start(fc_ed25519_vfy *v, const uint8_t pub[32], const uint8_t sig[64])
+{
+    unsigned i;
+    for (i = 0; i < 64; i++)
+        v->sig[i] = sig[i];
+    for (i = 0; i < 32; i++)
+        v->pub[i] = pub[i];
+    /* step 1: S must be in [0, L) (the check against malleability) */
+    v->bad = !below_l(sig + 32);
+    /* step 2: k = SHA-512(dom2(F, C) || R || A || PH(M)); dom2 is empty for Ed25519 */
+    fc_sha512_init(&v->h);
+    fc_sha512_update(&v->h, sig, 32);
+    fc_sha512_update(&v->h, pub, 32);
+}
+
+void fc_ed25519_verify_update(fc_ed25519_vfy *v, const void *msg, size_t len)
+{
+    fc_sha512_update(&v->h, msg, len);
+}
+
+int fc_ed25519_verify_finish(fc_ed25519_vfy *v)
+{
+    pt tab[3], q;                      /* tab: B, -A, B - A */
+    uint8_t h[64], e[32];
+    uint32_t k[8];
+    const uint8_t *s = v->sig + 32;
+    int i;
+
+    fc_sha512_final(&v->h, h);
+    if (v->bad)
+        return -1;
+    /* step 1: A must decode, and (our rule, see the top) not be of small order */
+    if (pt_decode(&tab[1], v->pub) != 0)
+        return -1;
+    pt_dbl(&q, &tab[1]);
+    pt_dbl(&q, &q);
+    pt_dbl(&q, &q);
+    if (fe_iszero(q.X))                /* [8]A = (0, 1): A has order 1, 2, 4 or 8 */
+        return -1;
+    reduce_l(k, h);
+    /* step 3: [S]B = R + [k]A, checked as encode([S]B + [k](-A)) == R.
+     * Shamir's trick: one doubling per bit, then add B, -A or B - A. */
+    fe_neg(tab[1].X, tab[1].X);
+    fe_neg(tab[1].T, tab[1].T);
+    base_point(&tab[0]);
+    pt_add(&tab[2], &tab[0], &tab[1]);
+    pt_identity(&q);
+    for (i = 252; i >= 0; i--) {       /* S, k < L < 2^253 */
+        unsigned sel = ((s[i >> 3] >> (i & 7)) & 1u) | (((k[i >> 5] >> (i & 31)) & 1u) << 1);
+        pt_dbl(&q, &q);
+        if (sel)
+            pt_add(&q, &q, &tab[sel - 1]);
+    }
+    pt_encode(e, &q);
+    return bytes_eq(e, v->sig, 32) ? 0 : -1;
+}
+
+int fc_ed25519_verify(const uint8_t sig[64], const uint8_t pub[32], const void *msg, size_t len)
+{
+    fc_ed25519_vfy v;
+    fc_ed25519_verify_start(&v, pub, sig);
+    fc_ed25519_verify_update(&v, msg, len);
+    return fc_ed25519_verify_finish(&v);
+}
