@@ -9,14 +9,22 @@
  * deliberately stricter):
  *
  *   S >= L          rejected (RFC 8032 5.1.7 step 1; OpenSSL rejects too).
- *   A not decoding  rejected: y >= p (non-canonical), no square root for x,
- *                   x = 0 with the sign bit set (RFC 8032 5.1.3 steps 1, 3, 4).
+ *   A not decoding  rejected, as RFC 8032 5.1.3 says: y >= p (non-canonical),
+ *                   no square root for x (step 3), x = 0 with the sign bit
+ *                   set (step 4). Off-curve keys: OpenSSL rejects too. The
+ *                   other two it accepts: it reduces y mod p and ignores the
+ *                   sign bit of x = 0.
  *   small-order A   rejected: [8]A = identity, which covers the identity
  *                   (01 00 .. 00), the all-zero key (y = 0, a point of order 4)
  *                   and the six other points of order 2, 4 or 8. OpenSSL
- *                   accepts such keys, so with them anyone can make a
- *                   signature that OpenSSL takes for any message (R = the
- *                   encoding of -[k]A, S = 0); a device must not trust one.
+ *                   accepts such keys, and with one anyone can make a
+ *                   signature that holds for any message (S = 0 and R = the
+ *                   encoding of -[k]A, one of eight points); a device must
+ *                   not trust it. The non-canonical encodings OpenSSL reads
+ *                   leniently that are on the curve at all are of this kind
+ *                   (y mod p = 0 or 1), except y + p for the ten y < 19 on
+ *                   the curve with a large order: no one knows a secret for
+ *                   those, so the difference there is not observable.
  *   mixed-order A   (a prime-order point plus a small-order one) accepted when
  *                   the equation holds, as OpenSSL does.
  *   R               not decoded: the encoding of [S]B - [k]A is compared with

@@ -362,6 +362,21 @@ Test(ed25519, small_order_keys_rejected)
     cr_assert(saw_identity && saw_zero);
 }
 
+/* Encodings of small-order points that RFC 8032 5.1.3 refuses (y >= p; x = 0
+ * with the sign bit set), each with a signature that holds if y is reduced
+ * mod p and the sign ignored for x = 0 (what OpenSSL does). */
+Test(ed25519, noncanonical_small_order_encodings_rejected)
+{
+    for (size_t i = 0; i < sizeof ED_NONCANONICAL / sizeof ED_NONCANONICAL[0]; i++) {
+        uint8_t pub[32], sig[64], msg[64];
+        size_t n;
+        unhex(ED_NONCANONICAL[i].pub, pub, 32);
+        unhex(ED_NONCANONICAL[i].sig, sig, 64);
+        n = unhex(ED_NONCANONICAL[i].msg, msg, sizeof msg);
+        cr_assert_eq(fc_ed25519_verify(sig, pub, msg, n), -1, "key %s", ED_NONCANONICAL[i].pub);
+    }
+}
+
 /* The all-zero key and the identity with every simple signature. */
 Test(ed25519, zero_and_identity_keys_rejected_always)
 {
