@@ -1,8 +1,11 @@
 /*
  * fc_ed25519.c - Ed25519 verification, RFC 8032 section 5.1.7, written for
- * small code and bounded memory on 32-bit cores (no tables beyond five
- * 32-byte constants, no recursion, no allocation, 64-bit products of 32-bit
- * limbs only). It handles public data only, so it is not constant-time.
+ * small code and bounded memory on 32-bit cores: no recursion, no
+ * allocation, 64-bit products of 32-bit limbs only; ROM data is four 32-byte
+ * constants and [1,3,5,7]B (256 bytes); about 2.4 KB of machine stack
+ * (Cortex-M3, one-shot call included). [S]B - [k]A is one joint loop of 254
+ * doublings with width-4 signed windows for both scalars (about 100
+ * additions). It handles public data only, so it is not constant-time.
  *
  * Decisions on the edge cases (compared with OpenSSL 3.0, Debian 12's
  * libcrypto, by the test step ed25519-openssl; where we differ we are
@@ -46,8 +49,7 @@ typedef struct pt {                /* extended coordinates, RFC 8032 5.1.4: */
 } pt;
 
 /* Little-endian encodings of the constants (RFC 8032 5.1):
- * d = -121665/121666, sqrt(-1) = 2^((p-1)/4), the base point B = (x, 4/5)
- * with x even, and the group order L = 2^252 + 27742317777372353535851937790883648493. */
+ * d = -121665/121666, sqrt(-1) = 2^((p-1)/4) and the group order L = 2^252 + 27742317777372353535851937790883648493. */
 static const uint8_t C_D[32] = {
     0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
     0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52,
@@ -56,15 +58,39 @@ static const uint8_t C_SQRTM1[32] = {
     0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
     0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b,
 };
-static const uint8_t C_BX[32] = {
-    0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
-    0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21,
-};
 static const uint8_t C_L[32] = {
     0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
 };
-/* B's y = 4/5 is 0x6666..6658: built in base_point() instead of stored. */
+/* [1]B, [3]B, [5]B, [7]B as (x, y), little-endian: the odd multiples the
+ * width-4 signed windows of S use (256 bytes; computed from B = (x, 4/5),
+ * x even, with the curve's addition law). */
+static const uint8_t C_BMUL[4][2][32] = {
+    { /* [1]B */
+        { 0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
+          0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21 },
+        { 0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+          0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66 },
+    },
+    { /* [3]B */
+        { 0x5c, 0xe2, 0xf8, 0xd3, 0x5f, 0x48, 0x62, 0xac, 0x86, 0x48, 0x62, 0x81, 0x19, 0x98, 0x43, 0x63,
+          0x3a, 0xc8, 0xda, 0x3e, 0x74, 0xae, 0xf4, 0x1f, 0x49, 0x8f, 0x92, 0x22, 0x4a, 0x9c, 0xae, 0x67 },
+        { 0xd4, 0xb4, 0xf5, 0x78, 0x48, 0x68, 0xc3, 0x02, 0x04, 0x03, 0x24, 0x67, 0x17, 0xec, 0x16, 0x9f,
+          0xf7, 0x9e, 0x26, 0x60, 0x8e, 0xa1, 0x26, 0xa1, 0xab, 0x69, 0xee, 0x77, 0xd1, 0xb1, 0x67, 0x12 },
+    },
+    { /* [5]B */
+        { 0x33, 0xf2, 0x2e, 0x32, 0xc0, 0x9c, 0x40, 0x91, 0xa5, 0xe1, 0x1b, 0x3e, 0xf9, 0x19, 0x28, 0x5c,
+          0xde, 0xa5, 0x2d, 0xd1, 0xf7, 0x7c, 0xef, 0xfc, 0x7b, 0x58, 0xe3, 0xad, 0x3e, 0xa7, 0xfd, 0x49 },
+        { 0xed, 0xc8, 0x76, 0xd6, 0x83, 0x1f, 0xd2, 0x10, 0x5d, 0x0b, 0x43, 0x89, 0xca, 0x2e, 0x28, 0x31,
+          0x66, 0x46, 0x92, 0x89, 0x14, 0x6e, 0x2c, 0xe0, 0x6f, 0xae, 0xfe, 0x98, 0xb2, 0x25, 0x48, 0x5f },
+    },
+    { /* [7]B */
+        { 0x07, 0x41, 0x0e, 0xf5, 0x1a, 0x98, 0x55, 0x58, 0x95, 0xce, 0xf1, 0xbb, 0xf3, 0x09, 0xe8, 0x83,
+          0x07, 0x81, 0x1d, 0x4b, 0x19, 0xee, 0xe3, 0xe9, 0x4e, 0xbd, 0xf4, 0xfc, 0x85, 0x86, 0x56, 0x14 },
+        { 0xb8, 0x62, 0x40, 0x9f, 0xb5, 0xc4, 0xc4, 0x12, 0x3d, 0xf2, 0xab, 0xf7, 0x46, 0x2b, 0x88, 0xf0,
+          0x41, 0xad, 0x36, 0xdd, 0x68, 0x64, 0xce, 0x87, 0x2f, 0xd5, 0x47, 0x2b, 0xe3, 0x63, 0xc5, 0x31 },
+    },
+};
 
 /* ---- field arithmetic mod p ------------------------------------------------ */
 
@@ -339,16 +365,18 @@ static void pt_identity(pt *p)
     fe_set(p->T, 0);
 }
 
-/* r = p + q; complete (also right for p == q and for the identity). */
-static void pt_add(pt *r, const pt *p, const pt *q)
+/* r = p + q, or p - q when neg (-q = (-X, Y, Z, -T): Y-X and Y+X trade
+ * places and C changes sign, so F and G trade places). RFC 8032 5.1.4;
+ * complete: also right for p == q and for the identity. r may alias p. */
+static void pt_add(pt *r, const pt *p, const pt *q, int neg)
 {
     fe a, b, c, d;
     fe_sub(a, p->Y, p->X);
-    fe_sub(b, q->Y, q->X);
-    fe_mul(a, a, b);                   /* A = (Y1-X1)*(Y2-X2) */
+    fe_sub(c, q->Y, q->X);
+    fe_add(d, q->Y, q->X);
+    fe_mul(a, a, neg ? d : c);         /* A = (Y1-X1)*(Y2-X2) */
     fe_add(b, p->Y, p->X);
-    fe_add(c, q->Y, q->X);
-    fe_mul(b, b, c);                   /* B = (Y1+X1)*(Y2+X2) */
+    fe_mul(b, b, neg ? c : d);         /* B = (Y1+X1)*(Y2+X2) */
     fe_load(d, C_D);
     fe_add(d, d, d);
     fe_mul(c, p->T, q->T);
@@ -358,8 +386,8 @@ static void pt_add(pt *r, const pt *p, const pt *q)
     /* E = B-A, F = D-C, G = D+C, H = B+A; X3 = E*F, Y3 = G*H, T3 = E*H, Z3 = F*G */
     fe_sub(r->T, b, a);                /* E */
     fe_add(r->Y, b, a);                /* H */
-    fe_sub(a, d, c);                   /* F */
-    fe_add(b, d, c);                   /* G */
+    fe_sub(neg ? b : a, d, c);         /* F */
+    fe_add(neg ? a : b, d, c);         /* G */
     fe_mul(r->X, r->T, a);
     fe_mul(r->Z, a, b);
     fe_mul(r->T, r->T, r->Y);
@@ -490,20 +518,50 @@ static void reduce_l(uint32_t k[8], const uint8_t h[64])
     }
 }
 
-/* ---- verification (RFC 8032 5.1.7) ---------------------------------------- */
+/* Width-4 signed windows (wNAF) of a scalar below 2^253 (eight words):
+ * digits d[i] in {0, +-1, +-3, +-5, +-7} with sum d[i] 2^i = k, and at least
+ * three zeros after each non-zero digit, so about one digit in five is
+ * non-zero; k < 2^253 needs at most 254 digits. Each digit goes into the
+ * 4-bit field of r[i] at bit `shift` (two's complement), so that the digits
+ * of both scalars share one array. */
+static int digit(uint8_t r, unsigned shift) { return (int)(((r >> shift) & 15u) ^ 8u) - 8; }
 
-static void base_point(pt *b)
+static void wnaf(uint8_t r[254], const uint32_t in[8], unsigned shift)
 {
-    uint8_t y[32];
-    unsigned i;
-    for (i = 0; i < 32; i++)
-        y[i] = 0x66;
-    y[0] = 0x58;                       /* 4/5 mod p = 0x6666...6658 */
-    fe_load(b->Y, y);
-    fe_load(b->X, C_BX);
-    fe_set(b->Z, 1);
-    fe_mul(b->T, b->X, b->Y);
+    uint32_t k[8];
+    unsigned i, j;
+    for (j = 0; j < 8; j++)
+        k[j] = in[j];
+    for (i = 0; i < 254; i++) {
+        int dg = 0;
+        if (k[0] & 1u) {
+            uint32_t c;
+            dg = (int)(k[0] & 15u);
+            if (dg > 8)
+                dg -= 16;              /* k - dg is now a multiple of 16 */
+            if (dg > 0) {              /* k -= dg, with the borrow */
+                c = (uint32_t)dg;
+                for (j = 0; j < 8 && c; j++) {
+                    uint32_t o = k[j];
+                    k[j] = o - c;
+                    c = k[j] > o;
+                }
+            } else {                   /* k += -dg, with the carry */
+                c = (uint32_t)-dg;
+                for (j = 0; j < 8 && c; j++) {
+                    k[j] += c;
+                    c = k[j] < c;
+                }
+            }
+        }
+        r[i] |= (uint8_t)(((unsigned)dg & 15u) << shift);
+        for (j = 0; j < 7; j++)        /* k >>= 1 */
+            k[j] = (k[j] >> 1) | (k[j + 1] << 31);
+        k[7] >>= 1;
+    }
 }
+
+/* ---- verification (RFC 8032 5.1.7) ---------------------------------------- */
 
 void fc_ed25519_verify_start(fc_ed25519_vfy *v, const uint8_t pub[32], const uint8_t sig[64])
 {
@@ -527,36 +585,51 @@ void fc_ed25519_verify_update(fc_ed25519_vfy *v, const void *msg, size_t len)
 
 int fc_ed25519_verify_finish(fc_ed25519_vfy *v)
 {
-    pt tab[3], q;                      /* tab: B, -A, B - A */
+    pt ta[4], q, bm;                   /* ta: [1]A, [3]A, [5]A, [7]A; bm: one of C_BMUL */
+    uint8_t d[254];                    /* windows: of S in bits 0..3, of k in bits 4..7 */
     uint8_t h[64], e[32];
     uint32_t k[8];
-    const uint8_t *s = v->sig + 32;
     int i;
+    unsigned j;
 
     fc_sha512_final(&v->h, h);
     if (v->bad)
         return -1;
     /* step 1: A must decode, and (our rule, see the top) not be of small order */
-    if (pt_decode(&tab[1], v->pub) != 0)
+    if (pt_decode(&ta[0], v->pub) != 0)
         return -1;
-    pt_dbl(&q, &tab[1]);
+    pt_dbl(&q, &ta[0]);
     pt_dbl(&q, &q);
     pt_dbl(&q, &q);
     if (fe_iszero(q.X))                /* [8]A = (0, 1): A has order 1, 2, 4 or 8 */
         return -1;
+    for (j = 0; j < 254; j++)
+        d[j] = 0;
     reduce_l(k, h);
-    /* step 3: [S]B = R + [k]A, checked as encode([S]B + [k](-A)) == R.
-     * Shamir's trick: one doubling per bit, then add B, -A or B - A. */
-    fe_neg(tab[1].X, tab[1].X);
-    fe_neg(tab[1].T, tab[1].T);
-    base_point(&tab[0]);
-    pt_add(&tab[2], &tab[0], &tab[1]);
+    wnaf(d, k, 4);
+    for (j = 0; j < 8; j++)
+        k[j] = ld32(v->sig + 32 + 4 * j);
+    wnaf(d, k, 0);
+    /* step 3: [S]B = R + [k]A, checked as encode([S]B - [k]A) == R. One
+     * doubling per bit from the top (Straus/Shamir), adding or subtracting
+     * the multiple of B or A a non-zero window asks for. */
+    pt_dbl(&q, &ta[0]);                /* [2]A */
+    for (j = 1; j < 4; j++)
+        pt_add(&ta[j], &ta[j - 1], &q, 0);
     pt_identity(&q);
-    for (i = 252; i >= 0; i--) {       /* S, k < L < 2^253 */
-        unsigned sel = ((s[i >> 3] >> (i & 7)) & 1u) | (((k[i >> 5] >> (i & 31)) & 1u) << 1);
+    fe_set(bm.Z, 1);
+    for (i = 253; i >= 0; i--) {
+        int ds = digit(d[i], 0), dk = digit(d[i], 4);
         pt_dbl(&q, &q);
-        if (sel)
-            pt_add(&q, &q, &tab[sel - 1]);
+        if (ds) {
+            const uint8_t (*m)[32] = C_BMUL[(ds < 0 ? -ds : ds) >> 1];
+            fe_load(bm.X, m[0]);
+            fe_load(bm.Y, m[1]);
+            fe_mul(bm.T, bm.X, bm.Y);
+            pt_add(&q, &q, &bm, ds < 0);
+        }
+        if (dk)                        /* -[k]A: subtract for a positive digit */
+            pt_add(&q, &q, &ta[(dk < 0 ? -dk : dk) >> 1], dk > 0);
     }
     pt_encode(e, &q);
     return bytes_eq(e, v->sig, 32) ? 0 : -1;
