@@ -725,6 +725,37 @@ int fc_fcx_dump(FILE *o, const uint8_t *b, size_t len, unsigned flags)
             dump_section(o, b, len, s, flags);
         }
     }
+    if (len >= FC_FCX_HDR_SIZE && len <= UINT32_MAX && (h.flags & FC_FCX_F_TRAILER) &&
+        h.image_size >= FC_FCX_HDR_SIZE && h.image_size <= len) {
+        uint32_t p = h.image_size, k = 0;
+        fprintf(o, "trailer: %zu bytes at 0x%x\n", len - h.image_size, h.image_size);
+        while (fc_in_bounds((uint32_t)len, p, FC_FCX_TRAILER_REC_HDR)) {
+            uint32_t type = fc_le32(b + p), rl = fc_le32(b + p + 4);
+            const uint8_t *kid, *sig;
+            p += FC_FCX_TRAILER_REC_HDR;
+            if (!fc_in_bounds((uint32_t)len, p, rl)) {
+                fprintf(o, "  record %u: type %u, %u bytes (outside the file)\n", k, type, rl);
+                break;
+            }
+            if (type == FC_FCX_TRAILER_SIGNATURE && fc_fcx_sig_decode(b + p, rl, &kid, &sig)) {
+                fprintf(o, "  record %u: signature: Ed25519 (COSE_Sign1, alg EdDSA), key id ", k);
+                hex(o, kid, FC_FCX_KEYID_LEN);
+                fprintf(o, "\n    signature: ");
+                hex(o, sig, 32);
+                fprintf(o, "\n               ");
+                hex(o, sig + 32, 32);
+                fprintf(o, "\n    signs bytes 0..%u (everything before the trailer)\n", h.image_size);
+            } else if (type == FC_FCX_TRAILER_SIGNATURE) {
+                fprintf(o, "  record %u: signature in an encoding this tool does not know (%u bytes)\n", k, rl);
+            } else {
+                fprintf(o, "  record %u: type %u, %u bytes (unknown: ignored)\n", k, type, rl);
+            }
+            p += rl + ((8u - (rl & 7u)) & 7u);
+            k++;
+        }
+    } else if (len >= FC_FCX_HDR_SIZE) {
+        fprintf(o, "signature: none (unsigned)\n");
+    }
     int e = fc_fcx_validate(b, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len, &r);
     fc_lresult_format(&r, msg, sizeof msg);
     if (e == FC_OK)

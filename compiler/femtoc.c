@@ -19,6 +19,7 @@
 #include "fc_disasm.h"
 #include "fc_elf.h"
 #include "fc_fcx.h"
+#include "fc_sign.h"
 #include "fc_prog.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
@@ -42,6 +43,7 @@ typedef struct options {
     fc_vfy_helper helpers[MAX_HELPERS];
     uint32_t nhelpers;
     int have_allowlist;
+    const char *sign_key;   /* --sign KEY.pem */
 } options;
 
 static const char *prog_name = "femtoc";
@@ -69,6 +71,9 @@ static void usage(FILE *f)
 "                    the ones the analysis proved (to measure what it saves)\n"
 "  -o FILE           output file (default: INPUT with its extension replaced by\n"
 "                    .fcx; with -S: standard output)\n"
+"  --sign KEY.pem    sign the container with this Ed25519 private key (PEM, as\n"
+"                    `openssl genpkey -algorithm ed25519` makes it): a device\n"
+"                    that trusts the key runs its native code; see femto-sign\n"
 "  --verify-only     verify and analyse, write nothing\n"
 "  --stats           print how many loads and stores were proven in bounds (no\n"
 "                    run-time check) and how many keep a check, the call depth\n"
@@ -281,6 +286,8 @@ static void parse_args(int argc, char **argv, options *o)
             o->output = a + 2;
         } else if (strcmp(a, "--verify-only") == 0) {
             o->verify_only = 1;
+        } else if (strcmp(a, "--sign") == 0 || strncmp(a, "--sign=", 7) == 0) {
+            o->sign_key = a[6] == '=' ? a + 7 : NEXT();
         } else if (strcmp(a, "--stats") == 0) {
             o->stats = 1;
         } else if (strcmp(a, "-S") == 0) {
@@ -723,6 +730,17 @@ static int compile(const options *o)
     memset(nat, 0, sizeof nat);
     int rc = 1;
 
+    /* the key first: a bad key should not cost a compilation */
+    fc_sign_key *key = NULL;
+    if (o->sign_key) {
+        char kerr[300];
+        key = fc_sign_load_key(o->sign_key, kerr, sizeof kerr);
+        if (!key) {
+            fprintf(stderr, "%s: error: --sign: %s\n", prog_name, kerr);
+            return 1;
+        }
+    }
+
     /* 1. read the object (or assembly) into one flat program */
     if (load_input(o, &prog, &d)) {
         print_diags(o, &prog, &d, 0);
@@ -818,6 +836,19 @@ static int compile(const options *o)
         free(img);
         goto out;
     }
+    if (key) {
+        uint8_t *signed_img = NULL;
+        size_t slen = 0;
+        char serr[300];
+        if (fc_fcx_sign(img, len, key, &signed_img, &slen, serr, sizeof serr)) {
+            fprintf(stderr, "%s: error: --sign: %s\n", o->input, serr);
+            free(img);
+            goto out;
+        }
+        free(img);
+        img = signed_img;
+        len = slen;
+    }
     char *path = o->output ? strdup(o->output) : default_output(o->input);
     FILE *f = path ? fopen(path, "wb") : NULL;
     int werr = !f;
@@ -841,6 +872,7 @@ out:
     free(ws);
     free(info);
     fc_elf_free(&prog);
+    fc_sign_free(key);
     return rc;
 }
 

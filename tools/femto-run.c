@@ -2,6 +2,7 @@
  * femto-run - run a container on the host through the real device loader.
  *
  *   femto-run app.fcx [--mem FILE | --mem-hex HEX] [--ctx-ro] [--stats]
+ *                     [--trust PUB.pem]... [--require-signature]
  *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac]
  *                     [--budget N] [--entry NAME]
  *
@@ -32,6 +33,7 @@
 #include "fc_container.h"
 #include "fc_disasm.h"
 #include "fc_elf.h"
+#include "fc_sign.h"
 #include "fc_emu.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
@@ -49,6 +51,9 @@ typedef struct options {
     const char *entry;
     int stats;
     int ctx_ro;        /* the context is read-only */
+    fc_trust_key trust[8];   /* --trust: the device's trust store */
+    uint32_t ntrust;
+    int require_sig;   /* --require-signature */
     int engine;
     int core;          /* enum fc_target; -1: not given */
     uint64_t budget;   /* 0: the program's */
@@ -80,6 +85,16 @@ static void usage(FILE *f)
 "                    it must not have changed): a store into it is a memory\n"
 "                    error, and a container whose code writes it unchecked\n"
 "                    (femtoc --ctx-size) is refused before it runs\n"
+"  --trust PUB.pem   the device trusts this Ed25519 public key (PEM, from\n"
+"                    `openssl pkey -in key.pem -pubout`; up to 8 times). Then\n"
+"                    native code is installed only from a container with a\n"
+"                    valid signature by a trusted key (femtoc --sign,\n"
+"                    femto-sign); any other container installs its bytecode\n"
+"                    only, for the interpreter (a note says why). Without\n"
+"                    --trust every container's native code is accepted\n"
+"                    (development policy).\n"
+"  --require-signature  refuse every container without a valid signature by a\n"
+"                    trusted key (needs --trust)\n"
 "  --engine ENGINE   auto (default): the container's native code for the core\n"
 "                    when it has some, else the interpreter;\n"
 "                    interp: the interpreter, even if native code is installed;\n"
@@ -176,6 +191,15 @@ static void parse_args(int argc, char **argv, options *o)
             o->stats = 1;
         } else if (strcmp(a, "--ctx-ro") == 0) {
             o->ctx_ro = 1;
+        } else if (strcmp(a, "--require-signature") == 0) {
+            o->require_sig = 1;
+        } else if (OPT("--trust")) {
+            char err[300];
+            if (o->ntrust >= sizeof o->trust / sizeof o->trust[0])
+                die_usage("--trust: at most %zu keys", sizeof o->trust / sizeof o->trust[0]);
+            if (fc_sign_load_pub(v, o->trust[o->ntrust].pub, err, sizeof err))
+                die("--trust: %s", err);
+            o->ntrust++;
         } else if (OPT("--mem")) {
             if (o->mem_file || o->mem_hex)
                 die_usage("the memory is given twice (--mem / --mem-hex)");
@@ -212,6 +236,8 @@ static void parse_args(int argc, char **argv, options *o)
     }
     if (!o->input)
         die_usage("no input file");
+    if (o->require_sig && !o->ntrust)
+        die_usage("--require-signature needs the trusted keys (--trust PUB.pem)");
 }
 
 /* ---- files ---------------------------------------------------------------- */
@@ -452,6 +478,9 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     fr_set_output(d, out_write, NULL);
     if (o->ctx_ro)
         fr_set_ctx_perm(d, FC_PERM_R);
+    if (o->ntrust)
+        fr_set_trust(d, o->trust, o->ntrust,
+                     o->require_sig ? FC_POLICY_REQUIRE_SIGNATURE : FC_POLICY_NATIVE_SIGNED);
 
     fc_app app;
     fc_install_info info;
@@ -464,6 +493,12 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         fr_close(d);
         return 1;
     }
+    if (info.native_dropped)
+        fprintf(stderr, "%s: note: %s native code not installed: the container is %s; "
+                "its bytecode runs in the interpreter\n", o->input, fr_core_name(core),
+                fc_trust_str(info.trust));
+    if (o->stats && o->ntrust)
+        out_line("signature: %s\n", fc_trust_str(info.trust));
 
     uint32_t entry = 0;
     if (o->entry) {
@@ -488,7 +523,9 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     rc = fr_run(d, &app, entry, run_flags, mem, (uint32_t)mem_len, o->budget, &r0, &res, &st);
 
     char engine[120];
-    if (res.engine == FC_TARGET_EBPF)
+    if (res.engine == FC_TARGET_EBPF && info.native_dropped)
+        snprintf(engine, sizeof engine, "interpreter (%s code not trusted)", fr_core_name(core));
+    else if (res.engine == FC_TARGET_EBPF)
         snprintf(engine, sizeof engine, "interpreter%s%s%s",
                  core != FC_TARGET_EBPF && app.engine == FC_TARGET_EBPF ? " (no " : "",
                  core != FC_TARGET_EBPF && app.engine == FC_TARGET_EBPF ? fr_core_name(core) : "",

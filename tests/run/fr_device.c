@@ -82,6 +82,13 @@ void fr_set_ctx_perm(fr_device *d, unsigned perm)
     d->ctx_perm = perm;
 }
 
+void fr_set_trust(fr_device *d, const fc_trust_key *keys, uint32_t n, uint32_t policy)
+{
+    d->plat.trusted = keys;
+    d->plat.ntrusted = n;
+    d->plat.policy = policy;
+}
+
 const fc_platform *fr_platform(const fr_device *d)
 {
     return &d->plat;

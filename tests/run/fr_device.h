@@ -69,6 +69,11 @@ void fr_set_output(fr_device *d, void (*fn)(void *ctx, const char *s, uint32_t n
  * default) or FC_PERM_R (femto-run --ctx-ro). */
 void fr_set_ctx_perm(fr_device *d, unsigned perm);
 
+/* The device's trust store and signature policy (FC_POLICY_*): what
+ * fc_install verifies (femto-run --trust, --require-signature). keys stays
+ * owned by the caller. Default: no keys, FC_POLICY_ACCEPT_UNSIGNED. */
+void fr_set_trust(fr_device *d, const fc_trust_key *keys, uint32_t n, uint32_t policy);
+
 /* The platform (fc_platform) the loader sees; for fc_check. */
 const fc_platform *fr_platform(const fr_device *d);
 

@@ -980,6 +980,14 @@ static void m_trailer_bad(uint8_t **b, size_t *l)
     set32(*b + at, FC_FCX_TRAILER_SIGNATURE); set32(*b + at + 4, 9);   /* 9+pad > 8 left */
     set32(*b + FC_FCX_H_FLAGS, FC_FCX_F_TRAILER);
 }
+static void m_trailer_pad(uint8_t **b, size_t *l)
+{
+    size_t at = *l;
+    grow(b, l, 16);
+    set32(*b + at, 0x77); set32(*b + at + 4, 5);
+    (*b)[at + 8 + 6] = 1;   /* padding after the 5-byte body */
+    set32(*b + FC_FCX_H_FLAGS, FC_FCX_F_TRAILER);
+}
 static void m_trailer_none(uint8_t **b, size_t *l) { (void)l; set32(*b + FC_FCX_H_FLAGS, FC_FCX_F_TRAILER); }
 static void m_nsect0(uint8_t **b, size_t *l) { (void)l; put16(*b + FC_FCX_H_NSECT, 0); }
 static void m_nsectbig(uint8_t **b, size_t *l) { (void)l; put16(*b + FC_FCX_H_NSECT, 65); }
@@ -1153,6 +1161,7 @@ static corrupt cases[] = {
     { "image_size_padding", 0, m_imgpad, 1, FC_LERR_IMAGE_SIZE, "beyond the last section" },
     { "trailing_bytes", 0, m_trailing, 1, FC_LERR_TRAILING, "trailer flag" },
     { "trailer_ok", 0, m_trailer_ok, 1, FC_OK, NULL },
+    { "trailer_padding", 0, m_trailer_pad, 1, FC_LERR_TRAILER, "padding not zero" },
     { "trailer_bad", 0, m_trailer_bad, 1, FC_LERR_TRAILER, "beyond end" },
     { "trailer_missing", 0, m_trailer_none, 1, FC_LERR_TRAILER, "no trailer" },
     { "truncated", 0, m_truncated, 0, FC_LERR_TRUNCATED, "shorter" },
