@@ -27,7 +27,13 @@ BENCH_rv32_FLAGS := -march=rv32imac -mabi=ilp32
 # the runtime the firmware carries (the same list as libfcrt)
 BENCH_RT_SRCS := runtime/fc_vm.c runtime/fc_isa.c runtime/fc_libc.c runtime/fc_helpers.c \
                  runtime/fc_native_rt.c runtime/fc_loader.c runtime/fc_sha256.c \
-                 runtime/fc_flash_sim.c runtime/fc_reloc_thumb.c runtime/fc_reloc_rv32.c
+                 runtime/fc_flash_sim.c runtime/fc_reloc_thumb.c runtime/fc_reloc_rv32.c \
+                 runtime/fc_sha512.c runtime/fc_ed25519.c
+# the Ed25519 verifier once more as runtime-cross ships it (-Os), its entry
+# points renamed os_* so that both builds sit in the firmware
+BENCH_ED_OS := fc_ed25519 fc_sha512
+BENCH_ED_SYMS := fc_ed25519_verify fc_ed25519_verify_start fc_ed25519_verify_update \
+                 fc_ed25519_verify_finish fc_sha512_init fc_sha512_update fc_sha512_final
 BENCH_RT_CFLAGS := -std=c99 -O2 -ffreestanding -fno-builtin -Wall -Wextra -Werror \
                    -ffunction-sections -fdata-sections -Iruntime
 BENCH_NATIVE_CFLAGS := -std=c99 -O2 -ffreestanding -DBENCH_NATIVE -Wall -Wextra -Werror \
@@ -55,8 +61,14 @@ $(BENCH_DIR)/$(1)/bench_dev.o: bench/dev/bench_dev.c bench/bench_io.h $(wildcard
 	@mkdir -p $$(dir $$@)
 	$$(BENCH_$(1)_CC) $$(BENCH_$(1)_FLAGS) $$(BENCH_RT_CFLAGS) -c $$< -o $$@
 
+$(BENCH_DIR)/$(1)/os/%.o: $(BUILD)/cross/$(1)/libfcrt.a
+	@mkdir -p $$(dir $$@)
+	$$(patsubst %-gcc,%-objcopy,$$(BENCH_$(1)_CC)) $(foreach s,$(BENCH_ED_SYMS),--redefine-sym $(s)=os_$(s)) \
+	  $(BUILD)/cross/$(1)/runtime/$$*.o $$@
+
 $(BENCH_DIR)/$(1)/bench.elf: $(BENCH_DIR)/$(1)/bench_dev.o \
         $(BENCH_RT_SRCS:runtime/%.c=$(BENCH_DIR)/$(1)/rt/%.o) \
+        $(BENCH_ED_OS:%=$(BENCH_DIR)/$(1)/os/%.o) \
         $(BENCH_PROGS:%=$(BENCH_DIR)/$(1)/progs/%.o) bench/dev/bench.ld
 	$$(BENCH_$(1)_CC) $$(BENCH_$(1)_FLAGS) -nostdlib -T bench/dev/bench.ld -Wl,--no-warn-rwx-segments \
 	  -o $$@ $$(filter %.o,$$^) -lgcc

@@ -253,6 +253,38 @@ static void md_sizes(FILE *f, const bench_target_res *t)
     fprintf(f, "\n");
 }
 
+static const char *const ed_objs[] = { "fc_ed25519", "fc_sha512", NULL };
+static const char *const ed_build[ED__COUNT] = { "-O2 (this firmware)", "-Os (as `make runtime-cross` ships it)" };
+static const char *const ed_key[ED__COUNT] = { "O2", "Os" };
+
+static void md_ed25519(FILE *f, const bench_target_res *t)
+{
+    uint32_t sz[ED__COUNT][3];
+    char a[32], b[32], c[32], d[32];
+    if (!t->ed[ED_O2].done && !t->ed[ED_OS].done) {
+        fprintf(f, "Not measured in this run (`--progs` without `ed25519`).\n\n");
+        return;
+    }
+    size_sum(t->size_o2, t->nsize_o2, ed_objs, sz[ED_O2]);
+    size_sum(t->size_os, t->nsize_os, ed_objs, sz[ED_OS]);
+    fprintf(f, "`fc_ed25519_verify` (runtime/fc_ed25519.c, SHA-512 from runtime/fc_sha512.c) of the "
+               "RFC 8032 7.1 TEST 1024 vector (a %u-byte message), from entry to return; then the same "
+               "with one message bit changed (it must return -1, the first 0). ROM: text of fc_ed25519 "
+               "+ fc_sha512 (no RAM: all state is the caller's or on the stack). Stack: the machine "
+               "stack the call used, found by painting it.\n\n", t->ed_msg_len);
+    fprintf(f, "| build | ROM | instructions | cycles | instructions, changed message | machine stack |\n"
+               "|---|---:|---:|---:|---:|---:|\n");
+    for (unsigned k = 0; k < ED__COUNT; k++) {
+        const bench_ed_res *e = &t->ed[k];
+        if (!e->done)
+            continue;
+        fprintf(f, "| %s | %s | %s | %s | %s | %u |\n", ed_build[k], num(a, sizeof a, sz[k][0]),
+                num(b, sizeof b, e->ok.m.insns), num(c, sizeof c, e->ok.m.cycles),
+                num(d, sizeof d, e->bad.m.insns), e->stack);
+    }
+    fprintf(f, "\n");
+}
+
 static void md_mix(FILE *f, const bench_target_res *t)
 {
     fprintf(f, "| program | engine | instructions | cycles | cycles/insn | taken | ");
@@ -313,6 +345,8 @@ void bench_write_md(FILE *f, const bench_report *r)
         md_hook(f, t);
         fprintf(f, "### ROM and RAM of the runtime\n\n");
         md_sizes(f, t);
+        fprintf(f, "### Ed25519 verification\n\n");
+        md_ed25519(f, t);
         fprintf(f, "### Instruction mix\n\n");
         md_mix(f, t);
         fprintf(f, "### Cycle model: %s\n\nFrom the %s.\n\n", t->model->core, t->model->source);
@@ -381,6 +415,21 @@ void bench_write_json(FILE *f, const bench_report *r)
         js_sizes(f, t->size_os, t->nsize_os);
         fprintf(f, ",\n     \"runtime_size_O2\": ");
         js_sizes(f, t->size_o2, t->nsize_o2);
+        if (t->ed[ED_O2].done || t->ed[ED_OS].done)
+            fprintf(f, ",\n     \"ed25519_verify\": {\"message_bytes\": %u", t->ed_msg_len);
+        for (unsigned e = 0; e < ED__COUNT && (t->ed[ED_O2].done || t->ed[ED_OS].done); e++) {
+            uint32_t sz[3];
+            size_sum(e == ED_OS ? t->size_os : t->size_o2, e == ED_OS ? t->nsize_os : t->nsize_o2,
+                     ed_objs, sz);
+            fprintf(f, ", \"%s\": {\"rom\": %u, \"stack\": %u, \"valid\": ", ed_key[e], sz[0],
+                    t->ed[e].stack);
+            js_meter(f, t, &t->ed[e].ok);
+            fprintf(f, ", \"changed_message\": ");
+            js_meter(f, t, &t->ed[e].bad);
+            fprintf(f, "}");
+        }
+        if (t->ed[ED_O2].done || t->ed[ED_OS].done)
+            fprintf(f, "}");
         fprintf(f, ",\n     \"programs\": [\n");
         for (unsigned i = 0; i < t->nprog; i++) {
             const bench_prog_res *p = &t->prog[i];
@@ -524,4 +573,9 @@ void bench_print_summary(FILE *f, const bench_target_res *t)
         fprintf(f, " %24s", cell);
     }
     fprintf(f, "\n");
+    for (unsigned k = 0; k < ED__COUNT; k++)
+        if (t->ed[k].done)
+            fprintf(f, "ed25519 verify, %u-byte message, %s: %s instructions (%s cycles), stack %u B\n",
+                    t->ed_msg_len, ed_key[k], num(a, sizeof a, t->ed[k].ok.m.insns),
+                    num(b, sizeof b, t->ed[k].ok.m.cycles), t->ed[k].stack);
 }

@@ -306,6 +306,7 @@ typedef struct opts {
     const char *dir;
     const char *mcpu;
     int verbose;
+    int ed25519;                 /* measure fc_ed25519_verify too */
 } opts;
 
 typedef struct tctx {
@@ -815,6 +816,100 @@ out:
     return rc;
 }
 
+/* ---- Ed25519 verification ---------------------------------------------------- */
+
+/* RFC 8032 7.1 TEST 1024: public key, signature, 1023-byte message */
+static const char ed_pub[] = "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e";
+static const char ed_sig[] = "0aab4c900501b3e24d7cdf4663326a3a87df5e4843b2cbdb67cbf6e460fec350"
+                             "aa5371b1508f9f4528ecea23c436d94b5e8fcd4f681e30a6ac00a9704a188a03";
+static const char ed_msg[] =
+    "08b8b2b733424243760fe426a4b54908632110a66c2f6591eabd3345e3e4eb98fa6e264bf09efe12ee50f8f54e9f77b1"
+    "e355f6c50544e23fb1433ddf73be84d879de7c0046dc4996d9e773f4bc9efe5738829adb26c81b37c93a1b270b20329d"
+    "658675fc6ea534e0810a4432826bf58c941efb65d57a338bbd2e26640f89ffbc1a858efcb8550ee3a5e1998bd177e93a"
+    "7363c344fe6b199ee5d02e82d522c4feba15452f80288a821a579116ec6dad2b3b310da903401aa62100ab5d1a36553e"
+    "06203b33890cc9b832f79ef80560ccb9a39ce767967ed628c6ad573cb116dbefefd75499da96bd68a8a97b928a8bbc10"
+    "3b6621fcde2beca1231d206be6cd9ec7aff6f6c94fcd7204ed3455c68c83f4a41da4af2b74ef5c53f1d8ac70bdcb7ed1"
+    "85ce81bd84359d44254d95629e9855a94a7c1958d1f8ada5d0532ed8a5aa3fb2d17ba70eb6248e594e1a2297acbbb39d"
+    "502f1a8c6eb6f1ce22b3de1a1f40cc24554119a831a9aad6079cad88425de6bde1a9187ebb6092cf67bf2b13fd65f270"
+    "88d78b7e883c8759d2c4f5c65adb7553878ad575f9fad878e80a0c9ba63bcbcc2732e69485bbc9c90bfbd62481d9089b"
+    "eccf80cfe2df16a2cf65bd92dd597b0707e0917af48bbb75fed413d238f5555a7a569d80c3414a8d0859dc65a46128ba"
+    "b27af87a71314f318c782b23ebfe808b82b0ce26401d2e22f04d83d1255dc51addd3b75a2b1ae0784504df543af8969b"
+    "e3ea7082ff7fc9888c144da2af58429ec96031dbcad3dad9af0dcbaaaf268cb8fcffead94f3c7ca495e056a9b47acdb7"
+    "51fb73e666c6c655ade8297297d07ad1ba5e43f1bca32301651339e22904cc8c42f58c30c04aafdb038dda0847dd988d"
+    "cda6f3bfd15c4b4c4525004aa06eeff8ca61783aacec57fb3d1f92b0fe2fd1a85f6724517b65e614ad6808d6f6ee34df"
+    "f7310fdc82aebfd904b01e1dc54b2927094b2db68d6f903b68401adebf5a7e08d78ff4ef5d63653a65040cf9bfd4aca7"
+    "984a74d37145986780fc0b16ac451649de6188a7dbdf191f64b5fc5e2ab47b57f7f7276cd419c17a3ca8e1b939ae49e4"
+    "88acba6b965610b5480109c8b17b80e1b7b750dfc7598d5d5011fd2dcc5600a32ef5b52a1ecc820e308aa342721aac09"
+    "43bf6686b64b2579376504ccc493d97e6aed3fb0f9cd71a43dd497f01f17c0e2cb3797aa2a2f256656168e6c496afc5f"
+    "b93246f6b1116398a346f1a641f3b041e989f7914f90cc2c7fff357876e506b50d334ba77c225bc307ba537152f3f161"
+    "0e4eafe595f6d9d90d11faa933a15ef1369546868a7f3a45a96768d40fd9d03412c091c6315cf4fde7cb68606937380d"
+    "b2eaaa707b4c4185c32eddcdd306705e4dc1ffc872eeee475a64dfac86aba41c0618983f8741c5ef68d3a101e8a3b8ca"
+    "c60c905c15fc910840b94c00a0b9d0";
+
+static uint32_t ed_unhex(const char *h, uint8_t *out)
+{
+    uint32_t n = (uint32_t)(strlen(h) / 2);
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned v = 0;
+        sscanf(h + 2 * i, "%2x", &v);
+        out[i] = (uint8_t)v;
+    }
+    return n;
+}
+
+/* The machine stack of fc_emu_call (its top is FC_EMU_MSTACK_TOP) is painted
+ * before the call; the lowest byte changed after it gives the stack used. */
+#define ED_STACK_LO 0x20001000u
+#define ED_PAINT 0xa5u
+
+/* fc_ed25519_verify(sig, pub, msg, len) in the firmware: the valid
+ * signature must give 0, the message with one bit flipped -1; a wrong
+ * result stops the benchmark. */
+static int run_ed25519(tctx *c)
+{
+    static const char *const fn_name[ED__COUNT] = { "fc_ed25519_verify", "os_fc_ed25519_verify" };
+    bench_target_res *t = c->res;
+    uint8_t pub[32], sig[64], msg[1024];
+    uint32_t buf = need_sym(c, "bench_fcx"), len = ed_unhex(ed_msg, msg);
+    uint8_t *g, *stk;
+
+    ed_unhex(ed_pub, pub);
+    ed_unhex(ed_sig, sig);
+    t->ed_msg_len = len;
+    if (c->err[0] || !(g = guest(c, buf, 96u + len)) ||
+        !(stk = guest(c, ED_STACK_LO, FC_EMU_MSTACK_TOP - ED_STACK_LO)))
+        return -1;
+    for (unsigned b = 0; b < ED__COUNT; b++) {
+        uint32_t fn = need_sym(c, fn_name[b]);
+        if (c->err[0])
+            return -1;
+        for (int flip = 0; flip < 2; flip++) {
+            uint32_t args[4] = { buf + 32u, buf, buf + 96u, len };
+            uint64_t r = 0;
+            memcpy(g, pub, 32);
+            memcpy(g + 32, sig, 64);
+            memcpy(g + 96, msg, len);
+            g[96 + 500] ^= (uint8_t)(flip << 3);
+            memset(stk, ED_PAINT, FC_EMU_MSTACK_TOP - ED_STACK_LO);
+            if (measured_call(c, fn, args, 4, &r, flip ? &t->ed[b].bad : &t->ed[b].ok))
+                return -1;
+            if ((uint32_t)r != (flip ? 0xffffffffu : 0u)) {
+                snprintf(c->err, sizeof c->err, "%s returned %d for the %s signature", fn_name[b],
+                         (int)(uint32_t)r, flip ? "changed message's" : "valid");
+                return -1;
+            }
+            uint32_t lo = 0;
+            while (lo < FC_EMU_MSTACK_TOP - ED_STACK_LO && stk[lo] == ED_PAINT)
+                lo++;
+            uint32_t used = FC_EMU_MSTACK_TOP - ED_STACK_LO - lo;
+            if (used > t->ed[b].stack)
+                t->ed[b].stack = used;
+        }
+        t->ed[b].done = 1;
+    }
+    return 0;
+}
+
 static int read_sizes(const char *path, bench_size_row *rows, unsigned *n, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
@@ -891,6 +986,8 @@ static int run_target(const target_def *def, bench_target_res *t, const opts *o,
                     (unsigned long long)pr->eng[ENG_CHECKED].m.insns,
                     (unsigned long long)pr->eng[ENG_INTERP].m.insns);
     }
+    if (o->ed25519 && run_ed25519(&c))
+        goto out;
     rc = 0;
 out:
     if (rc)
@@ -947,14 +1044,14 @@ static int in_list(const char *list, const char *name)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: femto-bench -C BENCHDIR [--targets cm3,rv32] [--progs a,b] [--mcpu v4]\n"
+    fprintf(stderr, "usage: femto-bench -C BENCHDIR [--targets cm3,rv32] [--progs a,b[,ed25519]] [--mcpu v4]\n"
                     "                   [--md FILE] [--json FILE] [--plot PREFIX] [-v]\n"
                     "       femto-bench --selftest   (the cycle models against their manuals)\n");
 }
 
 int main(int argc, char **argv)
 {
-    opts o = { NULL, "v4", 0 };
+    opts o = { NULL, "v4", 0, 1 };
     const char *tlist = NULL, *plist = NULL, *md = NULL, *json = NULL, *plot = NULL;
     static bench_target_res tres[NTARGETS];
     const prog_def *sel[NPROGS];
@@ -994,13 +1091,16 @@ int main(int argc, char **argv)
         for (k = 0; k < NPROGS; k++)
             if (strlen(progs[k].name) == l && strncmp(progs[k].name, p, l) == 0)
                 break;
-        if (k == NPROGS) {
+        if (k == NPROGS && !(l == 7 && strncmp(p, "ed25519", 7) == 0)) {
             fprintf(stderr, "femto-bench: unknown program '%.*s'\n", (int)l, p);
             return 2;
         }
         p = e ? e + 1 : NULL;
     }
-    if (nsel == 0) {
+    /* with --progs, the Ed25519 measurement only when "ed25519" is listed */
+    if (plist)
+        o.ed25519 = in_list(plist, "ed25519");
+    if (nsel == 0 && !o.ed25519) {
         fprintf(stderr, "femto-bench: no program selected\n");
         return 2;
     }

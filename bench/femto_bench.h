@@ -61,6 +61,17 @@ typedef struct bench_size_row {
     uint32_t text, data, bss;
 } bench_size_row;
 
+/* Ed25519 verification (runtime/fc_ed25519.c) of the RFC 8032 TEST 1024
+ * message, once as the firmware has it (-O2) and once as runtime-cross
+ * ships it (-Os) */
+enum bench_ed_build { ED_O2 = 0, ED_OS, ED__COUNT };
+typedef struct bench_ed_res {
+    int done;
+    bench_measure ok;                      /* the valid signature             */
+    bench_measure bad;                     /* one message bit flipped         */
+    uint32_t stack;                        /* machine stack of the call, bytes */
+} bench_ed_res;
+
 typedef struct bench_target_res {
     const char *key;                       /* "cm3"                             */
     const char *title;                     /* "Cortex-M3"                       */
@@ -76,6 +87,8 @@ typedef struct bench_target_res {
     bench_size_row size_os[BENCH_MAX_SIZES], size_o2[BENCH_MAX_SIZES];
     unsigned nsize_os, nsize_o2;
     uint32_t sizeof_app;
+    bench_ed_res ed[ED__COUNT];
+    uint32_t ed_msg_len;
 } bench_target_res;
 
 typedef struct bench_report {

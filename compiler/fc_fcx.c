@@ -403,6 +403,23 @@ static int plan_sections(const fc_fcx_input *in, wstate *w, uint16_t *targets, u
     return FC_FCX_OK;
 }
 
+int fc_fcx_ctx_writes(const fc_prog *p, const fc_insn_info *info)
+{
+    if (!p || !info)
+        return 0;
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        unsigned cls = FC_CLASS(p->insns[i].op);
+        if (is_lddw(&p->insns[i])) {
+            i++;
+            continue;
+        }
+        if ((cls == FC_CLS_ST || cls == FC_CLS_STX) && info[i].access == FC_ACC_PROVEN &&
+            (info[i].region_hint == FC_REGION_CTX || info[i].region_hint == 0xff))
+            return 1;
+    }
+    return 0;
+}
+
 void fc_fcx_payload_hash(const uint8_t *buf, uint32_t image_size, uint8_t out[32])
 {
     static const uint8_t zero[32];
@@ -439,6 +456,11 @@ int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len, 
     }
     if (in->flags & ~FC_FCX_F_KNOWN) {
         ERR(d, -1, "unknown header flags 0x%x", in->flags & ~FC_FCX_F_KNOWN);
+        return FC_FCX_E_INPUT;
+    }
+    if (in->ctx_min > FC_FCX_MAX_CTX || (in->ctx_flags & ~FC_FCX_CTX_KNOWN)) {
+        ERR(d, -1, "context requirement %u bytes (at most %u) or unknown context flags 0x%x",
+            in->ctx_min, FC_FCX_MAX_CTX, in->ctx_flags & ~FC_FCX_CTX_KNOWN);
         return FC_FCX_E_INPUT;
     }
     if ((e = plan_sections(in, &w, &targets, &frames))) {
@@ -481,6 +503,8 @@ int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len, 
     fc_put_le16(buf + FC_FCX_H_TARGETS, targets);
     fc_put_le16(buf + FC_FCX_H_FRAMES, (uint16_t)frames);
     fc_put_le32(buf + FC_FCX_H_BUDGET, in->budget);
+    fc_put_le32(buf + FC_FCX_H_CTX_MIN, in->ctx_min);
+    fc_put_le32(buf + FC_FCX_H_CTX_FLAGS, in->ctx_flags);
     for (uint32_t i = 0; i < w.n; i++) {
         uint8_t *t = buf + FC_FCX_HDR_SIZE + i * FC_FCX_SECT_SIZE;
         const wsect *s = &w.s[i];
@@ -670,6 +694,9 @@ int fc_fcx_dump(FILE *o, const uint8_t *b, size_t len, unsigned flags)
                 fprintf(o, " %s", fc_fcx_target_name(t));
         fprintf(o, "\nstack: %u frame(s) of %u bytes; budget: %u%s\n", h.frames, FC_STACK_SIZE,
                 h.budget, h.budget ? "" : " (runtime default)");
+        fprintf(o, "context: at least %u bytes%s\n", h.ctx_min,
+                (h.ctx_flags & FC_FCX_CTX_WRITES) ? "; written without checks (must be writable)"
+                                                  : "; never written without a check");
         fprintf(o, "sha256: ");
         hex(o, h.sha256, 32);
         if (h.image_size >= FC_FCX_HDR_SIZE && h.image_size <= len) {
@@ -697,6 +724,37 @@ int fc_fcx_dump(FILE *o, const uint8_t *b, size_t len, unsigned flags)
                     s->offset, s->size, s->info, (s->flags & FC_FCX_SF_OPTIONAL) ? " optional" : "");
             dump_section(o, b, len, s, flags);
         }
+    }
+    if (len >= FC_FCX_HDR_SIZE && len <= UINT32_MAX && (h.flags & FC_FCX_F_TRAILER) &&
+        h.image_size >= FC_FCX_HDR_SIZE && h.image_size <= len) {
+        uint32_t p = h.image_size, k = 0;
+        fprintf(o, "trailer: %zu bytes at 0x%x\n", len - h.image_size, h.image_size);
+        while (fc_in_bounds((uint32_t)len, p, FC_FCX_TRAILER_REC_HDR)) {
+            uint32_t type = fc_le32(b + p), rl = fc_le32(b + p + 4);
+            const uint8_t *kid, *sig;
+            p += FC_FCX_TRAILER_REC_HDR;
+            if (!fc_in_bounds((uint32_t)len, p, rl)) {
+                fprintf(o, "  record %u: type %u, %u bytes (outside the file)\n", k, type, rl);
+                break;
+            }
+            if (type == FC_FCX_TRAILER_SIGNATURE && fc_fcx_sig_decode(b + p, rl, &kid, &sig)) {
+                fprintf(o, "  record %u: signature: Ed25519 (COSE_Sign1, alg EdDSA), key id ", k);
+                hex(o, kid, FC_FCX_KEYID_LEN);
+                fprintf(o, "\n    signature: ");
+                hex(o, sig, 32);
+                fprintf(o, "\n               ");
+                hex(o, sig + 32, 32);
+                fprintf(o, "\n    signs bytes 0..%u (everything before the trailer)\n", h.image_size);
+            } else if (type == FC_FCX_TRAILER_SIGNATURE) {
+                fprintf(o, "  record %u: signature in an encoding this tool does not know (%u bytes)\n", k, rl);
+            } else {
+                fprintf(o, "  record %u: type %u, %u bytes (unknown: ignored)\n", k, type, rl);
+            }
+            p += rl + ((8u - (rl & 7u)) & 7u);
+            k++;
+        }
+    } else if (len >= FC_FCX_HDR_SIZE) {
+        fprintf(o, "signature: none (unsigned)\n");
     }
     int e = fc_fcx_validate(b, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len, &r);
     fc_lresult_format(&r, msg, sizeof msg);

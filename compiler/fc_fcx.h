@@ -51,6 +51,12 @@ typedef struct fc_fcx_input {
      * else FC_MAX_CALL_DEPTH. */
     uint32_t frames;
     uint32_t budget;               /* 0: the runtime's default                 */
+    /* What the code relies on about the context (docs/sandbox.md section
+     * 10): ctx_min = the verifier's ctx_size (accesses below it unchecked),
+     * at most FC_FCX_MAX_CTX; ctx_flags FC_FCX_CTX_WRITES when a store into
+     * the context is unchecked (fc_fcx_ctx_writes). */
+    uint32_t ctx_min;
+    uint32_t ctx_flags;
     const fc_fcx_code *code;
     uint32_t ncode;
     uint32_t flags;                /* header flags (FC_FCX_F_*), normally 0     */
@@ -74,6 +80,11 @@ int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len,
 
 /* The same into a malloc'd buffer (*out, release with free()). */
 int fc_fcx_write_alloc(const fc_fcx_input *in, uint8_t **out, size_t *len, fc_diags *d);
+
+/* 1 when the analysis left a store or atomic that may target the context
+ * without a run-time check: PROVEN, with the context as its region (or an
+ * unknown region, to be safe). info: p->ninsns entries. */
+int fc_fcx_ctx_writes(const fc_prog *p, const fc_insn_info *info);
 
 /* SHA-256 of a container's payload as the header should hold it (the hash
  * field counted as zeros). image_size bytes from buf. */

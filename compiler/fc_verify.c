@@ -36,6 +36,7 @@
 #include "fc_verify.h"
 #include "fc_analysis.h"
 #include "fc_vm.h"
+#include "fc_container.h"   /* FC_FCX_MAX_CTX */
 
 #define NSLOTS (FC_STACK_SIZE / 8u)
 #define FRAME ((int64_t)FC_STACK_SIZE)
@@ -1654,6 +1655,12 @@ int fc_vfy_run(const fc_prog *p, const fc_vfy_opts *o, void *ws, size_t ws_len,
         }
     if (v->n == 0 || !p->insns) {
         ERR(v, -1, "empty program (no instructions)");
+        return -1;
+    }
+    /* proofs of context accesses must not rely on 32-bit address wrap-around
+     * (docs/sandbox.md section 10) */
+    if (v->o->ctx_size > FC_FCX_MAX_CTX) {
+        ERR(v, -1, "context size %u above the limit of %u bytes", v->o->ctx_size, FC_FCX_MAX_CTX);
         return -1;
     }
     bounds bd = count(p);

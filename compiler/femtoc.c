@@ -19,6 +19,7 @@
 #include "fc_disasm.h"
 #include "fc_elf.h"
 #include "fc_fcx.h"
+#include "fc_sign.h"
 #include "fc_prog.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
@@ -42,6 +43,7 @@ typedef struct options {
     fc_vfy_helper helpers[MAX_HELPERS];
     uint32_t nhelpers;
     int have_allowlist;
+    const char *sign_key;   /* --sign KEY.pem */
 } options;
 
 static const char *prog_name = "femtoc";
@@ -69,6 +71,9 @@ static void usage(FILE *f)
 "                    the ones the analysis proved (to measure what it saves)\n"
 "  -o FILE           output file (default: INPUT with its extension replaced by\n"
 "                    .fcx; with -S: standard output)\n"
+"  --sign KEY.pem    sign the container with this Ed25519 private key (PEM, as\n"
+"                    `openssl genpkey -algorithm ed25519` makes it): a device\n"
+"                    that trusts the key runs its native code; see femto-sign\n"
 "  --verify-only     verify and analyse, write nothing\n"
 "  --stats           print how many loads and stores were proven in bounds (no\n"
 "                    run-time check) and how many keep a check, the call depth\n"
@@ -78,8 +83,11 @@ static void usage(FILE *f)
 "                    analysis proved about its memory access\n"
 "  --entry NAME      the function (symbol) or code section to start from; needed\n"
 "                    when the object has several program sections\n"
-"  --ctx-size N      the context (r1) is at least N bytes: accesses below N are\n"
-"                    proven; without it every context access keeps its check\n"
+"  --ctx-size N      the context (r1) is at least N bytes (N <= 65536): accesses\n"
+"                    below N are proven; without it every context access keeps\n"
+"                    its check. The container records N, and the device refuses\n"
+"                    to run it with a shorter context (or, when a proven store\n"
+"                    writes the context, with a read-only one)\n"
 "  --helpers LIST    allow exactly these helpers: comma-separated numbers\n"
 "                    (decimal or 0x-hex), e.g. --helpers 1,2,0x20. A number\n"
 "                    femtoc does not know is allowed with an unknown signature.\n"
@@ -191,8 +199,8 @@ static void parse_profile(options *o, const char *path)
             continue;
         if (strcmp(w[0], "ctx-size") == 0 && nw == 2) {
             uint32_t v;
-            if (parse_u32(w[1], &v))
-                die_usage("%s:%u: bad ctx-size '%s'", path, ln, w[1]);
+            if (parse_u32(w[1], &v) || v > FC_FCX_MAX_CTX)
+                die_usage("%s:%u: bad ctx-size '%s' (0..%u)", path, ln, w[1], FC_FCX_MAX_CTX);
             if (!o->ctx_size_set)
                 o->ctx_size = v;
         } else if (strcmp(w[0], "helper") == 0 && nw >= 2) {
@@ -278,6 +286,8 @@ static void parse_args(int argc, char **argv, options *o)
             o->output = a + 2;
         } else if (strcmp(a, "--verify-only") == 0) {
             o->verify_only = 1;
+        } else if (strcmp(a, "--sign") == 0 || strncmp(a, "--sign=", 7) == 0) {
+            o->sign_key = a[6] == '=' ? a + 7 : NEXT();
         } else if (strcmp(a, "--stats") == 0) {
             o->stats = 1;
         } else if (strcmp(a, "-S") == 0) {
@@ -288,6 +298,9 @@ static void parse_args(int argc, char **argv, options *o)
             const char *v = a[10] == '=' ? a + 11 : NEXT();
             if (parse_u32(v, &o->ctx_size))
                 die_usage("--ctx-size: '%s' is not a size", v);
+            if (o->ctx_size > FC_FCX_MAX_CTX)
+                die_usage("--ctx-size: %u bytes; at most %u (64 KiB: docs/sandbox.md, section 10)",
+                          o->ctx_size, FC_FCX_MAX_CTX);
             o->ctx_size_set = 1;
         } else if (strcmp(a, "--helpers") == 0 || strncmp(a, "--helpers=", 10) == 0) {
             parse_helpers(o, a[9] == '=' ? a + 10 : NEXT());
@@ -717,6 +730,17 @@ static int compile(const options *o)
     memset(nat, 0, sizeof nat);
     int rc = 1;
 
+    /* the key first: a bad key should not cost a compilation */
+    fc_sign_key *key = NULL;
+    if (o->sign_key) {
+        char kerr[300];
+        key = fc_sign_load_key(o->sign_key, kerr, sizeof kerr);
+        if (!key) {
+            fprintf(stderr, "%s: error: --sign: %s\n", prog_name, kerr);
+            return 1;
+        }
+    }
+
     /* 1. read the object (or assembly) into one flat program */
     if (load_input(o, &prog, &d)) {
         print_diags(o, &prog, &d, 0);
@@ -786,6 +810,8 @@ static int compile(const options *o)
     fi.helpers = ids;
     fi.nhelpers = helper_imports(o, &prog, ids, MAX_HELPERS);
     fi.frames = st.max_call_depth;
+    fi.ctx_min = o->ctx_size;
+    fi.ctx_flags = fc_fcx_ctx_writes(&prog, info) ? FC_FCX_CTX_WRITES : 0;
     fc_fcx_code codes[FC_TARGET__COUNT];
     for (uint32_t k = 0; k < o->nbackends; k++) {
         codes[k] = (fc_fcx_code){0};
@@ -810,6 +836,19 @@ static int compile(const options *o)
         free(img);
         goto out;
     }
+    if (key) {
+        uint8_t *signed_img = NULL;
+        size_t slen = 0;
+        char serr[300];
+        if (fc_fcx_sign(img, len, key, &signed_img, &slen, serr, sizeof serr)) {
+            fprintf(stderr, "%s: error: --sign: %s\n", o->input, serr);
+            free(img);
+            goto out;
+        }
+        free(img);
+        img = signed_img;
+        len = slen;
+    }
     char *path = o->output ? strdup(o->output) : default_output(o->input);
     FILE *f = path ? fopen(path, "wb") : NULL;
     int werr = !f;
@@ -833,6 +872,7 @@ out:
     free(ws);
     free(info);
     fc_elf_free(&prog);
+    fc_sign_free(key);
     return rc;
 }
 

@@ -33,7 +33,49 @@ BOARD_MPS2_ELF := $(BUILD)/board/mps2-an385.elf
 BOARD_SIFIVE_ELF := $(BUILD)/board/sifive_e.elf
 
 .PHONY: firmware
+ifeq ($(TRUST),)
 firmware: $(foreach b,$(BOARDS),$(BUILD)/board/$(b).elf)
+else
+firmware: $(foreach b,$(BOARDS),$(TRUST_DIR)/$(b).elf)
+endif
+
+# Trusted firmware: `make firmware TRUST=pub.pem [TRUST_POLICY=require]
+# [TRUST_DIR=dir]` bakes the Ed25519 public key into the trust store
+# (board_trust.h, made by femto-sign --trust-header; the key is read again
+# on every make, the header replaced only when it changes). Policy native
+# (default): native code only from containers signed by that key, others
+# bytecode only; require: refuse anything not signed by it.
+TRUST_DIR ?= $(BUILD)/board-trust
+TRUST_POLICY ?= native
+ifneq ($(TRUST),)
+$(TRUST_DIR)/board_trust.h: $(BIN)/femto-sign FORCE
+	@mkdir -p $(dir $@)
+	@{ $(BIN)/femto-sign --trust-header $(TRUST) && \
+	  echo '#define BOARD_POLICY $(if $(filter require,$(TRUST_POLICY)),FC_POLICY_REQUIRE_SIGNATURE,FC_POLICY_NATIVE_SIGNED)' && \
+	  echo '#define BOARD_POLICY_NAME "$(if $(filter require,$(TRUST_POLICY)),require,native)"'; } > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+endif
+.PHONY: FORCE
+FORCE:
+
+define board_trust_rules
+$(TRUST_DIR)/$(1)/%.o: runtime/boards/%.c runtime/boards/board.h runtime/boards/$(1)/board_cfg.h $(TRUST_DIR)/board_trust.h $(wildcard runtime/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_CFLAGS) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -O2 -DBOARD_TRUST \
+	  -I$(TRUST_DIR) -Iruntime/boards -Iruntime/boards/$(1) -c $$< -o $$@
+$(TRUST_DIR)/$(1)/%.o: runtime/boards/$(1)/%.c runtime/boards/board.h runtime/boards/$(1)/board_cfg.h $(wildcard runtime/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_CFLAGS) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -O2 \
+	  -Iruntime/boards -Iruntime/boards/$(1) -c $$< -o $$@
+$(TRUST_DIR)/$(1).elf: $(BOARD_FILES:%.c=$(TRUST_DIR)/$(1)/%.o) \
+                         $(BUILD)/cross/$(BOARD_$(1)_CROSS)/libfcrt.a runtime/boards/$(1)/link.ld
+	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -nostdlib -Wl,--gc-sections \
+	  -T runtime/boards/$(1)/link.ld -o $$@ $$(filter %.o,$$^) $(BUILD)/cross/$(BOARD_$(1)_CROSS)/libfcrt.a -lgcc
+endef
+ifneq ($(TRUST),)
+$(foreach b,$(BOARDS),$(eval $(call board_trust_rules,$(b))))
+$(TRUST_DIR)/sifive_e/startup.o: CROSS_rv32_FLAGS := -march=rv32imac_zicsr -mabi=ilp32
+endif
 
 # The trap handler reads CSRs: GCC 12 wants Zicsr named (the core has it).
 $(BUILD)/board/sifive_e/startup.o: CROSS_rv32_FLAGS := -march=rv32imac_zicsr -mabi=ilp32

@@ -13,7 +13,8 @@
  *   0x00 +--------------------------------------------------------------+
  *        | header (80 bytes)           magic "\xFC" "FCX", version,     |
  *        |                             flags, sizes, targets, frames,   |
- *        |                             budget, SHA-256 of the payload   |
+ *        |                             budget, context requirements,    |
+ *        |                             SHA-256 of the payload           |
  *   0x50 +--------------------------------------------------------------+
  *        | section table: section_count x 24-byte entries               |
  *        +--------------------------------------------------------------+
@@ -49,7 +50,7 @@
  *        FC_FCX_SF_OPTIONAL and header flags in FC_FCX_F_OPTIONAL_MASK. A
  *        loader accepts any minor of its major.
  */
-#define FC_FCX_VERSION_MAJOR 1u
+#define FC_FCX_VERSION_MAJOR 2u
 #define FC_FCX_VERSION_MINOR 0u
 
 #define FC_FCX_MAGIC0 0xFCu
@@ -70,7 +71,9 @@
 #define FC_FCX_H_TARGETS       0x18u  /* u16 bit t: code for enum fc_target t    */
 #define FC_FCX_H_FRAMES        0x1Au  /* u16 stack frames (call depth)           */
 #define FC_FCX_H_BUDGET        0x1Cu  /* u32 taken backward jumps, 0 = default   */
-#define FC_FCX_H_RESERVED      0x20u  /* u8[16] zero                             */
+#define FC_FCX_H_CTX_MIN       0x20u  /* u32 context bytes the code relies on    */
+#define FC_FCX_H_CTX_FLAGS     0x24u  /* u32 FC_FCX_CTX_*                        */
+#define FC_FCX_H_RESERVED      0x28u  /* u8[8] zero                              */
 #define FC_FCX_H_SHA256        0x30u  /* u8[32]                                  */
 
 /* Header flags. Bits 0..15 are "required": a loader refuses a container with
@@ -80,6 +83,16 @@
 #define FC_FCX_F_OPTIONAL_MASK 0xFFFF0000u
 #define FC_FCX_F_TRAILER       0x00010000u  /* trailer records after image_size */
 #define FC_FCX_F_KNOWN         (FC_FCX_F_TRAILER)
+
+/* What the code assumes of the context (r1, r2), header ctx_min/ctx_flags.
+ * ctx_min: accesses below it were proven (femtoc --ctx-size) and are not
+ * checked at run time, so fc_run refuses a shorter context. At most
+ * FC_FCX_MAX_CTX (docs/sandbox.md: why 64 KiB). CTX_WRITES: some store or
+ * atomic into the context is unchecked, so fc_run refuses a read-only
+ * context. Every engine refuses alike, before the first instruction. */
+#define FC_FCX_MAX_CTX         0x10000u
+#define FC_FCX_CTX_WRITES      0x1u
+#define FC_FCX_CTX_KNOWN       FC_FCX_CTX_WRITES
 
 /* ---- section table entries (24 bytes) --------------------------------- */
 #define FC_FCX_SECT_SIZE   24u
@@ -134,8 +147,116 @@ enum fc_fcx_sect_type {
 /* Trailer record header (after image_size, 8-aligned, FC_FCX_F_TRAILER). */
 #define FC_FCX_TRAILER_REC_HDR 8u /* u32 type, u32 length; body padded to 8 */
 enum fc_fcx_trailer_type {
-    FC_FCX_TRAILER_SIGNATURE = 1  /* reserved: format defined with signing */
+    FC_FCX_TRAILER_SIGNATURE = 1  /* a COSE_Sign1 (RFC 9052), see below   */
 };
+
+/*
+ * Signature record body: a tagged COSE_Sign1 with a detached payload, in
+ * the one deterministic CBOR encoding below (RFC 9052 section 4.2; EdDSA
+ * is COSE algorithm -8, RFC 9053 section 2.2). The payload is the bytes
+ * [0, image_size) of the container (header, table, sections: everything
+ * but the trailer).
+ *
+ *   D2                      tag 18 (COSE_Sign1)
+ *   84                      array(4)
+ *   4D A2 01 27 04 48 k[8]  protected: bstr(13) { 1 (alg): -8 (EdDSA),
+ *                                                 4 (kid): bstr(8) }
+ *   A0                      unprotected: {}
+ *   F6                      payload: nil (detached)
+ *   58 40 s[64]             signature: bstr(64), Ed25519 (RFC 8032)
+ *
+ * The key id k is the first 8 bytes of SHA-256 of the raw 32-byte public
+ * key. The signed message is the Sig_structure
+ *   84 6A "Signature1" 4D <protected> 40 <bstr header of image_size> payload
+ * (array of "Signature1", the protected bytes, empty external_aad, the
+ * payload), which fc_fcx_sig_prefix builds up to the payload.
+ */
+#define FC_FCX_SIG_LEN      84u   /* body bytes of an Ed25519 record        */
+#define FC_FCX_SIG_PROT     3u    /* protected header map, 13 bytes         */
+#define FC_FCX_SIG_PROT_LEN 13u
+#define FC_FCX_SIG_KID      8u    /* key id, 8 bytes                        */
+#define FC_FCX_KEYID_LEN    8u
+#define FC_FCX_SIG_SIG      20u   /* signature, 64 bytes                    */
+#define FC_FCX_SIG_MAX_PREFIX 32u /* Sig_structure bytes before the payload */
+#define FC_COSE_ALG_EDDSA   (-8)
+
+/* Write the signature record body for key id kid and signature sig. */
+static inline void fc_fcx_sig_encode(uint8_t body[FC_FCX_SIG_LEN],
+                                     const uint8_t kid[FC_FCX_KEYID_LEN],
+                                     const uint8_t sig[64])
+{
+    static const uint8_t head[8] = { 0xD2, 0x84, 0x4D, 0xA2, 0x01, 0x27, 0x04, 0x48 };
+    uint32_t i;
+    for (i = 0; i < 8u; i++)
+        body[i] = head[i];
+    for (i = 0; i < FC_FCX_KEYID_LEN; i++)
+        body[FC_FCX_SIG_KID + i] = kid[i];
+    body[16] = 0xA0;
+    body[17] = 0xF6;
+    body[18] = 0x58;
+    body[19] = 0x40;
+    for (i = 0; i < 64u; i++)
+        body[FC_FCX_SIG_SIG + i] = sig[i];
+}
+
+/* 1: body (len bytes) is exactly an Ed25519 signature record; kid and sig
+ * point into it. 0: another algorithm or encoding (not one this runtime
+ * can check). */
+static inline int fc_fcx_sig_decode(const uint8_t *body, uint32_t len,
+                                    const uint8_t **kid, const uint8_t **sig)
+{
+    static const uint8_t head[8] = { 0xD2, 0x84, 0x4D, 0xA2, 0x01, 0x27, 0x04, 0x48 };
+    uint32_t i;
+    if (len != FC_FCX_SIG_LEN)
+        return 0;
+    for (i = 0; i < 8u; i++)
+        if (body[i] != head[i])
+            return 0;
+    if (body[16] != 0xA0 || body[17] != 0xF6 || body[18] != 0x58 || body[19] != 0x40)
+        return 0;
+    *kid = body + FC_FCX_SIG_KID;
+    *sig = body + FC_FCX_SIG_SIG;
+    return 1;
+}
+
+/* The Sig_structure up to the payload for a record with key id kid over a
+ * payload of n bytes; returns its length (<= FC_FCX_SIG_MAX_PREFIX). The
+ * signed message is these bytes followed by the payload. */
+static inline uint32_t fc_fcx_sig_prefix(uint8_t out[FC_FCX_SIG_MAX_PREFIX],
+                                         const uint8_t kid[FC_FCX_KEYID_LEN], uint32_t n)
+{
+    static const char ctx[10] = { 'S', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', '1' };
+    static const uint8_t prot[5] = { 0xA2, 0x01, 0x27, 0x04, 0x48 };
+    uint32_t i, p = 0;
+    out[p++] = 0x84;
+    out[p++] = 0x6A;
+    for (i = 0; i < 10u; i++)
+        out[p++] = (uint8_t)ctx[i];
+    out[p++] = 0x4D;
+    for (i = 0; i < 5u; i++)
+        out[p++] = prot[i];
+    for (i = 0; i < FC_FCX_KEYID_LEN; i++)
+        out[p++] = kid[i];
+    out[p++] = 0x40;                 /* external_aad: empty bstr */
+    /* payload bstr header, shortest form (RFC 8949 section 4.2.1) */
+    if (n < 24u) {
+        out[p++] = (uint8_t)(0x40u | n);
+    } else if (n < 0x100u) {
+        out[p++] = 0x58;
+        out[p++] = (uint8_t)n;
+    } else if (n < 0x10000u) {
+        out[p++] = 0x59;
+        out[p++] = (uint8_t)(n >> 8);
+        out[p++] = (uint8_t)n;
+    } else {
+        out[p++] = 0x5A;
+        out[p++] = (uint8_t)(n >> 24);
+        out[p++] = (uint8_t)(n >> 16);
+        out[p++] = (uint8_t)(n >> 8);
+        out[p++] = (uint8_t)n;
+    }
+    return p;
+}
 
 /* ---- ISA feature bits (CODE section info), per target ------------------ */
 #define FC_ISA_T2_HWDIV   0x1u  /* SDIV/UDIV (v7-M has them; v6-M/v8-M.base not) */
@@ -169,6 +290,8 @@ typedef struct fc_fcx_header {
     uint16_t targets;
     uint16_t frames;
     uint32_t budget;
+    uint32_t ctx_min;
+    uint32_t ctx_flags;
     uint8_t sha256[32];
 } fc_fcx_header;
 
@@ -261,6 +384,8 @@ static inline int fc_fcx_read_header(const uint8_t *b, uint32_t len, fc_fcx_head
     h->targets = fc_le16(b + FC_FCX_H_TARGETS);
     h->frames = fc_le16(b + FC_FCX_H_FRAMES);
     h->budget = fc_le32(b + FC_FCX_H_BUDGET);
+    h->ctx_min = fc_le32(b + FC_FCX_H_CTX_MIN);
+    h->ctx_flags = fc_le32(b + FC_FCX_H_CTX_FLAGS);
     for (i = 0; i < 32u; i++)
         h->sha256[i] = b[FC_FCX_H_SHA256 + i];
     return 1;

@@ -23,6 +23,7 @@
  */
 #include "fc_loader.h"
 #include "fc_sha256.h"
+#include "fc_ed25519.h"
 #include "fc_libc.h"
 
 /* ---- install record offsets -------------------------------------------- */
@@ -45,7 +46,10 @@
 #define R_RAM_ADDR   0x58u  /* u64 */
 #define R_RAM_NEED   0x60u
 #define R_IMG_ADDR   0x64u  /* u64 */
-#define R_RESERVED   0x6Cu  /* .. 0x80 zero */
+#define R_CTX_MIN    0x6Cu
+#define R_CTX_FLAGS  0x70u
+#define R_TRUST      0x74u  /* u8 enum fc_trust, then zero */
+#define R_RESERVED   0x78u  /* .. 0x80 zero */
 #define R_FCX_SHA    0x80u
 #define R_SLOT_SHA   0xA0u
 static const uint8_t rec_magic[4] = { 0xFCu, 'F', 'C', 'I' };
@@ -109,6 +113,9 @@ const char *fc_lerr_str(int code)
         "flash program failed", "flash read failed", "flash verify failed",
         "nothing installed", "installed image corrupt", "instance RAM moved",
         "unknown entry", "native code cannot run here", "stack too small", "too many regions",
+        "context requirement above the limit", "context shorter than the container requires",
+        "context read-only but the code writes it unchecked",
+        "signed by a key this device does not trust", "signature does not verify",
     };
     if (code >= FC_LERR_BASE && code < FC_LERR__END)
         return names[code - FC_LERR_BASE];
@@ -237,7 +244,12 @@ static int parse_header(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
         return failv(r, FC_LERR_FLAGS, W("flags: unknown required flag"),
                      -1, -1, h->flags & FC_FCX_F_REQUIRED_MASK & ~FC_FCX_F_KNOWN);
     if (!all_zero(b, FC_FCX_H_RESERVED, FC_FCX_H_SHA256))
-        return fail(r, FC_LERR_RESERVED, W("header bytes 0x20..0x2f are reserved and must be zero"), -1, -1);
+        return fail(r, FC_LERR_RESERVED, W("header bytes 0x28..0x2f are reserved and must be zero"), -1, -1);
+    if (h->ctx_min > FC_FCX_MAX_CTX)
+        return failv(r, FC_LERR_CTX_LIMIT, W("ctx_min above the 64 KiB limit"), -1, -1, h->ctx_min);
+    if (h->ctx_flags & ~FC_FCX_CTX_KNOWN)
+        return failv(r, FC_LERR_CTX_LIMIT, W("ctx_flags: unknown flag"), -1, -1,
+                     h->ctx_flags & ~FC_FCX_CTX_KNOWN);
     if (h->image_size < FC_FCX_HDR_SIZE || (h->image_size & 7u) ||
         h->image_size > FC_FCX_MAX_IMAGE)
         return failv(r, FC_LERR_IMAGE_SIZE,
@@ -262,6 +274,8 @@ static int parse_header(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
             if (!fc_in_bounds(len, p, rlen) || !fc_in_bounds(len, p + rlen, pad))
                 return failv(r, FC_LERR_TRAILER, W("trailer record length beyond end of container"),
                              -1, k, rlen);
+            if (!all_zero(b, p + rlen, p + rlen + pad))
+                return fail(r, FC_LERR_TRAILER, W("trailer record padding not zero"), -1, k);
             p += rlen + pad;
             k++;
         }
@@ -637,6 +651,98 @@ static int helper_registered(const fc_platform *p, uint32_t id)
     return 0;
 }
 
+/* ---- signatures ------------------------------------------------------------ */
+const char *fc_trust_str(unsigned t)
+{
+    switch (t) {
+    case FC_TRUST_UNSIGNED: return "unsigned";
+    case FC_TRUST_UNTRUSTED: return "signed by an untrusted key";
+    case FC_TRUST_INVALID: return "signed, but its signature does not verify";
+    case FC_TRUST_OK: return "signed by a trusted key";
+    }
+    return "?";
+}
+
+/* The key id of a public key: the first 8 bytes of its SHA-256. */
+static void key_id(const uint8_t pub[32], uint8_t kid[FC_FCX_KEYID_LEN])
+{
+    uint8_t h[32];
+    uint32_t i;
+    fc_sha256_ctx c;
+    fc_sha256_init(&c);
+    fc_sha256_update(&c, pub, 32);
+    fc_sha256_final(&c, h);
+    for (i = 0; i < FC_FCX_KEYID_LEN; i++)
+        kid[i] = h[i];
+}
+
+/*
+ * Walk the trailer (parse_header has bounds-checked it) and verify every
+ * Ed25519 signature record whose key id names a trusted key, over the
+ * Sig_structure of [0, image_size). One valid one makes the container
+ * trusted. *key: the trusted key's index (OK / INVALID), else -1.
+ */
+static unsigned check_trust(const uint8_t *b, uint32_t len, const view *v, const fc_platform *p,
+                            int32_t *key)
+{
+    uint32_t pos = v->h.image_size;
+    unsigned found = FC_TRUST_UNSIGNED;
+
+    *key = -1;
+    if (!(v->h.flags & FC_FCX_F_TRAILER))
+        return FC_TRUST_UNSIGNED;
+    while (fc_in_bounds(len, pos, FC_FCX_TRAILER_REC_HDR)) {
+        uint32_t type = fc_le32(b + pos), rlen = fc_le32(b + pos + 4), k;
+        const uint8_t *body = b + pos + FC_FCX_TRAILER_REC_HDR, *kid, *sig;
+        pos += FC_FCX_TRAILER_REC_HDR + rlen + ((8u - (rlen & 7u)) & 7u);
+        if (type != FC_FCX_TRAILER_SIGNATURE)
+            continue;
+        if (found == FC_TRUST_UNSIGNED)
+            found = FC_TRUST_UNTRUSTED;
+        if (!fc_fcx_sig_decode(body, rlen, &kid, &sig))
+            continue;   /* another algorithm: not one this runtime checks */
+        for (k = 0; k < p->ntrusted; k++) {
+            uint8_t id[FC_FCX_KEYID_LEN], pre[FC_FCX_SIG_MAX_PREFIX];
+            fc_ed25519_vfy vf;
+            uint32_t n;
+            key_id(p->trusted[k].pub, id);
+            if (fc_memcmp(id, kid, FC_FCX_KEYID_LEN) != 0)
+                continue;
+            n = fc_fcx_sig_prefix(pre, kid, v->h.image_size);
+            fc_ed25519_verify_start(&vf, p->trusted[k].pub, sig);
+            fc_ed25519_verify_update(&vf, pre, n);
+            fc_ed25519_verify_update(&vf, b, v->h.image_size);
+            if (fc_ed25519_verify_finish(&vf) == 0) {
+                *key = (int32_t)k;
+                return FC_TRUST_OK;
+            }
+            found = FC_TRUST_INVALID;
+            *key = (int32_t)k;
+        }
+    }
+    return found;
+}
+
+/* The policy's refusal for a container that is not trusted. */
+static int refuse_untrusted(fc_lresult *r, unsigned trust, int native)
+{
+    switch (trust) {
+    case FC_TRUST_INVALID:
+        return fail(r, FC_LERR_SIG_INVALID,
+                    W("the signature by a trusted key does not verify: the container was changed after signing"),
+                    -1, -1);
+    case FC_TRUST_UNTRUSTED:
+        return fail(r, FC_LERR_SIG_UNTRUSTED,
+                    native ? W("native code needs a signature by a trusted key; this one's key is not trusted")
+                           : W("signed, but by no key this device trusts"), -1, -1);
+    default:
+        return fail(r, FC_LERR_SIGNATURE,
+                    native ? W("native code needs a signature by a trusted key; the container is unsigned")
+                           : W("the platform requires a signature by a trusted key; the container is unsigned"),
+                    -1, -1);
+    }
+}
+
 /* Address of a symbol for relocations of app's code. */
 static uint32_t sym_addr(const fc_app *a, unsigned s)
 {
@@ -692,24 +798,32 @@ static uint32_t put_part(uint32_t *cursor, uint32_t len, uint32_t *off)
  * have_addr: slot and RAM are known, so relocations are checked at their
  * final addresses (range included).
  */
-static int plan(const uint8_t *b, const view *v, const fc_install_cfg *cfg, fc_app *a,
-                int have_addr, fc_lresult *r)
+static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_cfg *cfg,
+                fc_app *a, int have_addr, fc_lresult *r)
 {
     const fc_platform *p = cfg->plat;
     uint32_t k, cur, eff_budget;
     unsigned t;
+    int native_ok;
 
     fc_memset(a, 0, sizeof *a);
     a->plat = p;
     a->flags = cfg->flags;
     a->frames = v->h.frames;
     a->budget = v->h.budget;
+    a->ctx_min = v->h.ctx_min;
+    a->ctx_flags = v->h.ctx_flags;
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = v->h.sha256[k];
 
-    if ((p->policy & FC_POLICY_REQUIRE_SIGNATURE))
-        return fail(r, FC_LERR_SIGNATURE,
-                    W("platform requires a verified signature; format 1.0 loaders verify none"), -1, -1);
+    /* signatures first: nothing else of an untrusted container matters */
+    if (p->ntrusted && !p->trusted)
+        return fail(r, FC_LERR_ARG, W("platform: trusted key count without keys"), -1, -1);
+    a->trust = (uint8_t)check_trust(b, len, v, p, &a->trust_key);
+    if ((p->policy & FC_POLICY_REQUIRE_SIGNATURE) && a->trust != FC_TRUST_OK)
+        return refuse_untrusted(r, a->trust, 0);
+    native_ok = !(p->policy & (FC_POLICY_REQUIRE_SIGNATURE | FC_POLICY_NATIVE_SIGNED)) ||
+                a->trust == FC_TRUST_OK;
     eff_budget = v->h.budget ? v->h.budget : FC_DEFAULT_BUDGET;
     if (p->max_budget && eff_budget > p->max_budget) {
         if (v->h.budget)
@@ -728,7 +842,12 @@ static int plan(const uint8_t *b, const view *v, const fc_install_cfg *cfg, fc_a
     t = p->target;
     a->engine = FC_TARGET_EBPF;
     if (!(cfg->flags & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF && t < FC_TARGET__COUNT &&
-        v->code[t].idx >= 0) {
+        v->code[t].idx >= 0 && !native_ok) {
+        if (cfg->flags & FC_INSTALL_REQUIRE_NATIVE)
+            return refuse_untrusted(r, a->trust, 1);
+        a->native_dropped = 1;   /* bytecode only: the interpreter checks everything */
+    } else if (!(cfg->flags & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF &&
+               t < FC_TARGET__COUNT && v->code[t].idx >= 0) {
         if ((v->code[t].info & ~p->isa) == 0)
             a->engine = (uint8_t)t;
         else if (cfg->flags & FC_INSTALL_REQUIRE_NATIVE)
@@ -834,6 +953,9 @@ static void fill_info(const view *v, const fc_app *a, const fc_install_cfg *cfg,
     info->nentries = v->nentries;
     info->nhelpers = v->nhelpers;
     info->nrelocs = a->engine != FC_TARGET_EBPF ? v->reloc[a->engine].size / FC_FCX_RELOC_SIZE : 0;
+    info->trust = a->trust;
+    info->key = a->trust_key;
+    info->native_dropped = a->native_dropped;
 }
 
 static int is_pow2(uint32_t x) { return x && !(x & (x - 1u)); }
@@ -888,7 +1010,7 @@ int fc_check(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
         return e;
     if ((e = parse(fcx, len, &v, res)) != FC_OK)
         return e;
-    if ((e = plan(fcx, &v, cfg, &a, have_addr, res)) != FC_OK)
+    if ((e = plan(fcx, len, &v, cfg, &a, have_addr, res)) != FC_OK)
         return e;
     fill_info(&v, &a, cfg, info);
     return FC_OK;
@@ -1027,6 +1149,9 @@ static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
     put64(rec + R_RAM_ADDR, a->ram_addr);
     fc_put_le32(rec + R_RAM_NEED, a->ram_need);
     put64(rec + R_IMG_ADDR, a->img_addr);
+    fc_put_le32(rec + R_CTX_MIN, a->ctx_min);
+    fc_put_le32(rec + R_CTX_FLAGS, a->ctx_flags);
+    rec[R_TRUST] = a->trust;
     for (k = 0; k < 32; k++)
         rec[R_FCX_SHA + k] = a->container_sha256[k];
 }
@@ -1117,7 +1242,7 @@ int fc_install(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
         return e;
     if ((e = parse(fcx, len, &v, res)) != FC_OK)
         return e;
-    if ((e = plan(fcx, &v, cfg, app, 1, res)) != FC_OK)
+    if ((e = plan(fcx, len, &v, cfg, app, 1, res)) != FC_OK)
         return e;
     fill_info(&v, app, cfg, info);
     /* everything validated: from here on only flash errors can fail */
@@ -1184,6 +1309,9 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     a->pcmap_off = fc_le32(rec + R_PCMAP);
     a->npcmap = fc_le32(rec + R_PCMAP + 4);
     a->ram_need = fc_le32(rec + R_RAM_NEED);
+    a->ctx_min = fc_le32(rec + R_CTX_MIN);
+    a->ctx_flags = fc_le32(rec + R_CTX_FLAGS);
+    a->trust = rec[R_TRUST];
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = rec[R_FCX_SHA + k];
     if (fc_le16(rec + R_VERSION) != FC_SLOT_REC_VERSION ||
@@ -1201,6 +1329,8 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
         !fc_in_bounds(a->image_size, a->pcmap_off, a->npcmap * FC_FCX_PCMAP_SIZE) ||
         ((a->insns_off | a->helpers_off | a->entries_off | a->pcmap_off | a->code_off) & 7u) ||
         ((a->engine != FC_TARGET_EBPF) != (a->code_len != 0)) ||
+        a->ctx_min > FC_FCX_MAX_CTX || (a->ctx_flags & ~FC_FCX_CTX_KNOWN) ||
+        a->trust > FC_TRUST_OK || !all_zero(rec, R_TRUST + 1u, R_RESERVED) ||
         !all_zero(rec, R_RESERVED, R_FCX_SHA))
         return fail(res, FC_LERR_SLOT_CORRUPT, W("install record fields inconsistent"), -1, -1);
     if ((e = slot_hash(f, cfg->slot.off, a->image_size, rec, cfg->buf, cfg->buf_len, hash, res)) != FC_OK)
@@ -1209,6 +1339,13 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
         return fail(res, FC_LERR_SLOT_CORRUPT, W("installed image hash mismatch"), -1, -1);
     if (a->engine != FC_TARGET_EBPF && a->engine != cfg->plat->target)
         return failv(res, FC_LERR_NO_NATIVE, W("installed code is for another core"), -1, -1, a->engine);
+    /* the verdict of the install (this loader wrote the record); a policy
+     * made stricter since then applies to what is installed */
+    if ((cfg->plat->policy & FC_POLICY_REQUIRE_SIGNATURE) && a->trust != FC_TRUST_OK)
+        return refuse_untrusted(res, a->trust, 0);
+    if ((cfg->plat->policy & FC_POLICY_NATIVE_SIGNED) && a->engine != FC_TARGET_EBPF &&
+        a->trust != FC_TRUST_OK)
+        return refuse_untrusted(res, a->trust, 1);
     a->ram = cfg->ram;
     a->ram_len = cfg->ram_len;
     a->ram_addr = cfg->ram_addr ? cfg->ram_addr : (uint64_t)(uintptr_t)cfg->ram;
@@ -1361,6 +1498,13 @@ static int check_run(const fc_app *a, const fc_run_args *g)
         return FC_LERR_STACK;
     if ((g->ctx_len && !g->ctx) || (g->ctx_perm & ~FC_PERM_RW) || (g->nextra && !g->extra))
         return FC_LERR_ARG;
+    /* What the code was compiled to assume of the context (the verifier
+     * proved accesses below ctx_min and stores into it without checks):
+     * refused alike for every engine, before anything runs. */
+    if (g->ctx_len < a->ctx_min)
+        return FC_LERR_CTX_SHORT;
+    if ((a->ctx_flags & FC_FCX_CTX_WRITES) && !(g->ctx_perm & FC_PERM_W))
+        return FC_LERR_CTX_READONLY;
     return FC_OK;
 }
 
@@ -1431,6 +1575,11 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
     out->engine = native ? a->engine : FC_TARGET_EBPF;
     if (native && !a->plat->invoke)
         return out->err = FC_LERR_NATIVE_UNAVAILABLE;
+    /* native code computes context addresses in 32 bits: the context must
+     * lie below 4 GiB, so that no proven offset below ctx_min wraps */
+    if (native && g->ctx_len &&
+        (g->ctx_addr ? g->ctx_addr : (uint64_t)(uintptr_t)g->ctx) > 0x100000000ull - g->ctx_len)
+        return out->err = FC_LERR_ADDR;
     if (!native) {
         start = entry_insn(a, g->entry);
         if (start >= a->ninsns)

@@ -106,6 +106,13 @@ enum fc_lerr {
     FC_LERR_NATIVE_UNAVAILABLE,  /* native code for this core, no way to call it */
     FC_LERR_STACK,               /* run stack smaller than the container needs */
     FC_LERR_REGIONS,             /* too many regions                          */
+    /* context requirements (header ctx_min / ctx_flags) */
+    FC_LERR_CTX_LIMIT,           /* ctx_min above FC_FCX_MAX_CTX, unknown flag */
+    FC_LERR_CTX_SHORT,           /* run: context shorter than ctx_min         */
+    FC_LERR_CTX_READONLY,        /* run: read-only context, code writes it    */
+    /* signatures (docs/fcx.md "Signatures", docs/sandbox.md "Trust") */
+    FC_LERR_SIG_UNTRUSTED,       /* signed, but by no key the device trusts   */
+    FC_LERR_SIG_INVALID,         /* a trusted key's signature does not verify */
     FC_LERR__END
 };
 
@@ -182,8 +189,40 @@ typedef struct fc_run_result {
 } fc_run_result;
 
 /* ---- the platform ------------------------------------------------------- */
-#define FC_POLICY_REQUIRE_SIGNATURE 1u  /* refuse containers without a verified
-                                          signature (none can be verified yet) */
+/*
+ * Signature policy (docs/sandbox.md "Trust"). The loader verifies the
+ * container's signature trailer against the platform's trusted keys before
+ * anything is written to flash:
+ *   FC_POLICY_ACCEPT_UNSIGNED (0)  development: native code is installed
+ *                                  whatever the signature says
+ *   FC_POLICY_NATIVE_SIGNED        native code only with a valid signature
+ *                                  by a trusted key; otherwise the install
+ *                                  is bytecode only (the interpreter checks
+ *                                  every access), or refused with
+ *                                  FC_INSTALL_REQUIRE_NATIVE
+ *   FC_POLICY_REQUIRE_SIGNATURE    refuse anything without a valid signature
+ *                                  by a trusted key (implies NATIVE_SIGNED)
+ */
+#define FC_POLICY_ACCEPT_UNSIGNED   0u
+#define FC_POLICY_REQUIRE_SIGNATURE 1u
+#define FC_POLICY_NATIVE_SIGNED     2u
+
+/* What the loader found out about a container's signatures. */
+enum fc_trust {
+    FC_TRUST_UNSIGNED = 0,   /* no signature record                        */
+    FC_TRUST_UNTRUSTED,      /* signed, but by no trusted key (or with an
+                                algorithm this runtime does not check)     */
+    FC_TRUST_INVALID,        /* a record names a trusted key, its signature
+                                does not verify (changed after signing)    */
+    FC_TRUST_OK              /* a valid signature by a trusted key         */
+};
+const char *fc_trust_str(unsigned trust);
+
+/* A trusted Ed25519 public key (RFC 8032, 32 raw bytes); its key id is
+ * the first 8 bytes of its SHA-256 (docs/fcx.md). */
+typedef struct fc_trust_key {
+    uint8_t pub[32];
+} fc_trust_key;
 
 typedef struct fc_platform {
     uint8_t target;              /* this core (enum fc_target); FC_TARGET_EBPF:
@@ -198,6 +237,8 @@ typedef struct fc_platform {
     uint32_t sym[FC_SYM__COUNT];
     uint32_t max_budget;         /* 0: no limit                               */
     uint32_t policy;             /* FC_POLICY_*                               */
+    const fc_trust_key *trusted; /* the firmware's trust store                */
+    uint32_t ntrusted;
     fc_native_invoke_fn invoke;  /* NULL: native code cannot run here         */
     void *invoke_ctx;
 } fc_platform;
@@ -231,6 +272,11 @@ typedef struct fc_install_info {
     uint32_t ram_bytes;          /* instance RAM needed (.data/.bss/.rodata)  */
     uint32_t stack_bytes;        /* run stack needed: frames * FC_STACK_SIZE  */
     uint32_t ninsns, nentries, nhelpers, nrelocs;
+    uint8_t trust;               /* enum fc_trust                             */
+    int32_t key;                 /* index in plat->trusted of the key that
+                                    signed (FC_TRUST_OK / _INVALID), else -1 */
+    uint8_t native_dropped;      /* 1: code for this core was present but the
+                                    policy installed bytecode only            */
 } fc_install_info;
 
 /* ---- the installed, RAM-bound application ------------------------------- */
@@ -259,12 +305,17 @@ struct fc_app {
     uint64_t ram_addr;
     uint32_t ram_data, ram_bss, ram_rodata;  /* offsets in ram */
     uint32_t ram_need;
+    uint32_t ctx_min;            /* context bytes the code relies on          */
+    uint32_t ctx_flags;          /* FC_FCX_CTX_*                              */
+    uint8_t trust;               /* enum fc_trust of the container installed  */
+    uint8_t native_dropped;      /* install: the policy dropped native code   */
+    int32_t trust_key;           /* install: index of the signing trusted key */
     uint8_t container_sha256[32];
 };
 
 /* Installed slot layout (device-private; docs/fcx.md "Installed slot"). */
 #define FC_SLOT_REC_SIZE     192u
-#define FC_SLOT_REC_VERSION  1u
+#define FC_SLOT_REC_VERSION  2u
 #define FC_SLOT_ENTRY_SIZE   32u  /* name[24], u32 insn, u32 native offset */
 
 /*

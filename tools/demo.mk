@@ -23,11 +23,23 @@ demo-rv32-run: $(DEMO_DIR)/hello-rv32.fcx $(BOARD_SIFIVE_ELF)
 	@echo "== running on qemu-system-riscv32 -M sifive_e (RV32IMAC) through the device loader"
 	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board --board sifive_e $(DEMO_DIR)/hello-rv32.fcx --ctx-str "$(DEMO_MSG)" --runs 2
 
-demo-run: $(DEMO_DIR)/hello.fcx $(BOARD_MPS2_ELF)
-	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello.fcx (-march=$(DEMO_MARCH))"
+# The demo signs: a key made on the spot (never kept in the tree), firmware
+# whose trust store holds its public half, native code because it is signed.
+DEMO_TRUST := $(DEMO_DIR)/demo-trust
+demo-run: $(DEMO_DIR)/hello.o $(BIN)/femtoc $(BIN)/femto-sign $(BOARD_MPS2_ELF)
+	@mkdir -p $(DEMO_TRUST)
+	@rm -f $(DEMO_TRUST)/key.pem $(DEMO_TRUST)/pub.pem
+	@echo "== a signing key, made on the spot: openssl genpkey -algorithm ed25519"
+	@openssl genpkey -algorithm ed25519 -out $(DEMO_TRUST)/key.pem
+	@openssl pkey -in $(DEMO_TRUST)/key.pem -pubout -out $(DEMO_TRUST)/pub.pem
+	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello-signed.fcx (-march=$(DEMO_MARCH) --sign key.pem)"
 	@$(BIN)/femtoc $(DEMO_DIR)/hello.o --stats --verify-only
+	@$(BIN)/femtoc $(DEMO_DIR)/hello.o -march=$(DEMO_MARCH) --sign $(DEMO_TRUST)/key.pem -o $(DEMO_DIR)/hello-signed.fcx
+	@echo "== firmware that trusts the key: make firmware TRUST=pub.pem"
+	@$(MAKE) --no-print-directory firmware TRUST=$(DEMO_TRUST)/pub.pem TRUST_DIR=$(DEMO_TRUST) >/dev/null
 	@echo "== running on qemu-system-arm -M mps2-an385 (Cortex-M3) through the device loader"
-	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board $(DEMO_DIR)/hello.fcx --ctx-str "$(DEMO_MSG)" --runs 2
+	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board --firmware $(DEMO_TRUST)/mps2-an385.elf \
+	  --trust $(DEMO_TRUST)/pub.pem $(DEMO_DIR)/hello-signed.fcx --ctx-str "$(DEMO_MSG)" --runs 2
 
 # Containers for the board test: Thumb-2, bytecode only (the interpreter
 # fallback), and one carrying Thumb-2 and RV32 code (the loader picks).
@@ -39,8 +51,18 @@ $(DEMO_DIR)/hello-multi.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 	$(BIN)/femtoc $< -march=rv32imac,thumbv7m -o $@
 
 # The board step: the demo flow, checked against a Fletcher-32 computed
-# independently (python) for several messages, plus a fault report.
+# independently (python) for several messages, plus a fault report, plus
+# signatures: keys made here on every run (never committed), firmware with
+# that trust store under both policies.
 TEST_STEPS += board
 step-board: $(DEMO_DIR)/hello.fcx $(DEMO_DIR)/hello-ebpf.fcx $(DEMO_DIR)/hello-multi.fcx \
-            $(DEMO_DIR)/hello-rv32.fcx $(BOARD_MPS2_ELF) $(BOARD_SIFIVE_ELF)
+            $(DEMO_DIR)/hello-rv32.fcx $(BOARD_MPS2_ELF) $(BOARD_SIFIVE_ELF) $(BIN)/femto-sign
+	@mkdir -p $(DEMO_DIR)/trust
+	@rm -f $(DEMO_DIR)/trust/*.pem
+	@openssl genpkey -algorithm ed25519 -out $(DEMO_DIR)/trust/key.pem
+	@openssl pkey -in $(DEMO_DIR)/trust/key.pem -pubout -out $(DEMO_DIR)/trust/pub.pem
+	@openssl genpkey -algorithm ed25519 -out $(DEMO_DIR)/trust/other.pem
+	@$(MAKE) --no-print-directory firmware TRUST=$(DEMO_DIR)/trust/pub.pem TRUST_DIR=$(DEMO_DIR)/trust/native
+	@$(MAKE) --no-print-directory firmware TRUST=$(DEMO_DIR)/trust/pub.pem TRUST_POLICY=require \
+	  TRUST_DIR=$(DEMO_DIR)/trust/require
 	@FC_BUILD=$(BUILD) FEMTOC=$(BIN)/femtoc sh tests/board/run-board-tests.sh $(DEMO_DIR)

@@ -1,7 +1,8 @@
 /*
  * femto-run - run a container on the host through the real device loader.
  *
- *   femto-run app.fcx [--mem FILE | --mem-hex HEX] [--stats]
+ *   femto-run app.fcx [--mem FILE | --mem-hex HEX] [--ctx-ro] [--stats]
+ *                     [--trust PUB.pem]... [--require-signature]
  *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac]
  *                     [--budget N] [--entry NAME]
  *
@@ -32,6 +33,7 @@
 #include "fc_container.h"
 #include "fc_disasm.h"
 #include "fc_elf.h"
+#include "fc_sign.h"
 #include "fc_emu.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
@@ -48,6 +50,10 @@ typedef struct options {
     const char *mem_hex;
     const char *entry;
     int stats;
+    int ctx_ro;        /* the context is read-only */
+    fc_trust_key trust[8];   /* --trust: the device's trust store */
+    uint32_t ntrust;
+    int require_sig;   /* --require-signature */
     int engine;
     int core;          /* enum fc_target; -1: not given */
     uint64_t budget;   /* 0: the program's */
@@ -75,6 +81,20 @@ static void usage(FILE *f)
 "                    read-write; r1 = its address, r2 = its length. Without\n"
 "                    --mem/--mem-hex there is no context (r1 = r2 = 0).\n"
 "  --mem-hex HEX     the context as hex bytes: \"00 01 ff\" or \"0001ff\"\n"
+"  --ctx-ro          pass the context read-only (as a host that shares a buffer\n"
+"                    it must not have changed): a store into it is a memory\n"
+"                    error, and a container whose code writes it unchecked\n"
+"                    (femtoc --ctx-size) is refused before it runs\n"
+"  --trust PUB.pem   the device trusts this Ed25519 public key (PEM, from\n"
+"                    `openssl pkey -in key.pem -pubout`; up to 8 times). Then\n"
+"                    native code is installed only from a container with a\n"
+"                    valid signature by a trusted key (femtoc --sign,\n"
+"                    femto-sign); any other container installs its bytecode\n"
+"                    only, for the interpreter (a note says why). Without\n"
+"                    --trust every container's native code is accepted\n"
+"                    (development policy).\n"
+"  --require-signature  refuse every container without a valid signature by a\n"
+"                    trusted key (needs --trust)\n"
 "  --engine ENGINE   auto (default): the container's native code for the core\n"
 "                    when it has some, else the interpreter;\n"
 "                    interp: the interpreter, even if native code is installed;\n"
@@ -169,6 +189,17 @@ static void parse_args(int argc, char **argv, options *o)
             exit(0);
         } else if (strcmp(a, "--stats") == 0) {
             o->stats = 1;
+        } else if (strcmp(a, "--ctx-ro") == 0) {
+            o->ctx_ro = 1;
+        } else if (strcmp(a, "--require-signature") == 0) {
+            o->require_sig = 1;
+        } else if (OPT("--trust")) {
+            char err[300];
+            if (o->ntrust >= sizeof o->trust / sizeof o->trust[0])
+                die_usage("--trust: at most %zu keys", sizeof o->trust / sizeof o->trust[0]);
+            if (fc_sign_load_pub(v, o->trust[o->ntrust].pub, err, sizeof err))
+                die("--trust: %s", err);
+            o->ntrust++;
         } else if (OPT("--mem")) {
             if (o->mem_file || o->mem_hex)
                 die_usage("the memory is given twice (--mem / --mem-hex)");
@@ -205,6 +236,8 @@ static void parse_args(int argc, char **argv, options *o)
     }
     if (!o->input)
         die_usage("no input file");
+    if (o->require_sig && !o->ntrust)
+        die_usage("--require-signature needs the trusted keys (--trust PUB.pem)");
 }
 
 /* ---- files ---------------------------------------------------------------- */
@@ -443,6 +476,11 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     if (!d)
         die("cannot open the %s device: %s", fr_core_name(core), err);
     fr_set_output(d, out_write, NULL);
+    if (o->ctx_ro)
+        fr_set_ctx_perm(d, FC_PERM_R);
+    if (o->ntrust)
+        fr_set_trust(d, o->trust, o->ntrust,
+                     o->require_sig ? FC_POLICY_REQUIRE_SIGNATURE : FC_POLICY_NATIVE_SIGNED);
 
     fc_app app;
     fc_install_info info;
@@ -455,6 +493,12 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         fr_close(d);
         return 1;
     }
+    if (info.native_dropped)
+        fprintf(stderr, "%s: note: %s native code not installed: the container is %s; "
+                "its bytecode runs in the interpreter\n", o->input, fr_core_name(core),
+                fc_trust_str(info.trust));
+    if (o->stats && o->ntrust)
+        out_line("signature: %s\n", fc_trust_str(info.trust));
 
     uint32_t entry = 0;
     if (o->entry) {
@@ -479,7 +523,9 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     rc = fr_run(d, &app, entry, run_flags, mem, (uint32_t)mem_len, o->budget, &r0, &res, &st);
 
     char engine[120];
-    if (res.engine == FC_TARGET_EBPF)
+    if (res.engine == FC_TARGET_EBPF && info.native_dropped)
+        snprintf(engine, sizeof engine, "interpreter (%s code not trusted)", fr_core_name(core));
+    else if (res.engine == FC_TARGET_EBPF)
         snprintf(engine, sizeof engine, "interpreter%s%s%s",
                  core != FC_TARGET_EBPF && app.engine == FC_TARGET_EBPF ? " (no " : "",
                  core != FC_TARGET_EBPF && app.engine == FC_TARGET_EBPF ? fr_core_name(core) : "",
@@ -510,6 +556,18 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         else
             report(&w, 0, 0, "machine fault in %s native code at core pc 0x%08x (%s)",
                    fr_core_name(res.engine), (unsigned)st.pc, text);
+        status = 1;
+    } else if (rc == FC_LERR_CTX_SHORT) {
+        out_end();
+        fprintf(stderr, "%s: error: cannot run entry %u: %s: the memory has %zu bytes, the code "
+                "was compiled for at least %u (femtoc --ctx-size)\n", o->input, (unsigned)entry,
+                fc_lerr_str(rc), mem_len, (unsigned)app.ctx_min);
+        status = 1;
+    } else if (rc == FC_LERR_CTX_READONLY) {
+        out_end();
+        fprintf(stderr, "%s: error: cannot run entry %u: %s (drop --ctx-ro, or build without "
+                "--ctx-size so that the stores keep their checks)\n", o->input, (unsigned)entry,
+                fc_lerr_str(rc));
         status = 1;
     } else if (rc >= FC_LERR_BASE) {
         out_end();
@@ -636,6 +694,8 @@ static int run_program(const options *o, const uint8_t *buf, size_t len, uint8_t
     if (!dev)
         die("cannot open the device: %s", err);
     fr_set_output(dev, out_write, NULL);
+    if (o->ctx_ro)
+        fr_set_ctx_perm(dev, FC_PERM_R);
     if (mem_len > 0xffffffffu)
         die("the memory is too large");
     fc_vm vm;

@@ -19,7 +19,7 @@ $(BIN)/femto-run: $(OBJ)/tools/femto-run.o $(FR_DEVICE_OBJ) $(LIBS)
 # ---- femto-run itself ------------------------------------------------------
 RUN_TEST_OUT := $(BUILD)/run-tests
 TEST_STEPS += femto-run
-step-femto-run: $(BIN)/femto-run $(BIN)/femtoc
+step-femto-run: $(BIN)/femto-run $(BIN)/femtoc $(BIN)/femto-sign $(BIN)/femto-objdump
 	bash tests/run/femto-run-test.sh $(BIN)/femto-run $(BIN)/femtoc $(CLANG) $(RUN_TEST_OUT)/femto-run
 
 # ---- C programs on every engine ----------------------------------------------

@@ -18,6 +18,12 @@
  *
  * Output goes through semihosting; the exit code is 0 when every run ended
  * with FC_OK, 1 when a run failed, 2 when the install failed.
+ *
+ * Trust (docs/sandbox.md section 11): built with BOARD_TRUST (make firmware
+ * TRUST=pub.pem), the firmware's trust store is that one public key, from
+ * the generated board_trust.h, and the policy is BOARD_POLICY: native code
+ * only from containers signed by it (else bytecode only), or nothing
+ * unsigned at all. Without, the development policy: native code accepted.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -29,6 +35,13 @@
 #include "fc_native.h"
 
 extern const uint8_t __blob[], __slot[], __slot_size[];
+
+#ifdef BOARD_TRUST
+#include "board_trust.h"   /* FC_TRUST_KEYS, FC_TRUST_KEY_ID, BOARD_POLICY(_NAME) */
+static const fc_trust_key trusted_keys[] = FC_TRUST_KEYS;
+/* femto-board reads this line from the ELF to know which key a firmware trusts */
+static const char trust_marker[] = "trust store: key id " FC_TRUST_KEY_ID ", policy " BOARD_POLICY_NAME;
+#endif
 
 /* gcc may emit calls to these for struct copies and zeroing. */
 void *memset(void *d, int c, size_t n) { return fc_memset(d, c, n); }
@@ -169,6 +182,12 @@ int main(void)
     plat.sym[FC_SYM_SMOD64] = (uint32_t)(uintptr_t)fc_native_smod64;
     plat.sym[FC_SYM_MEMCHECK] = (uint32_t)(uintptr_t)fc_native_memcheck;
     plat.invoke = fc_native_invoke_direct;
+#ifdef BOARD_TRUST
+    plat.trusted = trusted_keys;
+    plat.ntrusted = sizeof trusted_keys / sizeof trusted_keys[0];
+    plat.policy = BOARD_POLICY;
+    board_printf("board: %s\n", trust_marker);
+#endif
 
     fc_install_cfg cfg;
     fc_memset(&cfg, 0, sizeof cfg);
@@ -187,6 +206,11 @@ int main(void)
         report_lresult("install", &res);
         return 2;
     }
+    if (info.native_dropped)
+        board_printf("board: native code refused: the container is %s; installing its bytecode only\n",
+                     fc_trust_str(info.trust));
+    else if (info.trust == FC_TRUST_OK)
+        board_printf("board: signature ok (trusted key %u)\n", (uint32_t)info.key);
     board_printf("board: installed %u-byte container: %s code, %u eBPF insns, "
                  "%u bytes in the slot, %u bytes of instance RAM\n",
                  fcx_len, info.engine == BOARD_TARGET ? BOARD_CODE_NAME : "no native",

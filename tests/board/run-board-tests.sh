@@ -56,5 +56,64 @@ for pair in mps2-an385:ebpf mps2-an385:thumbv7m sifive_e:rv32imac; do
         check "femtoc -march=$march accepts oob.s" 1
     fi
 done
+# ---- signatures: firmware with a trust store (make firmware TRUST=...), keys made per run ----
+# $dir/trust/: key.pem (trusted), other.pem; firmware in trust/native, trust/require
+t=$dir/trust
+if [ -f "$t/pub.pem" ] && [ -f "$t/native/mps2-an385.elf" ] && [ -f "$t/require/sifive_e.elf" ]; then
+    msg="signed on the spot"
+    want=$(fletcher "$msg")
+    "$FEMTOC" "$dir/hello.o" -march=rv32imac,thumbv7m --sign "$t/key.pem" -o "$t/signed.fcx" 2>&1
+    check "femtoc --sign hello.o" $?
+    "$FEMTOC" "$dir/hello.o" -march=rv32imac,thumbv7m --sign "$t/other.pem" -o "$t/other.fcx" 2>&1
+    python3 - "$t/signed.fcx" "$t/tampered.fcx" <<'PY'
+import hashlib, struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+img = struct.unpack_from('<I', b, 0x0c)[0]
+n = struct.unpack_from('<H', b, 0x12)[0]
+for i in range(n):                  # one byte in the middle of every code section
+    t, _, _, _, _, off, size = struct.unpack_from('<HHBBHII', b, 0x50 + 24 * i)
+    if t == 16:
+        b[off + size // 2] ^= 0x20
+b[0x30:0x50] = bytes(32)
+b[0x30:0x50] = hashlib.sha256(bytes(b[:img])).digest()
+open(sys.argv[2], 'wb').write(b)
+PY
+    for board in mps2-an385 sifive_e; do
+        fw="--firmware $t/native/$board.elf --trust $t/pub.pem"
+        out=$(python3 tools/femto-board --board $board $fw "$t/signed.fcx" --ctx-str "$msg" 2>&1); rc=$?
+        [ $rc = 0 ] && echo "$out" | grep -q "board: signature ok" && echo "$out" | grep -q "run 1 (native): r0 = $want"
+        check "$board, trusted key: signed container runs natively" $?
+        [ $? = 0 ] || echo "$out" | sed 's/^/    /'
+        for c in "hello-multi.fcx:unsigned" "trust/other.fcx:signed by an untrusted key" "trust/tampered.fcx:signed, but its signature does not verify"; do
+            f=${c%%:*}; why=${c#*:}
+            out=$(python3 tools/femto-board --board $board $fw "$dir/$f" --ctx-str "$msg" 2>&1); rc=$?
+            [ $rc = 0 ] && echo "$out" | grep -q "native code refused: the container is $why; installing its bytecode only" &&
+                echo "$out" | grep -q "run 1 (interpreter): r0 = $want"
+            check "$board, policy native: $(basename "$f") ($why): bytecode only" $?
+            [ $? = 0 ] || echo "$out" | sed 's/^/    /'
+            out=$(python3 tools/femto-board --board $board --firmware "$t/require/$board.elf" --trust "$t/pub.pem" \
+                  --require-signature "$dir/$f" --ctx-str "$msg" 2>&1); rc=$?
+            [ $rc = 2 ] && echo "$out" | grep -q "board: install failed: .*\(signature\|trust\)"
+            check "$board, policy require: $(basename "$f") ($why) refused" $?
+            [ $? = 0 ] || echo "$out" | sed 's/^/    /'
+        done
+        out=$(python3 tools/femto-board --board $board --firmware "$t/require/$board.elf" --trust "$t/pub.pem" \
+              --require-signature "$t/signed.fcx" --ctx-str "$msg" 2>&1); rc=$?
+        [ $rc = 0 ] && echo "$out" | grep -q "run 1 (native): r0 = $want"
+        check "$board, policy require: signed container runs natively" $?
+        [ $? = 0 ] || echo "$out" | sed 's/^/    /'
+        # femto-board will not pretend: the firmware must hold the key and the policy asked for
+        out=$(python3 tools/femto-board --board $board --firmware "$t/native/$board.elf" --trust "$t/pub.pem" \
+              --require-signature "$t/signed.fcx" 2>&1); rc=$?
+        [ $rc != 0 ] && echo "$out" | grep -q "policy native; wanted key id .*, policy require"
+        check "$board: femto-board refuses firmware with another policy" $?
+        out=$(python3 tools/femto-board --board $board --trust "$t/pub.pem" \
+              --firmware "$FC_BUILD/board/$board.elf" "$t/signed.fcx" 2>&1); rc=$?
+        [ $rc != 0 ] && echo "$out" | grep -q "has no trust store"
+        check "$board: femto-board refuses firmware without a trust store for --trust" $?
+    done
+else
+    check "trusted firmware and keys built by the board step ($t)" 1
+fi
 echo "board: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -9,6 +9,7 @@
 # printf helper output; option errors. Expected values come from python,
 # computed from the same input bytes, never from a previous run.
 run=$1; femtoc=$2; clang=$3; out=$4
+sign=$(dirname "$run")/femto-sign; objdump=$(dirname "$run")/femto-objdump
 src=$(dirname "$0")
 mkdir -p "$out"
 pass=0; fail=0
@@ -219,10 +220,158 @@ errcase "--engine native on an object" "error: --engine native needs a container
 head -c 100 "$out/prog-thumbv7m.fcx" > "$out/trunc.fcx"
 errcase "truncated container" "error: not a valid container" "$out/trunc.fcx"
 
+# ---- what the code assumes of the context: --ctx-size and --ctx-ro -------------------------
+# rd: a load at [r1+60] (proven with --ctx-size 64); wr: a store at [r1] (proven with 8)
+printf 'ldxw %%r0, [%%r1+60]\nexit\n' > "$out/ctxrd.s"
+printf 'stw [%%r1+0], 7\nldxw %%r0, [%%r1+0]\nexit\n' > "$out/ctxwr.s"
+for m in ebpf thumbv7m rv32imac; do
+    "$femtoc" "$out/ctxrd.s" --ctx-size 64 -march=$m -o "$out/ctxrd-$m.fcx" 2>"$out/femtoc.log" ||
+        bad "femtoc ctxrd.s --ctx-size 64 -march=$m" "$(cat "$out/femtoc.log")"
+    "$femtoc" "$out/ctxwr.s" --ctx-size 8 -march=$m -o "$out/ctxwr-$m.fcx" 2>"$out/femtoc.log" ||
+        bad "femtoc ctxwr.s --ctx-size 8 -march=$m" "$(cat "$out/femtoc.log")"
+    "$femtoc" "$out/ctxwr.s" -march=$m -o "$out/ctxwrc-$m.fcx" 2>"$out/femtoc.log" ||
+        bad "femtoc ctxwr.s -march=$m" "$(cat "$out/femtoc.log")"
+done
+bytes() { python3 -c "import sys; print(' '.join('%02x' % (i & 255) for i in range(int(sys.argv[1]))))" "$1"; }
+rd_want=$(python3 -c "print('0x%x' % int.from_bytes(bytes(range(60, 64)), 'little'))")
+short_re="context shorter than the container requires: the memory has"
+for m in ebpf thumbv7m rv32imac; do
+    for eng in auto interp; do
+        [ $m = ebpf ] && [ $eng = interp ] && continue
+        args=("$out/ctxrd-$m.fcx" --engine $eng)
+        errcase "ctx-size 64, $m/$eng: 63 bytes refused" "$short_re 63 bytes, .* at least 64" "${args[@]}" --mem-hex "$(bytes 63)"
+        errcase "ctx-size 64, $m/$eng: 4 bytes refused" "$short_re 4 bytes" "${args[@]}" --mem-hex "$(bytes 4)"
+        errcase "ctx-size 64, $m/$eng: no context refused" "$short_re 0 bytes" "${args[@]}"
+        got=$("$run" "${args[@]}" --mem-hex "$(bytes 64)" 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$(tail -n1 <<<"$got")" = "$rd_want" ]
+        check "ctx-size 64, $m/$eng: 64 bytes run ($rd_want)" $? "exit $rc:" "$got"
+        got=$("$run" "${args[@]}" --mem-hex "$(bytes 65)" --ctx-ro 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$(tail -n1 <<<"$got")" = "$rd_want" ]
+        check "ctx-size 64, $m/$eng: 65 bytes read-only run (code only reads)" $? "exit $rc:" "$got"
+        args=("$out/ctxwr-$m.fcx" --engine $eng --mem-hex "$(bytes 8)")
+        errcase "unchecked context store, $m/$eng: --ctx-ro refused" \
+            "cannot run entry 0: context read-only but the code writes it unchecked" "${args[@]}" --ctx-ro
+        got=$("$run" "${args[@]}" 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$(tail -n1 <<<"$got")" = 0x7 ]
+        check "unchecked context store, $m/$eng: writable context runs (0x7)" $? "exit $rc:" "$got"
+        # built without --ctx-size the store keeps its check: a memory error instead
+        errcase "checked context store, $m/$eng: --ctx-ro is a write fault at insn 0" \
+            "insn 0: error: memory write out of bounds .*stw \[%r1\], 7" \
+            "$out/ctxwrc-$m.fcx" --engine $eng --mem-hex "$(bytes 8)" --ctx-ro
+    done
+done
+# femtoc refuses sizes that could make a proof wrap around
+for n in 65537 4294967295 99999999999; do
+    got=$("$femtoc" "$out/ctxrd.s" --ctx-size $n -march=thumbv7m -o "$out/huge.fcx" 2>&1); rc=$?
+    [ $rc != 0 ] && grep -q -E "ctx-size.*(at most 65536|not a size)" <<<"$got" && [ ! -e "$out/huge.fcx" ]
+    check "femtoc --ctx-size $n refused" $? "exit $rc:" "$got"
+done
+"$femtoc" "$out/ctxrd.s" --ctx-size 65536 -march=thumbv7m -o "$out/ctx64k.fcx" 2>&1
+check "femtoc --ctx-size 65536 accepted" $?
+# a container claiming more than 64 KiB (forged, hash recomputed) is refused by the loader
+python3 - "$out/ctxrd-thumbv7m.fcx" "$out/forged.fcx" <<'PY'
+import hashlib, struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+struct.pack_into('<I', b, 0x20, 0x10001)
+img = struct.unpack_from('<I', b, 0x0c)[0]
+b[0x30:0x50] = bytes(32)
+b[0x30:0x50] = hashlib.sha256(bytes(b[:img])).digest()
+open(sys.argv[2], 'wb').write(b)
+PY
+errcase "forged ctx_min above 64 KiB refused by the loader" "not a valid container: ctx_min above the 64 KiB limit" \
+    "$out/forged.fcx" --mem-hex "$(bytes 64)"
+
+# ---- signatures: --trust, --require-signature (keys made here, per run) ----------------------
+r0_want=$(expect_prog "$(python3 -c "import sys; print(open(sys.argv[1], 'rb').read().hex())" "$out/mem40.bin")" | tail -n1)
+if openssl genpkey -algorithm ed25519 -out "$out/key.pem" 2>"$out/openssl.log" &&
+   openssl pkey -in "$out/key.pem" -pubout -out "$out/pub.pem" 2>>"$out/openssl.log" &&
+   openssl genpkey -algorithm ed25519 -out "$out/other.pem" 2>>"$out/openssl.log"; then
+    kid=$("$sign" --key-id "$out/pub.pem" | sed -n 's/^key id: //p')
+    "$femtoc" "$out/prog.o" -march=thumbv7m,rv32imac --sign "$out/key.pem" -o "$out/signed.fcx" 2>"$out/femtoc.log"
+    check "femtoc --sign writes a signed container" $? "$(cat "$out/femtoc.log")"
+    "$sign" "$out/key.pem" "$out/prog-thumbv7m+rv32imac.fcx" -o "$out/signed2.fcx" >/dev/null
+    cmp -s "$out/signed.fcx" "$out/signed2.fcx"
+    check "femto-sign gives the same bytes as femtoc --sign (deterministic Ed25519)" $?
+    "$sign" "$out/other.pem" "$out/signed.fcx" -o "$out/other.fcx" >/dev/null
+    check "femto-sign re-signs with another key" $?
+    # standard tooling agrees: the COSE Sig_structure rebuilt in python, checked by openssl pkeyutl
+    python3 - "$out/signed.fcx" "$out/sig-msg.bin" "$out/sig.bin" <<'PY'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+img = struct.unpack_from('<I', b, 0x0c)[0]
+body = b[img + 8:img + 8 + 84]
+def bstr(x):
+    n = len(x)
+    h = bytes([0x40 | n]) if n < 24 else bytes([0x58, n]) if n < 256 else \
+        b'\x59' + n.to_bytes(2, 'big') if n < 65536 else b'\x5a' + n.to_bytes(4, 'big')
+    return h + x
+assert body[:3] == bytes([0xd2, 0x84, 0x4d]) and body[16:20] == bytes([0xa0, 0xf6, 0x58, 0x40])
+msg = b'\x84' + b'\x6aSignature1' + bstr(body[3:16]) + bstr(b'') + bstr(b[:img])
+open(sys.argv[2], 'wb').write(msg)
+open(sys.argv[3], 'wb').write(body[20:84])
+PY
+    got=$(openssl pkeyutl -verify -pubin -inkey "$out/pub.pem" -rawin -in "$out/sig-msg.bin" -sigfile "$out/sig.bin" 2>&1)
+    check "the signature verifies with openssl pkeyutl over the COSE Sig_structure" $? "$got"
+    got=$("$objdump" "$out/signed.fcx" 2>&1)
+    grep -q "signature: Ed25519 (COSE_Sign1, alg EdDSA), key id $kid" <<<"$got" && grep -q "verdict: valid" <<<"$got"
+    check "femto-objdump shows the signature and its key id ($kid)" $? "$got"
+    got=$("$objdump" "$out/prog-thumbv7m.fcx" 2>&1)
+    grep -q "signature: none (unsigned)" <<<"$got"
+    check "femto-objdump says when a container is unsigned" $? "$got"
+    # one byte of native code changed, hash recomputed: only the signature can tell
+    python3 - "$out/signed.fcx" "$out/tampered.fcx" <<'PY'
+import hashlib, struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+img = struct.unpack_from('<I', b, 0x0c)[0]
+n = struct.unpack_from('<H', b, 0x12)[0]
+for i in range(n):
+    t, _, tgt, _, _, off, size = struct.unpack_from('<HHBBHII', b, 0x50 + 24 * i)
+    if t == 16:                      # the first CODE section
+        b[off + size // 2] ^= 0x01
+        break
+b[0x30:0x50] = bytes(32)
+b[0x30:0x50] = hashlib.sha256(bytes(b[:img])).digest()
+open(sys.argv[2], 'wb').write(b)
+PY
+    for core in thumbv7m rv32imac; do
+        got=$("$run" "$out/signed.fcx" --core $core --trust "$out/pub.pem" --mem "$out/mem40.bin" --stats 2>&1); rc=$?
+        [ $rc = 0 ] && grep -q "^engine: $core native code" <<<"$got" &&
+            grep -q "^signature: signed by a trusted key" <<<"$got" && [ "$(tail -n1 <<<"$got")" = "$r0_want" ]
+        check "--trust, signed by the key, $core: native code runs" $? "exit $rc:" "$got"
+        got=$("$run" "$out/signed.fcx" --core $core --trust "$out/pub.pem" --require-signature --mem "$out/mem40.bin" --stats 2>&1); rc=$?
+        [ $rc = 0 ] && grep -q "^engine: $core native code" <<<"$got" && [ "$(tail -n1 <<<"$got")" = "$r0_want" ]
+        check "--require-signature, signed by the key, $core: native code runs" $? "exit $rc:" "$got"
+    done
+    for c in "prog-thumbv7m.fcx:unsigned" "other.fcx:signed by an untrusted key" "tampered.fcx:signed, but its signature does not verify"; do
+        f=${c%%:*}; why=${c#*:}
+        got=$("$run" "$out/$f" --core thumbv7m --trust "$out/pub.pem" --mem "$out/mem40.bin" --stats 2>&1); rc=$?
+        [ $rc = 0 ] && grep -q "note: thumbv7m native code not installed: the container is $why; its bytecode runs in the interpreter" <<<"$got" &&
+            grep -q "^engine: interpreter (thumbv7m code not trusted)" <<<"$got" && [ "$(tail -n1 <<<"$got")" = "$r0_want" ]
+        check "--trust, $f ($why): bytecode only, same r0" $? "exit $rc:" "$got"
+        errcase "--trust --require-signature: $f ($why) refused" "the loader refused the container for thumbv7m: .*(signature|trust)" \
+            "$out/$f" --core thumbv7m --trust "$out/pub.pem" --require-signature --mem "$out/mem40.bin"
+        errcase "--trust --engine native: $f ($why) refused" "native code needs a signature by a trusted key|does not verify" \
+            "$out/$f" --core thumbv7m --trust "$out/pub.pem" --engine native --mem "$out/mem40.bin"
+        got=$("$run" "$out/$f" --core thumbv7m --mem "$out/mem40.bin" --stats 2>&1); rc=$?
+        [ $rc = 0 ] && grep -q "^engine: thumbv7m native code" <<<"$got"
+        check "no --trust (development policy): $f runs natively" $? "exit $rc:" "$got"
+    done
+    errcase "--require-signature without --trust" "needs the trusted keys" "$out/signed.fcx" --require-signature
+    errcase "--trust with a file that is not a key" "error: --trust: .*not a PEM" "$out/signed.fcx" --trust "$out/mem40.bin"
+    got=$("$sign" "$out/pub.pem" "$out/signed.fcx" -o "$out/x.fcx" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q "not a PEM private key" <<<"$got"
+    check "femto-sign refuses a public key for signing" $? "exit $rc:" "$got"
+    got=$("$sign" "$out/key.pem" "$out/mem40.bin" -o "$out/x.fcx" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q "not a valid container" <<<"$got"
+    check "femto-sign refuses what is not a container" $? "exit $rc:" "$got"
+else
+    bad "openssl genpkey -algorithm ed25519 (needed for the signature tests)" "$(cat "$out/openssl.log")"
+fi
+
 # ---- -h explains every option -------------------------------------------------------------
 got=$("$run" -h); rc=$?
 missing=""
-for o in --mem --mem-hex --stats --engine --core --budget --entry -h auto interp native thumbv7m rv32imac; do
+for o in --mem --mem-hex --ctx-ro --trust --require-signature --stats --engine --core --budget --entry -h auto interp native thumbv7m rv32imac; do
     grep -q -- "$o" <<<"$got" || missing="$missing $o"
 done
 [ $rc = 0 ] && [ -z "$missing" ]

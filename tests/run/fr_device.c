@@ -27,6 +27,7 @@ struct fr_device {
     uint32_t ctx_addr, rodata_addr, ram_addr, stack_addr;
     uint32_t area_size, stack_size;
     int own_buffers;
+    unsigned ctx_perm;            /* FC_PERM_RW unless fr_set_ctx_perm */
     /* flash */
     uint8_t *flash_mem;
     fc_flash_sim sim;
@@ -74,6 +75,18 @@ void fr_set_output(fr_device *d, void (*fn)(void *ctx, const char *s, uint32_t n
 {
     d->out_fn = fn;
     d->out_ctx = ctx;
+}
+
+void fr_set_ctx_perm(fr_device *d, unsigned perm)
+{
+    d->ctx_perm = perm;
+}
+
+void fr_set_trust(fr_device *d, const fc_trust_key *keys, uint32_t n, uint32_t policy)
+{
+    d->plat.trusted = keys;
+    d->plat.ntrusted = n;
+    d->plat.policy = policy;
 }
 
 const fc_platform *fr_platform(const fr_device *d)
@@ -131,6 +144,7 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
     }
     d->target = target;
     d->count = count;
+    d->ctx_perm = FC_PERM_RW;
     if (target != FC_TARGET_EBPF) {
         d->emu = fc_emu_open_target(target, err, errlen);
         if (!d->emu) {
@@ -261,7 +275,7 @@ int fr_run(fr_device *d, const fc_app *app, uint32_t entry, uint32_t run_flags,
     a.ctx = ctx_len ? d->ctx : NULL;
     a.ctx_len = ctx_len;
     a.ctx_addr = d->ctx_addr;
-    a.ctx_perm = FC_PERM_RW;
+    a.ctx_perm = d->ctx_perm;
     a.budget = budget;
     a.env = &d->henv;
     d->st = st;
@@ -294,7 +308,7 @@ int fr_run_prog(fr_device *d, const fc_insn *insns, uint32_t n, const uint8_t *r
         return rc;
     vm->stack_addr = d->stack_addr;
     if (ctx_len)
-        rc = fc_vm_add_region(vm, d->ctx_addr, d->ctx, ctx_len, FC_PERM_RW, FC_REGION_CTX);
+        rc = fc_vm_add_region(vm, d->ctx_addr, d->ctx, ctx_len, d->ctx_perm, FC_REGION_CTX);
     if (rc == FC_OK && rodata_len)
         rc = fc_vm_add_region(vm, d->rodata_addr, d->rodata, rodata_len, FC_PERM_R,
                               FC_REGION_RODATA);

@@ -65,6 +65,15 @@ const char *fr_core_desc(unsigned target);
 /* printf helper output: fn(ctx, bytes, n); NULL discards. */
 void fr_set_output(fr_device *d, void (*fn)(void *ctx, const char *s, uint32_t n), void *ctx);
 
+/* The permission fr_run / fr_run_prog give the context: FC_PERM_RW (the
+ * default) or FC_PERM_R (femto-run --ctx-ro). */
+void fr_set_ctx_perm(fr_device *d, unsigned perm);
+
+/* The device's trust store and signature policy (FC_POLICY_*): what
+ * fc_install verifies (femto-run --trust, --require-signature). keys stays
+ * owned by the caller. Default: no keys, FC_POLICY_ACCEPT_UNSIGNED. */
+void fr_set_trust(fr_device *d, const fc_trust_key *keys, uint32_t n, uint32_t policy);
+
 /* The platform (fc_platform) the loader sees; for fc_check. */
 const fc_platform *fr_platform(const fr_device *d);
 
@@ -79,7 +88,8 @@ int fr_install(fr_device *d, const uint8_t *fcx, uint32_t len, uint32_t flags, f
 
 /*
  * Run entry `entry` of app (fc_run): the context is ctx_len bytes copied
- * to the context area (read-write; ctx_len 0: r1 = r2 = 0); budget 0 = the
+ * to the context area (read-write unless fr_set_ctx_perm; ctx_len 0:
+ * r1 = r2 = 0); budget 0 = the
  * container's. run_flags: FC_RUN_INTERP to use the interpreter. The
  * instance RAM keeps its contents between runs (fc_app_reset to restart).
  * Returns fc_run's result: FC_OK, an enum fc_err, an enum fc_lerr, or

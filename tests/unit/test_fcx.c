@@ -15,6 +15,7 @@
 #include "fc_fcx.h"
 #include "fc_loader.h"
 #include "fc_sha256.h"
+#include "fc_verify.h"
 
 /* brace form: usable in static initializers */
 #define I(op, d, s, off, imm) { (op), (uint8_t)(((d) & 0xf) | (((s) & 0xf) << 4)), (off), (imm) }
@@ -407,7 +408,7 @@ Test(fcx, dump_describes_the_container)
     int ret;
     char *t = dump(b, len, FC_FCX_DUMP_DISASM | FC_FCX_DUMP_CODE, &ret);
     cr_assert_eq(ret, 0);
-    const char *want[] = { "verdict: valid", "version: 1.0", "thumbv7m", "rv32imac", "THM_CALL",
+    const char *want[] = { "verdict: valid", "version: 2.0", "thumbv7m", "rv32imac", "THM_CALL",
                            "THM_MOVW_MOVT", "RV_CALL", "sdiv64", "helper imports: 0x02 0x10",
                            "entry 1: other", "(ok)", "-> insn 6", "call 0x10", "exit", "f000 f800" };
     for (unsigned k = 0; k < sizeof want / sizeof want[0]; k++)
@@ -511,6 +512,10 @@ static uint32_t layout_fingerprint(void)
         FC_FCX_HDR_SIZE, FC_FCX_H_MAGIC, FC_FCX_H_MAJOR, FC_FCX_H_MINOR, FC_FCX_H_FLAGS,
         FC_FCX_H_IMAGE_SIZE, FC_FCX_H_HEADER_SIZE, FC_FCX_H_NSECT, FC_FCX_H_SECT_OFF, FC_FCX_H_TARGETS,
         FC_FCX_H_FRAMES, FC_FCX_H_BUDGET, FC_FCX_H_RESERVED, FC_FCX_H_SHA256,
+        /* 2: context requirements in the header, the signature record */
+        FC_FCX_H_CTX_MIN, FC_FCX_H_CTX_FLAGS, FC_FCX_CTX_WRITES, FC_FCX_MAX_CTX,
+        FC_FCX_SIG_LEN, FC_FCX_SIG_PROT, FC_FCX_SIG_PROT_LEN, FC_FCX_SIG_KID, FC_FCX_KEYID_LEN,
+        FC_FCX_SIG_SIG, (uint32_t)FC_COSE_ALG_EDDSA,
         FC_FCX_F_REQUIRED_MASK, FC_FCX_F_TRAILER,
         FC_FCX_SECT_SIZE, FC_FCX_S_TYPE, FC_FCX_S_FLAGS, FC_FCX_S_TARGET, FC_FCX_S_RESERVED0,
         FC_FCX_S_LINK, FC_FCX_S_OFFSET, FC_FCX_S_SIZE, FC_FCX_S_INFO, FC_FCX_S_RESERVED1,
@@ -543,6 +548,7 @@ Test(fcx, layout_change_needs_a_version_bump)
 {
     static const struct { uint32_t major, fingerprint; } pinned[] = {
         { 1, 0x4e4ce83du },
+        { 2, 0x0aed20ecu },
     };
     uint32_t now = layout_fingerprint(), n = sizeof pinned / sizeof pinned[0];
     int found = 0;
@@ -557,4 +563,58 @@ Test(fcx, layout_change_needs_a_version_bump)
         }
     }
     cr_assert(found, "no pinned fingerprint for major %u (now 0x%08x): add a row", FC_FCX_VERSION_MAJOR, now);
+}
+
+/* ---- the context flags come from the analysis ------------------------------ */
+static int ctx_writes_of(fc_insn *insns, uint32_t n, uint32_t ctx_size, int *verified)
+{
+    fc_prog p;
+    memset(&p, 0, sizeof p);
+    p.insns = insns;
+    p.ninsns = n;
+    fc_vfy_opts o;
+    memset(&o, 0, sizeof o);
+    o.ctx_size = ctx_size;
+    size_t wsz = fc_vfy_workspace_size(&p);
+    void *ws = malloc(wsz);
+    fc_insn_info *info = calloc(n, sizeof *info);
+    cr_assert(ws && info);
+    *verified = fc_vfy_run(&p, &o, ws, wsz, info, NULL, NULL) == 0;
+    int w = fc_fcx_ctx_writes(&p, info);
+    free(ws);
+    free(info);
+    return w;
+}
+
+Test(fcx, context_writes_flag_follows_the_proofs)
+{
+    int ok;
+    /* stw [r1+4], 7: proven with ctx_size >= 8, checked below */
+    fc_insn st_ctx[] = { I(0x62, 1, 0, 4, 7), I(0xb7, 0, 0, 0, 0), I(0x95, 0, 0, 0, 0) };
+    cr_assert_eq(ctx_writes_of(st_ctx, 3, 8, &ok), 1);
+    cr_assert(ok);
+    cr_assert_eq(ctx_writes_of(st_ctx, 3, 64, &ok), 1);
+    cr_assert_eq(ctx_writes_of(st_ctx, 3, 7, &ok), 0, "a checked store needs no flag");
+    cr_assert_eq(ctx_writes_of(st_ctx, 3, 0, &ok), 0);
+    /* an atomic add into the context counts as a write */
+    fc_insn at_ctx[] = { I(0xb7, 2, 0, 0, 1), I(0xdb, 1, 2, 0, 0), I(0xb7, 0, 0, 0, 0),
+                         I(0x95, 0, 0, 0, 0) };
+    cr_assert_eq(ctx_writes_of(at_ctx, 4, 16, &ok), 1);
+    cr_assert(ok);
+    /* reads of the context and stores to the stack do not */
+    fc_insn rd_ctx[] = { I(0x61, 0, 1, 60, 0), I(0x63, 10, 0, -8, 0), I(0x95, 0, 0, 0, 0) };
+    cr_assert_eq(ctx_writes_of(rd_ctx, 3, 64, &ok), 0);
+    cr_assert(ok);
+}
+
+Test(fcx, verifier_caps_the_context_size)
+{
+    int ok;
+    fc_insn rd_ctx[] = { I(0x61, 0, 1, 60, 0), I(0x95, 0, 0, 0, 0) };
+    ctx_writes_of(rd_ctx, 2, FC_FCX_MAX_CTX, &ok);
+    cr_assert(ok, "64 KiB is allowed");
+    ctx_writes_of(rd_ctx, 2, FC_FCX_MAX_CTX + 1, &ok);
+    cr_assert(!ok, "above 64 KiB is refused");
+    ctx_writes_of(rd_ctx, 2, 0xFFFFFFFFu, &ok);
+    cr_assert(!ok, "the wrap-around size of the report is refused");
 }

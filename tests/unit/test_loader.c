@@ -957,6 +957,10 @@ static void m_hdrsize(uint8_t **b, size_t *l) { (void)l; put16(*b + FC_FCX_H_HEA
 static void m_reqflag(uint8_t **b, size_t *l) { (void)l; set32(*b + FC_FCX_H_FLAGS, 0x4); }
 static void m_optflag(uint8_t **b, size_t *l) { (void)l; set32(*b + FC_FCX_H_FLAGS, 0x00400000u); }
 static void m_reserved(uint8_t **b, size_t *l) { (void)l; (*b)[FC_FCX_H_RESERVED + 5] = 1; }
+static void m_ctxbig(uint8_t **b, size_t *l) { (void)l; set32(*b + FC_FCX_H_CTX_MIN, FC_FCX_MAX_CTX + 1); }
+static void m_ctxwrap(uint8_t **b, size_t *l) { (void)l; set32(*b + FC_FCX_H_CTX_MIN, 0xFFFFFFFFu); }
+static void m_ctxmax(uint8_t **b, size_t *l) { (void)l; set32(*b + FC_FCX_H_CTX_MIN, FC_FCX_MAX_CTX); }
+static void m_ctxflag(uint8_t **b, size_t *l) { (void)l; set32(*b + FC_FCX_H_CTX_FLAGS, 2); }
 static void m_imgbig(uint8_t **b, size_t *l) { set32(*b + FC_FCX_H_IMAGE_SIZE, (uint32_t)*l + 8); }
 static void m_imgodd(uint8_t **b, size_t *l) { set32(*b + FC_FCX_H_IMAGE_SIZE, (uint32_t)*l - 4); }
 static void m_imgpad(uint8_t **b, size_t *l) { grow(b, l, 16); set32(*b + FC_FCX_H_IMAGE_SIZE, (uint32_t)*l); }
@@ -974,6 +978,14 @@ static void m_trailer_bad(uint8_t **b, size_t *l)
     size_t at = *l;
     grow(b, l, 16);
     set32(*b + at, FC_FCX_TRAILER_SIGNATURE); set32(*b + at + 4, 9);   /* 9+pad > 8 left */
+    set32(*b + FC_FCX_H_FLAGS, FC_FCX_F_TRAILER);
+}
+static void m_trailer_pad(uint8_t **b, size_t *l)
+{
+    size_t at = *l;
+    grow(b, l, 16);
+    set32(*b + at, 0x77); set32(*b + at + 4, 5);
+    (*b)[at + 8 + 6] = 1;   /* padding after the 5-byte body */
     set32(*b + FC_FCX_H_FLAGS, FC_FCX_F_TRAILER);
 }
 static void m_trailer_none(uint8_t **b, size_t *l) { (void)l; set32(*b + FC_FCX_H_FLAGS, FC_FCX_F_TRAILER); }
@@ -1140,11 +1152,16 @@ static corrupt cases[] = {
     { "required_flag", 0, m_reqflag, 1, FC_LERR_FLAGS, "required flag" },
     { "optional_flag_ok", 0, m_optflag, 1, FC_OK, NULL },
     { "reserved", 0, m_reserved, 1, FC_LERR_RESERVED, "reserved" },
+    { "ctx_min_above_64k", 0, m_ctxbig, 1, FC_LERR_CTX_LIMIT, "64 KiB" },
+    { "ctx_min_wraps", 1, m_ctxwrap, 1, FC_LERR_CTX_LIMIT, "64 KiB" },
+    { "ctx_min_64k_ok", 1, m_ctxmax, 1, FC_OK, NULL },
+    { "ctx_flags_unknown", 0, m_ctxflag, 1, FC_LERR_CTX_LIMIT, "unknown flag" },
     { "image_size_beyond", 0, m_imgbig, 0, FC_LERR_IMAGE_SIZE, "beyond end of container" },
     { "image_size_odd", 0, m_imgodd, 1, FC_LERR_IMAGE_SIZE, "multiple of 8" },
     { "image_size_padding", 0, m_imgpad, 1, FC_LERR_IMAGE_SIZE, "beyond the last section" },
     { "trailing_bytes", 0, m_trailing, 1, FC_LERR_TRAILING, "trailer flag" },
     { "trailer_ok", 0, m_trailer_ok, 1, FC_OK, NULL },
+    { "trailer_padding", 0, m_trailer_pad, 1, FC_LERR_TRAILER, "padding not zero" },
     { "trailer_bad", 0, m_trailer_bad, 1, FC_LERR_TRAILER, "beyond end" },
     { "trailer_missing", 0, m_trailer_none, 1, FC_LERR_TRAILER, "no trailer" },
     { "truncated", 0, m_truncated, 0, FC_LERR_TRUNCATED, "shorter" },
@@ -1467,4 +1484,219 @@ Test(loader, installed_thumb_code_runs_in_place_like_the_interpreter)
     free(out.pcmap);
     free(work);
     fc_emu_close(e);
+}
+
+/* ---- what the code assumes of the context (docs/sandbox.md section 10) ------ */
+/* ldxw r0, [r1+60]; exit: with --ctx-size 64 this load is unchecked native code */
+static fc_insn ctx_read_prog[] = {
+    I(0x61, 0, 1, 60, 0),
+    I(0x95, 0, 0, 0, 0),
+};
+/* stw [r1+0], 7; ldxw r0, [r1+0]; exit */
+static fc_insn ctx_write_prog[] = {
+    I(0x62, 1, 0, 0, 7),
+    I(0x61, 0, 1, 0, 0),
+    I(0x95, 0, 0, 0, 0),
+};
+
+static uint8_t *ctx_fcx(fc_insn *insns, uint32_t n, uint32_t ctx_min, uint32_t ctx_flags,
+                        int native, size_t *len)
+{
+    static fc_prog p;
+    static fc_fcx_code c;
+    p = mkprog(insns, n);
+    c = thumb_code();
+    c.npcmap = 0;   /* its pc map names instructions of a longer program */
+    fc_fcx_input in = { .prog = &p, .ctx_min = ctx_min, .ctx_flags = ctx_flags,
+                        .code = native ? &c : NULL, .ncode = native ? 1u : 0u };
+    return write_fcx(&in, len);
+}
+
+static int invoked;
+static int counting_invoke(void *ctx, fc_native_invoke *c, uint64_t *r0)
+{
+    (void)ctx; (void)c;
+    invoked++;
+    *r0 = 0x600d;
+    return FC_OK;
+}
+
+static int run_ctx(const fc_app *app, uint32_t flags, uint8_t *ctx, uint32_t ctx_len, unsigned perm,
+                   uint64_t *r0)
+{
+    fc_run_args a = { .stack = stack, .stack_len = sizeof stack, .flags = flags, .ctx = ctx,
+                      .ctx_len = ctx_len, .ctx_addr = 0x30000000u, .ctx_perm = perm };
+    fc_run_result res;
+    int e = fc_run(app, &a, r0, &res);
+    cr_assert_eq(res.err, e);
+    return e;
+}
+
+Test(loader, short_context_refused_by_every_engine, .init = setup)
+{
+    static uint8_t ctx[128];
+    size_t len;
+    uint8_t *b = ctx_fcx(ctx_read_prog, 2, 64, 0, 1, &len);
+    fc_app app;
+    fc_lresult r;
+    uint64_t r0;
+    plat.invoke = counting_invoke;
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_OK, "%s", r.what);
+    cr_assert_eq(app.engine, FC_TARGET_THUMBV7M);
+    cr_assert_eq(app.ctx_min, 64);
+    for (uint32_t k = 0; k < 64; k++)
+        ctx[k] = (uint8_t)k;
+    const uint32_t engines[2] = { 0, FC_RUN_INTERP };
+    for (int e = 0; e < 2; e++) {
+        invoked = 0;
+        /* N-1, 4 (the reproduction: built for 64, run with 4), 0: refused
+         * before the first instruction, the same error for both engines */
+        cr_assert_eq(run_ctx(&app, engines[e], ctx, 63, FC_PERM_R, &r0), FC_LERR_CTX_SHORT);
+        cr_assert_eq(run_ctx(&app, engines[e], ctx, 4, FC_PERM_R, &r0), FC_LERR_CTX_SHORT);
+        cr_assert_eq(run_ctx(&app, engines[e], NULL, 0, FC_PERM_R, &r0), FC_LERR_CTX_SHORT);
+        cr_assert_eq(invoked, 0, "native code entered with a short context");
+        /* N and more: runs */
+        r0 = 0;
+        cr_assert_eq(run_ctx(&app, engines[e], ctx, 64, FC_PERM_R, &r0), FC_OK);
+        cr_assert_eq(r0, e ? 0x3f3e3d3cu : 0x600du);
+        cr_assert_eq(run_ctx(&app, engines[e], ctx, 128, FC_PERM_R, &r0), FC_OK);
+        cr_assert_eq(invoked, e ? 0 : 2);
+    }
+    /* the requirement survives a reboot (install record) */
+    fc_app again;
+    cr_assert_eq(fc_open(&cfg, &again, &r), FC_OK, "%s", r.what);
+    cr_assert_eq(again.ctx_min, 64);
+    cr_assert_eq(run_ctx(&again, FC_RUN_INTERP, ctx, 63, FC_PERM_R, &r0), FC_LERR_CTX_SHORT);
+    cr_assert_str_eq(fc_lerr_str(FC_LERR_CTX_SHORT), "context shorter than the container requires");
+    free(b);
+}
+
+Test(loader, no_context_requirement_runs_with_any_context, .init = setup)
+{
+    static uint8_t ctx[64];
+    size_t len;
+    uint8_t *b = ctx_fcx(ctx_read_prog, 2, 0, 0, 0, &len);
+    fc_app app;
+    uint64_t r0;
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, NULL), FC_OK);
+    cr_assert_eq(app.ctx_min, 0);
+    /* the interpreter checks the load itself: a short context is a memory
+     * error at the load, not a refusal */
+    cr_assert_eq(run_ctx(&app, 0, ctx, 4, FC_PERM_R, &r0), FC_ERR_MEM_READ);
+    cr_assert_eq(run_ctx(&app, 0, NULL, 0, FC_PERM_R, &r0), FC_ERR_MEM_READ);
+    cr_assert_eq(run_ctx(&app, 0, ctx, 64, FC_PERM_R, &r0), FC_OK);
+    free(b);
+}
+
+Test(loader, forged_context_requirement_refused_or_enforced, .init = setup)
+{
+    static uint8_t ctx[64];
+    size_t len;
+    uint8_t *b = ctx_fcx(ctx_read_prog, 2, 64, 0, 0, &len);
+    fc_app app;
+    fc_lresult r;
+    uint64_t r0;
+    /* larger than the limit: refused before writing */
+    set32(b + FC_FCX_H_CTX_MIN, 0x10001u);
+    cr_assert_eq(fc_fcx_rehash(b, len), 0);
+    snap();
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_LERR_CTX_LIMIT);
+    assert_flash_untouched();
+    /* larger, within the limit: enforced (the device cannot know what was
+     * proven, it only holds the host to what the container claims) */
+    set32(b + FC_FCX_H_CTX_MIN, 65);
+    cr_assert_eq(fc_fcx_rehash(b, len), 0);
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_OK);
+    cr_assert_eq(run_ctx(&app, 0, ctx, 64, FC_PERM_R, &r0), FC_LERR_CTX_SHORT);
+    /* lowered without re-hashing: the hash catches it */
+    set32(b + FC_FCX_H_CTX_MIN, 0);
+    snap();
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_LERR_HASH);
+    assert_flash_untouched();
+    free(b);
+}
+
+Test(loader, context_writing_code_refuses_a_read_only_context, .init = setup)
+{
+    static uint8_t ctx[8];
+    size_t len;
+    uint8_t *b = ctx_fcx(ctx_write_prog, 3, 8, FC_FCX_CTX_WRITES, 1, &len);
+    fc_app app;
+    fc_lresult r;
+    uint64_t r0;
+    plat.invoke = counting_invoke;
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_OK, "%s", r.what);
+    cr_assert_eq(app.ctx_flags, FC_FCX_CTX_WRITES);
+    const uint32_t engines[2] = { 0, FC_RUN_INTERP };
+    for (int e = 0; e < 2; e++) {
+        invoked = 0;
+        memset(ctx, 0, sizeof ctx);
+        /* read-only, explicitly or by default (0): refused, nothing written */
+        cr_assert_eq(run_ctx(&app, engines[e], ctx, 8, FC_PERM_R, &r0), FC_LERR_CTX_READONLY);
+        cr_assert_eq(run_ctx(&app, engines[e], ctx, 8, 0, &r0), FC_LERR_CTX_READONLY);
+        cr_assert_eq(invoked, 0);
+        cr_assert_eq(ctx[0], 0);
+        /* the length check comes first */
+        cr_assert_eq(run_ctx(&app, engines[e], ctx, 7, FC_PERM_RW, &r0), FC_LERR_CTX_SHORT);
+        /* writable: runs */
+        cr_assert_eq(run_ctx(&app, engines[e], ctx, 8, FC_PERM_RW, &r0), FC_OK);
+        cr_assert_eq(r0, e ? 7u : 0x600du);
+        cr_assert_eq(ctx[0], e ? 7 : 0);
+    }
+    /* a program that only reads runs with a read-only context */
+    free(b);
+    b = ctx_fcx(ctx_read_prog, 2, 64, 0, 1, &len);
+    static uint8_t big[64];
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_OK);
+    cr_assert_eq(run_ctx(&app, 0, big, 64, FC_PERM_R, &r0), FC_OK);
+    cr_assert_eq(run_ctx(&app, FC_RUN_INTERP, big, 64, FC_PERM_R, &r0), FC_OK);
+    /* without the flag, a store into a read-only context is the
+     * interpreter's memory error (checked code), not a refusal */
+    free(b);
+    b = ctx_fcx(ctx_write_prog, 3, 0, 0, 0, &len);
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_OK);
+    cr_assert_eq(run_ctx(&app, 0, ctx, 8, FC_PERM_R, &r0), FC_ERR_MEM_WRITE);
+    free(b);
+}
+
+Test(loader, native_context_must_lie_below_4gib, .init = setup)
+{
+    static uint8_t ctx[64];
+    size_t len;
+    uint8_t *b = ctx_fcx(ctx_read_prog, 2, 64, 0, 1, &len);
+    fc_app app;
+    uint64_t r0;
+    plat.invoke = counting_invoke;
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, NULL), FC_OK);
+    invoked = 0;
+    fc_run_args a = { .stack = stack, .stack_len = sizeof stack, .ctx = ctx, .ctx_len = 64,
+                      .ctx_addr = 0xFFFFFFE0u };
+    cr_assert_eq(fc_run(&app, &a, &r0, NULL), FC_LERR_ADDR);
+    a.ctx_addr = 0x100000000ull;
+    cr_assert_eq(fc_run(&app, &a, &r0, NULL), FC_LERR_ADDR);
+    cr_assert_eq(invoked, 0);
+    a.ctx_addr = 0xFFFFFFC0u;   /* ends exactly at 2^32 */
+    cr_assert_eq(fc_run(&app, &a, &r0, NULL), FC_OK);
+    cr_assert_eq(invoked, 1);
+    free(b);
+}
+
+Test(loader, writer_refuses_context_requirements_above_the_limit)
+{
+    fc_prog p = mkprog(ctx_read_prog, 2);
+    fc_diag dv[4];
+    fc_diags d = { dv, 4, 0, 0, 0 };
+    uint8_t *b = NULL;
+    size_t len;
+    fc_fcx_input in = { .prog = &p, .ctx_min = FC_FCX_MAX_CTX + 1 };
+    cr_assert_eq(fc_fcx_write_alloc(&in, &b, &len, &d), FC_FCX_E_INPUT);
+    in.ctx_min = FC_FCX_MAX_CTX;
+    in.ctx_flags = 4;
+    cr_assert_eq(fc_fcx_write_alloc(&in, &b, &len, &d), FC_FCX_E_INPUT);
+    in.ctx_flags = FC_FCX_CTX_WRITES;
+    cr_assert_eq(fc_fcx_write_alloc(&in, &b, &len, &d), FC_FCX_OK);
+    cr_assert_eq(le32(b + FC_FCX_H_CTX_MIN), FC_FCX_MAX_CTX);
+    cr_assert_eq(le32(b + FC_FCX_H_CTX_FLAGS), FC_FCX_CTX_WRITES);
+    cr_assert_eq(fc_fcx_validate(b, (uint32_t)len, NULL), FC_OK);
+    free(b);
 }
