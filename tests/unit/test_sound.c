@@ -511,3 +511,188 @@ Test(sound, loader_refuses_a_container_naming_an_absent_section)
     d.n = d.nerrors = 0;
     cr_assert_eq(fc_fcx_write_alloc(&in, &img, &len, &d), FC_FCX_E_INPUT);
 }
+
+/* ---- pointer compares end to end --------------------------------------------------
+ * Random programs: two pointers of one kind (stack, context, .data, .bss)
+ * with offsets from masked context words, a 64-bit compare of the two, and
+ * accesses through them on both edges. Each accepted program runs in the
+ * interpreter (which checks every access) with the regions placed anywhere:
+ * near 0, near 2^32, ending at 2^64, at random. A run that faults at an
+ * access the verifier called PROVEN is a wrong proof. */
+#define PC_RUNS 12000
+#define PC_PLACEMENTS 6
+
+static uint64_t prs = 0x853c49e6748fea9bull;
+static uint64_t prnd(void)
+{
+    prs ^= prs << 13;
+    prs ^= prs >> 7;
+    prs ^= prs << 17;
+    return prs;
+}
+
+static const uint64_t pc_masks[] = {15, 63, 511, 4095, 0xffffffffull, 0x7fffffffffull};
+
+/* r<reg> = (ctx word & mask) [- mask] + add */
+static size_t pc_offset(char *b, size_t n, unsigned reg, unsigned word, unsigned mi, int sub, int add)
+{
+    return (size_t)snprintf(b, n, "ldxdw %%r%u, [%%r1+%u]\nlddw %%r7, 0x%llx\nand %%r%u, %%r7\n%s%sadd %%r%u, %d\n",
+                            reg, word * 8, (unsigned long long)pc_masks[mi], reg, sub ? "sub %r" : "",
+                            sub ? (reg == 6 ? "6, %r7\n" : "8, %r7\n") : "", reg, add);
+}
+
+static const char *pc_base(unsigned kind)
+{
+    switch (kind) {
+    case 0: return "mov %r9, %r10\n";
+    case 1: return "mov %r9, %r1\n";
+    case 2: return "lddw %r9, .data\n";
+    default: return "lddw %r9, .bss\n";
+    }
+}
+
+static size_t pc_access(char *b, size_t n, unsigned reg)
+{
+    static const char *sz[] = {"b", "h", "w", "dw"};
+    int off = (int)(prnd() % 24) - 12;
+    unsigned s = (unsigned)(prnd() % 4);
+    if (prnd() % 2)
+        return (size_t)snprintf(b, n, "ldx%s %%r0, [%%r%u%+d]\n", sz[s], reg, off);
+    return (size_t)snprintf(b, n, "st%s [%%r%u%+d], 7\n", sz[s], reg, off);
+}
+
+Test(sound, pointer_compare_programs_never_prove_a_faulting_access, .timeout = 120)
+{
+    static const char *jops[] = {"jlt", "jle", "jgt", "jge", "jeq", "jne", "jslt", "jsge"};
+    static uint8_t stackbuf[FC_STACK_SIZE * FC_MAX_CALL_DEPTH];
+    static uint8_t ctx[16], data[64], bss[64];
+    uint64_t accepted = 0, runs = 0, proven_exec = 0, faults = 0;
+    for (int t = 0; t < PC_RUNS; t++) {
+        char src[2048];
+        size_t u = 0;
+        unsigned kind = (unsigned)(prnd() % 4), m1 = (unsigned)(prnd() % 6), m2 = (unsigned)(prnd() % 6);
+        int lo_off = kind == 0 ? -(int)(prnd() % 600) : (int)(prnd() % 80) - 8;
+        u += pc_offset(src + u, sizeof src - u, 6, 0, m1, (int)(prnd() % 2), lo_off);
+        if (prnd() % 3)
+            u += pc_offset(src + u, sizeof src - u, 8, 1, m2, (int)(prnd() % 2),
+                           kind == 0 ? -(int)(prnd() % 600) : (int)(prnd() % 80) - 8);
+        else
+            u += (size_t)snprintf(src + u, sizeof src - u, "mov %%r8, %d\n",
+                                  kind == 0 ? -(int)(prnd() % 520) : (int)(prnd() % 72));
+        u += (size_t)snprintf(src + u, sizeof src - u, "%s", pc_base(kind));
+        u += (size_t)snprintf(src + u, sizeof src - u, "mov %%r2, %%r9\nadd %%r2, %%r6\nmov %%r3, %%r9\nadd %%r3, %%r8\n");
+        const char *j = jops[prnd() % 8];
+        int swap = (int)(prnd() % 2);
+        u += (size_t)snprintf(src + u, sizeof src - u, "%s %%r%u, %%r%u, L1\n", j, swap ? 3 : 2, swap ? 2 : 3);
+        u += pc_access(src + u, sizeof src - u, prnd() % 2 ? 2 : 3);
+        u += (size_t)snprintf(src + u, sizeof src - u, "mov %%r0, 0\nexit\nL1:\n");
+        u += pc_access(src + u, sizeof src - u, prnd() % 2 ? 2 : 3);
+        u += (size_t)snprintf(src + u, sizeof src - u, "mov %%r0, 1\nexit\n");
+        cr_assert_lt(u, sizeof src);
+
+        fc_vfy_opts o = {0};
+        o.ctx_size = 16;
+        vres r;
+        fc_asm_error e;
+        size_t n;
+        memset(&r, 0, sizeof r);
+        if (fc_asm(src, strlen(src), &r.p.insns, &n, &e))
+            cr_assert_fail("assembler: line %u: %s\n%s", e.line, e.msg, src);
+        r.p.ninsns = (uint32_t)n;
+        r.p.data = data;
+        r.p.data_len = sizeof data;
+        r.p.bss_len = sizeof bss;
+        r.d = (fc_diags){r.items, 32, 0, 0, 0};
+        size_t wsz = fc_vfy_workspace_size(&r.p);
+        void *ws = malloc(wsz);
+        r.info = calloc(n, sizeof *r.info);
+        cr_assert(ws && r.info);
+        r.rc = fc_vfy_run(&r.p, &o, ws, wsz, r.info, &r.st, &r.d);
+        free(ws);
+        if (r.rc != 0) {
+            vres_free(&r);
+            continue;
+        }
+        accepted++;
+        for (int pl = 0; pl < PC_PLACEMENTS; pl++) {
+            /* placements: the four regions in disjoint 1 MiB windows of one
+             * area, the area near 0, near 2^32, at the top of 2^64 or random */
+            uint64_t area;
+            switch (pl % 4) {
+            case 0: area = 0; break;
+            case 1: area = 0x100000000ull - 0x400000ull; break;
+            case 2: area = 0 - 0x400000ull; break;
+            default: area = prnd() & ~0xfffffull; if (area > (0 - 0x800000ull)) area -= 0x800000ull; break;
+            }
+            uint64_t at[4];
+            for (int k = 0; k < 4; k++)
+                at[k] = area + (uint64_t)k * 0x100000ull;
+            /* regions touch either end of their window: at its start, or ending at its end */
+            uint64_t stack_addr = prnd() % 2 ? at[0] : at[0] + 0x100000ull - sizeof stackbuf - (pl == 2 ? 1 : 0);
+            uint64_t ctx_addr = prnd() % 2 ? at[1] : at[1] + 0x100000ull - sizeof ctx;
+            uint64_t data_addr = prnd() % 2 ? at[2] : at[2] + 0x100000ull - sizeof data;
+            uint64_t bss_addr = prnd() % 2 ? at[3] : at[3] + 0x100000ull - sizeof bss;
+            if (pl == 2 && prnd() % 2) { /* one region ends exactly at 2^64 */
+                uint64_t *which[3] = {&ctx_addr, &data_addr, &bss_addr};
+                unsigned w = (unsigned)(prnd() % 3);
+                uint64_t len = w == 0 ? sizeof ctx : 64;
+                /* swap it into the last window */
+                uint64_t top = 0 - len;
+                if (stack_addr >= at[3])
+                    stack_addr = at[0];
+                for (int k = 0; k < 3; k++)
+                    if (*which[k] >= at[3] && k != (int)w)
+                        *which[k] = at[(k + 1)];
+                *which[w] = top;
+            }
+            /* context words: values that put p near the regions' edges or wrap it */
+            uint64_t regbase = kind == 0 ? stack_addr + sizeof stackbuf : kind == 1 ? ctx_addr
+                               : kind == 2 ? data_addr : bss_addr;
+            for (int w = 0; w < 2; w++) {
+                uint64_t mk = pc_masks[w ? m2 : m1], v;
+                switch (prnd() % 5) {
+                case 0: v = prnd(); break;
+                case 1: v = mk - (prnd() % 64); break;
+                case 2: v = prnd() % 64; break;
+                case 3: v = mk - ((regbase + prnd() % 4096) & mk); break; /* base + off wraps below 0 */
+                default: v = (0 - regbase - prnd() % 64) & mk; break;     /* ... or past 2^64 */
+                }
+                put64(ctx + 8 * w, v);
+            }
+            fc_vm vm;
+            cr_assert_eq(fc_vm_init(&vm, r.p.insns, r.p.ninsns, stackbuf, sizeof stackbuf), FC_OK);
+            vm.stack_addr = stack_addr;
+            cr_assert_eq(fc_vm_add_region(&vm, ctx_addr, ctx, sizeof ctx, FC_PERM_RW, FC_REGION_CTX), FC_OK);
+            cr_assert_eq(fc_vm_add_region(&vm, data_addr, data, sizeof data, FC_PERM_RW, FC_REGION_DATA), FC_OK);
+            cr_assert_eq(fc_vm_add_region(&vm, bss_addr, bss, sizeof bss, FC_PERM_RW, FC_REGION_BSS), FC_OK);
+            uint64_t r0 = 0;
+            int err = fc_vm_run(&vm, ctx_addr, sizeof ctx, &r0);
+            runs++;
+            if (err == FC_ERR_MEM_READ || err == FC_ERR_MEM_WRITE) {
+                faults++;
+                if (r.info[vm.err_pc].access == FC_ACC_PROVEN)
+                    cr_assert_fail("insn %u was proven but faults at 0x%llx (stack 0x%llx ctx 0x%llx data 0x%llx "
+                                   "bss 0x%llx, ctx words %llx %llx):\n%s",
+                                   vm.err_pc, (unsigned long long)vm.err_addr, (unsigned long long)stack_addr,
+                                   (unsigned long long)ctx_addr, (unsigned long long)data_addr,
+                                   (unsigned long long)bss_addr, (unsigned long long)ctx[0],
+                                   (unsigned long long)ctx[8], src);
+            }
+        }
+        /* proven accesses after the compare (the two edges' accesses) */
+        int after = 0;
+        for (uint32_t i = 0; i < r.p.ninsns; i++) {
+            unsigned c = FC_CLASS(r.p.insns[i].op);
+            if ((c == FC_CLS_JMP) && FC_OPCODE_OP(r.p.insns[i].op) != FC_JMP_EXIT)
+                after = 1;
+            else if (after && r.info[i].access == FC_ACC_PROVEN)
+                proven_exec++;
+        }
+        vres_free(&r);
+    }
+    fprintf(stderr, "sound: pointer compares: %d programs, %llu accepted, %llu runs, %llu faults (none at a "
+            "proven access), %llu accesses after the compare proven\n", PC_RUNS, (unsigned long long)accepted,
+            (unsigned long long)runs, (unsigned long long)faults, (unsigned long long)proven_exec);
+    cr_assert_gt(accepted, PC_RUNS / 4);
+    cr_assert_gt(proven_exec, 100, "the generator never made the verifier prove an access after a compare");
+}
