@@ -496,3 +496,75 @@ Test(domain, branch_refinements_keep_every_concrete_pair, .timeout = 120)
             (unsigned long long)impossible);
     cr_assert_gt(refined_ptr, 1000, "pointer compares were hardly ever refined: the test lost its teeth");
 }
+
+/* ---- join, widening, meet --------------------------------------------------------- */
+#define JOIN_VALUES 200000
+
+static fc_av gen_any(unsigned *kind_out, const uint64_t *base, uint64_t *s, int ns)
+{
+    unsigned k = (unsigned)below(8);
+    if (k < 2)
+        k = k ? FC_AV_SCALAR : FC_AV_UNKNOWN;
+    else
+        k = FC_AV_STACK + (unsigned)below(FC_AV__COUNT - FC_AV_STACK);
+    *kind_out = k;
+    return fc_av_is_ptr(&(fc_av){.kind = (uint8_t)k}) ? gen_ptr(k, base[k], s, ns, NULL, 0) : gen_num(k, s, ns);
+}
+
+Test(domain, join_widen_and_meet_keep_their_members, .timeout = 120)
+{
+    uint64_t checked = 0, emptied = 0;
+    rs = 0x2545f4914f6cdd1dull;
+    for (int t = 0; t < JOIN_VALUES; t++) {
+        uint64_t base[FC_AV__COUNT], sa[NS], sb[NS];
+        unsigned ka, kb;
+        for (unsigned k = 0; k < FC_AV__COUNT; k++)
+            base[k] = pick_base();
+        fc_av a = gen_any(&ka, base, sa, NS), b;
+        if (rnd() % 2) /* often the same kind: the interesting joins */
+            b = fc_av_is_ptr(&a) ? gen_ptr(ka, base[ka], sb, NS, NULL, 0) : gen_num(ka, sb, NS);
+        else
+            b = gen_any(&kb, base, sb, NS);
+        fc_av j = fc_av_join(&a, &b), w = fc_av_widen(&a, &b);
+        char ta[96], tb[96], tr[96];
+        for (int i = 0; i < NS; i++) {
+            const uint64_t *s = i % 2 ? sb : sa;
+            for (int q = 0; q < 2; q++) {
+                const fc_av *r = q ? &w : &j;
+                uint64_t c = s[i];
+                checked++;
+                if (member(r, c, base))
+                    continue;
+                fmt_av(ta, sizeof ta, &a);
+                fmt_av(tb, sizeof tb, &b);
+                fmt_av(tr, sizeof tr, r);
+                cr_assert_fail("%s: a=%s b=%s: member %llx of %s lost: %s", q ? "widen" : "join", ta, tb,
+                               (unsigned long long)c, i % 2 ? "b" : "a", tr);
+            }
+        }
+        /* meet with a signed range (offsets for pointers) around a member */
+        int64_t v0 = fc_av_is_ptr(&a) ? (int64_t)(sa[0] - base[a.kind]) : (int64_t)sa[0];
+        int64_t lo = rnd() % 4 ? v0 - (int64_t)below(100) : (int64_t)pick();
+        int64_t hi = rnd() % 4 ? v0 + (int64_t)below(100) : (int64_t)pick();
+        if (lo > v0 && rnd() % 2) lo = v0;
+        if (hi < lo) { int64_t x = lo; lo = hi; hi = x; }
+        fc_av m = a;
+        int ok = fc_av_meet_srange(&m, lo, hi);
+        if (!ok)
+            emptied++;
+        for (int i = 0; i < NS; i++) {
+            int64_t v = fc_av_is_ptr(&a) ? (int64_t)(sa[i] - base[a.kind]) : (int64_t)sa[i];
+            if (v < lo || v > hi)
+                continue;
+            checked++;
+            if (ok && member(&m, sa[i], base))
+                continue;
+            fmt_av(ta, sizeof ta, &a);
+            fmt_av(tr, sizeof tr, &m);
+            cr_assert_fail("meet [%lld, %lld] of %s (ok %d): member %llx lost: %s", (long long)lo, (long long)hi,
+                           ta, ok, (unsigned long long)sa[i], tr);
+        }
+    }
+    fprintf(stderr, "domain: join/widen/meet: %d value pairs, %llu membership checks, %llu meets empty\n",
+            JOIN_VALUES, (unsigned long long)checked, (unsigned long long)emptied);
+}
