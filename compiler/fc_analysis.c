@@ -978,9 +978,45 @@ static int refine_num(enum rel r, fc_av *a, fc_av *b)
     return norm(a) && norm(b);
 }
 
-/* pointer offsets: the same relation on offsets (no wrap inside a region) */
-static int refine_ptr(enum rel r, fc_av *a, fc_av *b)
+/*
+ * Pointer compares (two pointers of one kind, same base B, so the addresses
+ * are B + a and B + b modulo 2^64). B is not known: a region may sit
+ * anywhere in the 64-bit guest space, so B + off may wrap around 2^64.
+ *
+ *   jeq/jne   B + a == B + b (mod 2^64) iff a == b: finite offsets differ by
+ *             less than 2^41, so no wrap can make two offsets equal. Always
+ *             refined.
+ *   unsigned  only with a window W = [lo, hi] of offsets the region is known
+ *             to hold (B + lo >= 0 and B + hi + 1 <= 2^64 as integers): if
+ *             the operand on the smaller side of the relation lies in
+ *             [lo - 1, hi] and the one on the greater side in [lo, hi + 1],
+ *             the unsigned order of the addresses is the order of the
+ *             offsets. Only lo - 1 (address 2^64 - 1 when B + lo = 0) and
+ *             hi + 1 (address 0 when B + hi + 1 = 2^64) can wrap, never
+ *             both, and a wrapped operand makes the relation false: the
+ *             smaller side at 2^64 - 1 or the greater side at 0 is never
+ *             below the other. So one past either end (p < end, p >= start)
+ *             is refined, anything farther out is not.
+ *   signed, jset: never refined.
+ */
+static int within(const fc_av *a, int64_t lo, int64_t hi) { return a->smin >= lo && a->smax <= hi; }
+
+static int refine_ptr(enum rel r, fc_av *a, fc_av *b, const fc_av_win *w)
 {
+    enum rel sr;
+    if (r == R_EQ || r == R_NE) {
+        sr = r;
+    } else if (r >= R_GT && r <= R_LE) {
+        if (!w || a->kind >= FC_AV__COUNT || w->lo[a->kind] > w->hi[a->kind])
+            return 1;
+        int64_t lo = w->lo[a->kind], hi = w->hi[a->kind];
+        const fc_av *less = (r == R_LT || r == R_LE) ? a : b, *more = less == a ? b : a;
+        if (lo <= -INF || hi >= INF || !within(less, lo - 1, hi) || !within(more, lo, hi + 1))
+            return 1;
+        sr = r == R_GT ? R_SGT : r == R_GE ? R_SGE : r == R_LT ? R_SLT : R_SLE;
+    } else {
+        return 1;
+    }
     fc_av x = srange(FC_AV_SCALAR, a->smin, a->smax), y = srange(FC_AV_SCALAR, b->smin, b->smax);
     x.lk = a->lk;
     x.lv = a->lv;
@@ -988,12 +1024,6 @@ static int refine_ptr(enum rel r, fc_av *a, fc_av *b)
     y.lv = b->lv;
     if (!norm(&x) || !norm(&y))
         return 0;
-    enum rel sr = r;
-    if (r == R_GT) sr = R_SGT;
-    else if (r == R_GE) sr = R_SGE;
-    else if (r == R_LT) sr = R_SLT;
-    else if (r == R_LE) sr = R_SLE;
-    else if (r != R_EQ && r != R_NE) return 1; /* signed compares of addresses, jset: no refinement */
     if (!refine_num(sr, &x, &y))
         return 0;
     a->smin = x.smin; a->smax = x.smax; a->lk = x.lk; a->lv = x.lv;
@@ -1002,6 +1032,11 @@ static int refine_ptr(enum rel r, fc_av *a, fc_av *b)
 }
 
 int fc_av_branch(const fc_insn *in, fc_av *dst, fc_av *src, int taken)
+{
+    return fc_av_branch_win(in, dst, src, taken, 0);
+}
+
+int fc_av_branch_win(const fc_insn *in, fc_av *dst, fc_av *src, int taken, const fc_av_win *w)
 {
     int is32 = FC_CLASS(in->op) == FC_CLS_JMP32;
     enum rel r = rel_of(FC_OPCODE_OP(in->op));
@@ -1055,6 +1090,6 @@ int fc_av_branch(const fc_insn *in, fc_av *dst, fc_av *src, int taken)
     }
     if (!is32 && same_ptr_kind(dst, b) && dst->kind != FC_AV_STACK_UP &&
         dst->smin > -INF && dst->smax < INF && b->smin > -INF && b->smax < INF)
-        return refine_ptr(r, dst, b);
+        return refine_ptr(r, dst, b, w);
     return 1;
 }

@@ -99,8 +99,28 @@ fc_av fc_av_alu(const fc_insn *in, const fc_av *dst, const fc_av *src);
  * is taken). `src` is the source register's value for _X forms (refined in
  * place as well); for _K forms pass NULL. Returns 0 when the edge is
  * impossible, 1 otherwise.
+ *
+ * Pointers: only a 64-bit compare of two pointers of one kind (not
+ * STACK_UP: two of those may point into different frames) with finite
+ * offsets is refined. jeq/jne always; unsigned compares only inside the
+ * window of fc_av_branch_win (fc_av_branch has none: it never refines them);
+ * signed compares and jset never. Region bases are unknown and may sit
+ * anywhere in the 64-bit space, so offsets say nothing about the unsigned
+ * order of addresses outside a region.
  */
 int fc_av_branch(const fc_insn *in, fc_av *dst, fc_av *src, int taken);
+
+/* Per pointer kind, offsets [lo, hi] the region of that kind is known to
+ * hold on every run (base + lo .. base + hi are mapped, so base + lo >= 0 and
+ * base + hi + 1 <= 2^64 as integers); lo > hi: none. */
+typedef struct fc_av_win {
+    int64_t lo[FC_AV__COUNT], hi[FC_AV__COUNT];
+} fc_av_win;
+
+/* fc_av_branch, with unsigned compares of two pointers of one kind refined
+ * when each operand lies in that kind's window or one past its end on its
+ * side of the relation (see fc_analysis.c); w may be NULL. */
+int fc_av_branch_win(const fc_insn *in, fc_av *dst, fc_av *src, int taken, const fc_av_win *w);
 
 /* The concrete result of an ALU instruction on known operands (RFC 9669
  * semantics, incl. division by zero and masked shifts). */

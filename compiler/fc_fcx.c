@@ -339,6 +339,13 @@ static int plan_sections(const fc_fcx_input *in, wstate *w, uint16_t *targets, u
             ERR(d, (int32_t)i, "instruction %u: %s", i, fc_insn_fault_str(f));
             return FC_FCX_E_INPUT;
         }
+        if (is_lddw(&p->insns[i]) && fc_src(p->insns[i]) == FC_LDDW_SECTION &&
+            (p->insns[i].imm == FC_SECT_RODATA ? p->rodata_len
+             : p->insns[i].imm == FC_SECT_DATA ? p->data_len : p->bss_len) == 0) {
+            /* the loader refuses it: the section would not exist on the device */
+            ERR(d, (int32_t)i, "instruction %u: lddw names a data section the program lacks", i);
+            return FC_FCX_E_INPUT;
+        }
         i += fc_insn_slots(p->insns[i]) - 1u;
     }
     *frames = in->frames ? in->frames : frames_of(p);

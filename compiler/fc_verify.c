@@ -113,6 +113,7 @@ typedef struct vfy {
     int report;           /* reporting pass */
     uint64_t steps, budget;
     uint32_t widen_after;
+    fc_av_win win;        /* offsets each pointer kind's region holds (fc_av_branch_win) */
 } vfy;
 
 #define ERR(v, i, ...) ((v)->errs++, fc_diag_add((v)->d, FC_SEV_ERROR, (int32_t)(i), __VA_ARGS__))
@@ -121,7 +122,10 @@ typedef struct vfy {
 /* ---- known helpers (Femto-Containers numbering) ---------------------------
  * Signatures follow the Femto-Containers helper prototypes: pointers the
  * helper reads (PTR), writes (PTR_W), numbers (SCALAR), handles or values
- * that may be either (ANY), variadic tail (OPT). */
+ * that may be either (ANY), variadic tail (OPT). In this table ANY and OPT
+ * are never written through (checked against each helper's semantics: the
+ * coap helpers write their pdu, so it is PTR_W); in a signature from a
+ * profile they may be (see arg_written). */
 #define H(id, n, a1, a2, a3, a4, a5, nm) \
     {id, n, {FC_HARG_##a1, FC_HARG_##a2, FC_HARG_##a3, FC_HARG_##a4, FC_HARG_##a5}, nm}
 const fc_vfy_helper fc_vfy_known_helpers[] = {
@@ -135,9 +139,9 @@ const fc_vfy_helper fc_vfy_known_helpers[] = {
     H(0x30, 1, SCALAR, NONE, NONE, NONE, NONE, "saul_reg_find_nth"),
     H(0x31, 1, SCALAR, NONE, NONE, NONE, NONE, "saul_reg_find_type"),
     H(0x32, 2, ANY, PTR_W, NONE, NONE, NONE, "saul_reg_read"),
-    H(0x40, 2, ANY, SCALAR, NONE, NONE, NONE, "gcoap_resp_init"),
-    H(0x41, 2, ANY, SCALAR, NONE, NONE, NONE, "coap_opt_finish"),
-    H(0x42, 2, ANY, SCALAR, NONE, NONE, NONE, "coap_add_format"),
+    H(0x40, 2, PTR_W, SCALAR, NONE, NONE, NONE, "gcoap_resp_init"),  /* writes the pdu */
+    H(0x41, 2, PTR_W, SCALAR, NONE, NONE, NONE, "coap_opt_finish"),
+    H(0x42, 2, PTR_W, SCALAR, NONE, NONE, NONE, "coap_add_format"),
     H(0x43, 1, ANY, NONE, NONE, NONE, NONE, "coap_get_pdu"),
     H(0x50, 3, PTR_W0, ANY, SCALAR, NONE, NONE, "fmt_s16_dfp"),
     H(0x51, 2, PTR_W0, ANY, NONE, NONE, NONE, "fmt_u32_dec"),
@@ -158,22 +162,36 @@ const fc_vfy_helper *fc_vfy_find_known(uint32_t id)
 
 static const fc_vfy_helper unknown_sig = {0, FC_HSIG_UNKNOWN, {0, 0, 0, 0, 0}, "?"};
 
-/* The allowed helper with that id (its signature), or NULL. */
+/* The allowed helper with that id (its signature), or NULL. A helper femtoc
+ * knows always has its known signature: an allowlist entry only allows it
+ * (a weaker signature from a profile would let the analysis trust stack
+ * slots the real helper overwrites). */
 static const fc_vfy_helper *allowed(const vfy *v, uint32_t id)
 {
+    const fc_vfy_helper *kn = fc_vfy_find_known(id);
     if (!v->o->helpers)
-        return fc_vfy_find_known(id);
+        return kn;
     for (uint32_t k = 0; k < v->o->nhelpers; k++) {
         const fc_vfy_helper *h = &v->o->helpers[k];
-        if (h->id != id)
-            continue;
-        if (h->nargs == FC_HSIG_UNKNOWN) {
-            const fc_vfy_helper *kn = fc_vfy_find_known(id);
+        if (h->id == id)
             return kn ? kn : h;
-        }
-        return h;
     }
     return 0;
+}
+
+/* May the helper write through argument k (r1 + k)? Known helpers: exactly
+ * their PTR_W/PTR_W0 arguments. Any other signature: also every argument
+ * that may hold a pointer (ANY, OPT); all five when it is unknown. */
+static int arg_written(const fc_vfy_helper *h, unsigned k)
+{
+    if (h->nargs == FC_HSIG_UNKNOWN)
+        return 1;
+    if (k >= h->nargs || k >= 5)
+        return 0;
+    unsigned a = h->arg[k];
+    if (a == FC_HARG_PTR_W || a == FC_HARG_PTR_W0)
+        return 1;
+    return (a == FC_HARG_ANY || a == FC_HARG_OPT) && fc_vfy_find_known(h->id) != h;
 }
 
 static const char *hname(const fc_vfy_helper *h, uint32_t id, char *buf, size_t size)
@@ -308,6 +326,24 @@ size_t fc_vfy_workspace_size(const fc_prog *p)
     return layout(count(p), 0);
 }
 
+/* The offsets each pointer kind's region holds on every run, for unsigned
+ * pointer compares (fc_av_branch_win): the own frame [r10-512, r10), the
+ * declared context size, the sections' lengths. A caller's frame (STACK_UP)
+ * has none: two such pointers may name different frames. */
+static void set_windows(vfy *v)
+{
+    static const unsigned sect_kind[3] = {FC_AV_RODATA, FC_AV_DATA, FC_AV_BSS};
+    for (unsigned k = 0; k < FC_AV__COUNT; k++) {
+        v->win.lo[k] = 0;
+        v->win.hi[k] = -1;
+    }
+    v->win.lo[FC_AV_STACK] = -FRAME;
+    v->win.hi[FC_AV_STACK] = -1;
+    v->win.hi[FC_AV_CTX] = (int64_t)v->o->ctx_size - 1;
+    for (int s = 0; s < 3; s++)
+        v->win.hi[sect_kind[s]] = (int64_t)sect_len(v->p, FC_SECT_RODATA + s) - 1;
+}
+
 /* ---- phase 1: decode + static checks ------------------------------------- */
 static void static_checks(vfy *v, uint32_t i)
 {
@@ -338,7 +374,12 @@ static void static_checks(vfy *v, uint32_t i)
         check_helper_allowed(v, i, (uint32_t)x->imm);
     if (fmt == FC_FMT_LDDW && fc_src(*x) == FC_LDDW_SECTION) {
         uint32_t off = (uint32_t)v->in[i + 1].imm, len = sect_len(v->p, x->imm);
-        if (off > len)
+        /* no such section: the interpreter stops with FC_ERR_BAD_PROGRAM
+         * there while native code would load an address: refuse it */
+        if (len == 0)
+            ERR(v, i, "lddw refers to %s, but the program has no %s section", sect_name(x->imm),
+                sect_name(x->imm));
+        else if (off > len)
             ERR(v, i, "lddw refers to offset %u of %s, past its end (%u bytes)", (unsigned)off,
                 sect_name(x->imm), (unsigned)len);
     }
@@ -536,10 +577,10 @@ static int writes_outside(vfy *v, uint32_t fi)
             return 1;
         if (is_call(x) && fc_src(*x) == FC_CALL_HELPER) {
             const fc_vfy_helper *h = allowed(v, (uint32_t)x->imm);
-            if (!h || h->nargs == FC_HSIG_UNKNOWN)
+            if (!h)
                 return 1;
-            for (unsigned k = 0; k < h->nargs && k < 5; k++)
-                if (h->arg[k] == FC_HARG_PTR_W || h->arg[k] == FC_HARG_PTR_W0)
+            for (unsigned k = 0; k < 5; k++)
+                if (arg_written(h, k))
                     return 1;
         }
         if (is_local_call(x)) {
@@ -1256,11 +1297,12 @@ static void do_helper(vfy *v, vstate *s, uint32_t i, uint32_t id)
             /* unwritten for the program, but it holds something (a callee's
              * leftover pointer, say): a helper that may write through it may
              * write anywhere in the frame */
-            if (h->nargs == FC_HSIG_UNKNOWN)
+            if (arg_written(h, k))
                 clobber_all(s);
             continue;
         }
         int wr = kind == FC_HARG_PTR_W || kind == FC_HARG_PTR_W0;
+        int clob = arg_written(h, k);
         if (v->report && (kind == FC_HARG_PTR || wr) && a->kind == FC_AV_SCALAR &&
             !(kind == FC_HARG_PTR_W0 && fc_av_is_const(a) && a->umin == 0))
             ERR(v, i, "argument %u of helper %s must be a pointer, but r%u is a number", k + 1,
@@ -1274,7 +1316,8 @@ static void do_helper(vfy *v, vstate *s, uint32_t i, uint32_t id)
         if (v->report && v->st && a->kind == FC_AV_STACK && a->smin > -FRAME - 1 && a->smin < 0 &&
             (uint64_t)-a->smin > v->st->stack_bytes && (kind == FC_HARG_PTR || wr))
             v->st->stack_bytes = (uint32_t)-a->smin;
-        if (wr || h->nargs == FC_HSIG_UNKNOWN) {
+        if (clob && !(kind == FC_HARG_PTR_W0 && fc_av_is_const(a) && a->umin == 0)) {
+            /* whatever the value's kind: a number may equal an address */
             if (a->kind == FC_AV_STACK)
                 clobber_range(s, a->smin <= -FC_AV_INF ? -FRAME : a->smin, 0);
             else if (!start_in_other_region(v, a))
@@ -1462,11 +1505,11 @@ static void run_block(vfy *v, uint32_t bi)
             int ok_t, ok_n;
             if (xs && d == sr) { /* both operands are one register: refine a copy */
                 fc_av c1 = tk->r[sr], c2 = nt->r[sr];
-                ok_t = fc_av_branch(x, &tk->r[d], &c1, 1);
-                ok_n = fc_av_branch(x, &nt->r[d], &c2, 0);
+                ok_t = fc_av_branch_win(x, &tk->r[d], &c1, 1, &v->win);
+                ok_n = fc_av_branch_win(x, &nt->r[d], &c2, 0, &v->win);
             } else {
-                ok_t = fc_av_branch(x, &tk->r[d], xs ? &tk->r[sr] : 0, 1);
-                ok_n = fc_av_branch(x, &nt->r[d], xs ? &nt->r[sr] : 0, 0);
+                ok_t = fc_av_branch_win(x, &tk->r[d], xs ? &tk->r[sr] : 0, 1, &v->win);
+                ok_n = fc_av_branch_win(x, &nt->r[d], xs ? &nt->r[sr] : 0, 0, &v->win);
             }
             if (ok_t && rel_tighten(tk))
                 flow(v, t, tk);
@@ -1703,6 +1746,7 @@ int fc_vfy_run(const fc_prog *p, const fc_vfy_opts *o, void *ws, size_t ws_len,
         v->f[k] = z;
     }
     v->widen_after = v->o->widen_after ? v->o->widen_after : FC_VFY_DEFAULT_WIDEN;
+    set_windows(v);
     v->budget = v->o->step_budget ? v->o->step_budget : FC_VFY_DEFAULT_BUDGET;
 
     phase_decode(v);

@@ -21,7 +21,8 @@
  *   arithmetic    division/modulo by an immediate zero; shift immediates
  *                 outside 0..31 / 0..63
  *   memory        accesses proven out of bounds (stack frame, context at a
- *                 negative offset, data sections), stores to .rodata
+ *                 negative offset, data sections), stores to .rodata;
+ *                 lddw of a section the program lacks or past its end
  *
  * Analysis (fc_insn_info): every load/store/atomic is FC_ACC_PROVEN (in
  * bounds on every path) or FC_ACC_CHECK (needs a run-time check), with the
@@ -37,9 +38,13 @@
  * ranges, hi_dead from a backward liveness of upper halves.
  *
  * Assumptions the proofs rest on (the runtime guarantees them, see
- * runtime/fc_vm.h): regions do not overlap; at call depth d the stack region
- * is the current frame and its callers' frames, 512 bytes each; r6..r9
- * survive local calls; r1..r5 survive helper calls.
+ * runtime/fc_vm.h and docs/sandbox.md "What the verifier proves"): regions
+ * do not overlap and none passes 2^64; their bases are unknown (anywhere in
+ * the 64-bit space), so unsigned pointer compares are refined only inside a
+ * region (fc_av_branch_win); at call depth d the stack region is the current
+ * frame and its callers' frames, 512 bytes each; r6..r9 survive local calls;
+ * r1..r5 survive helper calls; helpers write only through arguments the
+ * signature marks as possibly written (see fc_harg).
  *
  * Function model: a program is one instruction array; the entry function
  * starts at 0, every local call target starts a function, and a function
@@ -62,8 +67,9 @@ struct fc_vfy_rel;
 /* ---- helpers: what the verifier knows about each one ------------------- */
 enum fc_harg {
     FC_HARG_NONE = 0,   /* not an argument                                   */
-    FC_HARG_ANY,        /* must be written; a number or a pointer            */
-    FC_HARG_OPT,        /* may be left unwritten (variadic tail)             */
+    FC_HARG_ANY,        /* must be written; a number or a pointer (written
+                           through, unless the helper is a known one)        */
+    FC_HARG_OPT,        /* may be left unwritten (variadic tail); as ANY     */
     FC_HARG_SCALAR,     /* a number: a known pointer here is an error        */
     FC_HARG_PTR,        /* memory the helper reads: a known number is an error */
     FC_HARG_PTR_W,      /* memory the helper writes: as PTR, and not .rodata */
@@ -95,9 +101,10 @@ const fc_vfy_helper *fc_vfy_find_known(uint32_t id);
 
 typedef struct fc_vfy_opts {
     uint32_t ctx_size;              /* declared minimum context size; 0 = unknown */
-    const fc_vfy_helper *helpers;   /* allowlist (with signatures; nargs may be
-                                       FC_HSIG_UNKNOWN: then the known signature,
-                                       if any, is used); NULL = every known helper */
+    const fc_vfy_helper *helpers;   /* allowlist (with signatures for helpers
+                                       femtoc does not know; a known helper always
+                                       has its known signature, whatever the entry
+                                       says); NULL = every known helper */
     uint32_t nhelpers;
     uint32_t flags;                 /* FC_VFY_F_* */
     uint32_t widen_after;           /* 0 = FC_VFY_DEFAULT_WIDEN */

@@ -91,6 +91,11 @@ static void usage(FILE *f)
 "                      helper 0x80 name ptrw scalar  (r1.. argument kinds:\n"
 "                                    any opt scalar ptr ptrw ptrw0; `void`: none)\n"
 "                      helper 0x81 name         (name only: unknown signature)\n"
+"                    A helper femtoc knows always keeps its known signature\n"
+"                    (a different one in the profile is ignored, with a note).\n"
+"                    For other helpers the analysis assumes the helper may\n"
+"                    write through every any/opt/ptrw/ptrw0 argument, and\n"
+"                    through r1..r5 when the signature is unknown.\n"
 "                    Several --helpers/--profile options add up.\n"
 "  --masked-shifts   accept shift immediates outside 0..31/0..63 with a warning\n"
 "                    (RFC 9669 masks them); by default they are errors\n"
@@ -213,6 +218,11 @@ static void parse_profile(options *o, const char *path)
                         die_usage("%s:%u: unknown argument kind '%s' (any opt scalar ptr ptrw ptrw0)",
                                   path, ln, w[k]);
             }
+            const fc_vfy_helper *kn = fc_vfy_find_known(h.id);
+            if (kn && h.nargs != FC_HSIG_UNKNOWN &&
+                (h.nargs != kn->nargs || memcmp(h.arg, kn->arg, h.nargs)))
+                fprintf(stderr, "femtoc: %s:%u: note: helper 0x%x is %s: its known signature is used, "
+                        "not the profile's\n", path, ln, (unsigned)h.id, kn->name);
             if (add_helper(o, &h))
                 die_usage("%s:%u: too many helpers", path, ln);
         } else {

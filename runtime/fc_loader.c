@@ -433,6 +433,13 @@ static int parse_bytecode(const uint8_t *b, view *v, fc_lresult *r)
         if (f != FC_INSN_OK)
             return failv(r, FC_LERR_BYTECODE, W("instruction fails the encoding check"), p->idx,
                          (int32_t)i, (uint32_t)f);
+        /* lddw of a section the container lacks: the interpreter would stop
+         * there, native code would run on with an address: refuse it */
+        if (in.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM) && fc_src(in) == FC_LDDW_SECTION &&
+            (in.imm == FC_SECT_RODATA ? v->rodata.idx : in.imm == FC_SECT_DATA ? v->data.idx
+                                                                                : v->bss.idx) < 0)
+            return fail(r, FC_LERR_BYTECODE, W("lddw names a data section the container lacks"),
+                        p->idx, (int32_t)i);
         i += fc_insn_slots(in);
     }
     return FC_OK;

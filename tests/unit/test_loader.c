@@ -987,12 +987,26 @@ static void m_targets(uint8_t **b, size_t *l) { (void)l; put16(*b + FC_FCX_H_TAR
 static void m_hash(uint8_t **b, size_t *l) { (void)l; body(*b, FC_FCX_SECT_RODATA)[0] ^= 1; }
 static void m_hashfield(uint8_t **b, size_t *l) { (void)l; (*b)[FC_FCX_H_SHA256 + 31] ^= 0x80; }
 static void m_type(uint8_t **b, size_t *l) { (void)l; put16(sect_of(*b, FC_FCX_SECT_DATA), 0x40); }
-static void m_type_opt(uint8_t **b, size_t *l)
+/* .data becomes an unknown optional section (skipped): the container then
+ * has no .data, so the lddw naming it must name .rodata instead */
+static void m_lddw_data_to(uint8_t *b, unsigned sect)
+{
+    uint8_t *s = sect_of(b, FC_FCX_SECT_BYTECODE), *code = body(b, FC_FCX_SECT_BYTECODE);
+    for (uint32_t k = 0; k + 16 <= le32(s + FC_FCX_S_SIZE); k += 8)
+        if (code[k] == 0x18 && (code[k + 1] >> 4) == FC_LDDW_SECTION && code[k + 4] == FC_SECT_DATA)
+            code[k + 4] = (uint8_t)sect;
+}
+static void m_data_gone(uint8_t **b, size_t *l)
 {
     (void)l;
     uint8_t *s = sect_of(*b, FC_FCX_SECT_DATA);
     put16(s + FC_FCX_S_TYPE, 0x40);
     put16(s + FC_FCX_S_FLAGS, FC_FCX_SF_OPTIONAL);
+}
+static void m_type_opt(uint8_t **b, size_t *l)
+{
+    m_data_gone(b, l);
+    m_lddw_data_to(*b, FC_SECT_RODATA);
 }
 static void m_sflags(uint8_t **b, size_t *l) { (void)l; put16(sect_of(*b, FC_FCX_SECT_DATA) + FC_FCX_S_FLAGS, 1); }
 static void m_sres(uint8_t **b, size_t *l) { (void)l; sect_of(*b, FC_FCX_SECT_DATA)[FC_FCX_S_RESERVED1] = 1; }
@@ -1179,6 +1193,7 @@ static corrupt cases[] = {
     { "link_not_code", 1, m_link_notcode, 1, FC_LERR_SECT_LINK, "code section" },
     { "no_bytecode", 0, m_no_bytecode, 1, FC_LERR_NO_BYTECODE, "bytecode" },
     { "bytecode_insn", 0, m_insn, 1, FC_LERR_BYTECODE, "record 7" },
+    { "bytecode_lddw_absent_section", 0, m_data_gone, 1, FC_LERR_BYTECODE, "lddw names a data section" },
     { "bytecode_size", 0, m_insn_size, 1, FC_LERR_SECT_SIZE, "multiple of 8" },
     { "entry_name_unterminated", 0, m_entry_name, 1, FC_LERR_ENTRY, "NUL" },
     { "entry_name_padding", 0, m_entry_pad, 1, FC_LERR_ENTRY, "NUL-padded" },
