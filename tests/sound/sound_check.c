@@ -80,6 +80,11 @@ typedef struct run {
     uint32_t prev, prev_depth;
     uint32_t site[FC_MAX_CALL_DEPTH + 1];  /* site[d]: the local call made at depth d */
     uint64_t rng;
+    /* values chosen by a .rodata load (a table lookup: SCALAR, but its index
+     * may come from an address): registers and 8-byte stack cells */
+    uint16_t taint, taint_saved[FC_MAX_CALL_DEPTH + 1];
+    uint8_t cell_taint[SNET_STACK_SIZE / 8];
+    uint32_t last_depth;
     tstep *trace;
     uint32_t ntrace, tpos;
     int desync;
@@ -309,6 +314,75 @@ static void check_before(run *R, uint32_t pc, uint64_t *reg, uint32_t depth)
         after(R, pc, reg);   /* an exit changes no register */
 }
 
+/* stack cells [a, a+n) inside the stack area: first index and count */
+static int cells(const run *R, uint64_t a, unsigned n, unsigned *first, unsigned *cnt)
+{
+    uint64_t lo = R->lay->stack;
+    if (a < lo || a - lo >= SNET_STACK_SIZE || n > SNET_STACK_SIZE - (a - lo))
+        return 0;
+    *first = (unsigned)((a - lo) / 8);
+    *cnt = (unsigned)((a - lo + n - 1) / 8) - *first + 1;
+    return 1;
+}
+
+/* the taint after instruction pc (run before it, with its operands) */
+static void taint_step(run *R, uint32_t pc, const uint64_t *reg, uint32_t depth)
+{
+    const fc_insn x = R->c->insns[pc];
+    unsigned cls = FC_CLASS(x.op), d = fc_dst(x), sr = fc_src(x), op = FC_OPCODE_OP(x.op);
+    uint16_t db = (uint16_t)(1u << d), sb = (uint16_t)(1u << sr);
+    unsigned f, n, size = fc_size_bytes(x.op);
+    switch (cls) {
+    case FC_CLS_ALU:
+    case FC_CLS_ALU64:
+        if (op == FC_ALU_MOV)
+            R->taint = (uint16_t)((R->taint & ~db) | ((x.op & FC_SRC_X) && (R->taint & sb) ? db : 0));
+        else if (x.op & FC_SRC_X)
+            R->taint |= (R->taint & sb) ? db : 0;
+        break;
+    case FC_CLS_LD:
+        R->taint &= (uint16_t)~db;
+        break;
+    case FC_CLS_LDX: {
+        uint64_t a = reg[sr] + (uint64_t)(int64_t)x.off;
+        int t = R->c->ro_len && a >= R->lay->ro && a - R->lay->ro < R->c->ro_len;
+        if (!t && cells(R, a, size, &f, &n))
+            for (unsigned k = 0; k < n; k++)
+                t |= R->cell_taint[f + k];
+        R->taint = (uint16_t)((R->taint & ~db) | (t ? db : 0));
+        break;
+    }
+    case FC_CLS_ST:
+    case FC_CLS_STX: {
+        uint64_t a = reg[d] + (uint64_t)(int64_t)x.off;
+        int t = cls == FC_CLS_STX && (R->taint & sb);
+        if (!cells(R, a, size, &f, &n))
+            break;
+        if (FC_MODE(x.op) == FC_MODE_ATOMIC) {
+            int old = 0;
+            for (unsigned k = 0; k < n; k++)
+                old |= R->cell_taint[f + k], R->cell_taint[f + k] |= (uint8_t)t;
+            if (x.imm == FC_ATOMIC_CMPXCHG)
+                R->taint = (uint16_t)((R->taint & ~1u) | (old ? 1u : 0u));
+            else if (x.imm & FC_ATOMIC_FETCH)
+                R->taint = (uint16_t)((R->taint & ~sb) | (old ? sb : 0));
+        } else {
+            for (unsigned k = 0; k < n; k++)
+                R->cell_taint[f + k] = (uint8_t)(size == 8 ? t : (R->cell_taint[f + k] | t));
+        }
+        break;
+    }
+    case FC_CLS_JMP:
+        if (x.op == (FC_CLS_JMP | FC_JMP_CALL) && fc_src(x) == FC_CALL_LOCAL) {
+            if (depth <= FC_MAX_CALL_DEPTH)
+                R->taint_saved[depth] = R->taint;
+        } else if (op == FC_JMP_CALL) {
+            R->taint &= (uint16_t)~1u;   /* a helper's result: UNKNOWN anyway */
+        }
+        break;
+    }
+}
+
 static void cmp_trace(run *R, uint32_t pc, const uint64_t *reg)
 {
     if (R->desync || R->tpos >= R->ntrace)
@@ -322,7 +396,7 @@ static void cmp_trace(run *R, uint32_t pc, const uint64_t *reg)
     if (!s->has)
         return;
     for (unsigned r = 0; r < 10; r++) {
-        if (s->r[r].kind != FC_AV_SCALAR)
+        if (s->r[r].kind != FC_AV_SCALAR || (R->taint >> r & 1))
             continue;
         R->rep->checked++;
         if (reg[r] != t->reg[r])
@@ -355,8 +429,13 @@ void snet_vm_hook(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth)
         t->pc = pc;
         memcpy(t->reg, reg, sizeof t->reg);
     }
-    if (R->mode & M_CMP)
+    if (R->mode & M_CMP) {
+        if (R->have_prev && depth < R->last_depth && depth >= 1)   /* r6..r9 restored */
+            R->taint = (uint16_t)((R->taint & ~0x3c0u) | (R->taint_saved[depth] & 0x3c0u));
+        R->last_depth = depth;
         cmp_trace(R, pc, reg);
+        taint_step(R, pc, reg, depth);
+    }
     if (is_local_call(c->insns[pc]) && depth <= FC_MAX_CALL_DEPTH)
         R->site[depth] = pc;
     R->prev = pc;

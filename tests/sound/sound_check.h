@@ -33,7 +33,10 @@
  *              addresses (low, near 0, or high, near 2^63 / 2^64) must give
  *              every SCALAR register the same value at the same step, as
  *              long as both runs take the same path; its facts are checked
- *              too
+ *              too. Values a .rodata load chose (the analysis reads a table
+ *              entry as SCALAR: a constant, though the index may come from
+ *              an address) and what is computed from them are exempt: the
+ *              run tracks them through registers and stack cells
  */
 #ifndef SOUND_CHECK_H
 #define SOUND_CHECK_H
