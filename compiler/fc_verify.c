@@ -1396,6 +1396,20 @@ static void record_hi_zero(vfy *v, uint32_t i, const vstate *s)
     v->info[i].hi_zero2 = (uint8_t)(m >> 8);
 }
 
+/* the testing hook fc_vfy_opts.observe_state: the state before insn i */
+typedef char fc_vfy_nslots_match[NSLOTS == FC_VFY_NSLOTS ? 1 : -1];
+static void observe_state(const vfy *v, uint32_t i, const vstate *s)
+{
+    fc_vfy_rel rel[FC_NREGS];
+    for (unsigned r = 0; r < FC_NREGS; r++) {
+        rel[r].q = s->rel[r].q == RNONE ? FC_VFY_REL_NONE : s->rel[r].q;
+        rel[r].k = s->rel[r].k;
+        rel[r].clo = s->rel[r].clo;
+        rel[r].chi = s->rel[r].chi;
+    }
+    v->o->observe_state(v->o->observe_ctx, i, s->r, s->slot, rel);
+}
+
 /* Run one block from its entry state; propagate to successors. */
 static void run_block(vfy *v, uint32_t bi)
 {
@@ -1413,6 +1427,8 @@ static void run_block(vfy *v, uint32_t bi)
             v->fl[i] |= I_SEEN;
             if (v->o->observe)
                 v->o->observe(v->o->observe_ctx, i, s->r);
+            if (v->o->observe_state)
+                observe_state(v, i, s);
             uint32_t u = uses(v, i);
             for (unsigned r = 0; r < FC_NREGS; r++) {
                 if (!(u & (1u << r)) || s->r[r].kind != FC_AV_UNINIT)

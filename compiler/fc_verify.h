@@ -62,6 +62,7 @@
 #include "fc_prog.h"
 
 struct fc_av;
+struct fc_vfy_rel;
 
 /* ---- helpers: what the verifier knows about each one ------------------- */
 enum fc_harg {
@@ -114,7 +115,29 @@ typedef struct fc_vfy_opts {
      * check concrete runs against these states. */
     void (*observe)(void *ctx, uint32_t insn, const struct fc_av *regs);
     void *observe_ctx;
+    /* Testing hook (NULL normally; same observe_ctx): the final, fixpoint
+     * state before each instruction the analysis reaches, called once per
+     * such instruction in the reporting pass: the registers (FC_NREGS), the
+     * own frame's FC_VFY_NSLOTS 8-byte stack slots (slot k: bytes
+     * [r10-512+8k, r10-512+8k+8), as one little-endian 64-bit value) and a
+     * linear relation per register. The analysis is not context-sensitive:
+     * a function has one state per instruction (call sites joined), so the
+     * state holds for every call. The soundness net (tests/sound) checks
+     * concrete runs against these claims. */
+    void (*observe_state)(void *ctx, uint32_t insn, const struct fc_av *regs,
+                          const struct fc_av *slots, const struct fc_vfy_rel *rel);
 } fc_vfy_opts;
+
+#define FC_VFY_NSLOTS 64u          /* FC_STACK_SIZE / 8 */
+#define FC_VFY_REL_NONE 0xffu
+/* val(r) - k * val(q) lies in [clo, chi] (in integers, no wrap), val being
+ * a number's signed value or a pointer's offset; q is a number register, or
+ * FC_VFY_REL_NONE: no relation. */
+typedef struct fc_vfy_rel {
+    uint8_t q;
+    int32_t k;
+    int64_t clo, chi;
+} fc_vfy_rel;
 
 /* Workspace bytes fc_vfy_run needs for this program (an upper bound
  * computed in one pass over the instructions). */

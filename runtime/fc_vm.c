@@ -321,6 +321,17 @@ static void set_stack_region(fc_vm *vm, uint64_t top, uint8_t *host_top,
     r->len = len;
 }
 
+#ifdef FC_VM_OBSERVE
+/* Host fact-checking build only (tests/sound/sound.mk compiles this file a
+ * second time with -DFC_VM_OBSERVE=<hook>): the hook sees every instruction
+ * before it runs, with the registers (it may change them) and the call
+ * depth. The device build has no hook. */
+void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
+#define OBSERVE() FC_VM_OBSERVE(vm, pc, reg, depth)
+#else
+#define OBSERVE() ((void)0)
+#endif
+
 int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 {
     uint64_t reg[FC_NREGS];
@@ -385,6 +396,7 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             err = FC_ERR_BAD_PROGRAM;  /* fell off the end (or no code) */
             goto out;
         }
+        OBSERVE();
         i = insns[pc];
         count++;
         dst = i.regs & 0x0fu;
