@@ -1,0 +1,240 @@
+/*
+ * fc_emu.h - run Thumb-2 code made by the thumbv7m backend in-process, in
+ * Unicorn, on an emulated Cortex-M3 (host tools and tests only).
+ *
+ * The emulated device has a fixed memory map:
+ *
+ *   0x00008000  stub page: the helper trampoline (BX LR, hooked: the host
+ *               runs fc_native_helper_vm) and the return sentinel
+ *   0x00010000  the runtime routines: runtime/fc_native_rt.c compiled with
+ *               arm-none-eabi-gcc -mcpu=cortex-m3 -O2 (64-bit division,
+ *               bounds-check slow path), embedded at build time, so
+ *               executed-instruction counts include them
+ *   0x00100000  code (1 MiB)
+ *   0x20000000  env (struct fc_native_env)
+ *   0x20001000  machine stack (top 0x20010000)
+ *   0x20020000  eBPF stack: FC_MAX_CALL_DEPTH frames of 512 bytes
+ *   0x20100000  context        }  FC_EMU_AREA_SIZE each; the host reads and
+ *   0x20200000  .rodata        }  writes them through fc_emu_area() (host
+ *   0x20300000  .data          }  memory mapped into Unicorn, so helpers
+ *   0x20400000  .bss           }  called through the trampoline see the
+ *   0x20500000  extra 0..2     }  same bytes as the code)
+ *
+ * Placing code ("code at address X with its symbols resolved") is separate
+ * from running it, so code installed by the real loader can run here too.
+ *
+ * The same harness runs RV32IMAC code (fc_emu_open_target, below; the
+ * target's part is tools/fc_emu_rv32.c) with the same memory map.
+ *
+ * Unicorn traps handled (../shared/notes/emulation.md): opened with
+ * UC_MODE_THUMB and the CPU model set to Cortex-M3 at once (not
+ * UC_MODE_MCLASS); the translation cache is dropped after every code write;
+ * runs are bounded by an instruction count, not a timeout; entry at addr|1
+ * with a sentinel return address.
+ */
+#ifndef FC_EMU_H
+#define FC_EMU_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fc_backend.h"
+#include "fc_native.h"
+#include "fc_vm.h"
+
+#define FC_EMU_STUB_ADDR    0x00008000u
+#define FC_EMU_HELPER_ADDR  0x00008000u   /* FC_SYM_HELPER (| 1) */
+#define FC_EMU_SENTINEL     0x00008100u   /* return address of a run (| 1) */
+#define FC_EMU_RT_ADDR      0x00010000u
+#define FC_EMU_CODE_ADDR    0x00100000u
+#define FC_EMU_CODE_SIZE    0x00100000u
+#define FC_EMU_ENV_ADDR     0x20000000u
+#define FC_EMU_MSTACK_TOP   0x20010000u
+#define FC_EMU_STACK_ADDR   0x20020000u
+#define FC_EMU_STACK_SIZE   (FC_STACK_SIZE * FC_MAX_CALL_DEPTH)
+#define FC_EMU_AREA_SIZE    0x00010000u
+
+/* data areas (fc_emu_area) */
+enum fc_emu_area {
+    FC_EMU_CTX = 0,      /* 0x20100000 */
+    FC_EMU_RODATA,       /* 0x20200000 */
+    FC_EMU_DATA,         /* 0x20300000 */
+    FC_EMU_BSS,          /* 0x20400000 */
+    FC_EMU_EXTRA0,       /* 0x20500000 */
+    FC_EMU_EXTRA1,
+    FC_EMU_EXTRA2,
+    FC_EMU_STACK,        /* FC_EMU_STACK_ADDR, FC_EMU_STACK_SIZE bytes */
+    FC_EMU__AREAS
+};
+
+/* results other than enum fc_err */
+enum {
+    FC_EMU_EFAULT = -1,  /* the machine faulted (Unicorn error): see stats */
+    FC_EMU_ECAP = -2,    /* the instruction cap was reached */
+    FC_EMU_ESETUP = -3   /* bad arguments, env set-up failed */
+};
+
+typedef struct fc_emu fc_emu;
+
+typedef struct fc_emu_stats {
+    uint64_t insns;      /* executed instructions (when counting) */
+    uint32_t pc;         /* pc when the run stopped */
+    int uc_err;          /* Unicorn error of a fault, else 0 */
+    uint32_t helper_calls;
+} fc_emu_stats;
+
+/* Open an emulator (maps everything, loads the runtime routines). NULL on
+ * failure with a message in err. */
+fc_emu *fc_emu_open(char *err, size_t errlen);
+/* The same for a target (enum fc_target): FC_TARGET_THUMBV7M is fc_emu_open;
+ * FC_TARGET_RV32IMAC is an RV32IMAC core (Unicorn's SiFive E31 model) with
+ * the rv32imac backend and runtime/fc_native_rt.c built for it. Every other
+ * function works on either. NULL with a message for other targets. */
+fc_emu *fc_emu_open_target(unsigned target, char *err, size_t errlen);
+void fc_emu_close(fc_emu *e);
+
+/* Host view of a data area, its guest address and size. */
+uint8_t *fc_emu_area(fc_emu *e, enum fc_emu_area a, uint32_t *addr, uint32_t *size);
+
+/* Symbol values of this device (runtime routines, trampoline, and the
+ * section areas for FC_SYM_RODATA/DATA/BSS). */
+void fc_emu_symbols(const fc_emu *e, uint32_t sym[FC_SYM__COUNT]);
+
+/* Apply relocations to code that will sit at code_addr. 0, or -1 with a
+ * message (unknown kind or symbol, wrong instruction, out of range). */
+int fc_emu_relocate(uint8_t *code, uint32_t len, uint32_t code_addr,
+                    const fc_bk_reloc *rel, uint32_t nrel,
+                    const uint32_t sym[FC_SYM__COUNT], char *err, size_t errlen);
+
+/* Place code at addr (inside the code area) and drop stale translations. */
+int fc_emu_place(fc_emu *e, uint32_t addr, const uint8_t *code, uint32_t len);
+
+/* The backend fc_emu_load_prog and fc_emu_diff use (one of the emulator's
+ * target; NULL or another target's: back to the target's default). */
+void fc_emu_set_backend(fc_emu *e, const fc_backend *b);
+
+/* Count executed instructions from now on (a per-instruction hook: slow). */
+void fc_emu_count(fc_emu *e, int on);
+/* Instruction cap of a run (default 200 million). */
+void fc_emu_cap(fc_emu *e, uint64_t max_insns);
+
+/*
+ * Run the code at `entry` (an address in the code area, Thumb bit optional)
+ * as fc_native_run does on a device: env from vm (fc_native_env_init), the
+ * call, the outcome into vm and *r0 (fc_native_env_finish). vm's regions
+ * must use the emulator's areas (guest addresses and host pointers from
+ * fc_emu_area); its helpers are called through the trampoline hook.
+ * Returns enum fc_err, or FC_EMU_E* (then stats says why).
+ */
+int fc_emu_run(fc_emu *e, uint32_t entry, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len,
+               uint64_t *r0, fc_emu_stats *stats);
+
+/* fc_vm_init for the emulator's stack area (guest FC_EMU_STACK_ADDR);
+ * callers add regions with addresses and host views from fc_emu_area. */
+int fc_emu_vm(fc_emu *e, fc_vm *vm, const fc_insn *insns, uint32_t n);
+
+/*
+ * Compile p with the thumbv7m backend (info may be NULL), relocate it for
+ * FC_EMU_CODE_ADDR with this device's symbols and place it there. *entry:
+ * the address to run. Returns enum fc_bk_status (FC_BK_OK), or -1 when the
+ * relocation failed; a message in err.
+ */
+int fc_emu_load_prog(fc_emu *e, const fc_prog *p, const fc_insn_info *info,
+                     const fc_bk_opts *opts, uint32_t *entry, fc_bk_out *stats,
+                     char *err, size_t errlen);
+
+/* ---- differential runs: the interpreter and the Thumb-2 code ------------- */
+typedef struct fc_emu_case {
+    const fc_insn *insns;
+    uint32_t n;
+    const fc_insn_info *info;        /* NULL: no verifier facts */
+    uint32_t bk_flags;               /* FC_BK_* */
+    const uint8_t *ctx;              /* context bytes (r1 = its address) */
+    uint32_t ctx_len;                /* 0: no context, r1 = r2 = 0 */
+    unsigned ctx_perm;               /* FC_PERM_*; 0 means FC_PERM_RW */
+    const uint8_t *rodata, *data;    /* optional sections */
+    uint32_t rodata_len, data_len, bss_len;
+    const fc_helper *helpers;
+    uint32_t nhelpers;
+    const uint32_t *allow;           /* allowlist, NULL: all */
+    uint32_t nallow;
+    uint64_t budget;                 /* 0: FC_DEFAULT_BUDGET */
+    uint32_t max_depth;              /* 0: FC_MAX_CALL_DEPTH */
+    const fc_backend *backend;       /* NULL: the emulator's (its target's) backend;
+                                        else one for the same target (rv32ima) */
+} fc_emu_case;
+
+typedef struct fc_emu_outcome {
+    int err;                         /* enum fc_err, or FC_EMU_E* */
+    uint64_t r0;
+    uint32_t err_pc;
+    uint64_t err_addr;
+    uint64_t budget_left;
+    uint64_t insns;                  /* executed (native: when counting) */
+    uint32_t code_len;               /* native code bytes */
+} fc_emu_outcome;
+
+/*
+ * Run a case through the interpreter (regions at the same guest addresses
+ * as the emulator's, on host copies) and through the backend in Unicorn,
+ * and compare r0, error, error slot, budget left, and the bytes of the
+ * context, .data, .bss and the stack afterwards. Returns 0 when they agree,
+ * 1 when they differ, -1 when the case could not run (compile failure...);
+ * msg says how.
+ */
+int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *interp,
+                fc_emu_outcome *native, char *msg, size_t msglen);
+
+/* ---- targets (for the harness's own files: fc_emu.c, fc_emu_rv32.c) ------- */
+struct uc_struct;
+typedef struct fc_emu_arch {
+    unsigned target;                 /* enum fc_target */
+    const fc_backend *backend;       /* the default backend */
+    int uc_arch, uc_mode, uc_cpu;    /* uc_open, then uc_ctl_set_cpu_model */
+    int reg_arg[3];                  /* env, helper id, frame base of the trampoline;
+                                        its result goes to reg_arg[0] */
+    int reg_sp, reg_ret, reg_pc;     /* stack pointer, return address, pc */
+    uint32_t code_bit;               /* Thumb: 1 (entry, sentinel, trampoline | 1) */
+    const uint8_t *rt_blob;          /* the runtime routines at FC_EMU_RT_ADDR */
+    const uint32_t *rt_blob_len;
+    const uint32_t *rt_sym;          /* their FC_SYM_* addresses */
+    void (*stubs)(uint8_t *page);    /* the stub page: return at FC_EMU_HELPER_ADDR,
+                                        endless loop at FC_EMU_SENTINEL */
+    int (*before)(struct uc_struct *uc);  /* before a run (interrupts on); -1: fault */
+    int (*after)(struct uc_struct *uc);   /* after a run that returned (NULL: none);
+                                             -1: the code broke the convention */
+} fc_emu_arch;
+extern const fc_emu_arch fc_emu_arch_rv32imac;   /* tools/fc_emu_rv32.c */
+
+/* ---- whole-firmware runs (bench/): extra memory, plain calls, a trace ------
+ * Additions for running cross-compiled firmware (the interpreter, the loader,
+ * gcc-compiled functions) on the emulated core next to backend code. */
+#define FC_EMU_MAX_MAPS 8u
+
+/* Map `size` bytes (a multiple of 4 KiB) of zeroed host memory at guest
+ * `addr` (4 KiB aligned, clear of the map above), readable, writable and
+ * executable; kept when the engine is rebuilt, freed by fc_emu_close.
+ * Returns the host view, NULL on failure. Code written through the host
+ * view needs fc_emu_flush before it runs. */
+uint8_t *fc_emu_map(fc_emu *e, uint32_t addr, uint32_t size);
+
+/* Drop translated code of [addr, addr + len) (after host writes to code). */
+void fc_emu_flush(fc_emu *e, uint32_t addr, uint32_t len);
+
+/* Host view of [addr, addr + len) if it lies in one mapped area, else NULL. */
+uint8_t *fc_emu_host(fc_emu *e, uint32_t addr, uint32_t len);
+
+/* A callback for every executed instruction while counting (fc_emu_count):
+ * its address, its bytes (host view, NULL if unmapped) and size. Runs that
+ * count call it in execution order; NULL turns it off. */
+typedef void (*fc_emu_trace_fn)(void *ctx, uint32_t addr, const uint8_t *insn, uint32_t size);
+void fc_emu_trace(fc_emu *e, fc_emu_trace_fn fn, void *ctx);
+
+/* Call the function at `fn` (Thumb bit optional) as C code would: nargs
+ * (<= 8) 32-bit arguments in r0-r3 then on the stack (AAPCS) or in a0-a7
+ * (ILP32), sp = FC_EMU_MSTACK_TOP, returning to the sentinel. *ret (may be
+ * NULL) = r0 | r1 << 32 (a0, a1). Returns 0, or FC_EMU_EFAULT / FC_EMU_ECAP /
+ * FC_EMU_ESETUP; stats as for fc_emu_run. */
+int fc_emu_call(fc_emu *e, uint32_t fn, const uint32_t *args, unsigned nargs, uint64_t *ret,
+                fc_emu_stats *stats);
+
+#endif /* FC_EMU_H */
