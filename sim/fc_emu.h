@@ -1,24 +1,38 @@
 /*
- * fc_emu.h - run Thumb-2 code made by the thumbv7m backend in-process, in
- * Unicorn, on an emulated Cortex-M3 (host tools and tests only).
+ * fc_emu.h - the simulator's machines (sim/, libfcsim; host tools and tests
+ * only): run code made by the thumbv7m backend in-process, in Unicorn, on an
+ * emulated Cortex-M3, or RV32 code on an emulated RV32IMAC.
  *
- * The emulated device has a fixed memory map:
+ * The emulated device has a fixed memory map of blocks (host buffers):
  *
+ *   0x00000000  unmapped (a null pointer faults)
  *   0x00008000  stub page: the helper trampoline (BX LR, hooked: the host
- *               runs fc_native_helper_vm) and the return sentinel
+ *               runs fc_native_helper_vm) and the return sentinel (execute only)
  *   0x00010000  the runtime routines: runtime/fc_native_rt.c compiled with
  *               arm-none-eabi-gcc -mcpu=cortex-m3 -O2 (64-bit division,
  *               bounds-check slow path), embedded at build time, so
  *               executed-instruction counts include them
- *   0x00100000  code (1 MiB)
- *   0x20000000  env (struct fc_native_env)
- *   0x20001000  machine stack (top 0x20010000)
+ *   0x00100000  code (1 MiB): only the placed code is mapped
+ *   0x20000000  env (struct fc_native_env, FC_NENV_SIZE bytes)
+ *   0x20001000  guard page (unmapped)
+ *   0x20002000  machine stack (top 0x20010000), then unmapped up to
  *   0x20020000  eBPF stack: FC_MAX_CALL_DEPTH frames of 512 bytes
- *   0x20100000  context        }  FC_EMU_AREA_SIZE each; the host reads and
- *   0x20200000  .rodata        }  writes them through fc_emu_area() (host
- *   0x20300000  .data          }  memory mapped into Unicorn, so helpers
- *   0x20400000  .bss           }  called through the trampoline see the
- *   0x20500000  extra 0..2     }  same bytes as the code)
+ *   0x20100000  context        }  FC_EMU_AREA_SIZE each, 1 MiB apart; the
+ *   0x20200000  .rodata        }  host reads and writes them through
+ *   0x20300000  .data          }  fc_emu_area() (host memory mapped into
+ *   0x20400000  .bss           }  Unicorn, so helpers called through the
+ *   0x20500000  extra 0..2     }  trampoline see the same bytes as the code)
+ *   above       unmapped (fc_emu_map adds areas)
+ *
+ * Exact map. During fc_emu_run only these bytes can be accessed: the VM's
+ * regions (with their permissions), the stack frames [top - max_depth *
+ * 512, top), the env structure, the machine stack, the placed code and the
+ * routines (read and execute), fc_emu_map's areas. Pages that hold none of
+ * them are unmapped; the bytes of a mapped page outside all of them (after
+ * a region's end, between regions, after the env or the code) are refused
+ * by a memory hook. Any other access stops the run at that access with
+ * FC_EMU_EACCESS: stats->fault_addr, ->fault (read, write, fetch) and ->pc
+ * (the accessing instruction); a refused write leaves memory unchanged.
  *
  * Placing code ("code at address X with its symbols resolved") is separate
  * from running it, so code installed by the real loader can run here too.
@@ -48,6 +62,7 @@
 #define FC_EMU_CODE_ADDR    0x00100000u
 #define FC_EMU_CODE_SIZE    0x00100000u
 #define FC_EMU_ENV_ADDR     0x20000000u
+#define FC_EMU_MSTACK_ADDR  0x20002000u
 #define FC_EMU_MSTACK_TOP   0x20010000u
 #define FC_EMU_STACK_ADDR   0x20020000u
 #define FC_EMU_STACK_SIZE   (FC_STACK_SIZE * FC_MAX_CALL_DEPTH)
@@ -68,22 +83,35 @@ enum fc_emu_area {
 
 /* results other than enum fc_err */
 enum {
-    FC_EMU_EFAULT = -1,  /* the machine faulted (Unicorn error): see stats */
+    FC_EMU_EFAULT = -1,  /* the machine faulted (Unicorn error, illegal
+                            instruction, calling convention broken): see stats */
     FC_EMU_ECAP = -2,    /* the instruction cap was reached */
-    FC_EMU_ESETUP = -3   /* bad arguments, env set-up failed */
+    FC_EMU_ESETUP = -3,  /* bad arguments, env set-up failed, a region outside
+                            the machine's memory */
+    FC_EMU_EACCESS = -4  /* an access outside the exact map (above): stats has
+                            its address, kind and pc */
 };
+
+/* fc_emu_stats.fault */
+enum { FC_EMU_FAULT_NONE = 0, FC_EMU_FAULT_READ, FC_EMU_FAULT_WRITE, FC_EMU_FAULT_FETCH };
 
 typedef struct fc_emu fc_emu;
 
 typedef struct fc_emu_stats {
     uint64_t insns;      /* executed instructions (when counting) */
-    uint32_t pc;         /* pc when the run stopped */
+    uint32_t pc;         /* pc when the run stopped (FC_EMU_EACCESS: of the access) */
     int uc_err;          /* Unicorn error of a fault, else 0 */
     uint32_t helper_calls;
+    int fault;           /* FC_EMU_EACCESS: FC_EMU_FAULT_*, else 0 */
+    uint32_t fault_addr; /* FC_EMU_EACCESS: the first byte accessed */
+    uint32_t fault_size; /* and the access's size (bytes; 0 if unknown) */
 } fc_emu_stats;
 
-/* Open an emulator (maps everything, loads the runtime routines). NULL on
- * failure with a message in err. */
+/* "read", "write", "fetch" for an fc_emu_stats.fault. */
+const char *fc_emu_fault_str(int fault);
+
+/* Open an emulator (maps the runtime's blocks, loads the runtime routines).
+ * NULL on failure with a message in err. */
 fc_emu *fc_emu_open(char *err, size_t errlen);
 /* The same for a target (enum fc_target): FC_TARGET_THUMBV7M is fc_emu_open;
  * FC_TARGET_RV32IMAC is an RV32IMAC core (Unicorn's SiFive E31 model) with
@@ -211,8 +239,8 @@ extern const fc_emu_arch fc_emu_arch_rv32imac;   /* tools/fc_emu_rv32.c */
 #define FC_EMU_MAX_MAPS 8u
 
 /* Map `size` bytes (a multiple of 4 KiB) of zeroed host memory at guest
- * `addr` (4 KiB aligned, clear of the map above), readable, writable and
- * executable; kept when the engine is rebuilt, freed by fc_emu_close.
+ * `addr` (4 KiB aligned, clear of the blocks above), readable, writable and
+ * executable, all of it (the firmware's memory is its own business); kept when the engine is rebuilt, freed by fc_emu_close.
  * Returns the host view, NULL on failure. Code written through the host
  * view needs fc_emu_flush before it runs. */
 uint8_t *fc_emu_map(fc_emu *e, uint32_t addr, uint32_t size);
@@ -220,7 +248,8 @@ uint8_t *fc_emu_map(fc_emu *e, uint32_t addr, uint32_t size);
 /* Drop translated code of [addr, addr + len) (after host writes to code). */
 void fc_emu_flush(fc_emu *e, uint32_t addr, uint32_t len);
 
-/* Host view of [addr, addr + len) if it lies in one mapped area, else NULL. */
+/* Host view of [addr, addr + len) if it lies in one block (mapped now or
+ * not), else NULL. */
 uint8_t *fc_emu_host(fc_emu *e, uint32_t addr, uint32_t len);
 
 /* A callback for every executed instruction while counting (fc_emu_count):
@@ -229,11 +258,12 @@ uint8_t *fc_emu_host(fc_emu *e, uint32_t addr, uint32_t len);
 typedef void (*fc_emu_trace_fn)(void *ctx, uint32_t addr, const uint8_t *insn, uint32_t size);
 void fc_emu_trace(fc_emu *e, fc_emu_trace_fn fn, void *ctx);
 
-/* Call the function at `fn` (Thumb bit optional) as C code would: nargs
+/* Call the function at `fn` (Thumb bit optional) as C code would (the map:
+ * the runtime's blocks, the code, fc_emu_map's areas; no run regions): nargs
  * (<= 8) 32-bit arguments in r0-r3 then on the stack (AAPCS) or in a0-a7
  * (ILP32), sp = FC_EMU_MSTACK_TOP, returning to the sentinel. *ret (may be
  * NULL) = r0 | r1 << 32 (a0, a1). Returns 0, or FC_EMU_EFAULT / FC_EMU_ECAP /
- * FC_EMU_ESETUP; stats as for fc_emu_run. */
+ * FC_EMU_ESETUP / FC_EMU_EACCESS; stats as for fc_emu_run. */
 int fc_emu_call(fc_emu *e, uint32_t fn, const uint32_t *args, unsigned nargs, uint64_t *ret,
                 fc_emu_stats *stats);
 

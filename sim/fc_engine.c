@@ -122,6 +122,13 @@ static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, si
     if (rc == FC_OK) {
         fc_emu_stats st;
         rc = fc_emu_run(e, entry, &vm, mem_len ? ctx_addr : 0, mem_len, &r0, &st);
+        if (rc == FC_EMU_EACCESS) {
+            res->err = FC_ERR_BAD_PROGRAM;
+            snprintf(res->msg, sizeof res->msg,
+                     "%s in the simulator: %s of 0x%08x outside the granted memory at pc 0x%x",
+                     b->name, fc_emu_fault_str(st.fault), st.fault_addr, st.pc);
+            return res->err;
+        }
         if (rc < 0) {
             res->err = FC_ERR_BAD_PROGRAM;
             snprintf(res->msg, sizeof res->msg, "%s in the emulator: machine fault at 0x%x (%d)",
