@@ -869,6 +869,22 @@ const char *fc_emu_fault_str(int fault)
     return "no fault";
 }
 
+int fc_emu_case_vm(fc_emu *e, const fc_emu_case *c, fc_vm *vm, uint64_t *ctx_addr)
+{
+    fill(e->mem, c);
+    return setup_vm(vm, c, e->mem, ctx_addr);
+}
+
+static void outcome(fc_emu_outcome *o, int rc, uint64_t r0, const fc_vm *vm, uint64_t insns)
+{
+    o->err = rc;
+    o->r0 = rc == FC_OK ? r0 : 0;
+    o->err_pc = rc == FC_OK ? 0 : vm->err_pc;
+    o->err_addr = rc == FC_OK ? 0 : vm->err_addr;
+    o->budget_left = vm->budget_left;
+    o->insns = insns;
+}
+
 int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *oi, fc_emu_outcome *on,
                 char *msg, size_t msglen)
 {
@@ -899,12 +915,7 @@ int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *oi, fc_emu_outc
     rc = setup_vm(&vi, c, host, &ctx_i);
     if (rc == FC_OK)
         rc = fc_vm_run(&vi, ctx_i, c->ctx_len, &r0i);
-    oi->err = rc;
-    oi->r0 = rc == FC_OK ? r0i : 0;
-    oi->err_pc = rc == FC_OK ? 0 : vi.err_pc;
-    oi->err_addr = rc == FC_OK ? 0 : vi.err_addr;
-    oi->budget_left = vi.budget_left;
-    oi->insns = vi.insn_count;
+    outcome(oi, rc, r0i, &vi, vi.insn_count);
 
     /* the backend in the emulator */
     memset(&p, 0, sizeof p);
@@ -923,16 +934,11 @@ int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *oi, fc_emu_outc
         return -1;
     }
     on->code_len = st.code_len;
-    fill(e->mem, c);
-    rc = setup_vm(&vn, c, e->mem, &ctx_n);
+    memset(&es, 0, sizeof es);
+    rc = fc_emu_case_vm(e, c, &vn, &ctx_n);
     if (rc == FC_OK)
         rc = fc_emu_run(e, entry, &vn, ctx_n, c->ctx_len, &r0n, &es);
-    on->err = rc;
-    on->r0 = rc == FC_OK ? r0n : 0;
-    on->err_pc = rc == FC_OK ? 0 : vn.err_pc;
-    on->err_addr = rc == FC_OK ? 0 : vn.err_addr;
-    on->budget_left = vn.budget_left;
-    on->insns = es.insns;
+    outcome(on, rc, r0n, &vn, es.insns);
 
     if (on->err == FC_EMU_EACCESS) {
         snprintf(msg, msglen, "native run: %s: %s of %u bytes at 0x%08x by pc 0x%x", err_name(on->err),

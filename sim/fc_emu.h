@@ -202,6 +202,15 @@ typedef struct fc_emu_outcome {
 } fc_emu_outcome;
 
 /*
+ * Put case c's memory into the machine's areas (the context, .rodata, .data
+ * and .bss at the starts of their areas, the rest of each area a 0xa5
+ * pattern) and set vm up over them with c's helpers, budget and depth, as
+ * fc_emu_diff does for its native run. *ctx_addr: r1 (0 without a context).
+ * Returns enum fc_err. (c->insns, n: the program vm runs.)
+ */
+int fc_emu_case_vm(fc_emu *e, const fc_emu_case *c, fc_vm *vm, uint64_t *ctx_addr);
+
+/*
  * Run a case through the interpreter (regions at the same guest addresses
  * as the emulator's, on host copies) and through the backend in Unicorn,
  * and compare r0, error, error slot, budget left, and the bytes of the

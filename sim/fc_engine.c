@@ -36,6 +36,20 @@ static void describe(fc_engine_result *res)
         snprintf(res->msg, sizeof res->msg, "%s at pc %u", fc_err_str(res->err), res->err_pc);
 }
 
+/* the outcome of a run of vm into res */
+static int finish(fc_engine_result *res, int rc, uint64_t r0, const fc_vm *vm)
+{
+    res->err = rc;
+    if (rc == FC_OK) {
+        res->r0 = r0;
+    } else {
+        res->err_pc = vm->err_pc;
+        res->err_addr = vm->err_addr;
+        describe(res);
+    }
+    return rc;
+}
+
 /* ---- interp: the reference interpreter (runtime/fc_vm.c) ---------------- */
 static int run_interp(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
                       fc_engine_result *res)
@@ -63,15 +77,7 @@ static int run_interp(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_l
     }
     fc_vm_set_helpers(&vm, conf_helpers, sizeof conf_helpers / sizeof conf_helpers[0], NULL, 0);
     rc = fc_vm_run(&vm, ctx, mem_len, &r0);
-    res->err = rc;
-    if (rc == FC_OK) {
-        res->r0 = r0;
-    } else {
-        res->err_pc = vm.err_pc;
-        res->err_addr = vm.err_addr;
-        describe(res);
-    }
-    return rc;
+    return finish(res, rc, r0, &vm);
 }
 
 /* ---- native engines: a backend's code in the simulator (fc_emu.h) --------
@@ -87,8 +93,9 @@ static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, si
     char err[150];
     fc_prog p;
     fc_vm vm;
-    uint32_t entry, ctx_addr, area;
-    uint64_t r0 = 0;
+    fc_emu_case c;
+    uint32_t entry, area;
+    uint64_t r0 = 0, ctx_addr = 0;
     int rc;
 
     memset(res, 0, sizeof *res);
@@ -98,7 +105,7 @@ static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, si
         return res->err;
     }
     fc_emu_set_backend(e, b);
-    uint8_t *ctx = fc_emu_area(e, FC_EMU_CTX, &ctx_addr, &area);
+    uint8_t *ctx = fc_emu_area(e, FC_EMU_CTX, NULL, &area);
     if (n > UINT32_MAX || mem_len > area) {
         res->err = FC_ERR_BAD_ARG;
         snprintf(res->msg, sizeof res->msg, "program or memory too large for the emulator");
@@ -113,15 +120,17 @@ static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, si
         snprintf(res->msg, sizeof res->msg, "%s", err);
         return res->err;
     }
-    if (mem_len)
-        memcpy(ctx, mem, mem_len);
-    rc = fc_emu_vm(e, &vm, insns, (uint32_t)n);
-    if (rc == FC_OK && mem_len)
-        rc = fc_vm_add_region(&vm, ctx_addr, ctx, (uint32_t)mem_len, FC_PERM_RW, FC_REGION_CTX);
-    fc_vm_set_helpers(&vm, conf_helpers, sizeof conf_helpers / sizeof conf_helpers[0], NULL, 0);
+    memset(&c, 0, sizeof c);
+    c.insns = insns;
+    c.n = (uint32_t)n;
+    c.ctx = mem;
+    c.ctx_len = (uint32_t)mem_len;
+    c.helpers = conf_helpers;
+    c.nhelpers = sizeof conf_helpers / sizeof conf_helpers[0];
+    rc = fc_emu_case_vm(e, &c, &vm, &ctx_addr);
     if (rc == FC_OK) {
         fc_emu_stats st;
-        rc = fc_emu_run(e, entry, &vm, mem_len ? ctx_addr : 0, mem_len, &r0, &st);
+        rc = fc_emu_run(e, entry, &vm, ctx_addr, mem_len, &r0, &st);
         if (rc == FC_EMU_EACCESS) {
             res->err = FC_ERR_BAD_PROGRAM;
             snprintf(res->msg, sizeof res->msg,
@@ -138,15 +147,7 @@ static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, si
     }
     if (mem_len)
         memcpy(mem, ctx, mem_len);
-    res->err = rc;
-    if (rc == FC_OK) {
-        res->r0 = r0;
-    } else {
-        res->err_pc = vm.err_pc;
-        res->err_addr = vm.err_addr;
-        snprintf(res->msg, sizeof res->msg, "%s at pc %u", fc_err_str(rc), vm.err_pc);
-    }
-    return rc;
+    return finish(res, rc, r0, &vm);
 }
 
 int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
