@@ -16,14 +16,18 @@
  *    8 bx    lr                            16 addi  a0, zero, 0
  *   10 nop                                 20 jalr  zero, 0(ra)
  *   12 .word address                       24 .word address
+ *
+ * AMO, an atomic access: Thumb-2 `ldrex r2, [r1]` (32-bit, at 4..7; movs
+ * and bx lr follow at 8 and 10), RV32 `amoadd.w zero, t1, (t0)`.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 #include "fc_emu.h"
 #include "rv32/rv_enc.h"
+#include "thumb2/t2_enc.h"
 
-enum op { LDB, STB, LDW, STW, JMP };
+enum op { LDB, STB, LDW, STW, JMP, AMO };
 
 /* the pc of the probing instruction */
 static uint32_t op_pc(unsigned target)
@@ -34,15 +38,21 @@ static uint32_t op_pc(unsigned target)
 static uint32_t make_code(unsigned target, enum op op, uint32_t addr, uint8_t *code)
 {
     if (target == FC_TARGET_THUMBV7M) {
-        static const uint16_t ops[] = {0x780a, 0x700a, 0x680a, 0x600a, 0x4708};
+        static const uint16_t ops[] = {0x780a, 0x700a, 0x680a, 0x600a, 0x4708, 0};
         uint16_t h[6] = {0x4902, 0x225a, ops[op], 0x2000, 0x4770, 0xbf00};
+        if (op == AMO) {
+            uint16_t x[6] = {0x4902, 0x225a, 0, 0, 0x2000, 0x4770};
+            memcpy(h, x, sizeof h);
+        }
         memcpy(code, h, sizeof h);       /* little-endian host and core */
+        if (op == AMO)
+            t2_put(code + 4, t2_ldrex(T2_R2, T2_R1, 0));
         memcpy(code + 12, &addr, 4);
         return 16;
     }
     uint32_t o = op == LDB ? rv_lbu(RV_T1, RV_T0, 0) : op == STB ? rv_sb(RV_T1, RV_T0, 0)
                : op == LDW ? rv_lw(RV_T1, RV_T0, 0) : op == STW ? rv_sw(RV_T1, RV_T0, 0)
-               : rv_jalr(RV_ZERO, RV_T0, 0);
+               : op == JMP ? rv_jalr(RV_ZERO, RV_T0, 0) : rv_amoadd_w(RV_ZERO, RV_T1, RV_T0);
     uint32_t w[6] = {rv_auipc(RV_T0, 0), rv_lw(RV_T0, RV_T0, 24), rv_addi(RV_T1, RV_ZERO, 0x5a), o,
                      rv_addi(RV_A0, RV_ZERO, 0), rv_jalr(RV_ZERO, RV_RA, 0)};
     for (unsigned k = 0; k < 6; k++)
@@ -114,7 +124,7 @@ static int run_probe(probe_env *p, enum op op, uint32_t addr, fc_emu_stats *st)
 static void allowed(probe_env *p, enum op op, uint32_t addr)
 {
     fc_emu_stats st;
-    uint8_t *h = fc_emu_host(p->e, addr, op == LDW || op == STW ? 4 : 1);
+    uint8_t *h = fc_emu_host(p->e, addr, op == LDW || op == STW || op == AMO ? 4 : 1);
     cr_assert(h, "0x%08x has no host view", addr);
     if (op == STB || op == STW)
         memset(h, 0, op == STW ? 4 : 1);
@@ -132,7 +142,7 @@ static void allowed(probe_env *p, enum op op, uint32_t addr)
 static void refused(probe_env *p, enum op op, uint32_t addr)
 {
     fc_emu_stats st;
-    uint32_t n = op == LDW || op == STW ? 4 : 1;
+    uint32_t n = op == LDW || op == STW || op == AMO ? 4 : 1;
     uint8_t before[4] = {0}, *h = fc_emu_host(p->e, addr, n);
     int want = op == STB || op == STW ? FC_EMU_FAULT_WRITE : op == JMP ? FC_EMU_FAULT_FETCH
                                                                        : FC_EMU_FAULT_READ;
@@ -143,6 +153,8 @@ static void refused(probe_env *p, enum op op, uint32_t addr)
     int rc = run_probe(p, op, addr, &st);
     cr_assert_eq(rc, FC_EMU_EACCESS, "target %u op %d at 0x%08x: rc %d, not refused", p->target,
                  op, addr, rc);
+    if (op == AMO)       /* a read-modify-write: stopped at its read or its write */
+        want = st.fault == FC_EMU_FAULT_WRITE ? FC_EMU_FAULT_WRITE : FC_EMU_FAULT_READ;
     cr_assert_eq(st.fault, want, "target %u op %d at 0x%08x: fault %s", p->target, op, addr,
                  fc_emu_fault_str(st.fault));
     cr_assert_eq(st.fault_addr, op == JMP ? (addr & ~1u) : addr,
@@ -167,6 +179,7 @@ Test(sim_map, last_byte_of_each_region_works)
         allowed(p, LDB, p->ctx + CTX_LEN - 1);
         allowed(p, STB, p->ctx + CTX_LEN - 1);
         allowed(p, STW, p->ctx + CTX_LEN - 4);
+        allowed(p, AMO, p->ctx + 32);
         allowed(p, LDB, p->ro + RO_LEN - 1);
         allowed(p, STB, p->data + DATA_LEN - 1);
         allowed(p, STB, p->data + BSS_OFF);
@@ -191,6 +204,8 @@ Test(sim_map, one_byte_past_a_region_is_caught)
         refused(p, STB, p->data + BSS_OFF + BSS_LEN);
         refused(p, STB, p->extra + EXTRA_LEN);
         refused(p, LDW, p->extra + EXTRA_LEN - 2);
+        refused(p, AMO, p->ctx + 40);               /* an atomic in the page's tail */
+        refused(p, AMO, p->data + DATA_LEN);
     }
 }
 
