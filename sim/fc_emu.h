@@ -133,7 +133,10 @@ int fc_emu_relocate(uint8_t *code, uint32_t len, uint32_t code_addr,
                     const fc_bk_reloc *rel, uint32_t nrel,
                     const uint32_t sym[FC_SYM__COUNT], char *err, size_t errlen);
 
-/* Place code at addr (inside the code area) and drop stale translations. */
+/* Place code at addr (inside the code area) and drop stale translations.
+ * The placed bytes become readable and executable (their pages mapped, the
+ * rest of those pages refused to reads); they replace any placed code they
+ * overlap. At most 8 pieces of code are placed at once: -1 beyond. */
 int fc_emu_place(fc_emu *e, uint32_t addr, const uint8_t *code, uint32_t len);
 
 /* The backend fc_emu_load_prog and fc_emu_diff use (one of the emulator's
