@@ -8,7 +8,8 @@
  * one, and only those that hold bytes the code may touch: the runtime's own
  * (stub, routines, env, machine stack, fc_emu_map's areas), the placed code,
  * and, for one run, the VM's regions and the stack frames; every other page
- * is unmapped, and the blocks are placed with unmapped gaps between them.
+ * is unmapped (or, once used, mapped with no access: see block), and the
+ * blocks are placed with unmapped gaps between them.
  * Unicorn maps whole pages (4 KiB), so the bytes of a mapped page that lie
  * outside every allowed range (after a region's end, between two regions,
  * after the env structure or the code) are refused by one memory hook that
@@ -39,7 +40,11 @@ extern const uint32_t fc_emu_rt_sym[FC_SYM__COUNT];
 #define RT_SIZE 0x10000u
 
 /* A host buffer at a fixed guest address; page[k] is what Unicorn maps of
- * its page k now (UC_PROT_* + 1, 0: unmapped). */
+ * its page k now (UC_PROT_* + 1, 0: unmapped). A page once mapped stays
+ * mapped for the engine's life, with no access (UC_PROT_NONE) while nothing
+ * on it is granted: unmapping it would let Unicorn 2.0.1 give its RAM
+ * offset to the next page mapped, with the old page's translation state
+ * (stale code bitmaps, leaked at uc_close). */
 typedef struct block {
     uint32_t addr, size;
     uint8_t *host;
@@ -227,13 +232,11 @@ static int sync_map(fc_emu *e)
         block *bl = &e->blk[b];
         for (uint32_t k = 0; bl->host && k < bl->size / PAGE; k++) {
             uint32_t page = bl->addr + k * PAGE, w = want_prot(e, b, page);
-            uint8_t st = w ? (uint8_t)(w + 1) : 0;
-            if (st == bl->page[k])
+            uint8_t st = (uint8_t)(w + 1);
+            if (st == bl->page[k] || (!w && !bl->page[k]))
                 continue;
-            if (bl->page[k] && uc_mem_unmap(e->uc, page, PAGE) != UC_ERR_OK)
-                return -1;
-            bl->page[k] = 0;
-            if (st && uc_mem_map_ptr(e->uc, page, PAGE, w, bl->host + k * PAGE) != UC_ERR_OK)
+            if (bl->page[k] ? uc_mem_protect(e->uc, page, PAGE, w) != UC_ERR_OK
+                            : uc_mem_map_ptr(e->uc, page, PAGE, w, bl->host + k * PAGE) != UC_ERR_OK)
                 return -1;
             bl->page[k] = st;
         }
@@ -1018,7 +1021,7 @@ void fc_emu_flush(fc_emu *e, uint32_t addr, uint32_t len)
     for (uint64_t a = addr; a < end; a = (a & ~(uint64_t)(PAGE - 1)) + PAGE) {
         int b = find_block(e, (uint32_t)a, 1);
         uint64_t stop = (a & ~(uint64_t)(PAGE - 1)) + PAGE;
-        if (b >= 0 && e->blk[b].page[((uint32_t)a - e->blk[b].addr) / PAGE])
+        if (b >= 0 && e->blk[b].page[((uint32_t)a - e->blk[b].addr) / PAGE] > 1)
             uc_ctl_remove_cache(e->uc, a, stop < end ? stop : end);
     }
 }

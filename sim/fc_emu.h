@@ -28,7 +28,7 @@
  * regions (with their permissions), the stack frames [top - max_depth *
  * 512, top), the env structure, the machine stack, the placed code and the
  * routines (read and execute), fc_emu_map's areas. Pages that hold none of
- * them are unmapped; the bytes of a mapped page outside all of them (after
+ * them are unmapped (or mapped with no access); the bytes of a mapped page outside all of them (after
  * a region's end, between regions, after the env or the code) are refused
  * by a memory hook. Any other access stops the run at that access with
  * FC_EMU_EACCESS: stats->fault_addr, ->fault (read, write, fetch) and ->pc
