@@ -18,7 +18,7 @@ CLANG19  := $(shell command -v clang-19 2>/dev/null || echo clang)
 PYTHON   := python3
 
 CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -g -D_DEFAULT_SOURCE \
-                 -Iruntime -Icompiler -Ibackends
+                 -Iruntime -Icompiler -Ibackends -Isim
 ifeq ($(SAN),1)
 CFLAGS   := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -34,11 +34,12 @@ OBJ      := $(BUILD)/obj
 LIB      := $(BUILD)/lib
 LOGS     := $(BUILD)/test-logs
 
-LIBS     := $(LIB)/libfcc.a $(LIB)/libfcrt.a
+LIBS     := $(LIB)/libfcsim.a $(LIB)/libfcc.a $(LIB)/libfcrt.a
 
 # Filled in by the fragments.
 RUNTIME_SRCS :=
 COMPILER_SRCS :=
+SIM_SRCS :=
 PROGRAMS :=
 TEST_STEPS :=
 
@@ -51,8 +52,8 @@ all: programs
 bootstrap:
 	@sh tools/bootstrap
 
-# Every fragment: runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk tools/*.mk tests/*.mk
-include $(sort $(wildcard runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk tools/*.mk tests/*.mk))
+# Every fragment: runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk sim/*.mk tools/*.mk tests/*.mk
+include $(sort $(wildcard runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk sim/*.mk tools/*.mk tests/*.mk))
 # Cross archives of the runtime, now that every fragment has added its sources.
 $(foreach t,$(CROSS_TARGETS),$(eval $(call cross_rules,$(t))))
 
@@ -67,6 +68,10 @@ $(LIB)/libfcrt.a: $(RUNTIME_SRCS:%.c=$(OBJ)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
 $(LIB)/libfcc.a: $(COMPILER_SRCS:%.c=$(OBJ)/%.o)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB)/libfcsim.a: $(SIM_SRCS:%.c=$(OBJ)/%.o)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 

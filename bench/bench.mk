@@ -95,7 +95,7 @@ PROGRAMS += $(BIN)/femto-bench
 $(BIN)/femto-bench: $(BENCH_HOST_SRCS:%.c=$(OBJ)/%.o) $(BENCH_PROGS:%=$(OBJ)/bench/progs/%.o) $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
-$(BENCH_HOST_SRCS:%.c=$(OBJ)/%.o): CFLAGS += -Itools -Ibench
+$(BENCH_HOST_SRCS:%.c=$(OBJ)/%.o): CFLAGS += -Ibench
 # the host twin of each program: the expected results
 $(BENCH_PROGS:%=$(OBJ)/bench/progs/%.o): CFLAGS += -DBENCH_NATIVE -Ibench/progs
 

@@ -621,16 +621,13 @@ static int install_and_run(tctx *c, const prog_def *pd, const uint8_t *fcx, size
 static int code_only(tctx *c, const fc_prog *p, uint32_t frames, const compiled *k,
                      const uint8_t *input, uint32_t in_len, bench_measure *out)
 {
-    uint32_t sym[FC_SYM__COUNT], a_ctx, a_ro, a_data, a_bss;
+    uint32_t sym[FC_SYM__COUNT];
     uint8_t *code = malloc(k->out.code_len + 1);
-    uint8_t *h_ctx = fc_emu_area(c->e, FC_EMU_CTX, &a_ctx, NULL);
-    uint8_t *h_ro = fc_emu_area(c->e, FC_EMU_RODATA, &a_ro, NULL);
-    uint8_t *h_data = fc_emu_area(c->e, FC_EMU_DATA, &a_data, NULL);
-    uint8_t *h_bss = fc_emu_area(c->e, FC_EMU_BSS, &a_bss, NULL);
     static const uint32_t no_helpers[1] = { 0 };
+    fc_emu_case ec;
     fc_emu_stats st;
     fc_vm vm;
-    uint64_t r0 = 0;
+    uint64_t r0 = 0, a_ctx = 0;
     int rc;
 
     if (!code) {
@@ -648,30 +645,28 @@ static int code_only(tctx *c, const fc_prog *p, uint32_t frames, const compiled 
         return -1;
     }
     free(code);
-    memcpy(h_ctx, input, in_len);
-    if (p->rodata_len)
-        memcpy(h_ro, p->rodata, p->rodata_len);
-    if (p->data_len)
-        memcpy(h_data, p->data, p->data_len);
-    if (p->bss_len)
-        memset(h_bss, 0, p->bss_len);
-    rc = fc_emu_vm(c->e, &vm, p->insns, p->ninsns);
-    vm.max_depth = frames;
-    fc_vm_set_helpers(&vm, fc_std_helpers, fc_std_helpers_count, no_helpers, 0);
-    if (rc == FC_OK && in_len)
-        rc = fc_vm_add_region(&vm, a_ctx, h_ctx, in_len, FC_PERM_RW, FC_REGION_CTX);
-    if (rc == FC_OK && p->rodata_len)
-        rc = fc_vm_add_region(&vm, a_ro, h_ro, p->rodata_len, FC_PERM_R, FC_REGION_RODATA);
-    if (rc == FC_OK && p->data_len)
-        rc = fc_vm_add_region(&vm, a_data, h_data, p->data_len, FC_PERM_RW, FC_REGION_DATA);
-    if (rc == FC_OK && p->bss_len)
-        rc = fc_vm_add_region(&vm, a_bss, h_bss, p->bss_len, FC_PERM_RW, FC_REGION_BSS);
+    /* the program's memory at the machine's areas, as the differential runs */
+    memset(&ec, 0, sizeof ec);
+    ec.insns = p->insns;
+    ec.n = p->ninsns;
+    ec.ctx = input;
+    ec.ctx_len = in_len;
+    ec.rodata = p->rodata_len ? p->rodata : NULL;
+    ec.rodata_len = p->rodata_len;
+    ec.data = p->data_len ? p->data : NULL;
+    ec.data_len = p->data_len;
+    ec.bss_len = p->bss_len;
+    ec.helpers = fc_std_helpers;
+    ec.nhelpers = fc_std_helpers_count;
+    ec.allow = no_helpers;
+    ec.max_depth = frames;
+    rc = fc_emu_case_vm(c->e, &ec, &vm, &a_ctx);
     if (rc != FC_OK) {
         snprintf(c->err, sizeof c->err, "VM set-up for the harness failed");
         return -1;
     }
     trace_reset(&c->tr);
-    rc = fc_emu_run(c->e, FC_EMU_CODE_ADDR + k->entry_off, &vm, in_len ? a_ctx : 0, in_len, &r0, &st);
+    rc = fc_emu_run(c->e, FC_EMU_CODE_ADDR + k->entry_off, &vm, a_ctx, in_len, &r0, &st);
     c->tr.model->finish(c->tr.st, &c->tr.meter);
     if (rc != FC_OK) {
         snprintf(c->err, sizeof c->err, "femtoc code alone: %s (pc 0x%08x)",

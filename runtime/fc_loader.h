@@ -164,7 +164,7 @@ typedef struct fc_native_invoke {
  * run's enum fc_err (or an enum fc_lerr for a setup failure), leaves the
  * outcome in call->vm (err, err_pc, err_addr, budget_left: what
  * fc_native_env_finish stores) and r0 in *r0 on success. On a device use
- * fc_native_invoke_direct; on the host an emulator harness (tools/fc_emu.*)
+ * fc_native_invoke_direct; on the host the simulator (sim/fc_emu.*)
  * provides one.
  */
 typedef int (*fc_native_invoke_fn)(void *hook_ctx, fc_native_invoke *call, uint64_t *r0);

@@ -41,5 +41,5 @@ step-fuzz-install-smoke: $(FUZZ_INSTALL_CORPUS)/.seeded
 	  if [ $$rc = 0 ]; then echo "fuzz-install-smoke: 1 passed, 0 failed (corpus $$n files, $(FUZZ_INSTALL_SMOKE)s)"; \
 	  else echo "fuzz-install-smoke: 0 passed, 1 failed (exit $$rc, see $(BUILD)/fuzz/smoke.log)"; exit 1; fi
 
-# test_loader.c runs installed Thumb-2 code through the Unicorn harness (tools/fc_emu.h)
-$(OBJ)/tests/unit/test_loader.o: CFLAGS += -Itools
+# test_loader.c runs installed Thumb-2 code through the simulator (sim/fc_emu.h,
+# found through the common -Isim)

@@ -544,7 +544,10 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         out_line("0x%llx\n", (unsigned long long)r0);
     } else if (st.machine_fault) {
         print_stats(o, engine, &st, res.budget_left);
-        if (st.uc_err > 0)
+        if (rc == FC_EMU_EACCESS)
+            snprintf(text, sizeof text, "%s of 0x%08x outside the granted memory",
+                     fc_emu_fault_str(st.fault), (unsigned)st.fault_addr);
+        else if (st.uc_err > 0)
             snprintf(text, sizeof text, "unicorn: %s", uc_strerror((uc_err)st.uc_err));
         else
             snprintf(text, sizeof text, "%s",
@@ -702,7 +705,7 @@ static int run_program(const options *o, const uint8_t *buf, size_t len, uint8_t
     uint64_t r0 = 0;
     int rc = fr_run_prog(dev, p.insns, p.ninsns, p.rodata, p.rodata_len, p.data, p.data_len,
                          p.bss_len, mem, (uint32_t)mem_len, o->budget, &r0, &vm);
-    fr_stats st = {1, vm.insn_count, 0, 0, 0, 0};
+    fr_stats st = {.counted = 1, .insns = vm.insn_count};
     if (rc == FC_OK) {
         print_stats(o, "interpreter", &st, vm.budget_left);
         out_line("0x%llx\n", (unsigned long long)r0);

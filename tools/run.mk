@@ -8,11 +8,9 @@
 #   fuzz-diff-smoke  a short run of the libFuzzer differential harness
 # and `make fuzz-diff` (FUZZ_DIFF_TIME seconds, default 60).
 
-FR_DEVICE_OBJ := $(OBJ)/tests/run/fr_device.o
-$(OBJ)/tools/femto-run.o $(OBJ)/tests/run/fr_device.o: CFLAGS += -Itools -Itests/run
-
+# The device (sim/fr_device.c) is part of libfcsim.
 PROGRAMS += $(BIN)/femto-run
-$(BIN)/femto-run: $(OBJ)/tools/femto-run.o $(FR_DEVICE_OBJ) $(LIBS)
+$(BIN)/femto-run: $(OBJ)/tools/femto-run.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 
@@ -24,9 +22,7 @@ step-femto-run: $(BIN)/femto-run $(BIN)/femtoc $(BIN)/femto-sign $(BIN)/femto-ob
 
 # ---- C programs on every engine ----------------------------------------------
 DIFF_OUT := $(BUILD)/diff-tests
-$(OBJ)/tests/diff/%.o: CFLAGS += -Itools -Itests/run
-
-$(BIN)/fc-diff-cprog: $(OBJ)/tests/diff/diff_cprogs.o $(FR_DEVICE_OBJ) $(LIBS)
+$(BIN)/fc-diff-cprog: $(OBJ)/tests/diff/diff_cprogs.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 
@@ -51,13 +47,13 @@ FUZZ_DIFF_TIME  ?= 60
 FUZZ_DIFF_RUNS  ?= 3000
 FUZZ_DIFF_BIN    = $(BUILD)/fuzz/fuzz_diff
 FUZZ_DIFF_CORPUS = $(BUILD)/fuzz/diff-corpus
-FUZZ_DIFF_SRCS   = tests/fuzz/fuzz_diff.c $(sort $(RUNTIME_SRCS) $(COMPILER_SRCS))
+FUZZ_DIFF_SRCS   = tests/fuzz/fuzz_diff.c $(sort $(RUNTIME_SRCS) $(COMPILER_SRCS) $(SIM_SRCS))
 $(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_GEN)/fc_emu_rt_rv32.c \
                          $(wildcard runtime/*.c runtime/*.h compiler/*.c compiler/*.h backends/*.h \
-                                    backends/*/*.c backends/*/*.h tools/fc_emu*)
+                                    backends/*/*.c backends/*/*.h sim/*.c sim/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_DEFAULT_SOURCE \
-	  -Iruntime -Icompiler -Ibackends -Itools -fsanitize=fuzzer,address,undefined \
+	  -Iruntime -Icompiler -Ibackends -Isim -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_DIFF_SRCS) -lelf -lunicorn -lpthread -lm
 
 $(FUZZ_DIFF_CORPUS)/.seeded: $(BIN)/diff-random

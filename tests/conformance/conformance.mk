@@ -5,7 +5,7 @@
 ifndef FC_CONFORMANCE_MK
 FC_CONFORMANCE_MK := 1
 
-CONF_ENGINE_OBJS := $(OBJ)/tests/conformance/fc_engine.o $(OBJ)/tests/emu/t2_engine.o
+# The engines (sim/fc_engine.c) are part of libfcsim.
 
 # femto-as itself: ELF output read back by the LLVM tools, -d round trip,
 # options and error format.
@@ -15,13 +15,11 @@ step-femto-as: $(BIN)/femto-as
 
 PROGRAMS += $(BIN)/run-conformance $(BIN)/femto-conformance-plugin
 
-$(BIN)/run-conformance: $(OBJ)/tests/conformance/run_conformance.o $(CONF_ENGINE_OBJS) $(LIBS)
+$(BIN)/run-conformance: $(OBJ)/tests/conformance/run_conformance.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 
-$(OBJ)/tools/femto-conformance-plugin.o: CFLAGS += -Itests/conformance
-
-$(BIN)/femto-conformance-plugin: $(OBJ)/tools/femto-conformance-plugin.o $(CONF_ENGINE_OBJS) $(LIBS)
+$(BIN)/femto-conformance-plugin: $(OBJ)/tools/femto-conformance-plugin.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 

@@ -88,6 +88,8 @@ static const char *rc_str(int rc)
         return "machine fault";
     if (rc == FC_EMU_ECAP)
         return "instruction cap";
+    if (rc == FC_EMU_EACCESS)
+        return "access outside the simulator's map";
     return fc_lerr_str(rc);
 }
 

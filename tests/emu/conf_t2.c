@@ -35,10 +35,6 @@
 #include "fc_testdata.h"
 #include "fc_verify.h"
 
-/* the same backend through the conformance runner's engine interface */
-int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                           fc_engine_result *res);
-
 /* Cases not run, with the reason (none today). */
 static const struct {
     const char *file;

@@ -14,7 +14,7 @@
 #include "fc_loader.h"
 #include "fc_fcx.h"
 #include "fc_backend.h"
-#include "fc_emu.h"   /* tools/: the Unicorn Cortex-M3 harness */
+#include "fc_emu.h"   /* sim/: the Unicorn Cortex-M3 machine */
 
 /* ---- the simulated device ------------------------------------------------ */
 #define FLASH_SIZE (64u * 1024u)

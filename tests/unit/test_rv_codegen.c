@@ -12,7 +12,7 @@
 #include <string.h>
 #include "fc_asm.h"
 #include "rv32/rv_enc.h"
-#include "../../tools/fc_emu.h"
+#include "fc_emu.h"
 
 typedef struct built {
     fc_bk_out o;

@@ -21,7 +21,7 @@
 #include "fc_elf.h"
 #include "fc_verify.h"
 #include "fc_helpers.h"
-#include "../../tools/fc_emu.h"
+#include "fc_emu.h"
 
 #define CTX_LEN 64u
 

@@ -7,7 +7,7 @@
  * Nothing is copied: a change to those tests applies to both targets.
  * tests/unit/test_rv_emu_ima.c does the same for rv32ima (no RVC).
  */
-#include "../../tools/fc_emu.h"
+#include "fc_emu.h"
 
 static fc_emu *rv_open(char *err, size_t errlen)
 {

@@ -8,7 +8,7 @@
  * Nothing is copied: a change to those tests applies to both targets.
  * (tests/unit/test_rv_emu.c: the same for rv32imac.)
  */
-#include "../../tools/fc_emu.h"
+#include "fc_emu.h"
 
 static fc_emu *rv_open(char *err, size_t errlen)
 {

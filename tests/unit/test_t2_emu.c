@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fc_asm.h"
-#include "../../tools/fc_emu.h"
+#include "fc_emu.h"
 
 static fc_emu *emu;
 

@@ -3,8 +3,9 @@
  * plugin can drive: one entry per engine, each a function from
  * (program, input memory) to (r0 or an error, memory after the run).
  *
- * Today: "interp" (runtime/fc_vm.c). A backend (thumbv7m, rv32imac under
- * an emulator) joins by adding one row to fc_engines[] in fc_engine.c.
+ * "interp" (runtime/fc_vm.c), and "thumbv7m" / "rv32imac": the backend's
+ * code in the simulator (sim/fc_emu.h). A backend joins by adding one row
+ * to fc_engines[] in fc_engine.c.
  */
 #ifndef FC_ENGINE_H
 #define FC_ENGINE_H
@@ -54,5 +55,11 @@ long fc_engine_check(const fc_insn *insns, size_t n, char *msg, size_t size);
  */
 int fc_engine_exec(const fc_engine *e, const fc_insn *insns, size_t n,
                    uint8_t *mem, size_t mem_len, fc_engine_result *res);
+
+/* The native engines' run functions (rows of fc_engines[]). */
+int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res);
+int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res);
 
 #endif /* FC_ENGINE_H */

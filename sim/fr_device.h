@@ -5,9 +5,10 @@
  * femto-run executes.
  *
  * The device is one core (enum fc_target) or none (FC_TARGET_EBPF: the
- * interpreter only). Its memory uses the guest addresses of the Unicorn
- * harness (tools/fc_emu.h), with or without an emulator, so a pointer a
- * program computes has the same value on every engine:
+ * interpreter only). Its memory uses the guest addresses of the simulator's
+ * machines (sim/fc_emu.h), with or without an emulator, so a pointer a
+ * program computes has the same value on every engine (and the machine maps
+ * only the bytes of the run's regions, see fc_emu.h):
  *
  *   0x00100000  flash (fc_flash_sim, FR_FLASH_SIZE), one slot from offset 0:
  *               the loader installs the container here; native code and
@@ -47,7 +48,10 @@ typedef struct fr_stats {
     uint32_t helper_calls;/* native only */
     int machine_fault;    /* native: the emulator stopped on a fault or the cap */
     int uc_err;           /* its Unicorn error (0: instruction cap reached) */
-    uint32_t pc;          /* core pc where it stopped */
+    uint32_t pc;          /* core pc where it stopped (of the access, below) */
+    int fault;            /* FC_EMU_EACCESS: FC_EMU_FAULT_* of the access outside
+                             the exact map (sim/fc_emu.h), else 0 */
+    uint32_t fault_addr;  /* and its address */
 } fr_stats;
 
 /*
@@ -93,8 +97,9 @@ int fr_install(fr_device *d, const uint8_t *fcx, uint32_t len, uint32_t flags, f
  * container's. run_flags: FC_RUN_INTERP to use the interpreter. The
  * instance RAM keeps its contents between runs (fc_app_reset to restart).
  * Returns fc_run's result: FC_OK, an enum fc_err, an enum fc_lerr, or
- * FC_EMU_EFAULT / FC_EMU_ECAP when the native code broke the machine (then
- * st->machine_fault and res->native_pc / res->err_pc say where).
+ * FC_EMU_EFAULT / FC_EMU_ECAP / FC_EMU_EACCESS when the native code broke the
+ * machine (then st->machine_fault and res->native_pc / res->err_pc say where;
+ * for FC_EMU_EACCESS st->fault and st->fault_addr what it touched).
  */
 int fr_run(fr_device *d, const fc_app *app, uint32_t entry, uint32_t run_flags,
            const uint8_t *ctx, uint32_t ctx_len, uint64_t budget, uint64_t *r0,

@@ -1,7 +1,7 @@
 /*
  * fr_device.c - the simulated device of femto-run (see fr_device.h): the
- * real loader over a simulated flash, native code through the Unicorn
- * harness (tools/fc_emu.h).
+ * real loader over a simulated flash, native code on the simulator's
+ * machines (fc_emu.h).
  */
 #include "fr_device.h"
 
@@ -11,7 +11,7 @@
 
 #include "fc_emu.h"
 
-/* The harness's data areas (tools/fc_emu.h); used as they are when there is
+/* The machine's data areas (fc_emu.h); used as they are when there is
  * an emulator, and as the guest addresses of host buffers when there is
  * none, so every engine computes the same pointers. */
 #define FR_CTX_ADDR    0x20100000u
@@ -126,6 +126,8 @@ static int emu_invoke(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
         d->st->pc = es.pc;
         d->st->uc_err = es.uc_err;
         d->st->machine_fault = rc < 0;
+        d->st->fault = es.fault;
+        d->st->fault_addr = es.fault_addr;
     }
     if (rc < 0) {
         uint32_t pc = es.pc & ~1u;

@@ -1,11 +1,13 @@
 /*
- * fc_engine.c - engine table for the conformance runner and plugin.
+ * fc_engine.c - engine table for the conformance runner and plugin: the
+ * interpreter and each backend in the simulator.
  */
 #include "fc_engine.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "fc_emu.h"
 #include "fc_vm.h"
 
 /*
@@ -32,6 +34,20 @@ static void describe(fc_engine_result *res)
                  fc_err_str(res->err), res->err_pc, (unsigned long long)res->err_addr);
     else
         snprintf(res->msg, sizeof res->msg, "%s at pc %u", fc_err_str(res->err), res->err_pc);
+}
+
+/* the outcome of a run of vm into res */
+static int finish(fc_engine_result *res, int rc, uint64_t r0, const fc_vm *vm)
+{
+    res->err = rc;
+    if (rc == FC_OK) {
+        res->r0 = r0;
+    } else {
+        res->err_pc = vm->err_pc;
+        res->err_addr = vm->err_addr;
+        describe(res);
+    }
+    return rc;
 }
 
 /* ---- interp: the reference interpreter (runtime/fc_vm.c) ---------------- */
@@ -61,22 +77,92 @@ static int run_interp(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_l
     }
     fc_vm_set_helpers(&vm, conf_helpers, sizeof conf_helpers / sizeof conf_helpers[0], NULL, 0);
     rc = fc_vm_run(&vm, ctx, mem_len, &r0);
-    res->err = rc;
-    if (rc == FC_OK) {
-        res->r0 = r0;
-    } else {
-        res->err_pc = vm.err_pc;
-        res->err_addr = vm.err_addr;
-        describe(res);
-    }
-    return rc;
+    return finish(res, rc, r0, &vm);
 }
 
-/* ---- native engines: backend + emulator (tests/emu/) ----------------------- */
+/* ---- native engines: a backend's code in the simulator (fc_emu.h) --------
+ * Compiled without verifier facts (every access checked), run on an emulated
+ * Cortex-M3 or RV32IMAC. The context is placed at the machine's context area
+ * (r1 = 0x20100000), not at its host address: results that expose pointers
+ * differ from the "interp" engine, which uses host addresses. */
+/* backend b's code in the emulator *ep of its target (opened once) */
+static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, size_t n,
+                      uint8_t *mem, size_t mem_len, fc_engine_result *res)
+{
+    fc_emu *e = *ep;
+    char err[150];
+    fc_prog p;
+    fc_vm vm;
+    fc_emu_case c;
+    uint32_t entry, area;
+    uint64_t r0 = 0, ctx_addr = 0;
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    if (!e && !(e = *ep = fc_emu_open_target(b->target, err, sizeof err))) {
+        res->err = FC_ERR_BAD_ARG;
+        snprintf(res->msg, sizeof res->msg, "emulator: %s", err);
+        return res->err;
+    }
+    fc_emu_set_backend(e, b);
+    uint8_t *ctx = fc_emu_area(e, FC_EMU_CTX, NULL, &area);
+    if (n > UINT32_MAX || mem_len > area) {
+        res->err = FC_ERR_BAD_ARG;
+        snprintf(res->msg, sizeof res->msg, "program or memory too large for the emulator");
+        return res->err;
+    }
+    memset(&p, 0, sizeof p);
+    p.insns = (fc_insn *)(uintptr_t)insns;
+    p.ninsns = (uint32_t)n;
+    rc = fc_emu_load_prog(e, &p, NULL, NULL, &entry, NULL, err, sizeof err);
+    if (rc != FC_BK_OK) {
+        res->err = FC_ERR_BAD_PROGRAM;
+        snprintf(res->msg, sizeof res->msg, "%s", err);
+        return res->err;
+    }
+    memset(&c, 0, sizeof c);
+    c.insns = insns;
+    c.n = (uint32_t)n;
+    c.ctx = mem;
+    c.ctx_len = (uint32_t)mem_len;
+    c.helpers = conf_helpers;
+    c.nhelpers = sizeof conf_helpers / sizeof conf_helpers[0];
+    rc = fc_emu_case_vm(e, &c, &vm, &ctx_addr);
+    if (rc == FC_OK) {
+        fc_emu_stats st;
+        rc = fc_emu_run(e, entry, &vm, ctx_addr, mem_len, &r0, &st);
+        if (rc == FC_EMU_EACCESS) {
+            res->err = FC_ERR_BAD_PROGRAM;
+            snprintf(res->msg, sizeof res->msg,
+                     "%s in the simulator: %s of 0x%08x outside the granted memory at pc 0x%x",
+                     b->name, fc_emu_fault_str(st.fault), st.fault_addr, st.pc);
+            return res->err;
+        }
+        if (rc < 0) {
+            res->err = FC_ERR_BAD_PROGRAM;
+            snprintf(res->msg, sizeof res->msg, "%s in the emulator: machine fault at 0x%x (%d)",
+                     b->name, st.pc, st.uc_err);
+            return res->err;
+        }
+    }
+    if (mem_len)
+        memcpy(mem, ctx, mem_len);
+    return finish(res, rc, r0, &vm);
+}
+
 int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                           fc_engine_result *res);
+                           fc_engine_result *res)
+{
+    static fc_emu *e;
+    return run_native(&fc_backend_thumbv7m, &e, insns, n, mem, mem_len, res);
+}
+
 int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                           fc_engine_result *res);
+                           fc_engine_result *res)
+{
+    static fc_emu *e;
+    return run_native(&fc_backend_rv32imac, &e, insns, n, mem, mem_len, res);
+}
 
 /* ---- the table ------------------------------------------------------------ */
 const fc_engine fc_engines[] = {

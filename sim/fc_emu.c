@@ -1,6 +1,24 @@
 /*
- * fc_emu.c - the Unicorn harness for thumbv7m code (see fc_emu.h); other
- * targets plug in through an fc_emu_arch (RV32IMAC: fc_emu_rv32.c).
+ * fc_emu.c - the simulator's machines (see fc_emu.h): Cortex-M3 here, other
+ * targets through an fc_emu_arch (RV32IMAC: fc_emu_rv32.c).
+ *
+ * Memory. Every host buffer the machine can show (stub page, runtime
+ * routines, code area, env, machine stack, data areas, fc_emu_map's areas)
+ * is a block at a fixed guest address. Unicorn maps a block's pages one by
+ * one, and only those that hold bytes the code may touch: the runtime's own
+ * (stub, routines, env, machine stack, fc_emu_map's areas), the placed code,
+ * and, for one run, the VM's regions and the stack frames; every other page
+ * is unmapped (or, once used, mapped with no access: see block), and the
+ * blocks are placed with unmapped gaps between them.
+ * Unicorn maps whole pages (4 KiB), so the bytes of a mapped page that lie
+ * outside every allowed range (after a region's end, between two regions,
+ * after the env structure or the code) are refused by one memory hook that
+ * checks every data access against the allowed ranges (seg, below). A
+ * refused access is recorded with its address and pc, the run is stopped
+ * and a refused write is undone: the run ends with FC_EMU_EACCESS. (Placing
+ * each region so that it ends at a page end would change the pointers the
+ * programs see and still leave the gaps between .data and .bss; guard pages
+ * alone cannot refuse the tail of a page.)
  */
 #include "fc_emu.h"
 
@@ -18,6 +36,33 @@ extern const uint32_t fc_emu_rt_blob_len;
 extern const uint32_t fc_emu_rt_sym[FC_SYM__COUNT];
 
 #define PAGE 0x1000u
+#define MSTACK_SIZE (FC_EMU_MSTACK_TOP - FC_EMU_MSTACK_ADDR)
+#define RT_SIZE 0x10000u
+
+/* A host buffer at a fixed guest address; page[k] is what Unicorn maps of
+ * its page k now (UC_PROT_* + 1, 0: unmapped). A page once mapped stays
+ * mapped for the engine's life, with no access (UC_PROT_NONE) while nothing
+ * on it is granted: unmapping it would let Unicorn 2.0.1 give its RAM
+ * offset to the next page mapped, with the old page's translation state
+ * (stale code bitmaps, leaked at uc_close). */
+typedef struct block {
+    uint32_t addr, size;
+    uint8_t *host;
+    uint8_t *page;
+} block;
+
+/* A byte range data accesses may touch, with FC_PERM_R/W. */
+typedef struct seg {
+    uint32_t addr, len;
+    unsigned perm;
+} seg;
+
+/* blocks: the fixed ones, then fc_emu_map's */
+enum { B_STUB, B_RT, B_CODE, B_ENV, B_MSTACK, B_AREA0, B__FIXED = B_AREA0 + FC_EMU__AREAS };
+#define MAX_BLOCKS (B__FIXED + FC_EMU_MAX_MAPS)
+#define MAX_CODE 8u                                 /* placed code extents */
+#define MAX_SEGS (8u + MAX_CODE + FC_MAX_REGIONS + 1u + FC_EMU_MAX_MAPS)
+#define MAX_UNDO 8u
 
 struct fc_emu {
     const fc_emu_arch *arch;
@@ -25,7 +70,19 @@ struct fc_emu {
     uc_engine *uc;
     uint8_t *mem[FC_EMU__AREAS];
     uint8_t *code, *env, *mstack, *stub, *rt;
-    uc_hook helper_hook, count_hook;
+    block blk[MAX_BLOCKS];
+    unsigned nblk;
+    struct { uint32_t addr, len; } placed[MAX_CODE];
+    unsigned nplaced;
+    seg segs[MAX_SEGS];         /* the allowed ranges now: fixed, code, run */
+    unsigned nsegs;
+    seg run[FC_MAX_REGIONS + 1];/* the current run's regions and stack */
+    unsigned nrun;
+    /* the first refused access of a run, and the writes to undo */
+    struct { int kind; uint32_t addr, size, pc; } fault;
+    struct { uint32_t addr, n; uint8_t old[8]; } undo[MAX_UNDO];
+    unsigned nundo;
+    uc_hook helper_hook, count_hook, mem_hook, bad_hook;
     int counting;
     uint64_t count;
     uint64_t cap;
@@ -33,8 +90,7 @@ struct fc_emu {
     uint32_t helper_calls;
     int hook_err;
     uint32_t placements;    /* code placements since the engine was made */
-    /* fc_emu_map's areas and fc_emu_trace's callback (bench/) */
-    struct { uint32_t addr, size; uint8_t *host; } maps[FC_EMU_MAX_MAPS];
+    /* fc_emu_map's areas (blk[B__FIXED..]) and fc_emu_trace's callback (bench/) */
     unsigned nmaps;
     fc_emu_trace_fn trace;
     void *trace_ctx;
@@ -99,10 +155,175 @@ static uint8_t *alloc_area(uint32_t size)
     return p;
 }
 
-static int map_ptr(fc_emu *e, uint32_t addr, uint32_t size, uint32_t perms, void *p)
+/* ---- the memory map ---------------------------------------------------------- */
+
+static int in_range(uint32_t base, uint32_t size, uint32_t addr, uint32_t len)
 {
-    uint32_t sz = (size + PAGE - 1) & ~(PAGE - 1);
-    return uc_mem_map_ptr(e->uc, addr, sz, perms, p) == UC_ERR_OK ? 0 : -1;
+    return addr >= base && addr - base < size && len <= size - (addr - base);
+}
+
+/* the block holding all of [addr, addr + len), or -1 */
+static int find_block(const fc_emu *e, uint32_t addr, uint32_t len)
+{
+    for (unsigned b = 0; b < e->nblk; b++)
+        if (e->blk[b].host && in_range(e->blk[b].addr, e->blk[b].size, addr, len ? len : 1))
+            return (int)b;
+    return -1;
+}
+
+static void add_seg(fc_emu *e, uint32_t addr, uint32_t len, unsigned perm)
+{
+    if (len && e->nsegs < MAX_SEGS)
+        e->segs[e->nsegs++] = (seg){addr, len, perm};
+}
+
+/* The allowed ranges: the current run's first (the hot ones), the runtime's
+ * data, the code and the routines (read-only: literal pools), fc_emu_map's
+ * areas. The stub page is executable but not readable. */
+static void build_segs(fc_emu *e)
+{
+    e->nsegs = 0;
+    for (unsigned k = 0; k < e->nrun; k++)
+        add_seg(e, e->run[k].addr, e->run[k].len, e->run[k].perm);
+    add_seg(e, FC_EMU_MSTACK_ADDR, MSTACK_SIZE, FC_PERM_RW);
+    add_seg(e, FC_EMU_ENV_ADDR, FC_NENV_SIZE, FC_PERM_RW);
+    for (unsigned k = 0; k < e->nplaced; k++)
+        add_seg(e, e->placed[k].addr, e->placed[k].len, FC_PERM_R);
+    add_seg(e, FC_EMU_RT_ADDR, *e->arch->rt_blob_len, FC_PERM_R);
+    for (unsigned b = B__FIXED; b < e->nblk; b++)
+        add_seg(e, e->blk[b].addr, e->blk[b].size, FC_PERM_RW);
+}
+
+static int touches(uint32_t addr, uint32_t len, uint32_t page)
+{
+    return len && addr < page + PAGE && (page <= addr || page - addr < len);
+}
+
+/* what page `page` (guest address) of block b must be mapped as; 0: unmapped */
+static uint32_t want_prot(const fc_emu *e, unsigned b, uint32_t page)
+{
+    uint32_t prot = 0;
+    switch (b) {
+    case B_STUB: return UC_PROT_READ | UC_PROT_EXEC;
+    case B_RT: return page - FC_EMU_RT_ADDR < *e->arch->rt_blob_len ? UC_PROT_READ | UC_PROT_EXEC : 0;
+    case B_ENV: case B_MSTACK: return UC_PROT_READ | UC_PROT_WRITE;
+    case B_CODE:
+        for (unsigned k = 0; k < e->nplaced; k++)
+            if (touches(e->placed[k].addr, e->placed[k].len, page))
+                return UC_PROT_READ | UC_PROT_EXEC;
+        break;
+    default:
+        if (b >= B__FIXED)
+            return UC_PROT_ALL;
+    }
+    /* regions of the run: in a data area read(-write), in the code area
+     * (read-only data executed in place from flash) read-execute */
+    for (unsigned k = 0; k < e->nrun; k++)
+        if (touches(e->run[k].addr, e->run[k].len, page))
+            prot |= b == B_CODE ? UC_PROT_READ | UC_PROT_EXEC
+                                : UC_PROT_READ | (e->run[k].perm & FC_PERM_W ? UC_PROT_WRITE : 0);
+    return prot;
+}
+
+/* Make Unicorn's map what want_prot says, page by page. */
+static int sync_map(fc_emu *e)
+{
+    for (unsigned b = 0; b < e->nblk; b++) {
+        block *bl = &e->blk[b];
+        for (uint32_t k = 0; bl->host && k < bl->size / PAGE; k++) {
+            uint32_t page = bl->addr + k * PAGE, w = want_prot(e, b, page);
+            uint8_t st = (uint8_t)(w + 1);
+            if (st == bl->page[k] || (!w && !bl->page[k]))
+                continue;
+            if (bl->page[k] ? uc_mem_protect(e->uc, page, PAGE, w) != UC_ERR_OK
+                            : uc_mem_map_ptr(e->uc, page, PAGE, w, bl->host + k * PAGE) != UC_ERR_OK)
+                return -1;
+            bl->page[k] = st;
+        }
+    }
+    return 0;
+}
+
+static void set_fault(fc_emu *e, uc_engine *uc, int kind, uint64_t addr, int size)
+{
+    uint32_t pc = 0;
+    uc_reg_read(uc, e->arch->reg_pc, &pc);
+    e->fault.kind = kind;
+    e->fault.addr = (uint32_t)addr;
+    e->fault.size = size > 0 ? (uint32_t)size : 0;
+    e->fault.pc = pc;
+}
+
+/* Every data access (UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, the whole space):
+ * inside one allowed range with the permission, or refused. Unicorn calls
+ * a write hook before the store: its old bytes are kept and put back after
+ * the run, as are those of every later write of the stopped run. */
+static void mem_cb(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                   void *user)
+{
+    fc_emu *e = user;
+    uint32_t a = (uint32_t)addr, n = size > 0 ? (uint32_t)size : 1u;
+    unsigned need = type == UC_MEM_WRITE ? FC_PERM_W : FC_PERM_R;
+    (void)value;
+    if (!e->fault.kind) {
+        for (unsigned k = 0; k < e->nsegs; k++) {
+            const seg *g = &e->segs[k];
+            if ((g->perm & need) == need && in_range(g->addr, g->len, a, n))
+                return;
+        }
+        set_fault(e, uc, type == UC_MEM_WRITE ? FC_EMU_FAULT_WRITE : FC_EMU_FAULT_READ, addr, size);
+        uc_emu_stop(uc);
+    }
+    if (type == UC_MEM_WRITE && e->nundo < MAX_UNDO) {
+        uint8_t *h = fc_emu_host(e, a, n > 8 ? 8 : n);
+        if (h) {
+            e->undo[e->nundo].addr = a;
+            e->undo[e->nundo].n = n > 8 ? 8 : n;
+            memcpy(e->undo[e->nundo].old, h, e->undo[e->nundo].n);
+            e->nundo++;
+        }
+    }
+}
+
+/* An access to an unmapped page, or against a page's protection: the run
+ * stops there (false) with a Unicorn error. */
+static bool bad_cb(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                   void *user)
+{
+    fc_emu *e = user;
+    (void)value;
+    if (!e->fault.kind)
+        set_fault(e, uc,
+                  type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT ? FC_EMU_FAULT_FETCH
+                  : type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT ? FC_EMU_FAULT_WRITE
+                  : FC_EMU_FAULT_READ,
+                  addr, size);
+    return false;
+}
+
+/* Before a run: no fault yet; the map for the run's regions. */
+static int begin_run(fc_emu *e)
+{
+    e->fault.kind = 0;
+    e->nundo = 0;
+    build_segs(e);
+    return sync_map(e);
+}
+
+/* After a run: put back the writes after a refused access. */
+static void end_run(fc_emu *e, fc_emu_stats *st)
+{
+    while (e->nundo) {
+        e->nundo--;
+        uint8_t *h = fc_emu_host(e, e->undo[e->nundo].addr, e->undo[e->nundo].n);
+        if (h)
+            memcpy(h, e->undo[e->nundo].old, e->undo[e->nundo].n);
+    }
+    st->fault = e->fault.kind;
+    st->fault_addr = e->fault.addr;
+    st->fault_size = e->fault.size;
+    if (e->fault.kind)
+        st->pc = e->fault.pc;
 }
 
 /* a fresh Unicorn engine over the existing host memory */
@@ -116,22 +337,22 @@ static int engine_up(fc_emu *e, char *err, size_t errlen)
         snprintf(err, errlen, "unicorn: %s", uc_strerror(u));
         return -1;
     }
-    int bad = map_ptr(e, FC_EMU_STUB_ADDR, PAGE, UC_PROT_READ | UC_PROT_EXEC, e->stub) |
-              map_ptr(e, FC_EMU_RT_ADDR, 0x10000u, UC_PROT_READ | UC_PROT_EXEC, e->rt) |
-              map_ptr(e, FC_EMU_CODE_ADDR, FC_EMU_CODE_SIZE, UC_PROT_READ | UC_PROT_EXEC, e->code) |
-              map_ptr(e, FC_EMU_ENV_ADDR, PAGE, UC_PROT_READ | UC_PROT_WRITE, e->env) |
-              map_ptr(e, FC_EMU_MSTACK_TOP - 0xf000u, 0xf000u, UC_PROT_READ | UC_PROT_WRITE,
-                      e->mstack);
-    for (unsigned a = 0; a < FC_EMU__AREAS; a++)
-        bad |= map_ptr(e, area_addr[a], area_size(a), UC_PROT_READ | UC_PROT_WRITE, e->mem[a]);
-    for (unsigned m = 0; m < e->nmaps; m++)
-        bad |= map_ptr(e, e->maps[m].addr, e->maps[m].size, UC_PROT_ALL, e->maps[m].host);
-    if (bad) {
+    for (unsigned b = 0; b < e->nblk; b++)
+        if (e->blk[b].page)
+            memset(e->blk[b].page, 0, e->blk[b].size / PAGE);
+    build_segs(e);
+    if (sync_map(e)) {
         snprintf(err, errlen, "unicorn: cannot map the device memory");
         return -1;
     }
     u = uc_hook_add(e->uc, &e->helper_hook, UC_HOOK_CODE, (void *)helper_cb, e,
                     FC_EMU_HELPER_ADDR, FC_EMU_HELPER_ADDR + 1);
+    if (u == UC_ERR_OK)
+        u = uc_hook_add(e->uc, &e->mem_hook, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)mem_cb,
+                        e, 1, 0);
+    if (u == UC_ERR_OK)
+        u = uc_hook_add(e->uc, &e->bad_hook, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
+                        (void *)bad_cb, e, 1, 0);
     if (u == UC_ERR_OK && e->counting)
         u = uc_hook_add(e->uc, &e->count_hook, UC_HOOK_CODE, (void *)count_cb, e, 1, 0);
     if (u != UC_ERR_OK) {
@@ -204,14 +425,24 @@ fc_emu *fc_emu_open_target(unsigned target, char *err, size_t errlen)
     e->backend = arch->backend;
     e->cap = 200000000u;
     e->stub = alloc_area(PAGE);
-    e->rt = alloc_area(0x10000u);
+    e->rt = alloc_area(RT_SIZE);
     e->code = alloc_area(FC_EMU_CODE_SIZE);
     e->env = alloc_area(PAGE);
-    e->mstack = alloc_area(0xf000u);
+    e->mstack = alloc_area(MSTACK_SIZE);
     int bad = !e->stub || !e->rt || !e->code || !e->env || !e->mstack ||
-              *arch->rt_blob_len > 0x10000u;
+              *arch->rt_blob_len > RT_SIZE;
     for (unsigned a = 0; a < FC_EMU__AREAS; a++)
         bad |= !(e->mem[a] = alloc_area(area_size(a)));
+    e->blk[B_STUB] = (block){FC_EMU_STUB_ADDR, PAGE, e->stub, NULL};
+    e->blk[B_RT] = (block){FC_EMU_RT_ADDR, RT_SIZE, e->rt, NULL};
+    e->blk[B_CODE] = (block){FC_EMU_CODE_ADDR, FC_EMU_CODE_SIZE, e->code, NULL};
+    e->blk[B_ENV] = (block){FC_EMU_ENV_ADDR, PAGE, e->env, NULL};
+    e->blk[B_MSTACK] = (block){FC_EMU_MSTACK_ADDR, MSTACK_SIZE, e->mstack, NULL};
+    for (unsigned a = 0; a < FC_EMU__AREAS; a++)
+        e->blk[B_AREA0 + a] = (block){area_addr[a], area_size(a), e->mem[a], NULL};
+    e->nblk = B__FIXED;
+    for (unsigned b = 0; b < e->nblk; b++)
+        bad |= !(e->blk[b].page = calloc(e->blk[b].size / PAGE, 1));
     if (bad) {
         snprintf(err, errlen, "out of memory");
         fc_emu_close(e);
@@ -233,8 +464,11 @@ void fc_emu_close(fc_emu *e)
     engine_down(e);
     for (unsigned a = 0; a < FC_EMU__AREAS; a++)
         free(e->mem[a]);
-    for (unsigned m = 0; m < e->nmaps; m++)
-        free(e->maps[m].host);
+    for (unsigned b = 0; b < e->nblk; b++) {
+        free(e->blk[b].page);
+        if (b >= B__FIXED)
+            free(e->blk[b].host);
+    }
     free(e->code);
     free(e->env);
     free(e->mstack);
@@ -353,8 +587,23 @@ int fc_emu_place(fc_emu *e, uint32_t addr, const uint8_t *code, uint32_t len)
             return -1;
     }
     memcpy(e->code + (addr - FC_EMU_CODE_ADDR), code, len);
-    /* trap 2: Unicorn keeps translated blocks of the old bytes otherwise */
-    uc_ctl_remove_cache(e->uc, addr, addr + len);
+    /* the new code replaces the placed code it overlaps; its pages are mapped */
+    unsigned k = 0;
+    for (unsigned j = 0; j < e->nplaced; j++)
+        if (!(e->placed[j].addr < addr + len && addr < e->placed[j].addr + e->placed[j].len))
+            e->placed[k++] = e->placed[j];
+    e->nplaced = k;
+    if (len && e->nplaced == MAX_CODE)
+        return -1;
+    if (len) {
+        e->placed[e->nplaced].addr = addr;
+        e->placed[e->nplaced].len = len;
+        e->nplaced++;
+    }
+    build_segs(e);
+    if (sync_map(e))
+        return -1;
+    fc_emu_flush(e, addr, len);
     return 0;
 }
 
@@ -380,6 +629,39 @@ void fc_emu_cap(fc_emu *e, uint64_t max_insns)
     e->cap = max_insns;
 }
 
+/* One granted range of a run: inside one block, and for a writable one the
+ * same bytes the VM (its helpers) sees. */
+static int grant(fc_emu *e, uint64_t addr, const uint8_t *host, uint32_t len, unsigned perm)
+{
+    int b;
+    if (!len)
+        return 0;
+    if (addr > UINT32_MAX || (b = find_block(e, (uint32_t)addr, len)) < 0 ||
+        e->nrun > FC_MAX_REGIONS)
+        return -1;
+    if ((perm & FC_PERM_W) &&
+        (b == B_CODE || b < B_ENV || host != e->blk[b].host + ((uint32_t)addr - e->blk[b].addr)))
+        return -1;
+    e->run[e->nrun++] = (seg){(uint32_t)addr, len, perm & FC_PERM_RW};
+    return 0;
+}
+
+/* The run's ranges: vm's regions, and the stack frames [floor, top) (the
+ * deepest frame the run may reach; which frames are live is the code's
+ * check, not the map's). */
+static int grant_run(fc_emu *e, const fc_vm *vm, const fc_native_env *env)
+{
+    uint32_t floor = env->stack_floor, top = env->regs[10][0];
+    e->nrun = 0;
+    for (uint32_t k = 0; k < vm->nregions && k < FC_MAX_REGIONS; k++)
+        if (grant(e, vm->regions[k].addr, vm->regions[k].host, vm->regions[k].len,
+                  vm->regions[k].perm))
+            return -1;
+    if (floor < vm->stack_addr || top < floor)
+        return -1;
+    return grant(e, floor, vm->stack + (floor - vm->stack_addr), top - floor, FC_PERM_RW);
+}
+
 int fc_emu_run(fc_emu *e, uint32_t entry, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len,
                uint64_t *r0, fc_emu_stats *stats)
 {
@@ -392,6 +674,11 @@ int fc_emu_run(fc_emu *e, uint32_t entry, fc_vm *vm, uint64_t ctx_addr, uint64_t
     memset(&st, 0, sizeof st);
     rc = fc_native_env_init(&env, vm, ctx_addr, ctx_len);
     if (rc != FC_OK) {
+        if (stats) *stats = st;
+        return FC_EMU_ESETUP;
+    }
+    if (grant_run(e, vm, &env) || begin_run(e)) {
+        e->nrun = 0;
         if (stats) *stats = st;
         return FC_EMU_ESETUP;
     }
@@ -418,6 +705,13 @@ int fc_emu_run(fc_emu *e, uint32_t entry, fc_vm *vm, uint64_t ctx_addr, uint64_t
     st.insns = e->count;
     st.helper_calls = e->helper_calls;
     e->vm = NULL;
+    end_run(e, &st);
+    if (st.fault) {
+        st.uc_err = (int)u;
+        if (stats) *stats = st;
+        fc_native_env_finish(&env, vm, FC_ERR_BAD_ARG, NULL);
+        return FC_EMU_EACCESS;
+    }
     if (u != UC_ERR_OK || e->hook_err) {
         st.uc_err = u != UC_ERR_OK ? (int)u : -1;
         if (stats) *stats = st;
@@ -563,8 +857,35 @@ static const char *err_name(int err)
     case FC_EMU_EFAULT: return "machine fault";
     case FC_EMU_ECAP: return "instruction cap";
     case FC_EMU_ESETUP: return "set-up failure";
+    case FC_EMU_EACCESS: return "access outside the map";
     default: return fc_err_str(err);
     }
+}
+
+const char *fc_emu_fault_str(int fault)
+{
+    switch (fault) {
+    case FC_EMU_FAULT_READ: return "read";
+    case FC_EMU_FAULT_WRITE: return "write";
+    case FC_EMU_FAULT_FETCH: return "fetch";
+    }
+    return "no fault";
+}
+
+int fc_emu_case_vm(fc_emu *e, const fc_emu_case *c, fc_vm *vm, uint64_t *ctx_addr)
+{
+    fill(e->mem, c);
+    return setup_vm(vm, c, e->mem, ctx_addr);
+}
+
+static void outcome(fc_emu_outcome *o, int rc, uint64_t r0, const fc_vm *vm, uint64_t insns)
+{
+    o->err = rc;
+    o->r0 = rc == FC_OK ? r0 : 0;
+    o->err_pc = rc == FC_OK ? 0 : vm->err_pc;
+    o->err_addr = rc == FC_OK ? 0 : vm->err_addr;
+    o->budget_left = vm->budget_left;
+    o->insns = insns;
 }
 
 int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *oi, fc_emu_outcome *on,
@@ -597,12 +918,7 @@ int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *oi, fc_emu_outc
     rc = setup_vm(&vi, c, host, &ctx_i);
     if (rc == FC_OK)
         rc = fc_vm_run(&vi, ctx_i, c->ctx_len, &r0i);
-    oi->err = rc;
-    oi->r0 = rc == FC_OK ? r0i : 0;
-    oi->err_pc = rc == FC_OK ? 0 : vi.err_pc;
-    oi->err_addr = rc == FC_OK ? 0 : vi.err_addr;
-    oi->budget_left = vi.budget_left;
-    oi->insns = vi.insn_count;
+    outcome(oi, rc, r0i, &vi, vi.insn_count);
 
     /* the backend in the emulator */
     memset(&p, 0, sizeof p);
@@ -621,18 +937,17 @@ int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *oi, fc_emu_outc
         return -1;
     }
     on->code_len = st.code_len;
-    fill(e->mem, c);
-    rc = setup_vm(&vn, c, e->mem, &ctx_n);
+    memset(&es, 0, sizeof es);
+    rc = fc_emu_case_vm(e, c, &vn, &ctx_n);
     if (rc == FC_OK)
         rc = fc_emu_run(e, entry, &vn, ctx_n, c->ctx_len, &r0n, &es);
-    on->err = rc;
-    on->r0 = rc == FC_OK ? r0n : 0;
-    on->err_pc = rc == FC_OK ? 0 : vn.err_pc;
-    on->err_addr = rc == FC_OK ? 0 : vn.err_addr;
-    on->budget_left = vn.budget_left;
-    on->insns = es.insns;
+    outcome(on, rc, r0n, &vn, es.insns);
 
-    if (on->err < 0) {
+    if (on->err == FC_EMU_EACCESS) {
+        snprintf(msg, msglen, "native run: %s: %s of %u bytes at 0x%08x by pc 0x%x", err_name(on->err),
+                 fc_emu_fault_str(es.fault), es.fault_size, es.fault_addr, es.pc);
+        diff = 1;
+    } else if (on->err < 0) {
         snprintf(msg, msglen, "native run: %s (pc 0x%x, unicorn error %d)", err_name(on->err), es.pc,
                  es.uc_err);
         diff = 1;
@@ -673,52 +988,48 @@ int fc_emu_diff(fc_emu *e, const fc_emu_case *c, fc_emu_outcome *oi, fc_emu_outc
 
 uint8_t *fc_emu_map(fc_emu *e, uint32_t addr, uint32_t size)
 {
-    uint8_t *p;
+    block *bl;
     if (e->nmaps >= FC_EMU_MAX_MAPS || !size || (addr | size) & (PAGE - 1) ||
-        (uint64_t)addr + size > 0x100000000ull || fc_emu_host(e, addr, 1) ||
-        fc_emu_host(e, addr + size - 1, 1))
+        (uint64_t)addr + size > 0x100000000ull || find_block(e, addr, 1) >= 0 ||
+        find_block(e, addr + size - 1, 1) >= 0)
         return NULL;
-    if (!(p = alloc_area(size)))
-        return NULL;
-    if (uc_mem_map_ptr(e->uc, addr, size, UC_PROT_ALL, p) != UC_ERR_OK) {
-        free(p);
+    bl = &e->blk[e->nblk];
+    bl->addr = addr;
+    bl->size = size;
+    bl->host = alloc_area(size);
+    bl->page = calloc(size / PAGE, 1);
+    if (!bl->host || !bl->page) {
+        free(bl->host);
+        free(bl->page);
         return NULL;
     }
-    e->maps[e->nmaps].addr = addr;
-    e->maps[e->nmaps].size = size;
-    e->maps[e->nmaps].host = p;
+    e->nblk++;
     e->nmaps++;
-    return p;
+    build_segs(e);
+    if (sync_map(e))
+        return NULL;
+    return bl->host;
 }
 
+/* Trap 2: Unicorn keeps translated blocks of the old bytes unless told.
+ * Page by page and only mapped pages: Unicorn 2.0.1 turns the range's start
+ * into its RAM offset and assumes the rest follows in the same RAM block,
+ * which is not so for pages mapped one by one. */
 void fc_emu_flush(fc_emu *e, uint32_t addr, uint32_t len)
 {
-    uc_ctl_remove_cache(e->uc, addr, (uint64_t)addr + len);
-}
-
-static uint8_t *in_area(uint8_t *host, uint32_t base, uint32_t size, uint32_t addr, uint32_t len)
-{
-    if (addr < base || addr - base >= size || len > size - (addr - base))
-        return NULL;
-    return host + (addr - base);
+    uint64_t end = (uint64_t)addr + len;
+    for (uint64_t a = addr; a < end; a = (a & ~(uint64_t)(PAGE - 1)) + PAGE) {
+        int b = find_block(e, (uint32_t)a, 1);
+        uint64_t stop = (a & ~(uint64_t)(PAGE - 1)) + PAGE;
+        if (b >= 0 && e->blk[b].page[((uint32_t)a - e->blk[b].addr) / PAGE] > 1)
+            uc_ctl_remove_cache(e->uc, a, stop < end ? stop : end);
+    }
 }
 
 uint8_t *fc_emu_host(fc_emu *e, uint32_t addr, uint32_t len)
 {
-    uint8_t *p;
-    if ((p = in_area(e->code, FC_EMU_CODE_ADDR, FC_EMU_CODE_SIZE, addr, len)) ||
-        (p = in_area(e->rt, FC_EMU_RT_ADDR, 0x10000u, addr, len)) ||
-        (p = in_area(e->stub, FC_EMU_STUB_ADDR, PAGE, addr, len)) ||
-        (p = in_area(e->env, FC_EMU_ENV_ADDR, PAGE, addr, len)) ||
-        (p = in_area(e->mstack, FC_EMU_MSTACK_TOP - 0xf000u, 0xf000u, addr, len)))
-        return p;
-    for (unsigned m = 0; m < e->nmaps; m++)
-        if ((p = in_area(e->maps[m].host, e->maps[m].addr, e->maps[m].size, addr, len)))
-            return p;
-    for (unsigned a = 0; a < FC_EMU__AREAS; a++)
-        if ((p = in_area(e->mem[a], area_addr[a], area_size(a), addr, len)))
-            return p;
-    return NULL;
+    int b = find_block(e, addr, len);
+    return b < 0 ? NULL : e->blk[b].host + (addr - e->blk[b].addr);
 }
 
 void fc_emu_trace(fc_emu *e, fc_emu_trace_fn fn, void *ctx)
@@ -755,6 +1066,11 @@ int fc_emu_call(fc_emu *e, uint32_t fn, const uint32_t *args, unsigned nargs, ui
             memcpy(s + 4u * (k - inregs), &v, 4);   /* little-endian host and core */
         }
     }
+    e->nrun = 0;      /* no run regions: the firmware's own memory */
+    if (begin_run(e)) {
+        if (stats) *stats = st;
+        return FC_EMU_ESETUP;
+    }
     for (k = 0; k < nargs && k < inregs; k++)
         uc_reg_write(e->uc, arg_reg(e->arch, k), &args[k]);
     uc_reg_write(e->uc, e->arch->reg_sp, &sp);
@@ -772,7 +1088,12 @@ int fc_emu_call(fc_emu *e, uint32_t fn, const uint32_t *args, unsigned nargs, ui
     st.pc = pc;
     st.insns = e->count;
     st.helper_calls = e->helper_calls;
+    end_run(e, &st);
     if (stats) *stats = st;
+    if (st.fault) {
+        if (stats) stats->uc_err = (int)u;
+        return FC_EMU_EACCESS;
+    }
     if (u != UC_ERR_OK || e->hook_err) {
         if (stats) stats->uc_err = u != UC_ERR_OK ? (int)u : -1;
         return FC_EMU_EFAULT;
