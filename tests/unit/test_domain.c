@@ -58,7 +58,10 @@ static uint64_t pick(void)
     case 0: return below(600);
     case 1: return (uint64_t)-(int64_t)below(600);
     case 2: return rnd();
-    case 3: return rnd() >> (rnd() % 64);
+    case 3: {
+        uint64_t x = rnd();
+        return x >> (rnd() % 64);
+    }
     default: {
         uint64_t e = edges[below(NEDGES)];
         return e + below(5) - 2;
