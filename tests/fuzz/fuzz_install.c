@@ -197,9 +197,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     p.insns = loop;
     p.ninsns = sizeof loop / sizeof loop[0];
     fc_fcx_input in = { .prog = &p };
-    put_seed(dir, "bytecode", 0, &in);
+    /* the program names .rodata and .data: a container must carry them */
     p.rodata = ro; p.rodata_len = sizeof ro;
     p.data = da; p.data_len = sizeof da;
+    put_seed(dir, "bytecode", 0, &in);
     p.bss_len = 64;
     fc_fcx_entry ents[] = { { "main", 0 }, { "leaf", 12 } };
     in.entries = ents;

@@ -58,8 +58,14 @@ static uint64_t pick(void)
     case 0: return below(600);
     case 1: return (uint64_t)-(int64_t)below(600);
     case 2: return rnd();
-    case 3: return rnd() >> (rnd() % 64);
-    default: return edges[below(NEDGES)] + below(5) - 2;
+    case 3: {
+        uint64_t x = rnd();
+        return x >> (rnd() % 64);
+    }
+    default: {
+        uint64_t e = edges[below(NEDGES)];
+        return e + below(5) - 2;
+    }
     }
 }
 
@@ -73,7 +79,10 @@ static int64_t pick_off(void)
     switch (rnd() % 4) {
     case 0: v = (int64_t)below(1024) - 512; break;
     case 1: v = (int64_t)(rnd() % (2 * (uint64_t)INF - 1)) - (INF - 1); break;
-    default: v = o[below(sizeof o / sizeof o[0])] + (int64_t)below(5) - 2; break;
+    default:
+        v = o[below(sizeof o / sizeof o[0])];
+        v += (int64_t)below(5) - 2;
+        break;
     }
     if (v >= INF) v = INF - 1;
     if (v <= -INF) v = -(INF - 1);
@@ -201,8 +210,10 @@ static fc_av gen_ptr(unsigned kind, uint64_t base, uint64_t *s, int ns, const in
         return a;
     }
     for (int k = 0; k < n; k++) {
-        if (near && nnear && rnd() % 2)
-            o[k] = near[below((uint64_t)nnear)] + (int64_t)below(3) - 1;
+        if (near && nnear && rnd() % 2) {
+            o[k] = near[below((uint64_t)nnear)];
+            o[k] += (int64_t)below(3) - 1;
+        }
         else if (k && rnd() % 2)
             o[k] = o[0] + (int64_t)below(40) - 20;
         else
@@ -262,7 +273,10 @@ static uint64_t pick_base(void)
     switch (rnd() % 3) {
     case 0: return rnd();
     case 1: return rnd() & M32;
-    default: return b[below(sizeof b / sizeof b[0])] + below(3) * 8;
+    default: {
+        uint64_t x = b[below(sizeof b / sizeof b[0])];
+        return x + below(3) * 8;
+    }
     }
 }
 
@@ -401,7 +415,9 @@ static void gen_window(fc_av_win *w, uint64_t *base)
         case 0: B = bmin; break;
         case 1: B = bmax; break;
         default:
-            B = bmin + (((unsigned __int128)rnd() << 32) ^ rnd()) % (bmax - bmin + 1);
+            B = (unsigned __int128)rnd() << 32;
+            B ^= rnd();
+            B = bmin + B % (bmax - bmin + 1);
             if (rnd() % 2)
                 B = rnd() % 2 ? bmin + below(4096) : bmax - below(4096);
             break;
@@ -544,8 +560,11 @@ Test(domain, join_widen_and_meet_keep_their_members, .timeout = 120)
         }
         /* meet with a signed range (offsets for pointers) around a member */
         int64_t v0 = fc_av_is_ptr(&a) ? (int64_t)(sa[0] - base[a.kind]) : (int64_t)sa[0];
-        int64_t lo = rnd() % 4 ? v0 - (int64_t)below(100) : (int64_t)pick();
-        int64_t hi = rnd() % 4 ? v0 + (int64_t)below(100) : (int64_t)pick();
+        int64_t lo, hi;
+        if (rnd() % 4 == 0 || __builtin_sub_overflow(v0, (int64_t)below(100), &lo))
+            lo = (int64_t)pick();
+        if (rnd() % 4 == 0 || __builtin_add_overflow(v0, (int64_t)below(100), &hi))
+            hi = (int64_t)pick();
         if (lo > v0 && rnd() % 2) lo = v0;
         if (hi < lo) { int64_t x = lo; lo = hi; hi = x; }
         fc_av m = a;

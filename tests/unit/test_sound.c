@@ -572,10 +572,13 @@ Test(sound, pointer_compare_programs_never_prove_a_faulting_access, .timeout = 1
         size_t u = 0;
         unsigned kind = (unsigned)(prnd() % 4), m1 = (unsigned)(prnd() % 6), m2 = (unsigned)(prnd() % 6);
         int lo_off = kind == 0 ? -(int)(prnd() % 600) : (int)(prnd() % 80) - 8;
-        u += pc_offset(src + u, sizeof src - u, 6, 0, m1, (int)(prnd() % 2), lo_off);
-        if (prnd() % 3)
-            u += pc_offset(src + u, sizeof src - u, 8, 1, m2, (int)(prnd() % 2),
-                           kind == 0 ? -(int)(prnd() % 600) : (int)(prnd() % 80) - 8);
+        int sub6 = (int)(prnd() % 2);
+        u += pc_offset(src + u, sizeof src - u, 6, 0, m1, sub6, lo_off);
+        if (prnd() % 3) {
+            int sub = (int)(prnd() % 2);
+            int add = kind == 0 ? -(int)(prnd() % 600) : (int)(prnd() % 80) - 8;
+            u += pc_offset(src + u, sizeof src - u, 8, 1, m2, sub, add);
+        }
         else
             u += (size_t)snprintf(src + u, sizeof src - u, "mov %%r8, %d\n",
                                   kind == 0 ? -(int)(prnd() % 520) : (int)(prnd() % 72));
