@@ -100,7 +100,8 @@ int fc_fcx_rehash(uint8_t *buf, size_t len);
 
 /*
  * Print a description of a container: header, sections, entries, helper
- * imports, relocations, pc maps, hash check and the loader's verdict
+ * imports, relocations, pc maps, signature records (algorithm, key id),
+ * hash check and the loader's verdict
  * (fc_fcx_validate). Lenient: prints what is readable of a broken container.
  * Returns 0 when the container is valid, else the loader's error code.
  */

@@ -2,8 +2,9 @@
  * femto-objdump - describe an .fcx container.
  *
  *   femto-objdump [-d] [-x] app.fcx
- *     header, section table, entries, helper imports, relocations, pc maps,
- *     the payload hash check and the loader's verdict;
+ *     header (context requirements included), section table, entries,
+ *     helper imports, relocations, pc maps, the trailer's signature records
+ *     with their key ids, the payload hash check and the loader's verdict;
  *     -d  disassemble the bytecode;  -x  hex of the native code sections.
  *
  * Exit status: 0 valid container, 1 invalid container, 2 usage or I/O error.

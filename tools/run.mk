@@ -54,7 +54,7 @@ $(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_DEFAULT_SOURCE \
 	  -Iruntime -Icompiler -Ibackends -Isim -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_DIFF_SRCS) -lelf -lunicorn -lpthread -lm
+	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_DIFF_SRCS) -lelf -lunicorn -lpthread -lm -lcrypto
 
 $(FUZZ_DIFF_CORPUS)/.seeded: $(BIN)/diff-random
 	@rm -rf $(FUZZ_DIFF_CORPUS) && mkdir -p $(FUZZ_DIFF_CORPUS)
