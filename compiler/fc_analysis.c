@@ -839,7 +839,10 @@ fc_av fc_av_alu(const fc_insn *in, const fc_av *dst, const fc_av *srcv)
             return ptr_add(&d, &s, 1);
         if (is64 && op == FC_ALU_SUB && same_ptr_kind(&d, &s) && d.kind != FC_AV_STACK_UP &&
             d.smin > -INF && d.smax < INF && s.smin > -INF && s.smax < INF) {
-            fc_av r = srange(FC_AV_SCALAR, d.smin - s.smax, d.smax - s.smin), t = r;
+            /* UNKNOWN, not SCALAR: an offset may hold an address-derived
+             * number (p + (n | (u32)q) - p), so the difference of two
+             * pointers may depend on where regions sit; the range holds */
+            fc_av r = srange(FC_AV_UNKNOWN, d.smin - s.smax, d.smax - s.smin), t = r;
             unsigned k = kmin(d.lk, s.lk);
             t.lk = (uint8_t)k;
             t.lv = (d.lv - s.lv) & lmask(k);
