@@ -309,7 +309,7 @@ static void parse_args(int argc, char **argv, options *o)
             if (parse_u32(v, &o->ctx_size))
                 die_usage("--ctx-size: '%s' is not a size", v);
             if (o->ctx_size > FC_FCX_MAX_CTX)
-                die_usage("--ctx-size: %u bytes; at most %u (64 KiB: docs/sandbox.md, section 10)",
+                die_usage("--ctx-size: %u bytes; at most %u (64 KiB: docs/sandbox.md, section 11)",
                           o->ctx_size, FC_FCX_MAX_CTX);
             o->ctx_size_set = 1;
         } else if (strcmp(a, "--helpers") == 0 || strncmp(a, "--helpers=", 10) == 0) {

@@ -141,7 +141,7 @@ struct fc_helper_env;
 
 /* ---- the VM --------------------------------------------------------------- */
 #define FC_MAX_CALL_DEPTH 8u       /* frames, the entry frame included */
-#define FC_DEFAULT_BUDGET 1000000u /* taken backward jumps              */
+#define FC_DEFAULT_BUDGET 1000000u /* taken backward jumps + local calls */
 
 typedef struct fc_vm {
     /* program (bytecode, normally verified; the interpreter is memory-safe
@@ -171,14 +171,14 @@ typedef struct fc_vm {
     const uint32_t *allow;
     uint32_t nallow;
 
-    uint64_t budget;           /* taken backward jumps allowed per run */
+    uint64_t budget;           /* taken backward jumps + local calls per run */
 
     /* results of the last run */
     int err;                   /* enum fc_err */
     uint32_t err_pc;           /* instruction index of the failure */
     uint64_t err_addr;         /* faulting guest address (memory errors) */
     uint64_t insn_count;       /* instructions executed (statistics) */
-    uint64_t budget_left;      /* budget minus taken backward jumps */
+    uint64_t budget_left;      /* budget minus the units charged */
 
     int helper_err;            /* set by a helper to fail the call */
     void *user;                /* for the host's helpers */

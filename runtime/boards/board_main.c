@@ -19,7 +19,7 @@
  * Output goes through semihosting; the exit code is 0 when every run ended
  * with FC_OK, 1 when a run failed, 2 when the install failed.
  *
- * Trust (docs/sandbox.md section 11): built with BOARD_TRUST (make firmware
+ * Trust (docs/sandbox.md section 12): built with BOARD_TRUST (make firmware
  * TRUST=pub.pem), the firmware's trust store is that one public key, from
  * the generated board_trust.h, and the policy is BOARD_POLICY: native code
  * only from containers signed by it (else bytecode only), or nothing

@@ -1501,7 +1501,7 @@ Test(loader, installed_thumb_code_runs_in_place_like_the_interpreter)
     fc_emu_close(e);
 }
 
-/* ---- what the code assumes of the context (docs/sandbox.md section 10) ------ */
+/* ---- what the code assumes of the context (docs/sandbox.md section 11) ------ */
 /* ldxw r0, [r1+60]; exit: with --ctx-size 64 this load is unchecked native code */
 static fc_insn ctx_read_prog[] = {
     I(0x61, 0, 1, 60, 0),
