@@ -854,7 +854,7 @@ static uint32_t ed_unhex(const char *h, uint8_t *out)
 
 /* The machine stack of fc_emu_call (its top is FC_EMU_MSTACK_TOP) is painted
  * before the call; the lowest byte changed after it gives the stack used. */
-#define ED_STACK_LO 0x20001000u
+#define ED_STACK_LO FC_EMU_MSTACK_ADDR
 #define ED_PAINT 0xa5u
 
 /* fc_ed25519_verify(sig, pub, msg, len) in the firmware: the valid
