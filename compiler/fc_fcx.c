@@ -7,6 +7,7 @@
  *
  *   BYTECODE ENTRIES [HELPERS] [RODATA] [DATA] [BSS: no bytes]
  *   then for each code section: CODE CODE_ENTRIES [RELOC] [PCMAP]
+ *   then [LINES] (optional section, femtoc -g)
  *
  * every section at an 8-aligned offset, zero padding, image_size rounded up
  * to 8, and the SHA-256 of the payload (hash field as zeros) in the header.
@@ -17,6 +18,7 @@
 #include "fc_loader.h"
 #include "fc_sha256.h"
 #include "fc_disasm.h"
+#include "fc_backend.h"
 
 #define ERR(d, insn, ...) fc_diag_add((d), FC_SEV_ERROR, (insn), __VA_ARGS__)
 
@@ -29,6 +31,7 @@ typedef struct wsect {
     uint8_t *bytes;      /* owned (NULL for BSS) */
     uint32_t size;
     uint32_t offset;     /* assigned by the layout */
+    uint16_t flags;      /* FC_FCX_SF_* (OPTIONAL for the line table) */
 } wsect;
 
 typedef struct wstate {
@@ -45,7 +48,7 @@ static int add_sect(wstate *w, uint16_t type, uint8_t target, uint16_t link, uin
         ERR(w->d, -1, "container: more than %u sections", FC_FCX_MAX_SECTIONS);
         return FC_FCX_E_INPUT;
     }
-    w->s[w->n++] = (wsect){type, target, link, info, bytes, size, 0};
+    w->s[w->n++] = (wsect){type, target, link, info, bytes, size, 0, 0};
     return FC_FCX_OK;
 }
 
@@ -299,6 +302,64 @@ static int add_code(wstate *w, const fc_fcx_code *c, uint32_t nentries, uint32_t
     return FC_FCX_OK;
 }
 
+/* The optional line table (fc_fcx.h): the records of prog->lines that name
+ * an instruction and a file, one per instruction (the first wins), and
+ * every file name. */
+static int add_lines(wstate *w, const fc_prog *p)
+{
+    if (!p->lines || !p->nlines || !p->files || !p->nfiles)
+        return FC_FCX_OK;
+    if (p->nfiles > 0xffffu) {
+        ERR(w->d, -1, "line table: %u source files, at most 65535", p->nfiles);
+        return FC_FCX_E_INPUT;
+    }
+    uint64_t names = 0;
+    for (uint32_t f = 0; f < p->nfiles; f++)
+        names += (p->files[f] ? strlen(p->files[f]) : 0) + 1;
+    uint64_t size = FC_FCX_LINE_HDR + (uint64_t)p->nlines * FC_FCX_LINE_REC_SIZE + names;
+    if (size > FC_FCX_MAX_IMAGE) {
+        ERR(w->d, -1, "line table of %llu bytes, at most %u", (unsigned long long)size, FC_FCX_MAX_IMAGE);
+        return FC_FCX_E_INPUT;
+    }
+    uint8_t *b = calloc(1, (size_t)size);
+    if (!b)
+        return FC_FCX_E_NOMEM;
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < p->nlines; k++) {
+        const fc_line *l = &p->lines[k];
+        if (l->insn >= p->ninsns || l->file >= p->nfiles)
+            continue;
+        if (n && fc_le32(b + FC_FCX_LINE_HDR + (n - 1) * FC_FCX_LINE_REC_SIZE) >= l->insn)
+            continue; /* sorted by insn: keep the first record of an instruction */
+        uint8_t *q = b + FC_FCX_LINE_HDR + n * FC_FCX_LINE_REC_SIZE;
+        fc_put_le32(q, l->insn);
+        fc_put_le32(q + 4, l->line);
+        fc_put_le16(q + 8, l->col);
+        fc_put_le16(q + 10, l->file);
+        n++;
+    }
+    if (n == 0) {
+        free(b);
+        return FC_FCX_OK;
+    }
+    uint8_t *names_at = b + FC_FCX_LINE_HDR + n * FC_FCX_LINE_REC_SIZE;
+    size_t at = 0;
+    for (uint32_t f = 0; f < p->nfiles; f++) {
+        size_t fl = p->files[f] ? strlen(p->files[f]) : 0;
+        if (fl)
+            memcpy(names_at + at, p->files[f], fl);
+        names_at[at + fl] = 0;
+        at += fl + 1;
+    }
+    fc_put_le32(b, n);
+    fc_put_le32(b + 4, p->nfiles);
+    size = FC_FCX_LINE_HDR + (uint64_t)n * FC_FCX_LINE_REC_SIZE + at;
+    int e = add_sect(w, FC_FCX_SECT_LINES, 0, 0, 0, b, (uint32_t)size);
+    if (e == FC_FCX_OK)
+        w->s[w->n - 1].flags = FC_FCX_SF_OPTIONAL;
+    return e;
+}
+
 static uint32_t frames_of(const fc_prog *p)
 {
     for (uint32_t i = 0; i < p->ninsns; i++) {
@@ -407,6 +468,8 @@ static int plan_sections(const fc_fcx_input *in, wstate *w, uint16_t *targets, u
             return e;
         *targets |= (uint16_t)(1u << c->target);
     }
+    if (in->lines && (e = add_lines(w, p)))
+        return e;
     return FC_FCX_OK;
 }
 
@@ -516,7 +579,7 @@ int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len, 
         uint8_t *t = buf + FC_FCX_HDR_SIZE + i * FC_FCX_SECT_SIZE;
         const wsect *s = &w.s[i];
         fc_put_le16(t + FC_FCX_S_TYPE, s->type);
-        fc_put_le16(t + FC_FCX_S_FLAGS, 0);
+        fc_put_le16(t + FC_FCX_S_FLAGS, s->flags);
         t[FC_FCX_S_TARGET] = s->target;
         fc_put_le16(t + FC_FCX_S_LINK, s->link);
         fc_put_le32(t + FC_FCX_S_OFFSET, s->type == FC_FCX_SECT_BSS ? 0 : s->offset);
@@ -557,6 +620,160 @@ int fc_fcx_write_alloc(const fc_fcx_input *in, uint8_t **out, size_t *len, fc_di
     return FC_FCX_OK;
 }
 
+/* ---- line table and pc map readers ------------------------------------------ */
+int fc_fcx_lines_find(const uint8_t *b, size_t len, fc_fcx_lines *t, const char **why)
+{
+    fc_fcx_header h;
+    fc_fcx_section s;
+    const char *dummy;
+
+    if (!why)
+        why = &dummy;
+    *why = NULL;
+    memset(t, 0, sizeof *t);
+    if (len > UINT32_MAX || !fc_fcx_read_header(b, (uint32_t)len, &h))
+        return 0;
+    for (uint32_t i = 0; i < h.nsect && i < FC_FCX_MAX_SECTIONS; i++) {
+        if (!fc_fcx_read_section(b, (uint32_t)len, h.sect_off + i * FC_FCX_SECT_SIZE, &s))
+            return 0;
+        if (s.type != FC_FCX_SECT_LINES)
+            continue;
+        if (!fc_in_bounds((uint32_t)len, s.offset, s.size) || s.size < FC_FCX_LINE_HDR) {
+            *why = "line table outside the file or shorter than its header";
+            return -1;
+        }
+        const uint8_t *p = b + s.offset;
+        uint32_t nrec = fc_le32(p), nfiles = fc_le32(p + 4);
+        if (nrec == 0 || nfiles == 0 || nfiles > 0xffffu ||
+            (uint64_t)nrec * FC_FCX_LINE_REC_SIZE > s.size - FC_FCX_LINE_HDR) {
+            *why = "line table: record or file count out of range";
+            return -1;
+        }
+        uint32_t names_off = FC_FCX_LINE_HDR + nrec * FC_FCX_LINE_REC_SIZE;
+        uint32_t nl = s.size - names_off, seen = 0;
+        for (uint32_t k = 0; k < nl && seen < nfiles; k++)
+            if (p[names_off + k] == 0)
+                seen++;
+        if (seen < nfiles) {
+            *why = "line table: fewer file names than its file count";
+            return -1;
+        }
+        for (uint32_t k = 0; k < nrec; k++) {
+            const uint8_t *q = p + FC_FCX_LINE_HDR + k * FC_FCX_LINE_REC_SIZE;
+            if (fc_le16(q + 10) >= nfiles ||
+                (k && fc_le32(q) <= fc_le32(q - FC_FCX_LINE_REC_SIZE))) {
+                *why = "line table: a record names no file or is out of order";
+                return -1;
+            }
+        }
+        t->recs = p + FC_FCX_LINE_HDR;
+        t->nrecs = nrec;
+        t->names = (const char *)p + names_off;
+        t->nfiles = nfiles;
+        t->names_len = nl;
+        return 1;
+    }
+    return 0;
+}
+
+static const char *line_file(const fc_fcx_lines *t, uint32_t f)
+{
+    const char *s = t->names;
+    for (uint32_t k = 0; k < f; k++)
+        s += strlen(s) + 1;
+    return s;
+}
+
+int fc_fcx_line_of(const fc_fcx_lines *t, uint32_t insn, const char **file, uint32_t *line,
+                   uint32_t *col)
+{
+    if (!t || !t->recs || !t->nrecs)
+        return 0;
+    uint32_t lo = 0, hi = t->nrecs; /* the last record with insn <= the one asked */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (fc_le32(t->recs + mid * FC_FCX_LINE_REC_SIZE) <= insn)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const uint8_t *q = t->recs + lo * FC_FCX_LINE_REC_SIZE;
+    if (fc_le32(q) > insn || fc_le32(q + 4) == 0)
+        return 0;
+    *file = line_file(t, fc_le16(q + 10));
+    *line = fc_le32(q + 4);
+    if (col)
+        *col = fc_le16(q + 8);
+    return 1;
+}
+
+int fc_fcx_lines_to_prog(const uint8_t *buf, size_t len, fc_prog *p)
+{
+    fc_fcx_lines t;
+    if (fc_fcx_lines_find(buf, len, &t, NULL) != 1)
+        return -1;
+    fc_line *lines = calloc(t.nrecs, sizeof *lines);
+    const char **files = calloc(t.nfiles, sizeof *files);
+    char *names = malloc(t.names_len ? t.names_len : 1);
+    if (!lines || !files || !names) {
+        free(lines);
+        free(files);
+        free(names);
+        return -1;
+    }
+    memcpy(names, t.names, t.names_len);
+    for (uint32_t f = 0, at = 0; f < t.nfiles; f++) {
+        files[f] = names + at;
+        at += (uint32_t)strlen(names + at) + 1;
+    }
+    for (uint32_t k = 0; k < t.nrecs; k++) {
+        const uint8_t *q = t.recs + k * FC_FCX_LINE_REC_SIZE;
+        lines[k] = (fc_line){fc_le32(q), fc_le32(q + 4), fc_le16(q + 8), fc_le16(q + 10)};
+    }
+    p->lines = lines;
+    p->nlines = t.nrecs;
+    p->files = files;
+    p->nfiles = t.nfiles;
+    return 0;
+}
+
+void fc_fcx_lines_free(fc_prog *p)
+{
+    if (p->files && p->nfiles)
+        free((void *)p->files[0]);
+    free((void *)p->files);
+    free(p->lines);
+    p->files = NULL;
+    p->lines = NULL;
+    p->nfiles = p->nlines = 0;
+}
+
+int fc_fcx_pc_insn(const uint8_t *b, size_t len, unsigned target, uint32_t off, uint32_t *insn)
+{
+    fc_fcx_header h;
+    fc_fcx_section s, c;
+    if (len > UINT32_MAX || !fc_fcx_read_header(b, (uint32_t)len, &h))
+        return 0;
+    for (uint32_t i = 0; i < h.nsect && i < FC_FCX_MAX_SECTIONS; i++) {
+        if (!fc_fcx_read_section(b, (uint32_t)len, h.sect_off + i * FC_FCX_SECT_SIZE, &s))
+            return 0;
+        if (s.type != FC_FCX_SECT_PCMAP || s.link >= h.nsect ||
+            !fc_fcx_read_section(b, (uint32_t)len, h.sect_off + s.link * FC_FCX_SECT_SIZE, &c) ||
+            c.type != FC_FCX_SECT_CODE || c.target != target ||
+            !fc_in_bounds((uint32_t)len, s.offset, s.size) || off >= c.size)
+            continue;
+        const uint8_t *p = b + s.offset;
+        int found = 0;
+        for (uint32_t k = 0; k + FC_FCX_PCMAP_SIZE <= s.size; k += FC_FCX_PCMAP_SIZE)
+            if (fc_le32(p + k) <= off) {
+                *insn = fc_le32(p + k + 4);
+                found = 1;
+            }
+        return found;
+    }
+    return 0;
+}
+
 /* ---- dump ----------------------------------------------------------------- */
 static const char *sect_name(unsigned t)
 {
@@ -571,6 +788,7 @@ static const char *sect_name(unsigned t)
     case FC_FCX_SECT_CODE_ENTRIES: return "code-entries";
     case FC_FCX_SECT_RELOC: return "reloc";
     case FC_FCX_SECT_PCMAP: return "pcmap";
+    case FC_FCX_SECT_LINES: return "lines";
     default: return "?";
     }
 }
@@ -601,19 +819,85 @@ static void hex(FILE *o, const uint8_t *p, unsigned n)
         fprintf(o, "%02x", p[i]);
 }
 
-static int sink_file(void *ctx, const char *text, size_t len)
-{
-    return fwrite(text, 1, len, (FILE *)ctx) == len ? 0 : -1;
-}
-
 /* A readable section: inside the buffer. */
 static int readable(const fc_fcx_section *s, size_t len)
 {
     return len <= UINT32_MAX && fc_in_bounds((uint32_t)len, s->offset, s->size);
 }
 
-static void dump_section(FILE *o, const uint8_t *b, size_t len, const fc_fcx_section *s,
-                         unsigned flags)
+/* " app.c:8" for insn, or nothing. */
+static void put_line(FILE *o, const fc_fcx_lines *lt, uint32_t insn)
+{
+    const char *f;
+    uint32_t ln;
+    if (lt && fc_fcx_line_of(lt, insn, &f, &ln, NULL))
+        fprintf(o, "  %s:%u", f, ln);
+}
+
+/* The pc map section linked to code section index ci, or 0. */
+static int pcmap_of(const uint8_t *b, size_t len, const fc_fcx_header *h, uint32_t ci,
+                    fc_fcx_section *m)
+{
+    for (uint32_t i = 0; i < h->nsect && i < FC_FCX_MAX_SECTIONS; i++)
+        if (fc_fcx_read_section(b, (uint32_t)len, h->sect_off + i * FC_FCX_SECT_SIZE, m) &&
+            m->type == FC_FCX_SECT_PCMAP && m->link == ci && readable(m, len))
+            return 1;
+    return 0;
+}
+
+/* The native code, instruction by instruction (the backend's disassembler),
+ * under the eBPF instruction each pc map record names. */
+static void dump_native(FILE *o, const uint8_t *b, size_t len, const fc_fcx_header *h,
+                        uint32_t ci, const fc_fcx_section *s, const fc_fcx_lines *lt,
+                        const fc_insn *ins, size_t nins)
+{
+    const fc_backend *bk = NULL;
+    for (unsigned k = 0; fc_backend_table[k]; k++)
+        if (fc_backend_table[k]->target == s->target) {
+            bk = fc_backend_table[k];
+            break;
+        }
+    const uint8_t *code = b + s->offset;
+    fc_fcx_section m;
+    int have_map = pcmap_of(b, len, h, ci, &m);
+    uint32_t rec = 0, nrec = have_map ? m.size / FC_FCX_PCMAP_SIZE : 0;
+    char text[160];
+    for (uint32_t off = 0; off < s->size;) {
+        while (rec < nrec && fc_le32(b + m.offset + rec * FC_FCX_PCMAP_SIZE) <= off) {
+            uint32_t insn = fc_le32(b + m.offset + rec * FC_FCX_PCMAP_SIZE + 4);
+            if (insn == FC_FCX_PCMAP_NO_INSN) {
+                fprintf(o, "      ; - (prologue / shared code)\n");
+            } else if (insn < nins) {
+                fc_disasm_insn(ins, nins, insn, text, sizeof text);
+                fprintf(o, "      ; insn %u: %s", insn, text);
+                put_line(o, lt, insn);
+                fputc('\n', o);
+            } else {
+                fprintf(o, "      ; insn %u: (end of program)\n", insn);
+            }
+            rec++;
+        }
+        unsigned n = bk && bk->disasm ? bk->disasm(code, s->size, off, off, text, sizeof text) : 0;
+        if (n == 0 || off + n > s->size) {
+            n = off + 2 <= s->size ? 2 : 1;
+            snprintf(text, sizeof text, "%s", n == 2 ? ".hword" : ".byte");
+        }
+        fprintf(o, "      %06x:", off);
+        for (unsigned k = 0; k < 4; k += 2)
+            if (k + 1 < n)
+                fprintf(o, " %04x", fc_le16(code + off + k));
+            else if (k < n)
+                fprintf(o, " %02x  ", code[off + k]);
+            else
+                fprintf(o, "     ");
+        fprintf(o, "  %s\n", text);
+        off += n;
+    }
+}
+
+static void dump_section(FILE *o, const uint8_t *b, size_t len, const fc_fcx_header *h, uint32_t idx,
+                         const fc_fcx_section *s, unsigned flags, const fc_fcx_lines *lt,
+                         const fc_insn *ins, size_t nins)
 {
     uint32_t k;
     if (s->type != FC_FCX_SECT_BSS && !readable(s, len)) {
@@ -623,9 +907,12 @@ static void dump_section(FILE *o, const uint8_t *b, size_t len, const fc_fcx_sec
     const uint8_t *p = b + s->offset;
     switch (s->type) {
     case FC_FCX_SECT_ENTRIES:
-        for (k = 0; k + FC_FCX_ENTRY_SIZE <= s->size; k += FC_FCX_ENTRY_SIZE)
-            fprintf(o, "      entry %u: %-23.23s insn %u\n", k / FC_FCX_ENTRY_SIZE,
+        for (k = 0; k + FC_FCX_ENTRY_SIZE <= s->size; k += FC_FCX_ENTRY_SIZE) {
+            fprintf(o, "      entry %u: %-23.23s insn %u", k / FC_FCX_ENTRY_SIZE,
                     (const char *)p + k, fc_le32(p + k + FC_FCX_E_INSN));
+            put_line(o, lt, fc_le32(p + k + FC_FCX_E_INSN));
+            fputc('\n', o);
+        }
         break;
     case FC_FCX_SECT_HELPERS:
         fprintf(o, "      helper imports:");
@@ -647,22 +934,56 @@ static void dump_section(FILE *o, const uint8_t *b, size_t len, const fc_fcx_sec
         }
         break;
     case FC_FCX_SECT_PCMAP:
-        for (k = 0; k + FC_FCX_PCMAP_SIZE <= s->size; k += FC_FCX_PCMAP_SIZE)
-            fprintf(o, "      +0x%06x -> insn %u\n", fc_le32(p + k), fc_le32(p + k + 4));
+        for (k = 0; k + FC_FCX_PCMAP_SIZE <= s->size; k += FC_FCX_PCMAP_SIZE) {
+            uint32_t insn = fc_le32(p + k + 4);
+            if (insn == FC_FCX_PCMAP_NO_INSN) {
+                fprintf(o, "      +0x%06x -> -  (no instruction: prologue, shared code)\n", fc_le32(p + k));
+            } else if (nins && insn >= nins) {
+                fprintf(o, "      +0x%06x -> insn %u (end of program)\n", fc_le32(p + k), insn);
+            } else {
+                fprintf(o, "      +0x%06x -> insn %u", fc_le32(p + k), insn);
+                if (flags & FC_FCX_DUMP_LINES)
+                    put_line(o, lt, insn);
+                fputc('\n', o);
+            }
+        }
         break;
+    case FC_FCX_SECT_LINES: {
+        fc_fcx_lines t;
+        const char *why = NULL;
+        int r = fc_fcx_lines_find(b, len, &t, &why);
+        if (r != 1) {
+            fprintf(o, "      (malformed: %s)\n", why ? why : "unreadable");
+            break;
+        }
+        fprintf(o, "      %u records, %u file(s):", t.nrecs, t.nfiles);
+        for (k = 0; k < t.nfiles; k++)
+            fprintf(o, " %s", line_file(&t, k));
+        fputc('\n', o);
+        if (flags & FC_FCX_DUMP_LINES)
+            for (k = 0; k < t.nrecs; k++) {
+                const uint8_t *q = t.recs + k * FC_FCX_LINE_REC_SIZE;
+                fprintf(o, "      insn %u: %s:%u:%u\n", fc_le32(q), line_file(&t, fc_le16(q + 10)),
+                        fc_le32(q + 4), fc_le16(q + 8));
+            }
+        break;
+    }
     case FC_FCX_SECT_BYTECODE:
-        if ((flags & FC_FCX_DUMP_DISASM) && s->size % 8 == 0) {
-            size_t n = s->size / 8;
-            fc_insn *ins = malloc(n * sizeof *ins);
-            if (ins) {
-                for (size_t i = 0; i < n; i++)
-                    ins[i] = fc_insn_decode(p + 8 * i);
-                fc_disasm_prog(ins, n, FC_DISASM_INDEX | FC_DISASM_TARGET, sink_file, o);
-                free(ins);
+        if ((flags & FC_FCX_DUMP_DISASM) && ins) {
+            char text[160];
+            for (size_t i = 0; i < nins;) {
+                unsigned sl = fc_disasm_insn(ins, nins, i, text, sizeof text);
+                fprintf(o, "%6zu: %s", i, text);
+                if (flags & FC_FCX_DUMP_LINES)
+                    put_line(o, lt, (uint32_t)i);
+                fputc('\n', o);
+                i += sl ? sl : 1;
             }
         }
         break;
     case FC_FCX_SECT_CODE:
+        if (flags & FC_FCX_DUMP_DISASM)
+            dump_native(o, b, len, h, idx, s, (flags & FC_FCX_DUMP_LINES) ? lt : NULL, ins, nins);
         if (flags & FC_FCX_DUMP_CODE)
             for (k = 0; k < s->size; k += 16) {
                 fprintf(o, "      %06x:", k);
@@ -675,6 +996,27 @@ static void dump_section(FILE *o, const uint8_t *b, size_t len, const fc_fcx_sec
     default:
         break;
     }
+}
+
+/* The bytecode of a container as instructions (malloc'd), or NULL. */
+static fc_insn *dump_bytecode(const uint8_t *b, size_t len, const fc_fcx_header *h, size_t *n)
+{
+    fc_fcx_section s;
+    *n = 0;
+    for (uint32_t i = 0; i < h->nsect && i < FC_FCX_MAX_SECTIONS; i++) {
+        if (!fc_fcx_read_section(b, (uint32_t)len, h->sect_off + i * FC_FCX_SECT_SIZE, &s))
+            return NULL;
+        if (s.type != FC_FCX_SECT_BYTECODE || !readable(&s, len) || s.size % 8 || !s.size)
+            continue;
+        fc_insn *ins = malloc((s.size / 8) * sizeof *ins);
+        if (!ins)
+            return NULL;
+        for (size_t k = 0; k < s.size / 8; k++)
+            ins[k] = fc_insn_decode(b + s.offset + 8 * k);
+        *n = s.size / 8;
+        return ins;
+    }
+    return NULL;
 }
 
 int fc_fcx_dump(FILE *o, const uint8_t *b, size_t len, unsigned flags)
@@ -718,6 +1060,10 @@ int fc_fcx_dump(FILE *o, const uint8_t *b, size_t len, unsigned flags)
         } else {
             fprintf(o, " (not checked: image size outside the file)\n");
         }
+        fc_fcx_lines lt;
+        int have_lt = fc_fcx_lines_find(b, len, &lt, NULL) == 1;
+        size_t nins = 0;
+        fc_insn *ins = dump_bytecode(b, len, &h, &nins);
         fprintf(o, "sections: %u at 0x%x\n", h.nsect, h.sect_off);
         fprintf(o, "  idx type          target    link offset     size       info\n");
         for (uint32_t i = 0; i < h.nsect && i < FC_FCX_MAX_SECTIONS; i++) {
@@ -729,8 +1075,9 @@ int fc_fcx_dump(FILE *o, const uint8_t *b, size_t len, unsigned flags)
             fprintf(o, "  %3u %-13s %-9s %4u 0x%08x 0x%08x 0x%x%s\n", i, sect_name(s->type),
                     s->type == FC_FCX_SECT_CODE ? fc_fcx_target_name(s->target) : "-", s->link,
                     s->offset, s->size, s->info, (s->flags & FC_FCX_SF_OPTIONAL) ? " optional" : "");
-            dump_section(o, b, len, s, flags);
+            dump_section(o, b, len, &h, i, s, flags, have_lt ? &lt : NULL, ins, nins);
         }
+        free(ins);
     }
     if (len >= FC_FCX_HDR_SIZE && len <= UINT32_MAX && (h.flags & FC_FCX_F_TRAILER) &&
         h.image_size >= FC_FCX_HDR_SIZE && h.image_size <= len) {

@@ -60,7 +60,54 @@ typedef struct fc_fcx_input {
     const fc_fcx_code *code;
     uint32_t ncode;
     uint32_t flags;                /* header flags (FC_FCX_F_*), normally 0     */
+    /* 1: add the optional LINES section (femtoc -g) from prog->lines and
+     * prog->files; nothing is added when the program has no line info. */
+    int lines;
 } fc_fcx_input;
+
+/*
+ * The line table (femtoc -g, docs/fcx.md "Line table"): an OPTIONAL section
+ * the device skips (it is covered by the hash and the signature like every
+ * section). Host tools map a device's eBPF instruction index, or a native
+ * pc through the pc map, to file:line. Defined here, not in
+ * runtime/fc_container.h: no device code reads it.
+ *
+ *   +0 u32 record count R    +4 u32 file count F
+ *   +8 R records of 12 bytes: u32 insn | u32 line | u16 column | u16 file
+ *      then F file names, NUL-terminated, back to back, to the section end
+ */
+#define FC_FCX_SECT_LINES    32u
+#define FC_FCX_LINE_HDR      8u
+#define FC_FCX_LINE_REC_SIZE 12u
+
+typedef struct fc_fcx_lines {
+    const uint8_t *recs;           /* R records, inside the caller's buffer    */
+    uint32_t nrecs;
+    const char *names;             /* F NUL-terminated names                   */
+    uint32_t nfiles;
+    uint32_t names_len;
+} fc_fcx_lines;
+
+/* Find and check the line table of a container. 1: found and well formed,
+ * 0: none, -1: present but malformed (*why says what). */
+int fc_fcx_lines_find(const uint8_t *buf, size_t len, fc_fcx_lines *t, const char **why);
+
+/* The source position of eBPF instruction insn: the last record at or
+ * before it. 1 with file and line set (col may be NULL), 0 when none (or line 0). */
+int fc_fcx_line_of(const fc_fcx_lines *t, uint32_t insn, const char **file, uint32_t *line,
+                   uint32_t *col);
+
+/* The same as files/lines arrays of a fc_prog (malloc'd; tools that print
+ * diagnostics with fc_prog's line info). p->files/p->lines are set, the
+ * rest untouched; release with fc_fcx_lines_free. 0, or -1 (no table,
+ * malformed, out of memory: p unchanged). */
+int fc_fcx_lines_to_prog(const uint8_t *buf, size_t len, fc_prog *p);
+void fc_fcx_lines_free(fc_prog *p);
+
+/* The eBPF instruction a native offset of one code section belongs to
+ * (its pc map). 1 with the insn (FC_FCX_PCMAP_NO_INSN: code made for no
+ * instruction), 0 when the container has no such code or pc map. */
+int fc_fcx_pc_insn(const uint8_t *buf, size_t len, unsigned target, uint32_t off, uint32_t *insn);
 
 enum fc_fcx_status {
     FC_FCX_OK = 0,
@@ -97,6 +144,8 @@ int fc_fcx_rehash(uint8_t *buf, size_t len);
 /* fc_fcx_dump flags */
 #define FC_FCX_DUMP_DISASM 1u      /* disassemble the bytecode (fc_disasm)     */
 #define FC_FCX_DUMP_CODE   2u      /* hex of the native code sections          */
+#define FC_FCX_DUMP_LINES  4u      /* the line table; file:line beside the
+                                      bytecode, the pc map and the native code */
 
 /*
  * Print a description of a container: header, sections, entries, helper

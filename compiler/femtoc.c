@@ -25,6 +25,8 @@
 #include "fc_verify.h"
 #include "fc_vm.h"
 #include "fc_backend.h"
+#include "fc_loader.h"
+#include "fc_native.h"
 
 #define MAX_DIAGS 512u
 #define MAX_HELPERS 256u
@@ -44,7 +46,12 @@ typedef struct options {
     uint32_t nhelpers;
     int have_allowlist;
     const char *sign_key;   /* --sign KEY.pem */
+    int debug;              /* -g: the line table in the container */
+    uint32_t budget;        /* --budget N (0: the runtime's default) */
+    char march_buf[256];    /* several -march options, joined */
 } options;
+
+#define FEMTOC_VERSION "0.14"  /* tools' --version; the container format is fc_container.h's */
 
 static const char *prog_name = "femtoc";
 
@@ -55,8 +62,9 @@ static void usage(FILE *f)
 "\n"
 "Verify an eBPF program and write a femtoc container (.fcx).\n"
 "\n"
-"INPUT is an eBPF object made by `clang -target bpf -O2 -c` (clang 14, or\n"
-"clang-19 --target=bpf -mcpu=v1..v4, with or without -g). Also accepted:\n"
+"INPUT is an eBPF object made by `clang -target bpf -O2 -g -ffreestanding -c`\n"
+"(clang 14, or clang-19 --target=bpf -mcpu=v1..v4; -ffreestanding because\n"
+"there is no C library for eBPF, -g for source lines). Also accepted:\n"
 "eBPF assembly in the bpf_conformance syntax (*.s, *.asm), a conformance test\n"
 "file (*.data: its program) and raw bytecode (*.bin, 8-byte little-endian slots).\n"
 "\n"
@@ -67,20 +75,33 @@ static void usage(FILE *f)
 "                    compressed instructions), rv32ima (without). Several\n"
 "                    targets make one container the loader picks from.\n"
 "                    ebpf (the default): bytecode only, run by the interpreter.\n"
+"                    Several -march options add up (as one list).\n"
+"  -g                put a line table in the container (an optional section:\n"
+"                    eBPF instruction -> file:line, from the object's -g line\n"
+"                    info) so femto-run, femto-board and femto-objdump --line\n"
+"                    name the C line of a fault or of a native pc\n"
+"  --budget N        taken backward jumps plus local calls per run (N >= 1),\n"
+"                    recorded in the container; default: the runtime's (%u).\n"
+"                    A device may refuse a larger one\n"
 "  --check-all       keep a run-time bounds check on every memory access, even\n"
 "                    the ones the analysis proved (to measure what it saves)\n"
 "  -o FILE           output file (default: INPUT with its extension replaced by\n"
-"                    .fcx; with -S: standard output)\n"
+"                    .fcx; with -S: standard output); -o - : standard output\n"
 "  --sign KEY.pem    sign the container with this Ed25519 private key (PEM, as\n"
 "                    `openssl genpkey -algorithm ed25519` makes it): a device\n"
 "                    that trusts the key runs its native code; see femto-sign\n"
 "  --verify-only     verify and analyse, write nothing\n"
-"  --stats           print how many loads and stores were proven in bounds (no\n"
-"                    run-time check) and how many keep a check, the call depth\n"
-"                    and the stack use\n"
+"  --stats           what the program costs on the device: loads and stores\n"
+"                    proven in bounds (no run-time check) and checked, the call\n"
+"                    depth and stack use, code bytes per target, flash slot\n"
+"                    bytes, RAM per instance (the 512-byte frames included)\n"
+"                    and the fixed per-call RAM (on standard output)\n"
 "  -S                write a listing instead of a container: every instruction\n"
-"                    disassembled with its index, source line (-g) and what the\n"
-"                    analysis proved about its memory access\n"
+"                    disassembled with its (decimal) index, source line (-g) and\n"
+"                    what the analysis proved about its memory access ([proven\n"
+"                    ctx], [check ctx]); with -march, the native code made for\n"
+"                    each instruction under it. When verification fails the\n"
+"                    listing is still written, the failing instructions marked\n"
 "  --entry NAME      the function (symbol) or code section to start from; needed\n"
 "                    when the object has several program sections\n"
 "  --ctx-size N      the context (r1) is at least N bytes (N <= 65536): accesses\n"
@@ -110,8 +131,10 @@ static void usage(FILE *f)
 "  -Werror           treat warnings as errors\n"
 "  -w                do not print warnings\n"
 "  -h, --help        this text\n"
+"  --version         the version of femtoc and of the container format\n"
 "\n"
-"Exit status: 0 on success, 1 on any error (a verification error included).\n");
+"Exit status: 0 on success, 1 on any error (a verification error included).\n",
+        FC_DEFAULT_BUDGET);
 }
 
 static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -247,6 +270,8 @@ static void parse_march(options *o)
     o->nbackends = 0;
     if (strcmp(o->march, "ebpf") == 0)
         return;
+    if (strncmp(o->march, "ebpf,", 5) == 0)  /* -march=ebpf then others: ebpf is always there */
+        o->march += 5;
     const char *s = o->march;
     while (*s) {
         const char *e = strchr(s, ',');
@@ -288,8 +313,33 @@ static void parse_args(int argc, char **argv, options *o)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             exit(0);
+        } else if (strcmp(a, "--version") == 0) {
+            printf("femtoc %s (container format %u.%u)\n", FEMTOC_VERSION, FC_FCX_VERSION_MAJOR,
+                   FC_FCX_VERSION_MINOR);
+            exit(0);
         } else if (strncmp(a, "-march=", 7) == 0) {
-            o->march = a + 7;
+            /* several -march options add up: -march=thumbv7m -march=rv32imac */
+            if (o->march != (const char *)0 && strcmp(o->march, "ebpf") != 0 && strcmp(a + 7, "ebpf") != 0) {
+                size_t used = strlen(o->march);
+                if (o->march != o->march_buf) {
+                    if (used >= sizeof o->march_buf)
+                        die_usage("-march: target list too long");
+                    memcpy(o->march_buf, o->march, used + 1);
+                }
+                if (used + 1 + strlen(a + 7) >= sizeof o->march_buf)
+                    die_usage("-march: target list too long");
+                o->march_buf[used] = ',';
+                memcpy(o->march_buf + used + 1, a + 7, strlen(a + 7) + 1);
+                o->march = o->march_buf;
+            } else if (strcmp(o->march, "ebpf") == 0) {
+                o->march = a + 7;
+            }
+        } else if (strcmp(a, "-g") == 0) {
+            o->debug = 1;
+        } else if (strcmp(a, "--budget") == 0 || strncmp(a, "--budget=", 9) == 0) {
+            const char *v = a[8] == '=' ? a + 9 : NEXT();
+            if (parse_u32(v, &o->budget) || o->budget == 0)
+                die_usage("--budget: '%s' is not a count of at least 1", v);
         } else if (strcmp(a, "-o") == 0) {
             o->output = NEXT();
         } else if (strncmp(a, "-o", 2) == 0 && a[2]) {
@@ -537,42 +587,59 @@ static const char *region_str(uint8_t r)
     return "any";
 }
 
-static void write_listing(FILE *out, const fc_prog *p, const fc_insn_info *info)
+/* One listing line for eBPF instruction i: index, text, then a note of the
+ * jump target, the access fact, reachability, the source line and, when
+ * verification failed, the messages at that instruction. Returns its slots. */
+static unsigned listing_insn(FILE *out, const fc_prog *p, const fc_insn_info *info,
+                             const fc_diags *d, uint32_t i, const char *indent)
 {
-    for (uint32_t i = 0; i < p->ninsns;) {
-        for (uint32_t k = 0; p->funcs && k < p->nfuncs; k++)
-            if (p->funcs[k].start == i)
-                fprintf(out, "%s; function '%s' (%s+%u)\n", i ? "\n" : "", p->funcs[k].name,
-                        p->funcs[k].section, (unsigned)p->funcs[k].sect_insn);
-        char dis[128], note[160];
-        size_t nn = 0;
-        unsigned slots = fc_disasm_insn(p->insns, p->ninsns, i, dis, sizeof dis);
-        note[0] = '\0';
-        const fc_insn *x = &p->insns[i];
-        unsigned cls = FC_CLASS(x->op);
-        if ((cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && FC_OPCODE_OP(x->op) != FC_JMP_EXIT &&
-            !(FC_OPCODE_OP(x->op) == FC_JMP_CALL && fc_src(*x) != FC_CALL_LOCAL)) {
-            long long t = (long long)i + 1 +
-                          ((cls == FC_CLS_JMP32 && FC_OPCODE_OP(x->op) == FC_JMP_JA) ||
-                                   FC_OPCODE_OP(x->op) == FC_JMP_CALL ? x->imm : x->off);
-            nn += (size_t)snprintf(note + nn, sizeof note - nn, "-> %lld ", t);
-        }
-        if (info[i].access)
-            nn += (size_t)snprintf(note + nn, sizeof note - nn, "[%s %s] ",
-                                   info[i].access == FC_ACC_PROVEN ? "proven" : "check",
-                                   region_str(info[i].region_hint));
-        if (!info[i].reachable)
-            nn += (size_t)snprintf(note + nn, sizeof note - nn, "[unreachable] ");
-        const fc_line *l = line_of(p, i);
-        if (l && l->file < p->nfiles && nn < sizeof note)
-            nn += (size_t)snprintf(note + nn, sizeof note - nn, "%s:%u", short_path(p->files[l->file]),
-                                   (unsigned)l->line);
-        if (note[0])
-            fprintf(out, "%6u: %-40s # %s\n", (unsigned)i, dis, note);
-        else
-            fprintf(out, "%6u: %s\n", (unsigned)i, dis);
-        i += slots ? slots : 1;
+    for (uint32_t k = 0; p->funcs && k < p->nfuncs; k++)
+        if (p->funcs[k].start == i)
+            fprintf(out, "%s%s; function '%s' (%s+%u)\n", i ? "\n" : "", indent, p->funcs[k].name,
+                    p->funcs[k].section, (unsigned)p->funcs[k].sect_insn);
+    char dis[128], note[400];
+    size_t nn = 0;
+    unsigned slots = fc_disasm_insn(p->insns, p->ninsns, i, dis, sizeof dis);
+    note[0] = '\0';
+    const fc_insn *x = &p->insns[i];
+    unsigned cls = FC_CLASS(x->op);
+#define NOTE(...) (nn < sizeof note ? (nn += (size_t)snprintf(note + nn, sizeof note - nn, __VA_ARGS__)) : 0)
+    if ((cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && FC_OPCODE_OP(x->op) != FC_JMP_EXIT &&
+        !(FC_OPCODE_OP(x->op) == FC_JMP_CALL && fc_src(*x) != FC_CALL_LOCAL)) {
+        long long t = (long long)i + 1 +
+                      ((cls == FC_CLS_JMP32 && FC_OPCODE_OP(x->op) == FC_JMP_JA) ||
+                               FC_OPCODE_OP(x->op) == FC_JMP_CALL ? x->imm : x->off);
+        NOTE("-> %lld ", t);
     }
+    if (info && info[i].access)
+        NOTE("[%s %s] ", info[i].access == FC_ACC_PROVEN ? "proven" : "check",
+             region_str(info[i].region_hint));
+    if (info && !info[i].reachable && !d)
+        NOTE("[unreachable] ");
+    const fc_line *l = line_of(p, i);
+    if (l && l->file < p->nfiles)
+        NOTE("%s:%u ", short_path(p->files[l->file]), (unsigned)l->line);
+    for (uint32_t k = 0; d && k < d->n; k++)
+        if (d->items[k].insn == (int32_t)i && d->items[k].severity >= FC_SEV_WARNING)
+            NOTE("<-- %s: %s ", d->items[k].severity == FC_SEV_ERROR ? "error" : "warning", d->items[k].msg);
+#undef NOTE
+    if (nn >= sizeof note)
+        nn = sizeof note - 1;
+    while (nn && note[nn - 1] == ' ')
+        note[--nn] = '\0';
+    if (note[0])
+        fprintf(out, "%s%6u: %-40s # %s\n", indent, (unsigned)i, dis, note);
+    else
+        fprintf(out, "%s%6u: %s\n", indent, (unsigned)i, dis);
+    return slots ? slots : 1;
+}
+
+/* d: the diagnostics of a failed verification (their instructions are
+ * marked), NULL after a successful one. */
+static void write_listing(FILE *out, const fc_prog *p, const fc_insn_info *info, const fc_diags *d)
+{
+    for (uint32_t i = 0; i < p->ninsns;)
+        i += listing_insn(out, p, info, d, i, "");
 }
 
 /* ---- backends ------------------------------------------------------------ */
@@ -607,11 +674,6 @@ static uint32_t isa_for(const fc_backend *b)
         return FC_ISA_RV_M | FC_ISA_RV_A | (strcmp(b->name, "rv32imac") == 0 ? FC_ISA_RV_C : 0);
     }
     return 0;
-}
-
-static int listing_sink(void *ctx, const char *text, size_t len)
-{
-    return fwrite(text, 1, len, (FILE *)ctx) == len ? 0 : -1;
 }
 
 /* Compile the program for every -march backend: measure, allocate, emit. */
@@ -683,6 +745,44 @@ static int compile_backends(const options *o, const fc_prog *p, const fc_insn_in
     return 0;
 }
 
+/* -S for a native target: each eBPF instruction as in the bytecode listing
+ * (index, source line, access fact), then the native code its pc map
+ * records give it, disassembled by the backend. */
+static void write_native_listing(FILE *out, const fc_prog *p, const fc_insn_info *info,
+                                 const fc_backend *b, const native *n)
+{
+    const fc_bk_out *o = &n->out;
+    char text[160];
+    for (uint32_t k = 0; k < o->npcmap; k++) {
+        uint32_t from = n->bk_pcmap[k].native_off;
+        uint32_t to = k + 1 < o->npcmap ? n->bk_pcmap[k + 1].native_off : o->code_len;
+        uint32_t insn = n->bk_pcmap[k].insn;
+        if (insn == FC_BK_NO_INSN)
+            fprintf(out, "     -: (prologue / shared code)\n");
+        else if (insn < p->ninsns)
+            listing_insn(out, p, info, NULL, insn, "");
+        else
+            fprintf(out, "%6u: (end of program: running off the end)\n", (unsigned)insn);
+        for (uint32_t off = from; off < to && off < o->code_len;) {
+            unsigned len = b->disasm ? b->disasm(o->code, o->code_len, off, off, text, sizeof text) : 0;
+            if (len == 0 || off + len > to) {
+                len = off + 2 <= to ? 2 : 1;
+                snprintf(text, sizeof text, "%s", len == 2 ? ".hword" : ".byte");
+            }
+            fprintf(out, "          %06x:", (unsigned)off);
+            for (unsigned j = 0; j < 4; j += 2)
+                if (j + 1 < len)
+                    fprintf(out, " %04x", (unsigned)(o->code[off + j] | o->code[off + j + 1] << 8));
+                else if (j < len)
+                    fprintf(out, " %02x  ", (unsigned)o->code[off + j]);
+                else
+                    fprintf(out, "     ");
+            fprintf(out, "  %s\n", text);
+            off += len;
+        }
+    }
+}
+
 static char *default_output(const char *in)
 {
     const char *base = strrchr(in, '/');
@@ -695,6 +795,74 @@ static char *default_output(const char *in)
         memcpy(out + n, ".fcx", 5);
     }
     return out;
+}
+
+static uint64_t cost_helper(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
+{
+    (void)vm, (void)a, (void)b, (void)c, (void)d, (void)e;
+    return 0;
+}
+
+/* --stats, what the container costs on a device: for each engine the
+ * loader's own numbers (fc_check on a platform of that core that has every
+ * helper the container imports): slot bytes in flash, instance RAM, the run
+ * stack (frames of FC_STACK_SIZE bytes), and per native call the env on the
+ * machine stack. */
+static void print_cost(const options *o, const uint8_t *img, size_t len, const fc_vfy_stats *st,
+                       const native *nat)
+{
+    fc_helper hs[MAX_HELPERS];
+    uint32_t nh = 0;
+    fc_fcx_header h;
+    fc_fcx_section s;
+    if (!fc_fcx_read_header(img, (uint32_t)len, &h))
+        return;
+    for (uint32_t i = 0; i < h.nsect; i++)
+        if (fc_fcx_read_section(img, (uint32_t)len, h.sect_off + i * FC_FCX_SECT_SIZE, &s) &&
+            s.type == FC_FCX_SECT_HELPERS)
+            for (uint32_t k = 0; k + 4 <= s.size && nh < MAX_HELPERS; k += 4)
+                hs[nh++] = (fc_helper){fc_le32(img + s.offset + k), cost_helper, "helper"};
+    printf("%s: container %zu bytes; budget %u per run%s\n", o->input, len,
+           o->budget ? o->budget : FC_DEFAULT_BUDGET, o->budget ? "" : " (runtime default)");
+    for (int k = -1; k < (int)o->nbackends; k++) {
+        fc_platform plat;
+        memset(&plat, 0, sizeof plat);
+        plat.target = k < 0 ? FC_TARGET_EBPF : o->backends[k]->target;
+        plat.isa = 0xffffffffu;
+        plat.helpers = hs;
+        plat.nhelpers = nh;
+        for (unsigned y = 0; y < FC_SYM__COUNT; y++)
+            plat.sym[y] = 0x1001u;
+        fc_install_cfg cfg;
+        memset(&cfg, 0, sizeof cfg);
+        cfg.plat = &plat;
+        cfg.flags = k < 0 ? FC_INSTALL_BYTECODE_ONLY : 0;
+        fc_install_info ii;
+        fc_lresult lr;
+        if (fc_check(img, (uint32_t)len, &cfg, &ii, &lr) != FC_OK) {
+            char m[200];
+            fc_lresult_format(&lr, m, sizeof m);
+            printf("%s: %s: the loader would refuse it: %s\n", o->input,
+                   k < 0 ? "interpreter" : o->backends[k]->name, m);
+            continue;
+        }
+        uint32_t per_call = ii.stack_bytes + (k < 0 ? 0 : FC_NENV_SIZE);
+        if (k < 0)
+            printf("%s: interpreter (bytecode only): %u bytes of bytecode, flash slot %u bytes, "
+                   "RAM %u bytes per instance (.data/.bss%s) + %u bytes per call (%u stack frame%s "
+                   "of %u bytes; stack use of the deepest frame %u bytes)\n",
+                   o->input, ii.ninsns * 8u, ii.slot_bytes, ii.ram_bytes,
+                   "", per_call, (unsigned)(ii.stack_bytes / FC_STACK_SIZE),
+                   ii.stack_bytes / FC_STACK_SIZE == 1 ? "" : "s", FC_STACK_SIZE,
+                   (unsigned)st->stack_bytes);
+        else
+            printf("%s: %s: %u bytes of code, flash slot %u bytes, RAM %u bytes per instance "
+                   "+ %u bytes per call (%u stack frame%s of %u bytes, %u bytes of native env "
+                   "on the machine stack)\n",
+                   o->input, o->backends[k]->name, (unsigned)nat[k].out.code_len, ii.slot_bytes, ii.ram_bytes, per_call,
+                   (unsigned)(ii.stack_bytes / FC_STACK_SIZE),
+                   ii.stack_bytes / FC_STACK_SIZE == 1 ? "" : "s", FC_STACK_SIZE, FC_NENV_SIZE);
+    }
 }
 
 /* Helper imports for the container: every `call imm`; with callx, the whole
@@ -775,8 +943,24 @@ static int compile(const options *o)
     }
     int vr = fc_vfy_run(&prog, &vo, ws, wsz, info, &st, &d);
     print_diags(o, &prog, &d, 0);
-    if (vr || (o->werror && d.nwarnings))
+    if (vr || (o->werror && d.nwarnings)) {
+        if (o->listing) {
+            /* the listing is most needed here: the bytecode as read, the
+             * failing instructions marked (facts as far as the analysis got) */
+            FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
+            if (out) {
+                fprintf(out, "; %s: verification failed: the bytecode as read, messages marked <--\n",
+                        o->input);
+                write_listing(out, &prog, info, &d);
+                if (out != stdout)
+                    fclose(out);
+            }
+        }
         goto out;
+    }
+    if (o->debug && !prog.nlines)
+        fprintf(stderr, "%s: warning: -g: the input has no line info (compile it with clang -g); "
+                "no line table written\n", o->input);
     if (o->stats)
         printf("%s: %u loads (%u proven, %u checked), %u stores (%u proven, %u checked), "
                "call depth %u, stack %u bytes\n",
@@ -794,11 +978,11 @@ static int compile(const options *o)
             goto out;
         }
         if (o->nbackends == 0)
-            write_listing(out, &prog, info);
+            write_listing(out, &prog, info, NULL);
         for (uint32_t k = 0; k < o->nbackends; k++) {
             fprintf(out, "%s; %s code: %u bytes\n", k ? "\n" : "", o->backends[k]->name,
                     (unsigned)nat[k].out.code_len);
-            fc_backend_listing(o->backends[k], &prog, &nat[k].out, listing_sink, out);
+            write_native_listing(out, &prog, info, o->backends[k], &nat[k]);
         }
         if (out != stdout && fclose(out)) {
             fprintf(stderr, "%s: error: cannot write %s\n", o->input, o->output);
@@ -820,6 +1004,22 @@ static int compile(const options *o)
     fi.helpers = ids;
     fi.nhelpers = helper_imports(o, &prog, ids, MAX_HELPERS);
     fi.frames = st.max_call_depth;
+    fi.budget = o->budget;
+    /* -g: the line table, its file names as messages show them */
+    fc_prog lprog = prog;
+    const char **short_files = NULL;
+    if (o->debug && prog.nlines && prog.nfiles) {
+        short_files = calloc(prog.nfiles, sizeof *short_files);
+        if (!short_files) {
+            fprintf(stderr, "%s: error: out of memory\n", o->input);
+            goto out;
+        }
+        for (uint32_t k = 0; k < prog.nfiles; k++)
+            short_files[k] = short_path(prog.files[k]);
+        lprog.files = short_files;
+        fi.prog = &lprog;
+        fi.lines = 1;
+    }
     fi.ctx_min = o->ctx_size;
     fi.ctx_flags = fc_fcx_ctx_writes(&prog, info) ? FC_FCX_CTX_WRITES : 0;
     fc_fcx_code codes[FC_TARGET__COUNT];
@@ -840,12 +1040,16 @@ static int compile(const options *o)
     uint8_t *img = NULL;
     size_t len = 0;
     uint32_t before = d.n;
-    if (fc_fcx_write_alloc(&fi, &img, &len, &d) != FC_FCX_OK) {
+    int wr = fc_fcx_write_alloc(&fi, &img, &len, &d);
+    free(short_files);
+    if (wr != FC_FCX_OK) {
         print_diags(o, &prog, &d, before);
         fprintf(stderr, "%s: error: cannot write the container\n", o->input);
         free(img);
         goto out;
     }
+    if (o->stats)
+        print_cost(o, img, len, &st, nat);
     if (key) {
         uint8_t *signed_img = NULL;
         size_t slen = 0;
@@ -860,11 +1064,12 @@ static int compile(const options *o)
         len = slen;
     }
     char *path = o->output ? strdup(o->output) : default_output(o->input);
-    FILE *f = path ? fopen(path, "wb") : NULL;
+    int to_stdout = path && strcmp(path, "-") == 0;
+    FILE *f = to_stdout ? stdout : path ? fopen(path, "wb") : NULL;
     int werr = !f;
     if (f) {
         werr = fwrite(img, 1, len, f) != len;
-        werr |= fclose(f) != 0;
+        werr |= (to_stdout ? fflush(f) : fclose(f)) != 0;
     }
     if (werr) {
         fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, path ? path : "output",

@@ -1,11 +1,13 @@
 /*
  * femto-objdump - describe an .fcx container.
  *
- *   femto-objdump [-d] [-x] app.fcx
+ *   femto-objdump [-d] [-x] [--line] [--pc TARGET:OFFSET] [--insn N] app.fcx
  *     header (context requirements included), section table, entries,
- *     helper imports, relocations, pc maps, the trailer's signature records
- *     with their key ids, the payload hash check and the loader's verdict;
- *     -d  disassemble the bytecode;  -x  hex of the native code sections.
+ *     helper imports, relocations, pc maps, the line table (femtoc -g), the
+ *     trailer's signature records with their key ids, the payload hash check
+ *     and the loader's verdict; -d disassemble the bytecode and the native
+ *     code; -x hex of the native code sections; --line file:line everywhere;
+ *     --pc / --insn: only where that native pc or instruction comes from.
  *
  * Exit status: 0 valid container, 1 invalid container, 2 usage or I/O error.
  */
@@ -14,31 +16,143 @@
 #include <string.h>
 #include "fc_fcx.h"
 
-static void usage(void)
+static void usage(FILE *f)
 {
-    fprintf(stderr, "usage: femto-objdump [-d] [-x] app.fcx\n");
+    fprintf(f,
+"usage: femto-objdump [options] app.fcx   (- reads standard input)\n"
+"\n"
+"Describe a femtoc container (.fcx, docs/fcx.md): header (targets, stack\n"
+"frames, budget, context requirements), section table, entry points, helper\n"
+"imports, relocations, pc maps, the line table (femtoc -g), the trailer's\n"
+"signature records with their key ids, the payload hash check, and the\n"
+"device loader's verdict.\n"
+"\n"
+"Options:\n"
+"  -d              disassemble the bytecode and the native code of every\n"
+"                  target (under each eBPF instruction its native code)\n"
+"  -x              hex of the native code sections\n"
+"  --line          the line table's records, and file:line beside the\n"
+"                  bytecode, the pc maps and the native code (needs a\n"
+"                  container built with femtoc -g)\n"
+"  --pc TARGET:OFF where native offset OFF of TARGET's code (thumbv7m,\n"
+"                  rv32imac) comes from: its eBPF instruction and, with a\n"
+"                  line table, file:line (femto-run prints such offsets for a\n"
+"                  machine fault); prints only that\n"
+"  --insn N        the source line of eBPF instruction N (as a device error\n"
+"                  names it: \"at eBPF instruction N\"); prints only that\n"
+"  -h, --help      this text\n"
+"  --version       the version and the container format it reads\n"
+"\n"
+"Exit status: 0 valid container (for --pc/--insn: found), 1 invalid\n"
+"container (or not found), 2 usage or I/O error.\n");
+}
+
+static void die_usage(const char *msg, const char *arg)
+{
+    fprintf(stderr, "femto-objdump: %s%s%s\n(femto-objdump -h lists the options)\n", msg,
+            arg ? ": " : "", arg ? arg : "");
     exit(2);
+}
+
+/* --insn N / --pc: one lookup, printed as "insn N: text  file:line". */
+static int lookup(const char *path, const uint8_t *buf, size_t len, int have_pc, unsigned target,
+                  uint32_t off, uint32_t insn)
+{
+    fc_fcx_lines lt;
+    const char *why = NULL, *file;
+    uint32_t line, col;
+    int have_lt = fc_fcx_lines_find(buf, len, &lt, &why);
+    if (have_pc) {
+        if (!fc_fcx_pc_insn(buf, len, target, off, &insn)) {
+            fprintf(stderr, "%s: no %s code with a pc map, or offset 0x%x outside it\n", path,
+                    fc_fcx_target_name(target), (unsigned)off);
+            return 1;
+        }
+        printf("%s+0x%x: ", fc_fcx_target_name(target), (unsigned)off);
+        if (insn == FC_FCX_PCMAP_NO_INSN) {
+            printf("- (prologue or shared code: no eBPF instruction)\n");
+            return 0;
+        }
+    }
+    printf("insn %u", (unsigned)insn);
+    if (have_lt < 0) {
+        printf(" (line table malformed: %s)\n", why);
+        return 1;
+    }
+    if (have_lt == 0) {
+        printf(" (no line table: build the container with femtoc -g)\n");
+        return have_pc ? 0 : 1;
+    }
+    if (!fc_fcx_line_of(&lt, insn, &file, &line, &col)) {
+        printf(" (no source line)\n");
+        return have_pc ? 0 : 1;
+    }
+    printf(": %s:%u:%u\n", file, (unsigned)line, (unsigned)col);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    unsigned flags = 0;
+    unsigned flags = 0, target = 0;
     const char *path = NULL;
+    int have_pc = 0, have_insn = 0;
+    uint32_t off = 0, insn = 0;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-d") == 0)
+        const char *a = argv[i];
+        if (strcmp(a, "-d") == 0) {
             flags |= FC_FCX_DUMP_DISASM;
-        else if (strcmp(argv[i], "-x") == 0)
+        } else if (strcmp(a, "-x") == 0) {
             flags |= FC_FCX_DUMP_CODE;
-        else if (argv[i][0] == '-' && argv[i][1])
-            usage();
-        else if (!path)
-            path = argv[i];
-        else
-            usage();
+        } else if (strcmp(a, "--line") == 0 || strcmp(a, "-l") == 0) {
+            flags |= FC_FCX_DUMP_LINES;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("femto-objdump (femtoc) 0.14, container format %u.%u\n", FC_FCX_VERSION_MAJOR,
+                   FC_FCX_VERSION_MINOR);
+            return 0;
+        } else if (strcmp(a, "--pc") == 0 || strcmp(a, "--insn") == 0) {
+            if (i + 1 >= argc)
+                die_usage("needs an argument", a);
+            const char *v = argv[++i];
+            char *end;
+            if (a[2] == 'p') {
+                const char *colon = strchr(v, ':');
+                char tn[32];
+                if (!colon || (size_t)(colon - v) >= sizeof tn)
+                    die_usage("--pc wants TARGET:OFFSET, e.g. thumbv7m:0x3c", v);
+                memcpy(tn, v, (size_t)(colon - v));
+                tn[colon - v] = 0;
+                target = 0;
+                for (unsigned t = 1; t < FC_TARGET__COUNT; t++)
+                    if (strcmp(fc_fcx_target_name(t), tn) == 0)
+                        target = t;
+                if (!target)
+                    die_usage("--pc: unknown target (thumbv7m, rv32imac)", tn);
+                v = colon + 1;
+                have_pc = 1;
+            } else {
+                have_insn = 1;
+            }
+            unsigned long long n = strtoull(v, &end, 0);
+            if (!*v || *end || n > 0xffffffffull || v[0] == '-')
+                die_usage("not a number", v);
+            if (have_pc && a[2] == 'p')
+                off = (uint32_t)n;
+            else
+                insn = (uint32_t)n;
+        } else if (a[0] == '-' && a[1]) {
+            die_usage("unknown option", a);
+        } else if (!path) {
+            path = a;
+        } else {
+            die_usage("more than one container", a);
+        }
     }
     if (!path)
-        usage();
+        die_usage("no container", NULL);
 
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f) {
@@ -71,6 +185,11 @@ int main(int argc, char **argv)
     }
     if (f != stdin)
         fclose(f);
+    if (have_pc || have_insn) {
+        int r = lookup(path, buf, len, have_pc, target, off, insn);
+        free(buf);
+        return r;
+    }
     printf("%s:\n", path);
     int e = fc_fcx_dump(stdout, buf, len, flags);
     free(buf);
