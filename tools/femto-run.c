@@ -1,7 +1,7 @@
 /*
  * femto-run - run a container on the host through the real device loader.
  *
- *   femto-run app.fcx [--mem FILE | --mem-hex HEX] [--ctx-ro] [--stats]
+ *   femto-run app.fcx [--ctx FILE | --ctx-hex HEX | --ctx-str TEXT] [--ctx-ro] [--stats]
  *                     [--trust PUB.pem]... [--require-signature]
  *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac]
  *                     [--budget N] [--entry NAME]
@@ -35,6 +35,9 @@
 #include "fc_elf.h"
 #include "fc_sign.h"
 #include "fc_emu.h"
+#include "fc_fcx.h"
+#include "fc_backend.h"
+#include "fc_native.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
 #include "fr_device.h"
@@ -48,6 +51,7 @@ typedef struct options {
     const char *input;
     const char *mem_file;
     const char *mem_hex;
+    const char *mem_str;     /* --ctx-str TEXT */
     const char *entry;
     int stats;
     int ctx_ro;        /* the context is read-only */
@@ -77,10 +81,13 @@ static void usage(FILE *f)
 "those are read, verified and run in the interpreter, without a container.\n"
 "\n"
 "Options:\n"
-"  --mem FILE        the context (memory) the program gets: the bytes of FILE,\n"
+"  --ctx FILE        the context (memory) the program gets: the bytes of FILE,\n"
 "                    read-write; r1 = its address, r2 = its length. Without\n"
-"                    --mem/--mem-hex there is no context (r1 = r2 = 0).\n"
-"  --mem-hex HEX     the context as hex bytes: \"00 01 ff\" or \"0001ff\"\n"
+"                    --ctx/--ctx-hex/--ctx-str there is no context (r1 = r2 = 0).\n"
+"                    (--mem FILE: the same; femto-board has the same names)\n"
+"  --ctx-hex HEX     the context as hex bytes: \"00 01 ff\" or \"0001ff\"\n"
+"                    (alias --mem-hex)\n"
+"  --ctx-str TEXT    the context: the bytes of TEXT (no NUL added)\n"
 "  --ctx-ro          pass the context read-only (as a host that shares a buffer\n"
 "                    it must not have changed): a store into it is a memory\n"
 "                    error, and a container whose code writes it unchecked\n"
@@ -115,8 +122,13 @@ static void usage(FILE *f)
 "                    instruction executed from the entry to the return,\n"
 "                    runtime routines it calls (64-bit division, bounds-check\n"
 "                    slow path) included, helpers (run by the host) not;\n"
-"                    the interpreter: eBPF instructions.\n"
+"                    the interpreter: eBPF instructions. Then `fixed cost:`,\n"
+"                    the part of that count every call pays (what an empty\n"
+"                    program, `return 0`, costs on the same engine), and\n"
+"                    `per call:` the RAM fc_run sets up (stack frames zeroed,\n"
+"                    the native env), which runs outside the count.\n"
 "  -h, --help        this text\n"
+"  --version         the version\n"
 "\n"
 "Helpers: the runtime's standard set (printf 0x01, memcpy 0x02, key-value\n"
 "store/fetch 0x10..0x13, ...); printf writes to standard output.\n"
@@ -187,6 +199,10 @@ static void parse_args(int argc, char **argv, options *o)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
             exit(0);
+        } else if (strcmp(a, "--version") == 0) {
+            printf("femto-run (femtoc) 0.14, container format %u.%u\n", FC_FCX_VERSION_MAJOR,
+                   FC_FCX_VERSION_MINOR);
+            exit(0);
         } else if (strcmp(a, "--stats") == 0) {
             o->stats = 1;
         } else if (strcmp(a, "--ctx-ro") == 0) {
@@ -200,14 +216,18 @@ static void parse_args(int argc, char **argv, options *o)
             if (fc_sign_load_pub(v, o->trust[o->ntrust].pub, err, sizeof err))
                 die("--trust: %s", err);
             o->ntrust++;
-        } else if (OPT("--mem")) {
-            if (o->mem_file || o->mem_hex)
-                die_usage("the memory is given twice (--mem / --mem-hex)");
+        } else if (OPT("--mem") || OPT("--ctx")) {
+            if (o->mem_file || o->mem_hex || o->mem_str)
+                die_usage("the context is given twice (--ctx / --ctx-hex / --ctx-str)");
             o->mem_file = v;
-        } else if (OPT("--mem-hex")) {
-            if (o->mem_file || o->mem_hex)
-                die_usage("the memory is given twice (--mem / --mem-hex)");
+        } else if (OPT("--mem-hex") || OPT("--ctx-hex")) {
+            if (o->mem_file || o->mem_hex || o->mem_str)
+                die_usage("the context is given twice (--ctx / --ctx-hex / --ctx-str)");
             o->mem_hex = v;
+        } else if (OPT("--ctx-str")) {
+            if (o->mem_file || o->mem_hex || o->mem_str)
+                die_usage("the context is given twice (--ctx / --ctx-hex / --ctx-str)");
+            o->mem_str = v;
         } else if (OPT("--engine")) {
             if (strcmp(v, "auto") == 0)
                 o->engine = ENGINE_AUTO;
@@ -398,10 +418,13 @@ static void report(const where *w, int have_insn, uint32_t insn, const char *fmt
         if (insn >= p->funcs[k].start && insn < p->funcs[k].end)
             f = &p->funcs[k];
     const fc_line *l = line_of(p, insn);
-    if (l && l->file < p->nfiles)
+    if (l && l->file < p->nfiles && f)
         fprintf(stderr, "%s:%u: error: %s (insn %u in '%s': %s)\n", short_path(p->files[l->file]),
                 (unsigned)l->line, msg, (unsigned)(f ? f->sect_insn + insn - f->start : insn),
                 f && f->section[0] ? f->section : "?", dis);
+    else if (l && l->file < p->nfiles)   /* a container's line table: no functions */
+        fprintf(stderr, "%s:%u: error: %s (insn %u: %s)\n", short_path(p->files[l->file]),
+                (unsigned)l->line, msg, (unsigned)insn, dis);
     else if (f && f->section[0])
         fprintf(stderr, "%s:%s+%u: error: %s (%s)\n", w->input, f->section,
                 (unsigned)(f->sect_insn + insn - f->start), msg, dis);
@@ -432,6 +455,100 @@ static void print_stats(const options *o, const char *engine, const fr_stats *st
     out_line("engine: %s\n", engine);
     out_line("instructions: %llu\n", (unsigned long long)st->insns);
     out_line("budget left: %llu\n", (unsigned long long)budget_left);
+}
+
+/* --stats: what every call pays. The fixed part of the count is measured:
+ * an empty program (`mov r0, 0; exit`) compiled by the backend of the
+ * engine that ran, installed and run on a device of its own; the RAM fc_run
+ * prepares outside the emulated code (frames zeroed, native env) is given
+ * in bytes. */
+static void print_fixed_cost(const fc_app *app, unsigned engine)
+{
+    fc_insn empty[2];
+    memset(empty, 0, sizeof empty);
+    empty[0].op = FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOV;
+    empty[1].op = FC_CLS_JMP | FC_JMP_EXIT;
+    fc_prog p;
+    memset(&p, 0, sizeof p);
+    p.insns = empty;
+    p.ninsns = 2;
+    uint64_t fixed = 0;
+    int measured = 0;
+    if (engine == FC_TARGET_EBPF) {
+        fixed = 2;   /* the interpreter counts eBPF instructions: mov, exit */
+        measured = 1;
+    } else {
+        const fc_backend *b = fc_backend_find(engine == FC_TARGET_THUMBV7M ? "thumbv7m"
+                                              : (app->isa & FC_ISA_RV_C) ? "rv32imac" : "rv32ima");
+        fc_insn_info info[2];
+        memset(info, 0, sizeof info);
+        info[0].reachable = info[1].reachable = 1;
+        size_t wn = b ? b->work_size(&p) : 0;
+        void *w = b ? malloc(wn ? wn : 1) : NULL;
+        uint8_t code[4096];
+        fc_bk_reloc rel[16];
+        fc_bk_pcmap pm[64];
+        uint32_t eo[1];
+        fc_bk_out out;
+        memset(&out, 0, sizeof out);
+        out.code = code;
+        out.code_cap = sizeof code;
+        out.relocs = rel;
+        out.relocs_cap = 16;
+        out.pcmap = pm;
+        out.pcmap_cap = 64;
+        out.entry_off = eo;
+        if (w && b->compile(&p, info, NULL, w, wn, &out, NULL) == FC_BK_OK) {
+            fc_fcx_reloc fr[16];
+            fc_fcx_pcmap fm[64];
+            for (uint32_t k = 0; k < out.nrelocs; k++)
+                fr[k] = (fc_fcx_reloc){rel[k].offset, rel[k].kind, rel[k].sym, 0, rel[k].addend};
+            for (uint32_t k = 0; k < out.npcmap; k++)
+                fm[k] = (fc_fcx_pcmap){pm[k].native_off, pm[k].insn};
+            fc_fcx_code c = {(uint8_t)engine, app->isa, code, out.code_len, fr, out.nrelocs, fm,
+                             out.npcmap, eo};
+            fc_fcx_input fi;
+            memset(&fi, 0, sizeof fi);
+            fi.prog = &p;
+            fi.code = &c;
+            fi.ncode = 1;
+            uint8_t *img = NULL;
+            size_t len = 0;
+            char err[200];
+            fr_device *d = fc_fcx_write_alloc(&fi, &img, &len, NULL) == FC_FCX_OK
+                               ? fr_open(engine, 1, err, sizeof err) : NULL;
+            fc_app a2;
+            fc_install_info ii;
+            fc_lresult lr;
+            if (d && fr_install(d, img, (uint32_t)len, FC_INSTALL_REQUIRE_NATIVE, &a2, &ii, &lr) == FC_OK) {
+                uint64_t r0;
+                fc_run_result res;
+                fr_stats st;
+                memset(&st, 0, sizeof st);
+                if (fr_run(d, &a2, 0, 0, NULL, 0, 0, &r0, &res, &st) == FC_OK && st.counted) {
+                    fixed = st.insns;
+                    measured = 1;
+                }
+            }
+            if (d)
+                fr_close(d);
+            free(img);
+        }
+        free(w);
+    }
+    if (measured)
+        out_line("fixed cost: %llu %s per call (an empty program on this engine: entry, "
+                 "prologue, epilogue, return; included in the count above)\n",
+                 (unsigned long long)fixed, engine == FC_TARGET_EBPF ? "eBPF instructions" : "instructions");
+    else
+        out_line("fixed cost: not measured (the empty program could not be built for this engine)\n");
+    if (engine == FC_TARGET_EBPF)
+        out_line("per call: %u bytes of stack frames zeroed by fc_run (outside the count)\n",
+                 (unsigned)(app->frames * FC_STACK_SIZE));
+    else
+        out_line("per call: %u bytes of stack frames zeroed by fc_run, and a native env of %u bytes "
+                 "on the machine stack (outside the count)\n", (unsigned)(app->frames * FC_STACK_SIZE),
+                 (unsigned)FC_NENV_SIZE);
 }
 
 /* ---- containers --------------------------------------------------------------- */
@@ -535,15 +652,23 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         snprintf(engine, sizeof engine, "%s native code (%s)", fr_core_name(res.engine),
                  fr_core_desc(res.engine));
 
+    /* femtoc -g: the container's line table names the C line of a fault */
+    fc_prog lines;
+    memset(&lines, 0, sizeof lines);
+    int have_lines = fc_fcx_lines_to_prog(img, len, &lines) == 0;
     where w = {o->input, (const fc_insn *)(const void *)(app.img + app.insns_off), app.ninsns,
-               NULL};
+               have_lines ? &lines : NULL};
     uint64_t budget = o->budget ? o->budget : app.budget ? app.budget : FC_DEFAULT_BUDGET;
     int status = 0;
     if (rc == FC_OK) {
         print_stats(o, engine, &st, res.budget_left);
+        if (o->stats)
+            print_fixed_cost(&app, res.engine);
         out_line("0x%llx\n", (unsigned long long)r0);
     } else if (st.machine_fault) {
         print_stats(o, engine, &st, res.budget_left);
+        if (o->stats)
+            print_fixed_cost(&app, res.engine);
         if (rc == FC_EMU_EACCESS)
             snprintf(text, sizeof text, "%s of 0x%08x outside the granted memory",
                      fc_emu_fault_str(st.fault), (unsigned)st.fault_addr);
@@ -579,11 +704,15 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         status = 1;
     } else {
         print_stats(o, engine, &st, res.budget_left);
+        if (o->stats)
+            print_fixed_cost(&app, res.engine);
         report_fault(&w, rc, res.err_pc, res.err_addr, budget);
         status = 1;
     }
     fflush(stdout);
     fr_close(d);
+    if (have_lines)
+        fc_fcx_lines_free(&lines);
     return status;
 }
 
@@ -615,7 +744,7 @@ static int load_prog(const options *o, const uint8_t *buf, size_t len, fc_prog *
             return -1;
         }
         int r = fc_testdata_program(&td, &insns, &n, &e);
-        if (r == 0 && td.has_mem && !*mem && !o->mem_file && !o->mem_hex) {
+        if (r == 0 && td.has_mem && !*mem && !o->mem_file && !o->mem_hex && !o->mem_str) {
             /* the test's own memory, when none is given */
             *mem = malloc(td.mem_len ? td.mem_len : 1);
             if (!*mem)
@@ -743,7 +872,15 @@ int main(int argc, char **argv)
     } else if (o.mem_hex) {
         mem = parse_hex(o.mem_hex, &mem_len);
         if (mem_len > FC_EMU_AREA_SIZE)
-            die("--mem-hex: %zu bytes; the context holds at most %u", mem_len, FC_EMU_AREA_SIZE);
+            die("--ctx-hex: %zu bytes; the context holds at most %u", mem_len, FC_EMU_AREA_SIZE);
+    } else if (o.mem_str) {
+        mem_len = strlen(o.mem_str);
+        if (mem_len > FC_EMU_AREA_SIZE)
+            die("--ctx-str: %zu bytes; the context holds at most %u", mem_len, FC_EMU_AREA_SIZE);
+        mem = malloc(mem_len ? mem_len : 1);
+        if (!mem)
+            die("out of memory");
+        memcpy(mem, o.mem_str, mem_len);
     }
     uint8_t *buf = read_file(o.input, &len);
     int status;
