@@ -398,8 +398,9 @@ static int read_relocs(ctx *c)
         esect *t = &c->s[r->sh.sh_info];
         if (t->kind == SK_RODATA || t->kind == SK_DATA) {
             if (r->size)
-                return fail(c, "section '%s' has relocations (pointers in initialised data are not supported)",
-                            t->name);
+                return fail(c, "section '%s' holds addresses (a table of function pointers, or a pointer "
+                            "in initialised data): indirect calls are not supported, and data cannot hold "
+                            "pointers (call the functions directly, e.g. through a switch)", t->name);
             continue;
         }
         if (t->kind != SK_CODE)
@@ -807,7 +808,7 @@ static int link_prog(ctx *c, uint32_t es, uint32_t ek, fc_prog *p)
                                 s->name, i, y->name);
                 esect *t = &c->s[y->shndx];
                 if (t->kind == SK_CODE)
-                    return fail(c, "lddw at %s+%u takes the address of %s '%s' (function pointers are not supported)",
+                    return fail(c, "lddw at %s+%u takes the address of %s '%s' (a function pointer: indirect calls are not supported; call the function directly)",
                                 s->name, i, y->name[0] ? "function" : "code in section",
                                 y->name[0] ? y->name : t->name);
                 if (t->kind != SK_RODATA && t->kind != SK_DATA && t->kind != SK_BSS)

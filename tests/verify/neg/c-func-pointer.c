@@ -1,4 +1,4 @@
-// expect: takes the address of code in section '.text' (function pointers are not supported)
+// expect: takes the address of code in section '.text' (a function pointer: indirect calls are not supported
 __attribute__((noinline)) static int twice(int x) { return 2 * x; }
 __attribute__((noinline)) static int thrice(int x) { return 3 * x; }
 
