@@ -23,6 +23,7 @@
 #include "fc_prog.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
+#include "fc_analysis.h"
 #include "fc_vm.h"
 #include "fc_backend.h"
 #include "fc_loader.h"
@@ -896,6 +897,85 @@ static uint32_t helper_imports(const options *o, const fc_prog *p, uint32_t *ids
     return n;
 }
 
+/* ---- warnings a C developer expects ------------------------------------------ */
+/* From the analysis' final state before each instruction (fc_vfy_opts
+ * observe_state: sound facts, so a warning here names what happens on every
+ * run that reaches the instruction):
+ *  - an access through a constant address (a device register, a fixed
+ *    address): no region is there, it fails at run time;
+ *  - with --ctx-size N, an access that lies past the N bytes on every path;
+ *  - a pointer returned in r0 by the entry function, or stored as a value
+ *    into the key-value store: an address leaks to the host or later runs. */
+typedef struct warn_ctx {
+    const fc_prog *p;
+    uint32_t ctx_size;
+    fc_diags *d;
+} warn_ctx;
+
+static const char *av_kind_str(unsigned k)
+{
+    switch (k) {
+    case FC_AV_STACK: case FC_AV_STACK_UP: return "a stack";
+    case FC_AV_CTX: return "the context";
+    case FC_AV_RODATA: return "a .rodata";
+    case FC_AV_DATA: return "a .data";
+    case FC_AV_BSS: return "a .bss";
+    }
+    return "a";
+}
+
+static void warn_state(void *ctxp, uint32_t i, const fc_av *regs, const fc_av *slots,
+                       const fc_vfy_rel *rel)
+{
+    warn_ctx *w = ctxp;
+    const fc_prog *p = w->p;
+    (void)slots, (void)rel;
+    if (i >= p->ninsns)
+        return;
+    fc_insn x = p->insns[i];
+    unsigned cls = FC_CLASS(x.op), mode = x.op & 0xe0u;
+    int mem = (cls == FC_CLS_LDX && (mode == FC_MODE_MEM || mode == FC_MODE_MEMSX)) ||
+              ((cls == FC_CLS_ST || cls == FC_CLS_STX) && (mode == FC_MODE_MEM || mode == FC_MODE_ATOMIC));
+    if (mem) {
+        unsigned base = cls == FC_CLS_LDX ? fc_src(x) : fc_dst(x);
+        static const unsigned sz[4] = {4, 2, 1, 8};
+        unsigned n = sz[FC_SIZE(x.op) >> 3];
+        const fc_av *b = &regs[base];
+        const char *what = cls == FC_CLS_LDX ? "load from" : "store to";
+        if (fc_av_is_const(b) && b->kind == FC_AV_SCALAR)
+            fc_diag_add(w->d, FC_SEV_WARNING, (int32_t)i,
+                        "%s the constant address 0x%llx: a program reaches only its context, stack and "
+                        "data (no device registers, no fixed addresses); this fails with a memory error",
+                        what, (unsigned long long)(b->umin + (uint64_t)(int64_t)x.off));
+        else if (b->kind == FC_AV_CTX && w->ctx_size && b->smin > -FC_AV_INF &&
+                 b->smin + x.off + (int64_t)n > (int64_t)w->ctx_size)
+            fc_diag_add(w->d, FC_SEV_WARNING, (int32_t)i,
+                        "%s context offset %lld..%lld (%u bytes): past the %u bytes --ctx-size promises on "
+                        "every path, so it keeps a run-time check and faults unless the context is longer",
+                        what, (long long)(b->smin + x.off),
+                        (long long)(b->smax >= FC_AV_INF ? b->smax : b->smax + x.off + (int64_t)n - 1), n,
+                        (unsigned)w->ctx_size);
+        return;
+    }
+    if (x.op == (FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL) && fc_src(x) == FC_CALL_HELPER &&
+        (x.imm == 0x10 || x.imm == 0x11) && fc_av_is_ptr(&regs[2]))
+        fc_diag_add(w->d, FC_SEV_WARNING, (int32_t)i,
+                    "%s pointer stored as a value into the key-value store (helper 0x%x): an address "
+                    "leaks to later runs (store the data, not its address)",
+                    av_kind_str(regs[2].kind), (unsigned)x.imm);
+    if (x.op == (FC_CLS_JMP | FC_JMP_EXIT) && fc_av_is_ptr(&regs[0])) {
+        /* only the entry function's exit ends the run */
+        int entry_exit = p->funcs && p->nfuncs ? i >= p->funcs[0].start && i < p->funcs[0].end : 1;
+        for (uint32_t k = 0; !(p->funcs && p->nfuncs) && k < p->ninsns; k++)
+            if (p->insns[k].op == (FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL) && fc_src(p->insns[k]) == FC_CALL_LOCAL)
+                entry_exit = 0;
+        if (entry_exit)
+            fc_diag_add(w->d, FC_SEV_WARNING, (int32_t)i,
+                        "returns %s pointer in r0: the host sees an address of the sandbox "
+                        "(return a value or an offset)", av_kind_str(regs[0].kind));
+    }
+}
+
 /* ---- the pipeline ---------------------------------------------------------- */
 static int compile(const options *o)
 {
@@ -930,6 +1010,11 @@ static int compile(const options *o)
     fc_vfy_stats st;
     vo.ctx_size = o->ctx_size;
     vo.flags = o->vflags;
+    warn_ctx wc = {&prog, o->ctx_size, &d};
+    if (!o->no_warn) {
+        vo.observe_state = warn_state;
+        vo.observe_ctx = &wc;
+    }
     if (o->have_allowlist) {
         vo.helpers = o->helpers;
         vo.nhelpers = o->nhelpers;

@@ -220,6 +220,23 @@ for o in -g --budget -ffreestanding --version "-o -"; do grep -q -- "$o" <<<"$go
 [ -z "$missing" ]
 check "femtoc -h explains the new options" $? "missing:$missing"
 
+# ---- warnings: a constant address, past --ctx-size, a pointer leaked ----------------------------
+for c in tests/ux/warn/*.c; do
+    n=$(basename "$c" .c)
+    want=$(sed -n 's|^/\* expect: \(.*\) \*/$|\1|p' "$c")
+    "$clang" -target bpf -O2 -g -ffreestanding -Iruntime -c "$c" -o "$out/w-$n.o" 2>"$out/w-$n.log" || \
+        { bad "clang $c" "$(cat "$out/w-$n.log")"; continue; }
+    got=$("$femtoc" "$out/w-$n.o" --ctx-size 16 -o "$out/w-$n.fcx" 2>&1); rc=$?
+    if [ "$want" = nothing ]; then
+        [ $rc = 0 ] && [ -z "$got" ]
+    else
+        [ $rc = 0 ] && grep -qF "warning: $want" <<<"$got" && grep -q "^tests/ux/warn/$n.c:[0-9]*: warning" <<<"$got" && \
+          ! "$femtoc" "$out/w-$n.o" --ctx-size 16 -Werror -o "$out/w-$n.fcx" 2>/dev/null && \
+          [ -z "$("$femtoc" "$out/w-$n.o" --ctx-size 16 -w -o "$out/w-$n.fcx" 2>&1)" ]
+    fi
+    check "warning $n: ${want}" $? "exit $rc" "$got"
+done
+
 # ---- femto-board ---------------------------------------------------------------------------------
 if [ -f "$mps2" ] && [ -f "$sifive" ]; then
     for bf in "mps2-an385 $mps2" "sifive_e $sifive"; do
