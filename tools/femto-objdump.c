@@ -49,8 +49,9 @@ static void usage(FILE *f)
 
 static void die_usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, "femto-objdump: %s%s%s\n(femto-objdump -h lists the options)\n", msg,
-            arg ? ": " : "", arg ? arg : "");
+    fprintf(stderr, "femto-objdump: %s%s%s\n"
+            "usage: femto-objdump [-d] [-x] [--line] [--pc TARGET:OFF] [--insn N] app.fcx\n"
+            "(femto-objdump -h lists the options)\n", msg, arg ? ": " : "", arg ? arg : "");
     exit(2);
 }
 

@@ -488,6 +488,83 @@ Test(fcx, femto_objdump_tool)
     free(b);
 }
 
+/* femtoc -g: the optional line table. Written only when asked and when the
+ * program has lines; skipped by the loader; read back by the host readers;
+ * a malformed one is reported, never trusted. */
+Test(fcx, line_table)
+{
+    fc_prog p = prog_full();
+    static const char *files[] = {"app.c", "inc/util.h"};
+    fc_line lines[] = {
+        {0, 8, 3, 0}, {2, 9, 1, 0}, {2, 99, 1, 1} /* second record of insn 2: dropped */,
+        {5, 40, 7, 1}, {7, 0, 0, 0} /* no line */, {NPROG1 + 3, 1, 1, 0} /* past the end: dropped */,
+    };
+    p.files = files;
+    p.nfiles = 2;
+    p.lines = lines;
+    p.nlines = sizeof lines / sizeof lines[0];
+    fc_fcx_input in = {0};
+    in.prog = &p;
+    size_t len0, len;
+    uint8_t *b0 = write_ok(&in, &len0);
+    fc_fcx_lines t;
+    cr_assert_eq(fc_fcx_lines_find(b0, len0, &t, NULL), 0, "no table without in.lines");
+    in.lines = 1;
+    uint8_t *b = write_ok(&in, &len);   /* the loader accepts it (optional section) */
+    cr_assert_gt(len, len0);
+    const char *why = NULL, *f;
+    uint32_t ln, col;
+    cr_assert_eq(fc_fcx_lines_find(b, len, &t, &why), 1, "%s", why ? why : "");
+    cr_assert_eq(t.nrecs, 4);
+    cr_assert_eq(t.nfiles, 2);
+    cr_assert(fc_fcx_line_of(&t, 0, &f, &ln, &col) && strcmp(f, "app.c") == 0 && ln == 8 && col == 3);
+    cr_assert(fc_fcx_line_of(&t, 1, &f, &ln, NULL) && ln == 8, "insn 1 is covered by insn 0's record");
+    cr_assert(fc_fcx_line_of(&t, 3, &f, &ln, NULL) && ln == 9 && strcmp(f, "app.c") == 0,
+              "the first record of an instruction wins");
+    cr_assert(fc_fcx_line_of(&t, 6, &f, &ln, NULL) && ln == 40 && strcmp(f, "inc/util.h") == 0);
+    cr_assert(!fc_fcx_line_of(&t, 7, &f, &ln, NULL), "line 0 is no line");
+    /* the section: type 32, OPTIONAL, no target/link/info */
+    fc_fcx_header h;
+    cr_assert(fc_fcx_read_header(b, (uint32_t)len, &h));
+    int seen = 0;
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < h.nsect; i++) {
+        fc_fcx_section s;
+        cr_assert(fc_fcx_read_section(b, (uint32_t)len, h.sect_off + i * FC_FCX_SECT_SIZE, &s));
+        if (s.type == FC_FCX_SECT_LINES) {
+            seen++;
+            off = s.offset;
+            cr_assert_eq(s.flags, FC_FCX_SF_OPTIONAL);
+            cr_assert(s.target == 0 && s.link == 0 && s.info == 0);
+            cr_assert(s.offset + s.size <= h.image_size, "inside the hashed (and signed) image");
+        }
+    }
+    cr_assert_eq(seen, 1);
+    /* out of order records: malformed, reported; the loader still skips it */
+    uint8_t *c = malloc(len);
+    memcpy(c, b, len);
+    fc_put_le32(c + off + FC_FCX_LINE_HDR + FC_FCX_LINE_REC_SIZE, 0);  /* record 1 at insn 0 */
+    cr_assert_eq(fc_fcx_lines_find(c, len, &t, &why), -1);
+    cr_assert(why && strstr(why, "order"), "%s", why ? why : "");
+    fc_fcx_rehash(c, len);
+    fc_lresult r;
+    cr_assert_eq(fc_fcx_validate(c, (uint32_t)len, &r), FC_OK, "an optional section is skipped");
+    /* the bytes are hashed: an edit without rehash is refused */
+    memcpy(c, b, len);
+    c[off + 4] ^= 1;
+    cr_assert_neq(fc_fcx_validate(c, (uint32_t)len, &r), FC_OK);
+    /* as fc_prog lines, for the tools' messages */
+    fc_prog q;
+    memset(&q, 0, sizeof q);
+    cr_assert_eq(fc_fcx_lines_to_prog(b, len, &q), 0);
+    cr_assert(q.nlines == 4 && q.nfiles == 2 && strcmp(q.files[1], "inc/util.h") == 0 && q.lines[2].line == 40);
+    fc_fcx_lines_free(&q);
+    cr_assert_eq(fc_fcx_lines_to_prog(b0, len0, &q), -1);
+    free(c);
+    free(b);
+    free(b0);
+}
+
 /*
  * Forgotten version bumps (WAMR's users' complaint): a fingerprint of every
  * layout constant of the format, pinned per major version. Changing any
