@@ -6,6 +6,7 @@
 #                 --stats (slot, RAM, fixed per-call cost), --budget, -o -,
 #                 several -march, --version, the --ctx names.
 TEST_STEPS += toolchain-ux
-step-toolchain-ux: $(BIN)/femto-run $(BIN)/femtoc $(BIN)/femto-objdump $(BIN)/femto-sign \
+step-toolchain-ux: $(BIN)/femto-run $(BIN)/femtoc $(BIN)/femto-objdump $(BIN)/femto-sign $(BIN)/femto-as \
+                   $(BIN)/femto-conformance-plugin \
                    $(BIN)/femto-board $(BOARD_MPS2_ELF) $(BOARD_SIFIVE_ELF)
 	bash tests/ux/ux-test.sh $(BIN) $(CLANG) $(BUILD)/ux-tests "$(BOARD_MPS2_ELF)" "$(BOARD_SIFIVE_ELF)"

@@ -64,6 +64,7 @@ static void usage(FILE *f)
 "  -v, --verbose      With -d: add the index and raw-byte columns and jump\n"
 "                     targets (the listing then no longer re-assembles).\n"
 "  -h, --help         Display this information.\n"
+"  --version          Display the version.\n"
 "\n"
 "Errors are reported as FILE:LINE: error: MESSAGE, with exit status 1.\n");
 }
@@ -352,6 +353,9 @@ int main(int argc, char **argv)
         const char *a = argv[k];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("femto-as (femtoc) 0.14\n");
             return 0;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--section") || !strcmp(a, "--entry")) {
             if (k + 1 >= argc) {

@@ -41,6 +41,7 @@ static void usage(FILE *f)
 "  --elf           standard input is a hex-encoded ELF object (entry: the\n"
 "                  single program section, or symbol 'main')\n"
 "  -h, --help      display this information\n"
+"  --version       display the version\n"
 "\n"
 "Exit status 0 with r0 on standard output, 1 with a message on standard\n"
 "error when the program fails or cannot be loaded.\n");
@@ -142,6 +143,10 @@ int main(int argc, char **argv)
             ename = argv[++k];
         } else if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
             usage(stdout);
+            rc = 0;
+            goto out;
+        } else if (!strcmp(argv[k], "--version")) {
+            printf("femto-conformance-plugin (femtoc) 0.14\n");
             rc = 0;
             goto out;
         } else {

@@ -39,7 +39,8 @@ static void usage(FILE *f)
 "  --trust-header KEY.pem\n"
 "                     print a C header with the public key for a firmware's\n"
 "                     trust store (FC_TRUST_KEYS)\n"
-"  -h, --help         this text\n");
+"  -h, --help         this text\n"
+"  --version          the version\n");
 }
 
 static void hex(FILE *f, const uint8_t *p, size_t n)
@@ -115,6 +116,9 @@ int main(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("femto-sign (femtoc) 0.14\n");
             return 0;
         } else if ((strcmp(a, "--key-id") == 0 || strcmp(a, "--trust-header") == 0) && i + 1 < argc) {
             return key_info(argv[i + 1], a[2] == 't');

@@ -209,11 +209,11 @@ a=$("$run" "$out/st.fcx" --ctx-str "hi!" 2>&1); b=$("$run" "$out/st.fcx" --ctx-h
 c=$("$run" "$out/st.fcx" --mem-hex "686921" 2>&1); printf 'hi!' > "$out/hi.bin"; d=$("$run" "$out/st.fcx" --ctx "$out/hi.bin" 2>&1)
 [ "$a" = "$(python3 tests/ux/expect.py 686921 full)" ] && [ "$a" = "$b" ] && [ "$a" = "$c" ] && [ "$a" = "$d" ]
 check "femto-run --ctx-str / --ctx-hex / --ctx, and the --mem-hex alias, agree" $? "$a" "$b" "$c" "$d"
-for t in "$femtoc" "$run" "$objdump" "$board"; do
+for t in "$femtoc" "$run" "$objdump" "$board" "$bin/femto-as" "$sign" "$bin/femto-conformance-plugin"; do
     got=$("$t" --version 2>&1); rc=$?
     [ $rc = 0 ] && grep -q "0\.14" <<<"$got" || break
 done
-check "--version in femtoc, femto-run, femto-objdump, femto-board" $? "$t: $got"
+check "--version in femtoc, femto-run, femto-objdump, femto-board, femto-as, femto-sign, the plugin" $? "$t: $got"
 got=$("$femtoc" -h)
 missing=""
 for o in -g --budget -ffreestanding --version "-o -"; do grep -q -- "$o" <<<"$got" || missing="$missing $o"; done
