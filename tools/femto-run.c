@@ -454,7 +454,21 @@ static void report(const where *w, int have_insn, uint32_t insn, const char *fmt
 /* A program outcome other than FC_OK. */
 static void report_fault(const where *w, int err, uint32_t pc, uint64_t addr, uint64_t budget)
 {
-    if (err == FC_ERR_MEM_READ || err == FC_ERR_MEM_WRITE || err == FC_ERR_HELPER_FAULT)
+    const fc_vfy_helper *h = pc < w->ninsns && w->insns[pc].op == (FC_CLS_JMP | FC_JMP_CALL) &&
+                                     fc_src(w->insns[pc]) == 0
+                                 ? fc_vfy_find_known((uint32_t)w->insns[pc].imm)
+                                 : NULL;
+    if (err == FC_ERR_HELPER_FAULT && h && h->id == 0x01)
+        report(w, 1, pc, "%s: printf's format or a %%s argument at 0x%llx is not a NUL-terminated "
+               "string inside one readable region", fc_err_str(err), (unsigned long long)addr);
+    else if (err == FC_ERR_HELPER_FAULT && h)
+        report(w, 1, pc, "%s: helper %s refused the memory at 0x%llx (outside the regions it may "
+               "use, or not what it expects; docs/sandbox.md section 7)", fc_err_str(err), h->name,
+               (unsigned long long)addr);
+    else if (err == FC_ERR_UNWIND && h && h->id == 0xf0)
+        report(w, 1, pc, "%s: fc_abort(%llu) (fc_assert: the line of the failed assertion)",
+               fc_err_str(err), (unsigned long long)addr);
+    else if (err == FC_ERR_MEM_READ || err == FC_ERR_MEM_WRITE || err == FC_ERR_HELPER_FAULT)
         report(w, 1, pc, "%s (address 0x%llx)", fc_err_str(err), (unsigned long long)addr);
     else if (err == FC_ERR_BUDGET)
         report(w, 1, pc, "%s: %llu taken backward jumps allowed (--budget N changes it)",
@@ -506,6 +520,9 @@ static void usage_fc(FILE *f)
 "                    simulated device: 0x20500000, 0x20600000 or 0x20700000\n"
 "                    (the third holds the CoAP packet), %u bytes each. Up to\n"
 "                    %u regions in all (the CoAP packet takes two).\n"
+"  --region @OFF:FILE[:r|rw]  the same in the next free extra area, its address\n"
+"                    written as 64 bits at offset OFF of the context (a\n"
+"                    __bpf_shared_ptr field); femto-board takes this form too\n"
 "  -v, --verbose     print where the context and every region sit (standard\n"
 "                    error) before the run\n"
 "The simulated clock (ztimer_now, now_ms) starts at 0 and moves only when\n"
@@ -595,10 +612,16 @@ static const char *perm_str(unsigned perm)
 
 /*
  * The device's sensors, CoAP packet and extra regions from the options. With
- * a CoAP request the context (*mem) becomes the 24-byte bpf_coap_ctx_t.
+ * a CoAP request the context becomes the 24-byte bpf_coap_ctx_t; a region
+ * given as @OFF:FILE gets the next free extra area and its address written
+ * at OFF of the context. Returns the new context (malloc'd, *mem_len its
+ * length), or NULL when it is unchanged.
  */
-static void fc_device_setup(const options *o, fr_device *d, uint8_t **mem, size_t *mem_len)
+static uint8_t *fc_device_setup(const options *o, fr_device *d, const uint8_t *mem,
+                                size_t *mem_len)
 {
+    uint8_t *own = NULL;   /* the context, when it changes */
+    uint32_t next_area = 0;
     static fc_saul_dev devs[FR_SAUL_MAX];
     static char names[FR_SAUL_MAX][16];
     char err[300];
@@ -618,11 +641,31 @@ static void fc_device_setup(const options *o, fr_device *d, uint8_t **mem, size_
         strcpy(spec, o->region[k]);
         colon = strchr(spec, ':');
         if (!colon)
-            die_usage("--region: '%s' is not ADDR:FILE[:r|rw]", o->region[k]);
+            die_usage("--region: '%s' is not ADDR:FILE[:r|rw] or @OFF:FILE[:r|rw]", o->region[k]);
         *colon = 0;
         file = colon + 1;
-        if (parse_u64(spec, &addr) || addr > 0xffffffffu)
+        uint64_t at = UINT64_MAX;
+        if (spec[0] == '@') {
+            /* the next extra area not taken by an ADDR region */
+            const fc_region *r;
+            for (;;) {
+                uint32_t n = fr_regions(d, &r), used = 0;
+                if (next_area >= 3)
+                    die("--region %s: no free extra area", o->region[k]);
+                addr = 0x20500000u + 0x00100000u * next_area;
+                for (uint32_t j = 0; j < n; j++)
+                    used |= r[j].addr >= addr && r[j].addr < addr + FC_EMU_AREA_SIZE;
+                if (!used)
+                    break;
+                next_area++;
+            }
+            next_area++;
+            if (parse_u64(spec + 1, &at) || at + 8 > *mem_len)
+                die_usage("--region: '%s': the offset must leave 8 bytes inside the context "
+                          "(%zu bytes)", spec, *mem_len);
+        } else if (parse_u64(spec, &addr) || addr > 0xffffffffu) {
             die_usage("--region: '%s' is not an address", spec);
+        }
         colon = strrchr(file, ':');
         if (colon && (strcmp(colon, ":r") == 0 || strcmp(colon, ":rw") == 0)) {
             perm = colon[2] == 'w' ? FC_PERM_RW : FC_PERM_R;
@@ -634,6 +677,17 @@ static void fc_device_setup(const options *o, fr_device *d, uint8_t **mem, size_
         if (fr_add_region(d, (uint32_t)addr, bytes, (uint32_t)len, perm, err, sizeof err))
             die("--region %s: %s", o->region[k], err);
         free(bytes);
+        if (at != UINT64_MAX) {   /* a __bpf_shared_ptr in the context */
+            if (!own) {
+                own = malloc(*mem_len);
+                if (!own)
+                    die("out of memory");
+                memcpy(own, mem, *mem_len);
+                mem = own;
+            }
+            for (unsigned b = 0; b < 8; b++)
+                own[at + b] = (uint8_t)(addr >> (8 * b));
+        }
     }
     if (o->coap_req || o->coap_req_hex) {
         size_t rlen;
@@ -646,8 +700,8 @@ static void fc_device_setup(const options *o, fr_device *d, uint8_t **mem, size_
                         sizeof err))
             die("--coap-req: %s", rlen > 0xffffffffu ? "too large" : err);
         free(req);
-        free(*mem);
-        *mem = ctx;
+        free(own);
+        own = ctx;
         *mem_len = 24;
     }
     if (o->verbose) {
@@ -669,6 +723,7 @@ static void fc_device_setup(const options *o, fr_device *d, uint8_t **mem, size_
                     (unsigned long long)r[k].addr, (unsigned)r[k].len, perm_str(r[k].perm), what);
         }
     }
+    return own;
 }
 
 /* After a run with a CoAP request: the response the hook built (its length
@@ -739,9 +794,8 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     if (o->ntrust)
         fr_set_trust(d, o->trust, o->ntrust,
                      o->require_sig ? FC_POLICY_REQUIRE_SIGNATURE : FC_POLICY_NATIVE_SIGNED);
-    uint8_t *own_mem = NULL;   /* the CoAP context, when --coap-req makes one */
     size_t own_len = mem_len;
-    fc_device_setup(o, d, &own_mem, &own_len);
+    uint8_t *own_mem = fc_device_setup(o, d, mem, &own_len);   /* a changed context */
     if (own_mem) {
         mem = own_mem;
         mem_len = own_len;
@@ -966,7 +1020,11 @@ static int run_program(const options *o, const uint8_t *buf, size_t len, uint8_t
     fr_set_output(dev, out_write, NULL);
     if (o->ctx_ro)
         fr_set_ctx_perm(dev, FC_PERM_R);
-    fc_device_setup(o, dev, &mem, &mem_len);
+    uint8_t *own_mem = fc_device_setup(o, dev, mem, &mem_len);
+    if (own_mem) {
+        free(mem);
+        mem = own_mem;
+    }
     if (mem_len > 0xffffffffu)
         die("the memory is too large");
     fc_vm vm;
