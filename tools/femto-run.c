@@ -920,7 +920,7 @@ static int load_prog(const options *o, const uint8_t *buf, size_t len, fc_prog *
     fc_asm_error e;
 
     memset(p, 0, sizeof *p);
-    if (len >= 4 && memcmp(buf, "\177ELF", 4) == 0) {
+    if ((len >= 4 && memcmp(buf, "\177ELF", 4) == 0) || fc_elf_is_rbpf(buf, len)) {
         if (fc_elf_read(buf, len, in, o->entry, p, &d) == 0)
             return 0;
         for (uint32_t k = 0; k < d.n; k++)

@@ -157,6 +157,32 @@ for name, frargs, fbargs, pattern in FAILS:
         check(f"{name} {' '.join(fbargs[:2])} on {board}: error {code}", rc == 1 and
               re.search(rf"run 1: error {code} ", out + e), f"rc {rc}\n{out}{e}")
 
+# Femto-Containers' own image format (rBPF), written here from its documented
+# layout: lddw r1, .rodata+0 (their 0xd8); mov r2, 5; call printf;
+# lddw r2, .data+4 (their 0xb8); ldxw r0, [r2]; exit. So: "rbpf says 5", r0 42.
+def ins(op, dst=0, src=0, off=0, imm=0):
+    return struct.pack("<BBhi", op, dst | src << 4, off, imm)
+text = (ins(0xd8, 1) + ins(0) + ins(0xb7, 2, imm=5) + ins(0x85, imm=1) + ins(0xb8, 2, imm=4) + ins(0) +
+        ins(0x61, 0, 2) + ins(0x95))
+rodata = b"rbpf says %d\n\0"
+name_off = len(rodata)
+rodata += b"main\0" + b"\0" * ((-len(rodata) - 5) % 8)
+img = (b"rBPF" + struct.pack("<IIIIII", 0, 0, 8, len(rodata), len(text), 1) + struct.pack("<II", 7, 42) +
+       rodata + text + struct.pack("<HHH", name_off, 0, 0))
+rb = os.path.join(OUT, "app.bin")
+open(rb, "wb").write(img)
+open(os.path.join(OUT, "later.bin"), "wb").write(img + bytes(8))
+rbfcx = os.path.join(OUT, "rbpf.fcx")
+rc, o, e = run([os.path.join(BIN, "femtoc"), rb, "-march=thumbv7m,rv32imac", "-o", rbfcx])
+check("an rBPF image (Femto-Containers' format) is femtoc input", rc == 0, e)
+for ename, eargs in ENGINES if rc == 0 else []:
+    rc2, out, e = run([femto_run, rbfcx] + eargs)
+    check(f"the rBPF image on {ename}: its .rodata string, .data word", rc2 == 0 and
+          out == "rbpf says 5\n0x2a\n", out + e)
+rc, o, e = run([os.path.join(BIN, "femtoc"), os.path.join(OUT, "later.bin"), "-o", os.path.join(OUT, "x.fcx")])
+check("an rBPF layout femtoc does not read is refused, saying what it is and how to build an ELF",
+      rc != 0 and "Femto-Containers (rBPF) image" in e and "llc -march=bpf" in e, e)
+
 if not FW:
     print("fcapps: boards skipped: no firmware directory given")
 print(f"fcapps: {passed} passed, {failed} failed")
