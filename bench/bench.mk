@@ -25,7 +25,7 @@ BENCH_rv32_SIZE  := riscv64-unknown-elf-size
 BENCH_rv32_FLAGS := -march=rv32imac -mabi=ilp32
 
 # the runtime the firmware carries (the same list as libfcrt)
-BENCH_RT_SRCS := runtime/fc_vm.c runtime/fc_isa.c runtime/fc_libc.c runtime/fc_helpers.c \
+BENCH_RT_SRCS := runtime/fc_vm.c runtime/fc_isa.c runtime/fc_libc.c runtime/fc_helpers.c runtime/fc_helpers_fc.c \
                  runtime/fc_native_rt.c runtime/fc_loader.c runtime/fc_sha256.c \
                  runtime/fc_flash_sim.c runtime/fc_reloc_thumb.c runtime/fc_reloc_rv32.c \
                  runtime/fc_sha512.c runtime/fc_ed25519.c

@@ -1024,12 +1024,158 @@ void fc_elf_free(fc_prog *p)
     memset(p, 0, sizeof *p);
 }
 
+
+/* ---- Femto-Containers' own images (magic "rBPF") -----------------------------
+ * Their build tool rewrites the ELF into a flat image (facts from their
+ * docs and headers), little-endian:
+ *
+ *   +0   magic "rBPF"; version; flags (bit 0: compressed text)
+ *   +12  data_len, [bss_len,] rodata_len, text_len, functions  (u32 each;
+ *        bss_len only in the 8-word header of later versions)
+ *   then .data, .rodata (their tool appends the function names to it),
+ *   .text, and `functions` records of 6 bytes: u16 name offset in .rodata,
+ *   u16 flags, u16 byte offset of the function in .text.
+ *
+ * In .text, the address of a .data / .rodata byte is a two-slot lddw with
+ * their opcodes 0xb8 (.data) and 0xd8 (.rodata), the offset in the first
+ * imm: femtoc's lddw section form (FC_LDDW_SECTION) says the same. Their VM
+ * starts at the first instruction of .text; so does the program read here.
+ * Layouts with more after the records (relocated calls, helper lists of
+ * later versions) and compressed text are refused with a message.
+ */
+#define RBPF_LDDWD 0xb8u
+#define RBPF_LDDWR 0xd8u
+
+static uint32_t rd32le(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int fc_elf_is_rbpf(const void *image, size_t len)
+{
+    const uint8_t *b = image;
+    return len >= 4 && ((b[0] == 'r' && b[1] == 'B' && b[2] == 'P' && b[3] == 'F') ||
+                        (b[0] == 'F' && b[1] == 'P' && b[2] == 'B' && b[3] == 'r'));
+}
+
+#define RBPF_HOWTO "build an ELF: clang -Os -emit-llvm -c app.c -o - | llc -march=bpf -mcpu=v2 " \
+                   "-filetype=obj -o app.o"
+
+static int rbpf_read(const uint8_t *b, size_t len, const char *name, fc_prog *out, fc_diags *d)
+{
+    uint64_t w[8];
+    uint32_t data_len = 0, bss_len = 0, ro_len = 0, text_len = 0, nfun = 0, hdr = 0;
+    fc_prog p;
+
+    memset(out, 0, sizeof *out);
+    if (len < 28) {
+        fc_diag_add(d, FC_SEV_ERROR, -1, "a Femto-Containers (rBPF) image, but only %zu bytes: "
+                    "too short for its header", len);
+        return -1;
+    }
+    for (unsigned k = 0; k < 8; k++)
+        w[k] = len >= 4u * (k + 1) ? rd32le(b + 4 * k) : 0;
+    /* which header: the one whose lengths add up to the file */
+    if (28 + w[3] + w[4] + w[5] + 6 * w[6] == len) {
+        hdr = 28; data_len = (uint32_t)w[3]; ro_len = (uint32_t)w[4];
+        text_len = (uint32_t)w[5]; nfun = (uint32_t)w[6];
+    } else if (len >= 32 && 32 + w[3] + w[5] + w[6] + 6 * w[7] == len) {
+        hdr = 32; data_len = (uint32_t)w[3]; bss_len = (uint32_t)w[4]; ro_len = (uint32_t)w[5];
+        text_len = (uint32_t)w[6]; nfun = (uint32_t)w[7];
+    } else {
+        fc_diag_add(d, FC_SEV_ERROR, -1, "a Femto-Containers (rBPF) image in a layout femtoc "
+                    "does not read (lengths do not add up); " RBPF_HOWTO);
+        return -1;
+    }
+    if (w[2] & 1u) {
+        fc_diag_add(d, FC_SEV_ERROR, -1, "a compressed Femto-Containers (rBPF) image; " RBPF_HOWTO);
+        return -1;
+    }
+    if (text_len == 0 || text_len % 8) {
+        fc_diag_add(d, FC_SEV_ERROR, -1, "a Femto-Containers (rBPF) image whose text is %u bytes "
+                    "(not a whole number of instructions)", (unsigned)text_len);
+        return -1;
+    }
+    memset(&p, 0, sizeof p);
+    const uint8_t *data = b + hdr, *ro = data + data_len, *text = ro + ro_len,
+                  *fun = text + text_len;
+    uint32_t n = text_len / 8;
+    p.insns = malloc(n * sizeof *p.insns);
+    p.funcs = calloc(1, sizeof *p.funcs);
+    p.data = malloc(data_len ? data_len : 1);
+    p.rodata = malloc(ro_len ? ro_len : 1);
+    if (!p.insns || !p.funcs || !p.data || !p.rodata)
+        goto oom;
+    memcpy(p.data, data, data_len);
+    memcpy(p.rodata, ro, ro_len);
+    p.data_len = data_len;
+    p.rodata_len = ro_len;
+    p.bss_len = bss_len;
+    for (uint32_t k = 0; k < n; k++)
+        p.insns[k] = fc_insn_decode(text + 8 * k);
+    for (uint32_t k = 0; k < n; k++) {
+        unsigned op = p.insns[k].op;
+        if (op != RBPF_LDDWD && op != RBPF_LDDWR)
+            continue;
+        if (k + 1 >= n || p.insns[k + 1].op != 0 || p.insns[k + 1].imm != 0) {
+            fc_diag_add(d, FC_SEV_ERROR, (int32_t)k, "rBPF lddw of %s without a valid second slot "
+                        "(or an offset above 4 GiB)", op == RBPF_LDDWD ? ".data" : ".rodata");
+            goto bad;
+        }
+        uint32_t off = (uint32_t)p.insns[k].imm;
+        p.insns[k].op = FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM;
+        p.insns[k].regs = (uint8_t)(fc_dst(p.insns[k]) | FC_LDDW_SECTION << 4);
+        p.insns[k].imm = op == RBPF_LDDWD ? FC_SECT_DATA : FC_SECT_RODATA;
+        p.insns[k + 1].imm = (int32_t)off;
+        k++;
+    }
+    /* one function for the whole text, named by the record at offset 0 */
+    p.nfuncs = 1;
+    p.funcs[0].start = 0;
+    p.funcs[0].end = n;
+    fc_diag_format(p.funcs[0].name, sizeof p.funcs[0].name, "%s", "rbpf_text");
+    for (uint32_t k = 0; k < nfun; k++) {
+        uint32_t no = (uint32_t)fun[6 * k] | (uint32_t)fun[6 * k + 1] << 8;
+        uint32_t loc = (uint32_t)fun[6 * k + 4] | (uint32_t)fun[6 * k + 5] << 8;
+        if (loc == 0 && no < ro_len) {
+            uint32_t e = no;
+            while (e < ro_len && ro[e] && e - no < sizeof p.funcs[0].name - 1)
+                e++;
+            memcpy(p.funcs[0].name, ro + no, e - no);
+            p.funcs[0].name[e - no] = 0;
+        }
+    }
+    fc_diag_format(p.funcs[0].section, sizeof p.funcs[0].section, "%s", ".text");
+    p.ninsns = n;
+    p.object_name = strdup(name ? name : "(image)");
+    p.section_name = strdup(".text");
+    if (!p.object_name || !p.section_name)
+        goto oom;
+    *out = p;
+    return 0;
+oom:
+    fc_diag_add(d, FC_SEV_ERROR, -1, "out of memory");
+bad:
+    fc_elf_free(&p);
+    return -1;
+}
+
 int fc_elf_read(const void *image, size_t len, const char *object_name,
                 const char *entry, fc_prog *out, fc_diags *d)
 {
     ctx c;
     fc_prog p;
     uint32_t es = 0, ek = 0;
+
+    if (fc_elf_is_rbpf(image, len)) {
+        if (entry) {
+            memset(out, 0, sizeof *out);
+            fc_diag_add(d, FC_SEV_ERROR, -1, "--entry: a Femto-Containers (rBPF) image runs from "
+                        "the start of its text");
+            return -1;
+        }
+        return rbpf_read(image, len, object_name, out, d);
+    }
 
     memset(&c, 0, sizeof c);
     memset(&p, 0, sizeof p);

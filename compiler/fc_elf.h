@@ -57,6 +57,12 @@
 int fc_elf_read(const void *image, size_t len, const char *object_name,
                 const char *entry, fc_prog *out, fc_diags *d);
 
+/* Femto-Containers' own images (magic "rBPF") are read too (fc_elf_read
+ * takes them: data, rodata, text with their lddw opcodes 0xb8/0xd8 turned
+ * into femtoc's section form; the program starts at the text's first
+ * instruction). Does image start with that magic? */
+int fc_elf_is_rbpf(const void *image, size_t len);
+
 /* Read a file from disk, then fc_elf_read. */
 int fc_elf_read_file(const char *path, const char *entry, fc_prog *out,
                      fc_diags *d);

@@ -148,6 +148,7 @@ const fc_vfy_helper fc_vfy_known_helpers[] = {
     H(0x51, 2, PTR_W0, ANY, NONE, NONE, NONE, "fmt_u32_dec"),
     H(0x60, 0, NONE, NONE, NONE, NONE, NONE, "ztimer_now"),
     H(0x61, 2, PTR_W, SCALAR, NONE, NONE, NONE, "ztimer_periodic_wakeup"),
+    H(0xf0, 1, SCALAR, NONE, NONE, NONE, NONE, "abort"),  /* femtoc: stops with FC_ERR_UNWIND */
 };
 #undef H
 const uint32_t fc_vfy_known_helpers_count =
@@ -1561,6 +1562,10 @@ static void analyse_func(vfy *v, uint32_t fi)
     rel_clear(s);
     s->r[FC_REG_FP] = fc_av_ptr(FC_AV_STACK, 0);
     if (fi == 0) {
+        /* r0 is 0 at entry in every engine (docs/sandbox.md section 4; the
+         * entry is never a call target: recursion is refused), so a void
+         * entry function, whose exit returns r0 unwritten, returns 0 */
+        s->r[0] = fc_av_const(FC_AV_SCALAR, 0);
         s->r[1] = fc_av_ptr(FC_AV_CTX, 0);
         s->r[2] = fc_av_top(FC_AV_SCALAR);
     } else {

@@ -467,6 +467,12 @@ static int load_input(const options *o, fc_prog *p, fc_diags *d)
             fprintf(stderr, "%s: error: cannot read: %s\n", in, strerror(errno));
             return -1;
         }
+        if (ends_with(in, ".bin") && fc_elf_is_rbpf(text, len)) {
+            /* a Femto-Containers image: read as an object is */
+            int r = fc_elf_read(text, len, in, o->entry, p, d);
+            free(text);
+            return r;
+        }
         if (ends_with(in, ".bin")) {
             if (len % 8) {
                 fprintf(stderr, "%s: error: raw bytecode size %zu is not a multiple of 8\n", in, len);

@@ -4,6 +4,7 @@
  * printf formatter is our own and writes through the host's hook.
  */
 #include "fc_helpers.h"
+#include "fc_helpers_fc.h"
 #include "fc_libc.h"
 
 #define RET_ERR (~(uint64_t)0)  /* the C "int" -1 of Femto-Containers helpers */
@@ -455,6 +456,16 @@ const fc_helper fc_std_helpers[] = {
     {FC_HELPER_FMT_S16_DFP,  fc_helper_fmt_s16_dfp,  "fmt_s16_dfp"},
     {FC_HELPER_FMT_U32_DEC,  fc_helper_fmt_u32_dec,  "fmt_u32_dec"},
     {FC_HELPER_ZTIMER_NOW,   fc_helper_ztimer_now,   "ztimer_now"},
+    /* fc_helpers_fc.c: over the firmware's port (env->port) */
+    {FC_HELPER_SAUL_FIND_NTH,   fc_helper_saul_find_nth,   "saul_reg_find_nth"},
+    {FC_HELPER_SAUL_FIND_TYPE,  fc_helper_saul_find_type,  "saul_reg_find_type"},
+    {FC_HELPER_SAUL_READ,       fc_helper_saul_read,       "saul_reg_read"},
+    {FC_HELPER_GCOAP_RESP_INIT, fc_helper_gcoap_resp_init, "gcoap_resp_init"},
+    {FC_HELPER_COAP_OPT_FINISH, fc_helper_coap_opt_finish, "coap_opt_finish"},
+    {FC_HELPER_COAP_ADD_FORMAT, fc_helper_coap_add_format, "coap_add_format"},
+    {FC_HELPER_COAP_GET_PDU,    fc_helper_coap_get_pdu,    "coap_get_pdu"},
+    {FC_HELPER_ZTIMER_PERIODIC, fc_helper_ztimer_periodic_wakeup, "ztimer_periodic_wakeup"},
+    {FC_HELPER_ABORT,           fc_helper_abort,           "abort"},
 };
 
 const uint32_t fc_std_helpers_count =

@@ -23,6 +23,8 @@
  *   0x50  fmt_s16_dfp    char *out, int16 val, scale   length (out may be 0)
  *   0x51  fmt_u32_dec    char *out, uint32 val         length (out may be 0)
  *   0x60  ztimer_now     -                             env->now_us(), or 0
+ *   0x30..0x32 SAUL, 0x40..0x43 CoAP, 0x61 ztimer_periodic_wakeup, 0xf0
+ *   abort: fc_helpers_fc.h (they use env->port)
  *
  * Integer arguments narrower than 64 bits use the low bits of the register
  * (key: low 32, val of fmt_s16_dfp: low 16, scale: low 32, signed).
@@ -68,6 +70,8 @@ int fc_kv_store(fc_kv *kv, uint32_t key, uint32_t value);
 /* 0 and *value if present; -1 and *value = 0 if absent (or kv NULL). */
 int fc_kv_fetch(const fc_kv *kv, uint32_t key, uint32_t *value);
 
+struct fc_helper_port;
+
 /* ---- the environment of the standard helpers ------------------------------- */
 typedef struct fc_helper_env {
     /* printf output: n bytes at s (not NUL-terminated); NULL = discard */
@@ -79,6 +83,7 @@ typedef struct fc_helper_env {
     fc_kv *kv_global;  /* one table the host shares between all its VMs (or
                           NULL); not locked: runs that share it must not
                           overlap in time */
+    const struct fc_helper_port *port; /* SAUL, CoAP, timers (fc_helpers_fc.h), or NULL */
 } fc_helper_env;
 
 /* The helpers themselves, for hosts that build their own tables. */

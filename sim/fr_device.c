@@ -42,7 +42,21 @@ struct fr_device {
     void *out_ctx;
     /* the current native run */
     fr_stats *st;
+    /* Femto-Containers devices (fr_set_saul, fr_set_coap, fr_add_region) */
+    fc_helper_port port;
+    fc_saul_dev saul[FR_SAUL_MAX];
+    fc_coap_port coap;
+    uint8_t coap_req[FC_EMU_AREA_SIZE];
+    uint32_t coap_req_len;
+    int has_coap;
+    uint8_t *extra[3];
+    uint32_t extra_addr[3];
+    fc_region regions[FR_EXTRA_MAX + 2];
+    uint32_t nregions;             /* fr_add_region's */
+    uint64_t clock_us;
 };
+
+static const uint32_t extra_addrs[3] = {0x20500000u, 0x20600000u, 0x20700000u};
 
 const char *fr_core_name(unsigned target)
 {
@@ -137,6 +151,22 @@ static int emu_invoke(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
     return rc;
 }
 
+/* The simulated clock: moves only when a program sleeps. */
+static uint64_t clock_us(void *ctx)
+{
+    return ((fr_device *)ctx)->clock_us;
+}
+
+static uint64_t clock_ms(void *ctx)
+{
+    return ((fr_device *)ctx)->clock_us / 1000u;
+}
+
+static void clock_sleep(void *ctx, uint32_t us)
+{
+    ((fr_device *)ctx)->clock_us += us;
+}
+
 fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
 {
     fr_device *d = calloc(1, sizeof *d);
@@ -159,6 +189,9 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
         d->rodata = fc_emu_area(d->emu, FC_EMU_RODATA, &d->rodata_addr, NULL);
         d->ram = fc_emu_area(d->emu, FC_EMU_DATA, &d->ram_addr, NULL);
         d->stack = fc_emu_area(d->emu, FC_EMU_STACK, &d->stack_addr, &d->stack_size);
+        for (unsigned k = 0; k < 3; k++)
+            d->extra[k] = fc_emu_area(d->emu, (enum fc_emu_area)(FC_EMU_EXTRA0 + k),
+                                      &d->extra_addr[k], NULL);
     } else {
         d->own_buffers = 1;
         d->area_size = FC_EMU_AREA_SIZE;
@@ -171,9 +204,14 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
         d->rodata_addr = FR_RODATA_ADDR;
         d->ram_addr = FR_RAM_ADDR;
         d->stack_addr = FC_EMU_STACK_ADDR;
+        for (unsigned k = 0; k < 3; k++) {
+            d->extra[k] = calloc(1, d->area_size);
+            d->extra_addr[k] = extra_addrs[k];
+        }
     }
     d->flash_mem = malloc(FR_FLASH_SIZE);
-    if (!d->ctx || !d->rodata || !d->ram || !d->stack || !d->flash_mem ||
+    if (!d->ctx || !d->rodata || !d->ram || !d->stack || !d->flash_mem || !d->extra[0] ||
+        !d->extra[1] || !d->extra[2] ||
         fc_flash_sim_init(&d->sim, d->flash_mem, FR_FLASH_SIZE, FR_FLASH_PAGE, FR_FLASH_UNIT,
                           FC_EMU_CODE_ADDR) != FC_FLASH_OK) {
         snprintf(err, errlen, "out of memory");
@@ -187,6 +225,12 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
     d->henv.ctx = d;
     d->henv.kv_local = &d->kv_local;
     d->henv.kv_global = &d->kv_global;
+    d->henv.now_us = clock_us;
+    d->henv.now_ms = clock_ms;
+    d->port.saul = d->saul;
+    d->port.sleep_us = clock_sleep;
+    d->port.ctx = d;
+    d->henv.port = &d->port;
 
     d->plat.target = (uint8_t)target;
     d->plat.helpers = fc_std_helpers;
@@ -212,6 +256,8 @@ void fr_close(fr_device *d)
         free(d->rodata);
         free(d->ram);
         free(d->stack);
+        for (unsigned k = 0; k < 3; k++)
+            free(d->extra[k]);
     }
     fc_emu_close(d->emu);
     free(d->flash_mem);
@@ -280,6 +326,7 @@ int fr_run(fr_device *d, const fc_app *app, uint32_t entry, uint32_t run_flags,
     a.ctx_perm = d->ctx_perm;
     a.budget = budget;
     a.env = &d->henv;
+    a.nextra = fr_regions(d, &a.extra);
     d->st = st;
     rc = fc_run(app, &a, r0, res);
     d->st = NULL;
@@ -319,6 +366,12 @@ int fr_run_prog(fr_device *d, const fc_insn *insns, uint32_t n, const uint8_t *r
     if (rc == FC_OK && bss_len)
         rc = fc_vm_add_region(vm, d->ram_addr + bss_off, d->ram + bss_off, bss_len, FC_PERM_RW,
                               FC_REGION_BSS);
+    {
+        const fc_region *x;
+        uint32_t nx = fr_regions(d, &x);
+        for (uint32_t k = 0; rc == FC_OK && k < nx; k++)
+            rc = fc_vm_add_region(vm, x[k].addr, x[k].host, x[k].len, x[k].perm, FC_REGION_EXTRA);
+    }
     if (rc != FC_OK)
         return rc;
     fc_vm_set_helpers(vm, fc_std_helpers, fc_std_helpers_count, NULL, 0);
@@ -342,4 +395,148 @@ uint8_t *fr_area(fr_device *d, enum fr_area a, uint32_t *guest_addr, uint32_t *s
     if (size)
         *size = sz;
     return p;
+}
+
+/* ---- Femto-Containers devices ---------------------------------------------------- */
+
+int fr_set_saul(fr_device *d, const fc_saul_dev *devs, uint32_t n)
+{
+    if (n > FR_SAUL_MAX)
+        return -1;
+    for (uint32_t k = 0; k < n; k++)
+        d->saul[k] = devs[k];
+    d->port.nsaul = n;
+    return 0;
+}
+
+/* fr_add_region's regions, then the CoAP packet's pkt view and buffer. */
+uint32_t fr_regions(const fr_device *d, const fc_region **r)
+{
+    *r = d->regions;
+    return d->nregions + (d->has_coap ? 2u : 0u);
+}
+
+int fr_add_region(fr_device *d, uint32_t addr, const uint8_t *data, uint32_t len, unsigned perm,
+                  char *err, size_t errlen)
+{
+    unsigned areas = d->has_coap ? 2u : 3u;
+    if (d->nregions + (d->has_coap ? 2u : 0u) >= FR_EXTRA_MAX) {
+        snprintf(err, errlen, "at most %u extra regions (the CoAP packet takes two)",
+                 FR_EXTRA_MAX);
+        return -1;
+    }
+    if (perm != FC_PERM_R && perm != FC_PERM_RW) {
+        snprintf(err, errlen, "the permission is r or rw");
+        return -1;
+    }
+    for (unsigned k = 0; k < areas; k++) {
+        uint32_t off = addr - d->extra_addr[k];
+        if (addr < d->extra_addr[k] || off >= d->area_size)
+            continue;
+        if (len == 0 || len > d->area_size - off) {
+            snprintf(err, errlen, "%u bytes at 0x%08x do not fit the extra area at 0x%08x "
+                     "(%u bytes)", (unsigned)len, (unsigned)addr, (unsigned)d->extra_addr[k],
+                     (unsigned)d->area_size);
+            return -1;
+        }
+        for (uint32_t j = 0; j < d->nregions; j++)
+            if (d->regions[j].addr < (uint64_t)addr + len &&
+                addr < d->regions[j].addr + d->regions[j].len) {
+                snprintf(err, errlen, "0x%08x overlaps the region at 0x%08llx", (unsigned)addr,
+                         (unsigned long long)d->regions[j].addr);
+                return -1;
+            }
+        if (data)
+            memcpy(d->extra[k] + off, data, len);
+        else
+            memset(d->extra[k] + off, 0, len);
+        /* keep the CoAP regions last */
+        if (d->has_coap) {
+            d->regions[d->nregions + 2] = d->regions[d->nregions + 1];
+            d->regions[d->nregions + 1] = d->regions[d->nregions];
+        }
+        d->regions[d->nregions++] = (fc_region){addr, d->extra[k] + off, len, perm,
+                                                FC_REGION_EXTRA};
+        return 0;
+    }
+    snprintf(err, errlen, "0x%08x is not in an extra area (0x%08x, 0x%08x%s: %u bytes each)",
+             (unsigned)addr, (unsigned)d->extra_addr[0], (unsigned)d->extra_addr[1],
+             d->has_coap ? "; the third holds the CoAP packet" : ", 0x20700000",
+             (unsigned)d->area_size);
+    return -1;
+}
+
+static void wr64(uint8_t *p, uint64_t v)
+{
+    for (unsigned k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+int fr_set_coap(fr_device *d, const uint8_t *req, uint32_t req_len, uint32_t buf_len,
+                uint8_t ctx24[24], char *err, size_t errlen)
+{
+    uint8_t *area = d->extra[FR_COAP_AREA];
+    uint32_t base = d->extra_addr[FR_COAP_AREA];
+    if (buf_len > d->area_size - FR_COAP_BUF_OFF || req_len > buf_len) {
+        snprintf(err, errlen, "a request of %u bytes in a %u-byte buffer: the buffer holds at "
+                 "most %u and the request must fit it", (unsigned)req_len, (unsigned)buf_len,
+                 (unsigned)(d->area_size - FR_COAP_BUF_OFF));
+        return -1;
+    }
+    if (d->has_coap || d->nregions + 2u > FR_EXTRA_MAX) {
+        snprintf(err, errlen, "the CoAP packet needs two of the %u extra regions",
+                 FR_EXTRA_MAX);
+        return -1;
+    }
+    for (uint32_t k = 0; k < d->nregions; k++)
+        if (d->regions[k].addr >= base && d->regions[k].addr < base + d->area_size) {
+            snprintf(err, errlen, "the extra area at 0x%08x holds a region already",
+                     (unsigned)base);
+            return -1;
+        }
+    memset(area, 0, FR_COAP_BUF_OFF + buf_len);
+    memcpy(area + FR_COAP_BUF_OFF, req, req_len);
+    memcpy(d->coap_req, req, req_len);
+    d->coap_req_len = req_len;
+    memset(&d->coap, 0, sizeof d->coap);
+    d->coap.buf = area + FR_COAP_BUF_OFF;
+    d->coap.buf_len = buf_len;
+    d->coap.buf_addr = base + FR_COAP_BUF_OFF;
+    d->coap.pkt = area;
+    d->coap.pkt_addr = base;
+    if (fc_coap_port_init(&d->coap, req_len)) {
+        snprintf(err, errlen, "not a well-formed CoAP message (RFC 7252: version 1, token of "
+                 "at most 8 bytes, options, a payload after 0xff)");
+        return -1;
+    }
+    d->port.coap = &d->coap;
+    d->has_coap = 1;
+    d->regions[d->nregions] = (fc_region){base, area, FC_COAP_PKT_VIEW, FC_PERM_R,
+                                          FC_REGION_EXTRA};
+    d->regions[d->nregions + 1] = (fc_region){base + FR_COAP_BUF_OFF, area + FR_COAP_BUF_OFF,
+                                              buf_len, FC_PERM_RW, FC_REGION_EXTRA};
+    wr64(ctx24, base);
+    wr64(ctx24 + 8, base + FR_COAP_BUF_OFF);
+    wr64(ctx24 + 16, buf_len);
+    return 0;
+}
+
+void fr_coap_reset(fr_device *d)
+{
+    if (!d->has_coap)
+        return;
+    memset(d->coap.buf, 0, d->coap.buf_len);
+    memcpy(d->coap.buf, d->coap_req, d->coap_req_len);
+    (void)fc_coap_port_init(&d->coap, d->coap_req_len);
+}
+
+const uint8_t *fr_coap_buf(const fr_device *d, uint32_t *addr, uint32_t *len)
+{
+    if (!d->has_coap)
+        return NULL;
+    if (addr)
+        *addr = (uint32_t)d->coap.buf_addr;
+    if (len)
+        *len = d->coap.buf_len;
+    return d->coap.buf;
 }

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include "fc_loader.h"
 #include "fc_helpers.h"
+#include "fc_helpers_fc.h"
 
 #define FR_FLASH_SIZE 0x00100000u   /* = FC_EMU_CODE_SIZE */
 #define FR_FLASH_PAGE 4096u
@@ -113,6 +114,50 @@ int fr_run(fr_device *d, const fc_app *app, uint32_t entry, uint32_t run_flags,
 int fr_run_prog(fr_device *d, const fc_insn *insns, uint32_t n, const uint8_t *rodata,
                 uint32_t rodata_len, const uint8_t *data, uint32_t data_len, uint32_t bss_len,
                 const uint8_t *ctx, uint32_t ctx_len, uint64_t budget, uint64_t *r0, fc_vm *vm);
+
+/* ---- Femto-Containers devices: sensors, a CoAP packet, extra regions ------
+ * The device's helper port (fc_helpers_fc.h): a SAUL registry, one CoAP
+ * packet, and a simulated microsecond clock (ztimer_now, now_ms) that
+ * starts at 0 and moves only when ztimer_periodic_wakeup sleeps, so every
+ * engine sees the same times. Extra regions live in the machine's extra
+ * areas (fc_emu.h: 0x20500000, 0x20600000, 0x20700000, FC_EMU_AREA_SIZE
+ * bytes each; the same addresses without an emulator); the CoAP packet
+ * takes the third one.
+ */
+#define FR_SAUL_MAX   16u
+#define FR_EXTRA_MAX  4u            /* extra regions in all (the loader's table:
+                                       FC_MAX_REGIONS = ctx + 3 sections + 4) */
+#define FR_COAP_AREA  2u            /* extra area of the CoAP packet */
+#define FR_COAP_BUF_OFF 64u         /* the buffer's offset in it; pkt view at 0 */
+
+/* The sensors (copied; at most FR_SAUL_MAX, names not copied). */
+int fr_set_saul(fr_device *d, const fc_saul_dev *devs, uint32_t n);
+
+/*
+ * A CoAP request: req_len bytes copied to the packet buffer (buf_len bytes,
+ * at most FC_EMU_AREA_SIZE - FR_COAP_BUF_OFF), parsed (fc_coap_port_init);
+ * the pkt view (read-only) and the buffer (read-write) become extra
+ * regions of every run. The 24-byte context a CoAP hook gets
+ * (bpf_coap_ctx_t: pkt, buf, buf_len) is written to ctx24. 0, or -1 with a
+ * message in err (malformed request, too large).
+ */
+int fr_set_coap(fr_device *d, const uint8_t *req, uint32_t req_len, uint32_t buf_len,
+                uint8_t ctx24[24], char *err, size_t errlen);
+/* The packet buffer (host view), its guest address and length. */
+const uint8_t *fr_coap_buf(const fr_device *d, uint32_t *addr, uint32_t *len);
+/* Put the request back (the helpers rewrote the buffer): before each run. */
+void fr_coap_reset(fr_device *d);
+
+/*
+ * Grant an extra region of len bytes at guest address addr (inside one of
+ * the first two extra areas, or the third without a CoAP packet), its
+ * bytes copied from data (NULL: zeros), perm FC_PERM_R or FC_PERM_RW.
+ * 0, or -1 with a message.
+ */
+int fr_add_region(fr_device *d, uint32_t addr, const uint8_t *data, uint32_t len, unsigned perm,
+                  char *err, size_t errlen);
+/* The extra regions granted (fr_add_region, then the CoAP packet's two). */
+uint32_t fr_regions(const fr_device *d, const fc_region **r);
 
 /* Memory after a run, host views: */
 enum fr_area { FR_CTX, FR_RAM, FR_STACK };

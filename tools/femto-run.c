@@ -5,6 +5,8 @@
  *                     [--trust PUB.pem]... [--require-signature]
  *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac]
  *                     [--budget N] [--entry NAME]
+ *                     [--saul SPEC] [--coap-req FILE | --coap-req-hex HEX]
+ *                     [--coap-buf N] [--region ADDR:FILE[:r|rw]]... [-v]
  *
  * A container is installed by fc_install into a simulated flash slot
  * (fc_flash_sim) at the emulated core's flash address, then fc_run enters it:
@@ -61,9 +63,19 @@ typedef struct options {
     int engine;
     int core;          /* enum fc_target; -1: not given */
     uint64_t budget;   /* 0: the program's */
+    /* Femto-Containers devices (fc_device_setup) */
+    const char *saul;          /* --saul SPEC */
+    const char *coap_req;      /* --coap-req FILE */
+    const char *coap_req_hex;  /* --coap-req-hex HEX */
+    uint32_t coap_buf;         /* --coap-buf N (default 128) */
+    const char *region[FR_EXTRA_MAX];  /* --region ADDR:FILE[:r|rw] */
+    uint32_t nregion;
+    int verbose;               /* -v: where the context and regions sit */
 } options;
 
 static const char *prog_name = "femto-run";
+
+static void usage_fc(FILE *f);
 
 static void usage(FILE *f)
 {
@@ -132,6 +144,9 @@ static void usage(FILE *f)
 "\n"
 "Helpers: the runtime's standard set (printf 0x01, memcpy 0x02, key-value\n"
 "store/fetch 0x10..0x13, ...); printf writes to standard output.\n"
+"\n");
+    usage_fc(f);
+    fprintf(f,
 "\n"
 "Output: helper output, then r0 as 0x... on the last line of standard output.\n"
 "Exit status: 0 when the program returned; 1 when it failed (memory access out\n"
@@ -245,6 +260,28 @@ static void parse_args(int argc, char **argv, options *o)
                 die_usage("--budget: '%s' is not a number >= 1", v);
         } else if (OPT("--entry")) {
             o->entry = v;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            o->verbose = 1;
+        } else if (OPT("--saul")) {
+            o->saul = v;
+        } else if (OPT("--coap-req")) {
+            if (o->coap_req || o->coap_req_hex)
+                die_usage("the CoAP request is given twice (--coap-req / --coap-req-hex)");
+            o->coap_req = v;
+        } else if (OPT("--coap-req-hex")) {
+            if (o->coap_req || o->coap_req_hex)
+                die_usage("the CoAP request is given twice (--coap-req / --coap-req-hex)");
+            o->coap_req_hex = v;
+        } else if (OPT("--coap-buf")) {
+            uint64_t n;
+            if (parse_u64(v, &n) || n < 4 || n > FC_EMU_AREA_SIZE - FR_COAP_BUF_OFF)
+                die_usage("--coap-buf: '%s' is not a number of bytes from 4 to %u", v,
+                          FC_EMU_AREA_SIZE - FR_COAP_BUF_OFF);
+            o->coap_buf = (uint32_t)n;
+        } else if (OPT("--region")) {
+            if (o->nregion >= FR_EXTRA_MAX)
+                die_usage("--region: at most %u", FR_EXTRA_MAX);
+            o->region[o->nregion++] = v;
         } else if (a[0] == '-' && a[1]) {
             die_usage("unknown option '%s'", a);
         } else {
@@ -258,6 +295,11 @@ static void parse_args(int argc, char **argv, options *o)
         die_usage("no input file");
     if (o->require_sig && !o->ntrust)
         die_usage("--require-signature needs the trusted keys (--trust PUB.pem)");
+    if ((o->coap_req || o->coap_req_hex) && (o->mem_file || o->mem_hex))
+        die_usage("--coap-req makes the context (the CoAP hook's bpf_coap_ctx_t): "
+                  "drop --mem/--mem-hex");
+    if (o->coap_buf && !o->coap_req && !o->coap_req_hex)
+        die_usage("--coap-buf needs a request (--coap-req FILE or --coap-req-hex HEX)");
 }
 
 /* ---- files ---------------------------------------------------------------- */
@@ -435,7 +477,21 @@ static void report(const where *w, int have_insn, uint32_t insn, const char *fmt
 /* A program outcome other than FC_OK. */
 static void report_fault(const where *w, int err, uint32_t pc, uint64_t addr, uint64_t budget)
 {
-    if (err == FC_ERR_MEM_READ || err == FC_ERR_MEM_WRITE || err == FC_ERR_HELPER_FAULT)
+    const fc_vfy_helper *h = pc < w->ninsns && w->insns[pc].op == (FC_CLS_JMP | FC_JMP_CALL) &&
+                                     fc_src(w->insns[pc]) == 0
+                                 ? fc_vfy_find_known((uint32_t)w->insns[pc].imm)
+                                 : NULL;
+    if (err == FC_ERR_HELPER_FAULT && h && h->id == 0x01)
+        report(w, 1, pc, "%s: printf's format or a %%s argument at 0x%llx is not a NUL-terminated "
+               "string inside one readable region", fc_err_str(err), (unsigned long long)addr);
+    else if (err == FC_ERR_HELPER_FAULT && h)
+        report(w, 1, pc, "%s: helper %s refused the memory at 0x%llx (outside the regions it may "
+               "use, or not what it expects; docs/sandbox.md section 7)", fc_err_str(err), h->name,
+               (unsigned long long)addr);
+    else if (err == FC_ERR_UNWIND && h && h->id == 0xf0)
+        report(w, 1, pc, "%s: fc_abort(%llu) (fc_assert: the line of the failed assertion)",
+               fc_err_str(err), (unsigned long long)addr);
+    else if (err == FC_ERR_MEM_READ || err == FC_ERR_MEM_WRITE || err == FC_ERR_HELPER_FAULT)
         report(w, 1, pc, "%s (address 0x%llx)", fc_err_str(err), (unsigned long long)addr);
     else if (err == FC_ERR_BUDGET)
         report(w, 1, pc, "%s: %llu taken backward jumps allowed (--budget N changes it)",
@@ -551,6 +607,263 @@ static void print_fixed_cost(const fc_app *app, unsigned engine)
                  (unsigned)FC_NENV_SIZE);
 }
 
+/* ---- Femto-Containers devices: sensors, a CoAP request, extra regions ----------- */
+static void usage_fc(FILE *f)
+{
+    fprintf(f,
+"Femto-Containers devices (helpers 0x30..0x32 SAUL, 0x40..0x43 CoAP, 0x61\n"
+"ztimer_periodic_wakeup; sim/fr_device.h):\n"
+"  --saul SPEC       simulated sensors, in saul_reg_find_nth order: a comma list\n"
+"                    of KIND:VALUE[:SCALE[:UNIT]], KIND one of btn temp hum\n"
+"                    light accel press (SAUL_SENSE_*, 0x81..0x89) or a number\n"
+"                    (the SAUL class). A read gives phydat {VALUE, 0, 0}, the\n"
+"                    scale (default -2 for temp and hum, else 0) and the unit\n"
+"                    (default 2 = UNIT_TEMP_C for temp, else 0), 1 dimension.\n"
+"                    e.g. --saul temp:2150,hum:4500 (21.50 C, 45.00 %%)\n"
+"  --coap-req FILE   a CoAP request (the raw message, RFC 7252) for a CoAP hook:\n"
+"                    it is put in a packet buffer, and the context becomes\n"
+"                    Femto-Containers' bpf_coap_ctx_t {pkt, buf, buf_len}; the\n"
+"                    pkt view (read-only) and the buffer (read-write) are\n"
+"                    extra regions. After the run, `coap response: N bytes: ..`\n"
+"                    shows the first N = r0 bytes of the buffer (the length\n"
+"                    the hook returns) before r0.\n"
+"  --coap-req-hex HEX  the request as hex bytes, e.g. 42 01 12 34 ab cd b4 74\n"
+"                    65 6d 70 (CON GET /temp with a 2-byte token)\n"
+"  --coap-buf N      the packet buffer's size (default 128)\n"
+"  --region ADDR:FILE[:r|rw]  grant the program an extra region: the bytes of\n"
+"                    FILE at guest address ADDR, read-only or read-write (the\n"
+"                    default), as a host grants memory a context points into\n"
+"                    (__bpf_shared_ptr). ADDR lies in an extra area of the\n"
+"                    simulated device: 0x20500000, 0x20600000 or 0x20700000\n"
+"                    (the third holds the CoAP packet), %u bytes each. Up to\n"
+"                    %u regions in all (the CoAP packet takes two).\n"
+"  --region @OFF:FILE[:r|rw]  the same in the next free extra area, its address\n"
+"                    written as 64 bits at offset OFF of the context (a\n"
+"                    __bpf_shared_ptr field); femto-board takes this form too\n"
+"  -v, --verbose     print where the context and every region sit (standard\n"
+"                    error) before the run\n"
+"The simulated clock (ztimer_now, now_ms) starts at 0 and moves only when\n"
+"ztimer_periodic_wakeup sleeps, so every engine sees the same times.\n",
+            FC_EMU_AREA_SIZE, FR_EXTRA_MAX);
+}
+
+static const struct {
+    const char *name;
+    uint8_t type, unit;
+    int8_t scale;
+} saul_kinds[] = {
+    {"btn", 0x81, 0, 0},   {"temp", 0x82, 2, -2}, {"hum", 0x83, 0, -2},
+    {"light", 0x84, 0, 0}, {"accel", 0x85, 0, 0}, {"press", 0x89, 0, 0},
+};
+
+static int parse_i64(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 0);
+    if (!*s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static uint32_t parse_saul(const char *spec, fc_saul_dev *devs, char names[][16])
+{
+    char buf[512];
+    uint32_t n = 0;
+    if (strlen(spec) >= sizeof buf)
+        die_usage("--saul: the list is too long");
+    strcpy(buf, spec);
+    for (char *save = NULL, *item = strtok_r(buf, ",", &save); item;
+         item = strtok_r(NULL, ",", &save)) {
+        char *f[5];
+        unsigned nf = 0;
+        long long val, scale, unit, type;
+        for (char *s2 = NULL, *t = strtok_r(item, ":", &s2); t && nf < 5; t = strtok_r(NULL, ":", &s2))
+            f[nf++] = t;
+        if (nf < 2 || nf > 4)
+            die_usage("--saul: '%s' is not KIND:VALUE[:SCALE[:UNIT]]", item);
+        if (n >= FR_SAUL_MAX)
+            die_usage("--saul: at most %u sensors", FR_SAUL_MAX);
+        fc_saul_dev *d = &devs[n];
+        memset(d, 0, sizeof *d);
+        size_t k;
+        for (k = 0; k < sizeof saul_kinds / sizeof saul_kinds[0]; k++)
+            if (strcmp(f[0], saul_kinds[k].name) == 0)
+                break;
+        if (k < sizeof saul_kinds / sizeof saul_kinds[0]) {
+            d->type = saul_kinds[k].type;
+            d->value.unit = saul_kinds[k].unit;
+            d->value.scale = saul_kinds[k].scale;
+        } else if (parse_i64(f[0], 0, 255, &type) == 0) {
+            d->type = (uint8_t)type;
+        } else {
+            die_usage("--saul: unknown sensor kind '%s' (btn temp hum light accel press, or "
+                      "a SAUL class number)", f[0]);
+        }
+        if (parse_i64(f[1], -32768, 32767, &val))
+            die_usage("--saul: '%s' is not a 16-bit value", f[1]);
+        d->value.val[0] = (int16_t)val;
+        if (nf > 2) {
+            if (parse_i64(f[2], -128, 127, &scale))
+                die_usage("--saul: scale '%s' is not a number from -128 to 127", f[2]);
+            d->value.scale = (int8_t)scale;
+        }
+        if (nf > 3) {
+            if (parse_i64(f[3], 0, 255, &unit))
+                die_usage("--saul: unit '%s' is not a number from 0 to 255", f[3]);
+            d->value.unit = (uint8_t)unit;
+        }
+        d->dim = 1;
+        snprintf(names[n], 16, "%s", f[0]);
+        d->name = names[n];
+        n++;
+    }
+    return n;
+}
+
+static const char *perm_str(unsigned perm)
+{
+    return perm == FC_PERM_RW ? "rw" : perm == FC_PERM_R ? "r" : perm == FC_PERM_W ? "w" : "-";
+}
+
+/*
+ * The device's sensors, CoAP packet and extra regions from the options. With
+ * a CoAP request the context becomes the 24-byte bpf_coap_ctx_t; a region
+ * given as @OFF:FILE gets the next free extra area and its address written
+ * at OFF of the context. Returns the new context (malloc'd, *mem_len its
+ * length), or NULL when it is unchanged.
+ */
+static uint8_t *fc_device_setup(const options *o, fr_device *d, const uint8_t *mem,
+                                size_t *mem_len)
+{
+    uint8_t *own = NULL;   /* the context, when it changes */
+    uint32_t next_area = 0;
+    static fc_saul_dev devs[FR_SAUL_MAX];
+    static char names[FR_SAUL_MAX][16];
+    char err[300];
+
+    if (o->saul) {
+        uint32_t n = parse_saul(o->saul, devs, names);
+        if (fr_set_saul(d, devs, n))
+            die_usage("--saul: at most %u sensors", FR_SAUL_MAX);
+    }
+    for (uint32_t k = 0; k < o->nregion; k++) {
+        char spec[4096], *file, *colon;
+        unsigned perm = FC_PERM_RW;
+        uint64_t addr;
+        size_t len;
+        if (strlen(o->region[k]) >= sizeof spec)
+            die_usage("--region: too long");
+        strcpy(spec, o->region[k]);
+        colon = strchr(spec, ':');
+        if (!colon)
+            die_usage("--region: '%s' is not ADDR:FILE[:r|rw] or @OFF:FILE[:r|rw]", o->region[k]);
+        *colon = 0;
+        file = colon + 1;
+        uint64_t at = UINT64_MAX;
+        if (spec[0] == '@') {
+            /* the next extra area not taken by an ADDR region */
+            const fc_region *r;
+            for (;;) {
+                uint32_t n = fr_regions(d, &r), used = 0;
+                if (next_area >= 3)
+                    die("--region %s: no free extra area", o->region[k]);
+                addr = 0x20500000u + 0x00100000u * next_area;
+                for (uint32_t j = 0; j < n; j++)
+                    used |= r[j].addr >= addr && r[j].addr < addr + FC_EMU_AREA_SIZE;
+                if (!used)
+                    break;
+                next_area++;
+            }
+            next_area++;
+            if (parse_u64(spec + 1, &at) || at + 8 > *mem_len)
+                die_usage("--region: '%s': the offset must leave 8 bytes inside the context "
+                          "(%zu bytes)", spec, *mem_len);
+        } else if (parse_u64(spec, &addr) || addr > 0xffffffffu) {
+            die_usage("--region: '%s' is not an address", spec);
+        }
+        colon = strrchr(file, ':');
+        if (colon && (strcmp(colon, ":r") == 0 || strcmp(colon, ":rw") == 0)) {
+            perm = colon[2] == 'w' ? FC_PERM_RW : FC_PERM_R;
+            *colon = 0;
+        }
+        uint8_t *bytes = read_file(file, &len);
+        if (len == 0 || len > FC_EMU_AREA_SIZE)
+            die("--region: %s: %zu bytes (1 to %u)", file, len, FC_EMU_AREA_SIZE);
+        if (fr_add_region(d, (uint32_t)addr, bytes, (uint32_t)len, perm, err, sizeof err))
+            die("--region %s: %s", o->region[k], err);
+        free(bytes);
+        if (at != UINT64_MAX) {   /* a __bpf_shared_ptr in the context */
+            if (!own) {
+                own = malloc(*mem_len);
+                if (!own)
+                    die("out of memory");
+                memcpy(own, mem, *mem_len);
+                mem = own;
+            }
+            for (unsigned b = 0; b < 8; b++)
+                own[at + b] = (uint8_t)(addr >> (8 * b));
+        }
+    }
+    if (o->coap_req || o->coap_req_hex) {
+        size_t rlen;
+        uint8_t *req = o->coap_req ? read_file(o->coap_req, &rlen) : parse_hex(o->coap_req_hex, &rlen);
+        uint8_t *ctx = malloc(24);
+        if (!ctx)
+            die("out of memory");
+        if (rlen > 0xffffffffu ||
+            fr_set_coap(d, req, (uint32_t)rlen, o->coap_buf ? o->coap_buf : 128u, ctx, err,
+                        sizeof err))
+            die("--coap-req: %s", rlen > 0xffffffffu ? "too large" : err);
+        free(req);
+        free(own);
+        own = ctx;
+        *mem_len = 24;
+    }
+    if (o->verbose) {
+        uint32_t caddr;
+        const fc_region *r;
+        uint32_t n = fr_regions(d, &r);
+        (void)fr_area(d, FR_CTX, &caddr, NULL);
+        if (*mem_len)
+            fprintf(stderr, "%s: note: context at 0x%08x, %zu bytes, %s%s\n", o->input,
+                    (unsigned)caddr, *mem_len, o->ctx_ro ? "r" : "rw",
+                    o->coap_req || o->coap_req_hex ? " (bpf_coap_ctx_t)" : "");
+        else
+            fprintf(stderr, "%s: note: no context (r1 = r2 = 0)\n", o->input);
+        for (uint32_t k = 0; k < n; k++) {
+            const char *what = k + 2 == n && (o->coap_req || o->coap_req_hex) ? " (CoAP pkt view)"
+                             : k + 1 == n && (o->coap_req || o->coap_req_hex) ? " (CoAP packet buffer)"
+                             : "";
+            fprintf(stderr, "%s: note: region at 0x%08llx, %u bytes, %s%s\n", o->input,
+                    (unsigned long long)r[k].addr, (unsigned)r[k].len, perm_str(r[k].perm), what);
+        }
+    }
+    return own;
+}
+
+/* After a run with a CoAP request: the response the hook built (its length
+ * is the r0 Femto-Containers' CoAP hooks return). */
+static void print_coap(const options *o, fr_device *d, uint64_t r0)
+{
+    uint32_t len;
+    const uint8_t *b = fr_coap_buf(d, NULL, &len);
+    int64_t n = (int32_t)(uint32_t)r0;
+    if (!b || (!o->coap_req && !o->coap_req_hex))
+        return;
+    if (n <= 0 || n > (int64_t)len) {
+        out_line("coap response: none (r0 = %lld is not a length in the %u-byte buffer)\n",
+                 (long long)n, (unsigned)len);
+        return;
+    }
+    char line[3 * 4096 + 64];
+    size_t k = 0;
+    for (int64_t j = 0; j < n && k + 4 < sizeof line; j++)
+        k += (size_t)snprintf(line + k, sizeof line - k, " %02x", b[j]);
+    out_line("coap response: %lld bytes:%s\n", (long long)n, line);
+}
+
 /* ---- containers --------------------------------------------------------------- */
 static const unsigned native_cores[] = {FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC};
 
@@ -598,6 +911,12 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     if (o->ntrust)
         fr_set_trust(d, o->trust, o->ntrust,
                      o->require_sig ? FC_POLICY_REQUIRE_SIGNATURE : FC_POLICY_NATIVE_SIGNED);
+    size_t own_len = mem_len;
+    uint8_t *own_mem = fc_device_setup(o, d, mem, &own_len);   /* a changed context */
+    if (own_mem) {
+        mem = own_mem;
+        mem_len = own_len;
+    }
 
     fc_app app;
     fc_install_info info;
@@ -664,6 +983,7 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         print_stats(o, engine, &st, res.budget_left);
         if (o->stats)
             print_fixed_cost(&app, res.engine);
+        print_coap(o, d, r0);
         out_line("0x%llx\n", (unsigned long long)r0);
     } else if (st.machine_fault) {
         print_stats(o, engine, &st, res.budget_left);
@@ -713,6 +1033,7 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     fr_close(d);
     if (have_lines)
         fc_fcx_lines_free(&lines);
+    free(own_mem);
     return status;
 }
 
@@ -728,7 +1049,7 @@ static int load_prog(const options *o, const uint8_t *buf, size_t len, fc_prog *
     fc_asm_error e;
 
     memset(p, 0, sizeof *p);
-    if (len >= 4 && memcmp(buf, "\177ELF", 4) == 0) {
+    if ((len >= 4 && memcmp(buf, "\177ELF", 4) == 0) || fc_elf_is_rbpf(buf, len)) {
         if (fc_elf_read(buf, len, in, o->entry, p, &d) == 0)
             return 0;
         for (uint32_t k = 0; k < d.n; k++)
@@ -828,6 +1149,11 @@ static int run_program(const options *o, const uint8_t *buf, size_t len, uint8_t
     fr_set_output(dev, out_write, NULL);
     if (o->ctx_ro)
         fr_set_ctx_perm(dev, FC_PERM_R);
+    uint8_t *own_mem = fc_device_setup(o, dev, mem, &mem_len);
+    if (own_mem) {
+        free(mem);
+        mem = own_mem;
+    }
     if (mem_len > 0xffffffffu)
         die("the memory is too large");
     fc_vm vm;
@@ -837,6 +1163,7 @@ static int run_program(const options *o, const uint8_t *buf, size_t len, uint8_t
     fr_stats st = {.counted = 1, .insns = vm.insn_count};
     if (rc == FC_OK) {
         print_stats(o, "interpreter", &st, vm.budget_left);
+        print_coap(o, dev, r0);
         out_line("0x%llx\n", (unsigned long long)r0);
         status = 0;
     } else if (rc == FC_ERR_BAD_ARG) {

@@ -16,6 +16,11 @@
  *   +12  u32 runs        how many times to run the entry
  *   +16  container, then the context at +16 + align4(fcx_len)
  *
+ * or, with the Femto-Containers devices (femto-board --saul, --coap-req,
+ * --region), magic "FCB2" with one more word, +16 u32 dev_len, the
+ * container at +20, the context after it (aligned to 4), then dev_len
+ * bytes of device records (aligned to 4 each; board_devices below).
+ *
  * Output goes through semihosting; the exit code is 0 when every run ended
  * with FC_OK, 1 when a run failed, 2 when the install failed.
  *
@@ -30,6 +35,7 @@
 #include "board.h"
 #include "board_cfg.h"
 #include "fc_helpers.h"
+#include "fc_helpers_fc.h"
 #include "fc_libc.h"
 #include "fc_loader.h"
 #include "fc_native.h"
@@ -125,7 +131,25 @@ static void helper_write(void *ctx, const char *s, uint32_t n)
 
 static fc_kv_entry kv_local_entries[BOARD_KV_ENTRIES], kv_global_entries[BOARD_KV_ENTRIES];
 static fc_kv kv_local, kv_global;
-static fc_helper_env henv = {helper_write, 0, 0, 0, &kv_local, &kv_global};
+/* ---- Femto-Containers devices (fc_helpers_fc.h): sensors, a CoAP packet,
+ * extra regions, a clock that moves only when a program sleeps (as in
+ * femto-run, so both give the same times) ----------------------------- */
+static uint64_t clock_now_us;
+static uint64_t clock_us(void *ctx) { (void)ctx; return clock_now_us; }
+static uint64_t clock_ms(void *ctx) { (void)ctx; return clock_now_us / 1000u; }
+static void clock_sleep(void *ctx, uint32_t us) { (void)ctx; clock_now_us += us; }
+
+static fc_saul_dev saul_devs[BOARD_SAUL_MAX];
+static fc_coap_port coap;
+static fc_helper_port port = {saul_devs, 0, 0, clock_sleep, 0};
+static uint8_t extra_pool[BOARD_EXTRA_BYTES] __attribute__((aligned(8)));
+static uint32_t extra_used;
+static fc_region extra[4];
+static uint32_t nextra;
+static const uint8_t *coap_req;
+static uint32_t coap_req_len;
+
+static fc_helper_env henv = {helper_write, clock_ms, clock_us, 0, &kv_local, &kv_global, &port};
 
 /* ---- memory for the container ----------------------------------------- */
 static uint8_t instance_ram[BOARD_RAM_BYTES] __attribute__((aligned(8)));
@@ -134,6 +158,107 @@ static uint8_t page_buf[BOARD_PAGE_SIZE] __attribute__((aligned(8)));
 static uint8_t ctx_buf[BOARD_CTX_MAX] __attribute__((aligned(8)));
 static fc_flash_sim flash;
 static fc_app app;
+
+static uint8_t *pool_take(uint32_t n)
+{
+    uint8_t *p;
+    n = (n + 7u) & ~7u;
+    if (n > sizeof extra_pool - extra_used)
+        return 0;
+    p = extra_pool + extra_used;
+    extra_used += n;
+    return p;
+}
+
+static void wr64(uint8_t *p, uint64_t v)
+{
+    for (unsigned k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+/*
+ * Device records, each u32 kind, u32 len, len bytes of body (aligned to 4):
+ *   1 sensor:  u8 type, u8 unit, s8 scale, u8 0, s16 value      (fc_saul_dev)
+ *   2 region:  u32 ctx_off, u32 perm, then the bytes: placed in the pool and
+ *              granted; its address written as 64 bits at ctx_off of the
+ *              context (a __bpf_shared_ptr), unless ctx_off is 0xffffffff
+ *   3 coap:    u32 buf_len, then the request: the packet (pkt view + buffer)
+ *              in the pool, granted; the context becomes bpf_coap_ctx_t
+ * 0, or -1 with a message.
+ */
+static int board_devices(const uint8_t *p, uint32_t len, uint8_t *ctx, uint32_t *ctx_len)
+{
+    uint32_t off = 0;
+    while (off + 8u <= len) {
+        uint32_t kind = rd32(p + off), n = rd32(p + off + 4);
+        const uint8_t *b = p + off + 8;
+        if (n > len - off - 8u)
+            break;
+        if (kind == 1 && n >= 6) {
+            if (port.nsaul >= BOARD_SAUL_MAX) {
+                board_puts("board: too many sensors\n");
+                return -1;
+            }
+            fc_saul_dev *d = &saul_devs[port.nsaul++];
+            fc_memset(d, 0, sizeof *d);
+            d->name = "sim";
+            d->type = b[0];
+            d->value.unit = b[1];
+            d->value.scale = (int8_t)b[2];
+            d->value.val[0] = (int16_t)(b[4] | b[5] << 8);
+            d->dim = 1;
+        } else if (kind == 2 && n > 8) {
+            uint32_t at = rd32(b), perm = rd32(b + 4), rl = n - 8;
+            uint8_t *r = pool_take(rl);
+            if (!r || nextra >= 4 || (at != 0xffffffffu && (at > BOARD_CTX_MAX - 8u || at + 8u > *ctx_len))) {
+                board_puts("board: a region does not fit (pool, count or context offset)\n");
+                return -1;
+            }
+            fc_memmove(r, b + 8, rl);
+            extra[nextra++] = (fc_region){(uint32_t)(uintptr_t)r, r, rl,
+                                          perm == FC_PERM_R ? FC_PERM_R : FC_PERM_RW, FC_REGION_EXTRA};
+            if (at != 0xffffffffu)
+                wr64(ctx + at, (uint32_t)(uintptr_t)r);
+            board_printf("board: region at 0x%08x, %u bytes, %s\n", (uint32_t)(uintptr_t)r, rl,
+                         perm == FC_PERM_R ? "r" : "rw");
+        } else if (kind == 3 && n >= 4) {
+            uint32_t bl = rd32(b), rl = n - 4;
+            uint8_t *area = pool_take(FC_COAP_PKT_VIEW + bl);
+            if (!area || rl > bl || nextra > 2) {
+                board_puts("board: the CoAP packet does not fit\n");
+                return -1;
+            }
+            fc_memset(area, 0, FC_COAP_PKT_VIEW + bl);
+            fc_memmove(area + FC_COAP_PKT_VIEW, b + 4, rl);
+            coap.buf = area + FC_COAP_PKT_VIEW;
+            coap.buf_len = bl;
+            coap.buf_addr = (uint32_t)(uintptr_t)coap.buf;
+            coap.pkt = area;
+            coap.pkt_addr = (uint32_t)(uintptr_t)area;
+            if (fc_coap_port_init(&coap, rl)) {
+                board_puts("board: not a well-formed CoAP request\n");
+                return -1;
+            }
+            port.coap = &coap;
+            coap_req = b + 4;
+            coap_req_len = rl;
+            extra[nextra++] = (fc_region){coap.pkt_addr, coap.pkt, FC_COAP_PKT_VIEW, FC_PERM_R,
+                                          FC_REGION_EXTRA};
+            extra[nextra++] = (fc_region){coap.buf_addr, coap.buf, bl, FC_PERM_RW, FC_REGION_EXTRA};
+            wr64(ctx, coap.pkt_addr);
+            wr64(ctx + 8, coap.buf_addr);
+            wr64(ctx + 16, bl);
+            *ctx_len = 24;
+            board_printf("board: CoAP packet: pkt view at 0x%08x, buffer at 0x%08x, %u bytes\n",
+                         (uint32_t)coap.pkt_addr, (uint32_t)coap.buf_addr, bl);
+        } else {
+            board_puts("board: unknown device record\n");
+            return -1;
+        }
+        off += 8u + ((n + 3u) & ~3u);
+    }
+    return 0;
+}
 
 static void report_lresult(const char *what, const fc_lresult *r)
 {
@@ -145,20 +270,24 @@ static void report_lresult(const char *what, const fc_lresult *r)
 int main(void)
 {
     const uint8_t *blob = __blob;
-    if (rd32(blob) != 0x4c424346u /* "FCBL" */) {
+    int v2 = rd32(blob) == 0x32424346u; /* "FCB2": with device records */
+    if (rd32(blob) != 0x4c424346u /* "FCBL" */ && !v2) {
         board_puts("board: no container blob\n");
         return 2;
     }
     uint32_t fcx_len = rd32(blob + 4), ctx_len = rd32(blob + 8), runs = rd32(blob + 12);
-    const uint8_t *fcx = blob + 16;
+    uint32_t dev_len = v2 ? rd32(blob + 16) : 0;
+    const uint8_t *fcx = blob + (v2 ? 20 : 16);
     const uint8_t *ctx_src = fcx + ((fcx_len + 3u) & ~3u);
-    if (fcx_len > (1u << 20) - 16u || ctx_len > sizeof ctx_buf) {
+    if (fcx_len > (1u << 20) - 16u || ctx_len > sizeof ctx_buf || dev_len > (1u << 20)) {
         board_puts("board: blob sizes out of range\n");
         return 2;
     }
     if (runs == 0)
         runs = 1;
     fc_memmove(ctx_buf, ctx_src, ctx_len);
+    if (dev_len && board_devices(ctx_src + ((ctx_len + 3u) & ~3u), dev_len, ctx_buf, &ctx_len))
+        return 2;
 
     fc_kv_init(&kv_local, kv_local_entries, BOARD_KV_ENTRIES);
     fc_kv_init(&kv_global, kv_global_entries, BOARD_KV_ENTRIES);
@@ -227,6 +356,13 @@ int main(void)
         args.ctx_len = ctx_len;
         args.ctx_perm = FC_PERM_RW;
         args.env = &henv;
+        args.extra = extra;
+        args.nextra = nextra;
+        if (coap.buf && i > 0) {   /* every run answers the same request */
+            fc_memset(coap.buf, 0, coap.buf_len);
+            fc_memmove(coap.buf, coap_req, coap_req_len);
+            (void)fc_coap_port_init(&coap, coap_req_len);
+        }
         uint64_t r0 = 0;
         fc_run_result out;
         int err = fc_run(&app, &args, &r0, &out);
@@ -234,6 +370,22 @@ int main(void)
             board_printf("board: run %u (%s): r0 = 0x%08x%08x\n", i + 1,
                          out.engine == FC_TARGET_EBPF ? "interpreter" : "native",
                          (uint32_t)(r0 >> 32), (uint32_t)r0);
+            if (coap.buf) {
+                /* the response: the first r0 bytes (the hook's length) */
+                int32_t n = (int32_t)(uint32_t)r0;
+                char line[4 + 3 * 40];   /* board_printf's line holds 40 bytes of it */
+                uint32_t k = 0;
+                if (n > 0 && (uint32_t)n <= coap.buf_len) {
+                    for (int32_t j = 0; j < n && k + 4 < sizeof line; j++) {
+                        static const char hx[] = "0123456789abcdef";
+                        line[k++] = ' ';
+                        line[k++] = hx[coap.buf[j] >> 4];
+                        line[k++] = hx[coap.buf[j] & 15];
+                    }
+                    line[k] = 0;
+                    board_printf("board: coap response: %d bytes:%s\n", n, line);
+                }
+            }
         } else {
             board_printf("board: run %u: error %d (%s) at eBPF instruction %u\n", i + 1,
                          err, err < FC_LERR_BASE ? fc_err_str(err) : fc_lerr_str(err),

@@ -111,8 +111,10 @@ static const struct {
      "falls off the end of the program", 6, 0},
     {"L: ja L", "no exit: the program never reaches an exit instruction", 0, 0},
     {"mov %r0, 1\nadd %r0, %r3\nexit", "r3 read before it is written", 1, 0},
-    {"exit", "r0 read before it is written", 0, 0},
-    {"jeq %r2, 0, +1\nmov %r0, 1\nexit", "r0 read before it is written", 2, 0},
+    /* r0 is 0 at the entry (a void entry function is fine), not in a callee */
+    {"mov %r0, 0\ncall local +1\nexit\nexit", "r0 read before it is written", 3, 0},
+    {"mov %r0, 0\ncall local +1\nexit\njeq %r2, 0, +1\nmov %r0, 1\nexit",
+     "r0 read before it is written", 5, 0},
     {"mov %r1, 1\ncall local +2\nmov %r0, %r1\nexit\nmov %r0, 2\nexit", "r1 read before it is written", 2, 0},
     {"mov %r6, 1\ncall local +1\nexit\nmov %r0, %r6\nexit", "r6 read before it is written", 3, 0},
     {"mov %r10, 1\nmov %r0, 0\nexit", "write to r10", 0, 0},
@@ -161,6 +163,9 @@ Test(verify, each_check_reports_its_message_and_insn)
 
 static const char *good[] = {
     "mov %r0, 0\nexit",
+    /* a void entry function: r0 is 0 at the entry in every engine */
+    "exit",
+    "jeq %r2, 0, +1\nmov %r0, 1\nexit",
     /* a loop that needs widening: the counter never provably stops */
     "mov %r0, 0\nmov %r2, 0\nL: add %r2, 1\nadd %r0, %r2\njne %r2, 0, L\nexit",
     /* nested loops */

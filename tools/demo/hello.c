@@ -5,7 +5,7 @@
  * key-value store, prints a line through the printf helper and returns the
  * checksum.
  *
- *   clang -target bpf -O2 -g -Iruntime -c tools/demo/hello.c -o hello.o
+ *   clang -target bpf -O2 -g -ffreestanding -Iruntime -c tools/demo/hello.c -o hello.o
  *   femtoc hello.o -march=thumbv7m -o hello.fcx
  */
 #include <stdint.h>

@@ -11,4 +11,6 @@
 #define BOARD_FRAMES      FC_MAX_CALL_DEPTH
 #define BOARD_CTX_MAX     4096u
 #define BOARD_KV_ENTRIES  16u
+#define BOARD_EXTRA_BYTES 8192u   /* pool for extra regions and the CoAP packet */
+#define BOARD_SAUL_MAX    8u
 #endif

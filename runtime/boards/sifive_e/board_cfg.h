@@ -15,4 +15,6 @@
 #define BOARD_FRAMES      2u
 #define BOARD_CTX_MAX     256u
 #define BOARD_KV_ENTRIES  4u
+#define BOARD_EXTRA_BYTES 1024u   /* pool for extra regions and the CoAP packet */
+#define BOARD_SAUL_MAX    8u
 #endif
