@@ -1052,11 +1052,12 @@ static int compile(const options *o)
                 "no line table written\n", o->input);
     if (o->stats)
         fprintf(o->info, "%s: %u loads (%u proven, %u checked), %u stores (%u proven, %u checked), "
-               "call depth %u, stack %u bytes\n",
+               "call depth %u, stack %u bytes used of the %u-byte frame (run stack %u bytes per call)\n",
                o->input, (unsigned)(st.loads_proven + st.loads_checked), (unsigned)st.loads_proven,
                (unsigned)st.loads_checked, (unsigned)(st.stores_proven + st.stores_checked),
                (unsigned)st.stores_proven, (unsigned)st.stores_checked,
-               (unsigned)st.max_call_depth, (unsigned)st.stack_bytes);
+               (unsigned)st.max_call_depth, (unsigned)st.stack_bytes, FC_STACK_SIZE,
+               (unsigned)(st.max_call_depth ? st.max_call_depth : 1) * FC_STACK_SIZE);
     /* 3. backends: native code for each -march target, beside the bytecode */
     if (compile_backends(o, &prog, info, nat, &d))
         goto out;
