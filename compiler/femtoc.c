@@ -50,6 +50,7 @@ typedef struct options {
     int debug;              /* -g: the line table in the container */
     uint32_t budget;        /* --budget N (0: the runtime's default) */
     char march_buf[256];    /* several -march options, joined */
+    FILE *info;             /* --stats: stdout, or stderr when the container goes there (-o -) */
 } options;
 
 #define FEMTOC_VERSION "0.14"  /* tools' --version; the container format is fc_container.h's */
@@ -96,7 +97,9 @@ static void usage(FILE *f)
 "                    proven in bounds (no run-time check) and checked, the call\n"
 "                    depth and stack use, code bytes per target, flash slot\n"
 "                    bytes, RAM per instance (the 512-byte frames included)\n"
-"                    and the fixed per-call RAM (on standard output)\n"
+"                    and the fixed per-call RAM (on standard output; on\n"
+"                    standard error with -o -). With --verify-only or -S: the\n"
+"                    access counts only (no container is made)\n"
 "  -S                write a listing instead of a container: every instruction\n"
 "                    disassembled with its (decimal) index, source line (-g) and\n"
 "                    what the analysis proved about its memory access ([proven\n"
@@ -386,6 +389,7 @@ static void parse_args(int argc, char **argv, options *o)
     }
     if (!o->input)
         die_usage("no input file");
+    o->info = o->output && strcmp(o->output, "-") == 0 ? stderr : stdout;
     parse_march(o);
 }
 
@@ -744,7 +748,7 @@ static int compile_backends(const options *o, const fc_prog *p, const fc_insn_in
             n->pcmap[i].insn = n->bk_pcmap[i].insn;
         }
         if (o->stats)
-            printf("%s: %s: %u bytes of code, %u accesses checked at run time, %u unchecked, "
+            fprintf(o->info, "%s: %s: %u bytes of code, %u accesses checked at run time, %u unchecked, "
                    "%u relocations\n",
                    o->input, b->name, (unsigned)n->out.code_len, (unsigned)n->out.checks,
                    (unsigned)n->out.unchecked, (unsigned)n->out.nrelocs);
@@ -829,7 +833,7 @@ static void print_cost(const options *o, const uint8_t *img, size_t len, const f
             s.type == FC_FCX_SECT_HELPERS)
             for (uint32_t k = 0; k + 4 <= s.size && nh < MAX_HELPERS; k += 4)
                 hs[nh++] = (fc_helper){fc_le32(img + s.offset + k), cost_helper, "helper"};
-    printf("%s: container %zu bytes; budget %u per run%s\n", o->input, len,
+    fprintf(o->info, "%s: container %zu bytes; budget %u per run%s\n", o->input, len,
            o->budget ? o->budget : FC_DEFAULT_BUDGET, o->budget ? "" : " (runtime default)");
     for (int k = -1; k < (int)o->nbackends; k++) {
         fc_platform plat;
@@ -849,13 +853,13 @@ static void print_cost(const options *o, const uint8_t *img, size_t len, const f
         if (fc_check(img, (uint32_t)len, &cfg, &ii, &lr) != FC_OK) {
             char m[200];
             fc_lresult_format(&lr, m, sizeof m);
-            printf("%s: %s: the loader would refuse it: %s\n", o->input,
+            fprintf(o->info, "%s: %s: the loader would refuse it: %s\n", o->input,
                    k < 0 ? "interpreter" : o->backends[k]->name, m);
             continue;
         }
         uint32_t per_call = ii.stack_bytes + (k < 0 ? 0 : FC_NENV_SIZE);
         if (k < 0)
-            printf("%s: interpreter (bytecode only): %u bytes of bytecode, flash slot %u bytes, "
+            fprintf(o->info, "%s: interpreter (bytecode only): %u bytes of bytecode, flash slot %u bytes, "
                    "RAM %u bytes per instance (.data/.bss%s) + %u bytes per call (%u stack frame%s "
                    "of %u bytes; stack use of the deepest frame %u bytes)\n",
                    o->input, ii.ninsns * 8u, ii.slot_bytes, ii.ram_bytes,
@@ -863,7 +867,7 @@ static void print_cost(const options *o, const uint8_t *img, size_t len, const f
                    ii.stack_bytes / FC_STACK_SIZE == 1 ? "" : "s", FC_STACK_SIZE,
                    (unsigned)st->stack_bytes);
         else
-            printf("%s: %s: %u bytes of code, flash slot %u bytes, RAM %u bytes per instance "
+            fprintf(o->info, "%s: %s: %u bytes of code, flash slot %u bytes, RAM %u bytes per instance "
                    "+ %u bytes per call (%u stack frame%s of %u bytes, %u bytes of native env "
                    "on the machine stack)\n",
                    o->input, o->backends[k]->name, (unsigned)nat[k].out.code_len, ii.slot_bytes, ii.ram_bytes, per_call,
@@ -1053,12 +1057,13 @@ static int compile(const options *o)
         fprintf(stderr, "%s: warning: -g: the input has no line info (compile it with clang -g); "
                 "no line table written\n", o->input);
     if (o->stats)
-        printf("%s: %u loads (%u proven, %u checked), %u stores (%u proven, %u checked), "
-               "call depth %u, stack %u bytes\n",
+        fprintf(o->info, "%s: %u loads (%u proven, %u checked), %u stores (%u proven, %u checked), "
+               "call depth %u, stack %u bytes used of the %u-byte frame (run stack %u bytes per call)\n",
                o->input, (unsigned)(st.loads_proven + st.loads_checked), (unsigned)st.loads_proven,
                (unsigned)st.loads_checked, (unsigned)(st.stores_proven + st.stores_checked),
                (unsigned)st.stores_proven, (unsigned)st.stores_checked,
-               (unsigned)st.max_call_depth, (unsigned)st.stack_bytes);
+               (unsigned)st.max_call_depth, (unsigned)st.stack_bytes, FC_STACK_SIZE,
+               (unsigned)(st.max_call_depth ? st.max_call_depth : 1) * FC_STACK_SIZE);
     /* 3. backends: native code for each -march target, beside the bytecode */
     if (compile_backends(o, &prog, info, nat, &d))
         goto out;

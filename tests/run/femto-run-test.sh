@@ -78,7 +78,7 @@ declare -A ENGINE=(
 runcase() { # label, expected engine, femto-run args...
     local label=$1 eng=$2; shift 2
     got=$("$run" "$@" --stats 2>&1); rc=$?
-    body=$(grep -v -E '^(engine|instructions|budget left):' <<<"$got")
+    body=$(grep -v -E '^(engine|instructions|budget left|fixed cost|per call):' <<<"$got")
     [ $rc = 0 ] && [ "$body" = "$want" ] && grep -q "^$eng" <<<"$got"
     check "$label" $? "exit $rc, want:" "$want" "got:" "$got"
 }

@@ -200,6 +200,8 @@ check "--budget 0 is refused" $?
 "$femtoc" "$out/prog.o" -march=thumbv7m -o - > "$out/stdout.fcx" && "$femtoc" "$out/prog.o" -march=thumbv7m -o "$out/file.fcx" && \
   cmp -s "$out/stdout.fcx" "$out/file.fcx" && [ ! -e ./- ]
 check "-o - writes the container to standard output" $?
+"$femtoc" "$out/prog.o" -march=thumbv7m --stats -o - 2>"$out/stats.err" | cmp -s - "$out/file.fcx" && grep -q "flash slot" "$out/stats.err"
+check "-o - with --stats: the container alone on stdout, the figures on stderr" $?
 "$femtoc" "$out/prog.o" -march=thumbv7m -march=rv32imac -o "$out/m2.fcx" && \
   "$femtoc" "$out/prog.o" -march=thumbv7m,rv32imac -o "$out/m1.fcx" && cmp -s "$out/m1.fcx" "$out/m2.fcx"
 check "two -march options add up" $?
