@@ -336,7 +336,8 @@ Test(helpers, fmt_faults)
 Test(helpers, table_and_programs)
 {
     /* the table: unique ids, the Femto-Containers numbers */
-    static const uint32_t ids[] = {0x01, 0x02, 0x10, 0x11, 0x12, 0x13, 0x20, 0x50, 0x51, 0x60};
+    static const uint32_t ids[] = {0x01, 0x02, 0x10, 0x11, 0x12, 0x13, 0x20, 0x50, 0x51, 0x60,
+                                   0x30, 0x31, 0x32, 0x40, 0x41, 0x42, 0x43, 0x61, 0xf0};
     cr_assert_eq(fc_std_helpers_count, sizeof ids / sizeof ids[0]);
     for (uint32_t k = 0; k < fc_std_helpers_count; k++) {
         cr_assert_eq(fc_std_helpers[k].id, ids[k]);
