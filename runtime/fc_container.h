@@ -51,7 +51,7 @@
  *        loader accepts any minor of its major.
  */
 #define FC_FCX_VERSION_MAJOR 2u
-#define FC_FCX_VERSION_MINOR 0u
+#define FC_FCX_VERSION_MINOR 1u
 
 #define FC_FCX_MAGIC0 0xFCu
 #define FC_FCX_MAGIC1 0x46u  /* 'F' */
