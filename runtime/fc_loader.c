@@ -1535,6 +1535,10 @@ static int setup_vm(const fc_app *a, const fc_run_args *g, fc_vm *vm, uint32_t s
                    a->ninsns - start, g->stack, g->stack_len) != FC_OK)
         return FC_LERR_ARG;
     vm->max_depth = a->frames;
+    /* install ran fc_insn_check on every instruction (stricter than
+     * fc_vm_check), and the slot's image hash holds it since: the
+     * interpreter's hot loop need not check again */
+    vm->checked = 1;
     if (g->stack_addr)
         vm->stack_addr = g->stack_addr;
     if ((e = add_regions(a, g, vm)) != FC_OK)
