@@ -6,13 +6,18 @@
  * so it favours exactness: all arithmetic is done on uint64_t/uint32_t
  * (signed operations are built from unsigned ones, so there is no undefined
  * or implementation-defined behaviour and 32-bit cores compute the same
- * bits), and memory is accessed byte by byte in little-endian order (no
- * alignment faults, same result on any host).
+ * bits), and memory is little-endian at any alignment (native-width
+ * accesses where the core allows them, bytes otherwise: same result on any
+ * host).
  *
  * It must also be memory-safe on ANY instruction array, verified or not:
- * every fetch is bounds-checked, every jump target is checked before it is
- * taken, registers above r10 are refused, and every guest access goes
- * through the region table. docs/sandbox.md is the specification.
+ * the pc stays inside the program (every jump target is checked before it
+ * is taken; running off the end is checked per step unless the last slot
+ * is an exit or ja), register fields index a 16-entry array, and every
+ * guest access goes through the region table. The static checks (register
+ * fields above r10, writes to r10, undefined variants) run per step unless
+ * the program passed fc_vm_check (the loader's install check implies it):
+ * "check once, then run fast". docs/sandbox.md is the specification.
  */
 #include "fc_vm.h"
 #include "fc_libc.h"
