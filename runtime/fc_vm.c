@@ -579,7 +579,15 @@ static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsi
  * before it runs, with the registers (it may change them) and the call
  * depth. The device build has no hook. */
 void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
-#define OBSERVE() FC_VM_OBSERVE(vm, pc, reg, depth)
+/* The hook checks accesses against the region table (fc_vm_translate), so
+ * it must see every reachable frame mapped, as the rule of docs/sandbox.md
+ * section 2 states it: zero them all first (no observable difference). */
+#define OBSERVE()                                                        \
+    do {                                                                 \
+        if (st.clean < st.avail)                                         \
+            stack_clear_to(vm, &st, st.avail);                           \
+        FC_VM_OBSERVE(vm, pc, reg, depth);                               \
+    } while (0)
 #else
 #define OBSERVE() ((void)0)
 #endif
