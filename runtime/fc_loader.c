@@ -1455,12 +1455,25 @@ static uint32_t entry_native(const fc_app *a, uint32_t i)
 /* The helper allowlist must never be NULL: NULL means "everything". */
 static const uint32_t no_helpers[1] = { 0 };
 
+/* One region straight into the table (no fc_vm_add_region call: the
+ * permissions and kinds are the loader's own, the host pointer is known
+ * non-NULL); the guest range must not pass 2^64. Zero-length: nothing. */
 static int add_region(fc_vm *vm, uint64_t addr, uint8_t *host, uint32_t len, unsigned perm,
                       unsigned kind)
 {
+    fc_region *r;
+
     if (len == 0)
         return FC_OK;
-    return fc_vm_add_region(vm, addr, host, len, perm, kind) == FC_OK ? FC_OK : FC_LERR_REGIONS;
+    if (vm->nregions >= FC_MAX_REGIONS || addr > UINT64_MAX - ((uint64_t)len - 1))
+        return FC_LERR_REGIONS;
+    r = &vm->regions[vm->nregions++];
+    r->addr = addr;
+    r->host = host;
+    r->len = len;
+    r->perm = (uint8_t)perm;
+    r->kind = (uint8_t)kind;
+    return FC_OK;
 }
 
 /* ctx, rodata, data, bss, then the host's extra regions, straight into vm. */
@@ -1490,8 +1503,10 @@ static int add_regions(const fc_app *a, const fc_run_args *g, fc_vm *vm)
         e = add_region(vm, a->ram_addr + a->ram_bss, a->ram + a->ram_bss, a->bss_len,
                        FC_PERM_RW, FC_REGION_BSS);
     for (k = 0; e == FC_OK && k < g->nextra; k++)
-        e = add_region(vm, g->extra[k].addr, g->extra[k].host, g->extra[k].len,
-                       g->extra[k].perm & FC_PERM_RW, FC_REGION_EXTRA);
+        if (g->extra[k].len &&
+            fc_vm_add_region(vm, g->extra[k].addr, g->extra[k].host, g->extra[k].len,
+                             g->extra[k].perm & FC_PERM_RW, FC_REGION_EXTRA) != FC_OK)
+            e = FC_LERR_REGIONS;
     return e;
 }
 
@@ -1531,19 +1546,36 @@ static int setup_vm(const fc_app *a, const fc_run_args *g, fc_vm *vm, uint32_t s
     /* An entry other than instruction 0 runs as a program starting at its
      * instruction (fc_vm runs from index 0); err_pc is given back in
      * whole-program indices by the caller. */
-    if (fc_vm_init(vm, (const fc_insn *)(const void *)(a->img + a->insns_off) + start,
-                   a->ninsns - start, g->stack, g->stack_len) != FC_OK)
-        return FC_LERR_ARG;
+    /* Every field an engine reads is written here, without fc_vm_init's
+     * memset of the whole VM (part of every run's fixed cost); the unused
+     * region slots are never read (nregions bounds them; fc_vm_run fills
+     * the stack slot). check_run has checked the stack buffer. */
+    vm->insns = (const fc_insn *)(const void *)(a->img + a->insns_off) + start;
+    vm->ninsns = a->ninsns - start;
+    /* install ran fc_insn_check on every instruction (stricter than
+     * fc_vm_check), and the slot's image hash holds it since: the
+     * interpreter's hot loop need not check again */
+    vm->checked = 1;
+    vm->nregions = 0;
+    vm->regions[FC_STACK_SLOT].len = 0;
+    vm->stack = g->stack;
+    vm->stack_size = g->stack_len;
+    vm->stack_addr = g->stack_addr ? g->stack_addr : (uint64_t)(uintptr_t)g->stack;
     vm->max_depth = a->frames;
-    if (g->stack_addr)
-        vm->stack_addr = g->stack_addr;
+    vm->err = FC_OK;
+    vm->err_pc = 0;
+    vm->err_addr = 0;
+    vm->insn_count = 0;
+    vm->helper_err = 0;
     if ((e = add_regions(a, g, vm)) != FC_OK)
         return e;
-    fc_vm_set_helpers(vm, a->plat->helpers, a->plat->nhelpers,
-                      a->nhelpers ? (const uint32_t *)(const void *)(a->img + a->helpers_off)
-                                  : no_helpers,
-                      a->nhelpers);
+    vm->helpers = a->plat->helpers;
+    vm->nhelpers = a->plat->helpers ? a->plat->nhelpers : 0;
+    vm->allow = a->nhelpers ? (const uint32_t *)(const void *)(a->img + a->helpers_off)
+                            : no_helpers;
+    vm->nallow = a->nhelpers;
     vm->budget = run_budget(a, g);
+    vm->budget_left = vm->budget;
     vm->user = g->user;
     vm->env = g->env;
     *ctx_addr = g->ctx_len ? (g->ctx_addr ? g->ctx_addr : (uint64_t)(uintptr_t)g->ctx) : 0;
@@ -1574,8 +1606,14 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
 
     if (!out)
         out = &tmp;
-    fc_memset(out, 0, sizeof *out);
+    /* field by field: a memset is most of a short run's fixed cost */
+    out->err = FC_OK;
+    out->engine = 0;
+    out->err_pc = 0;
     out->native_pc = 0xFFFFFFFFu;
+    out->err_addr = 0;
+    out->insn_count = 0;
+    out->budget_left = 0;
     if ((e = check_run(a, g)) != FC_OK)
         return out->err = e;
     native = a->engine != FC_TARGET_EBPF && !(g->flags & FC_RUN_INTERP);

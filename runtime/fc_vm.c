@@ -6,13 +6,18 @@
  * so it favours exactness: all arithmetic is done on uint64_t/uint32_t
  * (signed operations are built from unsigned ones, so there is no undefined
  * or implementation-defined behaviour and 32-bit cores compute the same
- * bits), and memory is accessed byte by byte in little-endian order (no
- * alignment faults, same result on any host).
+ * bits), and memory is little-endian at any alignment (native-width
+ * accesses where the core allows them, bytes otherwise: same result on any
+ * host).
  *
  * It must also be memory-safe on ANY instruction array, verified or not:
- * every fetch is bounds-checked, every jump target is checked before it is
- * taken, registers above r10 are refused, and every guest access goes
- * through the region table. docs/sandbox.md is the specification.
+ * the pc stays inside the program (every jump target is checked before it
+ * is taken; running off the end is checked per step unless the last slot
+ * is an exit or ja), register fields index a 16-entry array, and every
+ * guest access goes through the region table. The static checks (register
+ * fields above r10, writes to r10, undefined variants) run per step unless
+ * the program passed fc_vm_check (the loader's install check implies it):
+ * "check once, then run fast". docs/sandbox.md is the specification.
  */
 #include "fc_vm.h"
 #include "fc_libc.h"
@@ -265,23 +270,112 @@ static uint64_t bswap64(uint64_t x)
 
 /* ---- little-endian guest memory ------------------------------------------- */
 
-static uint64_t ld_le(const uint8_t *p, unsigned n)
+/*
+ * Guest memory is little-endian at any alignment. On a little-endian GCC/Clang
+ * target a packed, may_alias access is one native load or store where the
+ * core allows unaligned access (Cortex-M3, x86) and a byte sequence the
+ * compiler builds elsewhere; on cores without unaligned access (RV32) an
+ * aligned address takes the one-instruction path. Elsewhere: bytes.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define VM_NATIVE_LE 1
+typedef struct __attribute__((packed, may_alias)) { uint16_t v; } u16_un;
+typedef struct __attribute__((packed, may_alias)) { uint32_t v; } u32_un;
+typedef struct __attribute__((packed, may_alias)) { uint64_t v; } u64_un;
+typedef uint16_t __attribute__((may_alias)) u16_al;
+typedef uint32_t __attribute__((may_alias)) u32_al;
+#if defined(__ARM_FEATURE_UNALIGNED) || defined(__x86_64__) || defined(__i386__)
+#define VM_UNALIGNED_OK 1
+#endif
+#endif
+
+static inline uint64_t ld_le(const uint8_t *p, unsigned n)
 {
+#ifdef VM_NATIVE_LE
+    switch (n) {
+    case 1: return *p;
+    case 2:
+#ifndef VM_UNALIGNED_OK
+        if (!((uintptr_t)p & 1u))
+            return *(const u16_al *)(const void *)p;
+#endif
+        return ((const u16_un *)(const void *)p)->v;
+    case 4:
+#ifndef VM_UNALIGNED_OK
+        if (!((uintptr_t)p & 3u))
+            return *(const u32_al *)(const void *)p;
+#endif
+        return ((const u32_un *)(const void *)p)->v;
+    default:
+#ifndef VM_UNALIGNED_OK
+        /* two aligned words: 32-bit cores have no 64-bit load anyway */
+        if (!((uintptr_t)p & 3u))
+            return (uint64_t)((const u32_al *)(const void *)p)[0] |
+                   ((uint64_t)((const u32_al *)(const void *)p)[1] << 32);
+#endif
+        return ((const u64_un *)(const void *)p)->v;
+    }
+#else
     uint64_t v = 0;
     while (n--)
         v = (v << 8) | p[n];
     return v;
+#endif
 }
 
-static void st_le(uint8_t *p, unsigned n, uint64_t v)
+static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
 {
+#ifdef VM_NATIVE_LE
+    switch (n) {
+    case 1: *p = (uint8_t)v; return;
+    case 2:
+#ifndef VM_UNALIGNED_OK
+        if (!((uintptr_t)p & 1u)) {
+            *(u16_al *)(void *)p = (uint16_t)v;
+            return;
+        }
+#endif
+        ((u16_un *)(void *)p)->v = (uint16_t)v;
+        return;
+    case 4:
+#ifndef VM_UNALIGNED_OK
+        if (!((uintptr_t)p & 3u)) {
+            *(u32_al *)(void *)p = (uint32_t)v;
+            return;
+        }
+#endif
+        ((u32_un *)(void *)p)->v = (uint32_t)v;
+        return;
+    default:
+#ifndef VM_UNALIGNED_OK
+        if (!((uintptr_t)p & 3u)) {
+            ((u32_al *)(void *)p)[0] = (uint32_t)v;
+            ((u32_al *)(void *)p)[1] = (uint32_t)(v >> 32);
+            return;
+        }
+#endif
+        ((u64_un *)(void *)p)->v = v;
+        return;
+    }
+#else
     unsigned k;
     for (k = 0; k < n; k++, v >>= 8)
         p[k] = (uint8_t)v;
+#endif
 }
 
 /* ---- the interpreter -------------------------------------------------------- */
 
+#if defined(__GNUC__)
+#define VM_NOINLINE __attribute__((noinline))
+#define VM_LIKELY(x) __builtin_expect(!!(x), 1)
+#define VM_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define VM_NOINLINE
+#define VM_LIKELY(x) (x)
+#define VM_UNLIKELY(x) (x)
+#endif
 
 static int helper_allowed(const fc_vm *vm, uint32_t id)
 {
@@ -309,16 +403,174 @@ static int helper_find(const fc_vm *vm, uint64_t id, const fc_helper **out)
     return FC_ERR_HELPER_UNKNOWN;
 }
 
-/* The stack region of call depth d: [top - d*512, top); host_top is the
- * host address of top (one past the buffer). */
-static void set_stack_region(fc_vm *vm, uint64_t top, uint8_t *host_top,
-                             uint32_t depth)
+/*
+ * Does the interpreter accept instruction pc statically, i.e. would it run it
+ * rather than stop with FC_ERR_BAD_INSN whatever the registers hold? These
+ * are exactly the checks the hot loop leaves out for a checked program
+ * (fc_vm_check, or the loader's stricter fc_insn_check at install): register
+ * fields, writes to r10, off/imm variants, call sources. lddw and the atomics
+ * keep their own checks in the loop (rare; they read a second slot or switch
+ * on imm anyway).
+ */
+static int insn_ok(fc_insn i)
+{
+    unsigned dst = i.regs & 0x0fu, src = (unsigned)i.regs >> 4;
+
+    if (dst > 10 || src > 10)
+        return 0;
+    /* LD (lddw), LDX, ALU and ALU64 write dst */
+    if (dst == FC_REG_FP && ((0x93u >> (i.op & 7u)) & 1u))
+        return 0;
+    if (i.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM))
+        return 1;
+    switch (FC_CLASS(i.op)) {
+    case FC_CLS_ALU64:
+    case FC_CLS_ALU: {
+        int is64 = FC_CLASS(i.op) == FC_CLS_ALU64;
+        switch (FC_OPCODE_OP(i.op)) {
+        case FC_ALU_NEG:
+            return !(i.op & FC_SRC_X);
+        case FC_ALU_DIV:
+        case FC_ALU_MOD:
+            return i.off == 0 || i.off == 1;
+        case FC_ALU_MOV:
+            if (!(i.op & FC_SRC_X))
+                return i.off == 0;
+            return i.off == 0 || i.off == 8 || i.off == 16 || (is64 && i.off == 32);
+        case FC_ALU_END:
+            if (is64 && (i.op & FC_SRC_X))
+                return 0;
+            return i.imm == 16 || i.imm == 32 || i.imm == 64;
+        case 0xe0u: case 0xf0u:
+            return 0;
+        default:  /* add sub mul or and lsh rsh xor arsh */
+            return i.off == 0;
+        }
+    }
+    case FC_CLS_LDX:
+        if (FC_MODE(i.op) == FC_MODE_MEM)
+            return 1;
+        return FC_MODE(i.op) == FC_MODE_MEMSX && FC_SIZE(i.op) != FC_SZ_DW;
+    case FC_CLS_ST:
+        return FC_MODE(i.op) == FC_MODE_MEM;
+    case FC_CLS_STX:
+        return FC_MODE(i.op) == FC_MODE_MEM ||
+               (FC_MODE(i.op) == FC_MODE_ATOMIC &&
+                (FC_SIZE(i.op) == FC_SZ_W || FC_SIZE(i.op) == FC_SZ_DW));
+    case FC_CLS_JMP:
+    case FC_CLS_JMP32:
+        switch (FC_OPCODE_OP(i.op)) {
+        case FC_JMP_JA:
+            return !(i.op & FC_SRC_X);
+        case FC_JMP_CALL:
+            if (FC_CLASS(i.op) != FC_CLS_JMP)
+                return 0;
+            return (i.op & FC_SRC_X) || src == FC_CALL_HELPER || src == FC_CALL_LOCAL;
+        case FC_JMP_EXIT:
+            return i.op == (FC_CLS_JMP | FC_JMP_EXIT);
+        case 0xe0u: case 0xf0u:
+            return 0;
+        default:
+            return 1;
+        }
+    }
+    return 0;  /* LD other than lddw */
+}
+
+int fc_vm_check(fc_vm *vm)
+{
+    uint32_t k;
+
+    if (!vm || (!vm->insns && vm->ninsns))
+        return FC_ERR_BAD_ARG;
+    vm->checked = 0;
+    for (k = 0; k < vm->ninsns; k++) {
+        fc_insn i = vm->insns[k];
+        if (!insn_ok(i))
+            return FC_ERR_BAD_INSN;
+        /* the second slot of an lddw (opcode 0: a jump there stops with
+         * FC_ERR_BAD_INSN in any mode); anything else there is checked */
+        if (i.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM) && k + 1 < vm->ninsns &&
+            vm->insns[k + 1].op == 0 && vm->insns[k + 1].regs == 0 && vm->insns[k + 1].off == 0)
+            k++;
+    }
+    vm->checked = 1;
+    return FC_OK;
+}
+
+/*
+ * The stack during a run. `avail` bytes below top are reachable (depth * 512);
+ * the `clean` bytes just below top have been zeroed (or written) in this run,
+ * and the stack region maps min(clean, avail) of them. An access that reaches further down, inside the frames, zeroes down
+ * to it first (access_slow); a helper call zeroes all of `avail` first, so
+ * helpers see the whole reachable stack. So a run never reads a stack byte
+ * it did not write or zero, and an empty program clears nothing.
+ */
+typedef struct vm_stack {
+    uint64_t top;
+    uint8_t *host_top;
+    uint32_t clean;
+    uint32_t avail;
+} vm_stack;
+
+static void stack_map(fc_vm *vm, const vm_stack *s)
 {
     fc_region *r = &vm->regions[FC_STACK_SLOT];
-    uint32_t len = depth * FC_STACK_SIZE;
-    r->addr = top - len;
-    r->host = host_top - len;
+    uint32_t len = s->clean < s->avail ? s->clean : s->avail;
+    r->addr = s->top - len;
+    r->host = s->host_top - len;
     r->len = len;
+}
+
+static VM_NOINLINE void stack_clear_to(fc_vm *vm, vm_stack *s, uint32_t want)
+{
+    if (want > s->avail)
+        want = s->avail;
+    if (want > s->clean) {
+        fc_memset(s->host_top - want, 0, want - s->clean);
+        s->clean = want;
+    }
+    stack_map(vm, s);
+}
+
+/* Every region in table order, the stack first, exactly docs/sandbox.md
+ * section 2; the matching region or NULL. */
+static const fc_region *xlate_region(const fc_vm *vm, uint64_t addr, uint64_t len,
+                                     unsigned perm)
+{
+    const fc_region *r = &vm->regions[FC_STACK_SLOT];
+    uint32_t k, n = vm->nregions;
+
+    if ((r->perm & perm) == perm && region_has(r, addr, len))
+        return r;
+    if (n > FC_MAX_REGIONS)
+        n = FC_MAX_REGIONS;
+    for (k = 0, r = vm->regions; k < n; k++, r++)
+        if ((r->perm & perm) == perm && region_has(r, addr, len))
+            return r;
+    return NULL;
+}
+
+/* The slow path of a guest access: the whole table, then the stack not yet
+ * cleared; remembers the region hit in *hit. NULL: the access faults. */
+static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsigned nb,
+                                        unsigned perm, const fc_region **hit)
+{
+    const fc_region *r = xlate_region(vm, a, nb, perm);
+
+    if (!r) {
+        uint64_t off = a - (s->top - s->avail);
+        if (!(off < s->avail && nb <= s->avail - off))
+            return NULL;
+        /* inside the reachable frames, below what this run zeroed so far:
+         * zero down to it (in 64-byte steps, fewer slow paths), then map */
+        stack_clear_to(vm, s, ((uint32_t)(s->top - a) + 63u) & ~63u);
+        r = &vm->regions[FC_STACK_SLOT];
+        if (!region_has(r, a, nb) || (r->perm & perm) != perm)
+            return NULL;  /* a helper changed the stack slot: refuse */
+    }
+    *hit = r;
+    return r->host + (size_t)(a - r->addr);
 }
 
 #ifdef FC_VM_OBSERVE
@@ -327,23 +579,37 @@ static void set_stack_region(fc_vm *vm, uint64_t top, uint8_t *host_top,
  * before it runs, with the registers (it may change them) and the call
  * depth. The device build has no hook. */
 void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
-#define OBSERVE() FC_VM_OBSERVE(vm, pc, reg, depth)
+/* The hook checks accesses against the region table (fc_vm_translate), so
+ * it must see every reachable frame mapped, as the rule of docs/sandbox.md
+ * section 2 states it: zero them all first (no observable difference). */
+#define OBSERVE()                                                        \
+    do {                                                                 \
+        if (st.clean < st.avail)                                         \
+            stack_clear_to(vm, &st, st.avail);                           \
+        FC_VM_OBSERVE(vm, pc, reg, depth);                               \
+    } while (0)
 #else
 #define OBSERVE() ((void)0)
 #endif
 
+#define HIT_WAYS 8u  /* last region hit, per (instruction index mod 8) */
+
 int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 {
-    uint64_t reg[FC_NREGS];
+    /* 16 entries: the register fields are 4 bits, so even an instruction
+     * nobody checked indexes inside the array (memory safety does not rest
+     * on fc_vm_check; only exact results for malformed code do) */
+    uint64_t reg[16];
     /* what local calls save (depth 1 never returns to a caller): r6..r9 and
      * the return pc, on the host stack, out of the guest's reach */
     uint64_t saved[FC_MAX_CALL_DEPTH - 1][4];
     uint32_t ret_pc[FC_MAX_CALL_DEPTH - 1];
+    const fc_region *hit[HIT_WAYS];
     const fc_insn *insns;
-    uint8_t *host_top;
-    uint32_t n, pc = 0, depth = 1, max_depth, frames_len;
-    uint64_t top, budget_left, count = 0, fault_addr = 0, delta, t;
-    int err = FC_OK;
+    vm_stack st;
+    uint32_t n, pc = 0, depth = 1, max_depth, blk = 0;
+    uint64_t budget_left, count = 0, fault_addr = 0, delta, t;
+    int err = FC_OK, slow, check, off_end = 0;
     fc_region *sr;
     unsigned k;
 
@@ -370,21 +636,38 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     /* Everything the interpreter's own memory safety rests on is copied to
      * locals: a host helper changing the VM mid-run cannot break it. */
     max_depth = vm->max_depth;
-    top = vm->stack_addr + vm->stack_size;
-    host_top = vm->stack + vm->stack_size;
-    frames_len = max_depth * FC_STACK_SIZE;
-    fc_memset(host_top - frames_len, 0, frames_len);
-
+    st.top = vm->stack_addr + vm->stack_size;
+    st.host_top = vm->stack + vm->stack_size;
+    st.clean = 0;
+    st.avail = FC_STACK_SIZE;
     sr = &vm->regions[FC_STACK_SLOT];
     sr->perm = FC_PERM_RW;
     sr->kind = FC_REGION_STACK;
-    set_stack_region(vm, top, host_top, 1);
+    stack_map(vm, &st);
+    for (k = 0; k < HIT_WAYS; k++)
+        hit[k] = sr;
 
-    for (k = 0; k < FC_NREGS; k++)
-        reg[k] = 0;
+    /* Per instruction the loop checks nothing static when the program is
+     * checked; and the pc cannot run off the end when the last slot is an
+     * exit or an unconditional jump (every jump target is range-checked, and
+     * a call there would not return past it). Otherwise both per step. */
+    check = !vm->checked;
+    slow = check || n == 0 ||
+           (insns[n - 1].op != (FC_CLS_JMP | FC_JMP_EXIT) &&
+            insns[n - 1].op != (FC_CLS_JMP | FC_JMP_JA) &&
+            insns[n - 1].op != (FC_CLS_JMP32 | FC_JMP_JA));
+
+    /* written out: a loop of 16 costs three times as many instructions */
+    reg[0] = 0;
     reg[1] = ctx_addr;
     reg[2] = ctx_len;
-    reg[FC_REG_FP] = top;
+    reg[3] = reg[4] = reg[5] = reg[6] = reg[7] = reg[8] = reg[9] = 0;
+    reg[FC_REG_FP] = st.top;
+    reg[11] = reg[12] = reg[13] = reg[14] = reg[15] = 0;
+
+/* Instruction counting without a counter per instruction: straight-line
+ * code is counted when control leaves it (blk = where it began). */
+#define LEAVE_TO(target) do { count += pc + 1 - blk; blk = (target); } while (0)
 
     for (;;) {
         fc_insn i;
@@ -392,21 +675,19 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         uint64_t addr;
         uint8_t *p;
 
-        if (pc >= n) {
-            err = FC_ERR_BAD_PROGRAM;  /* fell off the end (or no code) */
-            goto out;
+        if (VM_UNLIKELY(slow)) {
+            if (pc >= n) {
+                off_end = 1;
+                err = FC_ERR_BAD_PROGRAM;  /* fell off the end (or no code) */
+                goto out;
+            }
+            if (check && !insn_ok(insns[pc]))
+                goto bad_insn;
         }
         OBSERVE();
         i = insns[pc];
-        count++;
         dst = i.regs & 0x0fu;
         src = (unsigned)i.regs >> 4;
-        if (dst > 10 || src > 10)
-            goto bad_insn;
-        /* r10 is read-only (fc_insn_check's FC_INSN_WRITES_FP): the classes
-         * LD (lddw), LDX, ALU and ALU64 write dst; atomic fetches below */
-        if (dst == FC_REG_FP && ((0x93u >> (i.op & 7u)) & 1u))
-            goto bad_insn;
 
 /* operands */
 #define IMM64 ((uint64_t)(int64_t)i.imm)  /* sign-extended (ALU64, JMP) */
@@ -416,9 +697,20 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 #define S reg[src]
 #define D32 ((uint32_t)reg[dst])
 #define S32 ((uint32_t)reg[src])
-/* an ALU operation whose off field must be 0 */
-#define ALU(opc, expr) \
-        case opc: if (i.off) goto bad_insn; expr; break;
+#define ALU(opc, expr) case opc: expr; break;
+/* a guest access: the region this instruction slot hit last, with 32-bit
+ * compares where the address is below 4 GiB, else the exact slow path */
+#define ACCESS(a, nb, pm, fault)                                          \
+        do {                                                                \
+            const fc_region *h_ = hit[pc & (HIT_WAYS - 1u)];                \
+            uint64_t o_ = (a) - h_->addr;                                   \
+            if (VM_LIKELY(o_ < h_->len && (nb) <= h_->len - (uint32_t)o_ && \
+                          (h_->perm & (pm)) == (pm)))                   \
+                p = h_->host + (uint32_t)o_;                                \
+            else if (!(p = access_slow(vm, &st, (a), (nb), (pm),          \
+                                       &hit[pc & (HIT_WAYS - 1u)])))        \
+                goto fault;                                                 \
+        } while (0)
 
         switch (i.op) {
         /* ---- ALU64 (RFC 9669 section 4.1) ---- */
@@ -441,29 +733,17 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_ARSH, D = asr64(D, IMM32 & 63))
         ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_ARSH, D = asr64(D, (unsigned)(S & 63)))
         ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOV, D = IMM64)
-        case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_NEG:
-            D = 0 - D;
-            break;
+        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_NEG, D = 0 - D)
         case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_DIV:
         case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_DIV: {
             uint64_t b = (i.op & FC_SRC_X) ? S : IMM64;
-            if (i.off == 0)
-                D = b ? D / b : 0;
-            else if (i.off == 1)
-                D = sdiv64(D, b);
-            else
-                goto bad_insn;
+            D = i.off ? sdiv64(D, b) : b ? D / b : 0;
             break;
         }
         case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOD:
         case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_MOD: {
             uint64_t b = (i.op & FC_SRC_X) ? S : IMM64;
-            if (i.off == 0)
-                D = b ? D % b : D;
-            else if (i.off == 1)
-                D = smod64(D, b);
-            else
-                goto bad_insn;
+            D = i.off ? smod64(D, b) : b ? D % b : D;
             break;
         }
         case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_MOV:
@@ -504,29 +784,17 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_ARSH, D = asr32(D32, IMM32 & 31))
         ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_ARSH, D = asr32(D32, S32 & 31))
         ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_MOV, D = IMM32)
-        case FC_CLS_ALU | FC_SRC_K | FC_ALU_NEG:
-            D = (uint32_t)(0 - D32);
-            break;
+        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_NEG, D = (uint32_t)(0 - D32))
         case FC_CLS_ALU | FC_SRC_K | FC_ALU_DIV:
         case FC_CLS_ALU | FC_SRC_X | FC_ALU_DIV: {
             uint32_t b = (i.op & FC_SRC_X) ? S32 : IMM32;
-            if (i.off == 0)
-                D = b ? D32 / b : 0;
-            else if (i.off == 1)
-                D = sdiv32(D32, b);
-            else
-                goto bad_insn;
+            D = i.off ? sdiv32(D32, b) : b ? D32 / b : 0;
             break;
         }
         case FC_CLS_ALU | FC_SRC_K | FC_ALU_MOD:
         case FC_CLS_ALU | FC_SRC_X | FC_ALU_MOD: {
             uint32_t b = (i.op & FC_SRC_X) ? S32 : IMM32;
-            if (i.off == 0)
-                D = b ? D32 % b : D32;
-            else if (i.off == 1)
-                D = smod32(D32, b);
-            else
-                goto bad_insn;
+            D = i.off ? smod32(D32, b) : b ? D32 % b : D32;
             break;
         }
         case FC_CLS_ALU | FC_SRC_X | FC_ALU_MOV:
@@ -554,7 +822,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             }
             break;
 
-        /* ---- lddw (two slots) ---- */
+        /* ---- lddw (two slots; checked here, even in a checked program:
+         * the second slot must exist before it is read) ---- */
         case FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM: {
             fc_insn hi;
             if (pc + 1 >= n)
@@ -583,31 +852,34 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
                 goto bad_insn;
             }
             pc += 2;
+            blk++;  /* two slots, one instruction */
             continue;
         }
 
         /* ---- loads and stores (section 5) ---- */
-#define LDX(sz, nb, ext)                                                 \
+#define LDX(sz, nb)                                                      \
         case FC_CLS_LDX | sz | FC_MODE_MEM:                              \
-        case FC_CLS_LDX | sz | FC_MODE_MEMSX:                            \
-            if ((i.op & 0xe0u) == FC_MODE_MEMSX && nb == 8)              \
-                goto bad_insn;                                           \
             addr = S + OFF64;                                            \
-            if (!(p = xlate(vm, addr, nb, FC_PERM_R)))                   \
-                goto read_fault;                                         \
+            ACCESS(addr, nb, FC_PERM_R, read_fault);                     \
             D = ld_le(p, nb);                                            \
-            if ((i.op & 0xe0u) == FC_MODE_MEMSX)                         \
-                D = ext(D);                                              \
             break;
-        LDX(FC_SZ_B, 1, sx8)
-        LDX(FC_SZ_H, 2, sx16)
-        LDX(FC_SZ_W, 4, sx32)
-        LDX(FC_SZ_DW, 8, sx32 /* unused: no ldxsdw */)
+#define LDXSX(sz, nb, ext)                                               \
+        case FC_CLS_LDX | sz | FC_MODE_MEMSX:                            \
+            addr = S + OFF64;                                            \
+            ACCESS(addr, nb, FC_PERM_R, read_fault);                     \
+            D = ext(ld_le(p, nb));                                       \
+            break;
+        LDX(FC_SZ_B, 1)
+        LDX(FC_SZ_H, 2)
+        LDX(FC_SZ_W, 4)
+        LDX(FC_SZ_DW, 8)
+        LDXSX(FC_SZ_B, 1, sx8)
+        LDXSX(FC_SZ_H, 2, sx16)
+        LDXSX(FC_SZ_W, 4, sx32)
 #define STORE(cls, sz, nb, val)                                          \
         case cls | sz | FC_MODE_MEM:                                     \
             addr = D + OFF64;                                            \
-            if (!(p = xlate(vm, addr, nb, FC_PERM_W)))                   \
-                goto write_fault;                                        \
+            ACCESS(addr, nb, FC_PERM_W, write_fault);                    \
             st_le(p, nb, val);                                           \
             break;
         STORE(FC_CLS_ST, FC_SZ_B, 1, IMM64)
@@ -638,7 +910,7 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             if (src == FC_REG_FP && (i.imm & FC_ATOMIC_FETCH) && i.imm != FC_ATOMIC_CMPXCHG)
                 goto bad_insn;  /* a fetch into r10 */
             addr = D + OFF64;
-            if (!(p = xlate(vm, addr, nb, FC_PERM_RW)))
+            if (!(p = access_slow(vm, &st, addr, nb, FC_PERM_RW, &hit[pc & (HIT_WAYS - 1u)])))
                 goto write_fault;
             old = ld_le(p, nb);
             switch (i.imm & ~FC_ATOMIC_FETCH) {
@@ -730,8 +1002,10 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             saved[depth - 1][3] = reg[9];
             ret_pc[depth - 1] = pc + 1;
             depth++;
-            reg[FC_REG_FP] = top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
-            set_stack_region(vm, top, host_top, depth);
+            reg[FC_REG_FP] = st.top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
+            st.avail = depth * FC_STACK_SIZE;
+            stack_map(vm, &st);
+            LEAVE_TO((uint32_t)t);
             pc = (uint32_t)t;
             continue;
         case FC_CLS_JMP | FC_SRC_X | FC_JMP_CALL:
@@ -746,9 +1020,11 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             reg[7] = saved[depth - 1][1];
             reg[8] = saved[depth - 1][2];
             reg[9] = saved[depth - 1][3];
+            LEAVE_TO(ret_pc[depth - 1]);
             pc = ret_pc[depth - 1];
-            reg[FC_REG_FP] = top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
-            set_stack_region(vm, top, host_top, depth);
+            reg[FC_REG_FP] = st.top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
+            st.avail = depth * FC_STACK_SIZE;
+            stack_map(vm, &st);
             continue;
 
         default:
@@ -772,6 +1048,7 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             }
             budget_left--;
         }
+        LEAVE_TO((uint32_t)t);
         pc = (uint32_t)t;
         continue;
 
@@ -782,6 +1059,9 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             err = helper_find(vm, id, &h);
             if (err)
                 goto out;
+            /* a helper may read any reachable stack byte: zero the rest */
+            if (st.clean < st.avail)
+                stack_clear_to(vm, &st, st.avail);
             vm->helper_err = 0;
             res = h->fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
             if (vm->helper_err) {
@@ -791,6 +1071,9 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
                 goto out;
             }
             reg[0] = res;
+            /* the helper may have changed the region table */
+            for (k = 0; k < HIT_WAYS; k++)
+                hit[k] = sr;
             pc++;
             continue;
         }
@@ -813,6 +1096,9 @@ out:
     sr->addr = 0;
     sr->host = NULL;
     sr->len = 0;
+    /* the instruction that stopped the run counts; running off the end
+     * is no instruction */
+    count += pc - blk + (off_end ? 0u : 1u);
     vm->insn_count = count;
     vm->budget_left = budget_left;
     vm->err = err;

@@ -148,6 +148,11 @@ typedef struct fc_vm {
      * on any instruction array; lddw section forms resolved at run time) */
     const fc_insn *insns;
     uint32_t ninsns;
+    /* non-zero: every instruction passed fc_vm_check (or the loader's
+     * stricter fc_insn_check at install), so the interpreter's hot loop
+     * skips the per-instruction static checks. Memory safety never rests on
+     * it; only the exact FC_ERR_BAD_INSN of a malformed program does. */
+    int checked;
 
     /* memory: regions[0..nregions) added by the host, plus the stack slot
      * regions[FC_STACK_SLOT] that fc_vm_run fills during a run. The context
@@ -204,6 +209,16 @@ int fc_vm_init(fc_vm *vm, const fc_insn *insns, uint32_t ninsns,
 int fc_vm_add_region(fc_vm *vm, uint64_t addr, void *host, uint32_t len,
                      unsigned perm, unsigned kind);
 
+/*
+ * Check every instruction once (register fields, writes to r10, defined
+ * off/imm variants, call sources: what the interpreter would otherwise test
+ * at each step) and set vm->checked if all pass: FC_OK. FC_ERR_BAD_INSN if
+ * one fails (vm->checked stays 0: the run then checks per instruction and
+ * stops at that one when it reaches it, as always); FC_ERR_BAD_ARG for a
+ * bad VM. Call it again after changing insns/ninsns.
+ */
+int fc_vm_check(fc_vm *vm);
+
 /* Register the helper table and the allowlist (see fc_vm.allow). */
 void fc_vm_set_helpers(fc_vm *vm, const fc_helper *helpers, uint32_t n,
                        const uint32_t *allow, uint32_t nallow);
@@ -213,13 +228,16 @@ void fc_vm_set_helpers(fc_vm *vm, const fc_helper *helpers, uint32_t n,
  * first stack frame, every other register 0. On success returns FC_OK and
  * stores r0 in *r0 (r0 may be NULL). On failure returns the error (also in
  * vm->err, with vm->err_pc and, for memory errors, vm->err_addr); *r0 is
- * left untouched. budget_left starts at vm->budget. The frames area
- * (the top max_depth * FC_STACK_SIZE bytes of the stack buffer) is zeroed
- * before the run (no data leaks between runs); frames are not cleared again
- * on local calls.
+ * left untouched. budget_left starts at vm->budget. Every stack byte the
+ * program (or a helper) can read is zero unless this run wrote it (no data
+ * leaks between runs): the interpreter zeroes the frames area lazily, down
+ * to the lowest byte an access reaches, and all reachable frames before a
+ * helper call; an empty program zeroes nothing. Frames are not cleared
+ * again on local calls.
  * FC_ERR_BAD_ARG if the VM is inconsistent (max_depth 0 or too large for
  * the stack buffer, stack range passing 2^64, nregions too large).
- * Machine stack: about 0.5 KB (472 bytes on Cortex-M3 at -Os) plus what
+ * Machine stack: about 0.65 KB (584 bytes, plus 64 in the slow path of a
+ * guest access, on Cortex-M3 at -Os) plus what
  * the helpers use (printf: about 0.3 KB). Not reentrant per VM: one run at a
  * time on a given fc_vm; different VMs may run concurrently.
  */

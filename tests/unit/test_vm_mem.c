@@ -115,8 +115,12 @@ Test(vm_mem, stack_zeroed_each_run)
     cr_assert_eq(t.r0, 0);
     cr_assert_eq(tvm_run(&t), FC_OK);
     cr_assert_eq(t.r0, 0, "no data leaks from the previous run");
-    for (unsigned k = 0; k < sizeof t.stack - 8; k++)
-        cr_assert_eq(t.stack[k], 0, "frames area zeroed (byte %u)", k);
+    /* zeroed lazily: down to what the run reached (in 64-byte steps), the
+     * rest of the frames keeps its bytes and is not readable unzeroed
+     * (test_vm_fast.c, stack_not_cleared_is_never_readable) */
+    for (unsigned k = sizeof t.stack - 64; k < sizeof t.stack - 8; k++)
+        cr_assert_eq(t.stack[k], 0, "reached part zeroed (byte %u)", k);
+    cr_assert_eq(t.stack[sizeof t.stack - 65], 0xcc, "not zeroed beyond the reach");
 }
 
 /* A faulting access writes nothing, and reports pc and address. */
