@@ -182,6 +182,7 @@ void fc_em_begin(fc_em *em)
     em->nmap = 0;
     em->moved = em->grew = 0;
     em->checks = em->unchecked = 0;
+    em->memslow_used = 0;
 }
 
 int fc_em_run(fc_em *em, fc_em_pass pass, void *ctx, uint32_t max_passes, fc_bk_out *out,
@@ -289,5 +290,81 @@ void fc_em_select(const fc_em_isel *t, struct fc_cg *c, const fc_insn *i, uint32
     default:
         t->jcc(c, i, cls == FC_CLS_JMP32);
         return;
+    }
+}
+
+const char *fc_em_in_init(fc_em_in *in, const fc_prog *p, const fc_insn_info *info,
+                          const fc_bk_opts *opts, const uint32_t *one_entry, int32_t *at)
+{
+    *at = -1;
+    in->p = p;
+    in->ins = p->insns;
+    in->info = info;
+    in->n = p->ninsns;
+    in->flags = opts ? opts->flags : 0;
+    in->entries = opts && opts->entries ? opts->entries : one_entry;
+    in->nentries = opts && opts->entries ? opts->nentries : 1;
+    if (in->nentries == 0)
+        return "no entry point";
+    for (uint32_t i = 0; i < in->nentries; i++)
+        if (in->entries[i] >= in->n) {
+            *at = (int32_t)in->entries[i];
+            return "entry outside the program";
+        }
+    return NULL;
+}
+
+void fc_em_hh(fc_hh *h, const fc_em_in *in, const uint8_t *opid)
+{
+    h->ins = in->ins;
+    h->opid = opid;
+    h->n = in->n;
+    h->entries = in->entries;
+    h->nentries = in->nentries;
+    h->info = in->flags & FC_BK_NO_FACTS ? NULL : in->info;
+}
+
+int fc_em_access_checked(const fc_insn_info *info, uint32_t flags, unsigned r, int16_t off,
+                         unsigned n)
+{
+    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
+    if (flags & FC_BK_CHECK_ALL)
+        return 1;
+    return !(frame || (info && info->access == FC_ACC_PROVEN));
+}
+
+fc_em_stub *fc_em_memcheck(fc_em *em, unsigned type, unsigned perm, unsigned lg)
+{
+    em->checks++;
+    uint32_t back = fc_em_newlab(em), slow = fc_em_newlab(em), err = fc_em_newlab(em);
+    fc_em_stub *s = fc_em_addstub(em, type, slow);
+    s->perm = (uint8_t)perm;
+    s->lg = (uint8_t)lg;
+    s->lab2 = back;
+    s->lab3 = err;
+    em->memslow_used |= (uint16_t)(1u << ((perm - 1) * 4 + lg));
+    return s;
+}
+
+unsigned fc_em_section_sym(int32_t imm)
+{
+    return imm == FC_SECT_RODATA ? FC_SYM_RODATA : imm == FC_SECT_DATA ? FC_SYM_DATA : FC_SYM_BSS;
+}
+
+void fc_em_stub_begin(fc_em *em, const fc_em_stub *s)
+{
+    em->cur = s->insn;
+    fc_em_mapto(em, s->insn);
+    fc_em_bind(em, s->lab);
+}
+
+void fc_em_entries(fc_em *em, const fc_em_in *in, void (*prologue)(struct fc_cg *c, uint32_t at),
+                   struct fc_cg *c)
+{
+    for (uint32_t e = 0; e < in->nentries; e++) {
+        fc_em_mapto(em, FC_BK_NO_INSN);
+        if (em->writing && em->entry_off)
+            em->entry_off[e] = em->pos;
+        prologue(c, in->entries[e]);
     }
 }

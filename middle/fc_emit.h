@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "fc_backend.h"
+#include "fc_hihalf.h"
 
 #define FC_EM_NONE 0xffu
 
@@ -72,6 +73,7 @@ typedef struct fc_em {
     uint32_t *entry_off;
 
     uint32_t checks, unchecked;
+    uint16_t memslow_used;  /* bit perm_idx * 4 + log2(size): a slow-path routine is called */
     int overflow;        /* a table is full (internal error) */
 } fc_em;
 
@@ -119,15 +121,58 @@ typedef void (*fc_em_pass)(void *ctx);
 int fc_em_run(fc_em *em, fc_em_pass pass, void *ctx, uint32_t max_passes, fc_bk_out *out,
               const char **msg, int32_t *msg_insn);
 
+struct fc_cg;
+
 /* The start of every pass (called by the target's pass function). */
 void fc_em_begin(fc_em *em);
+
+/* The program and its options as every backend reads them. */
+typedef struct fc_em_in {
+    const fc_prog *p;
+    const fc_insn *ins;
+    const fc_insn_info *info;   /* NULL: no facts (every access checked) */
+    uint32_t n;
+    uint32_t flags;             /* FC_BK_* */
+    const uint32_t *entries;    /* never NULL (one_entry when opts has none) */
+    uint32_t nentries;
+} fc_em_in;
+
+/* Fill in from the compile arguments; one_entry (= 0) stands for a missing
+ * entry list. NULL, or the reason the program cannot be compiled (with the
+ * slot in *at, -1 for none). */
+const char *fc_em_in_init(fc_em_in *in, const fc_prog *p, const fc_insn_info *info,
+                          const fc_bk_opts *opts, const uint32_t *one_entry, int32_t *at);
+
+/* The shared analysis' view of a decoded program (opid filled). */
+void fc_em_hh(fc_hh *h, const fc_em_in *in, const uint8_t *opid);
+
+/* Does the access of n bytes at [r + off] of slot `info` get a run-time
+ * check? Not when it stays in the current frame (r10, offsets -512..-n) or
+ * the verifier proved it, unless FC_BK_CHECK_ALL. */
+int fc_em_access_checked(const fc_insn_info *info, uint32_t flags, unsigned r, int16_t off,
+                         unsigned n);
+
+/* A checked access: counts it, makes its out-of-line part (a stub of the
+ * target's type `type` at a new label, lab2 = where the access continues,
+ * lab3 = its error part) and marks the slow-path routine perm/lg used. */
+fc_em_stub *fc_em_memcheck(fc_em *em, unsigned type, unsigned perm, unsigned lg);
+
+/* The symbol of an lddw of a section (FC_LDDW_SECTION, imm FC_SECT_*). */
+unsigned fc_em_section_sym(int32_t imm);
+
+/* Start emitting stub s: its slot, its pc map record, its label. */
+void fc_em_stub_begin(fc_em *em, const fc_em_stub *s);
+
+/* Every entry point: its pc map record and offset, then the target's
+ * prologue for it. */
+void fc_em_entries(fc_em *em, const fc_em_in *in, void (*prologue)(struct fc_cg *c, uint32_t at),
+                   struct fc_cg *c);
 
 /*
  * Instruction selection by class: a target's emitters, one per kind of
  * eBPF instruction, over its own compiler state (struct fc_cg, defined by
  * each backend in its own file). fc_em_select calls the one for slot idx.
  */
-struct fc_cg;
 typedef struct fc_em_isel {
     void (*alu32)(struct fc_cg *c, const fc_insn *i, unsigned op);
     void (*alu64)(struct fc_cg *c, const fc_insn *i, unsigned op);

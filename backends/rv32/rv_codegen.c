@@ -42,8 +42,8 @@
  *             v                          v
  *
  * High halves are where a 32-bit core loses time; as in the Thumb-2 backend
- * an own analysis (plus the verifier's hi_zero / hi_dead facts when given)
- * finds hi halves known to be zero before an instruction (read as x0, 64-bit
+ * the shared analysis (middle/fc_hihalf.h, with the verifier's hi_zero facts
+ * when given; its hi_dead facts are not read yet) finds hi halves known to be zero before an instruction (read as x0, 64-bit
  * compares and divisions done in 32 bits, no hi test of checked addresses)
  * and hi halves dead after one (not computed at all).
  *
@@ -64,7 +64,8 @@
  * against interrupt handlers, the only other code; it needs M-mode, as the
  * Thumb-2 code needs a privileged CPSID.
  *
- * Emission is size-then-emit: the same code runs over the whole program in
+ * Emission is size-then-emit through the shared layer (middle/fc_emit.h):
+ * the same code runs over the whole program in
  * counting passes (branch sizes only grow: C.BEQZ/C.J, then B/JAL, then an
  * inverted B over a JAL) until no label moves, then once more writing. A
  * final scan (rv_validate) rejects the image if an encoder refused its
@@ -134,14 +135,7 @@ enum stub_type {
 typedef fc_em_stub stub;  /* lab2: continue, lab3: error part / target, val: hi half */
 
 typedef struct fc_cg {
-    /* input */
-    const fc_prog *p;
-    const fc_insn *ins;
-    const fc_insn_info *info;
-    uint32_t n;
-    uint32_t flags;
-    const uint32_t *entries;
-    uint32_t nentries;
+    fc_em_in in;         /* the program and the options */
     int rvc;             /* compressed encodings allowed */
     const char *name;
 
@@ -159,7 +153,6 @@ typedef struct fc_cg {
 
     /* emission (middle/fc_emit.h) */
     fc_em em;
-    uint16_t memslow_used;
     uint8_t div_used;
 
 } cg;
@@ -177,7 +170,7 @@ static uint32_t newlab(cg *c) { return fc_em_newlab(&c->em); }
 static void bind(cg *c, uint32_t l) { fc_em_bind(&c->em, l); }
 
 static uint32_t L_insn(uint32_t i) { return i; }
-static uint32_t L_fixed(const cg *c, unsigned k) { return c->n + 1 + k; }
+static uint32_t L_fixed(const cg *c, unsigned k) { return c->in.n + 1 + k; }
 
 static uint32_t brid(cg *c) { return fc_em_brid(&c->em); }
 
@@ -507,13 +500,13 @@ static void budget(cg *c)
  * FC_ERR_BAD_PROGRAM only when the jump is taken) */
 static uint32_t fwd_target(cg *c, uint64_t t)
 {
-    return t >= c->n ? err_lab(c, FC_ERR_BAD_PROGRAM) : L_insn((uint32_t)t);
+    return t >= c->in.n ? err_lab(c, FC_ERR_BAD_PROGRAM) : L_insn((uint32_t)t);
 }
 
 /* an unconditional jump to slot t */
 static void jump_always(cg *c, uint64_t t)
 {
-    if (t >= c->n) {
+    if (t >= c->in.n) {
         jmp(c, err_lab(c, FC_ERR_BAD_PROGRAM));
         return;
     }
@@ -526,7 +519,7 @@ static void jump_always(cg *c, uint64_t t)
  * condition around the budget block, so the loop edge has no extra jump */
 static void jump_if(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint64_t t)
 {
-    if (t < c->n && t <= c->em.cur) {
+    if (t < c->in.n && t <= c->em.cur) {
         uint32_t skip = newlab(c);
         br(c, rv_cond_invert(cond), a, b, skip);
         budget(c);
@@ -602,7 +595,7 @@ static void jcc(cg *c, const fc_insn *i, int is32)
     uint64_t t = (uint64_t)c->em.cur + 1 + (uint64_t)(int64_t)i->off;
     uint64_t k = (uint64_t)(int64_t)i->imm;
     uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
-    int narrow = is32 || (!(c->flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : kh == 0));
+    int narrow = is32 || (!(c->in.flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : kh == 0));
     unsigned xl = RL(d), yl, yh;
 
     if (jop == FC_JMP_JSET) {
@@ -641,7 +634,7 @@ static void jcc(cg *c, const fc_insn *i, int is32)
         return;
     }
     uint32_t fl = newlab(c);
-    if (t < c->n && t <= c->em.cur) {
+    if (t < c->in.n && t <= c->em.cur) {
         /* backward: fall through when true into the budget block */
         uint32_t in = newlab(c);
         cond64(c, jop, xl, RH(c, d), yl, yh, in, fl, 1);
@@ -668,14 +661,11 @@ static unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u
 static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
                      unsigned *rb, int32_t *roff)
 {
-    const fc_insn_info *inf = c->info ? &c->info[c->em.cur] : NULL;
-    int force = (c->flags & FC_BK_CHECK_ALL) != 0;
-    int proven = inf && inf->access == FC_ACC_PROVEN;
-    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
+    const fc_insn_info *inf = c->in.info ? &c->in.info[c->em.cur] : NULL;
     unsigned k = lg2(n), blo = RL(r);
     int32_t o = off;
 
-    if (!force && (frame || proven)) {
+    if (!fc_em_access_checked(inf, c->in.flags, r, off, n)) {
         c->em.unchecked++;
         if (rv_imm12_ok(o) && rv_imm12_ok(o + 4)) {
             *rb = blo;
@@ -689,14 +679,8 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         return;
     }
 
-    c->em.checks++;
-    uint32_t back = newlab(c), slow = newlab(c), err = newlab(c);
-    stub *s = addstub(c, ST_MEM, slow);
-    s->perm = (uint8_t)perm;
-    s->lg = (uint8_t)k;
-    s->lab2 = back;
-    s->lab3 = err;
-    c->memslow_used |= (uint16_t)(1u << ((perm - 1) * 4 + k));
+    stub *s = fc_em_memcheck(&c->em, ST_MEM, perm, k);
+    uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
 
     /* T0 = lo of the address; its hi half must be 0 */
     if (rv_imm12_ok(o)) {
@@ -1029,7 +1013,7 @@ static void divmod64(cg *c, const fc_insn *i, unsigned aop)
         }
         return;
     }
-    if (small && !(c->flags & FC_BK_NO_OPT)) {
+    if (small && !(c->in.flags & FC_BK_NO_OPT)) {
         if (x) {
             div32(c, dl, RL(d), RL(s), 0, mod, 0);
         } else {
@@ -1264,10 +1248,9 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
 static void lddw(cg *c, const fc_insn *i)
 {
     unsigned d = fc_dst(*i);
-    uint32_t hi = (uint32_t)c->ins[c->em.cur + 1].imm;
+    uint32_t hi = (uint32_t)c->in.ins[c->em.cur + 1].imm;
     if (fc_src(*i) == FC_LDDW_SECTION) {
-        unsigned sym = i->imm == FC_SECT_RODATA ? FC_SYM_RODATA
-                     : i->imm == FC_SECT_DATA ? FC_SYM_DATA : FC_SYM_BSS;
+        unsigned sym = fc_em_section_sym(i->imm);
         /* LUI + ADDI, both 32-bit: the loader patches them in place */
         reloc(c, FC_RELOC_RV_HI20_LO12, sym, (int32_t)hi);
         put(c, rv_lui(WL(d), 0));
@@ -1515,7 +1498,7 @@ static void call_local(cg *c, const fc_insn *i)
     uint64_t t = (uint64_t)c->em.cur + 1 + (uint64_t)(int64_t)i->imm;
     uint32_t ret, at;
 
-    if (t >= c->n) {
+    if (t >= c->in.n) {
         jmp(c, err_lab(c, FC_ERR_BAD_PROGRAM));
         return;
     }
@@ -1569,7 +1552,7 @@ static const fc_em_isel isel = {
 
 static void insn(cg *c, uint32_t idx)
 {
-    const fc_insn *i = &c->ins[idx];
+    const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx];
 
     c->em.cur = idx;
@@ -1623,15 +1606,13 @@ static void prologue(cg *c, uint32_t entry)
             else
                 e_li(c, home[r][h], 0);
         }
-    if (entry != 0 || c->nentries > 1)
+    if (entry != 0 || c->in.nentries > 1)
         jmp(c, L_insn(entry));
 }
 
 static void emit_stub(cg *c, const stub *s)
 {
-    c->em.cur = s->insn;
-    mapto(c, s->insn);
-    bind(c, s->lab);
+    fc_em_stub_begin(&c->em, s);
     switch (s->type) {
     case ST_ERR:
         e_li(c, RV_A1, s->insn);
@@ -1665,7 +1646,7 @@ static void shared(cg *c)
     static const uint8_t keep[13] = {RV_T0, RV_A0, RV_A1, RV_A2, RV_A3, RV_A4, RV_A5, RV_A6,
                                      RV_A7, RV_T3, RV_T4, RV_T5, RV_T6};
 
-    c->em.cur = c->n;
+    c->em.cur = c->in.n;
     mapto(c, FC_BK_NO_INSN);
     /* memory errors: address in t0:t1, slot in a1 */
     for (unsigned w = 0; w < 2; w++) {
@@ -1717,7 +1698,7 @@ static void shared(cg *c)
     /* bounds-check slow paths: t1 = 1 when some region holds [t0, t0+n),
      * every other register kept but ra */
     for (unsigned k = 0; k < 12; k++) {
-        if (!(c->memslow_used >> k & 1u))
+        if (!(c->em.memslow_used >> k & 1u))
             continue;
         bind(c, L_fixed(c, FL_MEMSLOW + k));
         e_addi(c, RV_SP, RV_SP, -(int32_t)SLOW_FRAME);
@@ -1744,17 +1725,10 @@ static void shared(cg *c)
 static void pass(cg *c)
 {
     fc_em_begin(&c->em);
-    c->memslow_used = 0;
     c->div_used = 0;
 
-    for (uint32_t e = 0; e < c->nentries; e++) {
-        uint32_t at = c->entries ? c->entries[e] : 0;
-        mapto(c, FC_BK_NO_INSN);
-        if (c->em.writing && c->em.entry_off)
-            c->em.entry_off[e] = c->em.pos;
-        prologue(c, at);
-    }
-    for (uint32_t i = 0; i < c->n; i++) {
+    fc_em_entries(&c->em, &c->in, prologue, c);
+    for (uint32_t i = 0; i < c->in.n; i++) {
         if (c->opid[i] == OP_SECOND)
             continue;
         mapto(c, i);
@@ -1762,14 +1736,14 @@ static void pass(cg *c)
         insn(c, i);
     }
     /* falling off the end: FC_ERR_BAD_PROGRAM at slot n */
-    c->em.cur = c->n;
-    mapto(c, c->n);
-    bind(c, L_insn(c->n));
-    e_li(c, RV_A1, c->n);
+    c->em.cur = c->in.n;
+    mapto(c, c->in.n);
+    bind(c, L_insn(c->in.n));
+    e_li(c, RV_A1, c->in.n);
     e_li(c, RV_A0, FC_ERR_BAD_PROGRAM);
     jmp(c, L_fixed(c, FL_ERR));
     /* a jump into the middle of an lddw executes its second slot: bad insn */
-    for (uint32_t i = 0; i < c->n; i++)
+    for (uint32_t i = 0; i < c->in.n; i++)
         if (c->opid[i] == OP_SECOND) {
             c->em.cur = i;
             mapto(c, i);
@@ -1798,7 +1772,7 @@ static void pass_cb(void *ctx) { pass((cg *)ctx); }
  */
 static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
 {
-    const fc_insn *i = &c->ins[idx];
+    const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
     unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
     int x = (i->op & FC_SRC_X) != 0;
@@ -1897,9 +1871,9 @@ static void hi_usedef_cb(const void *ctx, uint32_t idx, uint16_t *use, uint16_t 
 
 static void analyse(cg *c)
 {
-    uint32_t i, n = c->n;
+    uint32_t i, n = c->in.n;
     uint16_t *hin = c->tmp16;
-    int noopt = (c->flags & FC_BK_NO_OPT) != 0;
+    int noopt = (c->in.flags & FC_BK_NO_OPT) != 0;
 
     fc_hh_known_zero(&c->hh, hin);
     for (i = 0; i < n; i++)
@@ -1930,7 +1904,7 @@ static void analyse(cg *c)
  * jumps, users of T3 (s10) */
 static void scan(cg *c, uint32_t i, unsigned op)
 {
-    const fc_insn *x = &c->ins[i];
+    const fc_insn *x = &c->in.ins[i];
     unsigned cls = FC_CLASS(x->op), d = fc_dst(*x), s = fc_src(*x);
     const fc_opinfo *oi = &fc_opinfo_table[op];
 
@@ -2005,18 +1979,12 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
     if (n > 0x7fffffffu)
         return diag(c, diags, -1, "program too large"), FC_BK_EPROG;
 
-    c->p = p;
-    c->ins = p->insns;
-    c->info = info;
-    c->n = n;
-    c->flags = opts ? opts->flags : 0;
-    c->entries = opts && opts->entries ? opts->entries : &one_entry;
-    c->nentries = opts && opts->entries ? opts->nentries : 1;
-    if (c->nentries == 0)
-        return diag(c, diags, -1, "no entry point"), FC_BK_EPROG;
-    for (i = 0; i < c->nentries; i++)
-        if (c->entries[i] >= n)
-            return diag(c, diags, (int32_t)c->entries[i], "entry outside the program"), FC_BK_EPROG;
+    {
+        int32_t at;
+        const char *why = fc_em_in_init(&c->in, p, info, opts, &one_entry, &at);
+        if (why)
+            return diag(c, diags, at, why), FC_BK_EPROG;
+    }
 
     c->opid = fc_em_carve(&w, wend, n + 1, 1);
     c->hz = fc_em_carve(&w, wend, 2 * (size_t)(n + 1), 2);
@@ -2031,12 +1999,7 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
 
     c->used |= 1u;     /* r0: the result */
     c->used &= 0x3ffu; /* r10 has no home */
-    c->hh.ins = c->ins;
-    c->hh.opid = c->opid;
-    c->hh.n = n;
-    c->hh.entries = c->entries;
-    c->hh.nentries = c->nentries;
-    c->hh.info = c->flags & FC_BK_NO_FACTS ? NULL : info;
+    fc_em_hh(&c->hh, &c->in, c->opid);
     analyse(c);
     out->mregs = 0;    /* every half of r0..r9 has a machine register: count those used */
     for (unsigned r = 0; r < 10; r++)

@@ -18,8 +18,9 @@
  *                  12-bit offset
  *   sp             machine stack (fc_native.h has the frame diagram)
  *
- * The hi halves are where a 32-bit core loses time, so an own analysis
- * (plus the verifier's hi_zero / hi_dead facts when given) finds
+ * The hi halves are where a 32-bit core loses time, so the shared analysis
+ * (middle/fc_hihalf.h, with the verifier's hi_zero facts when given; its
+ * hi_dead facts are not read yet) finds
  *   - hi halves known to be zero before an instruction (ALU32 results,
  *     narrow loads, zero-extension idioms, r10): their reads become
  *     constants, 64-bit compares become 32-bit ones, pointer checks need no
@@ -33,8 +34,9 @@
  * (region_hint), else a call of the runtime's slow path (every region), else
  * an error exit with FC_ERR_MEM_READ/WRITE and the instruction index.
  *
- * Emission is size-then-emit: the same code runs over the whole program
- * in counting passes (branch sizes only ever grow), until no label moves,
+ * Emission is size-then-emit (the shared layer middle/fc_emit.h: labels,
+ * branch levels, relocations, pc map, stubs, the pass loop): the same code
+ * runs over the whole program in counting passes (branch sizes only ever grow), until no label moves,
  * then once more writing. Output is deterministic; a final scan
  * (t2_validate) rejects the image if any encoder refused its operands.
  */
@@ -91,14 +93,7 @@ enum stub_type {
 typedef fc_em_stub stub;  /* lab2: continue, lab3: error part / target, val: hi half */
 
 typedef struct fc_cg {
-    /* input */
-    const fc_prog *p;
-    const fc_insn *ins;
-    const fc_insn_info *info;
-    uint32_t n;
-    uint32_t flags;
-    const uint32_t *entries;
-    uint32_t nentries;
+    fc_em_in in;         /* the program and the options */
     fc_diags *diags;
 
     /* analysis */
@@ -122,7 +117,6 @@ typedef struct fc_cg {
 
     /* emission (middle/fc_emit.h) */
     fc_em em;
-    uint16_t memslow_used;
     /* budget pads: a conditional back-edge j to t branches (when taken) to
      * its pad, placed just before t, which takes the unit of budget and
      * falls (or branches) into t; padhead[t] / padnext[j] chain the
@@ -142,7 +136,7 @@ typedef struct fc_cg {
 
 static void put(cg *c, uint32_t enc)
 {
-    if (!(c->flags & FC_BK_NO_OPT))
+    if (!(c->in.flags & FC_BK_NO_OPT))
         enc = t2_narrow(enc);
     fc_em_put(&c->em, enc);
 }
@@ -152,7 +146,7 @@ static uint32_t newlab(cg *c) { return fc_em_newlab(&c->em); }
 static void bind(cg *c, uint32_t l) { fc_em_bind(&c->em, l); }
 
 static uint32_t L_insn(uint32_t i) { return i; }
-static uint32_t L_fixed(const cg *c, unsigned k) { return c->n + 1 + k; }
+static uint32_t L_fixed(const cg *c, unsigned k) { return c->in.n + 1 + k; }
 
 /* B / B<c> to a label: 16-bit when it reaches, else 32-bit; a branch that
  * once needed 32 bits keeps them (sizes only grow, so passes converge). */
@@ -439,7 +433,7 @@ static void budget(cg *c)
 static void jump(cg *c, enum t2_cond cond, uint64_t t)
 {
     uint32_t i = c->em.cur;
-    if (t >= c->n) {                       /* as the interpreter: taken -> error */
+    if (t >= c->in.n) {                       /* as the interpreter: taken -> error */
         br_err(c, cond, FC_ERR_BAD_PROGRAM);
         return;
     }
@@ -473,13 +467,10 @@ static unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u
 static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
                      unsigned *rb, int32_t *roff)
 {
-    const fc_insn_info *inf = c->info ? &c->info[c->em.cur] : NULL;
-    int force = (c->flags & FC_BK_CHECK_ALL) != 0;
-    int proven = inf && inf->access == FC_ACC_PROVEN;
-    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
+    const fc_insn_info *inf = c->in.info ? &c->in.info[c->em.cur] : NULL;
     unsigned k = lg2(n);
 
-    if (!force && (frame || proven)) {
+    if (!fc_em_access_checked(inf, c->in.flags, r, off, n)) {
         c->em.unchecked++;
         if (r == 10) {
             int32_t o = off + (int32_t)FC_STACK_SIZE;
@@ -503,21 +494,15 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         return;
     }
 
-    c->em.checks++;
-    uint32_t back = newlab(c), slow = newlab(c), err = newlab(c);
-    stub *s = addstub(c, ST_MEM, slow);
-    s->perm = (uint8_t)perm;
-    s->lg = (uint8_t)k;
-    s->lab2 = back;
-    s->lab3 = err;
-    c->memslow_used |= (uint16_t)(1u << ((perm - 1) * 4 + k));
+    stub *s = fc_em_memcheck(&c->em, ST_MEM, perm, k);
+    uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
 
     /* the address, and its high half must be 0 */
     unsigned blo = rd_half(c, r, 0, IP);
     uint32_t uoff = (uint32_t)(int32_t)off;
     unsigned base = IP;          /* the register the access and the check use */
     unsigned hichk = NONE;       /* the register of a high half still to test */
-    if (off == 0 && perm != FC_PERM_RW && !(c->flags & FC_BK_NO_OPT)) {
+    if (off == 0 && perm != FC_PERM_RW && !(c->in.flags & FC_BK_NO_OPT)) {
         /* the address is blo itself: no copy into ip on the fast path; the
          * stubs copy it when they need it (slow path, error report) */
         base = blo;
@@ -871,7 +856,7 @@ static void divmod64(cg *c, const fc_insn *i, unsigned aop)
         }
         return;
     }
-    if (small && !(c->flags & FC_BK_NO_OPT)) {
+    if (small && !(c->in.flags & FC_BK_NO_OPT)) {
         unsigned a = rd_half(c, d, 0, R0), dl = wr_half(c, d, 0, R0), b;
         if (x) {
             b = rd_half(c, s, 0, TB);
@@ -975,12 +960,12 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
         if (x) {
             bl = rd_half(c, s, 0, TB);
             dh = wr_half(c, d, 1, R1);
-            if (hz(c, s) && !(c->flags & FC_BK_NO_OPT)) {
+            if (hz(c, s) && !(c->in.flags & FC_BK_NO_OPT)) {
                 /* hi of s is 0: ADC/SBC with #0 */
                 ah = rd_half(c, d, 1, R1);
                 put(c, dp_reg_enc(lo, 1, dl, al, bl));
                 put(c, dp_imm_enc(hi, 0, dh, ah, 0));
-            } else if (hz(c, d) && aop == FC_ALU_ADD && !(c->flags & FC_BK_NO_OPT)) {
+            } else if (hz(c, d) && aop == FC_ALU_ADD && !(c->in.flags & FC_BK_NO_OPT)) {
                 bh = rd_half(c, s, 1, IP);
                 put(c, dp_reg_enc(lo, 1, dl, al, bl));
                 put(c, dp_imm_enc(hi, 0, dh, bh, 0));
@@ -1017,7 +1002,7 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
                     break;
                 }
             }
-            if (h && x && hz(c, s) && o != DP_AND && !(c->flags & FC_BK_NO_OPT))
+            if (h && x && hz(c, s) && o != DP_AND && !(c->in.flags & FC_BK_NO_OPT))
                 break;                           /* hi | 0, hi ^ 0: unchanged */
             unsigned a = rd_half(c, d, h, h ? R1 : R0), t = wr_half(c, d, h, h ? R1 : R0);
             if (x)
@@ -1121,10 +1106,9 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
 static void lddw(cg *c, const fc_insn *i)
 {
     unsigned d = fc_dst(*i);
-    uint32_t hi = (uint32_t)c->ins[c->em.cur + 1].imm;
+    uint32_t hi = (uint32_t)c->in.ins[c->em.cur + 1].imm;
     if (fc_src(*i) == FC_LDDW_SECTION) {
-        unsigned sym = i->imm == FC_SECT_RODATA ? FC_SYM_RODATA
-                     : i->imm == FC_SECT_DATA ? FC_SYM_DATA : FC_SYM_BSS;
+        unsigned sym = fc_em_section_sym(i->imm);
         unsigned t = wr_half(c, d, 0, R0);
         reloc(c, FC_RELOC_THM_MOVW_MOVT, sym, (int32_t)hi);
         put(c, t2_movw(t, 0));
@@ -1386,7 +1370,7 @@ static void jcc(cg *c, const fc_insn *i, int is32)
     uint64_t k = (uint64_t)(int64_t)imm(i);
     int eqlike = jop == FC_JMP_JEQ || jop == FC_JMP_JNE || jop == FC_JMP_JSET;
 
-    if (is32 || (!(c->flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : (k >> 32) == 0))) {
+    if (is32 || (!(c->in.flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : (k >> 32) == 0))) {
         /* one 32-bit compare: JMP32, or 64-bit values with zero hi halves */
         unsigned a = rd_half(c, d, 0, R0);
         uint32_t kl = (uint32_t)k;
@@ -1424,7 +1408,7 @@ static void jcc(cg *c, const fc_insn *i, int is32)
     unsigned al = rd_half(c, d, 0, R0), ah = rd_half(c, d, 1, R1), bl = TB, bh = IP;
     uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
     /* b's high half known zero: SBCS with #0 (non-swapped order) */
-    int bh0 = x && hz(c, s) && !(c->flags & FC_BK_NO_OPT) && !eqlike &&
+    int bh0 = x && hz(c, s) && !(c->in.flags & FC_BK_NO_OPT) && !eqlike &&
               !(jop == FC_JMP_JGT || jop == FC_JMP_JLE || jop == FC_JMP_JSGT || jop == FC_JMP_JSLE);
     if (x) {
         bl = rd_half(c, s, 0, TB);
@@ -1531,7 +1515,7 @@ static void call_local(cg *c, const fc_insn *i)
     uint32_t homes = 0, ret;
     unsigned nh = 0, nspill = 0, r, h, spill[8];
 
-    if (t >= c->n) {
+    if (t >= c->in.n) {
         br_err(c, T2_AL, FC_ERR_BAD_PROGRAM);
         return;
     }
@@ -1642,7 +1626,7 @@ static void insn(cg *c, uint32_t idx)
 
 static void insn1(cg *c, uint32_t idx)
 {
-    const fc_insn *i = &c->ins[idx];
+    const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx];
 
     c->em.cur = idx;
@@ -1674,15 +1658,13 @@ static void prologue(cg *c, uint32_t entry)
         put(c, t2_ldr_imm(c->sc_start, ENV, (int32_t)c->sc_span));
         put(c, t2_ldr_imm(c->sc_lim, ENV, (int32_t)c->sc_limoff));
     }
-    if (entry != 0 || c->nentries > 1)
+    if (entry != 0 || c->in.nentries > 1)
         br(c, T2_AL, L_insn(entry));
 }
 
 static void emit_stub(cg *c, const stub *s)
 {
-    c->em.cur = s->insn;
-    mapto(c, s->insn);
-    bind(c, s->lab);
+    fc_em_stub_begin(&c->em, s);
     switch (s->type) {
     case ST_ERR:
         if (s->val)
@@ -1745,7 +1727,7 @@ static void shared(cg *c)
     }
     /* slow paths: Z=1 when some region holds [ip, ip+n); all registers kept */
     for (unsigned k = 0; k < 12; k++) {
-        if (!(c->memslow_used >> k & 1u))
+        if (!(c->em.memslow_used >> k & 1u))
             continue;
         bind(c, L_fixed(c, FL_MEMSLOW + k));
         put(c, t2_push_w(0x500fu));            /* {r0-r3, ip, lr} */
@@ -1764,16 +1746,9 @@ static void shared(cg *c)
 static void pass(cg *c)
 {
     fc_em_begin(&c->em);
-    c->memslow_used = 0;
 
-    for (uint32_t e = 0; e < c->nentries; e++) {
-        uint32_t at = c->entries ? c->entries[e] : 0;
-        mapto(c, FC_BK_NO_INSN);
-        if (c->em.writing && c->em.entry_off)
-            c->em.entry_off[e] = c->em.pos;
-        prologue(c, at);
-    }
-    for (uint32_t i = 0; i < c->n; i++) {
+    fc_em_entries(&c->em, &c->in, prologue, c);
+    for (uint32_t i = 0; i < c->in.n; i++) {
         if (c->opid[i] == OP_SECOND)
             continue;                  /* bound to a stub below if reached */
         if (c->padlab && c->padhead[i] != NOPAD) {
@@ -1798,8 +1773,8 @@ static void pass(cg *c)
             /* mov32 d, s at i: only the operation at i + 1, reading s */
             bind(c, L_insn(i + 1));
             c->fusing = 1;
-            c->fuse_d = (uint8_t)fc_dst(c->ins[i]);
-            c->fuse_s = (uint8_t)fc_src(c->ins[i]);
+            c->fuse_d = (uint8_t)fc_dst(c->in.ins[i]);
+            c->fuse_s = (uint8_t)fc_src(c->in.ins[i]);
             insn(c, i + 1);
             c->fusing = 0;
             i++;
@@ -1808,14 +1783,14 @@ static void pass(cg *c)
         insn(c, i);
     }
     /* falling off the end: FC_ERR_BAD_PROGRAM at slot n */
-    c->em.cur = c->n;
-    mapto(c, c->n);
-    bind(c, L_insn(c->n));
-    mov_const(c, R1, c->n);
+    c->em.cur = c->in.n;
+    mapto(c, c->in.n);
+    bind(c, L_insn(c->in.n));
+    mov_const(c, R1, c->in.n);
     put(c, t2_movs_imm8(R0, FC_ERR_BAD_PROGRAM));
     br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
     /* a jump into the middle of an lddw executes its second slot: bad insn */
-    for (uint32_t i = 0; i < c->n; i++)
+    for (uint32_t i = 0; i < c->in.n; i++)
         if (c->opid[i] == OP_SECOND) {
             c->em.cur = i;
             mapto(c, i);
@@ -1841,16 +1816,12 @@ static void pass_cb(void *ctx) { pass((cg *)ctx); }
  * rule. Only a checked access reads the high half of its address. */
 static int acc_checked(const cg *c, uint32_t idx, unsigned r, int16_t off, unsigned n)
 {
-    const fc_insn_info *inf = c->info ? &c->info[idx] : NULL;
-    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
-    if (c->flags & FC_BK_CHECK_ALL)
-        return 1;
-    return !(frame || (inf && inf->access == FC_ACC_PROVEN));
+    return fc_em_access_checked(c->in.info ? &c->in.info[idx] : NULL, c->in.flags, r, off, n);
 }
 
 static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
 {
-    const fc_insn *i = &c->ins[idx];
+    const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
     unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
     uint16_t U = 0, D = 0, bd = (uint16_t)(1u << d), bs = (uint16_t)(1u << s);
@@ -1941,10 +1912,10 @@ static void hi_usedef_cb(const void *ctx, uint32_t idx, uint16_t *use, uint16_t 
 
 static void analyse(cg *c)
 {
-    uint32_t i, n = c->n, s[2];
+    uint32_t i, n = c->in.n, s[2];
     uint16_t *hin = c->tmp16;
     int changed;
-    int noopt = (c->flags & FC_BK_NO_OPT) != 0;
+    int noopt = (c->in.flags & FC_BK_NO_OPT) != 0;
 
     fc_hh_known_zero(&c->hh, hin);
     for (i = 0; i < n; i++)
@@ -1971,12 +1942,12 @@ static void analyse(cg *c)
      * one known zero leaves 0; a computed one leaves anything. */
     for (i = 0; i < n; i++)
         hin[i] = ALLREGS;
-    for (uint32_t e = 0; e < c->nentries; e++) {
-        uint32_t at = c->entries ? c->entries[e] : 0;
+    for (uint32_t e = 0; e < c->in.nentries; e++) {
+        uint32_t at = c->in.entries ? c->in.entries[e] : 0;
         if (at < n) hin[at] = c->hz[at] & (uint16_t)(ALLREGS & ~0x6u);
     }
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         if (c->opid[i] == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL) {
             uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)x->imm;
             if (t < n) hin[t] = 1u << 10;
@@ -1990,7 +1961,7 @@ static void analyse(cg *c)
                 continue;
             uint16_t out = hin[i], use, def;
             hi_usedef(c, i, &use, &def);
-            if (op == FC_OP_CALL && fc_src(c->ins[i]) == FC_CALL_LOCAL) {
+            if (op == FC_OP_CALL && fc_src(c->in.ins[i]) == FC_CALL_LOCAL) {
                 out &= (uint16_t)~0x3fu;                 /* the callee may write r0..r5 */
             } else if (op == FC_OP_CALL || op == FC_OP_CALLX) {
                 out &= (uint16_t)~1u;                    /* the trampoline writes r0 */
@@ -2024,22 +1995,22 @@ static void allocate(cg *c)
 {
     uint32_t cnt[10][2] = {{0}};
     uint8_t *depth = (uint8_t *)c->tmp16;     /* reuse: n bytes */
-    uint32_t i, n = c->n;
+    uint32_t i, n = c->in.n;
 
     for (i = 0; i < n; i++)
         depth[i] = 0;
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i];
         if (op == 0 || op == OP_SECOND) continue;
         if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
-            c->budget_reg = !(c->flags & FC_BK_NO_OPT);  /* a call is charged too */
+            c->budget_reg = !(c->in.flags & FC_BK_NO_OPT);  /* a call is charged too */
         if ((FC_CLASS(x->op) == FC_CLS_JMP || FC_CLASS(x->op) == FC_CLS_JMP32) &&
             op != FC_OP_CALL && op != FC_OP_CALLX && op != FC_OP_EXIT) {
             uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)(op == FC_OP_JA32 ? x->imm : x->off);
             if (t <= i) {
                 /* a loop: the budget counter earns a machine register */
-                c->budget_reg = !(c->flags & FC_BK_NO_OPT);
+                c->budget_reg = !(c->in.flags & FC_BK_NO_OPT);
                 for (uint64_t j = t; j <= i; j++)
                     if (depth[j] < 3) depth[j]++;
             }
@@ -2049,7 +2020,7 @@ static void allocate(cg *c)
      * fast paths, weighted like the halves (each saves two loads) */
     uint32_t scw[2][5][4] = {{{0}}};
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i], cls = FC_CLASS(x->op), r, wr;
         if (op == 0 || op == OP_SECOND || (cls != FC_CLS_LDX && cls != FC_CLS_ST && cls != FC_CLS_STX))
             continue;
@@ -2059,7 +2030,7 @@ static void allocate(cg *c)
         wr = cls != FC_CLS_LDX;
         if (!acc_checked(c, i, r, x->off, fc_size_bytes(x->op)))
             continue;
-        unsigned hint = c->info ? c->info[i].region_hint : 0xffu;
+        unsigned hint = c->in.info ? c->in.info[i].region_hint : 0xffu;
         if (hint == 0xffu)
             hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
         if (hint == FC_REGION_STACK)
@@ -2067,7 +2038,7 @@ static void allocate(cg *c)
         scw[wr][hint <= FC_REGION_BSS ? hint : 4u][lg2(fc_size_bytes(x->op))] += 1u << (3 * depth[i]);
     }
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i], d = fc_dst(*x), s = fc_src(*x);
         uint16_t use, def;
         if (op == 0 || op == OP_SECOND) continue;
@@ -2096,9 +2067,9 @@ static void allocate(cg *c)
      * (which saves r0-r3) runs while it holds a value, and no emitter of
      * such a program uses r3 as a scratch register (local calls use ip, lr,
      * r0 and r1; the homes they save are pushed whatever they are) */
-    int leaf = !(c->flags & FC_BK_NO_OPT);
+    int leaf = !(c->in.flags & FC_BK_NO_OPT);
     for (i = 0; i < n && leaf; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i], aop = FC_OPCODE_OP(x->op), d = fc_dst(*x), s = fc_src(*x);
         if (op == 0 || op == OP_SECOND)
             continue;
@@ -2119,7 +2090,7 @@ static void allocate(cg *c)
      * second operand (TB) */
     int leaf2 = leaf;
     for (i = 0; i < n && leaf2; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         if (c->opid[i] != 0 && c->opid[i] != OP_SECOND && FC_CLASS(x->op) == FC_CLS_ALU64 &&
             FC_OPCODE_OP(x->op) == FC_ALU_MUL && hact_at(c, i, fc_dst(*x)) == HA_COMPUTE)
             leaf2 = 0;
@@ -2160,7 +2131,7 @@ static void allocate(cg *c)
      * more there (a check saves two loads; a half saves about one access
      * per use) */
     c->sc_start = c->sc_lim = NONE;
-    if (!(c->flags & FC_BK_NO_OPT) && nregs >= 4) {
+    if (!(c->in.flags & FC_BK_NO_OPT) && nregs >= 4) {
         uint32_t bw = 0;
         unsigned bt = 0, bs = 0, bk = 0;
         for (unsigned t = 0; t < 2; t++)
@@ -2200,14 +2171,14 @@ static void allocate(cg *c)
  */
 static void find_fusions(cg *c)
 {
-    uint32_t i, n = c->n, s[2];
+    uint32_t i, n = c->in.n, s[2];
     for (i = 0; i <= n; i++)
         c->fuse[i] = 0;
-    if (c->flags & FC_BK_NO_OPT)
+    if (c->in.flags & FC_BK_NO_OPT)
         return;
     /* fuse[] first marks the jump targets */
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i], cls = FC_CLASS(x->op);
         if (op == 0 || op == OP_SECOND || (cls != FC_CLS_JMP && cls != FC_CLS_JMP32))
             continue;
@@ -2223,10 +2194,10 @@ static void find_fusions(cg *c)
             if (s[j] != i + 1)
                 c->fuse[s[j]] = 2;
     }
-    for (i = 0; i < c->nentries; i++)
-        c->fuse[c->entries[i]] = 2;
+    for (i = 0; i < c->in.nentries; i++)
+        c->fuse[c->in.entries[i]] = 2;
     for (i = 0; i + 1 < n; i++) {
-        const fc_insn *a = &c->ins[i], *b = &c->ins[i + 1];
+        const fc_insn *a = &c->in.ins[i], *b = &c->in.ins[i + 1];
         unsigned d = fc_dst(*a), bop = c->opid[i + 1], aop = FC_OPCODE_OP(b->op);
         if (c->opid[i] != FC_OP_MOV32_X || c->fuse[i] == 1 || c->fuse[i + 1] == 2 ||
             fc_src(*a) == d || d >= 10 || bop == 0 || bop == OP_SECOND ||
@@ -2283,19 +2254,13 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
 
     for (i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;
-    c->p = p;
-    c->ins = p->insns;
-    c->info = info;
-    c->n = n;
-    c->flags = opts ? opts->flags : 0;
-    c->entries = opts && opts->entries ? opts->entries : &one_entry;
-    c->nentries = opts && opts->entries ? opts->nentries : 1;
+    {
+        int32_t at;
+        const char *why = fc_em_in_init(&c->in, p, info, opts, &one_entry, &at);
+        if (why)
+            return diag(diags, at, why), FC_BK_EPROG;
+    }
     c->diags = diags;
-    if (c->nentries == 0)
-        return diag(diags, -1, "no entry point"), FC_BK_EPROG;
-    for (i = 0; i < c->nentries; i++)
-        if (c->entries[i] >= n)
-            return diag(diags, (int32_t)c->entries[i], "entry outside the program"), FC_BK_EPROG;
 
     c->opid = fc_em_carve(&w, wend, n + 1, 1);
     c->hz = fc_em_carve(&w, wend, 2 * (n + 1), 2);
@@ -2316,12 +2281,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     if (n > 0x7fffffffu)
         return diag(diags, -1, "program too large"), FC_BK_EPROG;
 
-    c->hh.ins = c->ins;
-    c->hh.opid = c->opid;
-    c->hh.n = n;
-    c->hh.entries = c->entries;
-    c->hh.nentries = c->nentries;
-    c->hh.info = c->flags & FC_BK_NO_FACTS ? NULL : info;
+    fc_em_hh(&c->hh, &c->in, c->opid);
     analyse(c);
     allocate(c);
     /* budget pads for the conditional back-edges (with the budget in a
