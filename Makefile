@@ -18,7 +18,7 @@ CLANG19  := $(shell command -v clang-19 2>/dev/null || echo clang)
 PYTHON   := python3
 
 CFLAGS_COMMON := -std=c11 -Wall -Wextra -Werror -g -D_DEFAULT_SOURCE \
-                 -Iruntime -Icompiler -Ibackends -Isim
+                 -Iruntime -Icompiler -Ibackends -Imiddle -Isim
 ifeq ($(SAN),1)
 CFLAGS   := $(CFLAGS_COMMON) -O1 -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -52,8 +52,8 @@ all: programs
 bootstrap:
 	@sh tools/bootstrap
 
-# Every fragment: runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk sim/*.mk tools/*.mk tests/*.mk
-include $(sort $(wildcard runtime/*.mk compiler/*.mk backends/*.mk backends/*/*.mk sim/*.mk tools/*.mk tests/*.mk))
+# Every fragment: runtime/*.mk compiler/*.mk middle/*.mk backends/*.mk backends/*/*.mk sim/*.mk tools/*.mk tests/*.mk
+include $(sort $(wildcard runtime/*.mk compiler/*.mk middle/*.mk backends/*.mk backends/*/*.mk sim/*.mk tools/*.mk tests/*.mk))
 # Cross archives of the runtime, now that every fragment has added its sources.
 $(foreach t,$(CROSS_TARGETS),$(eval $(call cross_rules,$(t))))
 

@@ -42,8 +42,8 @@
  *             v                          v
  *
  * High halves are where a 32-bit core loses time; as in the Thumb-2 backend
- * an own analysis (plus the verifier's hi_zero / hi_dead facts when given)
- * finds hi halves known to be zero before an instruction (read as x0, 64-bit
+ * the shared analysis (middle/fc_hihalf.h, with the verifier's hi_zero facts
+ * when given; its hi_dead facts are not read yet) finds hi halves known to be zero before an instruction (read as x0, 64-bit
  * compares and divisions done in 32 bits, no hi test of checked addresses)
  * and hi halves dead after one (not computed at all).
  *
@@ -64,7 +64,8 @@
  * against interrupt handlers, the only other code; it needs M-mode, as the
  * Thumb-2 code needs a privileged CPSID.
  *
- * Emission is size-then-emit: the same code runs over the whole program in
+ * Emission is size-then-emit through the shared layer (middle/fc_emit.h):
+ * the same code runs over the whole program in
  * counting passes (branch sizes only grow: C.BEQZ/C.J, then B/JAL, then an
  * inverted B over a JAL) until no label moves, then once more writing. A
  * final scan (rv_validate) rejects the image if an encoder refused its
@@ -72,6 +73,8 @@
  */
 #include "fc_backend.h"
 #include "fc_vm.h"
+#include "fc_hihalf.h"
+#include "fc_emit.h"
 #include "rv32/rv_enc.h"
 
 #define ENV RV_S0
@@ -129,28 +132,15 @@ enum stub_type {
     ST_MEMHI       /* t1 = constant hi half, then the error part */
 };
 
-typedef struct stub {
-    uint8_t type, code, perm, lg;
-    uint32_t insn;
-    uint32_t lab;     /* where the stub starts                    */
-    uint32_t lab2;    /* ST_MEM: the access (continue)             */
-    uint32_t lab3;    /* ST_MEM: its error part; ST_MEMHI: target  */
-    uint32_t val;     /* ST_MEMHI: the high half                   */
-} stub;
+typedef fc_em_stub stub;  /* lab2: continue, lab3: error part / target, val: hi half */
 
-typedef struct cg {
-    /* input */
-    const fc_prog *p;
-    const fc_insn *ins;
-    const fc_insn_info *info;
-    uint32_t n;
-    uint32_t flags;
-    const uint32_t *entries;
-    uint32_t nentries;
+typedef struct fc_cg {
+    fc_em_in in;         /* the program and the options */
     int rvc;             /* compressed encodings allowed */
     const char *name;
 
     /* analysis */
+    fc_hh hh;            /* the shared hi-half analysis' view of the program */
     uint8_t *opid;       /* FC_OP_* per slot, OP_SECOND, 0 invalid */
     uint16_t *hz;        /* hi known zero before slot i (bit r) */
     uint16_t *lout;      /* hi live after slot i */
@@ -161,34 +151,10 @@ typedef struct cg {
     uint8_t uses_t3;     /* s10 (T3) may be written */
     uint16_t used;       /* eBPF registers r0..r9 the program names (r0 always) */
 
-    /* emission */
-    uint8_t *buf;        /* NULL while counting */
-    uint32_t cap;
-    uint32_t pos;
-    int writing;
-    int bad;             /* an encoder returned RV_BAD (final pass) */
-    uint32_t bad_insn;
-    uint32_t cur;        /* slot being compiled */
-
-    uint32_t *lab;
-    uint32_t nlab, labcap;
-    int moved;
-    uint8_t *brlv;       /* per branch: size level (0 RVC, 1 normal, 2 long) */
-    uint32_t nbr, brcap;
-    int grew;
-    stub *st;
-    uint32_t nst, stcap;
-    uint16_t memslow_used;
+    /* emission (middle/fc_emit.h) */
+    fc_em em;
     uint8_t div_used;
 
-    fc_bk_reloc *rel;
-    uint32_t nrel, relcap;
-    fc_bk_pcmap *map;
-    uint32_t nmap, mapcap;
-    uint32_t *entry_off;
-
-    uint32_t checks, unchecked;
-    int overflow;
 } cg;
 
 static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def);
@@ -197,58 +163,18 @@ static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def);
  * Emission primitives
  * ===================================================================== */
 
-static void put(cg *c, uint32_t enc)
-{
-    unsigned sz = rv_size(enc);
-    if (c->writing) {
-        if (enc == RV_BAD && !c->bad) {
-            c->bad = 1;
-            c->bad_insn = c->cur;
-        }
-        if (c->buf && c->pos + sz <= c->cap)
-            rv_put(c->buf + c->pos, enc);
-    }
-    c->pos += sz;
-}
+static void put(cg *c, uint32_t enc) { fc_em_put(&c->em, enc); }
 
-static uint32_t newlab(cg *c)
-{
-    if (c->nlab >= c->labcap) {
-        c->overflow = 1;
-        return c->labcap - 1;
-    }
-    return c->nlab++;
-}
+static uint32_t newlab(cg *c) { return fc_em_newlab(&c->em); }
 
-static void bind(cg *c, uint32_t l)
-{
-    if (c->lab[l] != c->pos) {
-        c->lab[l] = c->pos;
-        c->moved = 1;
-    }
-}
+static void bind(cg *c, uint32_t l) { fc_em_bind(&c->em, l); }
 
 static uint32_t L_insn(uint32_t i) { return i; }
-static uint32_t L_fixed(const cg *c, unsigned k) { return c->n + 1 + k; }
+static uint32_t L_fixed(const cg *c, unsigned k) { return c->in.n + 1 + k; }
 
-static uint32_t brid(cg *c)
-{
-    if (c->nbr >= c->brcap) {
-        c->overflow = 1;
-        return c->brcap - 1;
-    }
-    return c->nbr++;
-}
+static uint32_t brid(cg *c) { return fc_em_brid(&c->em); }
 
-/* grow the size level of branch id to at least need */
-static unsigned level(cg *c, uint32_t id, unsigned need)
-{
-    if (need > c->brlv[id]) {
-        c->brlv[id] = (uint8_t)need;
-        c->grew = 1;
-    }
-    return c->brlv[id];
-}
+static unsigned level(cg *c, uint32_t id, unsigned need) { return fc_em_level(&c->em, id, need); }
 
 /*
  * Branch to label l when `a cond b`: C.BEQZ/C.BNEZ (compare with x0, rs1 in
@@ -258,7 +184,7 @@ static unsigned level(cg *c, uint32_t id, unsigned need)
 static void br(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint32_t l)
 {
     uint32_t id = brid(c);
-    int32_t d = (int32_t)(c->lab[l] - c->pos);
+    int32_t d = (int32_t)(c->em.lab[l] - c->em.pos);
     int eq = cond == RV_BEQ || cond == RV_BNE;
     if (eq && a == ZERO) {          /* x0 on the right: the RVC form's shape */
         a = b;
@@ -280,7 +206,7 @@ static void br(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint32_t l)
 static void jal_lab(cg *c, unsigned rd, uint32_t l)
 {
     uint32_t id = brid(c);
-    int32_t d = (int32_t)(c->lab[l] - c->pos);
+    int32_t d = (int32_t)(c->em.lab[l] - c->em.pos);
     int cform = c->rvc && (rd == ZERO || rd == RV_RA);
     unsigned lv = level(c, id, cform && rv_cjoff_ok(d) ? 0u : 1u);
     if (lv == 0)
@@ -292,16 +218,7 @@ static void jmp(cg *c, uint32_t l) { jal_lab(c, ZERO, l); }
 
 static void reloc(cg *c, unsigned kind, unsigned sym, int32_t addend)
 {
-    if (c->writing && c->rel && c->nrel < c->relcap) {
-        fc_bk_reloc *r = &c->rel[c->nrel];
-        r->offset = c->pos;
-        r->kind = (uint8_t)kind;
-        r->sym = (uint8_t)sym;
-        r->reserved = 0;
-        r->addend = addend;
-    }
-    if (c->writing)
-        c->nrel++;
+    fc_em_reloc(&c->em, kind, sym, addend);
 }
 
 /* call a runtime routine: AUIPC ra + JALR ra, relocated (FC_RELOC_RV_CALL) */
@@ -312,42 +229,11 @@ static void call_sym(cg *c, unsigned sym)
     put(c, rv_jalr(RV_RA, RV_RA, 0));
 }
 
-static void mapto(cg *c, uint32_t insn)
-{
-    if (!c->writing)
-        return;
-    if (c->nmap && c->map && c->nmap <= c->mapcap) {
-        fc_bk_pcmap *last = &c->map[c->nmap - 1];
-        if (last->native_off == c->pos) {
-            last->insn = insn;
-            return;
-        }
-        if (last->insn == insn)
-            return;
-    }
-    if (c->map && c->nmap < c->mapcap) {
-        c->map[c->nmap].native_off = c->pos;
-        c->map[c->nmap].insn = insn;
-    }
-    c->nmap++;
-}
+static void mapto(cg *c, uint32_t insn) { fc_em_mapto(&c->em, insn); }
 
 static stub *addstub(cg *c, enum stub_type t, uint32_t lab)
 {
-    stub *s;
-    if (c->nst >= c->stcap) {
-        c->overflow = 1;
-        s = &c->st[c->stcap - 1];
-    } else {
-        s = &c->st[c->nst++];
-    }
-    s->type = (uint8_t)t;
-    s->insn = c->cur;
-    s->lab = lab;
-    s->code = s->perm = s->lg = 0;
-    s->lab2 = s->lab3 = 0;
-    s->val = 0;
-    return s;
+    return fc_em_addstub(&c->em, (unsigned)t, lab);
 }
 
 /* an error exit for the current instruction, to branch to */
@@ -566,10 +452,10 @@ static void e_store(cg *c, unsigned n, unsigned v, unsigned base, int32_t off)
 static int32_t slot(unsigned r, unsigned h) { return (int32_t)FC_NENV_REG(r, h); }
 
 /* hi of r known zero before the current instruction */
-static int hz(const cg *c, unsigned r) { return r == 10 || (c->hz[c->cur] >> r & 1u); }
+static int hz(const cg *c, unsigned r) { return r == 10 || (c->hz[c->em.cur] >> r & 1u); }
 
 /* hi of r dead after the current instruction */
-static int hdead(const cg *c, unsigned r) { return r < 10 && !(c->lout[c->cur] >> r & 1u); }
+static int hdead(const cg *c, unsigned r) { return r < 10 && !(c->lout[c->em.cur] >> r & 1u); }
 
 /* registers holding the halves of r as read by the current instruction */
 static unsigned RL(unsigned r) { return r == 10 ? FP : home[r][0]; }
@@ -614,17 +500,17 @@ static void budget(cg *c)
  * FC_ERR_BAD_PROGRAM only when the jump is taken) */
 static uint32_t fwd_target(cg *c, uint64_t t)
 {
-    return t >= c->n ? err_lab(c, FC_ERR_BAD_PROGRAM) : L_insn((uint32_t)t);
+    return t >= c->in.n ? err_lab(c, FC_ERR_BAD_PROGRAM) : L_insn((uint32_t)t);
 }
 
 /* an unconditional jump to slot t */
 static void jump_always(cg *c, uint64_t t)
 {
-    if (t >= c->n) {
+    if (t >= c->in.n) {
         jmp(c, err_lab(c, FC_ERR_BAD_PROGRAM));
         return;
     }
-    if (t <= c->cur)
+    if (t <= c->em.cur)
         budget(c);
     jmp(c, L_insn((uint32_t)t));
 }
@@ -633,7 +519,7 @@ static void jump_always(cg *c, uint64_t t)
  * condition around the budget block, so the loop edge has no extra jump */
 static void jump_if(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint64_t t)
 {
-    if (t < c->n && t <= c->cur) {
+    if (t < c->in.n && t <= c->em.cur) {
         uint32_t skip = newlab(c);
         br(c, rv_cond_invert(cond), a, b, skip);
         budget(c);
@@ -706,10 +592,10 @@ static void jcc(cg *c, const fc_insn *i, int is32)
     unsigned d = fc_dst(*i), s = fc_src(*i);
     unsigned jop = FC_OPCODE_OP(i->op);
     int x = (i->op & FC_SRC_X) != 0, swap;
-    uint64_t t = (uint64_t)c->cur + 1 + (uint64_t)(int64_t)i->off;
+    uint64_t t = (uint64_t)c->em.cur + 1 + (uint64_t)(int64_t)i->off;
     uint64_t k = (uint64_t)(int64_t)i->imm;
     uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
-    int narrow = is32 || (!(c->flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : kh == 0));
+    int narrow = is32 || (!(c->in.flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : kh == 0));
     unsigned xl = RL(d), yl, yh;
 
     if (jop == FC_JMP_JSET) {
@@ -748,7 +634,7 @@ static void jcc(cg *c, const fc_insn *i, int is32)
         return;
     }
     uint32_t fl = newlab(c);
-    if (t < c->n && t <= c->cur) {
+    if (t < c->in.n && t <= c->em.cur) {
         /* backward: fall through when true into the budget block */
         uint32_t in = newlab(c);
         cond64(c, jop, xl, RH(c, d), yl, yh, in, fl, 1);
@@ -775,15 +661,12 @@ static unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u
 static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
                      unsigned *rb, int32_t *roff)
 {
-    const fc_insn_info *inf = c->info ? &c->info[c->cur] : NULL;
-    int force = (c->flags & FC_BK_CHECK_ALL) != 0;
-    int proven = inf && inf->access == FC_ACC_PROVEN;
-    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
+    const fc_insn_info *inf = c->in.info ? &c->in.info[c->em.cur] : NULL;
     unsigned k = lg2(n), blo = RL(r);
     int32_t o = off;
 
-    if (!force && (frame || proven)) {
-        c->unchecked++;
+    if (!fc_em_access_checked(inf, c->in.flags, r, off, n)) {
+        c->em.unchecked++;
         if (rv_imm12_ok(o) && rv_imm12_ok(o + 4)) {
             *rb = blo;
             *roff = o;
@@ -796,14 +679,8 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         return;
     }
 
-    c->checks++;
-    uint32_t back = newlab(c), slow = newlab(c), err = newlab(c);
-    stub *s = addstub(c, ST_MEM, slow);
-    s->perm = (uint8_t)perm;
-    s->lg = (uint8_t)k;
-    s->lab2 = back;
-    s->lab3 = err;
-    c->memslow_used |= (uint16_t)(1u << ((perm - 1) * 4 + k));
+    stub *s = fc_em_memcheck(&c->em, ST_MEM, perm, k);
+    uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
 
     /* T0 = lo of the address; its hi half must be 0 */
     if (rv_imm12_ok(o)) {
@@ -1136,7 +1013,7 @@ static void divmod64(cg *c, const fc_insn *i, unsigned aop)
         }
         return;
     }
-    if (small && !(c->flags & FC_BK_NO_OPT)) {
+    if (small && !(c->in.flags & FC_BK_NO_OPT)) {
         if (x) {
             div32(c, dl, RL(d), RL(s), 0, mod, 0);
         } else {
@@ -1371,10 +1248,9 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
 static void lddw(cg *c, const fc_insn *i)
 {
     unsigned d = fc_dst(*i);
-    uint32_t hi = (uint32_t)c->ins[c->cur + 1].imm;
+    uint32_t hi = (uint32_t)c->in.ins[c->em.cur + 1].imm;
     if (fc_src(*i) == FC_LDDW_SECTION) {
-        unsigned sym = i->imm == FC_SECT_RODATA ? FC_SYM_RODATA
-                     : i->imm == FC_SECT_DATA ? FC_SYM_DATA : FC_SYM_BSS;
+        unsigned sym = fc_em_section_sym(i->imm);
         /* LUI + ADDI, both 32-bit: the loader patches them in place */
         reloc(c, FC_RELOC_RV_HI20_LO12, sym, (int32_t)hi);
         put(c, rv_lui(WL(d), 0));
@@ -1619,10 +1495,10 @@ static void call_helper(cg *c, const fc_insn *i, int callx)
  * 512-byte frame; the callee's exit comes back to `ret` */
 static void call_local(cg *c, const fc_insn *i)
 {
-    uint64_t t = (uint64_t)c->cur + 1 + (uint64_t)(int64_t)i->imm;
+    uint64_t t = (uint64_t)c->em.cur + 1 + (uint64_t)(int64_t)i->imm;
     uint32_t ret, at;
 
-    if (t >= c->n) {
+    if (t >= c->in.n) {
         jmp(c, err_lab(c, FC_ERR_BAD_PROGRAM));
         return;
     }
@@ -1637,9 +1513,9 @@ static void call_local(cg *c, const fc_insn *i)
         for (unsigned h = 0; h < 2 && (c->used >> r & 1u); h++)
             e_sw(c, home[r][h], RV_SP, (int32_t)(8 * (r - 6) + 4 * h));
     ret = newlab(c);
-    at = c->pos;
+    at = c->em.pos;
     put(c, rv_auipc(T0, 0));
-    put(c, rv_addi(T0, T0, (int32_t)(c->lab[ret] - at)));
+    put(c, rv_addi(T0, T0, (int32_t)(c->em.lab[ret] - at)));
     e_sw(c, T0, RV_SP, CALL_RET_OFF);
     e_addi(c, FP, FP, -(int32_t)FC_STACK_SIZE);
     jmp(c, L_insn((uint32_t)t));
@@ -1670,13 +1546,16 @@ static void do_exit(cg *c)
 
 /* ---- one instruction ------------------------------------------------------- */
 
+static const fc_em_isel isel = {
+    alu32, alu64, lddw, ldx, store, atomic, jump_always, jcc, call_helper, call_local, do_exit
+};
+
 static void insn(cg *c, uint32_t idx)
 {
-    const fc_insn *i = &c->ins[idx];
+    const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx];
-    unsigned cls = FC_CLASS(i->op);
 
-    c->cur = idx;
+    c->em.cur = idx;
     if (op == 0 || op == OP_SECOND) {
         jmp(c, err_lab(c, FC_ERR_BAD_INSN));
         return;
@@ -1685,54 +1564,7 @@ static void insn(cg *c, uint32_t idx)
         uint16_t def;
         hi_usedef(c, idx, &c->cur_use, &def);
     }
-    switch (cls) {
-    case FC_CLS_ALU:
-        alu32(c, i, op);
-        return;
-    case FC_CLS_ALU64:
-        alu64(c, i, op);
-        return;
-    case FC_CLS_LD:
-        lddw(c, i);
-        return;
-    case FC_CLS_LDX:
-        ldx(c, i);
-        return;
-    case FC_CLS_ST:
-        store(c, i);
-        return;
-    case FC_CLS_STX:
-        if (FC_MODE(i->op) == FC_MODE_ATOMIC)
-            atomic(c, i);
-        else
-            store(c, i);
-        return;
-    default:
-        break;
-    }
-    switch (op) {
-    case FC_OP_JA:
-        jump_always(c, (uint64_t)idx + 1 + (uint64_t)(int64_t)i->off);
-        return;
-    case FC_OP_JA32:
-        jump_always(c, (uint64_t)idx + 1 + (uint64_t)(int64_t)i->imm);
-        return;
-    case FC_OP_CALL:
-        if (fc_src(*i) == FC_CALL_LOCAL)
-            call_local(c, i);
-        else
-            call_helper(c, i, 0);
-        return;
-    case FC_OP_CALLX:
-        call_helper(c, i, 1);
-        return;
-    case FC_OP_EXIT:
-        do_exit(c);
-        return;
-    default:
-        jcc(c, i, cls == FC_CLS_JMP32);
-        return;
-    }
+    fc_em_select(&isel, c, i, idx, op);
 }
 
 /* ---- prologue, stubs, shared routines ---------------------------------------- */
@@ -1754,7 +1586,7 @@ static int sreg_used(const cg *c, unsigned k)
 
 static void prologue(cg *c, uint32_t entry)
 {
-    c->cur = entry;
+    c->em.cur = entry;
     e_addi(c, RV_SP, RV_SP, -(int32_t)FRAME_SIZE);
     e_sw(c, RV_RA, RV_SP, 60);
     for (unsigned k = 0; k < 12; k++)
@@ -1774,15 +1606,13 @@ static void prologue(cg *c, uint32_t entry)
             else
                 e_li(c, home[r][h], 0);
         }
-    if (entry != 0 || c->nentries > 1)
+    if (entry != 0 || c->in.nentries > 1)
         jmp(c, L_insn(entry));
 }
 
 static void emit_stub(cg *c, const stub *s)
 {
-    c->cur = s->insn;
-    mapto(c, s->insn);
-    bind(c, s->lab);
+    fc_em_stub_begin(&c->em, s);
     switch (s->type) {
     case ST_ERR:
         e_li(c, RV_A1, s->insn);
@@ -1816,7 +1646,7 @@ static void shared(cg *c)
     static const uint8_t keep[13] = {RV_T0, RV_A0, RV_A1, RV_A2, RV_A3, RV_A4, RV_A5, RV_A6,
                                      RV_A7, RV_T3, RV_T4, RV_T5, RV_T6};
 
-    c->cur = c->n;
+    c->em.cur = c->in.n;
     mapto(c, FC_BK_NO_INSN);
     /* memory errors: address in t0:t1, slot in a1 */
     for (unsigned w = 0; w < 2; w++) {
@@ -1868,7 +1698,7 @@ static void shared(cg *c)
     /* bounds-check slow paths: t1 = 1 when some region holds [t0, t0+n),
      * every other register kept but ra */
     for (unsigned k = 0; k < 12; k++) {
-        if (!(c->memslow_used >> k & 1u))
+        if (!(c->em.memslow_used >> k & 1u))
             continue;
         bind(c, L_fixed(c, FL_MEMSLOW + k));
         e_addi(c, RV_SP, RV_SP, -(int32_t)SLOW_FRAME);
@@ -1894,25 +1724,11 @@ static void shared(cg *c)
 /* one whole pass over the program */
 static void pass(cg *c)
 {
-    c->pos = 0;
-    c->nlab = c->n + 1 + FL__COUNT;
-    c->nbr = 0;
-    c->nst = 0;
-    c->nrel = 0;
-    c->nmap = 0;
-    c->moved = c->grew = 0;
-    c->memslow_used = 0;
+    fc_em_begin(&c->em);
     c->div_used = 0;
-    c->checks = c->unchecked = 0;
 
-    for (uint32_t e = 0; e < c->nentries; e++) {
-        uint32_t at = c->entries ? c->entries[e] : 0;
-        mapto(c, FC_BK_NO_INSN);
-        if (c->writing && c->entry_off)
-            c->entry_off[e] = c->pos;
-        prologue(c, at);
-    }
-    for (uint32_t i = 0; i < c->n; i++) {
+    fc_em_entries(&c->em, &c->in, prologue, c);
+    for (uint32_t i = 0; i < c->in.n; i++) {
         if (c->opid[i] == OP_SECOND)
             continue;
         mapto(c, i);
@@ -1920,26 +1736,28 @@ static void pass(cg *c)
         insn(c, i);
     }
     /* falling off the end: FC_ERR_BAD_PROGRAM at slot n */
-    c->cur = c->n;
-    mapto(c, c->n);
-    bind(c, L_insn(c->n));
-    e_li(c, RV_A1, c->n);
+    c->em.cur = c->in.n;
+    mapto(c, c->in.n);
+    bind(c, L_insn(c->in.n));
+    e_li(c, RV_A1, c->in.n);
     e_li(c, RV_A0, FC_ERR_BAD_PROGRAM);
     jmp(c, L_fixed(c, FL_ERR));
     /* a jump into the middle of an lddw executes its second slot: bad insn */
-    for (uint32_t i = 0; i < c->n; i++)
+    for (uint32_t i = 0; i < c->in.n; i++)
         if (c->opid[i] == OP_SECOND) {
-            c->cur = i;
+            c->em.cur = i;
             mapto(c, i);
             bind(c, L_insn(i));
             e_li(c, RV_A1, i);
             e_li(c, RV_A0, FC_ERR_BAD_INSN);
             jmp(c, L_fixed(c, FL_ERR));
         }
-    for (uint32_t k = 0; k < c->nst; k++)
-        emit_stub(c, &c->st[k]);
+    for (uint32_t k = 0; k < c->em.nst; k++)
+        emit_stub(c, &c->em.st[k]);
     shared(c);
 }
+
+static void pass_cb(void *ctx) { pass((cg *)ctx); }
 
 /* ========================================================================
  * Analysis: hi halves known zero (forward), hi halves live (backward)
@@ -1954,7 +1772,7 @@ static void pass(cg *c)
  */
 static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
 {
-    const fc_insn *i = &c->ins[idx];
+    const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
     unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
     int x = (i->op & FC_SRC_X) != 0;
@@ -2046,182 +1864,25 @@ static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
     *def = (uint16_t)(D & 0x3ffu);
 }
 
-/* hi known zero after the instruction, from the state before */
-static uint16_t hz_transfer(const cg *c, uint32_t idx, uint16_t in)
+static void hi_usedef_cb(const void *ctx, uint32_t idx, uint16_t *use, uint16_t *def)
 {
-    const fc_insn *i = &c->ins[idx];
-    unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
-    unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
-    uint16_t bd = (uint16_t)(1u << d), out = in;
-    int x = (i->op & FC_SRC_X) != 0;
-    unsigned kpos = i->imm >= 0, zd = in >> d & 1u, zs = in >> s & 1u;
-
-#define SETB(b, v) (out = (uint16_t)((v) ? (out | (b)) : (out & ~(b))))
-    if (op == 0 || op == OP_SECOND)
-        return in;
-    switch (cls) {
-    case FC_CLS_ALU:
-        if (op != FC_OP_LE64)
-            SETB(bd, op != FC_OP_BE64);
-        break;
-    case FC_CLS_ALU64:
-        switch (aop) {
-        case FC_ALU_MOV:
-            SETB(bd, op == FC_OP_MOV_K ? kpos : op == FC_OP_MOV_X ? zs : 0);
-            break;
-        case FC_ALU_AND:
-            SETB(bd, x ? (zd | zs) : (kpos || zd));
-            break;
-        case FC_ALU_OR: case FC_ALU_XOR:
-            SETB(bd, x ? (zd & zs) : (kpos && zd));
-            break;
-        case FC_ALU_RSH:
-            SETB(bd, zd || (!x && ((uint32_t)i->imm & 63u) >= 32));
-            break;
-        case FC_ALU_ARSH:
-            SETB(bd, zd);
-            break;
-        case FC_ALU_LSH:
-            SETB(bd, !x && ((uint32_t)i->imm & 63u) == 0 && zd);
-            break;
-        case FC_ALU_DIV: case FC_ALU_MOD:
-            /* unsigned: the quotient/remainder is at most the dividend */
-            SETB(bd, i->off == 0 && zd);
-            break;
-        case FC_ALU_END:
-            SETB(bd, op != FC_OP_BSWAP64);
-            break;
-        default:
-            SETB(bd, 0);
-            break;
-        }
-        break;
-    case FC_CLS_LD:
-        SETB(bd, fc_src(*i) == FC_LDDW_SECTION || c->ins[idx + 1].imm == 0);
-        break;
-    case FC_CLS_LDX:
-        SETB(bd, FC_MODE(i->op) == FC_MODE_MEM && FC_SIZE(i->op) != FC_SZ_DW);
-        break;
-    case FC_CLS_STX:
-        if (FC_MODE(i->op) == FC_MODE_ATOMIC) {
-            int w = FC_SIZE(i->op) == FC_SZ_W;
-            if (i->imm == FC_ATOMIC_CMPXCHG)
-                SETB(1u, w);
-            else if (i->imm & FC_ATOMIC_FETCH)
-                SETB((uint16_t)(1u << s), w);
-        }
-        break;
-    case FC_CLS_JMP:
-        if (op == FC_OP_CALL && s == FC_CALL_LOCAL)
-            out = 0;
-        else if (op == FC_OP_CALL || op == FC_OP_CALLX)
-            SETB(1u, 0);
-        break;
-    default:
-        break;
-    }
-#undef SETB
-    if (c->info && !(c->flags & FC_BK_NO_FACTS)) {
-        const fc_insn_info *f = &c->info[idx];
-        out |= (uint16_t)(f->hi_zero | (f->hi_zero2 & 7u) << 8);
-    }
-    return (uint16_t)(out | 1u << 10);
-}
-
-/* successors of slot idx inside the program: up to 2 */
-static unsigned succs(const cg *c, uint32_t idx, uint32_t out[2])
-{
-    const fc_insn *i = &c->ins[idx];
-    unsigned op = c->opid[idx], k = 0, cls = FC_CLASS(i->op);
-    uint64_t t;
-
-    if (op == 0 || op == OP_SECOND || op == FC_OP_EXIT)
-        return 0;
-    if (op == FC_OP_JA || op == FC_OP_JA32) {
-        t = (uint64_t)idx + 1 + (uint64_t)(int64_t)(op == FC_OP_JA ? i->off : i->imm);
-        if (t < c->n)
-            out[k++] = (uint32_t)t;
-        return k;
-    }
-    if (op == FC_OP_LDDW) {
-        if (idx + 2 < c->n)
-            out[k++] = idx + 2;
-        return k;
-    }
-    if (idx + 1 < c->n)
-        out[k++] = idx + 1;
-    if ((cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && op != FC_OP_CALL && op != FC_OP_CALLX) {
-        t = (uint64_t)idx + 1 + (uint64_t)(int64_t)i->off;
-        if (t < c->n)
-            out[k++] = (uint32_t)t;
-    }
-    return k;
+    hi_usedef((const cg *)ctx, idx, use, def);
 }
 
 static void analyse(cg *c)
 {
-    uint32_t i, n = c->n, s[2];
+    uint32_t i, n = c->in.n;
     uint16_t *hin = c->tmp16;
-    int changed, noopt = (c->flags & FC_BK_NO_OPT) != 0;
+    int noopt = (c->in.flags & FC_BK_NO_OPT) != 0;
 
-    /* known zero: forward, intersection; at entry r0, r3..r9 are 0 and
-     * r10 < 2^32, r1 (context) and r2 (length) unknown; a callee's entry
-     * knows only r10 */
-    for (i = 0; i < n; i++)
-        hin[i] = ALLREGS;
-    for (uint32_t e = 0; e < c->nentries; e++) {
-        uint32_t at = c->entries ? c->entries[e] : 0;
-        if (at < n)
-            hin[at] &= (uint16_t)(ALLREGS & ~0x6u);
-    }
-    for (i = 0; i < n; i++)
-        if (c->opid[i] == FC_OP_CALL && fc_src(c->ins[i]) == FC_CALL_LOCAL) {
-            uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)c->ins[i].imm;
-            if (t < n)
-                hin[t] = 1u << 10;
-        }
-    do {
-        changed = 0;
-        for (i = 0; i < n; i++) {
-            if (c->opid[i] == OP_SECOND)
-                continue;
-            uint16_t out = hz_transfer(c, i, hin[i]);
-            unsigned k = succs(c, i, s);
-            for (unsigned j = 0; j < k; j++) {
-                uint16_t v = (uint16_t)(hin[s[j]] & out);
-                if (v != hin[s[j]]) {
-                    hin[s[j]] = v;
-                    changed = 1;
-                }
-            }
-        }
-    } while (changed);
+    fc_hh_known_zero(&c->hh, hin);
     for (i = 0; i < n; i++)
         c->hz[i] = noopt ? (uint16_t)(1u << 10) : hin[i];
     c->hz[n] = 1u << 10;             /* stubs and shared code: nothing known */
     c->lout[n] = ALLREGS;
 
     /* live: backward, union */
-    for (i = 0; i < n; i++)
-        c->lout[i] = 0;
-    do {
-        changed = 0;
-        for (i = n; i-- > 0;) {
-            if (c->opid[i] == OP_SECOND)
-                continue;
-            uint16_t out = 0;
-            unsigned k = succs(c, i, s);
-            for (unsigned j = 0; j < k; j++) {
-                uint16_t u2, d2;
-                hi_usedef(c, s[j], &u2, &d2);
-                out |= (uint16_t)(u2 | (c->lout[s[j]] & ~d2));
-            }
-            if (out != c->lout[i]) {
-                c->lout[i] = out;
-                changed = 1;
-            }
-        }
-    } while (changed);
+    fc_hh_live(&c->hh, hi_usedef_cb, c, c->lout);
     for (i = 0; i < n; i++) {
         if (noopt) {
             c->lout[i] = ALLREGS;
@@ -2243,7 +1904,7 @@ static void analyse(cg *c)
  * jumps, users of T3 (s10) */
 static void scan(cg *c, uint32_t i, unsigned op)
 {
-    const fc_insn *x = &c->ins[i];
+    const fc_insn *x = &c->in.ins[i];
     unsigned cls = FC_CLASS(x->op), d = fc_dst(*x), s = fc_src(*x);
     const fc_opinfo *oi = &fc_opinfo_table[op];
 
@@ -2275,21 +1936,19 @@ static void scan(cg *c, uint32_t i, unsigned op)
         c->uses_t3 = 1;
 }
 
+static void scan_cb(void *ctx, uint32_t i, unsigned op) { scan((cg *)ctx, i, op); }
+
+static const fc_em_sizes rv_sizes = {LABS_PER_INSN, BRS_PER_INSN, STUBS_PER_INSN, EXTRA, FL__COUNT};
+
+static unsigned rv_size_cb(uint32_t enc) { return rv_size(enc); }
+static void rv_put_cb(uint8_t *at, uint32_t enc) { rv_put(at, enc); }
+static const fc_em_target rv_target = {RV_BAD, rv_size_cb, rv_put_cb, rv_validate};
+
+/* opid; hz, lout, tmp16 */
 static size_t rv_work_size(const fc_prog *p)
 {
-    size_t n = p ? p->ninsns : 0;
-    return (n + 1) * (1 + 2 + 2 + 2 + 4 * LABS_PER_INSN + BRS_PER_INSN +
-                      sizeof(stub) * STUBS_PER_INSN) +
-           EXTRA * (4 + 1 + sizeof(stub)) + 4 * (FL__COUNT + 8) + 64;
-}
-
-static void *carve(uint8_t **p, uint8_t *end, size_t sz, size_t align)
-{
-    uintptr_t a = ((uintptr_t)*p + (align - 1)) & ~(uintptr_t)(align - 1);
-    if (a + sz > (uintptr_t)end)
-        return NULL;
-    *p = (uint8_t *)(a + sz);
-    return (void *)a;
+    uint32_t n = p ? p->ninsns : 0;
+    return ((size_t)n + 1) * (1 + 2 + 2 + 2) + fc_em_work_size(&rv_sizes, n) + 64;
 }
 
 static int diag(const cg *c, fc_diags *d, int32_t insn, const char *msg)
@@ -2304,7 +1963,7 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
 {
     cg cc, *c = &cc;
     uint8_t *w = work, *wend = (uint8_t *)work + work_len;
-    uint32_t n, i, npass, one_entry = 0;
+    uint32_t n, i, one_entry = 0;
 
     for (i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;
@@ -2320,99 +1979,40 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
     if (n > 0x7fffffffu)
         return diag(c, diags, -1, "program too large"), FC_BK_EPROG;
 
-    c->p = p;
-    c->ins = p->insns;
-    c->info = info;
-    c->n = n;
-    c->flags = opts ? opts->flags : 0;
-    c->entries = opts && opts->entries ? opts->entries : &one_entry;
-    c->nentries = opts && opts->entries ? opts->nentries : 1;
-    if (c->nentries == 0)
-        return diag(c, diags, -1, "no entry point"), FC_BK_EPROG;
-    for (i = 0; i < c->nentries; i++)
-        if (c->entries[i] >= n)
-            return diag(c, diags, (int32_t)c->entries[i], "entry outside the program"), FC_BK_EPROG;
+    {
+        int32_t at;
+        const char *why = fc_em_in_init(&c->in, p, info, opts, &one_entry, &at);
+        if (why)
+            return diag(c, diags, at, why), FC_BK_EPROG;
+    }
 
-    c->opid = carve(&w, wend, n + 1, 1);
-    c->hz = carve(&w, wend, 2 * (size_t)(n + 1), 2);
-    c->lout = carve(&w, wend, 2 * (size_t)(n + 1), 2);
-    c->tmp16 = carve(&w, wend, 2 * (size_t)(n + 1), 2);
-    c->labcap = (n + 1) * LABS_PER_INSN + EXTRA + FL__COUNT + 8;
-    c->lab = carve(&w, wend, 4 * (size_t)c->labcap, 4);
-    c->brcap = (n + 1) * BRS_PER_INSN + EXTRA;
-    c->brlv = carve(&w, wend, c->brcap, 1);
-    c->stcap = (n + 1) * STUBS_PER_INSN + EXTRA;
-    c->st = carve(&w, wend, sizeof(stub) * (size_t)c->stcap, 4);
-    if (!c->opid || !c->hz || !c->lout || !c->tmp16 || !c->lab || !c->brlv || !c->st)
+    c->opid = fc_em_carve(&w, wend, n + 1, 1);
+    c->hz = fc_em_carve(&w, wend, 2 * (size_t)(n + 1), 2);
+    c->lout = fc_em_carve(&w, wend, 2 * (size_t)(n + 1), 2);
+    c->tmp16 = fc_em_carve(&w, wend, 2 * (size_t)(n + 1), 2);
+    if (!c->opid || !c->hz || !c->lout || !c->tmp16 ||
+        fc_em_setup(&c->em, &rv_target, &rv_sizes, n, &w, wend))
         return FC_BK_EWORK;
-    for (i = 0; i < c->labcap; i++)
-        c->lab[i] = 0;
-    for (i = 0; i < c->brcap; i++)
-        c->brlv[i] = 0;
 
     /* decode; refuse what native code cannot express */
-    for (i = 0; i < n; i++) {
-        const fc_insn *x = &p->insns[i];
-        unsigned op = 0;
-        enum fc_insn_fault f = fc_insn_check(x, i + 1 < n ? &p->insns[i + 1] : NULL, &op);
-        c->opid[i] = (uint8_t)(f == FC_INSN_OK ? op : 0);
-        if (f != FC_INSN_OK)
-            continue;
-        if (op == FC_OP_LDDW) {
-            scan(c, i, op);
-            c->opid[++i] = OP_SECOND;
-            continue;
-        }
-        if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
-            c->has_local_calls = 1;
-        scan(c, i, op);
-    }
+    c->has_local_calls = (uint8_t)fc_em_decode(p->insns, n, c->opid, scan_cb, c);
 
     c->used |= 1u;     /* r0: the result */
     c->used &= 0x3ffu; /* r10 has no home */
+    fc_em_hh(&c->hh, &c->in, c->opid);
     analyse(c);
     out->mregs = 0;    /* every half of r0..r9 has a machine register: count those used */
     for (unsigned r = 0; r < 10; r++)
         out->mregs += (c->used >> r & 1u) ? 2u : 0u;
 
-    for (npass = 1;; npass++) {
-        pass(c);
-        if (c->overflow)
-            return diag(c, diags, (int32_t)c->cur, "internal table overflow"), FC_BK_EINTERNAL;
-        if (!c->moved && !c->grew)
-            break;
-        if (npass >= MAX_PASSES)
-            return diag(c, diags, -1, "branch sizes do not converge"), FC_BK_EINTERNAL;
+    {
+        const char *msg = "";
+        int32_t at;
+        int r = fc_em_run(&c->em, pass_cb, c, MAX_PASSES, out, &msg, &at);
+        if (r == FC_BK_EINTERNAL)
+            diag(c, diags, at, msg);
+        return r;
     }
-    out->passes = npass;
-
-    c->writing = 1;
-    c->buf = out->code && out->code_cap ? out->code : NULL;
-    c->cap = out->code_cap;
-    c->rel = out->relocs;
-    c->relcap = out->relocs ? out->relocs_cap : 0;
-    c->map = out->pcmap;
-    c->mapcap = out->pcmap ? out->pcmap_cap : 0;
-    c->entry_off = out->entry_off;
-    pass(c);
-    if (c->moved || c->grew || c->overflow)
-        return diag(c, diags, -1, "the writing pass differs from the sizing pass"), FC_BK_EINTERNAL;
-    out->code_len = c->pos;
-    out->nrelocs = c->nrel;
-    out->npcmap = c->nmap;
-    out->checks = c->checks;
-    out->unchecked = c->unchecked;
-    if (c->bad) {
-        diag(c, diags, (int32_t)c->bad_insn, "an instruction could not be encoded");
-        return FC_BK_EINTERNAL;
-    }
-    if (!c->buf || c->pos > c->cap || c->nrel > c->relcap || (c->map && c->nmap > c->mapcap))
-        return FC_BK_ENOSPACE;
-    if (rv_validate(c->buf, c->pos) != c->pos) {
-        diag(c, diags, -1, "the image holds an undefined instruction");
-        return FC_BK_EINTERNAL;
-    }
-    return FC_BK_OK;
 }
 
 static int rv32imac_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,

@@ -18,8 +18,9 @@
  *                  12-bit offset
  *   sp             machine stack (fc_native.h has the frame diagram)
  *
- * The hi halves are where a 32-bit core loses time, so an own analysis
- * (plus the verifier's hi_zero / hi_dead facts when given) finds
+ * The hi halves are where a 32-bit core loses time, so the shared analysis
+ * (middle/fc_hihalf.h, with the verifier's hi_zero facts when given; its
+ * hi_dead facts are not read yet) finds
  *   - hi halves known to be zero before an instruction (ALU32 results,
  *     narrow loads, zero-extension idioms, r10): their reads become
  *     constants, 64-bit compares become 32-bit ones, pointer checks need no
@@ -33,13 +34,16 @@
  * (region_hint), else a call of the runtime's slow path (every region), else
  * an error exit with FC_ERR_MEM_READ/WRITE and the instruction index.
  *
- * Emission is size-then-emit: the same code runs over the whole program
- * in counting passes (branch sizes only ever grow), until no label moves,
+ * Emission is size-then-emit (the shared layer middle/fc_emit.h: labels,
+ * branch levels, relocations, pc map, stubs, the pass loop): the same code
+ * runs over the whole program in counting passes (branch sizes only ever grow), until no label moves,
  * then once more writing. Output is deterministic; a final scan
  * (t2_validate) rejects the image if any encoder refused its operands.
  */
 #include "fc_backend.h"
 #include "fc_vm.h"
+#include "fc_hihalf.h"
+#include "fc_emit.h"
 #include "thumb2/t2_enc.h"
 
 #define ENV T2_R7
@@ -86,32 +90,14 @@ enum stub_type {
     ST_HELPERR     /* r0 = code (trampoline): MOVW r1, insn; B err_common   */
 };
 
-typedef struct stub {
-    uint8_t type, code, perm, lg;
-    uint32_t insn;
-    uint32_t lab;     /* where the stub starts                   */
-    uint32_t lab2;    /* ST_MEM: continue label (access)          */
-    uint32_t lab3;    /* ST_MEM: its error part; ST_MEMHI: target */
-    uint32_t val;     /* ST_MEMHI: the high half                  */
-    uint8_t base;     /* ST_MEM: the register holding the
-                         address when it is not in ip (else NONE)   */
-    uint8_t hireg;    /* ST_MEM: the register of a high half to test
-                         first (else NONE) */
-    uint32_t lab4;    /* ST_MEM with hireg: its high-half error part */
-} stub;
+typedef fc_em_stub stub;  /* lab2: continue, lab3: error part / target, val: hi half */
 
-typedef struct cg {
-    /* input */
-    const fc_prog *p;
-    const fc_insn *ins;
-    const fc_insn_info *info;
-    uint32_t n;
-    uint32_t flags;
-    const uint32_t *entries;
-    uint32_t nentries;
+typedef struct fc_cg {
+    fc_em_in in;         /* the program and the options */
     fc_diags *diags;
 
     /* analysis */
+    fc_hh hh;            /* the shared hi-half analysis' view of the program */
     uint8_t *opid;       /* FC_OP_* per slot, OP_SECOND, 0 invalid */
     uint16_t *hz;        /* hi value known zero before slot i (bit r) */
     uint16_t *lout;      /* hi live after slot i */
@@ -129,24 +115,8 @@ typedef struct cg {
     uint8_t sc_start, sc_lim;     /* registers, NONE: no cache */
     uint32_t sc_span, sc_limoff;  /* their env offsets */
 
-    /* emission */
-    uint8_t *buf;        /* NULL while counting */
-    uint32_t cap;
-    uint32_t pos;
-    int writing;
-    int bad;             /* an encoder returned T2_BAD (final pass) */
-    uint32_t bad_insn;
-    uint32_t cur;        /* slot being compiled */
-
-    uint32_t *lab;       /* label offsets */
-    uint32_t nlab, labcap;
-    int moved;           /* a label moved in this pass */
-    uint8_t *brlong;     /* per branch: needs the 32-bit form */
-    uint32_t nbr, brcap;
-    int grew;
-    stub *st;
-    uint32_t nst, stcap;
-    uint16_t memslow_used;
+    /* emission (middle/fc_emit.h) */
+    fc_em em;
     /* budget pads: a conditional back-edge j to t branches (when taken) to
      * its pad, placed just before t, which takes the unit of budget and
      * falls (or branches) into t; padhead[t] / padnext[j] chain the
@@ -158,14 +128,6 @@ typedef struct cg {
     uint8_t *fuse;
     uint8_t fusing, fuse_d, fuse_s;
 
-    fc_bk_reloc *rel;
-    uint32_t nrel, relcap;
-    fc_bk_pcmap *map;
-    uint32_t nmap, mapcap;
-    uint32_t *entry_off;
-
-    uint32_t checks, unchecked;
-    int overflow;        /* a dynamic table is full (internal error) */
 } cg;
 
 /* ========================================================================
@@ -174,61 +136,27 @@ typedef struct cg {
 
 static void put(cg *c, uint32_t enc)
 {
-    unsigned sz;
-    if (!(c->flags & FC_BK_NO_OPT))
+    if (!(c->in.flags & FC_BK_NO_OPT))
         enc = t2_narrow(enc);
-    sz = t2_size(enc);
-    if (c->writing) {
-        if (enc == T2_BAD && !c->bad) {
-            c->bad = 1;
-            c->bad_insn = c->cur;
-        }
-        if (c->buf && c->pos + sz <= c->cap)
-            t2_put(c->buf + c->pos, enc);
-    }
-    c->pos += sz;
+    fc_em_put(&c->em, enc);
 }
 
-static uint32_t newlab(cg *c)
-{
-    if (c->nlab >= c->labcap) {
-        c->overflow = 1;
-        return c->labcap - 1;
-    }
-    return c->nlab++;
-}
+static uint32_t newlab(cg *c) { return fc_em_newlab(&c->em); }
 
-static void bind(cg *c, uint32_t l)
-{
-    if (c->lab[l] != c->pos) {
-        c->lab[l] = c->pos;
-        c->moved = 1;
-    }
-}
+static void bind(cg *c, uint32_t l) { fc_em_bind(&c->em, l); }
 
 static uint32_t L_insn(uint32_t i) { return i; }
-static uint32_t L_fixed(const cg *c, unsigned k) { return c->n + 1 + k; }
+static uint32_t L_fixed(const cg *c, unsigned k) { return c->in.n + 1 + k; }
 
 /* B / B<c> to a label: 16-bit when it reaches, else 32-bit; a branch that
  * once needed 32 bits keeps them (sizes only grow, so passes converge). */
 static void br(cg *c, enum t2_cond cond, uint32_t l)
 {
-    uint32_t id;
-    int32_t d = (int32_t)(c->lab[l] - (c->pos + 4));
-    int fits;
+    uint32_t id = fc_em_brid(&c->em);
+    int32_t d = (int32_t)(c->em.lab[l] - (c->em.pos + 4));
+    int fits = cond == T2_AL ? t2_b16_ok(d) : t2_b16c_ok(d);
 
-    if (c->nbr >= c->brcap) {
-        c->overflow = 1;
-        id = c->brcap - 1;
-    } else {
-        id = c->nbr++;
-    }
-    fits = cond == T2_AL ? t2_b16_ok(d) : t2_b16c_ok(d);
-    if (!fits && !c->brlong[id]) {
-        c->brlong[id] = 1;
-        c->grew = 1;
-    }
-    if (c->brlong[id])
+    if (fc_em_level(&c->em, id, fits ? 0u : 1u))
         put(c, cond == T2_AL ? t2_b32(d) : t2_bcond32(cond, d));
     else
         put(c, cond == T2_AL ? t2_b16(d) : t2_bcond16(cond, d));
@@ -237,21 +165,12 @@ static void br(cg *c, enum t2_cond cond, uint32_t l)
 /* BL to a local label (shared routines) */
 static void bl_lab(cg *c, uint32_t l)
 {
-    put(c, t2_bl((int32_t)(c->lab[l] - (c->pos + 4))));
+    put(c, t2_bl((int32_t)(c->em.lab[l] - (c->em.pos + 4))));
 }
 
 static void reloc(cg *c, unsigned kind, unsigned sym, int32_t addend)
 {
-    if (c->writing && c->rel && c->nrel < c->relcap) {
-        fc_bk_reloc *r = &c->rel[c->nrel];
-        r->offset = c->pos;
-        r->kind = (uint8_t)kind;
-        r->sym = (uint8_t)sym;
-        r->reserved = 0;
-        r->addend = addend;
-    }
-    if (c->writing)
-        c->nrel++;
+    fc_em_reloc(&c->em, kind, sym, addend);
 }
 
 /* BL to a runtime routine: a relocated call, displacement 0 until loaded */
@@ -261,43 +180,11 @@ static void bl_sym(cg *c, unsigned sym)
     put(c, t2_bl(0));
 }
 
-static void mapto(cg *c, uint32_t insn)
-{
-    if (!c->writing)
-        return;
-    if (c->nmap && c->map && c->nmap <= c->mapcap) {
-        fc_bk_pcmap *last = &c->map[c->nmap - 1];
-        if (last->native_off == c->pos) {       /* nothing emitted since */
-            last->insn = insn;
-            return;
-        }
-        if (last->insn == insn)
-            return;
-    }
-    if (c->map && c->nmap < c->mapcap) {
-        c->map[c->nmap].native_off = c->pos;
-        c->map[c->nmap].insn = insn;
-    }
-    c->nmap++;
-}
+static void mapto(cg *c, uint32_t insn) { fc_em_mapto(&c->em, insn); }
 
 static stub *addstub(cg *c, enum stub_type t, uint32_t lab)
 {
-    stub *s;
-    if (c->nst >= c->stcap) {
-        c->overflow = 1;
-        s = &c->st[c->stcap - 1];
-    } else {
-        s = &c->st[c->nst++];
-    }
-    s->type = (uint8_t)t;
-    s->insn = c->cur;
-    s->lab = lab;
-    s->code = s->perm = s->lg = 0;
-    s->lab2 = s->lab3 = s->lab4 = 0;
-    s->val = 0;
-    s->base = s->hireg = NONE;
-    return s;
+    return fc_em_addstub(&c->em, (unsigned)t, lab);
 }
 
 /* An error exit for the current instruction: branch (cond) to a new stub. */
@@ -429,7 +316,7 @@ static int is_home(const cg *c, unsigned r, unsigned h) { return r < 10 && c->ho
 /* hi of r known zero before the current instruction */
 static int hz(const cg *c, unsigned r)
 {
-    return r == 10 || (c->hz[c->cur] >> r & 1u);
+    return r == 10 || (c->hz[c->em.cur] >> r & 1u);
 }
 
 /*
@@ -452,7 +339,7 @@ static int hact_at(const cg *c, uint32_t i, unsigned r)
     return HA_COMPUTE;
 }
 
-static int hact(const cg *c, unsigned r) { return hact_at(c, c->cur, r); }
+static int hact(const cg *c, unsigned r) { return hact_at(c, c->em.cur, r); }
 
 /* the emitters compute a hi half only in this case */
 static int hneed(const cg *c, unsigned r) { return hact(c, r) == HA_COMPUTE; }
@@ -545,8 +432,8 @@ static void budget(cg *c)
 /* jump to slot t from the current slot, taken when cond holds */
 static void jump(cg *c, enum t2_cond cond, uint64_t t)
 {
-    uint32_t i = c->cur;
-    if (t >= c->n) {                       /* as the interpreter: taken -> error */
+    uint32_t i = c->em.cur;
+    if (t >= c->in.n) {                       /* as the interpreter: taken -> error */
         br_err(c, cond, FC_ERR_BAD_PROGRAM);
         return;
     }
@@ -580,14 +467,11 @@ static unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u
 static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
                      unsigned *rb, int32_t *roff)
 {
-    const fc_insn_info *inf = c->info ? &c->info[c->cur] : NULL;
-    int force = (c->flags & FC_BK_CHECK_ALL) != 0;
-    int proven = inf && inf->access == FC_ACC_PROVEN;
-    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
+    const fc_insn_info *inf = c->in.info ? &c->in.info[c->em.cur] : NULL;
     unsigned k = lg2(n);
 
-    if (!force && (frame || proven)) {
-        c->unchecked++;
+    if (!fc_em_access_checked(inf, c->in.flags, r, off, n)) {
+        c->em.unchecked++;
         if (r == 10) {
             int32_t o = off + (int32_t)FC_STACK_SIZE;
             if (t2_ldst_off_ok(o) && t2_ldst_off_ok(o + 4)) {
@@ -610,21 +494,15 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         return;
     }
 
-    c->checks++;
-    uint32_t back = newlab(c), slow = newlab(c), err = newlab(c);
-    stub *s = addstub(c, ST_MEM, slow);
-    s->perm = (uint8_t)perm;
-    s->lg = (uint8_t)k;
-    s->lab2 = back;
-    s->lab3 = err;
-    c->memslow_used |= (uint16_t)(1u << ((perm - 1) * 4 + k));
+    stub *s = fc_em_memcheck(&c->em, ST_MEM, perm, k);
+    uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
 
     /* the address, and its high half must be 0 */
     unsigned blo = rd_half(c, r, 0, IP);
     uint32_t uoff = (uint32_t)(int32_t)off;
     unsigned base = IP;          /* the register the access and the check use */
     unsigned hichk = NONE;       /* the register of a high half still to test */
-    if (off == 0 && perm != FC_PERM_RW && !(c->flags & FC_BK_NO_OPT)) {
+    if (off == 0 && perm != FC_PERM_RW && !(c->in.flags & FC_BK_NO_OPT)) {
         /* the address is blo itself: no copy into ip on the fast path; the
          * stubs copy it when they need it (slow path, error report) */
         base = blo;
@@ -978,7 +856,7 @@ static void divmod64(cg *c, const fc_insn *i, unsigned aop)
         }
         return;
     }
-    if (small && !(c->flags & FC_BK_NO_OPT)) {
+    if (small && !(c->in.flags & FC_BK_NO_OPT)) {
         unsigned a = rd_half(c, d, 0, R0), dl = wr_half(c, d, 0, R0), b;
         if (x) {
             b = rd_half(c, s, 0, TB);
@@ -1082,12 +960,12 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
         if (x) {
             bl = rd_half(c, s, 0, TB);
             dh = wr_half(c, d, 1, R1);
-            if (hz(c, s) && !(c->flags & FC_BK_NO_OPT)) {
+            if (hz(c, s) && !(c->in.flags & FC_BK_NO_OPT)) {
                 /* hi of s is 0: ADC/SBC with #0 */
                 ah = rd_half(c, d, 1, R1);
                 put(c, dp_reg_enc(lo, 1, dl, al, bl));
                 put(c, dp_imm_enc(hi, 0, dh, ah, 0));
-            } else if (hz(c, d) && aop == FC_ALU_ADD && !(c->flags & FC_BK_NO_OPT)) {
+            } else if (hz(c, d) && aop == FC_ALU_ADD && !(c->in.flags & FC_BK_NO_OPT)) {
                 bh = rd_half(c, s, 1, IP);
                 put(c, dp_reg_enc(lo, 1, dl, al, bl));
                 put(c, dp_imm_enc(hi, 0, dh, bh, 0));
@@ -1124,7 +1002,7 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
                     break;
                 }
             }
-            if (h && x && hz(c, s) && o != DP_AND && !(c->flags & FC_BK_NO_OPT))
+            if (h && x && hz(c, s) && o != DP_AND && !(c->in.flags & FC_BK_NO_OPT))
                 break;                           /* hi | 0, hi ^ 0: unchanged */
             unsigned a = rd_half(c, d, h, h ? R1 : R0), t = wr_half(c, d, h, h ? R1 : R0);
             if (x)
@@ -1228,10 +1106,9 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
 static void lddw(cg *c, const fc_insn *i)
 {
     unsigned d = fc_dst(*i);
-    uint32_t hi = (uint32_t)c->ins[c->cur + 1].imm;
+    uint32_t hi = (uint32_t)c->in.ins[c->em.cur + 1].imm;
     if (fc_src(*i) == FC_LDDW_SECTION) {
-        unsigned sym = i->imm == FC_SECT_RODATA ? FC_SYM_RODATA
-                     : i->imm == FC_SECT_DATA ? FC_SYM_DATA : FC_SYM_BSS;
+        unsigned sym = fc_em_section_sym(i->imm);
         unsigned t = wr_half(c, d, 0, R0);
         reloc(c, FC_RELOC_THM_MOVW_MOVT, sym, (int32_t)hi);
         put(c, t2_movw(t, 0));
@@ -1489,11 +1366,11 @@ static void jcc(cg *c, const fc_insn *i, int is32)
     unsigned d = fc_dst(*i), s = fc_src(*i);
     unsigned jop = FC_OPCODE_OP(i->op);
     int x = (i->op & FC_SRC_X) != 0;
-    uint64_t t = (uint64_t)c->cur + 1 + (uint64_t)(int64_t)i->off;
+    uint64_t t = (uint64_t)c->em.cur + 1 + (uint64_t)(int64_t)i->off;
     uint64_t k = (uint64_t)(int64_t)imm(i);
     int eqlike = jop == FC_JMP_JEQ || jop == FC_JMP_JNE || jop == FC_JMP_JSET;
 
-    if (is32 || (!(c->flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : (k >> 32) == 0))) {
+    if (is32 || (!(c->in.flags & FC_BK_NO_OPT) && hz(c, d) && (x ? hz(c, s) : (k >> 32) == 0))) {
         /* one 32-bit compare: JMP32, or 64-bit values with zero hi halves */
         unsigned a = rd_half(c, d, 0, R0);
         uint32_t kl = (uint32_t)k;
@@ -1531,7 +1408,7 @@ static void jcc(cg *c, const fc_insn *i, int is32)
     unsigned al = rd_half(c, d, 0, R0), ah = rd_half(c, d, 1, R1), bl = TB, bh = IP;
     uint32_t kl = (uint32_t)k, kh = (uint32_t)(k >> 32);
     /* b's high half known zero: SBCS with #0 (non-swapped order) */
-    int bh0 = x && hz(c, s) && !(c->flags & FC_BK_NO_OPT) && !eqlike &&
+    int bh0 = x && hz(c, s) && !(c->in.flags & FC_BK_NO_OPT) && !eqlike &&
               !(jop == FC_JMP_JGT || jop == FC_JMP_JLE || jop == FC_JMP_JSGT || jop == FC_JMP_JSLE);
     if (x) {
         bl = rd_half(c, s, 0, TB);
@@ -1634,11 +1511,11 @@ static void call_helper(cg *c, const fc_insn *i, int callx)
 /* the r6..r9 halves a local call saves: homes pushed, the rest copied */
 static void call_local(cg *c, const fc_insn *i)
 {
-    uint64_t t = (uint64_t)c->cur + 1 + (uint64_t)(int64_t)i->imm;
+    uint64_t t = (uint64_t)c->em.cur + 1 + (uint64_t)(int64_t)i->imm;
     uint32_t homes = 0, ret;
     unsigned nh = 0, nspill = 0, r, h, spill[8];
 
-    if (t >= c->n) {
+    if (t >= c->in.n) {
         br_err(c, T2_AL, FC_ERR_BAD_PROGRAM);
         return;
     }
@@ -1683,7 +1560,7 @@ static void call_local(cg *c, const fc_insn *i)
     }
     ret = newlab(c);
     /* ADR r0, ret+1 (Thumb bit): ADDW r0, pc, #(ret + 1 - Align(pc+4, 4)) */
-    put(c, t2_adr_add(R0, c->lab[ret] + 1 - ((c->pos + 4) & ~3u)));
+    put(c, t2_adr_add(R0, c->em.lab[ret] + 1 - ((c->em.pos + 4) & ~3u)));
     put(c, t2_push16(0x3u));                                  /* {r0, r1}: ret, pad */
     put(c, t2_subw(FB, FB, FC_STACK_SIZE));
     br(c, T2_AL, L_insn((uint32_t)t));
@@ -1723,6 +1600,12 @@ static void do_exit(cg *c)
 
 /* ---- one instruction ------------------------------------------------------- */
 
+static void jump_always(cg *c, uint64_t t) { jump(c, T2_AL, t); }
+
+static const fc_em_isel isel = {
+    alu32, alu64, lddw, ldx, store, atomic, jump_always, jcc, call_helper, call_local, do_exit
+};
+
 static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def);
 static void insn1(cg *c, uint32_t idx);
 
@@ -1743,71 +1626,23 @@ static void insn(cg *c, uint32_t idx)
 
 static void insn1(cg *c, uint32_t idx)
 {
-    const fc_insn *i = &c->ins[idx];
+    const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx];
-    unsigned cls = FC_CLASS(i->op);
 
-    c->cur = idx;
+    c->em.cur = idx;
     if (op == 0 || op == OP_SECOND) {
         /* invalid here: the interpreter stops with FC_ERR_BAD_INSN */
         br_err(c, T2_AL, FC_ERR_BAD_INSN);
         return;
     }
-    switch (cls) {
-    case FC_CLS_ALU:
-        alu32(c, i, op);
-        return;
-    case FC_CLS_ALU64:
-        alu64(c, i, op);
-        return;
-    case FC_CLS_LD:
-        lddw(c, i);
-        return;
-    case FC_CLS_LDX:
-        ldx(c, i);
-        return;
-    case FC_CLS_ST:
-        store(c, i);
-        return;
-    case FC_CLS_STX:
-        if (FC_MODE(i->op) == FC_MODE_ATOMIC)
-            atomic(c, i);
-        else
-            store(c, i);
-        return;
-    default:
-        break;
-    }
-    switch (op) {
-    case FC_OP_JA:
-        jump(c, T2_AL, (uint64_t)idx + 1 + (uint64_t)(int64_t)i->off);
-        return;
-    case FC_OP_JA32:
-        jump(c, T2_AL, (uint64_t)idx + 1 + (uint64_t)(int64_t)i->imm);
-        return;
-    case FC_OP_CALL:
-        if (fc_src(*i) == FC_CALL_LOCAL)
-            call_local(c, i);
-        else
-            call_helper(c, i, 0);
-        return;
-    case FC_OP_CALLX:
-        call_helper(c, i, 1);
-        return;
-    case FC_OP_EXIT:
-        do_exit(c);
-        return;
-    default:
-        jcc(c, i, cls == FC_CLS_JMP32);
-        return;
-    }
+    fc_em_select(&isel, c, i, idx, op);
 }
 
 /* ---- prologue, stubs, shared routines ---------------------------------------- */
 
 static void prologue(cg *c, uint32_t entry)
 {
-    c->cur = entry;
+    c->em.cur = entry;
     put(c, t2_push_w(0x4ff8u));                 /* {r3-r11, lr}: 8-byte aligned */
     mov_reg(c, ENV, R0);
     put(c, t2_str_sp_imm(ENV, FC_NENV_SAVED_SP));
@@ -1823,15 +1658,13 @@ static void prologue(cg *c, uint32_t entry)
         put(c, t2_ldr_imm(c->sc_start, ENV, (int32_t)c->sc_span));
         put(c, t2_ldr_imm(c->sc_lim, ENV, (int32_t)c->sc_limoff));
     }
-    if (entry != 0 || c->nentries > 1)
+    if (entry != 0 || c->in.nentries > 1)
         br(c, T2_AL, L_insn(entry));
 }
 
 static void emit_stub(cg *c, const stub *s)
 {
-    c->cur = s->insn;
-    mapto(c, s->insn);
-    bind(c, s->lab);
+    fc_em_stub_begin(&c->em, s);
     switch (s->type) {
     case ST_ERR:
         if (s->val)
@@ -1894,7 +1727,7 @@ static void shared(cg *c)
     }
     /* slow paths: Z=1 when some region holds [ip, ip+n); all registers kept */
     for (unsigned k = 0; k < 12; k++) {
-        if (!(c->memslow_used >> k & 1u))
+        if (!(c->em.memslow_used >> k & 1u))
             continue;
         bind(c, L_fixed(c, FL_MEMSLOW + k));
         put(c, t2_push_w(0x500fu));            /* {r0-r3, ip, lr} */
@@ -1912,34 +1745,20 @@ static void shared(cg *c)
 /* one whole pass over the program */
 static void pass(cg *c)
 {
-    c->pos = 0;
-    c->nlab = c->n + 1 + FL__COUNT;
-    c->nbr = 0;
-    c->nst = 0;
-    c->nrel = 0;
-    c->nmap = 0;
-    c->moved = c->grew = 0;
-    c->memslow_used = 0;
-    c->checks = c->unchecked = 0;
+    fc_em_begin(&c->em);
 
-    for (uint32_t e = 0; e < c->nentries; e++) {
-        uint32_t at = c->entries ? c->entries[e] : 0;
-        mapto(c, FC_BK_NO_INSN);
-        if (c->writing && c->entry_off)
-            c->entry_off[e] = c->pos;
-        prologue(c, at);
-    }
-    for (uint32_t i = 0; i < c->n; i++) {
+    fc_em_entries(&c->em, &c->in, prologue, c);
+    for (uint32_t i = 0; i < c->in.n; i++) {
         if (c->opid[i] == OP_SECOND)
             continue;                  /* bound to a stub below if reached */
         if (c->padlab && c->padhead[i] != NOPAD) {
             unsigned prev = i ? c->opid[i - 1] : 0;
             if (!(prev == FC_OP_JA || prev == FC_OP_JA32 || prev == FC_OP_EXIT)) {
-                c->cur = i;            /* falling in from above: over the pads */
+                c->em.cur = i;            /* falling in from above: over the pads */
                 br(c, T2_AL, L_insn(i));
             }
             for (uint32_t j = c->padhead[i]; j != NOPAD; j = c->padnext[j]) {
-                c->cur = j;
+                c->em.cur = j;
                 mapto(c, j);
                 c->padlab[j] = newlab(c);
                 bind(c, c->padlab[j]);
@@ -1954,8 +1773,8 @@ static void pass(cg *c)
             /* mov32 d, s at i: only the operation at i + 1, reading s */
             bind(c, L_insn(i + 1));
             c->fusing = 1;
-            c->fuse_d = (uint8_t)fc_dst(c->ins[i]);
-            c->fuse_s = (uint8_t)fc_src(c->ins[i]);
+            c->fuse_d = (uint8_t)fc_dst(c->in.ins[i]);
+            c->fuse_s = (uint8_t)fc_src(c->in.ins[i]);
             insn(c, i + 1);
             c->fusing = 0;
             i++;
@@ -1964,26 +1783,28 @@ static void pass(cg *c)
         insn(c, i);
     }
     /* falling off the end: FC_ERR_BAD_PROGRAM at slot n */
-    c->cur = c->n;
-    mapto(c, c->n);
-    bind(c, L_insn(c->n));
-    mov_const(c, R1, c->n);
+    c->em.cur = c->in.n;
+    mapto(c, c->in.n);
+    bind(c, L_insn(c->in.n));
+    mov_const(c, R1, c->in.n);
     put(c, t2_movs_imm8(R0, FC_ERR_BAD_PROGRAM));
     br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
     /* a jump into the middle of an lddw executes its second slot: bad insn */
-    for (uint32_t i = 0; i < c->n; i++)
+    for (uint32_t i = 0; i < c->in.n; i++)
         if (c->opid[i] == OP_SECOND) {
-            c->cur = i;
+            c->em.cur = i;
             mapto(c, i);
             bind(c, L_insn(i));
             mov_const(c, R1, i);
             put(c, t2_movs_imm8(R0, FC_ERR_BAD_INSN));
             br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
         }
-    for (uint32_t k = 0; k < c->nst; k++)
-        emit_stub(c, &c->st[k]);
+    for (uint32_t k = 0; k < c->em.nst; k++)
+        emit_stub(c, &c->em.st[k]);
     shared(c);
 }
+
+static void pass_cb(void *ctx) { pass((cg *)ctx); }
 
 /* ========================================================================
  * Analysis: hi halves known zero (forward), hi halves live (backward)
@@ -1995,16 +1816,12 @@ static void pass(cg *c)
  * rule. Only a checked access reads the high half of its address. */
 static int acc_checked(const cg *c, uint32_t idx, unsigned r, int16_t off, unsigned n)
 {
-    const fc_insn_info *inf = c->info ? &c->info[idx] : NULL;
-    int frame = r == 10 && off >= -(int)FC_STACK_SIZE && off + (int)n <= 0;
-    if (c->flags & FC_BK_CHECK_ALL)
-        return 1;
-    return !(frame || (inf && inf->access == FC_ACC_PROVEN));
+    return fc_em_access_checked(c->in.info ? &c->in.info[idx] : NULL, c->in.flags, r, off, n);
 }
 
 static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
 {
-    const fc_insn *i = &c->ins[idx];
+    const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
     unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
     uint16_t U = 0, D = 0, bd = (uint16_t)(1u << d), bs = (uint16_t)(1u << s);
@@ -2088,178 +1905,24 @@ static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def)
     *def = D;
 }
 
-/* hi known zero after the instruction, from the state before */
-static uint16_t hz_transfer(const cg *c, uint32_t idx, uint16_t in)
+static void hi_usedef_cb(const void *ctx, uint32_t idx, uint16_t *use, uint16_t *def)
 {
-    const fc_insn *i = &c->ins[idx];
-    unsigned op = c->opid[idx], d = fc_dst(*i), s = fc_src(*i);
-    unsigned cls = FC_CLASS(i->op), aop = FC_OPCODE_OP(i->op);
-    uint16_t bd = (uint16_t)(1u << d), out = in;
-    int x = (i->op & FC_SRC_X) != 0;
-    int kpos = i->imm >= 0;
-
-#define SETB(b, v) (out = (uint16_t)((v) ? (out | (b)) : (out & ~(b))))
-    if (op == 0 || op == OP_SECOND)
-        return in;
-    switch (cls) {
-    case FC_CLS_ALU:
-        if (op == FC_OP_LE64) break;
-        SETB(bd, op != FC_OP_BE64);
-        break;
-    case FC_CLS_ALU64:
-        switch (aop) {
-        case FC_ALU_MOV:
-            if (op == FC_OP_MOV_K) SETB(bd, kpos);
-            else if (op == FC_OP_MOV_X) SETB(bd, in >> s & 1u);
-            else SETB(bd, 0);
-            break;
-        case FC_ALU_AND:
-            SETB(bd, x ? ((in >> d | in >> s) & 1u) : (kpos || (in >> d & 1u)));
-            break;
-        case FC_ALU_OR: case FC_ALU_XOR:
-            SETB(bd, x ? ((in >> d & in >> s) & 1u) : (kpos && (in >> d & 1u)));
-            break;
-        case FC_ALU_RSH:
-            SETB(bd, (in >> d & 1u) || (!x && ((uint32_t)i->imm & 63u) >= 32));
-            break;
-        case FC_ALU_ARSH:
-            SETB(bd, in >> d & 1u);
-            break;
-        case FC_ALU_LSH:
-            SETB(bd, !x && ((uint32_t)i->imm & 63u) == 0 && (in >> d & 1u));
-            break;
-        case FC_ALU_DIV: case FC_ALU_MOD:
-            SETB(bd, i->off == 0 && (in >> d & 1u));
-            break;
-        case FC_ALU_END:
-            SETB(bd, op != FC_OP_BSWAP64);
-            break;
-        default:
-            SETB(bd, 0);
-            break;
-        }
-        break;
-    case FC_CLS_LD:
-        SETB(bd, fc_src(*i) == FC_LDDW_SECTION || c->ins[idx + 1].imm == 0);
-        break;
-    case FC_CLS_LDX:
-        SETB(bd, FC_MODE(i->op) == FC_MODE_MEM && FC_SIZE(i->op) != FC_SZ_DW);
-        break;
-    case FC_CLS_STX:
-        if (FC_MODE(i->op) == FC_MODE_ATOMIC) {
-            int w = FC_SIZE(i->op) == FC_SZ_W;
-            if (i->imm == FC_ATOMIC_CMPXCHG) SETB(1u, w);
-            else if (i->imm & FC_ATOMIC_FETCH) SETB((uint16_t)(1u << s), w);
-        }
-        break;
-    case FC_CLS_JMP:
-        if (op == FC_OP_CALL && s == FC_CALL_LOCAL) out = 0;
-        else if (op == FC_OP_CALL || op == FC_OP_CALLX) SETB(1u, 0);
-        break;
-    default:
-        break;
-    }
-#undef SETB
-    if (c->info && !(c->flags & FC_BK_NO_FACTS)) {
-        const fc_insn_info *f = &c->info[idx];
-        out |= (uint16_t)(f->hi_zero | (f->hi_zero2 & 7u) << 8);
-    }
-    return (uint16_t)(out | 1u << 10);
-}
-
-/* successors of slot idx: up to 2, returns the count */
-static unsigned succs(const cg *c, uint32_t idx, uint32_t out[2])
-{
-    const fc_insn *i = &c->ins[idx];
-    unsigned op = c->opid[idx], k = 0;
-    uint64_t t;
-
-    if (op == 0 || op == OP_SECOND || op == FC_OP_EXIT)
-        return 0;
-    if (op == FC_OP_JA || op == FC_OP_JA32) {
-        t = (uint64_t)idx + 1 + (uint64_t)(int64_t)(op == FC_OP_JA ? i->off : i->imm);
-        if (t < c->n) out[k++] = (uint32_t)t;
-        return k;
-    }
-    if (op == FC_OP_LDDW) {
-        if (idx + 2 < c->n) out[k++] = idx + 2;
-        return k;
-    }
-    if (idx + 1 < c->n)
-        out[k++] = idx + 1;
-    if ((FC_CLASS(i->op) == FC_CLS_JMP || FC_CLASS(i->op) == FC_CLS_JMP32) &&
-        op != FC_OP_CALL && op != FC_OP_CALLX) {
-        t = (uint64_t)idx + 1 + (uint64_t)(int64_t)i->off;
-        if (t < c->n) out[k++] = (uint32_t)t;
-    }
-    return k;
+    hi_usedef((const cg *)ctx, idx, use, def);
 }
 
 static void analyse(cg *c)
 {
-    uint32_t i, n = c->n, s[2];
+    uint32_t i, n = c->in.n, s[2];
     uint16_t *hin = c->tmp16;
     int changed;
-    int noopt = (c->flags & FC_BK_NO_OPT) != 0;
+    int noopt = (c->in.flags & FC_BK_NO_OPT) != 0;
 
-    /* known-zero: forward, intersection, from the entry state */
-    for (i = 0; i < n; i++)
-        hin[i] = ALLREGS;
-    {
-        /* at entry r0, r3..r9 are 0 and r10 < 2^32; r1 (ctx), r2 (len) unknown */
-        uint16_t init = (uint16_t)(ALLREGS & ~0x6u);
-        for (uint32_t e = 0; e < c->nentries; e++) {
-            uint32_t at = c->entries ? c->entries[e] : 0;
-            if (at < n) hin[at] = init;
-        }
-        for (i = 0; i < n; i++) {
-            const fc_insn *x = &c->ins[i];
-            if (c->opid[i] == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL) {
-                uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)x->imm;
-                if (t < n) hin[t] = 1u << 10;
-            }
-        }
-    }
-    do {
-        changed = 0;
-        for (i = 0; i < n; i++) {
-            if (c->opid[i] == OP_SECOND)
-                continue;
-            uint16_t out = hz_transfer(c, i, hin[i]);
-            unsigned k = succs(c, i, s);
-            for (unsigned j = 0; j < k; j++) {
-                uint16_t v = (uint16_t)(hin[s[j]] & out);
-                if (v != hin[s[j]]) {
-                    hin[s[j]] = v;
-                    changed = 1;
-                }
-            }
-        }
-    } while (changed);
+    fc_hh_known_zero(&c->hh, hin);
     for (i = 0; i < n; i++)
         c->hz[i] = noopt ? (uint16_t)(1u << 10) : hin[i];
 
     /* live: backward, union */
-    for (i = 0; i < n; i++)
-        c->lout[i] = 0;
-    do {
-        changed = 0;
-        for (i = n; i-- > 0;) {
-            if (c->opid[i] == OP_SECOND)
-                continue;
-            uint16_t out = 0;
-            unsigned k = succs(c, i, s);
-            for (unsigned j = 0; j < k; j++) {
-                uint16_t u2, d2;
-                hi_usedef(c, s[j], &u2, &d2);
-                out |= (uint16_t)(u2 | (c->lout[s[j]] & ~d2));
-            }
-            if (out != c->lout[i]) {
-                c->lout[i] = out;
-                changed = 1;
-            }
-        }
-    } while (changed);
+    fc_hh_live(&c->hh, hi_usedef_cb, c, c->lout);
     for (i = 0; i < n; i++) {
         if (noopt) {
             c->lout[i] = ALLREGS;
@@ -2271,7 +1934,7 @@ static void analyse(cg *c)
          * them), since fixed there; using the facts again is a follow-up to
          * land with a diff-random run over several seeds. */
         c->hza[i] = noopt || c->opid[i] == OP_SECOND ? (uint16_t)(1u << 10)
-                                                     : hz_transfer(c, i, c->hz[i]);
+                                                     : fc_hh_transfer(&c->hh, i, c->hz[i]);
     }
 
     /* hi locations holding 0: forward, intersection. A defined hi half
@@ -2279,12 +1942,12 @@ static void analyse(cg *c)
      * one known zero leaves 0; a computed one leaves anything. */
     for (i = 0; i < n; i++)
         hin[i] = ALLREGS;
-    for (uint32_t e = 0; e < c->nentries; e++) {
-        uint32_t at = c->entries ? c->entries[e] : 0;
+    for (uint32_t e = 0; e < c->in.nentries; e++) {
+        uint32_t at = c->in.entries ? c->in.entries[e] : 0;
         if (at < n) hin[at] = c->hz[at] & (uint16_t)(ALLREGS & ~0x6u);
     }
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         if (c->opid[i] == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL) {
             uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)x->imm;
             if (t < n) hin[t] = 1u << 10;
@@ -2298,7 +1961,7 @@ static void analyse(cg *c)
                 continue;
             uint16_t out = hin[i], use, def;
             hi_usedef(c, i, &use, &def);
-            if (op == FC_OP_CALL && fc_src(c->ins[i]) == FC_CALL_LOCAL) {
+            if (op == FC_OP_CALL && fc_src(c->in.ins[i]) == FC_CALL_LOCAL) {
                 out &= (uint16_t)~0x3fu;                 /* the callee may write r0..r5 */
             } else if (op == FC_OP_CALL || op == FC_OP_CALLX) {
                 out &= (uint16_t)~1u;                    /* the trampoline writes r0 */
@@ -2312,7 +1975,7 @@ static void analyse(cg *c)
                         out &= (uint16_t)~(1u << r);
                 }
             }
-            unsigned k = succs(c, i, s);
+            unsigned k = fc_hh_succs(&c->hh, i, s);
             for (unsigned j = 0; j < k; j++) {
                 uint16_t v = (uint16_t)(hin[s[j]] & out);
                 if (v != hin[s[j]]) {
@@ -2332,22 +1995,22 @@ static void allocate(cg *c)
 {
     uint32_t cnt[10][2] = {{0}};
     uint8_t *depth = (uint8_t *)c->tmp16;     /* reuse: n bytes */
-    uint32_t i, n = c->n;
+    uint32_t i, n = c->in.n;
 
     for (i = 0; i < n; i++)
         depth[i] = 0;
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i];
         if (op == 0 || op == OP_SECOND) continue;
         if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
-            c->budget_reg = !(c->flags & FC_BK_NO_OPT);  /* a call is charged too */
+            c->budget_reg = !(c->in.flags & FC_BK_NO_OPT);  /* a call is charged too */
         if ((FC_CLASS(x->op) == FC_CLS_JMP || FC_CLASS(x->op) == FC_CLS_JMP32) &&
             op != FC_OP_CALL && op != FC_OP_CALLX && op != FC_OP_EXIT) {
             uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)(op == FC_OP_JA32 ? x->imm : x->off);
             if (t <= i) {
                 /* a loop: the budget counter earns a machine register */
-                c->budget_reg = !(c->flags & FC_BK_NO_OPT);
+                c->budget_reg = !(c->in.flags & FC_BK_NO_OPT);
                 for (uint64_t j = t; j <= i; j++)
                     if (depth[j] < 3) depth[j]++;
             }
@@ -2357,7 +2020,7 @@ static void allocate(cg *c)
      * fast paths, weighted like the halves (each saves two loads) */
     uint32_t scw[2][5][4] = {{{0}}};
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i], cls = FC_CLASS(x->op), r, wr;
         if (op == 0 || op == OP_SECOND || (cls != FC_CLS_LDX && cls != FC_CLS_ST && cls != FC_CLS_STX))
             continue;
@@ -2367,7 +2030,7 @@ static void allocate(cg *c)
         wr = cls != FC_CLS_LDX;
         if (!acc_checked(c, i, r, x->off, fc_size_bytes(x->op)))
             continue;
-        unsigned hint = c->info ? c->info[i].region_hint : 0xffu;
+        unsigned hint = c->in.info ? c->in.info[i].region_hint : 0xffu;
         if (hint == 0xffu)
             hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
         if (hint == FC_REGION_STACK)
@@ -2375,7 +2038,7 @@ static void allocate(cg *c)
         scw[wr][hint <= FC_REGION_BSS ? hint : 4u][lg2(fc_size_bytes(x->op))] += 1u << (3 * depth[i]);
     }
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i], d = fc_dst(*x), s = fc_src(*x);
         uint16_t use, def;
         if (op == 0 || op == OP_SECOND) continue;
@@ -2404,9 +2067,9 @@ static void allocate(cg *c)
      * (which saves r0-r3) runs while it holds a value, and no emitter of
      * such a program uses r3 as a scratch register (local calls use ip, lr,
      * r0 and r1; the homes they save are pushed whatever they are) */
-    int leaf = !(c->flags & FC_BK_NO_OPT);
+    int leaf = !(c->in.flags & FC_BK_NO_OPT);
     for (i = 0; i < n && leaf; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i], aop = FC_OPCODE_OP(x->op), d = fc_dst(*x), s = fc_src(*x);
         if (op == 0 || op == OP_SECOND)
             continue;
@@ -2427,7 +2090,7 @@ static void allocate(cg *c)
      * second operand (TB) */
     int leaf2 = leaf;
     for (i = 0; i < n && leaf2; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         if (c->opid[i] != 0 && c->opid[i] != OP_SECOND && FC_CLASS(x->op) == FC_CLS_ALU64 &&
             FC_OPCODE_OP(x->op) == FC_ALU_MUL && hact_at(c, i, fc_dst(*x)) == HA_COMPUTE)
             leaf2 = 0;
@@ -2468,7 +2131,7 @@ static void allocate(cg *c)
      * more there (a check saves two loads; a half saves about one access
      * per use) */
     c->sc_start = c->sc_lim = NONE;
-    if (!(c->flags & FC_BK_NO_OPT) && nregs >= 4) {
+    if (!(c->in.flags & FC_BK_NO_OPT) && nregs >= 4) {
         uint32_t bw = 0;
         unsigned bt = 0, bs = 0, bk = 0;
         for (unsigned t = 0; t < 2; t++)
@@ -2508,14 +2171,14 @@ static void allocate(cg *c)
  */
 static void find_fusions(cg *c)
 {
-    uint32_t i, n = c->n, s[2];
+    uint32_t i, n = c->in.n, s[2];
     for (i = 0; i <= n; i++)
         c->fuse[i] = 0;
-    if (c->flags & FC_BK_NO_OPT)
+    if (c->in.flags & FC_BK_NO_OPT)
         return;
     /* fuse[] first marks the jump targets */
     for (i = 0; i < n; i++) {
-        const fc_insn *x = &c->ins[i];
+        const fc_insn *x = &c->in.ins[i];
         unsigned op = c->opid[i], cls = FC_CLASS(x->op);
         if (op == 0 || op == OP_SECOND || (cls != FC_CLS_JMP && cls != FC_CLS_JMP32))
             continue;
@@ -2526,15 +2189,15 @@ static void find_fusions(cg *c)
         }
         if (op == FC_OP_CALL || op == FC_OP_CALLX || op == FC_OP_EXIT)
             continue;
-        unsigned k = succs(c, i, s);
+        unsigned k = fc_hh_succs(&c->hh, i, s);
         for (unsigned j = 0; j < k; j++)
             if (s[j] != i + 1)
                 c->fuse[s[j]] = 2;
     }
-    for (i = 0; i < c->nentries; i++)
-        c->fuse[c->entries[i]] = 2;
+    for (i = 0; i < c->in.nentries; i++)
+        c->fuse[c->in.entries[i]] = 2;
     for (i = 0; i + 1 < n; i++) {
-        const fc_insn *a = &c->ins[i], *b = &c->ins[i + 1];
+        const fc_insn *a = &c->in.ins[i], *b = &c->in.ins[i + 1];
         unsigned d = fc_dst(*a), bop = c->opid[i + 1], aop = FC_OPCODE_OP(b->op);
         if (c->opid[i] != FC_OP_MOV32_X || c->fuse[i] == 1 || c->fuse[i + 1] == 2 ||
             fc_src(*a) == d || d >= 10 || bop == 0 || bop == OP_SECOND ||
@@ -2553,21 +2216,17 @@ static void find_fusions(cg *c)
  * The backend entry points
  * ===================================================================== */
 
+static const fc_em_sizes t2_sizes = {LABS_PER_INSN, BRS_PER_INSN, STUBS_PER_INSN, EXTRA, FL__COUNT};
+
+static unsigned t2_size_cb(uint32_t enc) { return t2_size(enc); }
+static void t2_put_cb(uint8_t *at, uint32_t enc) { t2_put(at, enc); }
+static const fc_em_target t2_target = {T2_BAD, t2_size_cb, t2_put_cb, t2_validate};
+
+/* opid, fuse; hz, lout, tmp16, hza, loc; padhead, padnext, padlab */
 static size_t t2_work_size(const fc_prog *p)
 {
-    size_t n = p ? p->ninsns : 0;
-    return (n + 1) * (2 + 2 * 5 + 4 * 3 + 4 * LABS_PER_INSN + BRS_PER_INSN +
-                      sizeof(stub) * STUBS_PER_INSN) +
-           EXTRA * (4 + 1 + sizeof(stub)) + 4 * (FL__COUNT + 8) + 64;
-}
-
-static void *carve(uint8_t **p, uint8_t *end, size_t sz, size_t align)
-{
-    uintptr_t a = ((uintptr_t)*p + (align - 1)) & ~(uintptr_t)(align - 1);
-    if (a + sz > (uintptr_t)end)
-        return NULL;
-    *p = (uint8_t *)(a + sz);
-    return (void *)a;
+    uint32_t n = p ? p->ninsns : 0;
+    return ((size_t)n + 1) * (2 + 2 * 5 + 4 * 3) + fc_em_work_size(&t2_sizes, n) + 64;
 }
 
 static int diag(fc_diags *d, int32_t insn, const char *msg)
@@ -2582,7 +2241,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
 {
     cg cc, *c = &cc;
     uint8_t *w = work, *wend = (uint8_t *)work + work_len;
-    uint32_t n, i, npass;
+    uint32_t n, i;
     uint32_t one_entry = 0;
 
     if (!p || !out || (p->ninsns && !p->insns))
@@ -2595,62 +2254,34 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
 
     for (i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;
-    c->p = p;
-    c->ins = p->insns;
-    c->info = info;
-    c->n = n;
-    c->flags = opts ? opts->flags : 0;
-    c->entries = opts && opts->entries ? opts->entries : &one_entry;
-    c->nentries = opts && opts->entries ? opts->nentries : 1;
+    {
+        int32_t at;
+        const char *why = fc_em_in_init(&c->in, p, info, opts, &one_entry, &at);
+        if (why)
+            return diag(diags, at, why), FC_BK_EPROG;
+    }
     c->diags = diags;
-    if (c->nentries == 0)
-        return diag(diags, -1, "no entry point"), FC_BK_EPROG;
-    for (i = 0; i < c->nentries; i++)
-        if (c->entries[i] >= n)
-            return diag(diags, (int32_t)c->entries[i], "entry outside the program"), FC_BK_EPROG;
 
-    c->opid = carve(&w, wend, n + 1, 1);
-    c->hz = carve(&w, wend, 2 * (n + 1), 2);
-    c->lout = carve(&w, wend, 2 * (n + 1), 2);
-    c->tmp16 = carve(&w, wend, 2 * (n + 1), 2);
-    c->hza = carve(&w, wend, 2 * (n + 1), 2);
-    c->loc = carve(&w, wend, 2 * (n + 1), 2);
-    c->labcap = (n + 1) * LABS_PER_INSN + EXTRA + FL__COUNT + 8;
-    c->lab = carve(&w, wend, 4 * (size_t)c->labcap, 4);
-    c->brcap = (n + 1) * BRS_PER_INSN + EXTRA;
-    c->brlong = carve(&w, wend, c->brcap, 1);
-    c->stcap = (n + 1) * STUBS_PER_INSN + EXTRA;
-    c->st = carve(&w, wend, sizeof(stub) * (size_t)c->stcap, 4);
-    c->fuse = carve(&w, wend, (size_t)(n + 1), 1);
-    c->padhead = carve(&w, wend, 4 * (size_t)(n + 1), 4);
-    c->padnext = carve(&w, wend, 4 * (size_t)(n + 1), 4);
-    uint32_t *padlab = carve(&w, wend, 4 * (size_t)(n + 1), 4);
-    if (!c->opid || !c->hz || !c->lout || !c->tmp16 || !c->hza || !c->loc || !c->lab ||
-        !c->brlong || !c->st || !c->padhead || !c->padnext || !padlab || !c->fuse)
+    c->opid = fc_em_carve(&w, wend, n + 1, 1);
+    c->hz = fc_em_carve(&w, wend, 2 * (n + 1), 2);
+    c->lout = fc_em_carve(&w, wend, 2 * (n + 1), 2);
+    c->tmp16 = fc_em_carve(&w, wend, 2 * (n + 1), 2);
+    c->hza = fc_em_carve(&w, wend, 2 * (n + 1), 2);
+    c->loc = fc_em_carve(&w, wend, 2 * (n + 1), 2);
+    c->fuse = fc_em_carve(&w, wend, (size_t)(n + 1), 1);
+    c->padhead = fc_em_carve(&w, wend, 4 * (size_t)(n + 1), 4);
+    c->padnext = fc_em_carve(&w, wend, 4 * (size_t)(n + 1), 4);
+    uint32_t *padlab = fc_em_carve(&w, wend, 4 * (size_t)(n + 1), 4);
+    if (!c->opid || !c->hz || !c->lout || !c->tmp16 || !c->hza || !c->loc || !c->padhead ||
+        !c->padnext || !padlab || !c->fuse || fc_em_setup(&c->em, &t2_target, &t2_sizes, n, &w, wend))
         return FC_BK_EWORK;
-    for (i = 0; i < c->labcap; i++)
-        c->lab[i] = 0;
-    for (i = 0; i < c->brcap; i++)
-        c->brlong[i] = 0;
 
     /* decode; refuse what native code cannot express */
-    for (i = 0; i < n; i++) {
-        const fc_insn *x = &p->insns[i];
-        unsigned op = 0;
-        enum fc_insn_fault f = fc_insn_check(x, i + 1 < n ? &p->insns[i + 1] : NULL, &op);
-        c->opid[i] = (uint8_t)(f == FC_INSN_OK ? op : 0);
-        if (f == FC_INSN_OK && op == FC_OP_LDDW) {
-            c->opid[++i] = OP_SECOND;
-            continue;
-        }
-        if (f != FC_INSN_OK)
-            continue;
-        if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL)
-            c->has_local_calls = 1;
-    }
+    c->has_local_calls = (uint8_t)fc_em_decode(p->insns, n, c->opid, NULL, NULL);
     if (n > 0x7fffffffu)
         return diag(diags, -1, "program too large"), FC_BK_EPROG;
 
+    fc_em_hh(&c->hh, &c->in, c->opid);
     analyse(c);
     allocate(c);
     /* budget pads for the conditional back-edges (with the budget in a
@@ -2682,46 +2313,15 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     for (unsigned r = 0; r < 10; r++)
         out->mregs += (c->home[r][0] != NONE) + (c->home[r][1] != NONE);
 
-    /* counting passes until no label moves and no branch grows */
-    for (npass = 1;; npass++) {
-        pass(c);
-        if (c->overflow)
-            return diag(diags, (int32_t)c->cur, "internal table overflow"), FC_BK_EINTERNAL;
-        if (!c->moved && !c->grew)
-            break;
-        if (npass >= MAX_PASSES)
-            return diag(diags, -1, "branch sizes do not converge"), FC_BK_EINTERNAL;
+    /* counting passes until no label moves and no branch grows, then writing */
+    {
+        const char *msg = "";
+        int32_t at;
+        int r = fc_em_run(&c->em, pass_cb, c, MAX_PASSES, out, &msg, &at);
+        if (r == FC_BK_EINTERNAL)
+            diag(diags, at, msg);
+        return r;
     }
-    out->passes = npass;
-
-    /* the writing pass */
-    c->writing = 1;
-    c->buf = out->code && out->code_cap ? out->code : NULL;
-    c->cap = out->code_cap;
-    c->rel = out->relocs;
-    c->relcap = out->relocs ? out->relocs_cap : 0;
-    c->map = out->pcmap;
-    c->mapcap = out->pcmap ? out->pcmap_cap : 0;
-    c->entry_off = out->entry_off;
-    pass(c);
-    if (c->moved || c->grew || c->overflow)
-        return diag(diags, -1, "the writing pass differs from the sizing pass"), FC_BK_EINTERNAL;
-    out->code_len = c->pos;
-    out->nrelocs = c->nrel;
-    out->npcmap = c->nmap;
-    out->checks = c->checks;
-    out->unchecked = c->unchecked;
-    if (c->bad) {
-        diag(diags, (int32_t)c->bad_insn, "an instruction could not be encoded");
-        return FC_BK_EINTERNAL;
-    }
-    if (!c->buf || c->pos > c->cap || c->nrel > c->relcap || (c->map && c->nmap > c->mapcap))
-        return FC_BK_ENOSPACE;
-    if (t2_validate(c->buf, c->pos) != c->pos) {
-        diag(diags, -1, "the image holds an undefined instruction");
-        return FC_BK_EINTERNAL;
-    }
-    return FC_BK_OK;
 }
 
 unsigned t2_disasm(const uint8_t *code, uint32_t code_len, uint32_t off, uint32_t addr,

@@ -1,0 +1,25 @@
+# middle/: the target-independent parts every backend shares (freestanding
+# C99, no allocation: the on-device compiler will build the same sources):
+# the emission layer (fc_emit: labels, branch sizing, relocations, pc map,
+# stubs, the size-then-emit pass loop, decode and refusal) and the one
+# upper-half analysis (fc_hihalf). Part of libfcc.
+COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c
+
+# ---- the shared layer and the code generators stay device-buildable -------
+# Each source compiled freestanding for Cortex-M3, RV32 and Xtensa (the
+# runtime-cross toolchains), -std=c99 -Os -Wall -Wextra -Werror; one count per
+# source and core.
+MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c backends/thumb2/t2_codegen.c \
+                     backends/rv32/rv_codegen.c
+TEST_STEPS += middle-cross
+step-middle-cross:
+	@pass=0; fail=0; mkdir -p $(BUILD)/middle-cross; \
+	for t in $(CROSS_TARGETS); do \
+	  case $$t in cm3) cc="$(CROSS_cm3_CC) $(CROSS_cm3_FLAGS)";; rv32) cc="$(CROSS_rv32_CC) $(CROSS_rv32_FLAGS)";; \
+	              lx106) cc="$(CROSS_lx106_CC) $(CROSS_lx106_FLAGS)";; esac; \
+	  for f in $(MIDDLE_CROSS_SRCS); do \
+	    if $$cc $(CROSS_CFLAGS) -Icompiler -Ibackends -Imiddle -c $$f -o $(BUILD)/middle-cross/$$t-$$(basename $$f .c).o; \
+	    then pass=$$((pass + 1)); else echo "FAIL $$t $$f"; fail=$$((fail + 1)); fi; \
+	  done; \
+	done; \
+	echo "middle-cross: $$pass passed, $$fail failed"; [ $$fail = 0 ]
