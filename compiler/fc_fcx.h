@@ -92,6 +92,9 @@ typedef struct fc_fcx_lines {
  * 0: none, -1: present but malformed (*why says what). */
 int fc_fcx_lines_find(const uint8_t *buf, size_t len, fc_fcx_lines *t, const char **why);
 
+/* File name number f of a well-formed line table (f < t->nfiles). */
+const char *fc_fcx_line_file(const fc_fcx_lines *t, uint32_t f);
+
 /* The source position of eBPF instruction insn: the last record at or
  * before it. 1 with file and line set (col may be NULL), 0 when none (or line 0). */
 int fc_fcx_line_of(const fc_fcx_lines *t, uint32_t insn, const char **file, uint32_t *line,

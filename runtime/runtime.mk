@@ -18,7 +18,9 @@ CROSS_lx106_FLAGS := -mlongcalls
 CROSS_TARGETS := cm3 rv32 lx106
 
 define cross_rules
-$(BUILD)/cross/$(1)/%.o: %.c
+# every runtime header: a changed struct must rebuild every object that sees it
+# (a stale object linked beside new ones breaks the firmware's ABI silently)
+$(BUILD)/cross/$(1)/%.o: %.c $(wildcard runtime/*.h)
 	@mkdir -p $$(dir $$@)
 	$$(CROSS_$(1)_CC) $$(CROSS_CFLAGS) $$(CROSS_$(1)_FLAGS) -c $$< -o $$@
 $(BUILD)/cross/$(1)/libfcrt.a: $$(CROSS_SRCS:%.c=$(BUILD)/cross/$(1)/%.o)
