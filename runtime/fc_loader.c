@@ -27,7 +27,7 @@
 #include "fc_libc.h"
 
 /*
- * Build options (docs/DEVELOPING.md "Runtime build options"):
+ * Build options (docs/PORTING.md "Runtime build options"):
  *   FC_NO_INTERP  native-only device: only containers with native code this
  *                 core can use are installed (as if FC_INSTALL_REQUIRE_NATIVE
  *                 were always given); fc_run never reaches the interpreter,

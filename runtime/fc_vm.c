@@ -184,7 +184,7 @@ void fc_vm_set_helpers(fc_vm *vm, const fc_helper *helpers, uint32_t n,
 }
 
 /* The interpreter from here on. A native-only runtime (-DFC_NO_INTERP,
- * docs/DEVELOPING.md "Runtime build options") keeps only the sandbox's
+ * docs/PORTING.md "Runtime build options") keeps only the sandbox's
  * region and helper functions above, which the helpers and the native
  * code's runtime routines use; the loader never calls fc_vm_run then. */
 #ifndef FC_NO_INTERP

@@ -17,7 +17,7 @@ CROSS_lx106_FLAGS := -mlongcalls
 
 CROSS_TARGETS := cm3 rv32 lx106
 
-# ---- build options (docs/DEVELOPING.md "Runtime build options") -----------
+# ---- build options (docs/PORTING.md "Runtime build options") -----------
 # Two more archives per core in RT_VARIANT_TARGETS, build/cross-VARIANT/T/:
 #   nointerp  -DFC_NO_INTERP: native-only device (fc_vm.c keeps only the
 #             sandbox's region/helper functions; no fc_vm_run)

@@ -1,4 +1,4 @@
-# tests/rtopt.mk: the runtime build options (docs/DEVELOPING.md "Runtime
+# tests/rtopt.mk: the runtime build options (docs/PORTING.md "Runtime
 # build options") on the host. tests/unit/rtopt/rtopt_test.c is compiled
 # once per option and linked, ahead of $(LIBS), with the loader compiled
 # with that option: its fc_install/fc_open/fc_run win over libfcrt.a's (the

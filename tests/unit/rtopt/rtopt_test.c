@@ -1,5 +1,5 @@
 /*
- * Unit tests of the runtime build options (docs/DEVELOPING.md "Runtime
+ * Unit tests of the runtime build options (docs/PORTING.md "Runtime
  * build options"). This file is compiled twice, each time linked with the
  * device loader (runtime/fc_loader.c) compiled with the option, into a
  * binary of its own (tests/rtopt.mk): the objects given first win over the
