@@ -823,6 +823,14 @@ static uint32_t put_part(uint32_t *cursor, uint32_t len, uint32_t *off)
     return len;
 }
 
+/* The install flags the engine choice obeys: a native-only runtime always
+ * requires native code (untrusted code, a missing ISA feature: refused). */
+#ifdef FC_NO_INTERP
+#define INSTALL_FLAGS(cfg) ((cfg)->flags | FC_INSTALL_REQUIRE_NATIVE)
+#else
+#define INSTALL_FLAGS(cfg) ((cfg)->flags)
+#endif
+
 /*
  * Device-dependent checks and the layout of slot and RAM, filled into *a.
  * have_addr: slot and RAM are known, so relocations are checked at their
@@ -832,7 +840,7 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
                 fc_app *a, int have_addr, fc_lresult *r)
 {
     const fc_platform *p = cfg->plat;
-    uint32_t k, cur, eff_budget, flags = cfg->flags;
+    uint32_t k, cur, eff_budget;
     unsigned t;
     int native_ok;
 
@@ -873,7 +881,7 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
     a->engine = FC_TARGET_EBPF;
 #ifdef FC_NO_INTERP
     /* native-only runtime: what the interpreter would have run is refused */
-    if (flags & FC_INSTALL_BYTECODE_ONLY)
+    if (INSTALL_FLAGS(cfg) & FC_INSTALL_BYTECODE_ONLY)
         return fail(r, FC_LERR_ARG, W("bytecode-only install, but this runtime has no interpreter"),
                     -1, -1);
     if (t == FC_TARGET_EBPF || t >= FC_TARGET__COUNT || v->code[t].idx < 0)
@@ -883,30 +891,29 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
         return fail(r, FC_LERR_NATIVE_UNAVAILABLE,
                     W("the platform cannot call native code, and this runtime has no interpreter"),
                     -1, -1);
-    flags |= FC_INSTALL_REQUIRE_NATIVE;   /* untrusted code or a missing ISA feature: refused */
 #endif
 #ifdef FC_NO_NATIVE
     /* interpreter-only runtime: native code sections are never installed */
-    if (flags & FC_INSTALL_REQUIRE_NATIVE)
+    if (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE)
         return fail(r, FC_LERR_NATIVE_UNAVAILABLE,
                     W("native code required, but this runtime runs the interpreter only"), -1, -1);
     (void)native_ok;
     (void)t;
 #else
-    if (!(flags & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF && t < FC_TARGET__COUNT &&
+    if (!(INSTALL_FLAGS(cfg) & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF && t < FC_TARGET__COUNT &&
         v->code[t].idx >= 0 && !native_ok) {
-        if (flags & FC_INSTALL_REQUIRE_NATIVE)
+        if (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE)
             return refuse_untrusted(r, a->trust, 1);
         a->native_dropped = 1;   /* bytecode only: the interpreter checks everything */
-    } else if (!(flags & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF &&
+    } else if (!(INSTALL_FLAGS(cfg) & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF &&
                t < FC_TARGET__COUNT && v->code[t].idx >= 0) {
         if ((v->code[t].info & ~p->isa) == 0)
             a->engine = (uint8_t)t;
-        else if (flags & FC_INSTALL_REQUIRE_NATIVE)
+        else if (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE)
             return failv(r, FC_LERR_ISA, W("code needs ISA features this core lacks"),
                          v->code[t].idx, -1, v->code[t].info & ~p->isa);
     }
-    if (a->engine == FC_TARGET_EBPF && (flags & FC_INSTALL_REQUIRE_NATIVE))
+    if (a->engine == FC_TARGET_EBPF && (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE))
         return failv(r, FC_LERR_NO_NATIVE, W("native code required but none for this core's target"),
                      -1, -1, t);
 #endif
