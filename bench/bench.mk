@@ -48,6 +48,12 @@ $(BENCH_DIR)/ebpf-$(BENCH_MCPU)/%.o: bench/progs/%.c bench/progs/bench_prog.h
 	$(CLANG19) --target=bpf -mcpu=$(BENCH_MCPU) -O2 -fno-builtin -Wall -Wextra -Werror \
 	  -Ibench/progs -c $< -o $@
 
+define bench_variant_size
+$(BENCH_DIR)/$(1)/size-$(2)-Os.txt: $(BUILD)/cross-$(2)/$(1)/libfcrt.a
+	@mkdir -p $$(dir $$@)
+	$$(BENCH_$(1)_SIZE) $$(patsubst %.c,$(BUILD)/cross-$(2)/$(1)/%.o,$$(filter-out $$(RT_$(2)_DROP),$(BENCH_RT_SRCS))) > $$@
+endef
+
 define bench_target_rules
 $(BENCH_DIR)/$(1)/progs/%.o: bench/progs/%.c bench/progs/bench_prog.h
 	@mkdir -p $$(dir $$@)
@@ -82,8 +88,12 @@ $(BENCH_DIR)/$(1)/size-O2.txt: $(BENCH_RT_SRCS:runtime/%.c=$(BENCH_DIR)/$(1)/rt/
 	@mkdir -p $$(dir $$@)
 	$$(BENCH_$(1)_SIZE) $$^ > $$@
 
+# the same for the runtime build options (runtime/runtime.mk RT_VARIANTS,
+# -Os): size-nointerp-Os.txt, size-nonative-Os.txt
+$(foreach v,$(RT_VARIANTS),$(eval $(call bench_variant_size,$(1),$(v))))
+
 BENCH_INPUTS += $(BENCH_DIR)/$(1)/bench.elf $(BENCH_DIR)/$(1)/size-Os.txt \
-                $(BENCH_DIR)/$(1)/size-O2.txt
+                $(BENCH_DIR)/$(1)/size-O2.txt $(RT_VARIANTS:%=$(BENCH_DIR)/$(1)/size-%-Os.txt)
 endef
 BENCH_INPUTS := $(BENCH_PROGS:%=$(BENCH_DIR)/ebpf-$(BENCH_MCPU)/%.o)
 $(foreach t,$(BENCH_TARGETS),$(eval $(call bench_target_rules,$(t))))

@@ -240,6 +240,14 @@ static void md_sizes(FILE *f, const bench_target_res *t)
     size_sum(t->size_o2, t->nsize_o2, rt_objs, o2);
     fprintf(f, "| **runtime + loader** (all below but fc_flash_sim) | %s | %u | %s | %u |\n",
             num(a, sizeof a, os[0]), os[1] + os[2], num(b, sizeof b, o2[0]), o2[1] + o2[2]);
+    /* the build options (docs/PORTING.md "Runtime build options"): the same
+     * objects, those a variant leaves out absent from its size file */
+    size_sum(t->size_nointerp, t->nsize_nointerp, rt_objs, os);
+    fprintf(f, "| **native-only runtime** (-DFC_NO_INTERP: runtime + loader without the interpreter) "
+               "| %s | %u | - | - |\n", num(a, sizeof a, os[0]), os[1] + os[2]);
+    size_sum(t->size_nonative, t->nsize_nonative, rt_objs, os);
+    fprintf(f, "| **interpreter-only runtime** (-DFC_NO_NATIVE: runtime + loader without fc_native_rt "
+               "and the relocation files) | %s | %u | - | - |\n", num(a, sizeof a, os[0]), os[1] + os[2]);
     for (unsigned k = 0; k < t->nsize_os; k++) {
         const bench_size_row *r = &t->size_os[k], *q = NULL;
         for (unsigned j = 0; j < t->nsize_o2; j++)
@@ -415,6 +423,10 @@ void bench_write_json(FILE *f, const bench_report *r)
         js_sizes(f, t->size_os, t->nsize_os);
         fprintf(f, ",\n     \"runtime_size_O2\": ");
         js_sizes(f, t->size_o2, t->nsize_o2);
+        fprintf(f, ",\n     \"runtime_size_Os_no_interp\": ");
+        js_sizes(f, t->size_nointerp, t->nsize_nointerp);
+        fprintf(f, ",\n     \"runtime_size_Os_no_native\": ");
+        js_sizes(f, t->size_nonative, t->nsize_nonative);
         if (t->ed[ED_O2].done || t->ed[ED_OS].done)
             fprintf(f, ",\n     \"ed25519_verify\": {\"message_bytes\": %u", t->ed_msg_len);
         for (unsigned e = 0; e < ED__COUNT && (t->ed[ED_O2].done || t->ed[ED_OS].done); e++) {

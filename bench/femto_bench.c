@@ -966,6 +966,12 @@ static int run_target(const target_def *def, bench_target_res *t, const opts *o,
     snprintf(path, sizeof path, "%s/%s/size-O2.txt", o->dir, def->key);
     if (read_sizes(path, t->size_o2, &t->nsize_o2, c.err, sizeof c.err))
         goto out;
+    snprintf(path, sizeof path, "%s/%s/size-nointerp-Os.txt", o->dir, def->key);
+    if (read_sizes(path, t->size_nointerp, &t->nsize_nointerp, c.err, sizeof c.err))
+        goto out;
+    snprintf(path, sizeof path, "%s/%s/size-nonative-Os.txt", o->dir, def->key);
+    if (read_sizes(path, t->size_nonative, &t->nsize_nonative, c.err, sizeof c.err))
+        goto out;
     if (open_target(&c, o))
         goto out;
     t->available = 1;

@@ -86,6 +86,9 @@ typedef struct bench_target_res {
     unsigned nprog;
     bench_size_row size_os[BENCH_MAX_SIZES], size_o2[BENCH_MAX_SIZES];
     unsigned nsize_os, nsize_o2;
+    /* -Os objects of the runtime build options: -DFC_NO_INTERP, -DFC_NO_NATIVE */
+    bench_size_row size_nointerp[BENCH_MAX_SIZES], size_nonative[BENCH_MAX_SIZES];
+    unsigned nsize_nointerp, nsize_nonative;
     uint32_t sizeof_app;
     bench_ed_res ed[ED__COUNT];
     uint32_t ed_msg_len;

@@ -26,6 +26,22 @@
 #include "fc_ed25519.h"
 #include "fc_libc.h"
 
+/*
+ * Build options (docs/PORTING.md "Runtime build options"):
+ *   FC_NO_INTERP  native-only device: only containers with native code this
+ *                 core can use are installed (as if FC_INSTALL_REQUIRE_NATIVE
+ *                 were always given); fc_run never reaches the interpreter,
+ *                 which fc_vm.c then leaves out.
+ *   FC_NO_NATIVE  interpreter-only device: native code sections are
+ *                 validated as container content but never installed; every
+ *                 container runs in the interpreter; no relocation file and
+ *                 no native env code (fc_native_rt.c) are referenced.
+ * Without either, both engines are built (the default).
+ */
+#if defined(FC_NO_INTERP) && defined(FC_NO_NATIVE)
+#error "FC_NO_INTERP and FC_NO_NATIVE together leave no engine to run a container"
+#endif
+
 /* ---- install record offsets -------------------------------------------- */
 #define R_MAGIC      0x00u
 #define R_VERSION    0x04u
@@ -770,11 +786,18 @@ static int apply_reloc(unsigned target, const fc_fcx_reloc *rr, uint8_t *bytes,
         fc_put_le32(bytes, value);
         return FC_OK;
     }
+#ifdef FC_NO_NATIVE
+    /* never reached: no native code is installed by this runtime */
+    (void)target;
+    (void)place;
+    return FC_LERR_RELOC_KIND;
+#else
     switch (target) {
     case FC_TARGET_THUMBV7M: return fc_reloc_thumb(rr->kind, bytes, place, value);
     case FC_TARGET_RV32IMAC: return fc_reloc_rv32(rr->kind, bytes, place, value);
     default: return FC_LERR_RELOC_KIND;
     }
+#endif
 }
 
 /* Relocation k of the chosen code, patched into out[0..width). */
@@ -799,6 +822,14 @@ static uint32_t put_part(uint32_t *cursor, uint32_t len, uint32_t *off)
     *cursor = align8(*cursor + len);
     return len;
 }
+
+/* The install flags the engine choice obeys: a native-only runtime always
+ * requires native code (untrusted code, a missing ISA feature: refused). */
+#ifdef FC_NO_INTERP
+#define INSTALL_FLAGS(cfg) ((cfg)->flags | FC_INSTALL_REQUIRE_NATIVE)
+#else
+#define INSTALL_FLAGS(cfg) ((cfg)->flags)
+#endif
 
 /*
  * Device-dependent checks and the layout of slot and RAM, filled into *a.
@@ -848,22 +879,44 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
      * ISA features it needs, else the interpreter */
     t = p->target;
     a->engine = FC_TARGET_EBPF;
-    if (!(cfg->flags & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF && t < FC_TARGET__COUNT &&
+#ifdef FC_NO_INTERP
+    /* native-only runtime: what the interpreter would have run is refused */
+    if (INSTALL_FLAGS(cfg) & FC_INSTALL_BYTECODE_ONLY)
+        return fail(r, FC_LERR_ARG, W("bytecode-only install, but this runtime has no interpreter"),
+                    -1, -1);
+    if (t == FC_TARGET_EBPF || t >= FC_TARGET__COUNT || v->code[t].idx < 0)
+        return failv(r, FC_LERR_NO_NATIVE,
+                     W("no native code for this core, and this runtime has no interpreter"), -1, -1, t);
+    if (!p->invoke)
+        return fail(r, FC_LERR_NATIVE_UNAVAILABLE,
+                    W("the platform cannot call native code, and this runtime has no interpreter"),
+                    -1, -1);
+#endif
+#ifdef FC_NO_NATIVE
+    /* interpreter-only runtime: native code sections are never installed */
+    if (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE)
+        return fail(r, FC_LERR_NATIVE_UNAVAILABLE,
+                    W("native code required, but this runtime runs the interpreter only"), -1, -1);
+    (void)native_ok;
+    (void)t;
+#else
+    if (!(INSTALL_FLAGS(cfg) & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF && t < FC_TARGET__COUNT &&
         v->code[t].idx >= 0 && !native_ok) {
-        if (cfg->flags & FC_INSTALL_REQUIRE_NATIVE)
+        if (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE)
             return refuse_untrusted(r, a->trust, 1);
         a->native_dropped = 1;   /* bytecode only: the interpreter checks everything */
-    } else if (!(cfg->flags & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF &&
+    } else if (!(INSTALL_FLAGS(cfg) & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF &&
                t < FC_TARGET__COUNT && v->code[t].idx >= 0) {
         if ((v->code[t].info & ~p->isa) == 0)
             a->engine = (uint8_t)t;
-        else if (cfg->flags & FC_INSTALL_REQUIRE_NATIVE)
+        else if (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE)
             return failv(r, FC_LERR_ISA, W("code needs ISA features this core lacks"),
                          v->code[t].idx, -1, v->code[t].info & ~p->isa);
     }
-    if (a->engine == FC_TARGET_EBPF && (cfg->flags & FC_INSTALL_REQUIRE_NATIVE))
+    if (a->engine == FC_TARGET_EBPF && (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE))
         return failv(r, FC_LERR_NO_NATIVE, W("native code required but none for this core's target"),
                      -1, -1, t);
+#endif
 
     /* slot layout */
     cur = FC_SLOT_REC_SIZE;
@@ -1346,6 +1399,17 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
         return fail(res, FC_LERR_SLOT_CORRUPT, W("installed image hash mismatch"), -1, -1);
     if (a->engine != FC_TARGET_EBPF && a->engine != cfg->plat->target)
         return failv(res, FC_LERR_NO_NATIVE, W("installed code is for another core"), -1, -1, a->engine);
+#ifdef FC_NO_INTERP
+    if (a->engine == FC_TARGET_EBPF)
+        return fail(res, FC_LERR_NO_NATIVE,
+                    W("installed for the interpreter, and this runtime has no interpreter"), -1, -1);
+#endif
+#ifdef FC_NO_NATIVE
+    if (a->engine != FC_TARGET_EBPF)
+        return failv(res, FC_LERR_NATIVE_UNAVAILABLE,
+                     W("installed native code, but this runtime runs the interpreter only"), -1, -1,
+                     a->engine);
+#endif
     /* the verdict of the install (this loader wrote the record); a policy
      * made stricter since then applies to what is installed */
     if ((cfg->plat->policy & FC_POLICY_REQUIRE_SIGNATURE) && a->trust != FC_TRUST_OK)
@@ -1447,10 +1511,12 @@ static uint32_t entry_insn(const fc_app *a, uint32_t i)
     return fc_le32(a->img + a->entries_off + i * FC_SLOT_ENTRY_SIZE + FC_FCX_NAME_LEN);
 }
 
+#ifndef FC_NO_NATIVE
 static uint32_t entry_native(const fc_app *a, uint32_t i)
 {
     return fc_le32(a->img + a->entries_off + i * FC_SLOT_ENTRY_SIZE + 28u);
 }
+#endif
 
 /* The helper allowlist must never be NULL: NULL means "everything". */
 static const uint32_t no_helpers[1] = { 0 };
@@ -1585,7 +1651,8 @@ static int setup_vm(const fc_app *a, const fc_run_args *g, fc_vm *vm, uint32_t s
 int fc_native_invoke_direct(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
 {
     (void)hook_ctx;
-#if (defined(__arm__) && defined(__thumb2__)) || (defined(__riscv) && __riscv_xlen == 32)
+#if !defined(FC_NO_NATIVE) && \
+    ((defined(__arm__) && defined(__thumb2__)) || (defined(__riscv) && __riscv_xlen == 32))
     /* the code executes in place: its address is a function of this core */
     return fc_native_run((fc_native_fn)(uintptr_t)c->entry_addr, c->vm, c->ctx_addr,
                          c->ctx_len, r0);
@@ -1616,7 +1683,20 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
     out->budget_left = 0;
     if ((e = check_run(a, g)) != FC_OK)
         return out->err = e;
+#if defined(FC_NO_INTERP)
+    /* no interpreter: an app made for it (or a request for it) cannot run */
+    if (a->engine == FC_TARGET_EBPF)
+        return out->err = FC_LERR_NO_NATIVE;
+    if (g->flags & FC_RUN_INTERP)
+        return out->err = FC_LERR_ARG;
+    native = 1;
+#elif defined(FC_NO_NATIVE)
+    if (a->engine != FC_TARGET_EBPF && !(g->flags & FC_RUN_INTERP))
+        return out->err = FC_LERR_NATIVE_UNAVAILABLE;   /* not installed by this runtime */
+    native = 0;
+#else
     native = a->engine != FC_TARGET_EBPF && !(g->flags & FC_RUN_INTERP);
+#endif
     out->engine = native ? a->engine : FC_TARGET_EBPF;
     if (native && !a->plat->invoke)
         return out->err = FC_LERR_NATIVE_UNAVAILABLE;
@@ -1633,6 +1713,7 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
     if ((e = setup_vm(a, g, &vm, start, &ctx_addr)) != FC_OK)
         return out->err = e;
 
+#ifndef FC_NO_NATIVE
     if (native) {
         fc_native_invoke call;
         fc_memset(&call, 0, sizeof call);
@@ -1659,12 +1740,19 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
             out->native_pc = call.fault_off;
             out->err_pc = fc_app_pc_to_insn(a, call.fault_off);
         }
-    } else {
+    }
+#endif
+#if !defined(FC_NO_NATIVE) && !defined(FC_NO_INTERP)
+    else
+#endif
+#ifndef FC_NO_INTERP
+    {
         e = fc_vm_run(&vm, ctx_addr, g->ctx_len, r0);
         out->err = e;
         out->err_pc = e != FC_OK ? vm.err_pc + start : 0;
         out->insn_count = vm.insn_count;
     }
+#endif
     out->err_addr = vm.err_addr;
     out->budget_left = vm.budget_left;
     return e;

@@ -183,6 +183,12 @@ void fc_vm_set_helpers(fc_vm *vm, const fc_helper *helpers, uint32_t n,
     vm->nallow = allow ? nallow : 0;
 }
 
+/* The interpreter from here on. A native-only runtime (-DFC_NO_INTERP,
+ * docs/PORTING.md "Runtime build options") keeps only the sandbox's
+ * region and helper functions above, which the helpers and the native
+ * code's runtime routines use; the loader never calls fc_vm_run then. */
+#ifndef FC_NO_INTERP
+
 /* ---- arithmetic without UB ------------------------------------------------ */
 
 #define SIGN64 0x8000000000000000u
@@ -1111,3 +1117,5 @@ out:
         *r0 = reg[0];
     return FC_OK;
 }
+
+#endif /* !FC_NO_INTERP */
