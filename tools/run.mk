@@ -50,10 +50,10 @@ FUZZ_DIFF_CORPUS = $(BUILD)/fuzz/diff-corpus
 FUZZ_DIFF_SRCS   = tests/fuzz/fuzz_diff.c $(sort $(RUNTIME_SRCS) $(COMPILER_SRCS) $(SIM_SRCS))
 $(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_GEN)/fc_emu_rt_rv32.c \
                          $(wildcard runtime/*.c runtime/*.h compiler/*.c compiler/*.h backends/*.h \
-                                    backends/*/*.c backends/*/*.h sim/*.c sim/*.h)
+                                    backends/*/*.c backends/*/*.h middle/*.c middle/*.h sim/*.c sim/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_DEFAULT_SOURCE \
-	  -Iruntime -Icompiler -Ibackends -Isim -fsanitize=fuzzer,address,undefined \
+	  -Iruntime -Icompiler -Ibackends -Imiddle -Isim -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_DIFF_SRCS) -lelf -lunicorn -lpthread -lm -lcrypto
 
 $(FUZZ_DIFF_CORPUS)/.seeded: $(BIN)/diff-random
