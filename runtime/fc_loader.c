@@ -1523,22 +1523,16 @@ static const uint32_t no_helpers[1] = { 0 };
 
 /* One region straight into the table (no fc_vm_add_region call: the
  * permissions and kinds are the loader's own, the host pointer is known
- * non-NULL); the guest range must not pass 2^64. Zero-length: nothing. */
+ * non-NULL); the guest range must not pass 2^64. Zero-length: nothing.
+ * fc_vm_put_region writes the entry, as for fc_vm_add_region. */
 static int add_region(fc_vm *vm, uint64_t addr, uint8_t *host, uint32_t len, unsigned perm,
                       unsigned kind)
 {
-    fc_region *r;
-
     if (len == 0)
         return FC_OK;
     if (vm->nregions >= FC_MAX_REGIONS || addr > UINT64_MAX - ((uint64_t)len - 1))
         return FC_LERR_REGIONS;
-    r = &vm->regions[vm->nregions++];
-    r->addr = addr;
-    r->host = host;
-    r->len = len;
-    r->perm = (uint8_t)perm;
-    r->kind = (uint8_t)kind;
+    fc_vm_put_region(vm, addr, host, len, perm, kind);
     return FC_OK;
 }
 

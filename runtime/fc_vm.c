@@ -154,8 +154,6 @@ int fc_vm_init(fc_vm *vm, const fc_insn *insns, uint32_t ninsns,
 int fc_vm_add_region(fc_vm *vm, uint64_t addr, void *host, uint32_t len,
                      unsigned perm, unsigned kind)
 {
-    fc_region *r;
-
     if (!vm || vm->nregions >= FC_MAX_REGIONS || (!host && len) ||
         (perm & ~FC_PERM_RW) || kind == FC_REGION_STACK ||
         kind > FC_REGION_EXTRA)
@@ -163,12 +161,7 @@ int fc_vm_add_region(fc_vm *vm, uint64_t addr, void *host, uint32_t len,
     /* the last byte, addr + len - 1, must not pass 2^64 - 1 */
     if (len && addr > UINT64_MAX - ((uint64_t)len - 1))
         return FC_ERR_BAD_ARG;
-    r = &vm->regions[vm->nregions++];
-    r->addr = addr;
-    r->host = host;
-    r->len = len;
-    r->perm = (uint8_t)perm;
-    r->kind = (uint8_t)kind;
+    fc_vm_put_region(vm, addr, host, len, perm, kind);
     return FC_OK;
 }
 

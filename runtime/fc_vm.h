@@ -209,6 +209,20 @@ int fc_vm_init(fc_vm *vm, const fc_insn *insns, uint32_t ninsns,
 int fc_vm_add_region(fc_vm *vm, uint64_t addr, void *host, uint32_t len,
                      unsigned perm, unsigned kind);
 
+/* The next table entry, written without the checks above: for callers that
+ * made them already (fc_vm_add_region, the loader's own regions in fc_run).
+ * The caller guarantees a free entry and a range that does not pass 2^64. */
+static inline void fc_vm_put_region(fc_vm *vm, uint64_t addr, void *host, uint32_t len,
+                                    unsigned perm, unsigned kind)
+{
+    fc_region *r = &vm->regions[vm->nregions++];
+    r->addr = addr;
+    r->host = (uint8_t *)host;
+    r->len = len;
+    r->perm = (uint8_t)perm;
+    r->kind = (uint8_t)kind;
+}
+
 /*
  * Check every instruction once (register fields, writes to r10, defined
  * off/imm variants, call sources: what the interpreter would otherwise test

@@ -122,7 +122,8 @@ for name, entry, hmode, frargs, fbargs, void in APPS:
     if not fcx:
         continue
     host = os.path.join(OUT, "host-" + name)
-    p = subprocess.run(["gcc", "-O1", "-Wall", "-Werror", "-I" + os.path.join(HERE, "host"), f"-DENTRY={entry}"]
+    p = subprocess.run(["gcc", "-O1", "-Wall", "-Werror", "-I" + os.path.join(HERE, "host"),
+                        "-I" + os.path.join(HERE, "include"), f"-DENTRY={entry}"]
                        + (["-DRET_VOID"] if void else []) +
                        [os.path.join(HERE, "apps", name + ".c"), os.path.join(HERE, "host", "model.c"),
                         os.path.join(HERE, "host", "main.c"), "-o", host], capture_output=True, text=True)
