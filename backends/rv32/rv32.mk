@@ -19,8 +19,5 @@ step-golden-rv32:
 	@if $(PYTHON) tools/gen-golden-rv32 --check; then echo "golden-rv32: 1 passed, 0 failed"; \
 	else echo "golden-rv32: 0 passed, 1 failed"; exit 1; fi
 
-# ---- the plugin's rv32imac engine (sim/fc_engine.c, fc_engines[]) -------------
-TEST_STEPS += plugin-rv32imac
-step-plugin-rv32imac: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
-	PLUGIN_OPTIONS="--engine rv32imac" PLUGIN_LABEL=plugin-rv32imac bash tests/conformance/plugin-test.sh \
-	  $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests
+# ---- the plugin's rv32imac engine (sim/fc_engine.c, fc_engines[]): in step plugin
+PLUGIN_ENGINES += rv32imac
