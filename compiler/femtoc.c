@@ -840,6 +840,7 @@ static void print_cost(const options *o, const uint8_t *img, size_t len, const f
         memset(&plat, 0, sizeof plat);
         plat.target = k < 0 ? FC_TARGET_EBPF : o->backends[k]->target;
         plat.isa = 0xffffffffu;
+        plat.policy = FC_POLICY_ACCEPT_UNSIGNED;   /* measuring what the code costs */
         plat.helpers = hs;
         plat.nhelpers = nh;
         for (unsigned y = 0; y < FC_SYM__COUNT; y++)

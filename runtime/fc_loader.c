@@ -860,8 +860,7 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
     a->trust = (uint8_t)check_trust(b, len, v, p, &a->trust_key);
     if ((p->policy & FC_POLICY_REQUIRE_SIGNATURE) && a->trust != FC_TRUST_OK)
         return refuse_untrusted(r, a->trust, 0);
-    native_ok = !(p->policy & (FC_POLICY_REQUIRE_SIGNATURE | FC_POLICY_NATIVE_SIGNED)) ||
-                a->trust == FC_TRUST_OK;
+    native_ok = FC_POLICY_UNSIGNED_NATIVE_OK(p->policy) || a->trust == FC_TRUST_OK;
     eff_budget = v->h.budget ? v->h.budget : FC_DEFAULT_BUDGET;
     if (p->max_budget && eff_budget > p->max_budget) {
         if (v->h.budget)
@@ -1414,7 +1413,7 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
      * made stricter since then applies to what is installed */
     if ((cfg->plat->policy & FC_POLICY_REQUIRE_SIGNATURE) && a->trust != FC_TRUST_OK)
         return refuse_untrusted(res, a->trust, 0);
-    if ((cfg->plat->policy & FC_POLICY_NATIVE_SIGNED) && a->engine != FC_TARGET_EBPF &&
+    if (!FC_POLICY_UNSIGNED_NATIVE_OK(cfg->plat->policy) && a->engine != FC_TARGET_EBPF &&
         a->trust != FC_TRUST_OK)
         return refuse_untrusted(res, a->trust, 1);
     a->ram = cfg->ram;

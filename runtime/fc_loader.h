@@ -193,19 +193,25 @@ typedef struct fc_run_result {
  * Signature policy (docs/sandbox.md "Trust"). The loader verifies the
  * container's signature trailer against the platform's trusted keys before
  * anything is written to flash:
- *   FC_POLICY_ACCEPT_UNSIGNED (0)  development: native code is installed
- *                                  whatever the signature says
- *   FC_POLICY_NATIVE_SIGNED        native code only with a valid signature
- *                                  by a trusted key; otherwise the install
- *                                  is bytecode only (the interpreter checks
+ *   FC_POLICY_NATIVE_SIGNED (0)    the default (a zeroed fc_platform): native
+ *                                  code only with a valid signature by a
+ *                                  trusted key; otherwise the install is
+ *                                  bytecode only (the interpreter checks
  *                                  every access), or refused with
  *                                  FC_INSTALL_REQUIRE_NATIVE
  *   FC_POLICY_REQUIRE_SIGNATURE    refuse anything without a valid signature
  *                                  by a trusted key (implies NATIVE_SIGNED)
+ *   FC_POLICY_ACCEPT_UNSIGNED      development only, asked for explicitly:
+ *                                  native code is installed and run whatever
+ *                                  the signature says (ignored when combined
+ *                                  with REQUIRE_SIGNATURE)
  */
-#define FC_POLICY_ACCEPT_UNSIGNED   0u
+#define FC_POLICY_NATIVE_SIGNED     0u
 #define FC_POLICY_REQUIRE_SIGNATURE 1u
-#define FC_POLICY_NATIVE_SIGNED     2u
+#define FC_POLICY_ACCEPT_UNSIGNED   4u
+/* Native code without a valid trusted signature is acceptable. */
+#define FC_POLICY_UNSIGNED_NATIVE_OK(policy) \
+    (((policy) & (FC_POLICY_ACCEPT_UNSIGNED | FC_POLICY_REQUIRE_SIGNATURE)) == FC_POLICY_ACCEPT_UNSIGNED)
 
 /* What the loader found out about a container's signatures. */
 enum fc_trust {

@@ -233,6 +233,8 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
     d->henv.port = &d->port;
 
     d->plat.target = (uint8_t)target;
+    /* a host tool: the development policy until fr_set_trust says otherwise */
+    d->plat.policy = FC_POLICY_ACCEPT_UNSIGNED;
     d->plat.helpers = fc_std_helpers;
     d->plat.nhelpers = fc_std_helpers_count;
     if (target == FC_TARGET_THUMBV7M)

@@ -76,7 +76,8 @@ void fr_set_ctx_perm(fr_device *d, unsigned perm);
 
 /* The device's trust store and signature policy (FC_POLICY_*): what
  * fc_install verifies (femto-run --trust, --require-signature). keys stays
- * owned by the caller. Default: no keys, FC_POLICY_ACCEPT_UNSIGNED. */
+ * owned by the caller. Default: no keys, FC_POLICY_ACCEPT_UNSIGNED (set explicitly by fr_open:
+ * a zeroed fc_platform on a device is FC_POLICY_NATIVE_SIGNED). */
 void fr_set_trust(fr_device *d, const fc_trust_key *keys, uint32_t n, uint32_t policy);
 
 /* The platform (fc_platform) the loader sees; for fc_check. */

@@ -84,6 +84,7 @@ void bench_init(void)
     plat.target = FC_TARGET_RV32IMAC;
     plat.isa = FC_ISA_RV_M | FC_ISA_RV_A | FC_ISA_RV_C;
 #endif
+    plat.policy = FC_POLICY_ACCEPT_UNSIGNED;   /* the bench installs unsigned containers */
     plat.helpers = fc_std_helpers;
     plat.nhelpers = fc_std_helpers_count;
     plat.sym[FC_SYM_HELPER] = addr_of((const void *)(uintptr_t)fc_native_helper);

@@ -28,7 +28,8 @@
  * TRUST=pub.pem), the firmware's trust store is that one public key, from
  * the generated board_trust.h, and the policy is BOARD_POLICY: native code
  * only from containers signed by it (else bytecode only), or nothing
- * unsigned at all. Without, the development policy: native code accepted.
+ * unsigned at all. Without, the development policy (FC_POLICY_ACCEPT_UNSIGNED,
+ * set explicitly: a zeroed fc_platform means FC_POLICY_NATIVE_SIGNED).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -316,6 +317,9 @@ int main(void)
     plat.ntrusted = sizeof trusted_keys / sizeof trusted_keys[0];
     plat.policy = BOARD_POLICY;
     board_printf("board: %s\n", trust_marker);
+#else
+    /* a development firmware (no TRUST=): unsigned native code accepted */
+    plat.policy = FC_POLICY_ACCEPT_UNSIGNED;
 #endif
 
     fc_install_cfg cfg;

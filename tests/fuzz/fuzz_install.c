@@ -98,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&plat, 0, sizeof plat);
     plat.target = (mode & 2) ? FC_TARGET_RV32IMAC : FC_TARGET_THUMBV7M;
     plat.isa = (mode & 2) ? FC_ISA_RV_KNOWN : FC_ISA_T2_HWDIV;
+    plat.policy = FC_POLICY_ACCEPT_UNSIGNED;   /* reach the native install paths */
     plat.helpers = helpers;
     plat.nhelpers = 3;
     for (unsigned s = FC_SYM_HELPER; s < FC_SYM__COUNT; s++)

@@ -60,6 +60,7 @@ static void device(uint32_t page, uint32_t prog_unit, uint32_t buf_len)
     memset(&plat, 0, sizeof plat);
     plat.target = FC_TARGET_THUMBV7M;
     plat.isa = FC_ISA_T2_HWDIV;
+    plat.policy = FC_POLICY_ACCEPT_UNSIGNED;   /* these tests install unsigned native code */
     plat.helpers = helpers;
     plat.nhelpers = 2;
     plat.sym[FC_SYM_HELPER] = HELPER_ADDR;

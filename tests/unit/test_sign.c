@@ -303,6 +303,39 @@ Test(sign, unsigned_or_untrusted_gets_bytecode_only_or_is_refused, .init = setup
 
 /* One changed byte anywhere in the signed payload (hash recomputed, so only
  * the signature can tell), in the signature or in the key id: never native. */
+Test(sign, zeroed_platform_never_runs_unsigned_native_code, .init = setup)
+{
+    /* setup() zeroes the platform and sets no policy: the default must be
+     * NATIVE_SIGNED, with or without a trust store */
+    size_t len;
+    uint8_t *b = native_fcx(&len);
+    fc_install_info info;
+    fc_lresult r;
+    fc_app app;
+    cr_assert_eq(plat.policy, 0u);
+    cr_assert_eq(FC_POLICY_NATIVE_SIGNED, 0u);
+    for (int keys = 0; keys < 2; keys++) {
+        plat.trusted = keys ? trusted : NULL;
+        plat.ntrusted = (uint32_t)keys;
+        cr_assert_eq(install(b, len, &info, &r), FC_OK, "%s", r.what);
+        cr_assert_eq(info.engine, FC_TARGET_EBPF);
+        cr_assert_eq(info.native_dropped, 1);
+    }
+    /* installed natively on purpose, reopened by a firmware with the default */
+    plat.policy = FC_POLICY_ACCEPT_UNSIGNED;
+    cr_assert_eq(install(b, len, &info, &r), FC_OK, "%s", r.what);
+    cr_assert_eq(info.engine, FC_TARGET_THUMBV7M);
+    plat.policy = 0;
+    cr_assert_eq(fc_open(&cfg, &app, &r), FC_LERR_SIGNATURE);
+    /* ACCEPT_UNSIGNED does not weaken REQUIRE_SIGNATURE */
+    plat.policy = FC_POLICY_ACCEPT_UNSIGNED | FC_POLICY_REQUIRE_SIGNATURE;
+    cr_assert_eq(fc_open(&cfg, &app, &r), FC_LERR_SIGNATURE);
+    snap();
+    cr_assert_eq(install(b, len, &info, &r), FC_LERR_SIGNATURE);
+    assert_flash_untouched();
+    free(b);
+}
+
 Test(sign, every_changed_byte_loses_native_code, .init = setup)
 {
     char *kp = make_key(trusted[0].pub);
