@@ -3,13 +3,14 @@
 # the emission layer (fc_emit: labels, branch sizing, relocations, pc map,
 # stubs, the size-then-emit pass loop, decode and refusal) and the one
 # upper-half analysis (fc_hihalf). Part of libfcc.
-COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c
+COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c
 
 # ---- the shared layer and the code generators stay device-buildable -------
 # Each source compiled freestanding for Cortex-M3, RV32 and Xtensa (the
 # runtime-cross toolchains), -std=c99 -Os -Wall -Wextra -Werror; one count per
 # source and core.
-MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c backends/thumb2/t2_codegen.c \
+MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c \
+                     backends/thumb2/t2_codegen.c \
                      backends/rv32/rv_codegen.c
 TEST_STEPS += middle-cross
 step-middle-cross:
