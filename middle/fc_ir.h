@@ -190,7 +190,8 @@ typedef struct fc_ir {
 #define FC_IR_BYTES_FIXED    64u
 
 /* Bytes of workspace fc_ir_lower needs for a program of n slots:
- * FC_IR_BYTES_PER_INSN (432 on a 32- or 64-bit host) per slot plus a constant. */
+ * FC_IR_BYTES_PER_INSN (441: the same on 32- and 64-bit cores) per slot plus a
+ * constant. */
 size_t fc_ir_workspace_size(uint32_t n);
 
 /* lowering options */

@@ -227,7 +227,8 @@ static void op64(lw *w, unsigned op, unsigned d, uint8_t hd, const fc_insn *i)
     x->d[0] = L(d);
     x->d[1] = hd;
     x->s[0] = L(d);
-    x->s[1] = H(w, d);
+    /* a left shift's lo half needs no hi input: a dead result reads none */
+    x->s[1] = op == FC_IR_LSH64 && hd == FC_IR_NONE ? FC_IR_Z : H(w, d);
     if (i->op & FC_SRC_X) {
         x->s[2] = L(fc_src(*i));
         x->s[3] = H(w, fc_src(*i));
@@ -434,23 +435,35 @@ static void lower_alu64(lw *w, const fc_insn *i, unsigned op)
     case FC_ALU_MOD:
         op64(w, i->off ? FC_IR_MODS64 : FC_IR_MODU64, d, hd, i);
         break;
-    case FC_ALU_LSH:
-        if (hd == FC_IR_NONE && k) {
-            unsigned a = (uint32_t)i->imm & 63u;
-            if (a < 32)
-                op2(w, FC_IR_LSH, L(d), L(d), 1, 0, (int32_t)a);
+    case FC_ALU_LSH: case FC_ALU_RSH: case FC_ALU_ARSH: {
+        /* by an immediate of 32 or more one half moves into the other:
+         * 32-bit ops (reading the old half before the other is written) */
+        unsigned a = (uint32_t)i->imm & 63u;
+        uint8_t lo = L(d), hi = H(w, d);
+        if (k && a >= 32 && aop == FC_ALU_LSH) {
+            if (hd != FC_IR_NONE)
+                op2(w, a == 32 ? FC_IR_MOV : FC_IR_LSH, hd, lo, a != 32, 0, (int32_t)(a - 32));
+            movi(w, lo, 0);
+        } else if (k && a >= 32) {
+            unsigned o = aop == FC_ALU_RSH ? FC_IR_RSH : FC_IR_ARSH;
+            if (hi == FC_IR_Z)
+                movi(w, lo, 0);
             else
-                movi(w, L(d), 0);
+                op2(w, a == 32 ? FC_IR_MOV : o, lo, hi, a != 32, 0, (int32_t)(a - 32));
+            if (hd != FC_IR_NONE) {
+                if (aop == FC_ALU_RSH || hi == FC_IR_Z)
+                    movi(w, hd, 0);
+                else
+                    op2(w, FC_IR_ARSH, hd, hi, 1, 0, 31);
+            }
+        } else if (k && a < 32 && hd == FC_IR_NONE && aop == FC_ALU_LSH) {
+            op2(w, FC_IR_LSH, lo, lo, 1, 0, (int32_t)a);
         } else {
-            op64(w, FC_IR_LSH64, d, hd, i);
+            op64(w, aop == FC_ALU_LSH ? FC_IR_LSH64 : aop == FC_ALU_RSH ? FC_IR_RSH64 : FC_IR_ARSH64, d,
+                 hd, i);
         }
         break;
-    case FC_ALU_RSH:
-        op64(w, FC_IR_RSH64, d, hd, i);
-        break;
-    case FC_ALU_ARSH:
-        op64(w, FC_IR_ARSH64, d, hd, i);
-        break;
+    }
     case FC_ALU_NEG:
         if (hd == FC_IR_NONE) {
             op2(w, FC_IR_NEG, L(d), L(d), 0, 0, 0);

@@ -6,7 +6,8 @@
 #             (middle/fc_lower.c) three ways, run in the IR reference
 #             interpreter (tests/ir/ir_interp.c) and compared with
 #             runtime/fc_vm.c: r0, error, faulting instruction and address,
-#             budget left, context, .data, .bss, stack
+#             budget left, context, .data, .bss, stack; and the text of
+#             `femtoc --dump=lower` against tests/ir/cases/*.lower
 IR_DIFF_OUT := $(BUILD)/ir-diff
 $(BIN)/ir-diff: $(OBJ)/tests/ir/ir_diff.o $(OBJ)/tests/ir/ir_interp.o $(LIBS)
 	@mkdir -p $(dir $@)
@@ -14,7 +15,7 @@ $(BIN)/ir-diff: $(OBJ)/tests/ir/ir_diff.o $(OBJ)/tests/ir/ir_interp.o $(LIBS)
 
 TEST_STEPS += ir-diff
 # (the corpus rule lives in tools/run.mk, read after this file: made from the recipe)
-step-ir-diff: $(BIN)/ir-diff
+step-ir-diff: $(BIN)/ir-diff $(BIN)/femtoc
 	@$(MAKE) --no-print-directory $(FUZZ_DIFF_CORPUS)/.seeded
 	bash tests/ir/run-ir-diff.sh $(BIN)/ir-diff $(IR_DIFF_OUT) $(CLANG) $(CLANG19) tests/c \
-	  $(CONFORMANCE_DIR)/tests $(FUZZ_DIFF_CORPUS)
+	  $(CONFORMANCE_DIR)/tests $(FUZZ_DIFF_CORPUS) $(BIN)/femtoc

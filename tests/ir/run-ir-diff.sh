@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/ir/run-ir-diff.sh IR_DIFF OUTDIR CLANG CLANG19 CSRC CONFDIR CORPUS
+# tests/ir/run-ir-diff.sh IR_DIFF OUTDIR CLANG CLANG19 CSRC CONFDIR CORPUS FEMTOC
 #
 # Compiles the C programs of CSRC (clang 14 -O2 and clang-19 -mcpu=v4; a
 # "// compilers: v3 v4" line restricts them to those clang-19 CPUs, "// entry:
@@ -7,8 +7,10 @@
 # conformance programs of CONFDIR, the hand-written cases of tests/ir/cases
 # (the hi-half materialisations no generator reaches; each fails when its
 # movi is left out) and the random programs of CORPUS. A
-# program that does not compile is a failure. ir-diff prints the last line.
-irdiff=$1; out=$2; clang=$3; clang19=$4; src=$5; conf=$6; corpus=$7
+# program that does not compile is a failure. Also: `femtoc --dump=lower` of
+# each tests/ir/cases/NAME.data with a NAME.lower beside it must print exactly
+# that file (the dump's text format is stable; one count each).
+irdiff=$1; out=$2; clang=$3; clang19=$4; src=$5; conf=$6; corpus=$7; femtoc=$8
 mkdir -p "$out"
 args=(); cfail=0
 for f in "$src"/*.c; do
@@ -35,6 +37,17 @@ n=$(ls "$corpus" | wc -l)
 if [ "$n" -lt 100 ]; then
     echo "FAIL only $n programs in $corpus"; cfail=$((cfail + 1))
 fi
+dpass=0
+for g in tests/ir/cases/*.lower; do
+    d=${g%.lower}.data
+    if "$femtoc" --dump=lower "$d" > "$out/$(basename "$g")" 2>&1 && cmp -s "$out/$(basename "$g")" "$g"; then
+        dpass=$((dpass + 1))
+    else
+        echo "FAIL femtoc --dump=lower $d differs from $g:"; diff "$g" "$out/$(basename "$g")" | head -20
+        cfail=$((cfail + 1))
+    fi
+done
+echo "femtoc --dump=lower: $dpass dumps as expected"
 "$irdiff" --conf "$conf" --conf tests/ir/cases --corpus "$corpus" "${args[@]}" > "$out/ir-diff.log" 2>&1; rc=$?
 grep -v '^ir-diff:' "$out/ir-diff.log" | head -200
 line=$(grep '^ir-diff:' "$out/ir-diff.log")
@@ -44,5 +57,5 @@ if [ -z "$p" ]; then
     echo "FAIL ir-diff ended without its count (exit $rc)"; tail -20 "$out/ir-diff.log"
     p=0; f=1
 fi
-echo "ir-diff: $p passed, $((f + cfail)) failed"
+echo "ir-diff: $((p + dpass)) passed, $((f + cfail)) failed"
 [ "$rc" = 0 ] && [ $((f + cfail)) = 0 ]
