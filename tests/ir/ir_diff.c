@@ -19,8 +19,10 @@
  * (PROVEN accesses unchecked, hi_zero used), without facts (every access
  * checked but the own frame's), and with FC_IR_CHECK_ALL | FC_IR_NO_HIOPT
  * (every hi half computed). A program the verifier refuses is not lowered
- * (a printed reason; not counted). Last line: `ir-diff: N passed, N failed`,
- * one count per program.
+ * (a printed reason; not counted). Every lowering must also fit the stated
+ * workspace exactly (one byte less is refused) and every IR instruction must
+ * print with named ops (fc_ir_format). Last line: `ir-diff: N passed, N
+ * failed`, one count per program.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -44,6 +46,7 @@
 
 static int verbose, dump;
 static unsigned npass, nfail, nskip;
+static unsigned max_per_slot;
 static unsigned long long nruns, ir_ins_total, ebpf_total, hi_skipped_total, fixups_total;
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -256,6 +259,16 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
     size_t il = fc_ir_workspace_size(p->ninsns);
     void *iw = malloc(il);
     int ok = 1;
+    {
+        /* the stated size is the size needed: one byte less is refused (and
+         * every lowering below gets exactly il bytes: ASan sees an overrun) */
+        fc_ir ir;
+        if (fc_ir_lower(p, info, 0, iw, il - 1, &ir) != FC_IR_EWORK) {
+            printf("FAIL %s: lowering into %zu bytes (one less than stated) was not refused\n", name,
+                   il - 1);
+            ok = 0;
+        }
+    }
     for (unsigned m = 0; m < sizeof modes / sizeof modes[0] && ok; m++) {
         fc_ir ir;
         int r = fc_ir_lower(p, modes[m].flags & FC_IR_NO_FACTS ? NULL : info, modes[m].flags, iw, il,
@@ -264,6 +277,17 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
             printf("FAIL %s [%s]: lowering failed (%d)\n", name, modes[m].name, r);
             ok = 0;
             break;
+        }
+        if (ir.nins > max_per_slot * p->ninsns)
+            max_per_slot = (ir.nins + p->ninsns - 1) / p->ninsns;
+        for (uint32_t k = 0; k < ir.nins && ok; k++) {
+            /* every op, condition and section has a name in the dump */
+            char line[200];
+            fc_ir_format(&ir, k, line, sizeof line);
+            if (strchr(line, '?')) {
+                printf("FAIL %s [%s]: IR instruction %u prints as \"%s\"\n", name, modes[m].name, k, line);
+                ok = 0;
+            }
         }
         if (m == 0) {
             ir_ins_total += ir.nins;
@@ -533,6 +557,8 @@ int main(int argc, char **argv)
            "%llu hi halves not computed, %llu materialised\n",
            nruns, ir_ins_total, ebpf_total, ebpf_total ? (double)ir_ins_total / (double)ebpf_total : 0.0,
            hi_skipped_total, fixups_total);
+    printf("at most %u IR instructions per eBPF slot in one program (the workspace allows %u)\n",
+           max_per_slot, FC_IR_INSNS_PER_INSN);
     printf("ir-diff: %u passed, %u failed\n", npass, nfail);
     return nfail != 0;
 }
