@@ -21,7 +21,8 @@
  *                classifies accesses, reports semantic errors, records the
  *                per-instruction facts and joins call-site arguments into the
  *                callees' entry states
- *   7. liveness  upper-32-bit liveness for fc_insn_info.hi_dead
+ *   7. liveness  upper-32-bit liveness for fc_insn_info.hi_dead (the shared
+ *                solver of middle/fc_hihalf.h over this file's use/def sets)
  *
  * Workspace layout (all from the caller's buffer, sized by
  * fc_vfy_workspace_size):
@@ -37,6 +38,7 @@
 #include "fc_analysis.h"
 #include "fc_vm.h"
 #include "fc_container.h"   /* FC_FCX_MAX_CTX */
+#include "fc_hihalf.h"
 
 #define NSLOTS (FC_STACK_SIZE / 8u)
 #define FRAME ((int64_t)FC_STACK_SIZE)
@@ -1643,50 +1645,43 @@ static void hi_use_def(const vfy *v, uint32_t i, uint16_t *use, uint16_t *def)
     }
 }
 
-static uint16_t live_out(const vfy *v, uint32_t i)
+/* Hi halves live after an exit: r0 is the result. A subprogram's r1..r5
+ * also reach its caller: a helper of unknown signature (or printf's variadic
+ * tail) may read them after the call without the verifier objecting
+ * (diff-random's program 7564 showed it). */
+static uint16_t exit_live(const vfy *v, uint32_t i)
 {
-    const fc_insn *x = &v->in[i];
-    uint16_t out = 0;
-    if (is_exit(x))
-        /* r0 is the result. A subprogram's r1..r5 also reach its caller: a
-         * helper of unknown signature (or printf's variadic tail) may read
-         * them after the call without the verifier objecting (diff-random's
-         * program 7564 showed it). */
-        return v->fn[i] == 0 ? 1u : 0x3fu;
-    if (is_jump(x))
-        out |= v->live[(uint32_t)jump_target(x, i)];
-    if (!is_uncond(x)) {
-        uint32_t nx = next_of(v, i);
-        if (nx < v->n)
-            out |= v->live[nx];
-    }
-    return out;
+    return v->fn[i] == 0 ? 1u : 0x3fu;
 }
 
+/* The use/def sets for the shared solver (fc_hh_live): an exit has no
+ * successor there, so what is live after it counts as read by it. */
+static void hh_use_def(const void *ctx, uint32_t i, uint16_t *use, uint16_t *def)
+{
+    const vfy *v = ctx;
+    hi_use_def(v, i, use, def);
+    if (is_exit(&v->in[i]))
+        *use = (uint16_t)(*use | exit_live(v, i));
+}
+
+/* The liveness is the one of middle/fc_hihalf.h that the lowering runs too,
+ * over this file's use/def sets; v->live holds the hi halves live after
+ * each slot. Unreachable slots are no part of it (op 0: no successors). */
 static void phase_liveness(vfy *v)
 {
+    /* the worklist (4 bytes a slot) is free after the analysis: it holds
+     * the one-byte op ids the solver reads */
+    uint8_t *op = (uint8_t *)v->wl;
     for (uint32_t i = 0; i < v->n; i++)
-        v->live[i] = 0;
-    for (int changed = 1; changed;) {
-        changed = 0;
-        for (uint32_t i = v->n; i-- > 0;) {
-            if (!(v->fl[i] & I_REACH) || (v->fl[i] & I_SLOT2))
-                continue;
-            uint16_t use, def;
-            hi_use_def(v, i, &use, &def);
-            uint16_t in = (uint16_t)((live_out(v, i) & ~def) | use);
-            if (in != v->live[i]) {
-                v->live[i] = in;
-                changed = 1;
-            }
-        }
-    }
+        op[i] = (uint8_t)((v->fl[i] & I_SLOT2) ? FC_HH_SECOND : (v->fl[i] & I_REACH) ? v->opid[i] : 0);
+    fc_hh h = {v->in, op, v->n, NULL, 1, NULL};
+    fc_hh_live(&h, hh_use_def, v, v->live);
     if (!v->info)
         return;
     for (uint32_t i = 0; i < v->n; i++) {
         if (!(v->fl[i] & I_REACH) || (v->fl[i] & I_SLOT2))
             continue;
-        uint16_t dead = (uint16_t)~live_out(v, i);
+        uint16_t dead = (uint16_t)~(is_exit(&v->in[i]) ? exit_live(v, i) : v->live[i]);
         v->info[i].hi_dead = (uint8_t)dead;
         v->info[i].hi_dead2 = (uint8_t)((dead >> 8) & 3u);
     }

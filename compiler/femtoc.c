@@ -26,6 +26,7 @@
 #include "fc_analysis.h"
 #include "fc_vm.h"
 #include "fc_backend.h"
+#include "fc_ir.h"
 #include "fc_loader.h"
 #include "fc_native.h"
 
@@ -38,6 +39,7 @@ typedef struct options {
     const char *march;
     const char *entry;
     int verify_only, stats, listing, werror, no_warn, check_all;
+    int dump_lower;         /* --dump=lower */
     const fc_backend *backends[FC_TARGET__COUNT]; /* from -march, in order */
     uint32_t nbackends;
     uint32_t ctx_size;
@@ -106,6 +108,12 @@ static void usage(FILE *f)
 "                    ctx], [check ctx]); with -march, the native code made for\n"
 "                    each instruction under it. When verification fails the\n"
 "                    listing is still written, the failing instructions marked\n"
+"  --dump=STAGES     print the middle end's output instead of a container\n"
+"                    (standard output, or -o FILE): `lower`, the program\n"
+"                    lowered to the 32-bit IR (middle/fc_ir.h: per function,\n"
+"                    blocks of three-address ops over 32-bit vregs r0.lo/r0.hi\n"
+"                    .. fp, each with the eBPF instruction it came from as @N;\n"
+"                    hi halves known zero read as 0, dead ones `_`)\n"
 "  --entry NAME      the function (symbol) or code section to start from; needed\n"
 "                    when the object has several program sections\n"
 "  --ctx-size N      the context (r1) is at least N bytes (N <= 65536): accesses\n"
@@ -356,6 +364,17 @@ static void parse_args(int argc, char **argv, options *o)
             o->stats = 1;
         } else if (strcmp(a, "-S") == 0) {
             o->listing = 1;
+        } else if (strncmp(a, "--dump=", 7) == 0) {
+            for (const char *t = a + 7; *t;) {
+                size_t n = strcspn(t, ",");
+                if (n == 5 && strncmp(t, "lower", 5) == 0)
+                    o->dump_lower = 1;
+                else
+                    die_usage("--dump: unknown stage '%.*s' (available: lower)", (int)n, t);
+                t += n;
+                if (*t == ',')
+                    t++;
+            }
         } else if (strcmp(a, "--entry") == 0 || strncmp(a, "--entry=", 8) == 0) {
             o->entry = a[7] == '=' ? a + 8 : NEXT();
         } else if (strcmp(a, "--ctx-size") == 0 || strncmp(a, "--ctx-size=", 11) == 0) {
@@ -583,6 +602,54 @@ static void print_diags(const options *o, const fc_prog *p, const fc_diags *d, u
     if (d->nerrors + d->nwarnings > d->n)
         fprintf(stderr, "%s: note: %u more messages not shown\n", o->input,
                 (unsigned)(d->nerrors + d->nwarnings - d->n));
+}
+
+/* ---- --dump=lower: the program in the middle end's IR ----------------------- */
+static int dump_lower(const options *o, const fc_prog *p, const fc_insn_info *info)
+{
+    size_t wl = fc_ir_workspace_size(p->ninsns);
+    void *ws = malloc(wl);
+    fc_ir ir;
+    char line[256];
+    int r = ws ? fc_ir_lower(p, info, o->check_all ? FC_IR_CHECK_ALL : 0, ws, wl, &ir) : FC_IR_EWORK;
+    if (r != FC_IR_OK) {
+        fprintf(stderr, "%s: error: --dump=lower: the lowering failed (%s)\n", o->input,
+                r == FC_IR_EWORK ? "out of memory" : "internal error");
+        free(ws);
+        return 1;
+    }
+    FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, o->output, strerror(errno));
+        free(ws);
+        return 1;
+    }
+    fprintf(out, "; %s lowered: %u eBPF slots, %u IR instructions in %u blocks, %u functions\n",
+            o->input, p->ninsns, ir.nins, ir.nblk, ir.nfn);
+    fprintf(out, "; %u bounds checks; hi halves: %u not computed (known zero or dead), %u set to 0 "
+            "where they stop being known zero\n", ir.checks, ir.hi_skipped, ir.hi_fixups);
+    for (uint32_t f = 0; f < ir.nfn; f++) {
+        const char *name = "";
+        for (uint32_t k = 0; k < p->nfuncs; k++)
+            if (p->funcs[k].start == ir.fn[f].start)
+                name = p->funcs[k].name;
+        fprintf(out, "\nfunction f%u %s[%u, %u)\n", f, name, ir.fn[f].start, ir.fn[f].end);
+        for (uint32_t b = ir.fn[f].b0; b < ir.fn[f].b0 + ir.fn[f].nb; b++) {
+            char lab[16];
+            snprintf(lab, sizeof lab, "b%u:", b);
+            fprintf(out, "%-44s ; @%u\n", lab, ir.blk[b].insn);
+            for (uint32_t k = ir.blk[b].start; k < ir.blk[b].end; k++) {
+                fc_ir_format(&ir, k, line, sizeof line);
+                fprintf(out, "%s\n", line);
+            }
+        }
+    }
+    free(ws);
+    if (out != stdout && fclose(out)) {
+        fprintf(stderr, "%s: error: cannot write %s\n", o->input, o->output);
+        return 1;
+    }
+    return 0;
 }
 
 /* ---- listing (-S) -------------------------------------------------------- */
@@ -1065,6 +1132,10 @@ static int compile(const options *o)
                (unsigned)st.stores_proven, (unsigned)st.stores_checked,
                (unsigned)st.max_call_depth, (unsigned)st.stack_bytes, FC_STACK_SIZE,
                (unsigned)(st.max_call_depth ? st.max_call_depth : 1) * FC_STACK_SIZE);
+    if (o->dump_lower) {
+        rc = dump_lower(o, &prog, info);
+        goto out;
+    }
     /* 3. backends: native code for each -march target, beside the bytecode */
     if (compile_backends(o, &prog, info, nat, &d))
         goto out;

@@ -59,10 +59,10 @@ step-unit: export FC_FE_OBJDIR := $(abspath $(FE_UNIT_DIR))
 FUZZ_TIME ?= 60
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_ELF_SRCS := tests/fuzz/fuzz_elf.c compiler/fc_elf.c compiler/fc_verify.c compiler/fc_analysis.c \
-                 compiler/fc_diag.c runtime/fc_isa.c
-$(FUZZ_DIR)/fuzz_elf: $(FUZZ_ELF_SRCS) $(wildcard compiler/*.h runtime/*.h)
+                 compiler/fc_diag.c runtime/fc_isa.c middle/fc_hihalf.c
+$(FUZZ_DIR)/fuzz_elf: $(FUZZ_ELF_SRCS) $(wildcard compiler/*.h runtime/*.h middle/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -g -O1 -D_DEFAULT_SOURCE -Iruntime -Icompiler -fsanitize=fuzzer,address,undefined \
+	$(CLANG) -std=c11 -g -O1 -D_DEFAULT_SOURCE -Iruntime -Icompiler -Imiddle -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined $(FUZZ_ELF_SRCS) -lelf -o $@
 
 # seed corpus: the clang objects of the unit tests

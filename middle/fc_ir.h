@@ -1,0 +1,224 @@
+/*
+ * fc_ir.h - the middle end's machine-level IR: verified eBPF lowered to
+ * three-address instructions over 32-bit virtual registers.
+ *
+ *   program   functions (the entry function, then one per local-call
+ *             target, in instruction order), each a run of basic blocks
+ *   block     a run of instructions [start, end); the last one may branch
+ *             (BR, JMP, CALL does not end a block); a block without a
+ *             terminator falls through to the next block of its function
+ *   insn      op, up to two results d[0..1], up to five sources s[0..4], an
+ *             immediate, a target, and the eBPF instruction it came from
+ *
+ * Virtual registers (uint8_t). Every eBPF register is a {lo, hi} pair of
+ * fixed vregs; the hi half of r10 is the constant 0 and its lo half the
+ * frame pointer (the one fixed register the targets must provide); a few
+ * temporaries follow. No eBPF value ever lives in a temporary across an eBPF
+ * instruction, so the register allocator sees short temporaries and the 22
+ * long-lived halves.
+ *
+ *      0        FC_IR_Z    the constant 0 (a source only)
+ *      1 + 2r   lo of r    (r = 0..9)
+ *      2 + 2r   hi of r
+ *     21        FC_IR_FP   lo of r10 (frame pointer of the current frame)
+ *     22..31    temporaries
+ *    255        FC_IR_NONE no register (a result nobody reads: dead hi half)
+ *
+ * Hi halves. Lowering runs the one hi-half analysis (fc_hihalf.h: known zero
+ * forward, with the verifier's hi_zero facts; live backward, with use/def
+ * sets that are exactly what the lowering reads): an upper half known zero
+ * is read as FC_IR_Z and never materialised, a dead one is not computed
+ * (FC_IR_NONE result). Where a known-zero half stops being known zero (a
+ * join with a path that computed it, the entry of a local callee, the
+ * return to a caller) and is live, an explicit `movi hi, 0` is placed on the
+ * way, so the vreg holds the value wherever it is read.
+ *
+ * 64-bit operations. Only those that split without a carry become two 32-bit
+ * ops (and/or/xor/mov, loads and stores of halves). Add, sub, mul, neg,
+ * shifts, div/mod, bswap64 and 64-bit compares stay 64-bit pseudo-ops over
+ * register pairs (lo in the even operand, hi in the odd one), split by each
+ * target's instruction selector: a carry is a flag on Thumb-2 (adds/adc must
+ * stay adjacent, which no pass between here and selection could promise if
+ * the carry were an IR value) and an sltu result on RV32 (a temporary the
+ * selector makes); a division is a runtime routine on both. Keeping them
+ * whole also lets the selector see "hi known zero" operands (FC_IR_Z) and
+ * pick the short forms. When the hi half of a result is dead and the lo half
+ * depends only on lo inputs (add, sub, mul, neg), lowering uses the 32-bit op.
+ *
+ * Memory. An access is the eBPF one: address = s[0] (lo of the base) +
+ * imm, little-endian, any alignment, 1/2/4 bytes (8-byte eBPF accesses are
+ * two 4-byte ones). A run-time bounds check is its own op (CHECK) in front
+ * of the access, carrying the base pair, the offset, the size (the whole
+ * eBPF access), the permission and the eBPF instruction whose error it
+ * reports, so a later pass can hoist or merge it; accesses without one are
+ * the verifier's PROVEN ones and the own-frame accesses through r10.
+ *
+ * Memory: everything lives in the caller's workspace of
+ * fc_ir_workspace_size(n) bytes, no allocation. Per eBPF instruction that is
+ * FC_IR_BYTES_PER_INSN bytes (see below), plus FC_IR_BYTES_FIXED.
+ * Freestanding C99.
+ */
+#ifndef FC_IR_H
+#define FC_IR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fc_prog.h"
+
+#define FC_IR_Z     0u
+#define FC_IR_LO(r) ((uint8_t)(1u + 2u * (r)))
+#define FC_IR_HI(r) ((uint8_t)(2u + 2u * (r)))
+#define FC_IR_FP    21u
+#define FC_IR_T0    22u     /* first temporary */
+#define FC_IR_NVREG 32u
+#define FC_IR_NONE  255u
+
+enum fc_ir_op {
+    FC_IR_NOP = 0,
+    /* 32-bit: d0 = s0 OP (s1, or imm when FC_IR_K) */
+    FC_IR_MOV,      /* d0 = s0 */
+    FC_IR_MOVI,     /* d0 = imm */
+    FC_IR_ADD, FC_IR_SUB, FC_IR_MUL, FC_IR_AND, FC_IR_OR, FC_IR_XOR,
+    FC_IR_LSH, FC_IR_RSH, FC_IR_ARSH,     /* amount & 31 */
+    FC_IR_DIVU, FC_IR_MODU, FC_IR_DIVS, FC_IR_MODS,  /* eBPF rules for 0 and INT_MIN/-1 */
+    FC_IR_NEG,      /* d0 = -s0 */
+    FC_IR_SEXT8, FC_IR_SEXT16,            /* d0 = sign-extended low byte / half of s0 */
+    FC_IR_ZEXT16,   /* d0 = s0 & 0xffff */
+    FC_IR_BSWAP16, FC_IR_BSWAP32,         /* 16: swapped low half, zero-extended */
+    /* 64-bit pseudo-ops: {d0,d1} = {s0,s1} OP ({s2,s3}, or sext(imm) when
+     * FC_IR_K); d1 may be FC_IR_NONE (hi result dead). Shift amounts are the
+     * low 6 bits of s2 (or imm). */
+    FC_IR_ADD64, FC_IR_SUB64, FC_IR_MUL64,
+    FC_IR_DIVU64, FC_IR_MODU64, FC_IR_DIVS64, FC_IR_MODS64,
+    FC_IR_LSH64, FC_IR_RSH64, FC_IR_ARSH64,
+    FC_IR_NEG64,    /* {d0,d1} = -{s0,s1} */
+    FC_IR_BSWAP64,  /* {d0,d1} = bswap64({s0,s1}) */
+    /* memory */
+    FC_IR_LD,       /* d0 = load sz bytes at s0 + imm (FC_IR_SX: sign-extend) */
+    FC_IR_ST,       /* store the low sz bytes of s1 (or of tgt when FC_IR_K) at s0 + imm */
+    FC_IR_CHECK,    /* bounds check: sz bytes at {s0,s1} + sext(imm) (64-bit), cc = FC_PERM_*;
+                       outside every region with that permission: stop with
+                       FC_ERR_MEM_READ (cc R) / FC_ERR_MEM_WRITE at insn, err_addr */
+    FC_IR_ATOMIC,   /* read-modify-write of sz (4 or 8) bytes at s0 + imm; cc = the eBPF
+                       atomic code (imm field of the instruction); value {s1,s2};
+                       cmpxchg compares with {s3,s4}; the fetched old value goes
+                       to {d0,d1} (fetch forms and cmpxchg; d1 NONE for sz 4) */
+    FC_IR_SECADDR,  /* d0 = lo of the address of section tgt (FC_SECT_*) + imm (a relocation);
+                       its hi half is 0 (regions lie below 2^32 on 32-bit cores) */
+    /* control */
+    FC_IR_BR,       /* if s0 cc (s1, or imm when FC_IR_K) goto block tgt (32-bit compare) */
+    FC_IR_BR64,     /* if {s0,s1} cc ({s2,s3}, or sext(imm)) goto block tgt */
+    FC_IR_JMP,      /* goto block tgt */
+    FC_IR_BUDGET,   /* charge one unit of the budget; none left: FC_ERR_BUDGET at insn */
+    FC_IR_CALLH,    /* helper tgt: arguments the pairs of r1..r5, result the pair of r0
+                       (d0, d1; d1 NONE when dead); cc bit r: the hi half of
+                       argument r is known zero (pass 0, its vreg is not read) */
+    FC_IR_CALLX,    /* as CALLH, the helper number is {s0,s1} */
+    FC_IR_CALL,     /* local call of function tgt: depth check (FC_ERR_CALL_DEPTH), then
+                       one budget unit (FC_ERR_BUDGET), both at insn; r6..r9
+                       saved and restored around it, r10 one frame down; r0..r5
+                       come back from the callee */
+    FC_IR_EXIT,     /* return from the function (depth 1: end of the run, result r0) */
+    FC_IR_ERR,      /* stop with error imm at insn (code that no verified run reaches) */
+    FC_IR__COUNT
+};
+
+/* flags (fc_ir_insn.fl) */
+#define FC_IR_K  1u     /* second operand is imm */
+#define FC_IR_SX 2u     /* LD: sign-extend */
+/* CHECK permissions (cc): 1 read, 2 write, 3 both (the values of FC_PERM_*) */
+
+/* conditions (BR, BR64): the eBPF jump codes (FC_JMP_JEQ ... >> 4) */
+enum fc_ir_cc {
+    FC_IR_EQ = 1, FC_IR_GT = 2, FC_IR_GE = 3, FC_IR_SET = 4, FC_IR_NE = 5,
+    FC_IR_SGT = 6, FC_IR_SGE = 7, FC_IR_LT = 10, FC_IR_LE = 11, FC_IR_SLT = 12,
+    FC_IR_SLE = 13
+};
+
+typedef struct fc_ir_insn {
+    uint8_t op;         /* enum fc_ir_op */
+    uint8_t fl;         /* FC_IR_K, FC_IR_SX */
+    uint8_t cc;         /* condition, permission, atomic code, hi-zero mask */
+    uint8_t sz;         /* bytes of a memory access */
+    uint8_t d[2];
+    uint8_t s[5];
+    uint8_t pad;
+    int32_t imm;
+    uint32_t tgt;       /* block (BR, JMP), helper id, function, section */
+    uint32_t insn;      /* the eBPF instruction it came from */
+} fc_ir_insn;           /* 24 bytes */
+
+typedef struct fc_ir_block {
+    uint32_t start, end;    /* instructions [start, end) */
+    uint32_t insn;          /* eBPF instruction it starts at (edge blocks: the jump) */
+} fc_ir_block;
+
+typedef struct fc_ir_func {
+    uint32_t start, end;    /* eBPF instructions [start, end) */
+    uint32_t b0, nb;        /* blocks [b0, b0 + nb) */
+} fc_ir_func;
+
+typedef struct fc_ir {
+    fc_ir_insn *ins;
+    uint32_t nins, inscap;
+    fc_ir_block *blk;
+    uint32_t nblk, blkcap;
+    fc_ir_func *fn;
+    uint32_t nfn, fncap;
+    uint32_t ninsns;        /* eBPF instructions lowered */
+    /* statistics of the lowering */
+    uint32_t hi_skipped;    /* hi halves not computed (known zero or dead) */
+    uint32_t hi_fixups;     /* movi hi, 0 placed where a known-zero half stops being known */
+    uint32_t checks;        /* CHECK ops */
+} fc_ir;
+
+/*
+ * Workspace bound. Per eBPF instruction at most FC_IR_INSNS_PER_INSN IR
+ * instructions: a body of at most 3 (a checked 8-byte load or store:
+ * check + two halves; sign-extending load: check, load, arsh), a deferred
+ * edge block of 2 (budget + jmp of a backward conditional jump) or the
+ * materialisations of a call (9 movi + call) or an exit (6 movi + exit),
+ * at most 10 materialising movi on the edges out of it (r0..r9), one filler
+ * per function end: 3 + 2 + 10 + 1 = 16 > 10, 7. Two blocks (its own and an
+ * edge block), one function, and the lowering's own arrays (decode, two hi
+ * masks, the block of each instruction, a deferred edge).
+ */
+#define FC_IR_INSNS_PER_INSN 16u
+#define FC_IR_BYTES_PER_INSN (FC_IR_INSNS_PER_INSN * sizeof(fc_ir_insn) + 2u * sizeof(fc_ir_block) + \
+                              sizeof(fc_ir_func) + 1u + 2u * sizeof(uint16_t) + sizeof(uint32_t) +   \
+                              2u * sizeof(uint32_t))
+#define FC_IR_BYTES_FIXED    64u
+
+/* Bytes of workspace fc_ir_lower needs for a program of n slots:
+ * FC_IR_BYTES_PER_INSN (441: the same on 32- and 64-bit cores) per slot plus a
+ * constant. */
+size_t fc_ir_workspace_size(uint32_t n);
+
+/* lowering options */
+#define FC_IR_CHECK_ALL 1u      /* a CHECK before every access (as FC_BK_CHECK_ALL) */
+#define FC_IR_NO_FACTS  2u      /* do not use the verifier's hi_zero facts */
+#define FC_IR_NO_HIOPT  4u      /* compute every hi half (no analysis) */
+
+enum fc_ir_status {
+    FC_IR_OK = 0,
+    FC_IR_EWORK,        /* workspace smaller than fc_ir_workspace_size */
+    FC_IR_EPROG         /* empty program, or a table overflowed (internal error) */
+};
+
+/*
+ * Lower p (verified; info: the verifier's facts, NULL for none: every
+ * access checked) into *ir, carving every table from ws[0..ws_len).
+ * Returns enum fc_ir_status.
+ */
+int fc_ir_lower(const fc_prog *p, const fc_insn_info *info, uint32_t flags, void *ws, size_t ws_len,
+                fc_ir *ir);
+
+/* Names for the dump (stable text): "add64", "eq", ... */
+const char *fc_ir_op_name(unsigned op);
+const char *fc_ir_cc_name(unsigned cc);
+
+/* One line of text for instruction k (no newline), into buf[0..size).
+ * Format: `  <results> = <op> <operands>    ; eBPF <insn>`. Returns its length. */
+size_t fc_ir_format(const fc_ir *ir, uint32_t k, char *buf, size_t size);
+
+#endif /* FC_IR_H */
