@@ -16,3 +16,8 @@ step-golden-xtensa: $(UNIT_BIN)
 	if LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	   $(UNIT_BIN) --filter 'xt_enc/*'; then p=$$((p+1)); else f=$$((f+1)); fi; \
 	echo "golden-xtensa: $$p passed, $$f failed"; [ $$f -eq 0 ]
+
+# The software division lx106 code will call (no DIV32 there), part of the
+# device runtime: runtime/fc_div32.c (fc_div32.h). Tested on lx106 in step
+# xtensa-sim (sim/xtensa.mk).
+RUNTIME_SRCS += runtime/fc_div32.c
