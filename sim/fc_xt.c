@@ -46,7 +46,7 @@ struct fc_xt {
     int sock;                 /* our end */
     unsigned timeout_ms;
     int counting;
-    char log_path[64];        /* the exec trace when counting */
+    char log_path[512];       /* the exec trace when counting ($TMPDIR) */
     FILE *log;
     xt_map map[MAX_MAPS];
     unsigned nmap;
@@ -180,7 +180,9 @@ static int start(fc_xt *x, char *err, size_t errlen)
     char prog[40];
     snprintf(prog, sizeof prog, "/proc/self/fd/%d", x->memfd);
     if (x->counting) {
-        snprintf(x->log_path, sizeof x->log_path, "/tmp/fc-xt-trace.%d.XXXXXX", (int)getpid());
+        const char *tmp = getenv("TMPDIR");
+        snprintf(x->log_path, sizeof x->log_path, "%s/fc-xt-trace.%d.XXXXXX", tmp && *tmp ? tmp : "/tmp",
+                 (int)getpid());
         int fd = mkstemp(x->log_path);
         if (fd < 0) {
             snprintf(err, errlen, "mkstemp: %s", strerror(errno));
