@@ -5,11 +5,14 @@
  * for the ESP32's LX6) cores runs in one long-running `qemu-xtensa -cpu
  * lx106|dc233c` process (QEMU user mode), fed code and inputs over a socket:
  * its guest program, sim/xt_monitor.c, maps memory, copies bytes in and out
- * and calls code on request (40-100 us a request; starting QEMU costs ms).
+ * and calls code on request. Measured on this project's 2-core machine
+ * under a load average of 9: a call round trip 0.3-1 ms, a QEMU start
+ * 0.1-0.5 s; hence fc_xt_call_table (many inputs, one round trip) and a
+ * process kept for the whole run.
  *
- * The machine: whatever fc_xt_map maps (addresses below 0x00f00000 or above
- * 0x01000000; the monitor sits at 0x00f00000), plus QEMU's user stack, which
- * called code runs on (a1 as the monitor's, 8 MiB below it). Calls follow
+ * The machine: whatever fc_xt_map maps (clear of the monitor's page at
+ * 0x00f00000 and of QEMU's user stack, which ends just below 0x40000000),
+ * plus that stack, which called code runs on (a1 as the monitor's). Calls follow
  * the call0 ABI (CALLX0; arguments a2..a7, result a2:a3, return address a0)
  * or the windowed ABI (CALLX8 from the monitor; the callee starts with
  * ENTRY, takes its arguments in a2..a7 and returns with RETW) on a core
