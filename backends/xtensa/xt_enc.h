@@ -7,8 +7,9 @@
  *   1. per-format packers (xt_pk_rrr, xt_pk_rri8, ..., xt_pk_rrrn, ...), one
  *      per instruction format of the "Xtensa Instruction Set Architecture
  *      (ISA) Reference Manual" (Tensilica, RC-2010.1, PD-09-0801-10-01),
- *      section 7.1 "Formats and Length"; the opcode values are those of the
- *      opcode maps of section 7.3 ("Opcode Encodings");
+ *      chapter "Instruction Formats and Opcodes" (the formats and their
+ *      lengths); the opcode values are those of its opcode maps, the
+ *      operand semantics those of the instruction descriptions;
  *   2. one pure `static inline uint32_t` per mnemonic (xt_add, xt_l32i_n,
  *      ...) that checks its operands, returns the encoding and never writes.
  *      Writing is the caller's job (xt_put). Each encoder names the option
@@ -19,8 +20,8 @@
  * An encoding is one uint32_t holding the instruction's value (bit 0 = the
  * first bit of the first byte, section 3.5.4.1 "Little-Endian Fetch"). Its
  * length follows from op0 (bits [3:0]): op0 8..13 are the 16-bit Code
- * Density formats, every other op0 here a 24-bit instruction (section 7.2,
- * "Instruction Length"). In memory both are little-endian byte sequences.
+ * Density formats, every other op0 here a 24-bit instruction (the manual's
+ * instruction-length rule). In memory both are little-endian byte sequences.
  *
  * An encoder asked for something it cannot encode (register above a15,
  * immediate out of range or misaligned, branch out of reach) returns XT_BAD,
@@ -30,14 +31,14 @@
  *
  * pc-relative forms:
  *   - branches (B*, BEQZ.N, J, LOOP...) take d = target - address of the
- *     branch; the field holds d - 4 (section 6, "target = PC + offset + 4");
+ *     branch; the field holds d - 4 (the manual: target = PC + offset + 4);
  *   - CALL0/4/8/12 and L32R depend on the instruction's address modulo 4, so
  *     they take the address of the instruction and the target (the literal
  *     for L32R) as two absolute addresses.
  *
  * Windowed calls: CALLn/CALLXn write the return address into a(n*4) with
  * its two top bits replaced by the window increment n, and ENTRY rotates the
- * window (section 4.7.1, "Windowed Register Option"). lx106 has no windows;
+ * window (chapter 4, "Windowed Register Option"). lx106 has no windows;
  * use the CALL0/CALLX0/RET forms there (the call0 ABI).
  */
 #ifndef XT_ENC_H
@@ -53,7 +54,8 @@ enum {
 };
 #define XT_SP XT_A1           /* the stack pointer in both ABIs */
 
-/* special registers used here (table 5-127, "Special Registers") */
+/* special register numbers used here (the manual's special-register table;
+ * the same numbers as GNU as's "rsr a2, sar" etc., checked by the golden table) */
 #define XT_SR_LBEG      0u
 #define XT_SR_LEND      1u
 #define XT_SR_LCOUNT    2u
@@ -123,8 +125,8 @@ static inline int xt_ls_ok(int32_t off, unsigned scale)
     return off >= 0 && off <= (int32_t)(255u << scale) && (off & (int32_t)((1u << scale) - 1u)) == 0;
 }
 
-/* B4CONST / B4CONSTU (table 3-17/3-18): the immediates of BEQI..BGEI and
- * BLTUI/BGEUI, by their 4-bit index. -1 when v has none. */
+/* B4CONST / B4CONSTU (the manual's branch-immediate tables): the immediates
+ * of BEQI..BGEI and BLTUI/BGEUI, by their 4-bit index. -1 when v has none. */
 static inline int xt_b4const(int32_t v)
 {
     static const int32_t t[16] = {-1, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 32, 64, 128, 256};
@@ -143,7 +145,7 @@ static inline int xt_b4constu(uint32_t v)
 }
 
 /* ============================================================================
- * Layer 1: per-format packers (section 7.1). They assume fields in range
+ * Layer 1: per-format packers (the manual's format diagrams). They assume fields in range
  * (layer 2 checks) and only place bits.
  *
  *  23    20 19    16 15    12 11     8 7      4 3      0
@@ -215,7 +217,7 @@ static inline uint32_t xt_pk_ri6(unsigned imm6, unsigned s, unsigned z, unsigned
     return xt_pk_rrrn(imm6 & 15u, s, 8u | z << 2 | ((imm6 >> 4) & 3u), op0);
 }
 
-/* the op0 major opcodes (table 7-193) */
+/* the op0 major opcodes (the manual's top-level opcode map) */
 enum {
     XT_OP0_QRST = 0, XT_OP0_L32R = 1, XT_OP0_LSAI = 2, XT_OP0_CALLN = 5, XT_OP0_SI = 6,
     XT_OP0_B = 7, XT_OP0_L32I_N = 8, XT_OP0_S32I_N = 9, XT_OP0_ADD_N = 10, XT_OP0_ADDI_N = 11,
@@ -244,7 +246,7 @@ static inline uint32_t xt_sub(unsigned ar, unsigned as, unsigned at) { return xt
 static inline uint32_t xt_subx2(unsigned ar, unsigned as, unsigned at) { return xt_rst0(13, ar, as, at); }
 static inline uint32_t xt_subx4(unsigned ar, unsigned as, unsigned at) { return xt_rst0(14, ar, as, at); }
 static inline uint32_t xt_subx8(unsigned ar, unsigned as, unsigned at) { return xt_rst0(15, ar, as, at); }
-/* MOV ar, as is OR ar, as, as (section 6, "MOV") */
+/* MOV ar, as is OR ar, as, as (the manual's MOV description) */
 static inline uint32_t xt_mov(unsigned ar, unsigned as) { return xt_or(ar, as, as); }
 /* RT0 (op2 6): NEG ar, at (s = 0), ABS ar, at (s = 1) */
 static inline uint32_t xt_neg(unsigned ar, unsigned at)
