@@ -240,7 +240,7 @@ static int start(fc_xt *x, char *err, size_t errlen)
         if (map_one(x, &x->map[i])) {
             int sig = 0;
             stop(x, &sig);
-            snprintf(err, errlen, "qemu-xtensa -cpu %s: mapping 0x%08x failed (is qemu-user installed? signal %d)",
+            snprintf(err, errlen, "qemu-xtensa -cpu %s: mapping 0x%08x failed (signal %d)",
                      fc_xt_core_name(x->core), x->map[i].addr, sig);
             return -1;
         }

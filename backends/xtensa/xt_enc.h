@@ -466,8 +466,14 @@ static inline uint32_t xt_ls(enum xt_ls op, unsigned at, unsigned as, int32_t of
     return xt_pk_rri8((unsigned)off >> scale, (unsigned)op, as, at, XT_OP0_LSAI);
 }
 static inline uint32_t xt_l8ui(unsigned at, unsigned as, int32_t off) { return xt_ls(XT_L8UI, at, as, off); }
-static inline uint32_t xt_l16ui(unsigned at, unsigned as, int32_t off) { return xt_ls(XT_L16UI, at, as, off); }
-static inline uint32_t xt_l16si(unsigned at, unsigned as, int32_t off) { return xt_ls(XT_L16SI, at, as, off); }
+static inline uint32_t xt_l16ui(unsigned at, unsigned as, int32_t off)
+{
+    return xt_ls(XT_L16UI, at, as, off);
+}
+static inline uint32_t xt_l16si(unsigned at, unsigned as, int32_t off)
+{
+    return xt_ls(XT_L16SI, at, as, off);
+}
 static inline uint32_t xt_l32i(unsigned at, unsigned as, int32_t off) { return xt_ls(XT_L32I, at, as, off); }
 static inline uint32_t xt_s8i(unsigned at, unsigned as, int32_t off) { return xt_ls(XT_S8I, at, as, off); }
 static inline uint32_t xt_s16i(unsigned at, unsigned as, int32_t off) { return xt_ls(XT_S16I, at, as, off); }
@@ -620,8 +626,9 @@ static inline uint32_t xt_add_n(unsigned ar, unsigned as, unsigned at)
 /* ADDI.N ar, as, imm (-1 or 1..15; -1 is encoded as 0 in t) */
 static inline uint32_t xt_addi_n(unsigned ar, unsigned as, int32_t imm)
 {
-    return XT_R2(ar, as) && xt_addin_ok(imm) ? xt_pk_rrrn(ar, as, imm == -1 ? 0u : (unsigned)imm, XT_OP0_ADDI_N)
-                                             : XT_BAD;
+    if (!XT_R2(ar, as) || !xt_addin_ok(imm))
+        return XT_BAD;
+    return xt_pk_rrrn(ar, as, imm == -1 ? 0u : (unsigned)imm, XT_OP0_ADDI_N);
 }
 /* MOVI.N as, imm (-32..95): imm7 = imm & 127 (96..127 stand for -32..-1) */
 static inline uint32_t xt_movi_n(unsigned as, int32_t imm)

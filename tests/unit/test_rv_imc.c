@@ -84,7 +84,8 @@ Test(rv_imc, no_a_extension_instructions)
             uint8_t *c = compile(&fc_backend_rv32imc, src, &len);
             scan(c, len, &amo, &csr);
             free(c);
-            cr_assert_eq(amo, 0, "rv32imc: lock %s%s: %u A-extension instructions", ops[k], w ? "" : "32", amo);
+            cr_assert_eq(amo, 0, "rv32imc: lock %s%s: %u A-extension instructions", ops[k], w ? "" : "32",
+                         amo);
             cr_assert_geq(csr, 1, "rv32imc: lock %s%s: interrupts not masked", ops[k], w ? "" : "32");
             c = compile(&fc_backend_rv32imac, src, &len);
             scan(c, len, &amo, &csr);

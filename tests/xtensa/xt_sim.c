@@ -237,6 +237,11 @@ static void op2_tests(fc_xt *x, const char *core, const op2case *ops, unsigned n
 #define A2 XT_A2
 #define A3 XT_A3
 #define A4 XT_A4
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* ---- constants, L32R, memory ---------------------------------------------------- */
 static void const_tests(fc_xt *x, const char *core)
 {
@@ -287,8 +292,8 @@ static void const_tests(fc_xt *x, const char *core)
         {"l8ui", {xt_l8ui(A2, A2, 5)}, d[5]},
         {"l16ui", {xt_l16ui(A2, A2, 6)}, (uint32_t)d[6] | (uint32_t)d[7] << 8},
         {"l16si", {xt_l16si(A2, A2, 6)}, (uint32_t)(int32_t)(int16_t)(d[6] | d[7] << 8)},
-        {"l32i", {xt_l32i(A2, A2, 8)}, (uint32_t)d[8] | (uint32_t)d[9] << 8 | (uint32_t)d[10] << 16 | (uint32_t)d[11] << 24},
-        {"l32i.n", {xt_l32i_n(A2, A2, 60)}, (uint32_t)d[60] | (uint32_t)d[61] << 8 | (uint32_t)d[62] << 16 | (uint32_t)d[63] << 24},
+        {"l32i", {xt_l32i(A2, A2, 8)}, le32(d + 8)},
+        {"l32i.n", {xt_l32i_n(A2, A2, 60)}, le32(d + 60)},
     };
     for (unsigned i = 0; i < sizeof l / sizeof l[0]; i++) {
         code c = {.n = 0};
@@ -420,7 +425,8 @@ static void branch_tests(fc_xt *x, const char *core)
             uint32_t a0 = tab[t * 8], a1 = tab[t * 8 + 1], r = tab[t * 8 + 6];
             if (e || (int)r != branches[i].host(a0, a1)) {
                 if (bad++ < 3)
-                    printf("  [%s] %s(0x%08x, 0x%08x): %d (err %d)\n", core, branches[i].name, a0, a1, (int)r, e);
+                    printf("  [%s] %s(0x%08x, 0x%08x): %d (err %d)\n", core, branches[i].name, a0, a1,
+                           (int)r, e);
             }
         }
         check(bad == 0, branches[i].name, core);
@@ -703,8 +709,8 @@ static void div_tests(fc_xt *x)
                 want = (uint32_t)(d32[i].mod ? (int32_t)a0 % (int32_t)a1 : (int32_t)a0 / (int32_t)a1);
             if (e || r != want) {
                 if (bad++ < 3)
-                    printf("  [lx106] %s(0x%08x, 0x%08x) = 0x%08x (err %d), want 0x%08x\n", d32[i].name, a0, a1,
-                           r, e, want);
+                    printf("  [lx106] %s(0x%08x, 0x%08x) = 0x%08x (err %d), want 0x%08x\n", d32[i].name,
+                           a0, a1, r, e, want);
             }
         }
         char what[80];
@@ -735,7 +741,8 @@ static void div_tests(fc_xt *x)
         }
         int e = run_table(x, d64[i].fn, FC_XT_CALL0, n);
         for (unsigned t = 0; t < n; t++) {
-            uint64_t a = tab[t * 8] | (uint64_t)tab[t * 8 + 1] << 32, b = tab[t * 8 + 2] | (uint64_t)tab[t * 8 + 3] << 32;
+            uint64_t a = tab[t * 8] | (uint64_t)tab[t * 8 + 1] << 32;
+            uint64_t b = tab[t * 8 + 2] | (uint64_t)tab[t * 8 + 3] << 32;
             uint64_t r = tab[t * 8 + 6] | (uint64_t)tab[t * 8 + 7] << 32, want;
             int64_t sa = (int64_t)a, sb = (int64_t)b;
             switch (d64[i].kind) {
