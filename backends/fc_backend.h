@@ -135,7 +135,7 @@ const fc_backend *fc_backend_find(const char *name);
 /* The Thumb-2 backend (backends/thumb2/). */
 extern const fc_backend fc_backend_thumbv7m;
 /* The RV32 backends (backends/rv32/): rv32imac, and rv32ima without RVC. */
-extern const fc_backend fc_backend_rv32imac, fc_backend_rv32ima;
+extern const fc_backend fc_backend_rv32imac, fc_backend_rv32ima, fc_backend_rv32imc;
 
 /*
  * A `femtoc -S` listing of compiled code: for each eBPF instruction its

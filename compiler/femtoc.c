@@ -76,7 +76,9 @@ static void usage(FILE *f)
 "  -march=TARGET[,TARGET...]\n"
 "                    native code to put in the container beside the bytecode:\n"
 "                    thumbv7m (Cortex-M3/M4 Thumb-2), rv32imac (RISC-V with\n"
-"                    compressed instructions), rv32ima (without). Several\n"
+"                    compressed instructions), rv32ima (without), rv32imc\n"
+"                    (without the A extension: atomics with interrupts\n"
+"                    masked; the container marks it M+C, no A). Several\n"
 "                    targets make one container the loader picks from.\n"
 "                    ebpf (the default): bytecode only, run by the interpreter.\n"
 "                    Several -march options add up (as one list).\n"
@@ -749,7 +751,9 @@ static uint32_t isa_for(const fc_backend *b)
     case FC_TARGET_THUMBV7M:
         return FC_ISA_T2_HWDIV;
     case FC_TARGET_RV32IMAC:
-        return FC_ISA_RV_M | FC_ISA_RV_A | (strcmp(b->name, "rv32imac") == 0 ? FC_ISA_RV_C : 0);
+        /* rv32imc: no A (atomics with interrupts masked), so a core without A takes it */
+        return FC_ISA_RV_M | (strcmp(b->name, "rv32imc") ? FC_ISA_RV_A : 0) |
+               (strcmp(b->name, "rv32ima") ? FC_ISA_RV_C : 0);
     }
     return 0;
 }

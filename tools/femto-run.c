@@ -535,6 +535,7 @@ static void print_fixed_cost(const fc_app *app, unsigned engine)
         measured = 1;
     } else {
         const fc_backend *b = fc_backend_find(engine == FC_TARGET_THUMBV7M ? "thumbv7m"
+                                              : !(app->isa & FC_ISA_RV_A) ? "rv32imc"
                                               : (app->isa & FC_ISA_RV_C) ? "rv32imac" : "rv32ima");
         fc_insn_info info[2];
         memset(info, 0, sizeof info);

@@ -1,17 +1,23 @@
 # backends/rv32/: the rv32imac backend (and rv32ima, the same without
-# compressed instructions): encoders rv_enc.h, code generator, listing
-# disassembler. Part of libfcc like every backend.
+# compressed instructions, and rv32imc, without the A extension): encoders
+# rv_enc.h, code generator, listing disassembler. Part of libfcc like every
+# backend.
 COMPILER_SRCS += backends/rv32/rv_codegen.c backends/rv32/rv_disasm.c
 
 # ---- conformance through the RV32 backends ----------------------------------
 # The Thumb-2 conformance driver (tests/emu/conf_t2.c) with -m: every .data
 # program compiled by the backend (without and with verifier facts), run in
 # the RV32 emulator and by the interpreter, compared exactly.
-TEST_STEPS += conformance-rv32imac conformance-rv32ima
+# rv32imc: no A extension (every atomic with interrupts masked), on the same
+# RV32IMAC emulator (the harness checks interrupts are enabled again after
+# each run; tests/unit/test_rv_imc.c that no A instruction is made).
+TEST_STEPS += conformance-rv32imac conformance-rv32ima conformance-rv32imc
 step-conformance-rv32imac: $(BIN)/conf-thumbv7m
 	$(BIN)/conf-thumbv7m -m rv32imac $(CONFORMANCE_DIR)/tests
 step-conformance-rv32ima: $(BIN)/conf-thumbv7m
 	$(BIN)/conf-thumbv7m -m rv32ima $(CONFORMANCE_DIR)/tests
+step-conformance-rv32imc: $(BIN)/conf-thumbv7m
+	$(BIN)/conf-thumbv7m -m rv32imc $(CONFORMANCE_DIR)/tests
 
 # ---- the committed golden table still matches the GNU assembler --------------
 TEST_STEPS += golden-rv32

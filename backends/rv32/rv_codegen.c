@@ -1,5 +1,7 @@
 /*
- * rv_codegen.c - the RV32IMAC backend (and its uncompressed twin rv32ima).
+ * rv_codegen.c - the RV32IMAC backend (and its uncompressed twin rv32ima,
+ * and rv32imc for cores without the A extension: every atomic with
+ * interrupts masked, no AMO or LR/SC).
  *
  * eBPF registers are 64 bits wide, RV32 registers 32: every eBPF register is
  * a {lo, hi} pair of halves, and RV32 has enough registers for all twenty
@@ -137,6 +139,7 @@ typedef fc_em_stub stub;  /* lab2: continue, lab3: error part / target, val: hi 
 typedef struct fc_cg {
     fc_em_in in;         /* the program and the options */
     int rvc;             /* compressed encodings allowed */
+    int amo;             /* A extension: AMO*.W, LR.W/SC.W allowed */
     const char *name;
 
     /* analysis */
@@ -1328,8 +1331,10 @@ static void irq_restore(cg *c)
 /*
  * Atomics. 32-bit on a word-aligned address: one AMO*.W (LR.W/SC.W loop for
  * cmpxchg); misaligned 32-bit and every 64-bit one (RV32 has no LR.D/AMO*.D)
- * run with interrupts masked (see the top of the file). The interpreter
- * does a plain read-modify-write: the same observable result.
+ * run with interrupts masked (see the top of the file). Without the A
+ * extension (rv32imc) every atomic takes the masked path, as the Thumb-2
+ * code does for 64-bit ones. The interpreter does a plain read-modify-write:
+ * the same observable result.
  */
 static void atomic(cg *c, const fc_insn *i)
 {
@@ -1354,26 +1359,28 @@ static void atomic(cg *c, const fc_insn *i)
 
     if (n == 4) {
         uint32_t unal = newlab(c), done = newlab(c);
-        e_rri(c, A_AND, T1, T0, 3, T1);
-        br(c, RV_BNE, T1, ZERO, unal);
-        if (cmpx) {
-            uint32_t loop = newlab(c);
-            bind(c, loop);
-            put(c, rv_lr_w(T1, T0));
-            br(c, RV_BNE, T1, RL(0), done);
-            put(c, rv_sc_w(T2, sl, T0));
-            br(c, RV_BNE, T2, ZERO, loop);
-        } else {
-            unsigned rd = fetch ? T1 : ZERO;
-            switch (xchg ? -1 : (int)o) {
-            case -1:    put(c, rv_amoswap_w(rd, sl, T0)); break;
-            case A_OR:  put(c, rv_amoor_w(rd, sl, T0)); break;
-            case A_AND: put(c, rv_amoand_w(rd, sl, T0)); break;
-            case A_XOR: put(c, rv_amoxor_w(rd, sl, T0)); break;
-            default:    put(c, rv_amoadd_w(rd, sl, T0)); break;
+        if (c->amo) {   /* aligned: AMO or LR/SC; without A (rv32imc) all take the masked path */
+            e_rri(c, A_AND, T1, T0, 3, T1);
+            br(c, RV_BNE, T1, ZERO, unal);
+            if (cmpx) {
+                uint32_t loop = newlab(c);
+                bind(c, loop);
+                put(c, rv_lr_w(T1, T0));
+                br(c, RV_BNE, T1, RL(0), done);
+                put(c, rv_sc_w(T2, sl, T0));
+                br(c, RV_BNE, T2, ZERO, loop);
+            } else {
+                unsigned rd = fetch ? T1 : ZERO;
+                switch (xchg ? -1 : (int)o) {
+                case -1:    put(c, rv_amoswap_w(rd, sl, T0)); break;
+                case A_OR:  put(c, rv_amoor_w(rd, sl, T0)); break;
+                case A_AND: put(c, rv_amoand_w(rd, sl, T0)); break;
+                case A_XOR: put(c, rv_amoxor_w(rd, sl, T0)); break;
+                default:    put(c, rv_amoadd_w(rd, sl, T0)); break;
+                }
             }
+            jmp(c, done);
         }
-        jmp(c, done);
         bind(c, unal);
         irq_off(c);
         e_lw(c, T1, T0, 0);
@@ -1959,7 +1966,7 @@ static int diag(const cg *c, fc_diags *d, int32_t insn, const char *msg)
 }
 
 static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
-                   void *work, size_t work_len, fc_bk_out *out, fc_diags *diags, int rvc)
+                   void *work, size_t work_len, fc_bk_out *out, fc_diags *diags, int rvc, int amo)
 {
     cg cc, *c = &cc;
     uint8_t *w = work, *wend = (uint8_t *)work + work_len;
@@ -1968,7 +1975,8 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
     for (i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;
     c->rvc = rvc;
-    c->name = rvc ? "rv32imac" : "rv32ima";
+    c->amo = amo;
+    c->name = !amo ? "rv32imc" : rvc ? "rv32imac" : "rv32ima";
     if (!p || !out || (p->ninsns && !p->insns))
         return diag(c, diags, -1, "no program"), FC_BK_EPROG;
     if (!work || work_len < rv_work_size(p))
@@ -2018,13 +2026,19 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
 static int rv32imac_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
                             void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
 {
-    return compile(p, info, opts, work, work_len, out, diags, 1);
+    return compile(p, info, opts, work, work_len, out, diags, 1, 1);
 }
 
 static int rv32ima_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
                            void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
 {
-    return compile(p, info, opts, work, work_len, out, diags, 0);
+    return compile(p, info, opts, work, work_len, out, diags, 0, 1);
+}
+
+static int rv32imc_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                           void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
+{
+    return compile(p, info, opts, work, work_len, out, diags, 1, 0);
 }
 
 unsigned rv_disasm(const uint8_t *code, uint32_t code_len, uint32_t off, uint32_t addr,
@@ -2051,5 +2065,18 @@ const fc_backend fc_backend_rv32ima = {
     4,
     rv_work_size,
     rv32ima_compile,
+    rv_disasm,
+};
+
+/* Without the A extension (RV32IMC cores: no AMO, no LR/SC): atomics with
+ * interrupts masked; femtoc marks its code M | C, no A (docs/fcx.md). */
+const fc_backend fc_backend_rv32imc = {
+    "rv32imc",
+    FC_TARGET_RV32IMAC,
+    "RV32IMC, ILP32: as rv32imac without the A extension (atomics with interrupts masked)",
+    "riscv32",
+    2,
+    rv_work_size,
+    rv32imc_compile,
     rv_disasm,
 };

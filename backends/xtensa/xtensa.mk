@@ -1,0 +1,23 @@
+# backends/xtensa/: what the Xtensa code generators (lx106, esp32) build on:
+# the encoders xt_enc.h and the listing disassembler. Part of libfcc like
+# every backend.
+COMPILER_SRCS += backends/xtensa/xt_disasm.c
+
+# ---- the encoders against the GNU assembler -----------------------------------
+# The committed table (tests/golden/xtensa.txt) is what xtensa-lx106-elf-as
+# makes of the cases of tests/unit/test_xt_enc.c today, and the encoders and
+# the disassembler agree with it (the xt_enc tests of the unit binary, run here
+# again on their own). The windowed and DIV32 encodings, which lx106 binutils
+# cannot assemble, are checked by execution on dc233c (step xtensa-sim).
+TEST_STEPS += golden-xtensa
+step-golden-xtensa: $(UNIT_BIN)
+	@p=0; f=0; \
+	if $(PYTHON) tools/gen-golden-xtensa --check; then p=$$((p+1)); else f=$$((f+1)); fi; \
+	if LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	   $(UNIT_BIN) --filter 'xt_enc/*'; then p=$$((p+1)); else f=$$((f+1)); fi; \
+	echo "golden-xtensa: $$p passed, $$f failed"; [ $$f -eq 0 ]
+
+# The software division lx106 code will call (no DIV32 there), part of the
+# device runtime: runtime/fc_div32.c (fc_div32.h). Tested on lx106 in step
+# xtensa-sim (sim/xtensa.mk).
+RUNTIME_SRCS += runtime/fc_div32.c
