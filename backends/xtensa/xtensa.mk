@@ -10,7 +10,9 @@ COMPILER_SRCS += backends/xtensa/xt_disasm.c
 # again on their own). The windowed and DIV32 encodings, which lx106 binutils
 # cannot assemble, are checked by execution on dc233c (step xtensa-sim).
 TEST_STEPS += golden-xtensa
-step-golden-xtensa: $(UNIT_BIN)
+# $(BIN)/unit-tests, not $(UNIT_BIN): tests/tests.mk (read after this fragment)
+# defines it, and a prerequisite is expanded when the line is read.
+step-golden-xtensa: $(BIN)/unit-tests
 	@p=0; f=0; \
 	if $(PYTHON) tools/gen-golden-xtensa --check; then p=$$((p+1)); else f=$$((f+1)); fi; \
 	if LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
