@@ -1118,6 +1118,7 @@ static int compile(const options *o)
     }
     fi.ctx_min = o->ctx_size;
     fi.ctx_flags = fc_fcx_ctx_writes(&prog, info) ? FC_FCX_CTX_WRITES : 0;
+    fi.stack_untouched = fc_fcx_stack_untouched(&prog, info, &st);
     fc_fcx_code codes[FC_TARGET__COUNT];
     for (uint32_t k = 0; k < o->nbackends; k++) {
         codes[k] = (fc_fcx_code){0};
