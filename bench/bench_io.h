@@ -49,6 +49,7 @@ enum bench_io_slot {
     BIO_FLASH_ADDR,       /* the simulated flash (the slot): address, bytes */
     BIO_FLASH_SIZE,
     BIO_SIZEOF_APP,       /* sizeof(fc_app) on this core                    */
+    BIO_RAM_TMPL,         /* fc_ram_usage.run_tmpl: fc_run's run template   */
     BIO__COUNT
 };
 

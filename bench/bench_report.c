@@ -179,9 +179,12 @@ static void md_install(FILE *f, const bench_target_res *t)
         fprintf(f, "\n");
     }
     fprintf(f, "\nRAM per instance (`fc_app_ram`): .data + .bss (+ .rodata in RAM) + stack frames "
-               "(512 B each) + the native env (%u B, femtoc only) + `sizeof(fc_app)` (%u B on this "
-               "core). Frames per program: ", t->nprog ? t->prog[0].inst[INST_AOT].ram_env : 0u,
-            t->sizeof_app);
+               "(512 B each) + `fc_run`'s run template in the instance RAM (%u B for femtoc: the VM, the "
+               "native env of %u B and the hook's call; %u B for the interpreter: the VM) + "
+               "`sizeof(fc_app)` (%u B on this core). Frames per program: ",
+            t->nprog ? t->prog[0].inst[INST_AOT].ram_tmpl : 0u,
+            t->nprog ? t->prog[0].inst[INST_AOT].ram_env : 0u,
+            t->nprog ? t->prog[0].inst[INST_INTERP].ram_tmpl : 0u, t->sizeof_app);
     for (unsigned k = 0; k < t->nprog; k++)
         fprintf(f, "%s%s %u", k ? ", " : "", t->prog[k].name, t->prog[k].frames);
     fprintf(f, ".\n\n");
@@ -201,6 +204,16 @@ static void md_hook(FILE *f, const bench_target_res *t)
         fprintf(f, "- %s: %s instructions, %s cycles: ", bench_engine_title[e],
                 num(a, sizeof a, p->eng[e].m.insns), num(b, sizeof b, p->eng[e].m.cycles));
         buckets(f, t, &p->eng[e]);
+        fprintf(f, "\n");
+    }
+    fprintf(f, "\nThe first `fc_run` after an install also builds the run template (the VM, and for "
+               "native code the env, in the instance RAM; docs/PORTING.md \"Run cost\"); every later "
+               "run costs the figures above:\n\n");
+    for (unsigned k = 0; k < INST__COUNT; k++) {
+        static const unsigned eng_of[INST__COUNT] = { ENG_AOT, ENG_CHECKED, ENG_INTERP };
+        fprintf(f, "- %s, first run: %s instructions: ", bench_engine_title[eng_of[k]],
+                num(a, sizeof a, p->inst[k].first.m.insns));
+        buckets(f, t, &p->inst[k].first);
         fprintf(f, "\n");
     }
     fprintf(f, "\n");
@@ -229,8 +242,8 @@ static void md_sizes(FILE *f, const bench_target_res *t)
     char a[32], b[32];
     const char *size_tool = strcmp(t->key, "cm3") == 0 ? "arm-none-eabi-size" : "riscv64-unknown-elf-size";
     fprintf(f, "`%s` of the cross-compiled runtime objects: ROM = text (code + read-only data), "
-               "RAM = data + bss. -Os is what `make runtime-cross` ships; -O2 is the build "
-               "measured above.\n\n", size_tool);
+               "RAM = data + bss. -Os is what `make runtime-cross` ships (with `FC_LOADER_TERSE`: the loader's "
+               "detailed refusal messages are host-only); -O2 is the build measured above, with the messages.\n\n", size_tool);
     fprintf(f, "| part | -Os ROM | -Os RAM | -O2 ROM | -O2 RAM |\n|---|---:|---:|---:|---:|\n");
     size_sum(t->size_os, t->nsize_os, interp_objs, os);
     size_sum(t->size_o2, t->nsize_o2, interp_objs, o2);
@@ -464,11 +477,12 @@ void bench_write_json(FILE *f, const bench_report *r)
                 const bench_install_res *in = &p->inst[n];
                 fprintf(f, "          \"%s\": {\"container_bytes\": %u, \"slot_bytes\": %u, "
                            "\"relocations\": %u, \"ram\": {\"data\": %u, \"bss\": %u, \"rodata\": %u, "
-                           "\"stack\": %u, \"native_env\": %u, \"fc_app\": %u, \"total\": %u},\n"
+                           "\"stack\": %u, \"native_env\": %u, \"run_tmpl\": %u, \"fc_app\": %u, "
+                           "\"total\": %u},\n"
                            "            \"fc_install\": ",
                         bench_install_key[n], in->fcx_bytes, in->slot_bytes, in->nrelocs,
                         in->ram_data, in->ram_bss, in->ram_rodata, in->ram_stack, in->ram_env,
-                        in->ram_app, in->ram_total);
+                        in->ram_tmpl, in->ram_app, in->ram_total);
                 js_meter(f, t, &in->m);
                 fprintf(f, "}%s\n", n + 1 < INST__COUNT ? "," : "");
             }

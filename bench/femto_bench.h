@@ -38,8 +38,12 @@ typedef struct bench_measure {
 
 typedef struct bench_install_res {
     bench_measure m;
+    bench_measure first;   /* the first fc_run after the install (it builds the
+                              run template); eng[] holds the second, the
+                              steady per-run cost */
     uint32_t fcx_bytes, slot_bytes, nrelocs;
     uint32_t ram_data, ram_bss, ram_rodata, ram_stack, ram_env, ram_app, ram_total;
+    uint32_t ram_tmpl;     /* fc_run's run template (VM, + native env for femtoc) */
 } bench_install_res;
 
 typedef struct bench_prog_res {

@@ -489,6 +489,37 @@ int fc_fcx_ctx_writes(const fc_prog *p, const fc_insn_info *info)
     return 0;
 }
 
+/* Sound, and simple on purpose: bytes at the bottom of a frame are known
+ * untouched only when every memory access of the program is PROVEN (so it
+ * lies inside the region the analysis named: a checked access could reach
+ * any stack byte), no helper is called (a helper may read the whole stack
+ * region it is given), and there is one frame (no callee that reaches into
+ * its caller's frame). Then every stack access is inside
+ * [r10 - stack_bytes, r10), stack_bytes being the verifier's deepest one. */
+uint32_t fc_fcx_stack_untouched(const fc_prog *p, const fc_insn_info *info,
+                                const fc_vfy_stats *st)
+{
+    uint32_t use;
+
+    if (!p || !info || !st || st->max_call_depth > 1 || st->stack_bytes > FC_STACK_SIZE)
+        return 0;
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        const fc_insn *x = &p->insns[i];
+        unsigned cls = FC_CLASS(x->op);
+        if (is_lddw(x)) {
+            i++;
+            continue;
+        }
+        if ((cls == FC_CLS_LDX || cls == FC_CLS_ST || cls == FC_CLS_STX || cls == FC_CLS_LD) &&
+            info[i].access != FC_ACC_PROVEN)
+            return 0;
+        if ((cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && FC_OPCODE_OP(x->op) == FC_JMP_CALL)
+            return 0;   /* helper, callx or local call */
+    }
+    use = (st->stack_bytes + 7u) & ~7u;
+    return FC_STACK_SIZE - use;
+}
+
 void fc_fcx_payload_hash(const uint8_t *buf, uint32_t image_size, uint8_t out[32])
 {
     static const uint8_t zero[32];
@@ -530,6 +561,11 @@ int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len, 
     if (in->ctx_min > FC_FCX_MAX_CTX || (in->ctx_flags & ~FC_FCX_CTX_KNOWN)) {
         ERR(d, -1, "context requirement %u bytes (at most %u) or unknown context flags 0x%x",
             in->ctx_min, FC_FCX_MAX_CTX, in->ctx_flags & ~FC_FCX_CTX_KNOWN);
+        return FC_FCX_E_INPUT;
+    }
+    if (in->stack_untouched > FC_STACK_SIZE || (in->stack_untouched & 7u)) {
+        ERR(d, -1, "stack_untouched %u: above %u or not a multiple of 8", in->stack_untouched,
+            FC_STACK_SIZE);
         return FC_FCX_E_INPUT;
     }
     if ((e = plan_sections(in, &w, &targets, &frames))) {
@@ -574,6 +610,7 @@ int fc_fcx_write(const fc_fcx_input *in, uint8_t *buf, size_t cap, size_t *len, 
     fc_put_le32(buf + FC_FCX_H_BUDGET, in->budget);
     fc_put_le32(buf + FC_FCX_H_CTX_MIN, in->ctx_min);
     fc_put_le32(buf + FC_FCX_H_CTX_FLAGS, in->ctx_flags);
+    fc_put_le32(buf + FC_FCX_H_STACK_UNTOUCHED, in->stack_untouched);
     for (uint32_t i = 0; i < w.n; i++) {
         uint8_t *t = buf + FC_FCX_HDR_SIZE + i * FC_FCX_SECT_SIZE;
         const wsect *s = &w.s[i];

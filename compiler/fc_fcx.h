@@ -57,6 +57,10 @@ typedef struct fc_fcx_input {
      * the context is unchecked (fc_fcx_ctx_writes). */
     uint32_t ctx_min;
     uint32_t ctx_flags;
+    /* (2.2) bytes at the bottom of every 512-byte frame that nothing of the
+     * program touches (fc_fcx_stack_untouched), a multiple of 8; native runs
+     * do not clear them. 0: the whole frame is cleared. */
+    uint32_t stack_untouched;
     const fc_fcx_code *code;
     uint32_t ncode;
     uint32_t flags;                /* header flags (FC_FCX_F_*), normally 0     */
@@ -135,6 +139,12 @@ int fc_fcx_write_alloc(const fc_fcx_input *in, uint8_t **out, size_t *len, fc_di
  * without a run-time check: PROVEN, with the context as its region (or an
  * unknown region, to be safe). info: p->ninsns entries. */
 int fc_fcx_ctx_writes(const fc_prog *p, const fc_insn_info *info);
+
+/* The header's stack_untouched for a verified program (docs/fcx.md): the
+ * bytes below r10 - stack_bytes of the one frame when every access is
+ * PROVEN and there is no call of any kind; else 0 (clear everything). */
+uint32_t fc_fcx_stack_untouched(const fc_prog *p, const fc_insn_info *info,
+                                const fc_vfy_stats *st);
 
 /* SHA-256 of a container's payload as the header should hold it (the hash
  * field counted as zeros). image_size bytes from buf. */

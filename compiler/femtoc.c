@@ -929,7 +929,7 @@ static void print_cost(const options *o, const uint8_t *img, size_t len, const f
                    k < 0 ? "interpreter" : o->backends[k]->name, m);
             continue;
         }
-        uint32_t per_call = ii.stack_bytes + (k < 0 ? 0 : FC_NENV_SIZE);
+        uint32_t per_call = ii.stack_bytes;
         if (k < 0)
             fprintf(o->info, "%s: interpreter (bytecode only): %u bytes of bytecode, flash slot %u bytes, "
                    "RAM %u bytes per instance (.data/.bss%s) + %u bytes per call (%u stack frame%s "
@@ -940,11 +940,11 @@ static void print_cost(const options *o, const uint8_t *img, size_t len, const f
                    (unsigned)st->stack_bytes);
         else
             fprintf(o->info, "%s: %s: %u bytes of code, flash slot %u bytes, RAM %u bytes per instance "
-                   "+ %u bytes per call (%u stack frame%s of %u bytes, %u bytes of native env "
-                   "on the machine stack)\n",
-                   o->input, o->backends[k]->name, (unsigned)nat[k].out.code_len, ii.slot_bytes, ii.ram_bytes, per_call,
-                   (unsigned)(ii.stack_bytes / FC_STACK_SIZE),
-                   ii.stack_bytes / FC_STACK_SIZE == 1 ? "" : "s", FC_STACK_SIZE, FC_NENV_SIZE);
+                   "(.data/.bss, then fc_run's run template with the %u-byte native env) + %u bytes per "
+                   "call (%u stack frame%s of %u bytes)\n",
+                   o->input, o->backends[k]->name, (unsigned)nat[k].out.code_len, ii.slot_bytes, ii.ram_bytes,
+                   FC_NENV_SIZE, per_call, (unsigned)(ii.stack_bytes / FC_STACK_SIZE),
+                   ii.stack_bytes / FC_STACK_SIZE == 1 ? "" : "s", FC_STACK_SIZE);
     }
 }
 
@@ -1194,6 +1194,7 @@ static int compile(const options *o)
     }
     fi.ctx_min = o->ctx_size;
     fi.ctx_flags = fc_fcx_ctx_writes(&prog, info) ? FC_FCX_CTX_WRITES : 0;
+    fi.stack_untouched = fc_fcx_stack_untouched(&prog, info, &st);
     fc_fcx_code codes[FC_TARGET__COUNT];
     for (uint32_t k = 0; k < o->nbackends; k++) {
         codes[k] = (fc_fcx_code){0};

@@ -51,7 +51,7 @@
  *        loader accepts any minor of its major.
  */
 #define FC_FCX_VERSION_MAJOR 2u
-#define FC_FCX_VERSION_MINOR 1u
+#define FC_FCX_VERSION_MINOR 2u
 
 #define FC_FCX_MAGIC0 0xFCu
 #define FC_FCX_MAGIC1 0x46u  /* 'F' */
@@ -73,7 +73,10 @@
 #define FC_FCX_H_BUDGET        0x1Cu  /* u32 taken backward jumps, 0 = default   */
 #define FC_FCX_H_CTX_MIN       0x20u  /* u32 context bytes the code relies on    */
 #define FC_FCX_H_CTX_FLAGS     0x24u  /* u32 FC_FCX_CTX_*                        */
-#define FC_FCX_H_RESERVED      0x28u  /* u8[8] zero                              */
+#define FC_FCX_H_RESERVED      0x28u  /* u8[8] zero up to 2.1; from 2.2:       */
+#define FC_FCX_H_STACK_UNTOUCHED 0x28u /* u32 bytes at the bottom of each frame
+                                         nothing of the program touches      */
+#define FC_FCX_H_RESERVED_2_2  0x2Cu  /* u8[4] zero                              */
 #define FC_FCX_H_SHA256        0x30u  /* u8[32]                                  */
 
 /* Header flags. Bits 0..15 are "required": a loader refuses a container with
@@ -292,6 +295,7 @@ typedef struct fc_fcx_header {
     uint32_t budget;
     uint32_t ctx_min;
     uint32_t ctx_flags;
+    uint32_t stack_untouched;   /* 0..FC_STACK_SIZE, a multiple of 8 */
     uint8_t sha256[32];
 } fc_fcx_header;
 
@@ -386,6 +390,7 @@ static inline int fc_fcx_read_header(const uint8_t *b, uint32_t len, fc_fcx_head
     h->budget = fc_le32(b + FC_FCX_H_BUDGET);
     h->ctx_min = fc_le32(b + FC_FCX_H_CTX_MIN);
     h->ctx_flags = fc_le32(b + FC_FCX_H_CTX_FLAGS);
+    h->stack_untouched = fc_le32(b + FC_FCX_H_STACK_UNTOUCHED);
     for (i = 0; i < 32u; i++)
         h->sha256[i] = b[FC_FCX_H_SHA256 + i];
     return 1;

@@ -65,7 +65,8 @@
 #define R_CTX_MIN    0x6Cu
 #define R_CTX_FLAGS  0x70u
 #define R_TRUST      0x74u  /* u8 enum fc_trust, then zero */
-#define R_RESERVED   0x78u  /* .. 0x80 zero */
+#define R_STACK_UNT  0x78u  /* u32 header stack_untouched (0 in older records) */
+#define R_RESERVED   0x7Cu  /* .. 0x80 zero */
 #define R_FCX_SHA    0x80u
 #define R_SLOT_SHA   0xA0u
 static const uint8_t rec_magic[4] = { 0xFCu, 'F', 'C', 'I' };
@@ -79,25 +80,64 @@ static const uint8_t rec_magic[4] = { 0xFCu, 'F', 'C', 'I' };
 #define W(msg) (msg)
 #endif
 
-static int fail(fc_lresult *r, int code, const char *what, int32_t sect, int32_t item)
+/* fc_run's run template, see "run" below */
+typedef struct run_tmpl {
+    fc_vm vm;
+    uint8_t *stack;              /* what vm's table was built from       */
+    uint64_t stack_addr;         /* fc_run_args.stack_addr as given       */
+    uint32_t stack_len;
+    uint32_t nregions;           /* vm.nregions after the build           */
+    uint8_t valid;               /* 0: rebuild at the next run            */
+    uint8_t has_ctx;             /* regions[0] is the context             */
+    uint8_t env_ok;              /* env's slots hold vm's regions         */
+#ifndef FC_NO_NATIVE
+    /* native apps only: an interpreter app's template ends before */
+    fc_native_env env;
+    fc_native_invoke call;
+#endif
+} run_tmpl;
+
+/* bytes of the template in the instance RAM (8-aligned) */
+#ifndef FC_NO_NATIVE
+#define RUN_TMPL_SIZE(engine) ((uint32_t)(((engine) != FC_TARGET_EBPF ? sizeof(run_tmpl)  \
+                                           : offsetof(run_tmpl, env)) + 7u) & ~7u)
+#else
+#define RUN_TMPL_SIZE(engine) ((uint32_t)(sizeof(run_tmpl) + 7u) & ~7u)
+#endif
+
+static run_tmpl *tmpl_of(const fc_app *a)
 {
-    r->code = code;
-    r->what = what ? what : fc_lerr_str(code);
-    r->sect = sect;
-    r->item = item;
-    r->has_value = 0;
-    r->value = 0;
-    return code;
+    return (run_tmpl *)(void *)(a->ram + a->ram_tmpl);
 }
 
-static int failv(fc_lresult *r, int code, const char *what, int32_t sect,
-                 int32_t item, uint32_t value)
+/* One writer of a result for every refusal. With FC_LOADER_TERSE the
+ * message argument is not even passed (one argument fewer at each of the
+ * ~170 call sites): `what` is then fc_lerr_str(code). */
+#ifdef FC_LOADER_TERSE
+static int fail_res(fc_lresult *r, int code, int32_t sect, int32_t item, uint32_t value,
+                    int has_value)
 {
-    fail(r, code, what, sect, item);
+    r->what = fc_lerr_str(code);
+#else
+static int fail_res(fc_lresult *r, int code, const char *what, int32_t sect, int32_t item,
+                    uint32_t value, int has_value)
+{
+    r->what = what ? what : fc_lerr_str(code);
+#endif
+    r->code = code;
+    r->sect = sect;
+    r->item = item;
+    r->has_value = (uint8_t)has_value;
     r->value = value;
-    r->has_value = 1;
     return code;
 }
+#ifdef FC_LOADER_TERSE
+#define fail(r, code, what, sect, item) fail_res(r, code, sect, item, 0, 0)
+#define failv(r, code, what, sect, item, value) fail_res(r, code, sect, item, value, 1)
+#else
+#define fail(r, code, what, sect, item) fail_res(r, code, what, sect, item, 0, 0)
+#define failv(r, code, what, sect, item, value) fail_res(r, code, what, sect, item, value, 1)
+#endif
 
 static int ok(fc_lresult *r)
 {
@@ -132,6 +172,7 @@ const char *fc_lerr_str(int code)
         "context requirement above the limit", "context shorter than the container requires",
         "context read-only but the code writes it unchecked",
         "signed by a key this device does not trust", "signature does not verify",
+        "bad stack_untouched",
     };
     if (code >= FC_LERR_BASE && code < FC_LERR__END)
         return names[code - FC_LERR_BASE];
@@ -259,8 +300,11 @@ static int parse_header(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
     if (h->flags & FC_FCX_F_REQUIRED_MASK & ~FC_FCX_F_KNOWN)
         return failv(r, FC_LERR_FLAGS, W("flags: unknown required flag"),
                      -1, -1, h->flags & FC_FCX_F_REQUIRED_MASK & ~FC_FCX_F_KNOWN);
-    if (!all_zero(b, FC_FCX_H_RESERVED, FC_FCX_H_SHA256))
-        return fail(r, FC_LERR_RESERVED, W("header bytes 0x28..0x2f are reserved and must be zero"), -1, -1);
+    if (!all_zero(b, FC_FCX_H_RESERVED_2_2, FC_FCX_H_SHA256))
+        return fail(r, FC_LERR_RESERVED, W("header bytes 0x2c..0x2f are reserved and must be zero"), -1, -1);
+    if (h->stack_untouched > FC_STACK_SIZE || (h->stack_untouched & 7u))
+        return failv(r, FC_LERR_STACK_USE, W("stack_untouched above 512 or not a multiple of 8"),
+                     -1, -1, h->stack_untouched);
     if (h->ctx_min > FC_FCX_MAX_CTX)
         return failv(r, FC_LERR_CTX_LIMIT, W("ctx_min above the 64 KiB limit"), -1, -1, h->ctx_min);
     if (h->ctx_flags & ~FC_FCX_CTX_KNOWN)
@@ -749,6 +793,7 @@ static unsigned check_trust(const uint8_t *b, uint32_t len, const view *v, const
 /* The policy's refusal for a container that is not trusted. */
 static int refuse_untrusted(fc_lresult *r, unsigned trust, int native)
 {
+    (void)native;   /* only the messages differ */
     switch (trust) {
     case FC_TRUST_INVALID:
         return fail(r, FC_LERR_SIG_INVALID,
@@ -851,6 +896,7 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
     a->budget = v->h.budget;
     a->ctx_min = v->h.ctx_min;
     a->ctx_flags = v->h.ctx_flags;
+    a->stack_untouched = v->h.stack_untouched;
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = v->h.sha256[k];
 
@@ -942,6 +988,8 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
     a->ram_rodata = align8(a->ram_bss + a->bss_len);
     a->ram_need = (cfg->flags & FC_INSTALL_RODATA_RAM) ? a->ram_rodata + align8(a->rodata_len)
                                                        : a->ram_rodata;
+    /* then the run template (fc_run) */
+    a->ram_tmpl = a->ram_need;
 
     if (have_addr) {
         const fc_flash *f = cfg->slot.flash;
@@ -955,9 +1003,10 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
         a->ram_addr = cfg->ram_addr ? cfg->ram_addr : (uint64_t)(uintptr_t)cfg->ram;
         if (a->image_size > cfg->slot.size)
             return failv(r, FC_LERR_SLOT_SPACE, W("image larger than the slot"), -1, -1, a->image_size);
-        if (a->ram_need > cfg->ram_len)
-            return failv(r, FC_LERR_RAM, W("instance RAM smaller than .data + .bss (+ .rodata)"),
-                         -1, -1, a->ram_need);
+        if (a->ram_need > cfg->ram_len || cfg->ram_len - a->ram_need < RUN_TMPL_SIZE(a->engine))
+            return failv(r, FC_LERR_RAM,
+                         W("instance RAM smaller than .data + .bss (+ .rodata) + the run template"),
+                         -1, -1, a->ram_need + RUN_TMPL_SIZE(a->engine));
         if (a->engine != FC_TARGET_EBPF &&
             (a->img_addr > 0xFFFFFFFFu - a->image_size ||
              a->ram_addr > 0xFFFFFFFFu - a->ram_need))
@@ -1007,6 +1056,7 @@ static void fill_info(const view *v, const fc_app *a, const fc_install_cfg *cfg,
     info->slot_bytes = a->image_size;
     info->slot_pages = ps ? (a->image_size + ps - 1u) / ps : 0;
     info->ram_bytes = a->ram_need;
+    info->run_tmpl_bytes = RUN_TMPL_SIZE(a->engine);
     info->stack_bytes = a->frames * FC_STACK_SIZE;
     info->ninsns = v->ninsns;
     info->nentries = v->nentries;
@@ -1211,6 +1261,7 @@ static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
     fc_put_le32(rec + R_CTX_MIN, a->ctx_min);
     fc_put_le32(rec + R_CTX_FLAGS, a->ctx_flags);
     rec[R_TRUST] = a->trust;
+    fc_put_le32(rec + R_STACK_UNT, a->stack_untouched);
     for (k = 0; k < 32; k++)
         rec[R_FCX_SHA + k] = a->container_sha256[k];
 }
@@ -1314,6 +1365,7 @@ int fc_install(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
         return e;
     }
     fc_app_reset(app);
+    tmpl_of(app)->valid = 0;   /* built by the first run */
     return ok(res);
 }
 
@@ -1371,6 +1423,7 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     a->ctx_min = fc_le32(rec + R_CTX_MIN);
     a->ctx_flags = fc_le32(rec + R_CTX_FLAGS);
     a->trust = rec[R_TRUST];
+    a->stack_untouched = fc_le32(rec + R_STACK_UNT);
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = rec[R_FCX_SHA + k];
     if (fc_le16(rec + R_VERSION) != FC_SLOT_REC_VERSION ||
@@ -1389,7 +1442,8 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
         ((a->insns_off | a->helpers_off | a->entries_off | a->pcmap_off | a->code_off) & 7u) ||
         ((a->engine != FC_TARGET_EBPF) != (a->code_len != 0)) ||
         a->ctx_min > FC_FCX_MAX_CTX || (a->ctx_flags & ~FC_FCX_CTX_KNOWN) ||
-        a->trust > FC_TRUST_OK || !all_zero(rec, R_TRUST + 1u, R_RESERVED) ||
+        a->trust > FC_TRUST_OK || !all_zero(rec, R_TRUST + 1u, R_STACK_UNT) ||
+        a->stack_untouched > FC_STACK_SIZE || (a->stack_untouched & 7u) ||
         !all_zero(rec, R_RESERVED, R_FCX_SHA))
         return fail(res, FC_LERR_SLOT_CORRUPT, W("install record fields inconsistent"), -1, -1);
     if ((e = slot_hash(f, cfg->slot.off, a->image_size, rec, cfg->buf, cfg->buf_len, hash, res)) != FC_OK)
@@ -1422,7 +1476,9 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     a->ram_data = 0;
     a->ram_bss = align8(a->data_len);
     a->ram_rodata = align8(a->ram_bss + a->bss_len);
-    if (a->ram_need > cfg->ram_len ||
+    a->ram_tmpl = a->ram_need;
+    if (a->ram_need > cfg->ram_len || cfg->ram_len - a->ram_need < RUN_TMPL_SIZE(a->engine) ||
+        (a->ram_need & 7u) ||
         a->ram_need < ((a->flags & FC_INSTALL_RODATA_RAM) ? a->ram_rodata + align8(a->rodata_len)
                                                           : a->ram_rodata))
         return failv(res, FC_LERR_RAM, W("instance RAM smaller than the installed app needs"),
@@ -1442,6 +1498,7 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
                          -1, (int32_t)k, id);
     }
     fc_app_reset(a);
+    tmpl_of(a)->valid = 0;     /* built by the first run */
     return ok(res);
 }
 
@@ -1458,9 +1515,11 @@ void fc_app_ram(const fc_app *a, fc_ram_usage *u)
     u->rodata = (a->flags & FC_INSTALL_RODATA_RAM) ? a->rodata_len : 0;
     u->stack = a->frames * FC_STACK_SIZE;
     u->native_env = a->engine != FC_TARGET_EBPF ? FC_NENV_SIZE : 0;
+    u->run_tmpl = RUN_TMPL_SIZE(a->engine);
     u->app_struct = (uint32_t)sizeof *a;
-    /* instance RAM is what the layout reserves (8-byte alignment included) */
-    u->total = a->ram_need + u->stack + u->native_env + u->app_struct;
+    /* instance RAM is what the layout reserves (8-byte alignment included);
+     * the env is inside the template */
+    u->total = a->ram_need + u->run_tmpl + u->stack + u->app_struct;
 }
 
 const char *fc_app_entry_name(const fc_app *a, uint32_t i)
@@ -1589,57 +1648,153 @@ static int check_run(const fc_app *a, const fc_run_args *g)
     return FC_OK;
 }
 
-static uint64_t run_budget(const fc_app *a, const fc_run_args *g)
+/*
+ * The run template (docs/sandbox.md section 3, docs/PORTING.md "Run cost"):
+ * the VM (and the native env) of this app, in its instance RAM after
+ * .data/.bss/.rodata, kept from run to run. A run rebuilds the region table
+ * and the env's region slots only when what they were built from changed:
+ * the stack (buffer, length, guest address), whether there is a context
+ * (it shifts the table), the extra regions (compared entry by entry with
+ * the table, so a host that changes one in place is seen too), or the
+ * table's length (a helper that added a region). Otherwise it writes what
+ * a run changes: the context region and its slot (only when they differ),
+ * the entry, the budget, r0..r9, the outcome fields. Runs of one app must
+ * not overlap (they share .data/.bss anyway).
+ */
+static uint64_t ctx_guest(const fc_run_args *g)
 {
-    if (g->budget)
-        return g->budget;
-    return a->budget ? a->budget : FC_DEFAULT_BUDGET;
+    return g->ctx_addr ? g->ctx_addr : (uint64_t)(uintptr_t)g->ctx;
 }
 
-/* Everything an engine needs, set up identically for both. */
-static int setup_vm(const fc_app *a, const fc_run_args *g, fc_vm *vm, uint32_t start,
-                    uint64_t *ctx_addr)
+#if defined(__GNUC__)
+#define RUN_COLD __attribute__((noinline, cold))
+#else
+#define RUN_COLD
+#endif
+
+/* The table as fc_vm_add_region would build it from g, and the app's fixed
+ * fields of the VM (and the env): the first run, and after a change (out
+ * of line: the per-run path keeps its registers). */
+static RUN_COLD int tmpl_build(const fc_app *a, const fc_run_args *g, run_tmpl *t)
 {
+    fc_vm *vm = &t->vm;
     int e;
 
-    /* An entry other than instruction 0 runs as a program starting at its
-     * instruction (fc_vm runs from index 0); err_pc is given back in
-     * whole-program indices by the caller. */
-    /* Every field an engine reads is written here, without fc_vm_init's
-     * memset of the whole VM (part of every run's fixed cost); the unused
-     * region slots are never read (nregions bounds them; fc_vm_run fills
-     * the stack slot). check_run has checked the stack buffer. */
-    vm->insns = (const fc_insn *)(const void *)(a->img + a->insns_off) + start;
-    vm->ninsns = a->ninsns - start;
-    /* install ran fc_insn_check on every instruction (stricter than
-     * fc_vm_check), and the slot's image hash holds it since: the
-     * interpreter's hot loop need not check again */
-    vm->checked = 1;
+    t->valid = 0;
     vm->nregions = 0;
     vm->regions[FC_STACK_SLOT].len = 0;
     vm->stack = g->stack;
     vm->stack_size = g->stack_len;
     vm->stack_addr = g->stack_addr ? g->stack_addr : (uint64_t)(uintptr_t)g->stack;
     vm->max_depth = a->frames;
-    vm->err = FC_OK;
-    vm->err_pc = 0;
-    vm->err_addr = 0;
-    vm->insn_count = 0;
-    vm->helper_err = 0;
-    if ((e = add_regions(a, g, vm)) != FC_OK)
-        return e;
-    vm->helpers = a->plat->helpers;
-    vm->nhelpers = a->plat->helpers ? a->plat->nhelpers : 0;
+    /* install ran fc_insn_check on every instruction (stricter than
+     * fc_vm_check), and the slot's image hash holds it since: the
+     * interpreter's hot loop need not check again */
+    vm->checked = 1;
     vm->allow = a->nhelpers ? (const uint32_t *)(const void *)(a->img + a->helpers_off)
                             : no_helpers;
     vm->nallow = a->nhelpers;
-    vm->budget = run_budget(a, g);
-    vm->budget_left = vm->budget;
-    vm->user = g->user;
-    vm->env = g->env;
-    *ctx_addr = g->ctx_len ? (g->ctx_addr ? g->ctx_addr : (uint64_t)(uintptr_t)g->ctx) : 0;
+    if ((e = add_regions(a, g, vm)) != FC_OK)
+        return e;
+    t->stack = g->stack;
+    t->stack_addr = g->stack_addr;
+    t->stack_len = g->stack_len;
+    t->nregions = vm->nregions;
+    t->has_ctx = g->ctx_len != 0;
+    t->env_ok = 0;
+#ifndef FC_NO_NATIVE
+    if (a->engine != FC_TARGET_EBPF) {
+        fc_native_invoke *c = &t->call;
+        /* on a device every address fits 32 bits; where one does not (a
+         * host test), the hook gets no env and builds its own */
+        t->env_ok = fc_native_env_regions(&t->env, vm) == FC_OK;
+        c->vm = vm;
+        c->code_addr = a->img_addr + a->code_off;
+        c->code = a->img + a->code_off;
+        c->code_len = a->code_len;
+        c->entry_addr = 0;   /* entry not looked up yet */
+    }
+#endif
+    t->valid = 1;
     return FC_OK;
 }
+
+/* Does t's table still hold what g asks for (context aside)? */
+static int tmpl_same(const run_tmpl *t, const fc_run_args *g)
+{
+    const fc_region *r;
+    uint32_t k;
+
+    if (!t->valid || t->stack != g->stack || t->stack_len != g->stack_len ||
+        t->stack_addr != g->stack_addr || t->has_ctx != (g->ctx_len != 0) ||
+        t->vm.nregions != t->nregions)
+        return 0;
+    /* the extras follow ctx, rodata, data, bss: the last entries */
+    r = &t->vm.regions[t->nregions];
+    for (k = g->nextra; k-- > 0;) {
+        const fc_region *x = &g->extra[k];
+        if (!x->len)
+            continue;
+        r--;
+        if (r < t->vm.regions || r->kind != FC_REGION_EXTRA || r->addr != x->addr ||
+            r->host != x->host || r->len != x->len || r->perm != (x->perm & FC_PERM_RW))
+            return 0;
+    }
+    return r == t->vm.regions || r[-1].kind != FC_REGION_EXTRA;
+}
+
+/* The context region of this run into the table (and the env's slot 0)
+ * when it differs from the last run's. */
+static RUN_COLD int tmpl_ctx_set(const fc_run_args *g, run_tmpl *t, uint64_t addr,
+                                  unsigned perm)
+{
+    if (addr > UINT64_MAX - ((uint64_t)g->ctx_len - 1)) {
+        t->valid = 0;
+        return FC_LERR_REGIONS;
+    }
+    /* in place: regions[0] is the context (has_ctx), kind and all */
+    t->vm.regions[0].addr = addr;
+    t->vm.regions[0].host = g->ctx;
+    t->vm.regions[0].len = g->ctx_len;
+    t->vm.regions[0].perm = (uint8_t)perm;
+#ifndef FC_NO_NATIVE
+    if (t->env_ok) {
+        if (addr > 0xffffffffu || addr + g->ctx_len > 0x100000000u)
+            t->env_ok = 0;   /* as fc_native_env_regions: the hook's own env refuses */
+        else
+            fc_native_env_slot(&t->env, 0, &t->vm.regions[0]);
+    }
+#endif
+    return FC_OK;
+}
+
+static int tmpl_ctx(const fc_run_args *g, run_tmpl *t, uint64_t addr)
+{
+    const fc_region *r = &t->vm.regions[0];
+    unsigned perm = g->ctx_perm ? g->ctx_perm : FC_PERM_R;
+
+    if (r->addr == addr && r->host == g->ctx && r->len == g->ctx_len && r->perm == perm)
+        return FC_OK;
+    return tmpl_ctx_set(g, t, addr, perm);
+}
+
+#ifndef FC_NO_NATIVE
+/* Native runs: clear, in each frame, the bytes below its top that the
+ * code and its helpers may touch (the container's stack_untouched at the
+ * bottom of every frame is never touched: docs/sandbox.md section 3). */
+static void clear_frames(const fc_app *a, const fc_vm *vm)
+{
+    uint32_t use = FC_STACK_SIZE - a->stack_untouched, d;
+    uint8_t *top = vm->stack + vm->stack_size;
+
+    if (use == FC_STACK_SIZE) {
+        fc_memset(top - a->frames * FC_STACK_SIZE, 0, a->frames * FC_STACK_SIZE);
+        return;
+    }
+    for (d = 0; use && d < a->frames; d++)
+        fc_memset(top - d * FC_STACK_SIZE - use, 0, use);
+}
+#endif
 
 int fc_native_invoke_direct(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
 {
@@ -1647,6 +1802,9 @@ int fc_native_invoke_direct(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
 #if !defined(FC_NO_NATIVE) && \
     ((defined(__arm__) && defined(__thumb2__)) || (defined(__riscv) && __riscv_xlen == 32))
     /* the code executes in place: its address is a function of this core */
+    if (c->env)
+        return fc_native_env_finish(c->env, c->vm,
+                                    ((fc_native_fn)(uintptr_t)c->entry_addr)(c->env), r0);
     return fc_native_run((fc_native_fn)(uintptr_t)c->entry_addr, c->vm, c->ctx_addr,
                          c->ctx_len, r0);
 #else
@@ -1659,7 +1817,8 @@ int fc_native_invoke_direct(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
 int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *out)
 {
     fc_run_result tmp;
-    fc_vm vm;
+    run_tmpl *t;
+    fc_vm *vm;
     uint64_t ctx_addr;
     uint32_t start = 0;
     int e, native;
@@ -1693,45 +1852,67 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
     out->engine = native ? a->engine : FC_TARGET_EBPF;
     if (native && !a->plat->invoke)
         return out->err = FC_LERR_NATIVE_UNAVAILABLE;
+    ctx_addr = g->ctx_len ? ctx_guest(g) : 0;
     /* native code computes context addresses in 32 bits: the context must
      * lie below 4 GiB, so that no proven offset below ctx_min wraps */
-    if (native && g->ctx_len &&
-        (g->ctx_addr ? g->ctx_addr : (uint64_t)(uintptr_t)g->ctx) > 0x100000000ull - g->ctx_len)
+    if (native && g->ctx_len && ctx_addr > 0x100000000ull - g->ctx_len)
         return out->err = FC_LERR_ADDR;
     if (!native) {
         start = entry_insn(a, g->entry);
         if (start >= a->ninsns)
             return out->err = FC_LERR_ENTRY_UNKNOWN;
     }
-    if ((e = setup_vm(a, g, &vm, start, &ctx_addr)) != FC_OK)
+    t = tmpl_of(a);
+    vm = &t->vm;
+    if (!tmpl_same(t, g))
+        e = tmpl_build(a, g, t);
+    else if (g->ctx_len)
+        e = tmpl_ctx(g, t, ctx_addr);
+    if (e != FC_OK)
         return out->err = e;
+    vm->helpers = a->plat->helpers;
+    vm->nhelpers = a->plat->helpers ? a->plat->nhelpers : 0;
+    vm->budget = g->budget ? g->budget : a->budget ? a->budget : FC_DEFAULT_BUDGET;
+    vm->user = g->user;
+    vm->env = g->env;
 
 #ifndef FC_NO_NATIVE
     if (native) {
-        fc_native_invoke call;
-        fc_memset(&call, 0, sizeof call);
-        call.app = a;
-        call.vm = &vm;
-        call.ctx_addr = ctx_addr;
-        call.ctx_len = g->ctx_len;
-        call.entry = g->entry;
-        call.entry_off = entry_native(a, g->entry);
-        if (call.entry_off >= a->code_len)
-            return out->err = FC_LERR_ENTRY_UNKNOWN;
-        call.code_addr = a->img_addr + a->code_off;
-        call.entry_addr = (uint32_t)(call.code_addr + call.entry_off) |
-                          (a->engine == FC_TARGET_THUMBV7M ? 1u : 0u);
-        call.code = a->img + a->code_off;
-        call.code_len = a->code_len;
-        call.fault_off = 0xFFFFFFFFu;
-        e = a->plat->invoke(a->plat->invoke_ctx, &call, r0);
+        fc_native_invoke *c = &t->call;
+        c->app = a;          /* the caller's fc_app (it may be a copy) */
+        if (c->entry != g->entry || !c->entry_addr) {
+            c->entry = g->entry;
+            c->entry_off = entry_native(a, g->entry);
+            c->entry_addr = 0;
+            if (c->entry_off >= a->code_len)
+                return out->err = FC_LERR_ENTRY_UNKNOWN;
+            c->entry_addr = (uint32_t)(c->code_addr + c->entry_off) |
+                            (a->engine == FC_TARGET_THUMBV7M ? 1u : 0u);
+        }
+        c->ctx_addr = ctx_addr;
+        c->ctx_len = g->ctx_len;
+        c->fault_off = 0xFFFFFFFFu;
+        c->env = 0;
+        /* what fc_native_env_init resets and a helper could see (the
+         * trampoline zeroes helper_err and maps the stack slot itself;
+         * fc_native_env_finish writes insn_count and empties the slot) */
+        vm->err = FC_OK;
+        vm->err_pc = 0;
+        vm->err_addr = 0;
+        vm->budget_left = vm->budget;
+        if (t->env_ok) {
+            fc_native_env_start(&t->env, ctx_addr, g->ctx_len, vm->budget);
+            clear_frames(a, vm);
+            c->env = &t->env;
+        }
+        e = a->plat->invoke(a->plat->invoke_ctx, c, r0);
         out->err = e;
-        out->err_pc = e != FC_OK ? vm.err_pc : 0;
-        if (call.fault_off != 0xFFFFFFFFu) {
+        out->err_pc = e != FC_OK ? vm->err_pc : 0;
+        if (c->fault_off != 0xFFFFFFFFu) {
             /* a machine fault the code did not report itself: name the
              * eBPF instruction through the pc map */
-            out->native_pc = call.fault_off;
-            out->err_pc = fc_app_pc_to_insn(a, call.fault_off);
+            out->native_pc = c->fault_off;
+            out->err_pc = fc_app_pc_to_insn(a, c->fault_off);
         }
     }
 #endif
@@ -1740,13 +1921,18 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
 #endif
 #ifndef FC_NO_INTERP
     {
-        e = fc_vm_run(&vm, ctx_addr, g->ctx_len, r0);
+        /* An entry other than instruction 0 runs as a program starting at
+         * its instruction (fc_vm runs from index 0); err_pc is given back
+         * in whole-program indices. */
+        vm->insns = (const fc_insn *)(const void *)(a->img + a->insns_off) + start;
+        vm->ninsns = a->ninsns - start;
+        e = fc_vm_run(vm, ctx_addr, g->ctx_len, r0);
         out->err = e;
-        out->err_pc = e != FC_OK ? vm.err_pc + start : 0;
-        out->insn_count = vm.insn_count;
+        out->err_pc = e != FC_OK ? vm->err_pc + start : 0;
+        out->insn_count = vm->insn_count;
     }
 #endif
-    out->err_addr = vm.err_addr;
-    out->budget_left = vm.budget_left;
+    out->err_addr = vm->err_addr;
+    out->budget_left = vm->budget_left;
     return e;
 }

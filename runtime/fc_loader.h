@@ -113,6 +113,7 @@ enum fc_lerr {
     /* signatures (docs/fcx.md "Signatures", docs/sandbox.md "Trust") */
     FC_LERR_SIG_UNTRUSTED,       /* signed, but by no key the device trusts   */
     FC_LERR_SIG_INVALID,         /* a trusted key's signature does not verify */
+    FC_LERR_STACK_USE,           /* header stack_untouched above 512 / not 8k  */
     FC_LERR__END
 };
 
@@ -157,6 +158,11 @@ typedef struct fc_native_invoke {
     uint32_t code_len;
     uint32_t fault_off;          /* out: offset in the code of a machine fault
                                     the hook caught, UINT32_MAX if none      */
+    /* The env of this run, ready (fc_run's template: region slots kept
+     * from earlier runs, fc_native_env_start done, the stack the code may
+     * touch cleared), or NULL: the hook builds one from vm
+     * (fc_native_env_init, as the emulators always do). */
+    fc_native_env *env;
 } fc_native_invoke;
 
 /*
@@ -275,7 +281,9 @@ typedef struct fc_install_info {
     uint8_t engine;              /* target of the code chosen, or FC_TARGET_EBPF */
     uint32_t slot_bytes;         /* image bytes in the slot (record included) */
     uint32_t slot_pages;
-    uint32_t ram_bytes;          /* instance RAM needed (.data/.bss/.rodata)  */
+    uint32_t ram_bytes;          /* instance RAM for .data/.bss/.rodata       */
+    uint32_t run_tmpl_bytes;     /* + fc_run's run template after them: the
+                                    instance RAM must hold both             */
     uint32_t stack_bytes;        /* run stack needed: frames * FC_STACK_SIZE  */
     uint32_t ninsns, nentries, nhelpers, nrelocs;
     uint8_t trust;               /* enum fc_trust                             */
@@ -310,7 +318,10 @@ struct fc_app {
     uint32_t ram_len;
     uint64_t ram_addr;
     uint32_t ram_data, ram_bss, ram_rodata;  /* offsets in ram */
-    uint32_t ram_need;
+    uint32_t ram_need;           /* .data/.bss/.rodata bytes in ram           */
+    uint32_t ram_tmpl;           /* offset in ram of fc_run's run template    */
+    uint32_t stack_untouched;    /* header: bytes at the bottom of each frame
+                                    the code never touches (not cleared)     */
     uint32_t ctx_min;            /* context bytes the code relies on          */
     uint32_t ctx_flags;          /* FC_FCX_CTX_*                              */
     uint8_t trust;               /* enum fc_trust of the container installed  */
@@ -360,8 +371,10 @@ void fc_app_reset(const fc_app *app);
 typedef struct fc_ram_usage {
     uint32_t data, bss, rodata;  /* bytes in instance RAM                   */
     uint32_t stack;              /* frames * FC_STACK_SIZE, given per run    */
-    uint32_t native_env;         /* FC_NENV_SIZE per native run (on the
-                                    machine stack of fc_native_run), else 0  */
+    uint32_t native_env;         /* FC_NENV_SIZE (native apps), else 0: part
+                                    of run_tmpl                              */
+    uint32_t run_tmpl;           /* fc_run's template in instance RAM: the VM
+                                    (and native env) kept from run to run    */
     uint32_t app_struct;         /* sizeof(fc_app)                          */
     uint32_t total;              /* sum of the above                         */
 } fc_ram_usage;

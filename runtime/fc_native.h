@@ -245,6 +245,27 @@ int fc_native_env_init(fc_native_env *env, struct fc_vm *vm,
                        uint64_t ctx_addr, uint64_t ctx_len);
 
 /*
+ * fc_native_env_init in parts, for a runtime that keeps env from run to run
+ * (fc_run's run template, runtime/fc_loader.c):
+ *   fc_native_env_regions  what depends on vm's regions and stack only: the
+ *                          checks of fc_native_env_init, r10, stack_floor,
+ *                          stack_end, helper_ctx = vm, every region slot;
+ *                          FC_ERR_BAD_ARG as fc_native_env_init
+ *   fc_native_env_slot     rewrite one slot's spans from region r (the
+ *                          caller knows which slot the region has)
+ *   fc_native_env_start    per run: r0..r9 (r1, r2 = ctx_addr, ctx_len),
+ *                          err, err_insn, err_addr, budget (capped), scratch
+ * Neither zeroes any stack: fc_native_env_init zeroes the whole frames area,
+ * a caller of the parts clears what the container says the code can touch
+ * (docs/sandbox.md section 3).
+ */
+int fc_native_env_regions(fc_native_env *env, struct fc_vm *vm);
+struct fc_region;
+void fc_native_env_slot(fc_native_env *env, uint32_t slot, const struct fc_region *r);
+void fc_native_env_start(fc_native_env *env, uint64_t ctx_addr, uint64_t ctx_len,
+                         uint64_t budget);
+
+/*
  * Copy the outcome of a run into vm (err, err_pc, err_addr, budget_left)
  * and r0 into *r0 on success (r0 may be NULL). Returns the error.
  */

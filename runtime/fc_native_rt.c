@@ -216,12 +216,12 @@ static void span_set(fc_native_span *s, uint32_t start, uint32_t len)
 #endif
 
 /*
- * Every field of env is written once, without a memset of the whole
- * 464-byte structure first: this runs before every native run, and its
- * cost is the fixed overhead of fc_run (bench: the empty program).
+ * The part of env that depends only on vm's regions and stack (the run
+ * template of fc_run keeps it from run to run): checks, stack bounds,
+ * helper_ctx and the region slots. Every field is written once, without a
+ * memset of the whole 464-byte structure first.
  */
-NO_LIBCALLS int fc_native_env_init(fc_native_env *env, fc_vm *vm, uint64_t ctx_addr,
-                                   uint64_t ctx_len)
+NO_LIBCALLS int fc_native_env_regions(fc_native_env *env, fc_vm *vm)
 {
     uint64_t top;
     uint32_t frames, k, slot, top32;
@@ -244,25 +244,11 @@ NO_LIBCALLS int fc_native_env_init(fc_native_env *env, fc_vm *vm, uint64_t ctx_a
             return FC_ERR_BAD_ARG;
 
     top32 = (uint32_t)top;
-    for (k = 0; k < 11; k++) {
-        env->regs[k][0] = 0;
-        env->regs[k][1] = 0;
-    }
-    env->regs[1][0] = (uint32_t)ctx_addr;
-    env->regs[1][1] = (uint32_t)(ctx_addr >> 32);
-    env->regs[2][0] = (uint32_t)ctx_len;
-    env->regs[2][1] = (uint32_t)(ctx_len >> 32);
     env->regs[FC_REG_FP][0] = top32;
-    env->err = 0;
-    env->err_insn = 0;
-    env->err_addr[0] = 0;
-    env->err_addr[1] = 0;
+    env->regs[FC_REG_FP][1] = 0;
     frames = vm->max_depth * FC_STACK_SIZE;
     env->stack_floor = top32 - frames;
-    env->budget = env_budget(vm);
     env->helper_ctx = (uint32_t)(uintptr_t)vm;
-    env->saved_sp = 0;
-    env->cur_fb = top32 - FC_STACK_SIZE;
     env->reserved = 0;
     env->stack_end[0] = top32;
     env->stack_end[1] = top32 - 1u;
@@ -310,8 +296,60 @@ NO_LIBCALLS int fc_native_env_init(fc_native_env *env, fc_vm *vm, uint64_t ctx_a
             span_set(&env->wr[slot], 0, 0);
         }
     }
+    return FC_OK;
+}
 
+/* exactly what fc_native_env_regions writes: an empty span is all zero */
+void fc_native_env_slot(fc_native_env *env, uint32_t slot, const fc_region *r)
+{
+    if (r->perm & FC_PERM_R)
+        span_set(&env->rd[slot], (uint32_t)r->addr, r->len);
+    else
+        span_set(&env->rd[slot], 0, 0);
+    if (r->perm & FC_PERM_W)
+        span_set(&env->wr[slot], (uint32_t)r->addr, r->len);
+    else
+        span_set(&env->wr[slot], 0, 0);
+}
+
+/* What changes from run to run: the registers (r10 stays from
+ * fc_native_env_regions), the outcome fields, the budget, the scratch. */
+NO_LIBCALLS void fc_native_env_start(fc_native_env *env, uint64_t ctx_addr, uint64_t ctx_len,
+                                     uint64_t budget)
+{
+    /* written out: a loop costs three times as many instructions, and this
+     * is most of a short native run's fixed cost */
+    env->regs[0][0] = env->regs[0][1] = 0;
+    env->regs[1][0] = (uint32_t)ctx_addr;
+    env->regs[1][1] = (uint32_t)(ctx_addr >> 32);
+    env->regs[2][0] = (uint32_t)ctx_len;
+    env->regs[2][1] = (uint32_t)(ctx_len >> 32);
+    env->regs[3][0] = env->regs[3][1] = 0;
+    env->regs[4][0] = env->regs[4][1] = 0;
+    env->regs[5][0] = env->regs[5][1] = 0;
+    env->regs[6][0] = env->regs[6][1] = 0;
+    env->regs[7][0] = env->regs[7][1] = 0;
+    env->regs[8][0] = env->regs[8][1] = 0;
+    env->regs[9][0] = env->regs[9][1] = 0;
+    env->err = 0;
+    env->err_insn = 0;
+    env->err_addr[0] = 0;
+    env->err_addr[1] = 0;
+    env->budget = budget > BUDGET_CAP ? BUDGET_CAP : (uint32_t)budget;
+    env->saved_sp = 0;
+    env->cur_fb = env->regs[FC_REG_FP][0] - FC_STACK_SIZE;
+}
+
+int fc_native_env_init(fc_native_env *env, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len)
+{
+    uint32_t frames;
+    int rc = fc_native_env_regions(env, vm);
+
+    if (rc != FC_OK)
+        return rc;
+    fc_native_env_start(env, ctx_addr, ctx_len, vm->budget);
     /* as fc_vm_run: the frames area starts zeroed, budget and errors reset */
+    frames = vm->max_depth * FC_STACK_SIZE;
     fc_memset(vm->stack + (vm->stack_size - frames), 0, frames);
     vm->err = FC_OK;
     vm->err_pc = 0;

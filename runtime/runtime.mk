@@ -4,8 +4,11 @@
 RUNTIME_SRCS += runtime/fc_isa.c
 
 # ---- cross builds: the device runtime must build freestanding for each core
+# FC_LOADER_TERSE: the loader's detailed refusal messages (about 5 KB on
+# Cortex-M3) stay in the host build, where the tools print them; a device
+# reports fc_lerr_str's short names (docs/PORTING.md)
 CROSS_CFLAGS := -std=c99 -Os -ffreestanding -fno-builtin -Wall -Wextra -Werror \
-                -ffunction-sections -fdata-sections -Iruntime
+                -ffunction-sections -fdata-sections -Iruntime -DFC_LOADER_TERSE
 CROSS_SRCS    = $(RUNTIME_SRCS)
 
 CROSS_cm3_CC     := arm-none-eabi-gcc

@@ -147,6 +147,7 @@ void bench_after_install(void)
     bench_io[BIO_RAM_STACK] = u.stack;
     bench_io[BIO_RAM_ENV] = u.native_env;
     bench_io[BIO_RAM_APP] = u.app_struct;
+    bench_io[BIO_RAM_TMPL] = u.run_tmpl;
     bench_io[BIO_RAM_TOTAL] = u.total;
 }
 

@@ -408,7 +408,7 @@ Test(fcx, dump_describes_the_container)
     int ret;
     char *t = dump(b, len, FC_FCX_DUMP_DISASM | FC_FCX_DUMP_CODE, &ret);
     cr_assert_eq(ret, 0);
-    const char *want[] = { "verdict: valid", "version: 2.1", "thumbv7m", "rv32imac", "THM_CALL",
+    const char *want[] = { "verdict: valid", "version: 2.2", "thumbv7m", "rv32imac", "THM_CALL",
                            "THM_MOVW_MOVT", "RV_CALL", "sdiv64", "helper imports: 0x02 0x10",
                            "entry 1: other", "(ok)", "-> insn 6", "call 0x10", "exit", "f000 f800" };
     for (unsigned k = 0; k < sizeof want / sizeof want[0]; k++)

@@ -11,7 +11,9 @@
 #define BOARD_ISA         (FC_ISA_RV_M | FC_ISA_RV_A | FC_ISA_RV_C)
 #define BOARD_CODE_NAME   "RV32IMAC"
 #define BOARD_PAGE_SIZE   256u
-#define BOARD_RAM_BYTES   512u
+#define BOARD_RAM_BYTES   1536u    /* .data/.bss, then fc_run's run template
+                                    (896 B for native code: the VM and env
+                                    that used to sit on the machine stack) */
 #define BOARD_FRAMES      2u
 #define BOARD_CTX_MAX     256u
 #define BOARD_KV_ENTRIES  4u
