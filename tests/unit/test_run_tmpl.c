@@ -48,6 +48,7 @@ static void device(void)
     memset(&plat, 0, sizeof plat);
     plat.target = FC_TARGET_THUMBV7M;
     plat.isa = FC_ISA_T2_HWDIV;
+    plat.policy = FC_POLICY_ACCEPT_UNSIGNED;   /* these tests install unsigned native code */
     memset(&cfg, 0, sizeof cfg);
     cfg.plat = &plat;
     cfg.slot.flash = &sim.flash;
