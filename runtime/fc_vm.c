@@ -286,6 +286,16 @@ typedef uint16_t __attribute__((may_alias)) u16_al;
 typedef uint32_t __attribute__((may_alias)) u32_al;
 #if defined(__ARM_FEATURE_UNALIGNED) || defined(__x86_64__) || defined(__i386__)
 #define VM_UNALIGNED_OK 1
+#else
+/* The aligned path's pointer, hidden from the optimiser: GCC otherwise
+ * merges the two paths of an alignment test into the byte-wise one (it
+ * gives the same value), and RV32 pays four byte loads for every word. */
+static inline void *vm_al(const void *p)
+{
+    void *q = (void *)(uintptr_t)p;
+    __asm__("" : "+r"(q));
+    return q;
+}
 #endif
 #endif
 
@@ -297,21 +307,22 @@ static inline uint64_t ld_le(const uint8_t *p, unsigned n)
     case 2:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 1u))
-            return *(const u16_al *)(const void *)p;
+            return *(const u16_al *)vm_al(p);
 #endif
         return ((const u16_un *)(const void *)p)->v;
     case 4:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 3u))
-            return *(const u32_al *)(const void *)p;
+            return *(const u32_al *)vm_al(p);
 #endif
         return ((const u32_un *)(const void *)p)->v;
     default:
 #ifndef VM_UNALIGNED_OK
         /* two aligned words: 32-bit cores have no 64-bit load anyway */
-        if (!((uintptr_t)p & 3u))
-            return (uint64_t)((const u32_al *)(const void *)p)[0] |
-                   ((uint64_t)((const u32_al *)(const void *)p)[1] << 32);
+        if (!((uintptr_t)p & 3u)) {
+            const u32_al *q = (const u32_al *)vm_al(p);
+            return (uint64_t)q[0] | ((uint64_t)q[1] << 32);
+        }
 #endif
         return ((const u64_un *)(const void *)p)->v;
     }
@@ -331,7 +342,7 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
     case 2:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 1u)) {
-            *(u16_al *)(void *)p = (uint16_t)v;
+            *(u16_al *)vm_al(p) = (uint16_t)v;
             return;
         }
 #endif
@@ -340,7 +351,7 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
     case 4:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 3u)) {
-            *(u32_al *)(void *)p = (uint32_t)v;
+            *(u32_al *)vm_al(p) = (uint32_t)v;
             return;
         }
 #endif
@@ -349,8 +360,9 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
     default:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 3u)) {
-            ((u32_al *)(void *)p)[0] = (uint32_t)v;
-            ((u32_al *)(void *)p)[1] = (uint32_t)(v >> 32);
+            u32_al *q = (u32_al *)vm_al(p);
+            q[0] = (uint32_t)v;
+            q[1] = (uint32_t)(v >> 32);
             return;
         }
 #endif
@@ -421,7 +433,8 @@ static int insn_ok(fc_insn i)
     if (dst == FC_REG_FP && ((0x93u >> (i.op & 7u)) & 1u))
         return 0;
     if (i.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM))
-        return 1;
+        return src == FC_LDDW_IMM ||
+               (src == FC_LDDW_SECTION && i.imm >= FC_SECT_RODATA && i.imm <= FC_SECT_BSS);
     switch (FC_CLASS(i.op)) {
     case FC_CLS_ALU64:
     case FC_CLS_ALU: {
@@ -488,10 +501,15 @@ int fc_vm_check(fc_vm *vm)
         if (!insn_ok(i))
             return FC_ERR_BAD_INSN;
         /* the second slot of an lddw (opcode 0: a jump there stops with
-         * FC_ERR_BAD_INSN in any mode); anything else there is checked */
-        if (i.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM) && k + 1 < vm->ninsns &&
-            vm->insns[k + 1].op == 0 && vm->insns[k + 1].regs == 0 && vm->insns[k + 1].off == 0)
+         * FC_ERR_BAD_INSN in any mode) must be one: the loop does not look
+         * at it again in a checked program. An lddw in the last slot passes
+         * (the loop refuses it when it gets there, in any mode). */
+        if (i.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM) && k + 1 < vm->ninsns) {
+            if (vm->insns[k + 1].op != 0 || vm->insns[k + 1].regs != 0 ||
+                vm->insns[k + 1].off != 0)
+                return FC_ERR_BAD_INSN;
             k++;
+        }
     }
     vm->checked = 1;
     return FC_OK;
@@ -686,6 +704,11 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
      * nobody checked indexes inside the array (memory safety does not rest
      * on fc_vm_check; only exact results for malformed code do) */
     uint64_t reg[16];
+#if defined(__GNUC__) && !defined(__arm__)
+    uint64_t *R = reg;
+#else
+#define R reg
+#endif
     /* what local calls save (depth 1 never returns to a caller): r6..r9 and
      * the return slot, on the host stack, out of the guest's reach */
     uint64_t saved[FC_MAX_CALL_DEPTH - 1][4];
@@ -709,7 +732,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     /* offsets of the handlers from L_BAD (0 for an undefined opcode) */
 #define VM_TAB(name, opc) [opc] = (int16_t)(&&L_##name - &&L_BAD),
     static const int16_t tab[256] = { VM_OPS(VM_TAB) };
-#define VM_TARGET(op) (&&L_BAD + tab[op])
+    const int16_t *ftab;
+#define VM_TARGET(t, op) (&&L_BAD + (t)[op])
 #else
     /* the handlers' addresses; L_BAD for an undefined opcode */
 #define VM_TAB(name, opc) [opc] = &&L_##name,
@@ -721,7 +745,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         VM_OPS(VM_TAB)
     };
 #pragma GCC diagnostic pop
-#define VM_TARGET(op) (tab[op])
+    const void *const *ftab;
+#define VM_TARGET(t, op) ((t)[op])
 #endif
 #undef VM_TAB
 #endif
@@ -785,6 +810,13 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     reg[11] = reg[12] = reg[13] = reg[14] = reg[15] = 0;
 
     ip = blk = insns;
+#if defined(__GNUC__) && !defined(__arm__)
+    /* the register file through a pointer the optimiser cannot see is the
+     * stack pointer plus a constant, so it stays in a machine register (RV32
+     * otherwise rebuilds the address in every handler: 8% more instructions;
+     * GCC for Thumb-2 keeps it anyway and does worse with a pointer) */
+    __asm__("" : "+r"(R));
+#endif
 
 /* the instruction index of ip */
 #define PC ((uint32_t)(ip - insns))
@@ -813,8 +845,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 #define SRC ((unsigned)ip->regs >> 4)
 #define VM_DECODE() ((void)0)
 #endif
-#define D reg[DST]
-#define S reg[SRC]
+#define D R[DST]
+#define S R[SRC]
 #define D32 ((uint32_t)D)
 #define S32 ((uint32_t)S)
 #define HIT hit[((uintptr_t)ip / FC_INSN_SIZE) & (HIT_WAYS - 1u)]
@@ -824,7 +856,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         do {                                                              \
             const fc_region *h_ = HIT;                                    \
             uint64_t o_ = (a) - h_->addr;                                 \
-            if (VM_LIKELY(o_ < h_->len && (nb) <= h_->len - (uint32_t)o_ && \
+            if (VM_LIKELY(o_ < h_->len &&                                 \
+                          ((nb) == 1 || (nb) <= h_->len - (uint32_t)o_) && \
                           (h_->perm & (pm)) == (pm)))                     \
                 p = h_->host + (uint32_t)o_;                              \
             else if (!(p = access_slow(vm, &st, (a), (nb), (pm), &HIT)))  \
@@ -833,27 +866,30 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 
 #ifdef VM_THREADED
 #define OP(name) L_##name:
-#define DISPATCH()                                                        \
+/* ftab: the table in a fast run, NULL in a slow one (so the test of the
+ * mode is the test of a pointer the dispatch loads anyway) */
+#define DISPATCH(t)                                                       \
     do {                                                                  \
         OBSERVE();                                                        \
         VM_DECODE();                                                      \
-        goto *VM_TARGET(ip->op);                                          \
+        goto *VM_TARGET(t, ip->op);                                       \
     } while (0)
 #ifdef __OPTIMIZE_SIZE__
 #define NEXT() goto next
 #else
 #define NEXT()                                                            \
     do {                                                                  \
-        if (VM_UNLIKELY(slow))                                            \
+        if (VM_UNLIKELY(!ftab))                                           \
             goto slow_step;                                               \
-        DISPATCH();                                                       \
+        DISPATCH(ftab);                                                   \
     } while (0)
 #endif
+    ftab = slow ? NULL : tab;
 #ifdef __OPTIMIZE_SIZE__
 next:
 #endif
-    if (VM_LIKELY(!slow))
-        DISPATCH();
+    if (VM_LIKELY(ftab != NULL))
+        DISPATCH(ftab);
 #ifndef __OPTIMIZE_SIZE__
 slow_step:
 #endif
@@ -864,7 +900,7 @@ slow_step:
     }
     if (check && !insn_ok(*ip))
         goto bad_insn;
-    DISPATCH();
+    DISPATCH(tab);
     {
 #else /* the portable switch */
 #define OP(name) case VMOP_##name:
@@ -985,20 +1021,23 @@ slow_step:
             ip++;
             NEXT();
 
-        /* ---- lddw (two slots; checked here, even in a checked program:
-         * the second slot must exist before it is read) ---- */
+        /* ---- lddw (two slots). The second slot must exist before it is
+         * read, in any mode; its fields, the source and the section were
+         * checked once if the program is (fc_vm_check, fc_insn_check). */
         OP(LDDW) {
             const fc_insn *hi = ip + 1;
-            if (PC + 1 >= n)
+            if ((uintptr_t)hi - (uintptr_t)insns >= nbytes)
                 goto bad_insn;
-            if (hi->op != 0 || hi->regs != 0 || hi->off != 0)
+            if (VM_UNLIKELY(check) &&
+                (hi->op != 0 || hi->regs != 0 || hi->off != 0 ||
+                 (SRC != FC_LDDW_IMM &&
+                  (SRC != FC_LDDW_SECTION || ip->imm < FC_SECT_RODATA ||
+                   ip->imm > FC_SECT_BSS))))
                 goto bad_insn;
             if (SRC == FC_LDDW_IMM) {
                 D = (uint64_t)(uint32_t)ip->imm | ((uint64_t)(uint32_t)hi->imm << 32);
-            } else if (SRC == FC_LDDW_SECTION) {
-                unsigned sk = (unsigned)ip->imm;
-                if (ip->imm < FC_SECT_RODATA || ip->imm > FC_SECT_BSS)
-                    goto bad_insn;
+            } else {
+                unsigned sk = (unsigned)ip->imm & 3u;
                 if (!(sect_known & (1u << sk))) {
                     const fc_region *r = NULL;
                     uint32_t j;
@@ -1015,8 +1054,6 @@ slow_step:
                     sect_known |= 1u << sk;
                 }
                 D = sect_addr[sk] + (uint32_t)hi->imm;
-            } else {
-                goto bad_insn;
             }
             ip += 2;
             blk++;  /* two slots, one instruction */
