@@ -419,9 +419,10 @@ static int helper_find(const fc_vm *vm, uint64_t id, const fc_helper **out)
  * rather than stop with FC_ERR_BAD_INSN whatever the registers hold? These
  * are exactly the checks the hot loop leaves out for a checked program
  * (fc_vm_check, or the loader's stricter fc_insn_check at install): register
- * fields, writes to r10, off/imm variants, call sources. lddw and the atomics
- * keep their own checks in the loop (rare; they read a second slot or switch
- * on imm anyway).
+ * fields, writes to r10, off/imm variants, call sources, the lddw source
+ * and section (fc_vm_check also checks each lddw's second slot). The atomics
+ * keep their own checks in the loop (rare; they switch on imm anyway), and
+ * so does the existence of an lddw's second slot (memory safety).
  */
 static int insn_ok(fc_insn i)
 {

@@ -225,8 +225,10 @@ static inline void fc_vm_put_region(fc_vm *vm, uint64_t addr, void *host, uint32
 
 /*
  * Check every instruction once (register fields, writes to r10, defined
- * off/imm variants, call sources: what the interpreter would otherwise test
- * at each step) and set vm->checked if all pass: FC_OK. FC_ERR_BAD_INSN if
+ * off/imm variants, call sources, lddw sources and sections, and that the
+ * slot after an lddw, if there is one, is its second slot: what the
+ * interpreter would otherwise test at each step) and set vm->checked if all
+ * pass: FC_OK. FC_ERR_BAD_INSN if
  * one fails (vm->checked stays 0: the run then checks per instruction and
  * stops at that one when it reaches it, as always); FC_ERR_BAD_ARG for a
  * bad VM. Call it again after changing insns/ninsns.
