@@ -286,6 +286,16 @@ typedef uint16_t __attribute__((may_alias)) u16_al;
 typedef uint32_t __attribute__((may_alias)) u32_al;
 #if defined(__ARM_FEATURE_UNALIGNED) || defined(__x86_64__) || defined(__i386__)
 #define VM_UNALIGNED_OK 1
+#else
+/* The aligned path's pointer, hidden from the optimiser: GCC otherwise
+ * merges the two paths of an alignment test into the byte-wise one (it
+ * gives the same value), and RV32 pays four byte loads for every word. */
+static inline void *vm_al(const void *p)
+{
+    void *q = (void *)(uintptr_t)p;
+    __asm__("" : "+r"(q));
+    return q;
+}
 #endif
 #endif
 
@@ -297,21 +307,22 @@ static inline uint64_t ld_le(const uint8_t *p, unsigned n)
     case 2:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 1u))
-            return *(const u16_al *)(const void *)p;
+            return *(const u16_al *)vm_al(p);
 #endif
         return ((const u16_un *)(const void *)p)->v;
     case 4:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 3u))
-            return *(const u32_al *)(const void *)p;
+            return *(const u32_al *)vm_al(p);
 #endif
         return ((const u32_un *)(const void *)p)->v;
     default:
 #ifndef VM_UNALIGNED_OK
         /* two aligned words: 32-bit cores have no 64-bit load anyway */
-        if (!((uintptr_t)p & 3u))
-            return (uint64_t)((const u32_al *)(const void *)p)[0] |
-                   ((uint64_t)((const u32_al *)(const void *)p)[1] << 32);
+        if (!((uintptr_t)p & 3u)) {
+            const u32_al *q = (const u32_al *)vm_al(p);
+            return (uint64_t)q[0] | ((uint64_t)q[1] << 32);
+        }
 #endif
         return ((const u64_un *)(const void *)p)->v;
     }
@@ -331,7 +342,7 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
     case 2:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 1u)) {
-            *(u16_al *)(void *)p = (uint16_t)v;
+            *(u16_al *)vm_al(p) = (uint16_t)v;
             return;
         }
 #endif
@@ -340,7 +351,7 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
     case 4:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 3u)) {
-            *(u32_al *)(void *)p = (uint32_t)v;
+            *(u32_al *)vm_al(p) = (uint32_t)v;
             return;
         }
 #endif
@@ -349,8 +360,9 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
     default:
 #ifndef VM_UNALIGNED_OK
         if (!((uintptr_t)p & 3u)) {
-            ((u32_al *)(void *)p)[0] = (uint32_t)v;
-            ((u32_al *)(void *)p)[1] = (uint32_t)(v >> 32);
+            u32_al *q = (u32_al *)vm_al(p);
+            q[0] = (uint32_t)v;
+            q[1] = (uint32_t)(v >> 32);
             return;
         }
 #endif
@@ -407,9 +419,10 @@ static int helper_find(const fc_vm *vm, uint64_t id, const fc_helper **out)
  * rather than stop with FC_ERR_BAD_INSN whatever the registers hold? These
  * are exactly the checks the hot loop leaves out for a checked program
  * (fc_vm_check, or the loader's stricter fc_insn_check at install): register
- * fields, writes to r10, off/imm variants, call sources. lddw and the atomics
- * keep their own checks in the loop (rare; they read a second slot or switch
- * on imm anyway).
+ * fields, writes to r10, off/imm variants, call sources, the lddw source
+ * and section (fc_vm_check also checks each lddw's second slot). The atomics
+ * keep their own checks in the loop (rare; they switch on imm anyway), and
+ * so does the existence of an lddw's second slot (memory safety).
  */
 static int insn_ok(fc_insn i)
 {
@@ -421,7 +434,8 @@ static int insn_ok(fc_insn i)
     if (dst == FC_REG_FP && ((0x93u >> (i.op & 7u)) & 1u))
         return 0;
     if (i.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM))
-        return 1;
+        return src == FC_LDDW_IMM ||
+               (src == FC_LDDW_SECTION && i.imm >= FC_SECT_RODATA && i.imm <= FC_SECT_BSS);
     switch (FC_CLASS(i.op)) {
     case FC_CLS_ALU64:
     case FC_CLS_ALU: {
@@ -488,10 +502,15 @@ int fc_vm_check(fc_vm *vm)
         if (!insn_ok(i))
             return FC_ERR_BAD_INSN;
         /* the second slot of an lddw (opcode 0: a jump there stops with
-         * FC_ERR_BAD_INSN in any mode); anything else there is checked */
-        if (i.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM) && k + 1 < vm->ninsns &&
-            vm->insns[k + 1].op == 0 && vm->insns[k + 1].regs == 0 && vm->insns[k + 1].off == 0)
+         * FC_ERR_BAD_INSN in any mode) must be one: the loop does not look
+         * at it again in a checked program. An lddw in the last slot passes
+         * (the loop refuses it when it gets there, in any mode). */
+        if (i.op == (FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM) && k + 1 < vm->ninsns) {
+            if (vm->insns[k + 1].op != 0 || vm->insns[k + 1].regs != 0 ||
+                vm->insns[k + 1].off != 0)
+                return FC_ERR_BAD_INSN;
             k++;
+        }
     }
     vm->checked = 1;
     return FC_OK;
@@ -585,13 +604,100 @@ void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
     do {                                                                 \
         if (st.clean < st.avail)                                         \
             stack_clear_to(vm, &st, st.avail);                           \
-        FC_VM_OBSERVE(vm, pc, reg, depth);                               \
+        FC_VM_OBSERVE(vm, PC, reg, depth);                               \
     } while (0)
 #else
 #define OBSERVE() ((void)0)
 #endif
 
-#define HIT_WAYS 8u  /* last region hit, per (instruction index mod 8) */
+#define HIT_WAYS 8u  /* last region hit, per instruction slot (address mod 8 slots) */
+
+/*
+ * Dispatch. Under __GNUC__ (GCC, Clang) the loop is threaded: every handler
+ * ends by jumping through a table of label offsets indexed by the opcode
+ * byte (labels as values), one indirect jump per instruction and no range
+ * check of the opcode (the table has all 256 entries; undefined ones lead to
+ * the bad-instruction exit). At -O2 each handler carries its own copy of the
+ * dispatch and the table holds the handlers' addresses (1 KiB on a 32-bit
+ * core); at -Os (__OPTIMIZE_SIZE__) they share one dispatch and the table
+ * holds 16-bit offsets from the bad-instruction exit (512 bytes; the
+ * function is far smaller than 32 KiB, and the assembler refuses an offset
+ * that does not fit). Elsewhere, or with -DFC_VM_SWITCH (built and tested on
+ * the host, runtime/vm.mk), the same handlers are the cases of a portable
+ * `switch`.
+ */
+#if defined(__GNUC__) && !defined(FC_VM_SWITCH)
+#define VM_THREADED 1
+#endif
+
+/* Every opcode the interpreter runs and the name of its handler; opcodes not
+ * listed stop the run with FC_ERR_BAD_INSN. Opcodes whose variants differ by
+ * off or imm (sdiv, movsx, the byte swaps, the atomics) share a handler that
+ * tells them apart. */
+#define VM_ALU_OPS(X, C, P)                                                   \
+    X(P##ADD_K, C | FC_SRC_K | FC_ALU_ADD)   X(P##ADD_X, C | FC_SRC_X | FC_ALU_ADD)   \
+    X(P##SUB_K, C | FC_SRC_K | FC_ALU_SUB)   X(P##SUB_X, C | FC_SRC_X | FC_ALU_SUB)   \
+    X(P##MUL_K, C | FC_SRC_K | FC_ALU_MUL)   X(P##MUL_X, C | FC_SRC_X | FC_ALU_MUL)   \
+    X(P##DIV_K, C | FC_SRC_K | FC_ALU_DIV)   X(P##DIV_X, C | FC_SRC_X | FC_ALU_DIV)   \
+    X(P##OR_K, C | FC_SRC_K | FC_ALU_OR)     X(P##OR_X, C | FC_SRC_X | FC_ALU_OR)     \
+    X(P##AND_K, C | FC_SRC_K | FC_ALU_AND)   X(P##AND_X, C | FC_SRC_X | FC_ALU_AND)   \
+    X(P##LSH_K, C | FC_SRC_K | FC_ALU_LSH)   X(P##LSH_X, C | FC_SRC_X | FC_ALU_LSH)   \
+    X(P##RSH_K, C | FC_SRC_K | FC_ALU_RSH)   X(P##RSH_X, C | FC_SRC_X | FC_ALU_RSH)   \
+    X(P##NEG, C | FC_SRC_K | FC_ALU_NEG)                                              \
+    X(P##MOD_K, C | FC_SRC_K | FC_ALU_MOD)   X(P##MOD_X, C | FC_SRC_X | FC_ALU_MOD)   \
+    X(P##XOR_K, C | FC_SRC_K | FC_ALU_XOR)   X(P##XOR_X, C | FC_SRC_X | FC_ALU_XOR)   \
+    X(P##MOV_K, C | FC_SRC_K | FC_ALU_MOV)   X(P##MOV_X, C | FC_SRC_X | FC_ALU_MOV)   \
+    X(P##ARSH_K, C | FC_SRC_K | FC_ALU_ARSH) X(P##ARSH_X, C | FC_SRC_X | FC_ALU_ARSH) \
+    X(P##END_K, C | FC_SRC_K | FC_ALU_END)
+#define VM_JCC_OPS(X, C, P)                                                   \
+    X(P##JEQ_K, C | FC_SRC_K | FC_JMP_JEQ)   X(P##JEQ_X, C | FC_SRC_X | FC_JMP_JEQ)   \
+    X(P##JGT_K, C | FC_SRC_K | FC_JMP_JGT)   X(P##JGT_X, C | FC_SRC_X | FC_JMP_JGT)   \
+    X(P##JGE_K, C | FC_SRC_K | FC_JMP_JGE)   X(P##JGE_X, C | FC_SRC_X | FC_JMP_JGE)   \
+    X(P##JSET_K, C | FC_SRC_K | FC_JMP_JSET) X(P##JSET_X, C | FC_SRC_X | FC_JMP_JSET) \
+    X(P##JNE_K, C | FC_SRC_K | FC_JMP_JNE)   X(P##JNE_X, C | FC_SRC_X | FC_JMP_JNE)   \
+    X(P##JSGT_K, C | FC_SRC_K | FC_JMP_JSGT) X(P##JSGT_X, C | FC_SRC_X | FC_JMP_JSGT) \
+    X(P##JSGE_K, C | FC_SRC_K | FC_JMP_JSGE) X(P##JSGE_X, C | FC_SRC_X | FC_JMP_JSGE) \
+    X(P##JLT_K, C | FC_SRC_K | FC_JMP_JLT)   X(P##JLT_X, C | FC_SRC_X | FC_JMP_JLT)   \
+    X(P##JLE_K, C | FC_SRC_K | FC_JMP_JLE)   X(P##JLE_X, C | FC_SRC_X | FC_JMP_JLE)   \
+    X(P##JSLT_K, C | FC_SRC_K | FC_JMP_JSLT) X(P##JSLT_X, C | FC_SRC_X | FC_JMP_JSLT) \
+    X(P##JSLE_K, C | FC_SRC_K | FC_JMP_JSLE) X(P##JSLE_X, C | FC_SRC_X | FC_JMP_JSLE)
+#define VM_MEM_OPS(X, SZ, S)                                                  \
+    X(LDX_##S, FC_CLS_LDX | FC_SZ_##SZ | FC_MODE_MEM)                         \
+    X(ST_##S, FC_CLS_ST | FC_SZ_##SZ | FC_MODE_MEM)                           \
+    X(STX_##S, FC_CLS_STX | FC_SZ_##SZ | FC_MODE_MEM)
+#define VM_OPS(X)                                                             \
+    VM_ALU_OPS(X, FC_CLS_ALU64, A64_)                                         \
+    VM_ALU_OPS(X, FC_CLS_ALU, A32_)                                           \
+    X(A32_END_X, FC_CLS_ALU | FC_SRC_X | FC_ALU_END)                          \
+    VM_JCC_OPS(X, FC_CLS_JMP, J64_)                                           \
+    VM_JCC_OPS(X, FC_CLS_JMP32, J32_)                                         \
+    VM_MEM_OPS(X, B, B) VM_MEM_OPS(X, H, H) VM_MEM_OPS(X, W, W) VM_MEM_OPS(X, DW, DW) \
+    X(LDXSX_B, FC_CLS_LDX | FC_SZ_B | FC_MODE_MEMSX)                          \
+    X(LDXSX_H, FC_CLS_LDX | FC_SZ_H | FC_MODE_MEMSX)                          \
+    X(LDXSX_W, FC_CLS_LDX | FC_SZ_W | FC_MODE_MEMSX)                          \
+    X(ATOMIC_W, FC_CLS_STX | FC_SZ_W | FC_MODE_ATOMIC)                        \
+    X(ATOMIC_DW, FC_CLS_STX | FC_SZ_DW | FC_MODE_ATOMIC)                      \
+    X(LDDW, FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM)                               \
+    X(JA, FC_CLS_JMP | FC_JMP_JA)                                             \
+    X(JA32, FC_CLS_JMP32 | FC_JMP_JA)                                         \
+    X(CALL, FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL)                              \
+    X(CALLX, FC_CLS_JMP | FC_SRC_X | FC_JMP_CALL)                             \
+    X(EXIT, FC_CLS_JMP | FC_JMP_EXIT)
+
+#ifndef VM_THREADED
+#define VM_ENUM(name, opc) VMOP_##name = (opc),
+enum vm_op { VM_OPS(VM_ENUM) VMOP__END };
+#undef VM_ENUM
+#endif
+
+/* The largest program: 16-bit jump offsets are added to the slot address
+ * in uintptr_t, exact while the code leaves 256 KiB of the address space
+ * free (any program that exists). */
+#if UINTPTR_MAX <= 0xffffffffu
+#define VM_TOO_LONG(n) ((n) > (UINTPTR_MAX - 0x3ffffu) / FC_INSN_SIZE)
+#else
+#define VM_TOO_LONG(n) 0  /* a uint32_t count of slots always fits */
+#endif
 
 int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 {
@@ -599,18 +705,57 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
      * nobody checked indexes inside the array (memory safety does not rest
      * on fc_vm_check; only exact results for malformed code do) */
     uint64_t reg[16];
+#if defined(__GNUC__) && !defined(__arm__)
+    uint64_t *R = reg;
+#else
+#define R reg
+#endif
     /* what local calls save (depth 1 never returns to a caller): r6..r9 and
-     * the return pc, on the host stack, out of the guest's reach */
+     * the return slot, on the host stack, out of the guest's reach */
     uint64_t saved[FC_MAX_CALL_DEPTH - 1][4];
-    uint32_t ret_pc[FC_MAX_CALL_DEPTH - 1];
+    const fc_insn *ret_ip[FC_MAX_CALL_DEPTH - 1];
     const fc_region *hit[HIT_WAYS];
-    const fc_insn *insns;
+    const fc_insn *insns, *ip, *blk, *tgt;
     vm_stack st;
-    uint32_t n, pc = 0, depth = 1, max_depth, blk = 0;
-    uint64_t budget_left, count = 0, fault_addr = 0, delta, t;
+    uint32_t n, depth = 1, max_depth;
+    uintptr_t nbytes;
+    uint64_t budget_left, count_b = 0, fault_addr = 0, t;
     int err = FC_OK, slow, check, off_end = 0;
     fc_region *sr;
     unsigned k;
+#if !defined(VM_THREADED) || defined(__OPTIMIZE_SIZE__)
+    unsigned dsti = 0, srci = 0;
+#endif
+    uint64_t addr;
+    uint8_t *p;
+#ifdef VM_THREADED
+#ifdef __OPTIMIZE_SIZE__
+    /* offsets of the handlers from L_BAD (0 for an undefined opcode) */
+#define VM_TAB(name, opc) [opc] = (int16_t)(&&L_##name - &&L_BAD),
+    static const int16_t tab[256] = { VM_OPS(VM_TAB) };
+    const int16_t *ftab;
+#define VM_TARGET(t, op) (&&L_BAD + (t)[op])
+#else
+    /* the handlers' addresses; L_BAD for an undefined opcode */
+#define VM_TAB(name, opc) [opc] = &&L_##name,
+    /* (the defined entries override the range on purpose) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+    static const void *const tab[256] = {
+        [0 ... 255] = &&L_BAD,
+        VM_OPS(VM_TAB)
+    };
+#pragma GCC diagnostic pop
+    const void *const *ftab;
+#define VM_TARGET(t, op) ((t)[op])
+#endif
+#undef VM_TAB
+#endif
+    /* lddw section forms: the first region of each kind, looked up once
+     * (again after a helper call, which may change the table); bit k of
+     * sect_known set: sect_addr[k] holds section k's address */
+    uint64_t sect_addr[4];
+    unsigned sect_known = 0;
 
     if (!vm)
         return FC_ERR_BAD_ARG;
@@ -624,13 +769,14 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         vm->max_depth > FC_MAX_CALL_DEPTH ||
         vm->max_depth > vm->stack_size / FC_STACK_SIZE ||
         vm->stack_addr > UINT64_MAX - vm->stack_size ||
-        vm->nregions > FC_MAX_REGIONS) {
+        vm->nregions > FC_MAX_REGIONS || VM_TOO_LONG(vm->ninsns)) {
         vm->err = FC_ERR_BAD_ARG;
         return FC_ERR_BAD_ARG;
     }
 
     insns = vm->insns;
     n = vm->ninsns;
+    nbytes = (uintptr_t)n * FC_INSN_SIZE;
     budget_left = vm->budget;
     /* Everything the interpreter's own memory safety rests on is copied to
      * locals: a host helper changing the VM mid-run cannot break it. */
@@ -664,239 +810,297 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     reg[FC_REG_FP] = st.top;
     reg[11] = reg[12] = reg[13] = reg[14] = reg[15] = 0;
 
+    ip = blk = insns;
+#if defined(__GNUC__) && !defined(__arm__)
+    /* the register file through a pointer the optimiser cannot see is the
+     * stack pointer plus a constant, so it stays in a machine register (RV32
+     * otherwise rebuilds the address in every handler: 8% more instructions;
+     * GCC for Thumb-2 keeps it anyway and does worse with a pointer) */
+    __asm__("" : "+r"(R));
+#endif
+
+/* the instruction index of ip */
+#define PC ((uint32_t)(ip - insns))
 /* Instruction counting without a counter per instruction: straight-line
- * code is counted when control leaves it (blk = where it began). */
-#define LEAVE_TO(target) do { count += pc + 1 - blk; blk = (target); } while (0)
+ * code is counted, in bytes, when control leaves it (blk = where it began). */
+#define LEAVE_TO(target)                                                  \
+    do {                                                                  \
+        count_b += (uintptr_t)(ip + 1) - (uintptr_t)blk;                  \
+        blk = (target);                                                   \
+    } while (0)
+/* operands */
+#define IMM64 ((uint64_t)(int64_t)ip->imm)  /* sign-extended (ALU64, JMP) */
+#define IMM32 ((uint32_t)ip->imm)
+#define OFF64 ((uint64_t)(int64_t)ip->off)
+#if defined(VM_THREADED) && defined(__OPTIMIZE_SIZE__)
+/* one shared dispatch: the register fields are decoded there, once */
+#define DST dsti
+#define SRC srci
+#define VM_DECODE() (dsti = ip->regs & 0x0fu, srci = (unsigned)ip->regs >> 4)
+#elif !defined(VM_THREADED)
+#define DST dsti
+#define SRC srci
+#define VM_DECODE() (dsti = ip->regs & 0x0fu, srci = (unsigned)ip->regs >> 4)
+#else
+#define DST (ip->regs & 0x0fu)
+#define SRC ((unsigned)ip->regs >> 4)
+#define VM_DECODE() ((void)0)
+#endif
+#define D R[DST]
+#define S R[SRC]
+#define D32 ((uint32_t)D)
+#define S32 ((uint32_t)S)
+#define HIT hit[((uintptr_t)ip / FC_INSN_SIZE) & (HIT_WAYS - 1u)]
+/* a guest access: the region this instruction slot hit last, with 32-bit
+ * compares where the address is below 4 GiB, else the exact slow path */
+#define ACCESS(a, nb, pm, fault)                                          \
+        do {                                                              \
+            const fc_region *h_ = HIT;                                    \
+            uint64_t o_ = (a) - h_->addr;                                 \
+            if (VM_LIKELY(o_ < h_->len &&                                 \
+                          ((nb) == 1 || (nb) <= h_->len - (uint32_t)o_) && \
+                          (h_->perm & (pm)) == (pm)))                     \
+                p = h_->host + (uint32_t)o_;                              \
+            else if (!(p = access_slow(vm, &st, (a), (nb), (pm), &HIT)))  \
+                goto fault;                                               \
+        } while (0)
 
+#ifdef VM_THREADED
+#define OP(name) L_##name:
+/* ftab: the table in a fast run, NULL in a slow one (so the test of the
+ * mode is the test of a pointer the dispatch loads anyway) */
+#define DISPATCH(t)                                                       \
+    do {                                                                  \
+        OBSERVE();                                                        \
+        VM_DECODE();                                                      \
+        goto *VM_TARGET(t, ip->op);                                       \
+    } while (0)
+#ifdef __OPTIMIZE_SIZE__
+#define NEXT() goto next
+#else
+#define NEXT()                                                            \
+    do {                                                                  \
+        if (VM_UNLIKELY(!ftab))                                           \
+            goto slow_step;                                               \
+        DISPATCH(ftab);                                                   \
+    } while (0)
+#endif
+    ftab = slow ? NULL : tab;
+#ifdef __OPTIMIZE_SIZE__
+next:
+#endif
+    if (VM_LIKELY(ftab != NULL))
+        DISPATCH(ftab);
+#ifndef __OPTIMIZE_SIZE__
+slow_step:
+#endif
+    if ((uintptr_t)ip - (uintptr_t)insns >= nbytes) {
+        off_end = 1;
+        err = FC_ERR_BAD_PROGRAM;  /* fell off the end (or no code) */
+        goto out;
+    }
+    if (check && !insn_ok(*ip))
+        goto bad_insn;
+    DISPATCH(tab);
+    {
+#else /* the portable switch */
+#define OP(name) case VMOP_##name:
+#define NEXT() continue
     for (;;) {
-        fc_insn i;
-        unsigned dst, src;
-        uint64_t addr;
-        uint8_t *p;
-
         if (VM_UNLIKELY(slow)) {
-            if (pc >= n) {
+            if ((uintptr_t)ip - (uintptr_t)insns >= nbytes) {
                 off_end = 1;
                 err = FC_ERR_BAD_PROGRAM;  /* fell off the end (or no code) */
                 goto out;
             }
-            if (check && !insn_ok(insns[pc]))
+            if (check && !insn_ok(*ip))
                 goto bad_insn;
         }
         OBSERVE();
-        i = insns[pc];
-        dst = i.regs & 0x0fu;
-        src = (unsigned)i.regs >> 4;
+        VM_DECODE();
+        switch (ip->op) {
+        default:
+            goto bad_insn;
+#endif
+#define ALU(name, expr) OP(name) expr; ip++; NEXT();
 
-/* operands */
-#define IMM64 ((uint64_t)(int64_t)i.imm)  /* sign-extended (ALU64, JMP) */
-#define IMM32 ((uint32_t)i.imm)
-#define OFF64 ((uint64_t)(int64_t)i.off)
-#define D reg[dst]
-#define S reg[src]
-#define D32 ((uint32_t)reg[dst])
-#define S32 ((uint32_t)reg[src])
-#define ALU(opc, expr) case opc: expr; break;
-/* a guest access: the region this instruction slot hit last, with 32-bit
- * compares where the address is below 4 GiB, else the exact slow path */
-#define ACCESS(a, nb, pm, fault)                                          \
-        do {                                                                \
-            const fc_region *h_ = hit[pc & (HIT_WAYS - 1u)];                \
-            uint64_t o_ = (a) - h_->addr;                                   \
-            if (VM_LIKELY(o_ < h_->len && (nb) <= h_->len - (uint32_t)o_ && \
-                          (h_->perm & (pm)) == (pm)))                   \
-                p = h_->host + (uint32_t)o_;                                \
-            else if (!(p = access_slow(vm, &st, (a), (nb), (pm),          \
-                                       &hit[pc & (HIT_WAYS - 1u)])))        \
-                goto fault;                                                 \
-        } while (0)
-
-        switch (i.op) {
         /* ---- ALU64 (RFC 9669 section 4.1) ---- */
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_ADD, D += IMM64)
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_ADD, D += S)
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_SUB, D -= IMM64)
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_SUB, D -= S)
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MUL, D *= IMM64)
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_MUL, D *= S)
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_OR,  D |= IMM64)
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_OR,  D |= S)
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_AND, D &= IMM64)
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_AND, D &= S)
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_XOR, D ^= IMM64)
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_XOR, D ^= S)
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_LSH, D <<= (IMM32 & 63))
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_LSH, D <<= (S & 63))
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_RSH, D >>= (IMM32 & 63))
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_RSH, D >>= (S & 63))
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_ARSH, D = asr64(D, IMM32 & 63))
-        ALU(FC_CLS_ALU64 | FC_SRC_X | FC_ALU_ARSH, D = asr64(D, (unsigned)(S & 63)))
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOV, D = IMM64)
-        ALU(FC_CLS_ALU64 | FC_SRC_K | FC_ALU_NEG, D = 0 - D)
-        case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_DIV:
-        case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_DIV: {
-            uint64_t b = (i.op & FC_SRC_X) ? S : IMM64;
-            D = i.off ? sdiv64(D, b) : b ? D / b : 0;
-            break;
-        }
-        case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_MOD:
-        case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_MOD: {
-            uint64_t b = (i.op & FC_SRC_X) ? S : IMM64;
-            D = i.off ? smod64(D, b) : b ? D % b : D;
-            break;
-        }
-        case FC_CLS_ALU64 | FC_SRC_X | FC_ALU_MOV:
-            switch (i.off) {
+        ALU(A64_ADD_K, D += IMM64)
+        ALU(A64_ADD_X, D += S)
+        ALU(A64_SUB_K, D -= IMM64)
+        ALU(A64_SUB_X, D -= S)
+        ALU(A64_MUL_K, D *= IMM64)
+        ALU(A64_MUL_X, D *= S)
+        ALU(A64_OR_K,  D |= IMM64)
+        ALU(A64_OR_X,  D |= S)
+        ALU(A64_AND_K, D &= IMM64)
+        ALU(A64_AND_X, D &= S)
+        ALU(A64_XOR_K, D ^= IMM64)
+        ALU(A64_XOR_X, D ^= S)
+        ALU(A64_LSH_K, D <<= (IMM32 & 63))
+        ALU(A64_LSH_X, D <<= (S & 63))
+        ALU(A64_RSH_K, D >>= (IMM32 & 63))
+        ALU(A64_RSH_X, D >>= (S & 63))
+        ALU(A64_ARSH_K, D = asr64(D, IMM32 & 63))
+        ALU(A64_ARSH_X, D = asr64(D, (unsigned)(S & 63)))
+        ALU(A64_MOV_K, D = IMM64)
+        ALU(A64_NEG, D = 0 - D)
+        ALU(A64_DIV_K, D = ip->off ? sdiv64(D, IMM64) : IMM64 ? D / IMM64 : 0)
+        ALU(A64_DIV_X, D = ip->off ? sdiv64(D, S) : S ? D / S : 0)
+        ALU(A64_MOD_K, D = ip->off ? smod64(D, IMM64) : IMM64 ? D % IMM64 : D)
+        ALU(A64_MOD_X, D = ip->off ? smod64(D, S) : S ? D % S : D)
+        OP(A64_MOV_X)
+            switch (ip->off) {
             case 0:  D = S; break;
             case 8:  D = sx8(S); break;
             case 16: D = sx16(S); break;
             case 32: D = sx32(S); break;
             default: goto bad_insn;
             }
-            break;
-        case FC_CLS_ALU64 | FC_SRC_K | FC_ALU_END:  /* bswap16/32/64 */
-            switch (i.imm) {
+            ip++;
+            NEXT();
+        OP(A64_END_K)  /* bswap16/32/64 */
+            switch (ip->imm) {
             case 16: D = bswap16(D); break;
             case 32: D = bswap32(D); break;
             case 64: D = bswap64(D); break;
             default: goto bad_insn;
             }
-            break;
+            ip++;
+            NEXT();
 
         /* ---- ALU (32-bit; results zero-extended) ---- */
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_ADD, D = (uint32_t)(D32 + IMM32))
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_ADD, D = (uint32_t)(D32 + S32))
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_SUB, D = (uint32_t)(D32 - IMM32))
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_SUB, D = (uint32_t)(D32 - S32))
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_MUL, D = (uint32_t)(D32 * IMM32))
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_MUL, D = (uint32_t)(D32 * S32))
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_OR,  D = D32 | IMM32)
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_OR,  D = D32 | S32)
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_AND, D = D32 & IMM32)
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_AND, D = D32 & S32)
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_XOR, D = D32 ^ IMM32)
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_XOR, D = D32 ^ S32)
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_LSH, D = (uint32_t)(D32 << (IMM32 & 31)))
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_LSH, D = (uint32_t)(D32 << (S32 & 31)))
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_RSH, D = D32 >> (IMM32 & 31))
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_RSH, D = D32 >> (S32 & 31))
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_ARSH, D = asr32(D32, IMM32 & 31))
-        ALU(FC_CLS_ALU | FC_SRC_X | FC_ALU_ARSH, D = asr32(D32, S32 & 31))
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_MOV, D = IMM32)
-        ALU(FC_CLS_ALU | FC_SRC_K | FC_ALU_NEG, D = (uint32_t)(0 - D32))
-        case FC_CLS_ALU | FC_SRC_K | FC_ALU_DIV:
-        case FC_CLS_ALU | FC_SRC_X | FC_ALU_DIV: {
-            uint32_t b = (i.op & FC_SRC_X) ? S32 : IMM32;
-            D = i.off ? sdiv32(D32, b) : b ? D32 / b : 0;
-            break;
-        }
-        case FC_CLS_ALU | FC_SRC_K | FC_ALU_MOD:
-        case FC_CLS_ALU | FC_SRC_X | FC_ALU_MOD: {
-            uint32_t b = (i.op & FC_SRC_X) ? S32 : IMM32;
-            D = i.off ? smod32(D32, b) : b ? D32 % b : D32;
-            break;
-        }
-        case FC_CLS_ALU | FC_SRC_X | FC_ALU_MOV:
-            switch (i.off) {
+        ALU(A32_ADD_K, D = (uint32_t)(D32 + IMM32))
+        ALU(A32_ADD_X, D = (uint32_t)(D32 + S32))
+        ALU(A32_SUB_K, D = (uint32_t)(D32 - IMM32))
+        ALU(A32_SUB_X, D = (uint32_t)(D32 - S32))
+        ALU(A32_MUL_K, D = (uint32_t)(D32 * IMM32))
+        ALU(A32_MUL_X, D = (uint32_t)(D32 * S32))
+        ALU(A32_OR_K,  D = D32 | IMM32)
+        ALU(A32_OR_X,  D = D32 | S32)
+        ALU(A32_AND_K, D = D32 & IMM32)
+        ALU(A32_AND_X, D = D32 & S32)
+        ALU(A32_XOR_K, D = D32 ^ IMM32)
+        ALU(A32_XOR_X, D = D32 ^ S32)
+        ALU(A32_LSH_K, D = (uint32_t)(D32 << (IMM32 & 31)))
+        ALU(A32_LSH_X, D = (uint32_t)(D32 << (S32 & 31)))
+        ALU(A32_RSH_K, D = D32 >> (IMM32 & 31))
+        ALU(A32_RSH_X, D = D32 >> (S32 & 31))
+        ALU(A32_ARSH_K, D = asr32(D32, IMM32 & 31))
+        ALU(A32_ARSH_X, D = asr32(D32, S32 & 31))
+        ALU(A32_MOV_K, D = IMM32)
+        ALU(A32_NEG, D = (uint32_t)(0 - D32))
+        ALU(A32_DIV_K, D = ip->off ? sdiv32(D32, IMM32) : IMM32 ? D32 / IMM32 : 0)
+        ALU(A32_DIV_X, D = ip->off ? sdiv32(D32, S32) : S32 ? D32 / S32 : 0)
+        ALU(A32_MOD_K, D = ip->off ? smod32(D32, IMM32) : IMM32 ? D32 % IMM32 : D32)
+        ALU(A32_MOD_X, D = ip->off ? smod32(D32, S32) : S32 ? D32 % S32 : D32)
+        OP(A32_MOV_X)
+            switch (ip->off) {
             case 0:  D = S32; break;
             case 8:  D = (uint32_t)sx8(S); break;
             case 16: D = (uint32_t)sx16(S); break;
             default: goto bad_insn;
             }
-            break;
-        case FC_CLS_ALU | FC_SRC_K | FC_ALU_END:  /* le: the guest is little-endian */
-            switch (i.imm) {
+            ip++;
+            NEXT();
+        OP(A32_END_K)  /* le: the guest is little-endian */
+            switch (ip->imm) {
             case 16: D = (uint16_t)D; break;
             case 32: D = (uint32_t)D; break;
             case 64: break;
             default: goto bad_insn;
             }
-            break;
-        case FC_CLS_ALU | FC_SRC_X | FC_ALU_END:  /* be */
-            switch (i.imm) {
+            ip++;
+            NEXT();
+        OP(A32_END_X)  /* be */
+            switch (ip->imm) {
             case 16: D = bswap16(D); break;
             case 32: D = bswap32(D); break;
             case 64: D = bswap64(D); break;
             default: goto bad_insn;
             }
-            break;
+            ip++;
+            NEXT();
 
-        /* ---- lddw (two slots; checked here, even in a checked program:
-         * the second slot must exist before it is read) ---- */
-        case FC_CLS_LD | FC_SZ_DW | FC_MODE_IMM: {
-            fc_insn hi;
-            if (pc + 1 >= n)
+        /* ---- lddw (two slots). The second slot must exist before it is
+         * read, in any mode; its fields, the source and the section were
+         * checked once if the program is (fc_vm_check, fc_insn_check). */
+        OP(LDDW) {
+            const fc_insn *hi = ip + 1;
+            if ((uintptr_t)hi - (uintptr_t)insns >= nbytes)
                 goto bad_insn;
-            hi = insns[pc + 1];
-            if (hi.op != 0 || hi.regs != 0 || hi.off != 0)
+            if (VM_UNLIKELY(check) &&
+                (hi->op != 0 || hi->regs != 0 || hi->off != 0 ||
+                 (SRC != FC_LDDW_IMM &&
+                  (SRC != FC_LDDW_SECTION || ip->imm < FC_SECT_RODATA ||
+                   ip->imm > FC_SECT_BSS))))
                 goto bad_insn;
-            if (src == FC_LDDW_IMM) {
-                D = (uint64_t)(uint32_t)i.imm | ((uint64_t)(uint32_t)hi.imm << 32);
-            } else if (src == FC_LDDW_SECTION) {
-                const fc_region *r = NULL;
-                uint32_t j;
-                if (i.imm < FC_SECT_RODATA || i.imm > FC_SECT_BSS)
-                    goto bad_insn;
-                for (j = 0; j < vm->nregions && j < FC_MAX_REGIONS; j++)
-                    if (vm->regions[j].kind == (uint8_t)i.imm) {
-                        r = &vm->regions[j];
-                        break;
-                    }
-                if (!r) {
-                    err = FC_ERR_BAD_PROGRAM;  /* section not provided */
-                    goto out;
-                }
-                D = r->addr + (uint32_t)hi.imm;
+            if (SRC == FC_LDDW_IMM) {
+                D = (uint64_t)(uint32_t)ip->imm | ((uint64_t)(uint32_t)hi->imm << 32);
             } else {
-                goto bad_insn;
+                unsigned sk = (unsigned)ip->imm & 3u;
+                if (!(sect_known & (1u << sk))) {
+                    const fc_region *r = NULL;
+                    uint32_t j;
+                    for (j = 0; j < vm->nregions && j < FC_MAX_REGIONS; j++)
+                        if (vm->regions[j].kind == (uint8_t)sk) {
+                            r = &vm->regions[j];
+                            break;
+                        }
+                    if (!r) {
+                        err = FC_ERR_BAD_PROGRAM;  /* section not provided */
+                        goto out;
+                    }
+                    sect_addr[sk] = r->addr;
+                    sect_known |= 1u << sk;
+                }
+                D = sect_addr[sk] + (uint32_t)hi->imm;
             }
-            pc += 2;
+            ip += 2;
             blk++;  /* two slots, one instruction */
-            continue;
+            NEXT();
         }
 
         /* ---- loads and stores (section 5) ---- */
-#define LDX(sz, nb)                                                      \
-        case FC_CLS_LDX | sz | FC_MODE_MEM:                              \
-            addr = S + OFF64;                                            \
-            ACCESS(addr, nb, FC_PERM_R, read_fault);                     \
-            D = ld_le(p, nb);                                            \
-            break;
-#define LDXSX(sz, nb, ext)                                               \
-        case FC_CLS_LDX | sz | FC_MODE_MEMSX:                            \
+#define LDX(name, nb, ext)                                               \
+        OP(name)                                                         \
             addr = S + OFF64;                                            \
             ACCESS(addr, nb, FC_PERM_R, read_fault);                     \
             D = ext(ld_le(p, nb));                                       \
-            break;
-        LDX(FC_SZ_B, 1)
-        LDX(FC_SZ_H, 2)
-        LDX(FC_SZ_W, 4)
-        LDX(FC_SZ_DW, 8)
-        LDXSX(FC_SZ_B, 1, sx8)
-        LDXSX(FC_SZ_H, 2, sx16)
-        LDXSX(FC_SZ_W, 4, sx32)
-#define STORE(cls, sz, nb, val)                                          \
-        case cls | sz | FC_MODE_MEM:                                     \
+            ip++;                                                        \
+            NEXT();
+#define NOEXT(x) (x)
+        LDX(LDX_B, 1, NOEXT)
+        LDX(LDX_H, 2, NOEXT)
+        LDX(LDX_W, 4, NOEXT)
+        LDX(LDX_DW, 8, NOEXT)
+        LDX(LDXSX_B, 1, sx8)
+        LDX(LDXSX_H, 2, sx16)
+        LDX(LDXSX_W, 4, sx32)
+#define STORE(name, nb, val)                                             \
+        OP(name)                                                         \
             addr = D + OFF64;                                            \
             ACCESS(addr, nb, FC_PERM_W, write_fault);                    \
             st_le(p, nb, val);                                           \
-            break;
-        STORE(FC_CLS_ST, FC_SZ_B, 1, IMM64)
-        STORE(FC_CLS_ST, FC_SZ_H, 2, IMM64)
-        STORE(FC_CLS_ST, FC_SZ_W, 4, IMM64)
-        STORE(FC_CLS_ST, FC_SZ_DW, 8, IMM64)
-        STORE(FC_CLS_STX, FC_SZ_B, 1, S)
-        STORE(FC_CLS_STX, FC_SZ_H, 2, S)
-        STORE(FC_CLS_STX, FC_SZ_W, 4, S)
-        STORE(FC_CLS_STX, FC_SZ_DW, 8, S)
+            ip++;                                                        \
+            NEXT();
+        STORE(ST_B, 1, IMM64)
+        STORE(ST_H, 2, IMM64)
+        STORE(ST_W, 4, IMM64)
+        STORE(ST_DW, 8, IMM64)
+        STORE(STX_B, 1, S)
+        STORE(STX_H, 2, S)
+        STORE(STX_W, 4, S)
+        STORE(STX_DW, 8, S)
 
         /* ---- atomics (section 5.3); single-threaded: plain read-modify-write */
-        case FC_CLS_STX | FC_SZ_W | FC_MODE_ATOMIC:
-        case FC_CLS_STX | FC_SZ_DW | FC_MODE_ATOMIC: {
-            unsigned nb = FC_SIZE(i.op) == FC_SZ_DW ? 8u : 4u;
+        OP(ATOMIC_W)
+        OP(ATOMIC_DW) {
+            unsigned nb = FC_SIZE(ip->op) == FC_SZ_DW ? 8u : 4u;
             uint64_t mask = nb == 8 ? ~(uint64_t)0 : 0xffffffffu;
             uint64_t old, v = S & mask, nv;
-            switch (i.imm) {
+            int32_t aop = ip->imm;
+            switch (aop) {
             case FC_ATOMIC_ADD: case FC_ATOMIC_ADD | FC_ATOMIC_FETCH:
             case FC_ATOMIC_OR:  case FC_ATOMIC_OR | FC_ATOMIC_FETCH:
             case FC_ATOMIC_AND: case FC_ATOMIC_AND | FC_ATOMIC_FETCH:
@@ -906,13 +1110,13 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             default:
                 goto bad_insn;
             }
-            if (src == FC_REG_FP && (i.imm & FC_ATOMIC_FETCH) && i.imm != FC_ATOMIC_CMPXCHG)
+            if (SRC == FC_REG_FP && (aop & FC_ATOMIC_FETCH) && aop != FC_ATOMIC_CMPXCHG)
                 goto bad_insn;  /* a fetch into r10 */
             addr = D + OFF64;
-            if (!(p = access_slow(vm, &st, addr, nb, FC_PERM_RW, &hit[pc & (HIT_WAYS - 1u)])))
+            if (!(p = access_slow(vm, &st, addr, nb, FC_PERM_RW, &HIT)))
                 goto write_fault;
             old = ld_le(p, nb);
-            switch (i.imm & ~FC_ATOMIC_FETCH) {
+            switch (aop & ~FC_ATOMIC_FETCH) {
             case FC_ATOMIC_ADD: nv = old + v; break;
             case FC_ATOMIC_OR:  nv = old | v; break;
             case FC_ATOMIC_AND: nv = old & v; break;
@@ -923,62 +1127,72 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
                 break;
             }
             st_le(p, nb, nv);
-            if (i.imm == FC_ATOMIC_CMPXCHG)
+            if (aop == FC_ATOMIC_CMPXCHG)
                 reg[0] = old;
-            else if (i.imm & FC_ATOMIC_FETCH)
+            else if (aop & FC_ATOMIC_FETCH)
                 S = old;
-            break;
+            ip++;
+            NEXT();
         }
 
         /* ---- jumps (section 4.3) ---- */
-        case FC_CLS_JMP | FC_JMP_JA:
-            delta = OFF64;
+        OP(JA)
             goto take;
-        case FC_CLS_JMP32 | FC_JMP_JA:  /* gotol: 32-bit offset in imm */
-            delta = IMM64;
-            goto take;
-#define JCC(op, type, a, b, cond)                                        \
-        case op: { type x = (type)(a), y = (type)(b);                    \
-                   if (cond) { delta = OFF64; goto take; } break; }
+        OP(JA32)  /* gotol: 32-bit offset in imm */
+            t = (uint64_t)PC + 1 + IMM64;  /* mod 2^64: negative = huge */
+            if (t >= n) {
+                err = FC_ERR_BAD_PROGRAM;
+                goto out;
+            }
+            tgt = insns + t;
+            goto take_to;
+#define JCC(name, type, a, b, cond)                                      \
+        OP(name) {                                                       \
+            type x = (type)(a), y = (type)(b);                           \
+            if (cond)                                                    \
+                goto take;                                               \
+            ip++;                                                        \
+            NEXT();                                                      \
+        }
 #define JCC64(jop, cond)                                                 \
-        JCC(FC_CLS_JMP | FC_SRC_K | jop, uint64_t, D, IMM64, cond)       \
-        JCC(FC_CLS_JMP | FC_SRC_X | jop, uint64_t, D, S, cond)
+        JCC(J64_##jop##_K, uint64_t, D, IMM64, cond)                     \
+        JCC(J64_##jop##_X, uint64_t, D, S, cond)
 #define JCC32(jop, cond)                                                 \
-        JCC(FC_CLS_JMP32 | FC_SRC_K | jop, uint32_t, D, IMM32, cond)     \
-        JCC(FC_CLS_JMP32 | FC_SRC_X | jop, uint32_t, D, S, cond)
+        JCC(J32_##jop##_K, uint32_t, D, IMM32, cond)                     \
+        JCC(J32_##jop##_X, uint32_t, D, S, cond)
 /* signed comparisons via the offset-binary trick: flip the sign bit */
 #define SLT64(x, y) (((x) ^ SIGN64) < ((y) ^ SIGN64))
 #define SLT32(x, y) ((uint32_t)((x) ^ SIGN32) < (uint32_t)((y) ^ SIGN32))
-        JCC64(FC_JMP_JEQ, x == y)
-        JCC64(FC_JMP_JNE, x != y)
-        JCC64(FC_JMP_JGT, x > y)
-        JCC64(FC_JMP_JGE, x >= y)
-        JCC64(FC_JMP_JLT, x < y)
-        JCC64(FC_JMP_JLE, x <= y)
-        JCC64(FC_JMP_JSET, (x & y) != 0)
-        JCC64(FC_JMP_JSGT, SLT64(y, x))
-        JCC64(FC_JMP_JSGE, !SLT64(x, y))
-        JCC64(FC_JMP_JSLT, SLT64(x, y))
-        JCC64(FC_JMP_JSLE, !SLT64(y, x))
-        JCC32(FC_JMP_JEQ, x == y)
-        JCC32(FC_JMP_JNE, x != y)
-        JCC32(FC_JMP_JGT, x > y)
-        JCC32(FC_JMP_JGE, x >= y)
-        JCC32(FC_JMP_JLT, x < y)
-        JCC32(FC_JMP_JLE, x <= y)
-        JCC32(FC_JMP_JSET, (x & y) != 0)
-        JCC32(FC_JMP_JSGT, SLT32(y, x))
-        JCC32(FC_JMP_JSGE, !SLT32(x, y))
-        JCC32(FC_JMP_JSLT, SLT32(x, y))
-        JCC32(FC_JMP_JSLE, !SLT32(y, x))
+        JCC64(JEQ, x == y)
+        JCC64(JNE, x != y)
+        JCC64(JGT, x > y)
+        JCC64(JGE, x >= y)
+        JCC64(JLT, x < y)
+        JCC64(JLE, x <= y)
+        JCC64(JSET, (x & y) != 0)
+        JCC64(JSGT, SLT64(y, x))
+        JCC64(JSGE, !SLT64(x, y))
+        JCC64(JSLT, SLT64(x, y))
+        JCC64(JSLE, !SLT64(y, x))
+        JCC32(JEQ, x == y)
+        JCC32(JNE, x != y)
+        JCC32(JGT, x > y)
+        JCC32(JGE, x >= y)
+        JCC32(JLT, x < y)
+        JCC32(JLE, x <= y)
+        JCC32(JSET, (x & y) != 0)
+        JCC32(JSGT, SLT32(y, x))
+        JCC32(JSGE, !SLT32(x, y))
+        JCC32(JSLT, SLT32(x, y))
+        JCC32(JSLE, !SLT32(y, x))
 
         /* ---- calls and exit ---- */
-        case FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL:
-            if (src == FC_CALL_HELPER)
+        OP(CALL)
+            if (SRC == FC_CALL_HELPER)
                 goto call_helper;
-            if (src != FC_CALL_LOCAL)
+            if (SRC != FC_CALL_LOCAL)
                 goto bad_insn;
-            t = (uint64_t)pc + 1 + IMM64;  /* mod 2^64: negative = huge */
+            t = (uint64_t)PC + 1 + IMM64;  /* mod 2^64: negative = huge */
             if (t >= n) {
                 err = FC_ERR_BAD_PROGRAM;
                 goto out;
@@ -999,19 +1213,19 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             saved[depth - 1][1] = reg[7];
             saved[depth - 1][2] = reg[8];
             saved[depth - 1][3] = reg[9];
-            ret_pc[depth - 1] = pc + 1;
+            ret_ip[depth - 1] = ip + 1;
             depth++;
             reg[FC_REG_FP] = st.top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
             st.avail = depth * FC_STACK_SIZE;
             stack_map(vm, &st);
-            LEAVE_TO((uint32_t)t);
-            pc = (uint32_t)t;
-            continue;
-        case FC_CLS_JMP | FC_SRC_X | FC_JMP_CALL:
+            LEAVE_TO(insns + t);
+            ip = blk;
+            NEXT();
+        OP(CALLX)
             /* callx (uBPF): the helper number is in the register named by
              * the dst field (fc_isa.c, FC_FMT_CALLX). */
             goto call_helper;
-        case FC_CLS_JMP | FC_JMP_EXIT:
+        OP(EXIT)
             if (depth == 1)
                 goto out;  /* err == FC_OK */
             depth--;
@@ -1019,41 +1233,43 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             reg[7] = saved[depth - 1][1];
             reg[8] = saved[depth - 1][2];
             reg[9] = saved[depth - 1][3];
-            LEAVE_TO(ret_pc[depth - 1]);
-            pc = ret_pc[depth - 1];
+            LEAVE_TO(ret_ip[depth - 1]);
+            ip = blk;
             reg[FC_REG_FP] = st.top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
             st.avail = depth * FC_STACK_SIZE;
             stack_map(vm, &st);
-            continue;
+            NEXT();
 
-        default:
-            goto bad_insn;
-        }
-        pc++;
-        continue;
-
-    take:
-        /* Jump to pc + 1 + delta (delta sign-extended, arithmetic mod 2^64:
-         * a target before 0 becomes huge and fails the range check). */
-        t = (uint64_t)pc + 1 + delta;
-        if (t >= n) {
-            err = FC_ERR_BAD_PROGRAM;
-            goto out;
-        }
-        if (t <= pc) {  /* a taken backward jump costs one unit of budget */
-            if (budget_left == 0) {
-                err = FC_ERR_BUDGET;
-                goto out;
+        take:
+            /* Jump to ip + 1 + off: the 16-bit offset added to the slot's
+             * address in uintptr_t (mod 2^N, exact below VM_TOO_LONG: a
+             * target before the code wraps to an address past its end). */
+            {
+                uintptr_t tb = (uintptr_t)ip + FC_INSN_SIZE +
+                               (uintptr_t)((intptr_t)ip->off * (intptr_t)FC_INSN_SIZE) -
+                               (uintptr_t)insns;
+                if (VM_UNLIKELY(tb >= nbytes)) {
+                    err = FC_ERR_BAD_PROGRAM;
+                    goto out;
+                }
+                tgt = (const fc_insn *)(const void *)((const uint8_t *)insns + tb);
             }
-            budget_left--;
-        }
-        LEAVE_TO((uint32_t)t);
-        pc = (uint32_t)t;
-        continue;
+        take_to:
+            if (tgt <= ip) {
+                /* a taken backward jump costs one unit of budget */
+                if (budget_left == 0) {
+                    err = FC_ERR_BUDGET;
+                    goto out;
+                }
+                budget_left--;
+            }
+            LEAVE_TO(tgt);
+            ip = tgt;
+            NEXT();
 
-    call_helper: {
+        call_helper: {
             const fc_helper *h = NULL;
-            uint64_t id = (i.op & FC_SRC_X) ? D : (uint64_t)(uint32_t)i.imm;
+            uint64_t id = (ip->op & FC_SRC_X) ? D : (uint64_t)(uint32_t)ip->imm;
             uint64_t res;
             err = helper_find(vm, id, &h);
             if (err)
@@ -1073,22 +1289,29 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             /* the helper may have changed the region table */
             for (k = 0; k < HIT_WAYS; k++)
                 hit[k] = sr;
-            pc++;
-            continue;
+            sect_known = 0;
+            ip++;
+            NEXT();
         }
 
-    read_fault:
-        err = FC_ERR_MEM_READ;
-        fault_addr = addr;
-        goto out;
-    write_fault:
-        err = FC_ERR_MEM_WRITE;
-        fault_addr = addr;
-        goto out;
-    bad_insn:
-        err = FC_ERR_BAD_INSN;
-        goto out;
+        read_fault:
+            err = FC_ERR_MEM_READ;
+            fault_addr = addr;
+            goto out;
+        write_fault:
+            err = FC_ERR_MEM_WRITE;
+            fault_addr = addr;
+            goto out;
+#ifdef VM_THREADED
+        L_BAD:
+#endif
+        bad_insn:
+            err = FC_ERR_BAD_INSN;
+            goto out;
+        }
+#ifndef VM_THREADED
     }
+#endif
 
 out:
     /* the stack region exists only during the run */
@@ -1097,12 +1320,12 @@ out:
     sr->len = 0;
     /* the instruction that stopped the run counts; running off the end
      * is no instruction */
-    count += pc - blk + (off_end ? 0u : 1u);
-    vm->insn_count = count;
+    count_b += (uintptr_t)ip - (uintptr_t)blk;
+    vm->insn_count = count_b / FC_INSN_SIZE + (off_end ? 0u : 1u);
     vm->budget_left = budget_left;
     vm->err = err;
     if (err) {
-        vm->err_pc = pc;
+        vm->err_pc = PC;
         vm->err_addr = fault_addr;
         return err;
     }

@@ -225,8 +225,10 @@ static inline void fc_vm_put_region(fc_vm *vm, uint64_t addr, void *host, uint32
 
 /*
  * Check every instruction once (register fields, writes to r10, defined
- * off/imm variants, call sources: what the interpreter would otherwise test
- * at each step) and set vm->checked if all pass: FC_OK. FC_ERR_BAD_INSN if
+ * off/imm variants, call sources, lddw sources and sections, and that the
+ * slot after an lddw, if there is one, is its second slot: what the
+ * interpreter would otherwise test at each step) and set vm->checked if all
+ * pass: FC_OK. FC_ERR_BAD_INSN if
  * one fails (vm->checked stays 0: the run then checks per instruction and
  * stops at that one when it reaches it, as always); FC_ERR_BAD_ARG for a
  * bad VM. Call it again after changing insns/ninsns.
@@ -249,8 +251,10 @@ void fc_vm_set_helpers(fc_vm *vm, const fc_helper *helpers, uint32_t n,
  * helper call; an empty program zeroes nothing. Frames are not cleared
  * again on local calls.
  * FC_ERR_BAD_ARG if the VM is inconsistent (max_depth 0 or too large for
- * the stack buffer, stack range passing 2^64, nregions too large).
- * Machine stack: about 0.65 KB (584 bytes, plus 64 in the slow path of a
+ * the stack buffer, stack range passing 2^64, nregions too large, on a
+ * 32-bit core ninsns above (2^32 - 2^18) / 8: code leaving less than
+ * 256 KiB of the address space).
+ * Machine stack: about 0.65 KB (624 bytes, plus 64 in the slow path of a
  * guest access, on Cortex-M3 at -Os) plus what
  * the helpers use (printf: about 0.3 KB). Not reentrant per VM: one run at a
  * time on a given fc_vm; different VMs may run concurrently.
