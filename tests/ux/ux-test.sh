@@ -292,6 +292,16 @@ while read -r name want; do
         check "three.s entry $name, $e: r0 $want" $? "exit $rc" "$got"
     done
 done < <(sed -n 's/^#   entry \([a-z]*\)=[0-9]* expect \(0x[0-9a-f]*\) .*/\1 \2/p' tests/ux/entries/three.s)
+# two entries, named in the other order: entry 0 (the default) is b
+"$femtoc" tests/ux/entries/three.s -e b=4 -e a=0 -march=thumbv7m,rv32imac -o "$out/two.fcx" 2>"$out/two.log"
+check "femtoc three.s -e b=4 -e a=0: two entries" $? "$(cat "$out/two.log")"
+wa=$(sed -n 's/^#   entry a=[0-9]* expect \(0x[0-9a-f]*\) .*/\1/p' tests/ux/entries/three.s)
+wb=$(sed -n 's/^#   entry b=[0-9]* expect \(0x[0-9a-f]*\) .*/\1/p' tests/ux/entries/three.s)
+for e in "--engine interp" "--core thumbv7m" "--core rv32imac"; do
+    ga=$("$run" "$out/two.fcx" $e --entry a --ctx-hex "01 02 03" 2>&1); gb=$("$run" "$out/two.fcx" $e --ctx-hex "01 02 03" 2>&1)
+    [ -n "$wa" ] && [ "$ga" = "$wa" ] && [ "$gb" = "$wb" ] && [ "$wa" != "$wb" ]
+    check "two entries, $e: --entry a gives $wa, the default (entry 0, b) $wb" $? "$ga" "$gb"
+done
 # a container whose entry table names the same instruction twice (rehashed: only the table is wrong)
 python3 - "$out/three.fcx" "$out/bad-entries.fcx" <<'EOF'
 import hashlib, struct, sys
