@@ -732,15 +732,23 @@ static int jump_target(const fc_insn *in, uint32_t k, int64_t *t)
     return 1;
 }
 
-static int link_prog(ctx *c, uint32_t es, uint32_t ek, fc_prog *p)
+/* Lay out the entry functions first, in the order asked for (entry 0 at
+ * instruction 0), then every function they call. Callees therefore always
+ * lie after every entry: the interpreter runs entry k as the program from
+ * its instruction on (docs/fcx.md), so nothing it calls may lie before it. */
+static int link_prog(ctx *c, const uint32_t *es, const uint32_t *ek, uint32_t nent, fc_prog *p)
 {
     size_t qh = 0, qt = 0;
     uint64_t out = 0;
     char nb[64];
 
-    uint32_t first = c->s[es].cid[ek];
-    c->chunks[first].out = 0;
-    c->queue[qt++] = first;
+    for (uint32_t e = 0; e < nent; e++) {
+        uint32_t first = c->s[es[e]].cid[ek[e]];
+        if (c->chunks[first].out != -1)
+            return fail(c, "entry '%s' named twice (--entry)", chunk_name(c, &c->chunks[first], nb, sizeof nb));
+        c->chunks[first].out = -2; /* queued */
+        c->queue[qt++] = first;
+    }
     /* Breadth-first over the call graph: every reachable function once. */
     while (qh < qt) {
         chunk *k = &c->chunks[c->queue[qh++]];
@@ -775,6 +783,9 @@ static int link_prog(ctx *c, uint32_t es, uint32_t ek, fc_prog *p)
             }
         }
     }
+    for (uint32_t e = 0; e < nent; e++)
+        if (c->chunks[c->queue[e]].end == c->chunks[c->queue[e]].start)
+            return fail(c, "entry function '%s' is empty", chunk_name(c, &c->chunks[c->queue[e]], nb, sizeof nb));
     if (out == 0)
         return fail(c, "entry function is empty");
 
@@ -782,8 +793,12 @@ static int link_prog(ctx *c, uint32_t es, uint32_t ek, fc_prog *p)
     p->insns = calloc(out, sizeof *p->insns);
     p->nfuncs = (uint32_t)qt;
     p->funcs = calloc(qt, sizeof *p->funcs);
-    if (!p->insns || !p->funcs)
+    p->nentries = nent;
+    p->entries = calloc(nent, sizeof *p->entries);
+    if (!p->insns || !p->funcs || !p->entries)
         return fail(c, "out of memory");
+    for (uint32_t e = 0; e < nent; e++)
+        p->entries[e] = (uint32_t)c->chunks[c->queue[e]].out;
 
     for (size_t q = 0; q < qt; q++) {
         chunk *k = &c->chunks[c->queue[q]];
@@ -1015,6 +1030,11 @@ void fc_elf_free(fc_prog *p)
     free(p->rodata);
     free(p->data);
     free(p->lines);
+    free(p->entries);
+    if (p->entry_names)
+        for (uint32_t i = 0; i < p->nentries; i++)
+            free(p->entry_names[i]);
+    free(p->entry_names);
     if (p->files)
         for (uint32_t i = 0; i < p->nfiles; i++)
             free((char *)p->files[i]);
@@ -1163,12 +1183,25 @@ bad:
 int fc_elf_read(const void *image, size_t len, const char *object_name,
                 const char *entry, fc_prog *out, fc_diags *d)
 {
+    return fc_elf_read_entries(image, len, object_name, entry ? &entry : NULL, entry ? 1 : 0, out, d);
+}
+
+int fc_elf_read_entries(const void *image, size_t len, const char *object_name,
+                        const char *const *entries, uint32_t nentries, fc_prog *out, fc_diags *d)
+{
     ctx c;
     fc_prog p;
-    uint32_t es = 0, ek = 0;
+    uint32_t es[FC_ELF_MAX_ENTRIES] = {0}, ek[FC_ELF_MAX_ENTRIES] = {0};
+    uint32_t nent = nentries ? nentries : 1;
 
+    if (nentries > FC_ELF_MAX_ENTRIES) {
+        memset(out, 0, sizeof *out);
+        fc_diag_add(d, FC_SEV_ERROR, -1, "%u entry points (--entry), at most %u", (unsigned)nentries,
+                    FC_ELF_MAX_ENTRIES);
+        return -1;
+    }
     if (fc_elf_is_rbpf(image, len)) {
-        if (entry) {
+        if (nentries) {
             memset(out, 0, sizeof *out);
             fc_diag_add(d, FC_SEV_ERROR, -1, "--entry: a Femto-Containers (rBPF) image runs from "
                         "the start of its text");
@@ -1207,12 +1240,16 @@ int fc_elf_read(const void *image, size_t len, const char *object_name,
         goto bad;
     }
     if (read_sections(&c) || read_code(&c) || read_symbols(&c) || read_relocs(&c) ||
-        make_chunks(&c) || pick_entry(&c, entry, &es, &ek) || merge_images(&c, &p) ||
-        link_prog(&c, es, ek, &p))
+        make_chunks(&c))
+        goto bad;
+    for (uint32_t e = 0; e < nent; e++)
+        if (pick_entry(&c, nentries ? entries[e] : NULL, &es[e], &ek[e]))
+            goto bad;
+    if (merge_images(&c, &p) || link_prog(&c, es, ek, nent, &p))
         goto bad;
     read_lines(&c, &p);
     p.object_name = strdup(c.obj);
-    p.section_name = strdup(c.s[es].name);
+    p.section_name = strdup(c.s[es[0]].name);
     if (!p.object_name || !p.section_name) {
         fail(&c, "out of memory");
         goto bad;
@@ -1227,6 +1264,12 @@ bad:
 }
 
 int fc_elf_read_file(const char *path, const char *entry, fc_prog *out, fc_diags *d)
+{
+    return fc_elf_read_file_entries(path, entry ? &entry : NULL, entry ? 1 : 0, out, d);
+}
+
+int fc_elf_read_file_entries(const char *path, const char *const *entries, uint32_t nentries,
+                             fc_prog *out, fc_diags *d)
 {
     FILE *f = fopen(path, "rb");
     uint8_t *buf = NULL;
@@ -1270,7 +1313,7 @@ int fc_elf_read_file(const char *path, const char *entry, fc_prog *out, fc_diags
         fc_diag_add(d, FC_SEV_ERROR, -1, "read error");
         return -1;
     }
-    int r = fc_elf_read(buf, len, path, entry, out, d);
+    int r = fc_elf_read_entries(buf, len, path, entries, nentries, out, d);
     free(buf);
     return r;
 }

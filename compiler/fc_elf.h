@@ -57,6 +57,15 @@
 int fc_elf_read(const void *image, size_t len, const char *object_name,
                 const char *entry, fc_prog *out, fc_diags *d);
 
+/* Several entry points (femtoc --entry a --entry b): each names a function
+ * or a code section as `entry` above; they are laid out first, in this
+ * order (out->entries), then every function they call. nentries 0: as
+ * fc_elf_read with entry NULL. At most FC_ELF_MAX_ENTRIES. */
+#define FC_ELF_MAX_ENTRIES 64u
+int fc_elf_read_entries(const void *image, size_t len, const char *object_name,
+                        const char *const *entries, uint32_t nentries, fc_prog *out,
+                        fc_diags *d);
+
 /* Femto-Containers' own images (magic "rBPF") are read too (fc_elf_read
  * takes them: data, rodata, text with their lddw opcodes 0xb8/0xd8 turned
  * into femtoc's section form; the program starts at the text's first
@@ -66,6 +75,9 @@ int fc_elf_is_rbpf(const void *image, size_t len);
 /* Read a file from disk, then fc_elf_read. */
 int fc_elf_read_file(const char *path, const char *entry, fc_prog *out,
                      fc_diags *d);
+
+int fc_elf_read_file_entries(const char *path, const char *const *entries, uint32_t nentries,
+                             fc_prog *out, fc_diags *d);
 
 /* Free everything fc_elf_read allocated in *p and zero it. */
 void fc_elf_free(fc_prog *p);

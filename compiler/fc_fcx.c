@@ -167,11 +167,27 @@ static int entry_bytes(const fc_fcx_input *in, fc_diags *d, uint8_t **out, uint3
             return FC_FCX_E_INPUT;
         }
         for (uint32_t j = 0; j < k; j++)
-            if (strcmp(e[j].name, e[k].name) == 0) {
-                ERR(d, -1, "entry '%s' defined twice", e[k].name);
+            if (strcmp(e[j].name, e[k].name) == 0 || e[j].insn == e[k].insn) {
+                ERR(d, (int32_t)e[k].insn, e[j].insn == e[k].insn ? "entry '%s' starts where entry '%s' does"
+                                                                 : "entry '%s' defined twice%s",
+                    e[k].name, e[j].insn == e[k].insn ? e[j].name : "");
                 free(b);
                 return FC_FCX_E_INPUT;
             }
+        /* each entry starts a function (the loader checks the same) */
+        uint8_t prev = e[k].insn ? p->insns[e[k].insn - 1].op : (uint8_t)(FC_CLS_JMP | FC_JMP_EXIT);
+        int starts = prev == (FC_CLS_JMP | FC_JMP_EXIT) || prev == (FC_CLS_JMP | FC_JMP_JA) ||
+                     prev == (FC_CLS_JMP32 | FC_JMP_JA);
+        for (uint32_t i = 0; starts && i < p->ninsns; i++)
+            if (p->insns[i].op == (FC_CLS_JMP | FC_JMP_CALL) && fc_src(p->insns[i]) == FC_CALL_LOCAL &&
+                (int64_t)i + 1 + p->insns[i].imm == (int64_t)e[k].insn)
+                starts = 0;
+        if (!starts) {
+            ERR(d, (int32_t)e[k].insn, "entry '%s': instruction %u does not start a function (the one "
+                "before it may run into it, or a local call targets it)", e[k].name, e[k].insn);
+            free(b);
+            return FC_FCX_E_INPUT;
+        }
         memcpy(b + k * FC_FCX_ENTRY_SIZE, e[k].name, len);
         fc_put_le32(b + k * FC_FCX_ENTRY_SIZE + FC_FCX_E_INSN, e[k].insn);
     }

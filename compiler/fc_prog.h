@@ -65,9 +65,10 @@ typedef struct fc_func {
 
 /* ---- the program ------------------------------------------------------- */
 /*
- * One flat instruction array: the entry function first (index 0), then the
- * subprograms it may call (local calls use relative offsets, src=1). Global
- * and section addresses appear as `lddw dst, FC_LDDW_SECTION(sect, off)`.
+ * One flat instruction array: the entry functions first (the first at index
+ * 0, in the order they were asked for), then the subprograms they may call
+ * (local calls use relative offsets, src=1). Global and section addresses
+ * appear as `lddw dst, FC_LDDW_SECTION(sect, off)`.
  */
 typedef struct fc_prog {
     fc_insn *insns;
@@ -87,6 +88,15 @@ typedef struct fc_prog {
     uint32_t nfiles;
     fc_line *lines;            /* sorted by insn; may be NULL */
     uint32_t nlines;
+
+    /* Entry points (femtoc --entry, several hooks in one container): the
+     * instruction index of each entry function, entry 0 first. NULL with
+     * nentries 0: one entry at instruction 0. Names: entry_names[k] when
+     * set, else the function starting there (funcs). The verifier analyses
+     * each entry as a program start (r1 = context, r2 = length, depth 1). */
+    uint32_t *entries;
+    uint32_t nentries;
+    char **entry_names;        /* NULL, or nentries names (may be NULL each) */
 } fc_prog;
 
 /* ---- what the verifier and the analysis tell the backends --------------- */

@@ -73,6 +73,7 @@ typedef struct vfunc {
     uint32_t depth;       /* frames used from here down */
     uint32_t cursor;      /* DFS */
     uint8_t reach, color, has_entry, has_exit;
+    uint8_t is_entry;     /* an entry point: a program start (depth 1) */
     uint8_t writes;       /* may write memory outside its own frame (itself or a callee) */
     fc_av arg[5];         /* r1..r5 joined over the call sites */
 } vfunc;
@@ -232,7 +233,12 @@ static const char *fname(const vfy *v, uint32_t fi, char *buf, size_t size)
             fc_diag_format(buf, size, "%s", v->p->funcs[k].name);
             return buf;
         }
-    if (fi == 0)
+    for (uint32_t k = 0; v->p->entry_names && k < v->p->nentries; k++)
+        if (v->p->entries[k] == s && v->p->entry_names[k]) {
+            fc_diag_format(buf, size, "%s", v->p->entry_names[k]);
+            return buf;
+        }
+    if (v->f[fi].is_entry)
         fc_diag_format(buf, size, "%s", "entry");
     else
         fc_diag_format(buf, size, "func@%u", (unsigned)s);
@@ -299,6 +305,7 @@ static bounds count(const fc_prog *p)
         }
     }
     b.nf += p->funcs ? p->nfuncs : 0;
+    b.nf += p->entries ? p->nentries : 0;
     b.nb += b.nf;
     if (b.nb > b.n + 1)
         b.nb = b.n + 1;
@@ -412,9 +419,47 @@ static void phase_decode(vfy *v)
 }
 
 /* ---- phase 2: functions ------------------------------------------------ */
+/* Entry k's instruction (no entry list: one entry at 0). */
+static uint32_t nentries_of(const vfy *v)
+{
+    return v->p->entries && v->p->nentries ? v->p->nentries : 1;
+}
+
+static uint32_t entry_at(const vfy *v, uint32_t k)
+{
+    return v->p->entries && v->p->nentries ? v->p->entries[k] : 0;
+}
+
 static void phase_funcs(vfy *v)
 {
+    uint32_t ne = nentries_of(v);
     v->fl[0] |= I_FSTART;
+    for (uint32_t k = 0; k < ne; k++) {
+        uint32_t s = entry_at(v, k);
+        if (s >= v->n)
+            ERR(v, -1, "entry %u at instruction %u is out of range (the program has %u instructions)",
+                (unsigned)k, (unsigned)s, (unsigned)v->n);
+        else if (v->fl[s] & I_SLOT2)
+            ERR(v, s, "entry %u points into the middle of an lddw", (unsigned)k);
+        else
+            v->fl[s] |= I_FSTART;
+        /* control must not run into an entry from the instruction before
+         * (the loader checks the same: runtime/fc_loader.c) */
+        if (s > 0 && s < v->n && !(v->fl[s] & I_SLOT2)) {
+            uint8_t prev = v->in[s - 1].op;
+            if ((s >= 2 && fc_insn_slots(v->in[s - 2]) == 2) ||
+                (prev != (FC_CLS_JMP | FC_JMP_EXIT) && prev != (FC_CLS_JMP | FC_JMP_JA) &&
+                 prev != (FC_CLS_JMP32 | FC_JMP_JA)))
+                ERR(v, s, "entry %u does not start a function: the instruction before it may run "
+                    "into it (it must follow an exit or a ja)", (unsigned)k);
+        }
+        for (uint32_t j = 0; j < k; j++)
+            if (entry_at(v, j) == s)
+                ERR(v, s < v->n ? (int32_t)s : -1, "entries %u and %u start at the same instruction %u",
+                    (unsigned)j, (unsigned)k, (unsigned)s);
+    }
+    if (v->errs)
+        return;
     for (uint32_t k = 0; v->p->funcs && k < v->p->nfuncs; k++) {
         uint32_t s = v->p->funcs[k].start;
         if (s < v->n && !(v->fl[s] & I_SLOT2))
@@ -442,6 +487,24 @@ static void phase_funcs(vfy *v)
             f->end = v->n;
         }
         v->fn[i] = v->nf - 1;
+    }
+    for (uint32_t k = 0; k < ne; k++)
+        v->f[v->fn[entry_at(v, k)]].is_entry = 1;
+    /* An entry starts a run at depth 1 with r1 = context, r2 = length and
+     * r0 = 0 (docs/sandbox.md section 4): it is never also a call target,
+     * whose state would be the caller's. Shared code goes into a function
+     * the entries call. */
+    char a[48];
+    for (uint32_t i = 0; i < v->n; i++) {
+        if (!(v->fl[i] & I_VALID) || !is_local_call(&v->in[i]))
+            continue;
+        int64_t t64 = (int64_t)i + 1 + v->in[i].imm;
+        if (t64 < 0 || t64 >= v->n)
+            continue;
+        uint32_t t = (uint32_t)t64;
+        if (v->f[v->fn[t]].is_entry && v->f[v->fn[t]].start == t)
+            ERR(v, i, "call of entry function '%s': an entry point cannot be called (put the shared "
+                "code into a function both call)", fname(v, v->fn[t], a, sizeof a));
     }
 }
 
@@ -481,8 +544,10 @@ static void phase_reach(vfy *v)
     uint32_t sp = 0;
     char a[48], b[48];
 
-    v->f[0].reach = 1;
-    push(v, &sp, 0);
+    for (uint32_t k = 0; k < nentries_of(v); k++) {
+        v->f[v->fn[entry_at(v, k)]].reach = 1;
+        push(v, &sp, entry_at(v, k));
+    }
     while (sp) {
         uint32_t i = v->wl[--sp];
         const fc_insn *x = &v->in[i];
@@ -532,8 +597,11 @@ static void phase_reach(vfy *v)
     for (uint32_t k = 0; k < v->nf; k++) {
         if (!v->f[k].reach || v->f[k].has_exit)
             continue;
-        if (k == 0)
+        if (k == 0 && nentries_of(v) == 1)
             ERR(v, v->f[k].start, "no exit: the program never reaches an exit instruction");
+        else if (v->f[k].is_entry)
+            ERR(v, v->f[k].start, "no exit: entry '%s' never reaches an exit instruction",
+                fname(v, k, a, sizeof a));
         else
             ERR(v, v->f[k].start, "no exit: function '%s' never returns", fname(v, k, a, sizeof a));
     }
@@ -594,6 +662,43 @@ static int writes_outside(vfy *v, uint32_t fi)
     return 0;
 }
 
+/*
+ * The interpreter runs entry k as the program from its instruction on
+ * (runtime/fc_loader.c: the bytecode from there), so every function an
+ * entry reaches through calls must start after the entry's instruction.
+ * femtoc's layout (entries first, callees after all of them) always does;
+ * hand-written bytecode may not.
+ */
+static void entries_before(vfy *v)
+{
+    uint32_t *stack = v->wl;
+    char a[48], b[48];
+    for (uint32_t e = 0; e < nentries_of(v); e++) {
+        uint32_t at = entry_at(v, e), sp = 0, root = v->fn[at];
+        if (at == 0)
+            continue;
+        for (uint32_t k = 0; k < v->nf; k++)
+            v->f[k].cursor = 0; /* 1: seen from this entry */
+        v->f[root].cursor = 1;
+        stack[sp++] = root;
+        while (sp) {
+            uint32_t fi = stack[--sp], cur = v->f[fi].start, g, site;
+            while (next_callee(v, fi, &cur, &g, &site)) {
+                if (v->f[g].start < at) {
+                    ERR(v, site, "function '%s', called from entry '%s', lies before the entry "
+                        "(each entry runs as the program from its first instruction: put what "
+                        "an entry calls after it)", fname(v, g, a, sizeof a), fname(v, root, b, sizeof b));
+                    return;
+                }
+                if (!v->f[g].cursor) {
+                    v->f[g].cursor = 1;
+                    stack[sp++] = g;
+                }
+            }
+        }
+    }
+}
+
 static void phase_calls(vfy *v)
 {
     uint32_t *stack = v->wl; /* function indices (the worklist is free now) */
@@ -604,9 +709,15 @@ static void phase_calls(vfy *v)
         v->f[k].color = 0;
         v->f[k].depth = 1;
     }
-    stack[sp++] = 0;
-    v->f[0].color = 1;
-    v->f[0].cursor = v->f[0].start;
+    /* one depth-first walk per entry; a function finished from an earlier
+     * entry is not walked again (its depth is known) */
+    for (uint32_t e = 0; e < nentries_of(v); e++) {
+    uint32_t root = v->fn[entry_at(v, e)];
+    if (v->f[root].color)
+        continue;
+    stack[sp++] = root;
+    v->f[root].color = 1;
+    v->f[root].cursor = v->f[root].start;
     while (sp) {
         uint32_t fi = stack[sp - 1], g, site;
         vfunc *f = &v->f[fi];
@@ -642,19 +753,27 @@ static void phase_calls(vfy *v)
         v->order[post++] = fi;
         sp--;
     }
-    /* reverse post order: callers before callees */
+    }
+    /* reverse post order: callers before callees (over all entries: still
+     * a topological order of the call graph) */
     for (uint32_t a = 0, b = post ? post - 1 : 0; a < b; a++, b--) {
         uint32_t t = v->order[a];
         v->order[a] = v->order[b];
         v->order[b] = t;
     }
     v->norder = post;
+    /* the deepest entry gives the run stack (frames) of the container */
+    uint32_t deep = v->fn[entry_at(v, 0)];
+    for (uint32_t e = 1; e < nentries_of(v); e++)
+        if (v->f[v->fn[entry_at(v, e)]].depth > v->f[deep].depth)
+            deep = v->fn[entry_at(v, e)];
     if (v->st)
-        v->st->max_call_depth = v->f[0].depth;
-    if (v->f[0].depth > FC_MAX_CALL_DEPTH) {
+        v->st->max_call_depth = v->f[deep].depth;
+    entries_before(v);
+    if (v->f[deep].depth > FC_MAX_CALL_DEPTH) {
         /* name the deepest chain */
         size_t used = 0;
-        uint32_t fi = 0, site0 = 0;
+        uint32_t fi = deep, site0 = 0;
         int firstsite = 1;
         buf[0] = '\0';
         for (;;) {
@@ -675,7 +794,7 @@ static void phase_calls(vfy *v)
             fi = best;
         }
         ERR(v, site0, "call depth of %u frames exceeds the limit of %u (%s)",
-            (unsigned)v->f[0].depth, (unsigned)FC_MAX_CALL_DEPTH, buf);
+            (unsigned)v->f[deep].depth, (unsigned)FC_MAX_CALL_DEPTH, buf);
     }
 }
 
@@ -1547,7 +1666,7 @@ static void analyse_func(vfy *v, uint32_t fi)
     vstate *s = &v->tmp[0];
 
     v->cur_f = fi;
-    if (fi != 0 && !f->has_entry)
+    if (!f->is_entry && !f->has_entry)
         return; /* every call site is on an impossible path */
     for (uint32_t k = 0; k < f->nb; k++) {
         v->b[f->b0 + k].has = 0;
@@ -1563,10 +1682,12 @@ static void analyse_func(vfy *v, uint32_t fi)
         s->slot[k] = fc_av_uninit();
     rel_clear(s);
     s->r[FC_REG_FP] = fc_av_ptr(FC_AV_STACK, 0);
-    if (fi == 0) {
-        /* r0 is 0 at entry in every engine (docs/sandbox.md section 4; the
-         * entry is never a call target: recursion is refused), so a void
-         * entry function, whose exit returns r0 unwritten, returns 0 */
+    if (f->is_entry) {
+        /* r0 is 0 at entry in every engine (docs/sandbox.md section 4; an
+         * entry is never a call target: phase_funcs refuses it), so a void
+         * entry function, whose exit returns r0 unwritten, returns 0.
+         * Every entry starts so, each its own function; code shared by
+         * entries is a callee, analysed with its call sites joined. */
         s->r[0] = fc_av_const(FC_AV_SCALAR, 0);
         s->r[1] = fc_av_ptr(FC_AV_CTX, 0);
         s->r[2] = fc_av_top(FC_AV_SCALAR);
@@ -1651,7 +1772,7 @@ static void hi_use_def(const vfy *v, uint32_t i, uint16_t *use, uint16_t *def)
  * (diff-random's program 7564 showed it). */
 static uint16_t exit_live(const vfy *v, uint32_t i)
 {
-    return v->fn[i] == 0 ? 1u : 0x3fu;
+    return v->f[v->fn[i]].is_entry ? 1u : 0x3fu;
 }
 
 /* The use/def sets for the shared solver (fc_hh_live): an exit has no

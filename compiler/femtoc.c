@@ -29,6 +29,7 @@
 #include "fc_ir.h"
 #include "fc_loader.h"
 #include "fc_native.h"
+#include "fc_compile.h"
 
 #define MAX_DIAGS 512u
 #define MAX_HELPERS 256u
@@ -37,7 +38,10 @@ typedef struct options {
     const char *input;
     const char *output;
     const char *march;
-    const char *entry;
+    const char *entries[FC_FCX_MAX_ENTRIES]; /* --entry / -e, in order */
+    uint32_t nentries;
+    char entry_buf[2048];   /* the --entry lists, split */
+    size_t entry_used;
     int verify_only, stats, listing, werror, no_warn, check_all;
     int dump_lower;         /* --dump=lower */
     const fc_backend *backends[FC_TARGET__COUNT]; /* from -march, in order */
@@ -116,8 +120,18 @@ static void usage(FILE *f)
 "                    blocks of three-address ops over 32-bit vregs r0.lo/r0.hi\n"
 "                    .. fp, each with the eBPF instruction it came from as @N;\n"
 "                    hi halves known zero read as 0, dead ones `_`)\n"
-"  --entry NAME      the function (symbol) or code section to start from; needed\n"
-"                    when the object has several program sections\n"
+"  -e NAME, --entry NAME[,NAME...]\n"
+"                    an entry point: the function (symbol) or code section a\n"
+"                    host may start; needed when the object has several\n"
+"                    program sections. Repeat it (or give a list) for several\n"
+"                    entry points (hooks) in one container, at most 64: entry\n"
+"                    0 is the first named; each is verified as a program\n"
+"                    start (r1 = context, r2 = its length) and gets native\n"
+"                    code; the host runs one by index or name (femto-run\n"
+"                    --entry NAME). An entry function cannot be called by\n"
+"                    another function (share code through a static one).\n"
+"                    For assembly and raw bytecode inputs: NAME=INDEX (the\n"
+"                    instruction the entry starts at)\n"
 "  --ctx-size N      the context (r1) is at least N bytes (N <= 65536): accesses\n"
 "                    below N are proven; without it every context access keeps\n"
 "                    its check. The container records N, and the device refuses\n"
@@ -205,6 +219,30 @@ static void parse_helpers(options *o, const char *list)
     }
     free(copy);
     o->have_allowlist = 1;
+}
+
+/* --entry a,b or several --entry: each name once, at most 64 in all */
+static void add_entries(options *o, const char *list)
+{
+    size_t n = strlen(list);
+    if (n + 1 > sizeof o->entry_buf - o->entry_used)
+        die_usage("--entry: names too long");
+    char *copy = o->entry_buf + o->entry_used, *save = NULL;
+    memcpy(copy, list, n + 1);
+    o->entry_used += n + 1;
+    uint32_t before = o->nentries;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!*t)
+            continue;
+        for (uint32_t k = 0; k < o->nentries; k++)
+            if (strcmp(o->entries[k], t) == 0)
+                die_usage("--entry: '%s' named twice", t);
+        if (o->nentries >= FC_FCX_MAX_ENTRIES)
+            die_usage("--entry: more than %u entry points", FC_FCX_MAX_ENTRIES);
+        o->entries[o->nentries++] = t;
+    }
+    if (o->nentries == before)
+        die_usage("--entry: no name given");
 }
 
 static int parse_arg_kind(const char *w, uint8_t *k)
@@ -377,8 +415,10 @@ static void parse_args(int argc, char **argv, options *o)
                 if (*t == ',')
                     t++;
             }
-        } else if (strcmp(a, "--entry") == 0 || strncmp(a, "--entry=", 8) == 0) {
-            o->entry = a[7] == '=' ? a + 8 : NEXT();
+        } else if (strcmp(a, "--entry") == 0 || strncmp(a, "--entry=", 8) == 0 ||
+                   strcmp(a, "-e") == 0 || (strncmp(a, "-e", 2) == 0 && a[2])) {
+            const char *v = a[1] == 'e' ? (a[2] ? a + 2 : NEXT()) : a[7] == '=' ? a + 8 : NEXT();
+            add_entries(o, v);
         } else if (strcmp(a, "--ctx-size") == 0 || strncmp(a, "--ctx-size=", 11) == 0) {
             const char *v = a[10] == '=' ? a + 11 : NEXT();
             if (parse_u32(v, &o->ctx_size))
@@ -460,6 +500,36 @@ static int read_all(const char *path, char **buf, size_t *len)
     return 0;
 }
 
+/* --entry NAME=INDEX for inputs without symbols (assembly, bytecode). */
+static int asm_entries(const options *o, fc_prog *p)
+{
+    if (!o->nentries)
+        return 0;
+    p->entries = calloc(o->nentries, sizeof *p->entries);
+    p->entry_names = calloc(o->nentries, sizeof *p->entry_names);
+    if (!p->entries || !p->entry_names) {
+        fprintf(stderr, "%s: error: out of memory\n", o->input);
+        return -1;
+    }
+    p->nentries = o->nentries;
+    for (uint32_t k = 0; k < o->nentries; k++) {
+        const char *eq = strchr(o->entries[k], '=');
+        uint32_t at;
+        if (!eq || eq == o->entries[k] || parse_u32(eq + 1, &at)) {
+            fprintf(stderr, "%s: error: --entry %s: this input has no symbols: give NAME=INDEX "
+                    "(the instruction the entry starts at)\n", o->input, o->entries[k]);
+            return -1;
+        }
+        p->entries[k] = at;
+        p->entry_names[k] = strndup(o->entries[k], (size_t)(eq - o->entries[k]));
+        if (!p->entry_names[k]) {
+            fprintf(stderr, "%s: error: out of memory\n", o->input);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Read any accepted input into p. Messages for non-ELF inputs go to stderr
  * directly (they have their own coordinates: assembler line numbers). */
 static int load_input(const options *o, fc_prog *p, fc_diags *d)
@@ -468,7 +538,15 @@ static int load_input(const options *o, fc_prog *p, fc_diags *d)
     memset(p, 0, sizeof *p);
     if (!(ends_with(in, ".s") || ends_with(in, ".asm") || ends_with(in, ".data") ||
           ends_with(in, ".bin")))
-        return fc_elf_read_file(in, o->entry, p, d);
+    {
+        for (uint32_t k = 0; k < o->nentries; k++)
+            if (strchr(o->entries[k], '=')) {
+                fprintf(stderr, "%s: error: --entry %s: NAME=INDEX is for assembly and bytecode inputs; "
+                        "an object's entries are named by function or section\n", in, o->entries[k]);
+                return -1;
+            }
+        return fc_elf_read_file_entries(in, o->entries, o->nentries, p, d);
+    }
 
     fc_insn *insns = NULL;
     size_t n = 0;
@@ -494,7 +572,7 @@ static int load_input(const options *o, fc_prog *p, fc_diags *d)
         }
         if (ends_with(in, ".bin") && fc_elf_is_rbpf(text, len)) {
             /* a Femto-Containers image: read as an object is */
-            int r = fc_elf_read(text, len, in, o->entry, p, d);
+            int r = fc_elf_read_entries(text, len, in, o->entries, o->nentries, p, d);
             free(text);
             return r;
         }
@@ -526,7 +604,7 @@ static int load_input(const options *o, fc_prog *p, fc_diags *d)
     p->insns = insns;
     p->ninsns = (uint32_t)n;
     p->object_name = strdup(in);
-    return 0;
+    return asm_entries(o, p);
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -722,116 +800,11 @@ static void write_listing(FILE *out, const fc_prog *p, const fc_insn_info *info,
         i += listing_insn(out, p, info, d, i, "");
 }
 
-/* ---- backends ------------------------------------------------------------ */
-/* One target's compiled code, in the container writer's record types. */
-typedef struct native {
-    fc_bk_out out;
-    uint8_t *code;
-    fc_bk_reloc *bk_relocs;
-    fc_bk_pcmap *bk_pcmap;
-    fc_fcx_reloc *relocs;
-    fc_fcx_pcmap *pcmap;
-    uint32_t entry_off[1];
-} native;
-
-static void native_free(native *n)
-{
-    free(n->code);
-    free(n->bk_relocs);
-    free(n->bk_pcmap);
-    free(n->relocs);
-    free(n->pcmap);
-    memset(n, 0, sizeof *n);
-}
-
-/* The ISA features the code of a backend needs (docs/fcx.md). */
-static uint32_t isa_for(const fc_backend *b)
-{
-    switch (b->target) {
-    case FC_TARGET_THUMBV7M:
-        return FC_ISA_T2_HWDIV;
-    case FC_TARGET_RV32IMAC:
-        /* rv32imc: no A (atomics with interrupts masked), so a core without A takes it */
-        return FC_ISA_RV_M | (strcmp(b->name, "rv32imc") ? FC_ISA_RV_A : 0) |
-               (strcmp(b->name, "rv32ima") ? FC_ISA_RV_C : 0);
-    }
-    return 0;
-}
-
-/* Compile the program for every -march backend: measure, allocate, emit. */
-static int compile_backends(const options *o, const fc_prog *p, const fc_insn_info *info,
-                            native *nat, fc_diags *d)
-{
-    for (uint32_t k = 0; k < o->nbackends; k++) {
-        const fc_backend *b = o->backends[k];
-        native *n = &nat[k];
-        size_t wn = b->work_size(p);
-        void *w = malloc(wn ? wn : 1);
-        if (!w) {
-            fprintf(stderr, "%s: error: out of memory\n", o->input);
-            return -1;
-        }
-        fc_bk_opts bo = {o->check_all ? FC_BK_CHECK_ALL : 0u, NULL, 0};
-        uint32_t before = d->n;
-        memset(&n->out, 0, sizeof n->out);
-        int r = b->compile(p, info, &bo, w, wn, &n->out, d);
-        if (r == FC_BK_ENOSPACE) {
-            n->code = malloc(n->out.code_len ? n->out.code_len : 1);
-            n->bk_relocs = calloc(n->out.nrelocs ? n->out.nrelocs : 1, sizeof *n->bk_relocs);
-            n->bk_pcmap = calloc(n->out.npcmap ? n->out.npcmap : 1, sizeof *n->bk_pcmap);
-            if (!n->code || !n->bk_relocs || !n->bk_pcmap) {
-                free(w);
-                fprintf(stderr, "%s: error: out of memory\n", o->input);
-                return -1;
-            }
-            fc_bk_out out = {0};
-            out.code = n->code;
-            out.code_cap = n->out.code_len;
-            out.relocs = n->bk_relocs;
-            out.relocs_cap = n->out.nrelocs;
-            out.pcmap = n->bk_pcmap;
-            out.pcmap_cap = n->out.npcmap;
-            out.entry_off = n->entry_off;
-            n->out = out;
-            r = b->compile(p, info, &bo, w, wn, &n->out, d);
-        }
-        free(w);
-        if (r != FC_BK_OK) {
-            print_diags(o, p, d, before);
-            fprintf(stderr, "%s: error: the %s backend could not compile the program (status %d)\n",
-                    o->input, b->name, r);
-            return -1;
-        }
-        n->relocs = calloc(n->out.nrelocs ? n->out.nrelocs : 1, sizeof *n->relocs);
-        n->pcmap = calloc(n->out.npcmap ? n->out.npcmap : 1, sizeof *n->pcmap);
-        if (!n->relocs || !n->pcmap) {
-            fprintf(stderr, "%s: error: out of memory\n", o->input);
-            return -1;
-        }
-        for (uint32_t i = 0; i < n->out.nrelocs; i++) {
-            n->relocs[i].offset = n->bk_relocs[i].offset;
-            n->relocs[i].kind = n->bk_relocs[i].kind;
-            n->relocs[i].sym = n->bk_relocs[i].sym;
-            n->relocs[i].addend = n->bk_relocs[i].addend;
-        }
-        for (uint32_t i = 0; i < n->out.npcmap; i++) {
-            n->pcmap[i].native_off = n->bk_pcmap[i].native_off;
-            n->pcmap[i].insn = n->bk_pcmap[i].insn;
-        }
-        if (o->stats)
-            fprintf(o->info, "%s: %s: %u bytes of code, %u accesses checked at run time, %u unchecked, "
-                   "%u relocations\n",
-                   o->input, b->name, (unsigned)n->out.code_len, (unsigned)n->out.checks,
-                   (unsigned)n->out.unchecked, (unsigned)n->out.nrelocs);
-    }
-    return 0;
-}
-
 /* -S for a native target: each eBPF instruction as in the bytecode listing
  * (index, source line, access fact), then the native code its pc map
  * records give it, disassembled by the backend. */
 static void write_native_listing(FILE *out, const fc_prog *p, const fc_insn_info *info,
-                                 const fc_backend *b, const native *n)
+                                 const fc_backend *b, const fc_cc_native *n)
 {
     const fc_bk_out *o = &n->out;
     char text[160];
@@ -891,7 +864,7 @@ static uint64_t cost_helper(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint6
  * stack (frames of FC_STACK_SIZE bytes), and per native call the env on the
  * machine stack. */
 static void print_cost(const options *o, const uint8_t *img, size_t len, const fc_vfy_stats *st,
-                       const native *nat)
+                       const fc_cc_native *nat)
 {
     fc_helper hs[MAX_HELPERS];
     uint32_t nh = 0;
@@ -948,50 +921,28 @@ static void print_cost(const options *o, const uint8_t *img, size_t len, const f
     }
 }
 
-/* Helper imports for the container: every `call imm`; with callx, the whole
- * allowlist (the numbers are only known at run time). */
-static uint32_t helper_imports(const options *o, const fc_prog *p, uint32_t *ids, uint32_t cap)
-{
-    uint32_t n = 0;
-    int callx = 0;
-    for (uint32_t i = 0; i < p->ninsns; i++) {
-        const fc_insn *x = &p->insns[i];
-        if (x->op == (FC_CLS_JMP | FC_SRC_X | FC_JMP_CALL))
-            callx = 1;
-        if (x->op != (FC_CLS_JMP | FC_JMP_CALL) || fc_src(*x) != FC_CALL_HELPER)
-            continue;
-        uint32_t id = (uint32_t)x->imm, k = 0;
-        while (k < n && ids[k] != id)
-            k++;
-        if (k == n && n < cap)
-            ids[n++] = id;
-    }
-    if (callx) {
-        uint32_t m = o->have_allowlist ? o->nhelpers : fc_vfy_known_helpers_count;
-        for (uint32_t j = 0; j < m; j++) {
-            uint32_t id = o->have_allowlist ? o->helpers[j].id : fc_vfy_known_helpers[j].id, k = 0;
-            while (k < n && ids[k] != id)
-                k++;
-            if (k == n && n < cap)
-                ids[n++] = id;
-        }
-    }
-    return n;
-}
-
 /* ---- warnings a C developer expects ------------------------------------------ */
 /* From the analysis' final state before each instruction (fc_vfy_opts
  * observe_state: sound facts, so a warning here names what happens on every
  * run that reaches the instruction):
  *  - an access through a constant address (a device register, a fixed
  *    address): no region is there, it fails at run time;
- *  - with --ctx-size N, an access that lies past the N bytes on every path;
+ *  - with --ctx-size N, an access that lies past the N bytes on every path,
+ *    unless the program tests the context length (r2) against a bound that
+ *    covers the access on every path to it (guard_pass below);
  *  - a pointer returned in r0 by the entry function, or stored as a value
  *    into the key-value store: an address leaks to the host or later runs. */
 typedef struct warn_ctx {
     const fc_prog *p;
     uint32_t ctx_size;
     fc_diags *d;
+    /* per instruction: a context access past ctx_size (its offset range
+     * [past_lo, past_hi], last byte included), and the constant operands of
+     * a conditional jump (bit 0 dst, bit 1 src known; their values) */
+    uint8_t *past;
+    int64_t *past_lo, *past_hi;
+    uint8_t *kmask;
+    uint64_t (*kval)[2];
 } warn_ctx;
 
 static const char *av_kind_str(unsigned k)
@@ -1004,6 +955,32 @@ static const char *av_kind_str(unsigned k)
     case FC_AV_BSS: return "a .bss";
     }
     return "a";
+}
+
+/* Is instruction i in an entry function? Functions start at 0, at every
+ * entry, at every local call target and at the reader's function starts
+ * (the verifier's model); i belongs to the nearest start at or before it. */
+static int in_entry_func(const fc_prog *p, uint32_t i)
+{
+    uint32_t best = 0;
+    for (uint32_t k = 0; p->funcs && k < p->nfuncs; k++)
+        if (p->funcs[k].start <= i && p->funcs[k].start > best)
+            best = p->funcs[k].start;
+    for (uint32_t k = 0; p->entries && k < p->nentries; k++)
+        if (p->entries[k] <= i && p->entries[k] > best)
+            best = p->entries[k];
+    for (uint32_t k = 0; k < p->ninsns; k++)
+        if (p->insns[k].op == (FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL) && fc_src(p->insns[k]) == FC_CALL_LOCAL) {
+            int64_t t = (int64_t)k + 1 + p->insns[k].imm;
+            if (t >= 0 && t <= (int64_t)i && (uint32_t)t > best)
+                best = (uint32_t)t;
+        }
+    if (!p->entries || !p->nentries)
+        return best == 0;
+    for (uint32_t k = 0; k < p->nentries; k++)
+        if (p->entries[k] == best)
+            return 1;
+    return 0;
 }
 
 static void warn_state(void *ctxp, uint32_t i, const fc_av *regs, const fc_av *slots,
@@ -1030,14 +1007,20 @@ static void warn_state(void *ctxp, uint32_t i, const fc_av *regs, const fc_av *s
                         "data (no device registers, no fixed addresses); this fails with a memory error",
                         what, (unsigned long long)(b->umin + (uint64_t)(int64_t)x.off));
         else if (b->kind == FC_AV_CTX && w->ctx_size && b->smin > -FC_AV_INF &&
-                 b->smin + x.off + (int64_t)n > (int64_t)w->ctx_size)
-            fc_diag_add(w->d, FC_SEV_WARNING, (int32_t)i,
-                        "%s context offset %lld..%lld (%u bytes): past the %u bytes --ctx-size promises on "
-                        "every path, so it keeps a run-time check and faults unless the context is longer",
-                        what, (long long)(b->smin + x.off),
-                        (long long)(b->smax >= FC_AV_INF ? b->smax : b->smax + x.off + (int64_t)n - 1), n,
-                        (unsigned)w->ctx_size);
+                 b->smin + x.off + (int64_t)n > (int64_t)w->ctx_size && w->past) {
+            /* decided after the analysis: a length test may guard it */
+            w->past[i] = (uint8_t)((cls == FC_CLS_LDX ? 1u : 2u) | n << 2);
+            w->past_lo[i] = b->smin + x.off;
+            w->past_hi[i] = b->smax >= FC_AV_INF ? FC_AV_INF : b->smax + x.off + (int64_t)n - 1;
+        }
         return;
+    }
+    if ((cls == FC_CLS_JMP || cls == FC_CLS_JMP32) && w->kmask) {
+        const fc_av *dv = &regs[fc_dst(x)], *sv = &regs[fc_src(x)];
+        w->kmask[i] = (uint8_t)((fc_av_is_const(dv) && dv->kind == FC_AV_SCALAR ? 1 : 0) |
+                                ((x.op & FC_SRC_X) && fc_av_is_const(sv) && sv->kind == FC_AV_SCALAR ? 2 : 0));
+        w->kval[i][0] = dv->umin;
+        w->kval[i][1] = sv->umin;
     }
     if (x.op == (FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL) && fc_src(x) == FC_CALL_HELPER &&
         (x.imm == 0x10 || x.imm == 0x11) && fc_av_is_ptr(&regs[2]))
@@ -1046,16 +1029,184 @@ static void warn_state(void *ctxp, uint32_t i, const fc_av *regs, const fc_av *s
                     "leaks to later runs (store the data, not its address)",
                     av_kind_str(regs[2].kind), (unsigned)x.imm);
     if (x.op == (FC_CLS_JMP | FC_JMP_EXIT) && fc_av_is_ptr(&regs[0])) {
-        /* only the entry function's exit ends the run */
-        int entry_exit = p->funcs && p->nfuncs ? i >= p->funcs[0].start && i < p->funcs[0].end : 1;
-        for (uint32_t k = 0; !(p->funcs && p->nfuncs) && k < p->ninsns; k++)
-            if (p->insns[k].op == (FC_CLS_JMP | FC_SRC_K | FC_JMP_CALL) && fc_src(p->insns[k]) == FC_CALL_LOCAL)
-                entry_exit = 0;
-        if (entry_exit)
+        /* only an entry function's exit ends the run */
+        if (in_entry_func(p, i))
             fc_diag_add(w->d, FC_SEV_WARNING, (int32_t)i,
                         "returns %s pointer in r0: the host sees an address of the sandbox "
                         "(return a value or an offset)", av_kind_str(regs[0].kind));
     }
+}
+
+/*
+ * The length guards: a must-analysis over the bytecode of which registers
+ * hold the context length (r2 at every entry, and its copies) and the least
+ * length proven on every path (raised on the edges of a compare of such a
+ * register with a constant: `if (len < 24) return 0;`). A context access
+ * past --ctx-size is not warned about when that least length covers its
+ * last byte: the program checked the length itself (the access still keeps
+ * its run-time check: the verifier does not relate r2 to the context).
+ * Calls pass r1..r5 on to the callee (state joined over its call sites) and
+ * keep r6..r9; helpers change only r0. Stack spills are not followed (a
+ * length kept only on the stack loses its guard: the warning stays).
+ */
+typedef struct gstate { uint16_t len; uint8_t seen; uint64_t lo; } gstate;
+
+static int gmeet(gstate *t, const gstate *s)
+{
+    if (!t->seen) {
+        *t = *s;
+        return 1;
+    }
+    gstate o = *t;
+    t->len &= s->len;
+    if (s->lo < t->lo)
+        t->lo = s->lo;
+    return o.len != t->len || o.lo != t->lo;
+}
+
+/* The least length on the taken (taken = 1) or fall-through edge of `len
+ * OP c` (swap: `c OP len`), or 0 when the edge proves none. */
+static uint64_t guard_edge(unsigned op, int swap, uint64_t c, int taken, int is32)
+{
+    static const unsigned mirror[16] = {
+        [FC_JMP_JGT >> 4] = FC_JMP_JLT, [FC_JMP_JGE >> 4] = FC_JMP_JLE, [FC_JMP_JLT >> 4] = FC_JMP_JGT,
+        [FC_JMP_JLE >> 4] = FC_JMP_JGE, [FC_JMP_JSGT >> 4] = FC_JMP_JSLT, [FC_JMP_JSGE >> 4] = FC_JMP_JSLE,
+        [FC_JMP_JSLT >> 4] = FC_JMP_JSGT, [FC_JMP_JSLE >> 4] = FC_JMP_JSGE,
+        [FC_JMP_JEQ >> 4] = FC_JMP_JEQ, [FC_JMP_JNE >> 4] = FC_JMP_JNE,
+    };
+    if (swap)
+        op = mirror[(op >> 4) & 15];
+    int sgn = op == FC_JMP_JSGT || op == FC_JMP_JSGE || op == FC_JMP_JSLT || op == FC_JMP_JSLE;
+    if (is32)
+        c &= 0xffffffffu;   /* the length is below 2^32: its low half is itself */
+    if (sgn && (is32 || (int64_t)c < 0))
+        return 0;           /* a 32-bit signed view of the length, or c < 0: nothing safe */
+    if (c == UINT64_MAX)
+        return 0;
+    switch (op) {
+    case FC_JMP_JGT: case FC_JMP_JSGT: return taken ? c + 1 : 0;
+    case FC_JMP_JGE: case FC_JMP_JSGE: return taken ? c : 0;
+    case FC_JMP_JLT: case FC_JMP_JSLT: return taken ? 0 : c;
+    case FC_JMP_JLE: case FC_JMP_JSLE: return taken ? 0 : c + 1;
+    case FC_JMP_JEQ: return taken ? c : 0;
+    case FC_JMP_JNE: return taken ? 0 : c;
+    }
+    return 0;
+}
+
+static void guard_pass(const fc_prog *p, const warn_ctx *w, gstate *g)
+{
+    uint32_t n = p->ninsns, ne = p->entries && p->nentries ? p->nentries : 1;
+    memset(g, 0, n * sizeof *g);
+    for (uint32_t k = 0; k < ne; k++) {
+        uint32_t at = p->entries && p->nentries ? p->entries[k] : 0;
+        gstate e = {1u << 2, 1, 0};
+        if (at < n)
+            gmeet(&g[at], &e);
+    }
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (!g[i].seen)
+                continue;
+            fc_insn x = p->insns[i];
+            unsigned cls = FC_CLASS(x.op), op = FC_OPCODE_OP(x.op), d = fc_dst(x), sr = fc_src(x);
+            uint32_t next = i + fc_insn_slots(x);
+            gstate s = g[i];
+            if (cls == FC_CLS_JMP || cls == FC_CLS_JMP32) {
+                if (op == FC_JMP_EXIT)
+                    continue;
+                if (op == FC_JMP_CALL) {
+                    if (sr == FC_CALL_LOCAL && !(x.op & FC_SRC_X)) {
+                        int64_t t = (int64_t)i + 1 + x.imm;
+                        gstate c = s;
+                        c.len &= 0x3eu;
+                        if (t >= 0 && t < n)
+                            changed |= gmeet(&g[t], &c);
+                        s.len &= 0x3c0u;
+                    } else {
+                        s.len &= (uint16_t)~1u;
+                    }
+                    if (next < n)
+                        changed |= gmeet(&g[next], &s);
+                    continue;
+                }
+                int64_t t = (int64_t)i + 1 + (cls == FC_CLS_JMP32 && op == FC_JMP_JA ? x.imm : x.off);
+                gstate tk = s, ft = s;
+                if (op != FC_JMP_JA && op != FC_JMP_JSET) {
+                    int dl = (s.len >> d) & 1, sl = (x.op & FC_SRC_X) && ((s.len >> sr) & 1);
+                    int have = 0, swap = 0;
+                    uint64_t c = 0;
+                    if (dl && !(x.op & FC_SRC_X)) {
+                        have = 1;
+                        c = (uint64_t)(int64_t)x.imm;
+                    } else if (dl && (w->kmask[i] & 2)) {
+                        have = 1;
+                        c = w->kval[i][1];
+                    } else if (sl && (w->kmask[i] & 1)) {
+                        have = 1;
+                        swap = 1;
+                        c = w->kval[i][0];
+                    }
+                    if (have) {
+                        uint64_t a = guard_edge(op, swap, c, 1, cls == FC_CLS_JMP32);
+                        uint64_t b = guard_edge(op, swap, c, 0, cls == FC_CLS_JMP32);
+                        if (a > tk.lo) tk.lo = a;
+                        if (b > ft.lo) ft.lo = b;
+                    }
+                }
+                if (t >= 0 && t < n)
+                    changed |= gmeet(&g[t], &tk);
+                if (op != FC_JMP_JA && next < n)
+                    changed |= gmeet(&g[next], &ft);
+                continue;
+            }
+            if ((cls == FC_CLS_ALU64 || cls == FC_CLS_ALU) && op == FC_ALU_MOV && (x.op & FC_SRC_X) &&
+                x.off == 0) {
+                /* a copy (mov32 too: the length is below 2^32) */
+                s.len = (uint16_t)((s.len & ~(1u << d)) | (((s.len >> sr) & 1u) << d));
+            } else if (cls == FC_CLS_ALU64 || cls == FC_CLS_ALU || cls == FC_CLS_LDX || cls == FC_CLS_LD) {
+                s.len &= (uint16_t)~(1u << d);
+            } else if (cls == FC_CLS_STX && (x.op & 0xe0u) == FC_MODE_ATOMIC) {
+                s.len &= (uint16_t)~((1u << sr) | 1u);
+            }
+            if (next < n)
+                changed |= gmeet(&g[next], &s);
+        }
+    }
+}
+
+static void warn_free(warn_ctx *w)
+{
+    free(w->past);
+    free(w->past_lo);
+    free(w->past_hi);
+    free(w->kmask);
+    free(w->kval);
+    w->past = w->kmask = NULL;
+    w->past_lo = w->past_hi = NULL;
+    w->kval = NULL;
+}
+
+/* The warnings the guard pass leaves standing. */
+static void warn_past(const fc_prog *p, warn_ctx *w)
+{
+    gstate *g = calloc(p->ninsns ? p->ninsns : 1, sizeof *g);
+    if (!g)
+        return;
+    guard_pass(p, w, g);
+    for (uint32_t i = 0; i < p->ninsns; i++) {
+        if (!w->past[i])
+            continue;
+        if (g[i].seen && w->past_hi[i] < FC_AV_INF && g[i].lo > (uint64_t)w->past_hi[i])
+            continue;   /* the program tested the length on every path here */
+        fc_diag_add(w->d, FC_SEV_WARNING, (int32_t)i,
+                    "%s context offset %lld..%lld (%u bytes): past the %u bytes --ctx-size promises on "
+                    "every path, so it keeps a run-time check and faults unless the context is longer",
+                    (w->past[i] & 3) == 1 ? "load from" : "store to", (long long)w->past_lo[i],
+                    (long long)w->past_hi[i], (unsigned)(w->past[i] >> 2), (unsigned)w->ctx_size);
+    }
+    free(g);
 }
 
 /* ---- the pipeline ---------------------------------------------------------- */
@@ -1064,10 +1215,11 @@ static int compile(const options *o)
     fc_prog prog;
     fc_diag items[MAX_DIAGS];
     fc_diags d = {items, MAX_DIAGS, 0, 0, 0};
+    fc_cc_result cr;
+    memset(&cr, 0, sizeof cr);
     fc_insn_info *info = NULL;
-    void *ws = NULL;
-    native nat[FC_TARGET__COUNT];
-    memset(nat, 0, sizeof nat);
+    const fc_cc_native *nat = cr.nat;
+    const char **short_files = NULL;
     int rc = 1;
 
     /* the key first: a bad key should not cost a compilation */
@@ -1087,28 +1239,45 @@ static int compile(const options *o)
         goto out;
     }
 
-    /* 2. verify and analyse */
-    fc_vfy_opts vo = {0};
-    fc_vfy_stats st;
-    vo.ctx_size = o->ctx_size;
-    vo.flags = o->vflags;
-    warn_ctx wc = {&prog, o->ctx_size, &d};
+    /* 2. verify and analyse (the compile path every tool shares: fc_compile.h) */
+    fc_cc_opts co;
+    memset(&co, 0, sizeof co);
+    co.ctx_size = o->ctx_size;
+    co.vflags = o->vflags;
+    warn_ctx wc = {&prog, o->ctx_size, &d, NULL, NULL, NULL, NULL, NULL};
+    uint32_t nw = prog.ninsns ? prog.ninsns : 1;
+    wc.past = calloc(nw, 1);
+    wc.past_lo = calloc(nw, sizeof *wc.past_lo);
+    wc.past_hi = calloc(nw, sizeof *wc.past_hi);
+    wc.kmask = calloc(nw, 1);
+    wc.kval = calloc(nw, sizeof *wc.kval);
+    if (!wc.past || !wc.past_lo || !wc.past_hi || !wc.kmask || !wc.kval) {
+        fprintf(stderr, "%s: error: out of memory\n", o->input);
+        warn_free(&wc);
+        goto out;
+    }
     if (!o->no_warn) {
-        vo.observe_state = warn_state;
-        vo.observe_ctx = &wc;
+        co.observe_state = warn_state;
+        co.observe_ctx = &wc;
     }
     if (o->have_allowlist) {
-        vo.helpers = o->helpers;
-        vo.nhelpers = o->nhelpers;
+        co.helpers = o->helpers;
+        co.nhelpers = o->nhelpers;
     }
-    size_t wsz = fc_vfy_workspace_size(&prog);
-    ws = malloc(wsz);
-    info = calloc(prog.ninsns ? prog.ninsns : 1, sizeof *info);
-    if (!ws || !info) {
+    co.backends = o->backends;
+    co.nbackends = o->nbackends;
+    co.bk_flags = o->check_all ? FC_BK_CHECK_ALL : 0u;
+    co.budget = o->budget;
+    int vr = fc_cc_verify(&prog, &co, &cr, &d);
+    info = cr.info;
+    if (!o->no_warn && vr == FC_CC_OK)
+        warn_past(&prog, &wc);
+    warn_free(&wc);
+    const fc_vfy_stats st = cr.st;
+    if (vr == FC_CC_ENOMEM) {
         fprintf(stderr, "%s: error: out of memory\n", o->input);
         goto out;
     }
-    int vr = fc_vfy_run(&prog, &vo, ws, wsz, info, &st, &d);
     print_diags(o, &prog, &d, 0);
     if (vr || (o->werror && d.nwarnings)) {
         if (o->listing) {
@@ -1141,8 +1310,22 @@ static int compile(const options *o)
         goto out;
     }
     /* 3. backends: native code for each -march target, beside the bytecode */
-    if (compile_backends(o, &prog, info, nat, &d))
+    uint32_t before = d.n;
+    int br = fc_cc_native_code(&prog, &co, &cr, &d);
+    if (br != FC_CC_OK) {
+        print_diags(o, &prog, &d, before);
+        if (br == FC_CC_EBACKEND)
+            fprintf(stderr, "%s: error: the %s backend could not compile the program (status %d)\n",
+                    o->input, o->backends[cr.failed]->name, cr.bk_status);
+        else
+            fprintf(stderr, "%s: error: out of memory\n", o->input);
         goto out;
+    }
+    for (uint32_t k = 0; o->stats && k < o->nbackends; k++)
+        fprintf(o->info, "%s: %s: %u bytes of code, %u accesses checked at run time, %u unchecked, "
+               "%u relocations\n",
+               o->input, o->backends[k]->name, (unsigned)nat[k].out.code_len, (unsigned)nat[k].out.checks,
+               (unsigned)nat[k].out.unchecked, (unsigned)nat[k].out.nrelocs);
     if (o->listing) {
         FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
         if (!out) {
@@ -1169,17 +1352,7 @@ static int compile(const options *o)
     }
 
 
-    /* 4. the container */
-    uint32_t ids[MAX_HELPERS];
-    fc_fcx_input fi = {0};
-    fi.prog = &prog;
-    fi.helpers = ids;
-    fi.nhelpers = helper_imports(o, &prog, ids, MAX_HELPERS);
-    fi.frames = st.max_call_depth;
-    fi.budget = o->budget;
-    /* -g: the line table, its file names as messages show them */
-    fc_prog lprog = prog;
-    const char **short_files = NULL;
+    /* 4. the container; -g: the line table, its file names as messages show them */
     if (o->debug && prog.nlines && prog.nfiles) {
         short_files = calloc(prog.nfiles, sizeof *short_files);
         if (!short_files) {
@@ -1188,34 +1361,15 @@ static int compile(const options *o)
         }
         for (uint32_t k = 0; k < prog.nfiles; k++)
             short_files[k] = short_path(prog.files[k]);
-        lprog.files = short_files;
-        fi.prog = &lprog;
-        fi.lines = 1;
+        co.lines = 1;
+        co.files = short_files;
     }
-    fi.ctx_min = o->ctx_size;
-    fi.ctx_flags = fc_fcx_ctx_writes(&prog, info) ? FC_FCX_CTX_WRITES : 0;
-    fi.stack_untouched = fc_fcx_stack_untouched(&prog, info, &st);
-    fc_fcx_code codes[FC_TARGET__COUNT];
-    for (uint32_t k = 0; k < o->nbackends; k++) {
-        codes[k] = (fc_fcx_code){0};
-        codes[k].target = o->backends[k]->target;
-        codes[k].isa = isa_for(o->backends[k]);
-        codes[k].code = nat[k].code;
-        codes[k].code_len = nat[k].out.code_len;
-        codes[k].relocs = nat[k].relocs;
-        codes[k].nrelocs = nat[k].out.nrelocs;
-        codes[k].pcmap = nat[k].pcmap;
-        codes[k].npcmap = nat[k].out.npcmap;
-        codes[k].entry_offsets = nat[k].entry_off;
-    }
-    fi.code = codes;
-    fi.ncode = o->nbackends;
-    uint8_t *img = NULL;
-    size_t len = 0;
-    uint32_t before = d.n;
-    int wr = fc_fcx_write_alloc(&fi, &img, &len, &d);
-    free(short_files);
-    if (wr != FC_FCX_OK) {
+    before = d.n;
+    int wr = fc_cc_container(&prog, &co, &cr, &d);
+    uint8_t *img = cr.img;
+    size_t len = cr.len;
+    cr.img = NULL; /* ours now */
+    if (wr != FC_CC_OK) {
         print_diags(o, &prog, &d, before);
         fprintf(stderr, "%s: error: cannot write the container\n", o->input);
         free(img);
@@ -1255,10 +1409,8 @@ static int compile(const options *o)
     free(img);
     rc = 0;
 out:
-    for (uint32_t k = 0; k < FC_TARGET__COUNT; k++)
-        native_free(&nat[k]);
-    free(ws);
-    free(info);
+    fc_cc_free(&cr);
+    free(short_files);
     fc_elf_free(&prog);
     fc_sign_free(key);
     return rc;

@@ -8,7 +8,7 @@
 #                       natively
 #   fuzz-elf-smoke      a short libFuzzer run of the ELF reader + verifier
 # and `make fuzz-elf` (FUZZ_TIME seconds, default 60).
-COMPILER_SRCS += compiler/fc_elf.c compiler/fc_verify.c compiler/fc_analysis.c
+COMPILER_SRCS += compiler/fc_elf.c compiler/fc_verify.c compiler/fc_analysis.c compiler/fc_compile.c compiler/fc_fault.c
 COMPILER_SRCS += $(filter-out $(COMPILER_SRCS),compiler/fc_diag.c)
 
 PROGRAMS += $(BIN)/femtoc

@@ -558,6 +558,48 @@ static int parse_entries(const uint8_t *b, view *v, fc_lresult *r)
     return FC_OK;
 }
 
+/*
+ * The entry table against the bytecode (docs/fcx.md "Validation" step 3):
+ * every entry starts a function the way femtoc's verifier checked it:
+ * no two entries at one instruction, control cannot fall into an entry
+ * from the instruction before it (that one is exit or ja), and no local
+ * call targets an entry (an entry runs at depth 1 with r1 = context,
+ * r2 = length: it is never also a callee). One pass over the bytecode.
+ */
+static int check_entry_starts(const uint8_t *b, const view *v, fc_lresult *r)
+{
+    const part *p = &v->entries;
+    const uint8_t *code = b + v->bytecode.off;
+    uint32_t k, j, i;
+
+    for (k = 0; k < v->nentries; k++) {
+        uint32_t at = fc_le32(b + p->off + k * FC_FCX_ENTRY_SIZE + FC_FCX_E_INSN);
+        for (j = 0; j < k; j++)
+            if (fc_le32(b + p->off + j * FC_FCX_ENTRY_SIZE + FC_FCX_E_INSN) == at)
+                return failv(r, FC_LERR_ENTRY, W("two entries start at the same instruction"),
+                             p->idx, (int32_t)k, at);
+        if (at > 0) {
+            uint8_t prev = code[(at - 1u) * 8u];
+            if (prev != (FC_CLS_JMP | FC_JMP_EXIT) && prev != (FC_CLS_JMP | FC_JMP_JA) &&
+                prev != (FC_CLS_JMP32 | FC_JMP_JA))
+                return failv(r, FC_LERR_ENTRY, W("entry does not start a function (the instruction "
+                             "before it may fall through)"), p->idx, (int32_t)k, at);
+        }
+    }
+    for (i = 0; i < v->ninsns; i++) {
+        const uint8_t *x = code + i * 8u;
+        int64_t t;
+        if (x[0] != (FC_CLS_JMP | FC_JMP_CALL) || (x[1] >> 4) != FC_CALL_LOCAL)
+            continue;
+        t = (int64_t)i + 1 + (int32_t)fc_le32(x + 4);
+        for (k = 0; k < v->nentries; k++)
+            if ((int64_t)fc_le32(b + p->off + k * FC_FCX_ENTRY_SIZE + FC_FCX_E_INSN) == t)
+                return failv(r, FC_LERR_ENTRY, W("a local call targets an entry point"), p->idx,
+                             (int32_t)k, i);
+    }
+    return FC_OK;
+}
+
 static int parse_helpers(const uint8_t *b, view *v, fc_lresult *r)
 {
     const part *p = &v->helpers;
@@ -687,6 +729,8 @@ static int parse(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
     if ((e = parse_bytecode(b, v, r)) != FC_OK)
         return e;
     if ((e = parse_entries(b, v, r)) != FC_OK)
+        return e;
+    if ((e = check_entry_starts(b, v, r)) != FC_OK)
         return e;
     if ((e = parse_helpers(b, v, r)) != FC_OK)
         return e;

@@ -1,13 +1,15 @@
 /*
  * femto-objdump - describe an .fcx container.
  *
- *   femto-objdump [-d] [-x] [--line] [--pc TARGET:OFFSET] [--insn N] app.fcx
+ *   femto-objdump [-d] [-x] [--line] [--pc TARGET:OFFSET] [--insn N]
+ *                 [--fault ERR:INSN[:ADDR]] app.fcx
  *     header (context requirements included), section table, entries,
  *     helper imports, relocations, pc maps, the line table (femtoc -g), the
  *     trailer's signature records with their key ids, the payload hash check
  *     and the loader's verdict; -d disassemble the bytecode and the native
  *     code; -x hex of the native code sections; --line file:line everywhere;
- *     --pc / --insn: only where that native pc or instruction comes from.
+ *     --pc / --insn: only where that native pc or instruction comes from;
+ *     --fault: a device's report of a failed run as femto-run words it.
  *
  * Exit status: 0 valid container, 1 invalid container, 2 usage or I/O error.
  */
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fc_fcx.h"
+#include "fc_fault.h"
 
 static void usage(FILE *f)
 {
@@ -40,6 +43,12 @@ static void usage(FILE *f)
 "                  machine fault); prints only that\n"
 "  --insn N        the source line of eBPF instruction N (as a device error\n"
 "                  names it: \"at eBPF instruction N\"); prints only that\n"
+"  --fault ERR:INSN[:ADDR]\n"
+"                  a run a device reported as failed with error ERR (enum\n"
+"                  fc_err) at eBPF instruction INSN (address ADDR), told as\n"
+"                  femto-run tells it: file:line with a line table, the\n"
+"                  instruction, for a helper call the helper's name and\n"
+"                  number (femto-board prints it for a failed run)\n"
 "  -h, --help      this text\n"
 "  --version       the version and the container format it reads\n"
 "\n"
@@ -50,7 +59,8 @@ static void usage(FILE *f)
 static void die_usage(const char *msg, const char *arg)
 {
     fprintf(stderr, "femto-objdump: %s%s%s\n"
-            "usage: femto-objdump [-d] [-x] [--line] [--pc TARGET:OFF] [--insn N] app.fcx\n"
+            "usage: femto-objdump [-d] [-x] [--line] [--pc TARGET:OFF] [--insn N]\n"
+            "                     [--fault ERR:INSN[:ADDR]] app.fcx\n"
             "(femto-objdump -h lists the options)\n", msg, arg ? ": " : "", arg ? arg : "");
     exit(2);
 }
@@ -92,12 +102,51 @@ static int lookup(const char *path, const uint8_t *buf, size_t len, int have_pc,
     return 0;
 }
 
+/* --fault: the bytecode and line table of the container, then the message
+ * femto-run prints for the same outcome (compiler/fc_fault.h). */
+static int fault(const char *path, const uint8_t *buf, size_t len, int err, uint32_t insn,
+                 uint64_t addr)
+{
+    fc_fcx_header h;
+    fc_fcx_section s;
+    fc_insn *insns = NULL;
+    uint32_t n = 0;
+    if (!fc_fcx_read_header(buf, (uint32_t)len, &h)) {
+        fprintf(stderr, "%s: not a container\n", path);
+        return 1;
+    }
+    for (uint32_t i = 0; i < h.nsect && !insns; i++)
+        if (fc_fcx_read_section(buf, (uint32_t)len, h.sect_off + i * FC_FCX_SECT_SIZE, &s) &&
+            s.type == FC_FCX_SECT_BYTECODE && s.offset <= len && s.size <= len - s.offset) {
+            n = s.size / 8u;
+            insns = calloc(n ? n : 1, sizeof *insns);
+            for (uint32_t k = 0; insns && k < n; k++)
+                insns[k] = fc_insn_decode(buf + s.offset + 8u * k);
+        }
+    if (!insns) {
+        fprintf(stderr, "%s: no bytecode section\n", path);
+        return 1;
+    }
+    fc_prog lines;
+    memset(&lines, 0, sizeof lines);
+    int have_lines = fc_fcx_lines_to_prog(buf, len, &lines) == 0;
+    fc_fault_where w = {path, insns, n, have_lines ? &lines : NULL};
+    char msg[700];
+    fc_fault_describe(msg, sizeof msg, &w, err, insn, addr, 0);
+    printf("%s\n", msg);
+    if (have_lines)
+        fc_fcx_lines_free(&lines);
+    free(insns);
+    return insn < n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     unsigned flags = 0, target = 0;
     const char *path = NULL;
-    int have_pc = 0, have_insn = 0;
+    int have_pc = 0, have_insn = 0, have_fault = 0, ferr = 0;
     uint32_t off = 0, insn = 0;
+    uint64_t faddr = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -114,6 +163,29 @@ int main(int argc, char **argv)
             printf("femto-objdump (femtoc) 0.14, container format %u.%u\n", FC_FCX_VERSION_MAJOR,
                    FC_FCX_VERSION_MINOR);
             return 0;
+        } else if (strcmp(a, "--fault") == 0) {
+            if (i + 1 >= argc)
+                die_usage("needs an argument", a);
+            const char *v = argv[++i];
+            unsigned long long e, n, ad = 0;
+            char *end;
+            e = strtoull(v, &end, 0);
+            if (end == v || *end != ':' || e > 1000)
+                die_usage("--fault wants ERR:INSN[:ADDR], e.g. 8:22:0x20001000", v);
+            v = end + 1;
+            n = strtoull(v, &end, 0);
+            if (end == v || (*end && *end != ':') || n > 0xffffffffull)
+                die_usage("--fault wants ERR:INSN[:ADDR], e.g. 8:22:0x20001000", argv[i]);
+            if (*end == ':') {
+                v = end + 1;
+                ad = strtoull(v, &end, 0);
+                if (end == v || *end)
+                    die_usage("--fault wants ERR:INSN[:ADDR], e.g. 8:22:0x20001000", argv[i]);
+            }
+            have_fault = 1;
+            ferr = (int)e;
+            insn = (uint32_t)n;
+            faddr = ad;
         } else if (strcmp(a, "--pc") == 0 || strcmp(a, "--insn") == 0) {
             if (i + 1 >= argc)
                 die_usage("needs an argument", a);
@@ -186,6 +258,11 @@ int main(int argc, char **argv)
     }
     if (f != stdin)
         fclose(f);
+    if (have_fault) {
+        int r = fault(path, buf, len, ferr, insn, faddr);
+        free(buf);
+        return r;
+    }
     if (have_pc || have_insn) {
         int r = lookup(path, buf, len, have_pc, target, off, insn);
         free(buf);

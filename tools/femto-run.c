@@ -43,6 +43,8 @@
 #include "fc_testdata.h"
 #include "fc_verify.h"
 #include "fr_device.h"
+#include "fc_fault.h"
+#include "fc_compile.h"
 
 #define MAX_INPUT (64u << 20)
 #define MAX_DIAGS 64u
@@ -407,100 +409,31 @@ static void out_end(void)
     fflush(stdout);
 }
 
-/* ---- failure reports --------------------------------------------------------- */
-typedef struct where {
-    const char *input;
-    const fc_insn *insns;     /* the bytecode, for the disassembly */
-    uint32_t ninsns;
-    const fc_prog *prog;      /* object input: functions and source lines */
-} where;
+/* ---- failure reports (the wording: compiler/fc_fault.h, shared with
+ * femto-objdump --fault and so femto-board) ------------------------------------ */
+typedef fc_fault_where where;
 
-/* Source file names from BTF are absolute when clang was given a relative
- * path: shown relative to the current directory, as gcc would. */
-static const char *short_path(const char *f)
-{
-    static char cwd[4096];
-    if (!cwd[0] && !getcwd(cwd, sizeof cwd - 1))
-        cwd[0] = '\0';
-    size_t n = strlen(cwd);
-    if (n && strncmp(f, cwd, n) == 0 && f[n] == '/')
-        return f + n + 1;
-    return f;
-}
-
-static const fc_line *line_of(const fc_prog *p, uint32_t insn)
-{
-    const fc_line *best = NULL;
-    for (uint32_t k = 0; p && p->lines && k < p->nlines; k++)
-        if (p->lines[k].insn <= insn && (!best || p->lines[k].insn >= best->insn))
-            best = &p->lines[k];
-    return best;
-}
-
-/* "app.c:12: error: MSG (insn 14 in 'prog': ldxw %r0, [%r1+64])", or
- * "app.o:prog+14: error: MSG (...)", or "app.fcx: insn 14: error: MSG (...)" */
 static void report(const where *w, int have_insn, uint32_t insn, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void report(const where *w, int have_insn, uint32_t insn, const char *fmt, ...)
 {
-    char msg[400], dis[128] = "";
+    char msg[400], line[700];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     out_end();
-    if (!have_insn || insn >= w->ninsns) {
-        fprintf(stderr, "%s: error: %s\n", w->input, msg);
-        return;
-    }
-    fc_disasm_insn(w->insns, w->ninsns, insn, dis, sizeof dis);
-    const fc_prog *p = w->prog;
-    const fc_func *f = NULL;
-    for (uint32_t k = 0; p && p->funcs && k < p->nfuncs; k++)
-        if (insn >= p->funcs[k].start && insn < p->funcs[k].end)
-            f = &p->funcs[k];
-    const fc_line *l = line_of(p, insn);
-    if (l && l->file < p->nfiles && f)
-        fprintf(stderr, "%s:%u: error: %s (insn %u in '%s': %s)\n", short_path(p->files[l->file]),
-                (unsigned)l->line, msg, (unsigned)(f ? f->sect_insn + insn - f->start : insn),
-                f && f->section[0] ? f->section : "?", dis);
-    else if (l && l->file < p->nfiles)   /* a container's line table: no functions */
-        fprintf(stderr, "%s:%u: error: %s (insn %u: %s)\n", short_path(p->files[l->file]),
-                (unsigned)l->line, msg, (unsigned)insn, dis);
-    else if (f && f->section[0])
-        fprintf(stderr, "%s:%s+%u: error: %s (%s)\n", w->input, f->section,
-                (unsigned)(f->sect_insn + insn - f->start), msg, dis);
-    else
-        fprintf(stderr, "%s: insn %u: error: %s (%s)\n", w->input, (unsigned)insn, msg, dis);
+    fc_fault_format(line, sizeof line, w, have_insn, insn, msg);
+    fprintf(stderr, "%s\n", line);
 }
 
 /* A program outcome other than FC_OK. */
 static void report_fault(const where *w, int err, uint32_t pc, uint64_t addr, uint64_t budget)
 {
-    const fc_vfy_helper *h = pc < w->ninsns && w->insns[pc].op == (FC_CLS_JMP | FC_JMP_CALL) &&
-                                     fc_src(w->insns[pc]) == 0
-                                 ? fc_vfy_find_known((uint32_t)w->insns[pc].imm)
-                                 : NULL;
-    if (err == FC_ERR_HELPER_FAULT && h && h->id == 0x01)
-        report(w, 1, pc, "%s: printf's format or a %%s argument at 0x%llx is not a NUL-terminated "
-               "string inside one readable region", fc_err_str(err), (unsigned long long)addr);
-    else if (err == FC_ERR_HELPER_FAULT && h)
-        report(w, 1, pc, "%s: helper %s refused the memory at 0x%llx (outside the regions it may "
-               "use, or not what it expects; docs/sandbox.md section 7)", fc_err_str(err), h->name,
-               (unsigned long long)addr);
-    else if (err == FC_ERR_UNWIND && h && h->id == 0xf0)
-        report(w, 1, pc, "%s: fc_abort(%llu) (fc_assert: the line of the failed assertion)",
-               fc_err_str(err), (unsigned long long)addr);
-    else if (err == FC_ERR_MEM_READ || err == FC_ERR_MEM_WRITE || err == FC_ERR_HELPER_FAULT)
-        report(w, 1, pc, "%s (address 0x%llx)", fc_err_str(err), (unsigned long long)addr);
-    else if (err == FC_ERR_BUDGET)
-        report(w, 1, pc, "%s: %llu taken backward jumps allowed (--budget N changes it)",
-               fc_err_str(err), (unsigned long long)budget);
-    else if (err == FC_ERR_CALL_DEPTH)
-        report(w, 1, pc, "%s (%u frames of %u bytes)", fc_err_str(err), FC_MAX_CALL_DEPTH,
-               FC_STACK_SIZE);
-    else
-        report(w, 1, pc, "%s", fc_err_str(err));
+    char line[700];
+    out_end();
+    fc_fault_describe(line, sizeof line, w, err, pc, addr, budget);
+    fprintf(stderr, "%s\n", line);
 }
 
 static void print_stats(const options *o, const char *engine, const fr_stats *st,
@@ -513,10 +446,14 @@ static void print_stats(const options *o, const char *engine, const fr_stats *st
     out_line("budget left: %llu\n", (unsigned long long)budget_left);
 }
 
-/* --stats: what every call pays. The fixed part of the count is measured:
- * an empty program (`mov r0, 0; exit`) compiled by the backend of the
- * engine that ran, installed and run on a device of its own; the RAM fc_run
- * prepares outside the emulated code (frames zeroed, native env) is given
+/* --stats: what every call pays. The fixed part of the count is measured,
+ * for every engine alike: an empty program (`mov r0, 0; exit`) made into a
+ * container by the compile path femtoc uses (fc_cc_compile: verifier,
+ * the engine's backend, container writer), installed and run on a device of
+ * its own, and its count taken. The interpreter counts the eBPF
+ * instructions it dispatches (so 2: mov, exit); native code counts the
+ * machine instructions of the entry, prologue, epilogue and return. The RAM
+ * fc_run prepares outside the count (frames zeroed, native env) is given
  * in bytes. */
 static void print_fixed_cost(const fc_app *app, unsigned engine)
 {
@@ -530,73 +467,45 @@ static void print_fixed_cost(const fc_app *app, unsigned engine)
     p.ninsns = 2;
     uint64_t fixed = 0;
     int measured = 0;
-    if (engine == FC_TARGET_EBPF) {
-        fixed = 2;   /* the interpreter counts eBPF instructions: mov, exit */
-        measured = 1;
-    } else {
-        const fc_backend *b = fc_backend_find(engine == FC_TARGET_THUMBV7M ? "thumbv7m"
-                                              : !(app->isa & FC_ISA_RV_A) ? "rv32imc"
-                                              : (app->isa & FC_ISA_RV_C) ? "rv32imac" : "rv32ima");
-        fc_insn_info info[2];
-        memset(info, 0, sizeof info);
-        info[0].reachable = info[1].reachable = 1;
-        size_t wn = b ? b->work_size(&p) : 0;
-        void *w = b ? malloc(wn ? wn : 1) : NULL;
-        uint8_t code[4096];
-        fc_bk_reloc rel[16];
-        fc_bk_pcmap pm[64];
-        uint32_t eo[1];
-        fc_bk_out out;
-        memset(&out, 0, sizeof out);
-        out.code = code;
-        out.code_cap = sizeof code;
-        out.relocs = rel;
-        out.relocs_cap = 16;
-        out.pcmap = pm;
-        out.pcmap_cap = 64;
-        out.entry_off = eo;
-        if (w && b->compile(&p, info, NULL, w, wn, &out, NULL) == FC_BK_OK) {
-            fc_fcx_reloc fr[16];
-            fc_fcx_pcmap fm[64];
-            for (uint32_t k = 0; k < out.nrelocs; k++)
-                fr[k] = (fc_fcx_reloc){rel[k].offset, rel[k].kind, rel[k].sym, 0, rel[k].addend};
-            for (uint32_t k = 0; k < out.npcmap; k++)
-                fm[k] = (fc_fcx_pcmap){pm[k].native_off, pm[k].insn};
-            fc_fcx_code c = {(uint8_t)engine, app->isa, code, out.code_len, fr, out.nrelocs, fm,
-                             out.npcmap, eo};
-            fc_fcx_input fi;
-            memset(&fi, 0, sizeof fi);
-            fi.prog = &p;
-            fi.code = &c;
-            fi.ncode = 1;
-            uint8_t *img = NULL;
-            size_t len = 0;
-            char err[200];
-            fr_device *d = fc_fcx_write_alloc(&fi, &img, &len, NULL) == FC_FCX_OK
-                               ? fr_open(engine, 1, err, sizeof err) : NULL;
-            fc_app a2;
-            fc_install_info ii;
-            fc_lresult lr;
-            if (d && fr_install(d, img, (uint32_t)len, FC_INSTALL_REQUIRE_NATIVE, &a2, &ii, &lr) == FC_OK) {
-                uint64_t r0;
-                fc_run_result res;
-                fr_stats st;
-                memset(&st, 0, sizeof st);
-                if (fr_run(d, &a2, 0, 0, NULL, 0, 0, &r0, &res, &st) == FC_OK && st.counted) {
-                    fixed = st.insns;
-                    measured = 1;
-                }
-            }
-            if (d)
-                fr_close(d);
-            free(img);
+    const fc_backend *b = engine == FC_TARGET_EBPF ? NULL
+                          : fc_backend_find(engine == FC_TARGET_THUMBV7M ? "thumbv7m"
+                                            : !(app->isa & FC_ISA_RV_A) ? "rv32imc"
+                                            : (app->isa & FC_ISA_RV_C) ? "rv32imac" : "rv32ima");
+    fc_cc_opts co;
+    memset(&co, 0, sizeof co);
+    co.backends = &b;
+    co.nbackends = b ? 1 : 0;
+    fc_cc_result cr;
+    memset(&cr, 0, sizeof cr);
+    fc_diag items[8];
+    fc_diags dg = {items, 8, 0, 0, 0};
+    char err[200];
+    fr_device *d = (engine == FC_TARGET_EBPF || b) && fc_cc_compile(&p, &co, &cr, &dg) == FC_CC_OK
+                       ? fr_open(engine, 1, err, sizeof err) : NULL;
+    fc_app a2;
+    fc_install_info ii;
+    fc_lresult lr;
+    if (d && fr_install(d, cr.img, (uint32_t)cr.len, b ? FC_INSTALL_REQUIRE_NATIVE : FC_INSTALL_BYTECODE_ONLY,
+                        &a2, &ii, &lr) == FC_OK) {
+        uint64_t r0;
+        fc_run_result res;
+        fr_stats st;
+        memset(&st, 0, sizeof st);
+        if (fr_run(d, &a2, 0, b ? 0 : FC_RUN_INTERP, NULL, 0, 0, &r0, &res, &st) == FC_OK && st.counted &&
+            res.engine == engine) {
+            fixed = st.insns;
+            measured = 1;
         }
-        free(w);
     }
+    if (d)
+        fr_close(d);
+    fc_cc_free(&cr);
     if (measured)
-        out_line("fixed cost: %llu %s per call (an empty program on this engine: entry, "
-                 "prologue, epilogue, return; included in the count above)\n",
-                 (unsigned long long)fixed, engine == FC_TARGET_EBPF ? "eBPF instructions" : "instructions");
+        out_line("fixed cost: %llu %s per call (an empty program on this engine, measured: %s; "
+                 "included in the count above)\n",
+                 (unsigned long long)fixed, engine == FC_TARGET_EBPF ? "eBPF instructions" : "instructions",
+                 engine == FC_TARGET_EBPF ? "the interpreter dispatches its mov and exit"
+                                          : "entry, prologue, epilogue, return");
     else
         out_line("fixed cost: not measured (the empty program could not be built for this engine)\n");
     if (engine == FC_TARGET_EBPF)
@@ -604,8 +513,8 @@ static void print_fixed_cost(const fc_app *app, unsigned engine)
                  (unsigned)(app->frames * FC_STACK_SIZE));
     else
         out_line("per call: %u bytes of stack frames zeroed by fc_run, and a native env of %u bytes "
-                 "on the machine stack (outside the count)\n", (unsigned)(app->frames * FC_STACK_SIZE),
-                 (unsigned)FC_NENV_SIZE);
+                 "(sizeof(fc_native_env)) on the machine stack (outside the count)\n",
+                 (unsigned)(app->frames * FC_STACK_SIZE), (unsigned)sizeof(fc_native_env));
 }
 
 /* ---- Femto-Containers devices: sensors, a CoAP request, extra regions ----------- */

@@ -73,7 +73,7 @@ static void put_u(char **p, char *end, uint32_t v, unsigned base, int width, cha
 
 void board_printf(const char *fmt, ...)
 {
-    char buf[160], *p = buf, *end = buf + sizeof buf - 1;
+    char buf[224], *p = buf, *end = buf + sizeof buf - 1;
     va_list ap;
     va_start(ap, fmt);
     for (; *fmt && p < end; fmt++) {
@@ -147,6 +147,7 @@ static uint8_t extra_pool[BOARD_EXTRA_BYTES] __attribute__((aligned(8)));
 static uint32_t extra_used;
 static fc_region extra[4];
 static uint32_t nextra;
+static uint32_t run_entry;     /* the entry every run starts (record 4) */
 static const uint8_t *coap_req;
 static uint32_t coap_req_len;
 
@@ -185,6 +186,8 @@ static void wr64(uint8_t *p, uint64_t v)
  *              context (a __bpf_shared_ptr), unless ctx_off is 0xffffffff
  *   3 coap:    u32 buf_len, then the request: the packet (pkt view + buffer)
  *              in the pool, granted; the context becomes bpf_coap_ctx_t
+ *   4 entry:   u32 the index of the entry to run (femto-board --entry;
+ *              default 0)
  * 0, or -1 with a message.
  */
 static int board_devices(const uint8_t *p, uint32_t len, uint8_t *ctx, uint32_t *ctx_len)
@@ -222,6 +225,8 @@ static int board_devices(const uint8_t *p, uint32_t len, uint8_t *ctx, uint32_t 
                 wr64(ctx + at, (uint32_t)(uintptr_t)r);
             board_printf("board: region at 0x%08x, %u bytes, %s\n", (uint32_t)(uintptr_t)r, rl,
                          perm == FC_PERM_R ? "r" : "rw");
+        } else if (kind == 4 && n >= 4) {
+            run_entry = rd32(b);
         } else if (kind == 3 && n >= 4) {
             uint32_t bl = rd32(b), rl = n - 4;
             uint8_t *area = pool_take(FC_COAP_PKT_VIEW + bl);
@@ -344,16 +349,18 @@ int main(void)
                      fc_trust_str(info.trust));
     else if (info.trust == FC_TRUST_OK)
         board_printf("board: signature ok (trusted key %u)\n", (uint32_t)info.key);
+    fc_ram_usage ru;
+    fc_app_ram(&app, &ru);
     board_printf("board: installed %u-byte container: %s code, %u eBPF insns, "
-                 "%u bytes in the slot, %u bytes of instance RAM\n",
+                 "%u bytes in the slot, %u bytes of instance RAM, %u bytes of native env per call\n",
                  fcx_len, info.engine == BOARD_TARGET ? BOARD_CODE_NAME : "no native",
-                 info.ninsns, info.slot_bytes, info.ram_bytes);
+                 info.ninsns, info.slot_bytes, info.ram_bytes, ru.native_env);
 
     int status = 0;
     for (uint32_t i = 0; i < runs; i++) {
         fc_run_args args;
         fc_memset(&args, 0, sizeof args);
-        args.entry = 0;
+        args.entry = run_entry;
         args.stack = ebpf_stack;
         args.stack_len = sizeof ebpf_stack;
         args.ctx = ctx_buf;
@@ -391,9 +398,11 @@ int main(void)
                 }
             }
         } else {
-            board_printf("board: run %u: error %d (%s) at eBPF instruction %u\n", i + 1,
-                         err, err < FC_LERR_BASE ? fc_err_str(err) : fc_lerr_str(err),
-                         out.err_pc);
+            /* femto-board words it as femto-run does (femto-objdump --fault)
+             * from the code, the instruction and the address */
+            board_printf("board: run %u: error %d (%s) at eBPF instruction %u, address 0x%08x%08x\n",
+                         i + 1, err, err < FC_LERR_BASE ? fc_err_str(err) : fc_lerr_str(err),
+                         out.err_pc, (uint32_t)(out.err_addr >> 32), (uint32_t)out.err_addr);
             status = 1;
         }
     }

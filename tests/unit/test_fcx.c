@@ -96,7 +96,7 @@ static int find(const uint8_t *b, unsigned type, unsigned nth)
 Test(fcx, round_trip_fields)
 {
     fc_prog p = prog_full();
-    fc_fcx_entry e[] = { { "main", 0 }, { "other", 8 } };
+    fc_fcx_entry e[] = { { "main", 0 }, { "other", 7 } };   /* 7: the second entry's mov */
     fc_fcx_input in = { .prog = &p, .entries = e, .nentries = 2, .budget = 1234 };
     size_t len;
     uint8_t *b = write_ok(&in, &len);
@@ -141,7 +141,7 @@ Test(fcx, round_trip_fields)
     const uint8_t *en = b + le32(s + FC_FCX_S_OFFSET);
     cr_assert_str_eq((const char *)en, "main");
     cr_assert_str_eq((const char *)en + 32, "other");
-    cr_assert_eq(le32(en + 32 + FC_FCX_E_INSN), 8);
+    cr_assert_eq(le32(en + 32 + FC_FCX_E_INSN), 7);
     for (unsigned i = 0; i < h.nsect; i++)
         cr_assert_eq(le32(sect(b, i) + FC_FCX_S_OFFSET) % 8, 0, "section %u alignment", i);
     free(b);
@@ -251,7 +251,7 @@ static fc_fcx_input two_targets(fc_prog *p, fc_fcx_code *c, fc_fcx_entry *e)
 {
     *p = prog_full();
     e[0] = (fc_fcx_entry){ "main", 0 };
-    e[1] = (fc_fcx_entry){ "other", 8 };
+    e[1] = (fc_fcx_entry){ "other", 7 };
     c[0] = (fc_fcx_code){ .target = FC_TARGET_THUMBV7M, .isa = FC_ISA_T2_HWDIV, .code = tc, .code_len = 16,
                           .relocs = trel, .nrelocs = 2, .pcmap = tmap, .npcmap = 3, .entry_offsets = tent };
     c[1] = (fc_fcx_code){ .target = FC_TARGET_RV32IMAC, .isa = FC_ISA_RV_M, .code = rc, .code_len = 12,
@@ -333,6 +333,11 @@ static void b_name(fc_fcx_input *in, fc_fcx_code *c, fc_fcx_entry *e, fc_prog *p
 { (void)in; (void)c; (void)p; e[1].name = "a_name_that_is_24_chars_"; }
 static void b_noname(fc_fcx_input *in, fc_fcx_code *c, fc_fcx_entry *e, fc_prog *p)
 { (void)in; (void)c; (void)p; e[1].name = ""; }
+/* entries that do not start a function (the loader's check_entry_starts) */
+static void b_entsame(fc_fcx_input *in, fc_fcx_code *c, fc_fcx_entry *e, fc_prog *p)
+{ (void)in; (void)c; (void)p; e[1].insn = 0; }
+static void b_entinside(fc_fcx_input *in, fc_fcx_code *c, fc_fcx_entry *e, fc_prog *p)
+{ (void)in; (void)c; (void)p; e[1].insn = 8; }   /* after the second entry's mov */
 static void b_dupname(fc_fcx_input *in, fc_fcx_code *c, fc_fcx_entry *e, fc_prog *p)
 { (void)in; (void)c; (void)p; e[1].name = "main"; }
 static void b_lddw(fc_fcx_input *in, fc_fcx_code *c, fc_fcx_entry *e, fc_prog *p)
@@ -373,6 +378,7 @@ Test(fcx, writer_refuses_bad_input)
         { "entry insn", b_entinsn }, { "invalid instruction", b_insn }, { "frames", b_frames },
         { "unknown ISA bits", b_isa }, { "unknown header flag", b_flags }, { "two code sections for one target", b_target },
         { "code for ebpf", b_target_ebpf }, { "no bytecode", b_nobytecode }, { "data without bytes", b_nodata },
+        { "two entries at one instruction", b_entsame }, { "entry run into from the instruction before", b_entinside },
     };
     for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         fc_prog p;

@@ -1716,3 +1716,47 @@ Test(loader, writer_refuses_context_requirements_above_the_limit)
     cr_assert_eq(fc_fcx_validate(b, (uint32_t)len, NULL), FC_OK);
     free(b);
 }
+
+/* The entry table against the bytecode (check_entry_starts): every entry
+ * must start a function the way the verifier saw it. The writer refuses
+ * such tables too, so a valid container is written and its entry k moved
+ * to instruction `at` (the hash made right again). */
+static void entries_refused(fc_insn *prog, uint32_t n, const fc_fcx_entry *e, uint32_t ne,
+                            uint32_t k, uint32_t at, const char *what)
+{
+    fc_prog p = mkprog(prog, n);
+    fc_fcx_input in = { .prog = &p, .entries = e, .nentries = ne };
+    size_t len;
+    uint8_t *b = write_fcx(&in, &len);
+    fc_app app;
+    fc_lresult r;
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_OK, "base: %s", r.what);
+    set32(body(b, FC_FCX_SECT_ENTRIES) + k * FC_FCX_ENTRY_SIZE + FC_FCX_E_INSN, at);
+    cr_assert_eq(fc_fcx_rehash(b, len), 0);
+    snap();
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_LERR_ENTRY, "%s", what);
+    cr_assert(strstr(r.what, what), "'%s' instead of '%s'", r.what, what);
+    cr_assert_eq(r.sect, 1, "the entries section is named");
+    cr_assert_eq(r.item, (int32_t)k, "entry %u is named", k);
+    assert_flash_untouched();
+    free(b);
+}
+
+Test(loader, entry_table_refused, .init = setup)
+{
+    fc_insn two[] = {
+        I(0xb7, 0, 0, 0, 11), I(0x95, 0, 0, 0, 0),
+        I(0xb7, 0, 0, 0, 22), I(0x95, 0, 0, 0, 0),
+    };
+    fc_fcx_entry ok2[] = { { "a", 0 }, { "b", 2 } };
+    entries_refused(two, 4, ok2, 2, 1, 0, "same instruction");
+    entries_refused(two, 4, ok2, 2, 1, 1, "fall through");
+    entries_refused(two, 4, ok2, 2, 1, 3, "fall through");
+    fc_insn called[] = {
+        I(0x85, 0, 1, 0, 2),  I(0x95, 0, 0, 0, 0),   /* call local +2 (insn 3) */
+        I(0x95, 0, 0, 0, 0),
+        I(0xb7, 0, 0, 0, 22), I(0x95, 0, 0, 0, 0),
+    };
+    fc_fcx_entry ok3[] = { { "a", 0 }, { "b", 2 } };
+    entries_refused(called, 5, ok3, 2, 1, 3, "local call targets an entry");
+}

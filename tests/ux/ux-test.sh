@@ -176,13 +176,20 @@ while read -r w; do grep -qF "$w" <<<"$got" || ok1=1; done <<<"$want"
 check "--stats: code bytes and flash slot bytes per target as the section table gives them" $? "want:" "$want" "got:" "$got"
 
 # ---- femto-run --stats: the fixed per-call cost ---------------------------------------------
-for c in thumbv7m rv32imac; do
-    got=$("$run" "$out/st.fcx" --core $c --ctx-str hello --stats); rc=$?
+for c in thumbv7m rv32imac interp; do
+    got=$("$run" "$out/st.fcx" $( [ $c = interp ] && echo --engine || echo --core ) $c --ctx-str hello --stats); rc=$?
     n=$(sed -n 's/^instructions: \([0-9]*\)$/\1/p' <<<"$got")
-    f=$(sed -n 's/^fixed cost: \([0-9]*\) instructions per call.*/\1/p' <<<"$got")
+    f=$(sed -n 's/^fixed cost: \([0-9]*\) \(eBPF \)*instructions per call.*measured.*/\1/p' <<<"$got")
     [ $rc = 0 ] && [ -n "$f" ] && [ "$f" -gt 0 ] && [ "$f" -lt "$n" ] && \
       [ "$(tail -1 <<<"$got")" = "$(python3 tests/ux/expect.py 68656c6c6f)" ]
     check "femto-run --stats $c: fixed cost $f of $n instructions, r0 still last" $? "$got"
+    # the fixed cost is the empty program through femtoc's own compile path: femtoc's
+    # container of `mov r0, 0; exit` must cost exactly that on the same engine
+    "$femtoc" "$out/ret0.s" -march=thumbv7m,rv32imac -o "$out/ret0n.fcx" 2>/dev/null
+    g0=$("$run" "$out/ret0n.fcx" $( [ $c = interp ] && echo --engine || echo --core ) $c --stats)
+    n0=$(sed -n 's/^instructions: \([0-9]*\)$/\1/p' <<<"$g0")
+    [ -n "$f" ] && [ "$n0" = "$f" ]
+    check "femto-run --stats $c: femtoc's empty container runs in exactly the fixed cost ($n0 = $f)" $? "$g0"
 done
 
 # ---- --budget, -o -, several -march, --ctx names, --version -------------------------------------
@@ -239,12 +246,92 @@ for c in tests/ux/warn/*.c; do
     check "warning $n: ${want}" $? "exit $rc" "$got"
 done
 
+# ---- several entry points (hooks) in one container ----------------------------------------------
+# tests/ux/entries/hooks.c: four C entries (two share a function); three.s: three assembly
+# entries. Expected r0 values come from the sources' comments (worked out by hand).
+"$clang" -target bpf -O2 -g -ffreestanding -Iruntime -c tests/ux/entries/hooks.c -o "$out/hooks.o" 2>"$out/hooks.log"
+check "clang builds tests/ux/entries/hooks.c" $? "$(cat "$out/hooks.log")"
+"$femtoc" "$out/hooks.o" -g --entry on_sum,on_len -e on_twice --entry=on_fault -march=thumbv7m,rv32imac \
+    -o "$out/hooks.fcx" 2>"$out/hooks.log"
+check "femtoc --entry on_sum,on_len -e on_twice --entry=on_fault: one container" $? "$(cat "$out/hooks.log")"
+got=$("$objdump" "$out/hooks.fcx")
+ok1=0
+for k in 0 1 2 3; do
+    n=$(sed -n "s/.*expect \([a-z_]*\): .*/\1/p" tests/ux/entries/hooks.c | sed -n "$((k + 1))p")
+    [ $k = 3 ] && n=on_fault
+    grep -Eq "^ +entry $k: $n +insn [0-9]+( |$)" <<<"$got" || ok1=1
+done
+[ "$(grep -c '^ *entry 3 at +0x' <<<"$got")" = 2 ] && grep -q 'verdict: valid' <<<"$got" && [ $ok1 = 0 ]
+check "femto-objdump lists the four entries, in order, with native code for both targets" $? "$got"
+seen=""
+while read -r name want; do
+    for e in "--engine interp" "--core thumbv7m" "--core rv32imac"; do
+        got=$("$run" "$out/hooks.fcx" $e --entry "$name" --ctx-hex "01 02 03" 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$got" = "$want" ]
+        check "hooks.c entry $name, $e: r0 $want" $? "exit $rc" "$got"
+    done
+    seen="$seen $want"
+done < <(sed -n 's/.*expect \([a-z_]*\): \(0x[0-9a-f]*\) .*/\1 \2/p' tests/ux/entries/hooks.c)
+[ "$(tr ' ' '\n' <<<"$seen" | grep -c .)" = 3 ] && [ "$(tr ' ' '\n' <<<"$seen" | grep . | sort -u | wc -l)" = 3 ]
+check "the three entries give three different results:$seen" $?
+fline=$(grep -n 'the faulting line' tests/ux/entries/hooks.c | cut -d: -f1)
+for e in "--engine interp" "--core thumbv7m" "--core rv32imac"; do
+    got=$("$run" "$out/hooks.fcx" $e --entry on_fault --ctx-hex "01 02 03" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -Eq "^tests/ux/entries/hooks.c:$fline: error: helper fault: helper fetch_local refused the memory at 0x[0-9a-f]+ .*helper number 0x12\) \(insn [0-9]+: call 0x12\)$" <<<"$got"
+    check "femto-run $e --entry on_fault: the helper fault names fetch_local (0x12) and hooks.c:$fline" $? "exit $rc" "$got"
+done
+got=$("$run" "$out/hooks.fcx" --entry sum 2>&1); rc=$?
+[ $rc = 1 ] && grep -q "no entry 'sum'; the container has: on_sum on_len on_twice on_fault" <<<"$got"
+check "femto-run --entry of a non-entry lists the entries" $? "$got"
+"$femtoc" tests/ux/entries/three.s --entry a=0,b=4 --entry c=6 -march=thumbv7m,rv32imac -o "$out/three.fcx" 2>"$out/three.log"
+check "femtoc three.s --entry a=0,b=4 --entry c=6" $? "$(cat "$out/three.log")"
+while read -r name want; do
+    for e in "--engine interp" "--core thumbv7m" "--core rv32imac"; do
+        got=$("$run" "$out/three.fcx" $e --entry "$name" --ctx-hex "01 02 03" 2>&1); rc=$?
+        [ $rc = 0 ] && [ "$got" = "$want" ]
+        check "three.s entry $name, $e: r0 $want" $? "exit $rc" "$got"
+    done
+done < <(sed -n 's/^#   entry \([a-z]*\)=[0-9]* expect \(0x[0-9a-f]*\) .*/\1 \2/p' tests/ux/entries/three.s)
+# two entries, named in the other order: entry 0 (the default) is b
+"$femtoc" tests/ux/entries/three.s -e b=4 -e a=0 -march=thumbv7m,rv32imac -o "$out/two.fcx" 2>"$out/two.log"
+check "femtoc three.s -e b=4 -e a=0: two entries" $? "$(cat "$out/two.log")"
+wa=$(sed -n 's/^#   entry a=[0-9]* expect \(0x[0-9a-f]*\) .*/\1/p' tests/ux/entries/three.s)
+wb=$(sed -n 's/^#   entry b=[0-9]* expect \(0x[0-9a-f]*\) .*/\1/p' tests/ux/entries/three.s)
+for e in "--engine interp" "--core thumbv7m" "--core rv32imac"; do
+    ga=$("$run" "$out/two.fcx" $e --entry a --ctx-hex "01 02 03" 2>&1); gb=$("$run" "$out/two.fcx" $e --ctx-hex "01 02 03" 2>&1)
+    [ -n "$wa" ] && [ "$ga" = "$wa" ] && [ "$gb" = "$wb" ] && [ "$wa" != "$wb" ]
+    check "two entries, $e: --entry a gives $wa, the default (entry 0, b) $wb" $? "$ga" "$gb"
+done
+# a container whose entry table names the same instruction twice (rehashed: only the table is wrong)
+python3 - "$out/three.fcx" "$out/bad-entries.fcx" <<'EOF'
+import hashlib, struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+nsect, toff = struct.unpack_from("<HI", b, 0x12)
+for i in range(nsect):
+    typ, _f, _t, _r, _l, off, size = struct.unpack_from("<HHBBHII", b, toff + 24 * i)
+    if typ == 2:                                    # ENTRIES: entry 1 now starts where entry 2 does
+        struct.pack_into("<I", b, off + 32 + 24, struct.unpack_from("<I", b, off + 64 + 24)[0])
+img = struct.unpack_from("<I", b, 0x0c)[0]
+z = bytearray(b[:img]); z[0x30:0x50] = bytes(32)
+b[0x30:0x50] = hashlib.sha256(z).digest()
+open(sys.argv[2], "wb").write(b)
+EOF
+got=$("$objdump" "$out/bad-entries.fcx"); rc=$?
+g2=$("$run" "$out/bad-entries.fcx" --entry a 2>&1); rc2=$?
+[ $rc = 1 ] && grep -q "two entries start at the same instruction" <<<"$got" && grep -q "sha256: .* (ok)" <<<"$got" && \
+  [ $rc2 != 0 ] && grep -q "two entries start at the same instruction" <<<"$g2"
+check "a container with a bad entry table (hash fixed) is refused by the loader" $? "exit $rc/$rc2" "$got" "$g2"
+got=$("$femtoc" -h)
+grep -q -- "-e NAME, --entry NAME\[,NAME...\]" <<<"$got" && grep -q "NAME=INDEX" <<<"$got"
+check "femtoc -h explains several entry points" $? "$got"
+
 # ---- femto-board ---------------------------------------------------------------------------------
 if [ -f "$mps2" ] && [ -f "$sifive" ]; then
     for bf in "mps2-an385 $mps2" "sifive_e $sifive"; do
         set -- $bf
         "$board" --board $1 --firmware $2 "$out/g.fcx" --ctx-hex "ee 01 02" >"$out/b.out" 2>"$out/b.err"; rc=$?
-        [ $rc = 1 ] && grep -Eq "^board: run 1: error 1 \(memory read out of bounds\) at eBPF instruction $insn \(tests/run/prog.c:$line\)$" "$out/b.err" && \
+        [ $rc = 1 ] && grep -Eq "^board: run 1: error 1 \(memory read out of bounds\) at eBPF instruction $insn, address 0x[0-9a-f]{16} \(tests/run/prog.c:$line\)$" "$out/b.err" && \
+          grep -Eq "^tests/run/prog.c:$line: error: memory read out of bounds \(address 0x[0-9a-f]+\) \(insn $insn: ldx" "$out/b.err" && \
           [ "$(cat "$out/b.out")" = "femto-run: 3 bytes, sum 246" ] && ! grep -q "^board:" "$out/b.out"
         check "femto-board $1: program output on stdout, the fault with prog.c:$line on stderr" $? "exit $rc" "$(cat "$out/b.out")" "$(cat "$out/b.err")"
         "$board" --board $1 --firmware $2 "$out/st.fcx" --runs 0 >/dev/null 2>&1; [ $? != 0 ]
@@ -253,6 +340,21 @@ if [ -f "$mps2" ] && [ -f "$sifive" ]; then
         got=$("$board" --board $1 --firmware $2 "$out/st.fcx" --ctx-str hi --stats 2>&1 >/dev/null); rc=$?
         [ $rc = 0 ] && [ -n "$slot" ] && grep -q "flash slot $slot bytes" <<<"$got"
         check "femto-board $1 --stats: the slot bytes femtoc --stats predicted ($slot)" $? "$got"
+        env=$(sed -n 's/.*, \([0-9]*\) bytes of native env on the machine stack.*/\1/p' <<<"$("$femtoc" "$out/prog.o" -march=thumbv7m --stats -o "$out/x.fcx")" | head -1)
+        [ -n "$env" ] && grep -q "and a $env-byte native env on the machine stack" <<<"$got"
+        check "femto-board $1 --stats: the native env size the board's runtime reports ($env, femtoc --stats says the same)" $? "$got"
+        while read -r name want; do
+            "$board" --board $1 --firmware $2 "$out/hooks.fcx" --entry "$name" --ctx-hex "01 02 03" >"$out/b.out" 2>"$out/b.err"; rc=$?
+            [ $rc = 0 ] && grep -q "^board: run 1 (native): r0 = 0x$(printf '%016x' "$want")$" "$out/b.err"
+            check "femto-board $1 --entry $name: r0 $want" $? "exit $rc" "$(cat "$out/b.err")"
+        done < <(sed -n 's/.*expect \([a-z_]*\): \(0x[0-9a-f]*\) .*/\1 \2/p' tests/ux/entries/hooks.c)
+        "$board" --board $1 --firmware $2 "$out/hooks.fcx" --entry on_fault --ctx-hex "01 02 03" >"$out/b.out" 2>"$out/b.err"; rc=$?
+        [ $rc = 1 ] && grep -Eq "^board: run 1: error 8 \(helper fault\) at eBPF instruction [0-9]+, address 0x[0-9a-f]{16} \(tests/ux/entries/hooks.c:$fline\)$" "$out/b.err" && \
+          grep -Eq "^tests/ux/entries/hooks.c:$fline: error: helper fault: helper fetch_local refused the memory at 0x[0-9a-f]+ .*helper number 0x12\) \(insn [0-9]+: call 0x12\)$" "$out/b.err"
+        check "femto-board $1 --entry on_fault: the helper's name and number, the instruction and hooks.c:$fline (as femto-run)" $? "exit $rc" "$(cat "$out/b.err")"
+        "$board" --board $1 --firmware $2 "$out/hooks.fcx" --entry nosuch >/dev/null 2>"$out/b.err"; rc=$?
+        [ $rc != 0 ] && grep -q "no entry 'nosuch'; the container has: on_sum on_len on_twice on_fault" "$out/b.err"
+        check "femto-board $1 --entry of an unknown name lists the entries" $? "exit $rc" "$(cat "$out/b.err")"
     done
 else
     echo "toolchain-ux: femto-board cases not run: no firmware (make firmware)"
