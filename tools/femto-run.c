@@ -139,8 +139,8 @@ static void usage(FILE *f)
 "                    the interpreter: eBPF instructions. Then `fixed cost:`,\n"
 "                    the part of that count every call pays (what an empty\n"
 "                    program, `return 0`, costs on the same engine), and\n"
-"                    `per call:` the RAM fc_run sets up (stack frames zeroed,\n"
-"                    the native env), which runs outside the count.\n"
+"                    `per call:` the stack frames fc_run zeroes, outside the\n"
+"                    count (the native env is in the run template).\n"
 "  -h, --help        this text\n"
 "  --version         the version\n"
 "\n"
@@ -512,8 +512,8 @@ static void print_fixed_cost(const fc_app *app, unsigned engine)
         out_line("per call: %u bytes of stack frames zeroed by fc_run (outside the count)\n",
                  (unsigned)(app->frames * FC_STACK_SIZE));
     else
-        out_line("per call: %u bytes of stack frames zeroed by fc_run, and a native env of %u bytes "
-                 "(sizeof(fc_native_env)) on the machine stack (outside the count)\n",
+        out_line("per call: %u bytes of stack frames zeroed by fc_run (outside the count); the native env "
+                 "of %u bytes (sizeof(fc_native_env)) is in the instance RAM's run template\n",
                  (unsigned)(app->frames * FC_STACK_SIZE), (unsigned)sizeof(fc_native_env));
 }
 

@@ -352,7 +352,7 @@ int main(void)
     fc_ram_usage ru;
     fc_app_ram(&app, &ru);
     board_printf("board: installed %u-byte container: %s code, %u eBPF insns, "
-                 "%u bytes in the slot, %u bytes of instance RAM, %u bytes of native env per call\n",
+                 "%u bytes in the slot, %u bytes of instance RAM, %u bytes of native env in the run template\n",
                  fcx_len, info.engine == BOARD_TARGET ? BOARD_CODE_NAME : "no native",
                  info.ninsns, info.slot_bytes, info.ram_bytes, ru.native_env);
 

@@ -340,8 +340,8 @@ if [ -f "$mps2" ] && [ -f "$sifive" ]; then
         got=$("$board" --board $1 --firmware $2 "$out/st.fcx" --ctx-str hi --stats 2>&1 >/dev/null); rc=$?
         [ $rc = 0 ] && [ -n "$slot" ] && grep -q "flash slot $slot bytes" <<<"$got"
         check "femto-board $1 --stats: the slot bytes femtoc --stats predicted ($slot)" $? "$got"
-        env=$(sed -n 's/.*, \([0-9]*\) bytes of native env on the machine stack.*/\1/p' <<<"$("$femtoc" "$out/prog.o" -march=thumbv7m --stats -o "$out/x.fcx")" | head -1)
-        [ -n "$env" ] && grep -q "and a $env-byte native env on the machine stack" <<<"$got"
+        env=$(sed -n 's/.*run template with the \([0-9]*\)-byte native env.*/\1/p' <<<"$("$femtoc" "$out/prog.o" -march=thumbv7m --stats -o "$out/x.fcx")" | head -1)
+        [ -n "$env" ] && grep -q "run template in the instance RAM holds a $env-byte native env" <<<"$got"
         check "femto-board $1 --stats: the native env size the board's runtime reports ($env, femtoc --stats says the same)" $? "$got"
         while read -r name want; do
             "$board" --board $1 --firmware $2 "$out/hooks.fcx" --entry "$name" --ctx-hex "01 02 03" >"$out/b.out" 2>"$out/b.err"; rc=$?
