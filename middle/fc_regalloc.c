@@ -48,8 +48,9 @@ typedef struct rs {
     const fc_ir *ir;
     const fc_ra_target *t;
     fc_ra *ra;
-    uint32_t *livein, *base, *callpre;
-    uint32_t *par, *st, *en, *ord, *slotend, *hint;
+    uint32_t *livein, *base, *callpre, *depth;
+    uint32_t *par, *st, *en, *ord, *slotend, *hint, *wt;
+    uint32_t bw;                /* weight of an operand in the current block */
     uint16_t *nloc;
     uint32_t namecap, next, mapcap;
     uint32_t cur[FC_IR_NVREG];
@@ -154,6 +155,15 @@ static void ext(rs *s, uint32_t n, uint32_t p)
         s->en[n] = p;
 }
 
+/* an operand of web n: its spill cost grows by the block's weight */
+static void occ(rs *s, uint32_t n)
+{
+    if (n == NONAME)
+        return;
+    n = find(s, n);
+    s->wt[n] = s->wt[n] > 0xffffffffu - s->bw ? 0xffffffffu : s->wt[n] + s->bw;
+}
+
 static uint16_t locof(rs *s, uint32_t n)
 {
     return n == NONAME ? (uint16_t)FC_RA_NONE : s->nloc[find(s, n)];
@@ -245,6 +255,7 @@ static void walk(rs *s, uint32_t f)
             ra->entry[f][v] = ra->entry_live[f] >> v & 1u ? locof(s, lin(s, fn->b0, v)) : FC_RA_NONE;
     for (uint32_t b = fn->b0; b < fn->b0 + fn->nb && !s->bad; b++) {
         const fc_ir_block *bk = &ir->blk[b];
+        s->bw = 1u << (3u * (s->depth[b] < 6u ? s->depth[b] : 6u));
         for (unsigned v = 0; v < FC_IR_NVREG; v++) {
             s->cur[v] = s->livein[b] >> v & 1u ? lin(s, b, v) : NONAME;
             if (s->phase == 2)
@@ -272,8 +283,10 @@ static void walk(rs *s, uint32_t f)
                 unsigned v = x->s[j];
                 uint16_t l = v == FC_IR_Z ? FC_RA_ZERO : v == FC_IR_FP ? FC_RA_FP : FC_RA_NONE;
                 if (isvreg(v)) {
-                    if (s->phase == 2)
+                    if (s->phase == 2) {
                         ext(s, s->cur[v], upos);
+                        occ(s, s->cur[v]);
+                    }
                     if (s->phase == 3)
                         l = locof(s, s->cur[v]);
                     if (j == 0)
@@ -287,8 +300,10 @@ static void walk(rs *s, uint32_t f)
             }
             for (unsigned v = 0; v < FC_IR_NVREG; v++)
                 if (im >> v & 1u) {
-                    if (s->phase == 2)
+                    if (s->phase == 2) {
                         ext(s, s->cur[v], upos);
+                        occ(s, s->cur[v]);
+                    }
                     if (s->phase == 3) {
                         uint16_t l = locof(s, s->cur[v]);
                         ra->maps[mi].use[v] = l;
@@ -324,6 +339,7 @@ static void walk(rs *s, uint32_t f)
                     s->cur[v] = n;
                     if (s->phase == 2) {
                         ext(s, n, dpos);
+                        occ(s, n);
                         if (j == 0 && x->op == FC_IR_MOV && srcname != NONAME &&
                             s->hint[find(s, n)] == NONAME)
                             s->hint[find(s, n)] = find(s, srcname);
@@ -344,8 +360,10 @@ static void walk(rs *s, uint32_t f)
                         if (n == NONAME)
                             return;
                         s->cur[v] = n;
-                        if (s->phase == 2)
+                        if (s->phase == 2) {
                             ext(s, n, dpos);
+                            occ(s, n);
+                        }
                         if (s->phase == 3) {
                             uint16_t l = locof(s, n);
                             ra->maps[mi].def[v] = l;
@@ -428,6 +446,14 @@ static uint32_t slot_for(rs *s, uint32_t w, uint32_t *nsl)
     return k;
 }
 
+/* web a costs less to spill than web b (weight / length; ties: the longer) */
+static int cheaper(const rs *s, uint32_t a, uint32_t b)
+{
+    uint64_t la = (uint64_t)s->en[a] - s->st[a] + 1u, lb = (uint64_t)s->en[b] - s->st[b] + 1u;
+    uint64_t ca = (uint64_t)s->wt[a] * lb, cb = (uint64_t)s->wt[b] * la;
+    return ca < cb || (ca == cb && la > lb);
+}
+
 /* ---- 4. linear scan over the webs of one function ------------------------- */
 static void scan(rs *s, uint32_t f)
 {
@@ -461,12 +487,13 @@ static void scan(rs *s, uint32_t f)
             uint64_t pref = cr ? fr : fr & t->caller_saved;
             p = (int)low(pref ? pref : fr);
         } else {
+            /* spill the cheapest: least weight per position of its interval */
             uint32_t best = nact;
             for (uint32_t a = 0; a < nact; a++)
                 if ((allowed >> (s->nloc[act[a]] - 1u) & 1u) &&
-                    (best == nact || s->en[act[a]] > s->en[act[best]]))
+                    (best == nact || cheaper(s, act[a], act[best])))
                     best = a;
-            if (best < nact && s->en[act[best]] > s->en[w]) {
+            if (best < nact && cheaper(s, act[best], w)) {
                 uint32_t v = act[best];
                 p = (int)s->nloc[v] - 1;
                 slot_for(s, v, &nsl);
@@ -522,6 +549,7 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
     ra->nslots = carve(&q, end, (size_t)ir->nfn * 4u, 4);
     s->livein = carve(&q, end, (size_t)ir->nblk * 4u, 4);
     s->base = carve(&q, end, (size_t)ir->nblk * 4u, 4);
+    s->depth = carve(&q, end, ((size_t)ir->nblk + 1u) * 4u, 4);
     s->callpre = carve(&q, end, ((size_t)ir->nins + 1u) * 4u, 4);
     s->par = carve(&q, end, (size_t)s->namecap * 4u, 4);
     s->st = carve(&q, end, (size_t)s->namecap * 4u, 4);
@@ -529,10 +557,11 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
     s->ord = carve(&q, end, (size_t)s->namecap * 4u, 4);
     s->slotend = carve(&q, end, (size_t)s->namecap * 4u, 4);
     s->hint = carve(&q, end, (size_t)s->namecap * 4u, 4);
+    s->wt = carve(&q, end, (size_t)s->namecap * 4u, 4);
     s->nloc = carve(&q, end, (size_t)s->namecap * 2u, 2);
     if (!ra->loc || !ra->map || !ra->maps || !ra->entry || !ra->entry_live || !ra->ret_live ||
         !ra->nslots || !s->livein || !s->base || !s->callpre || !s->par || !s->st || !s->en || !s->ord ||
-        !s->slotend || !s->hint || !s->nloc)
+        !s->slotend || !s->hint || !s->wt || !s->nloc || !s->depth)
         return FC_RA_EWORK;
 
     /* targets inside their function, blocks inside the instructions */
@@ -555,6 +584,20 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
             }
         }
     }
+    /* loop depth of each block: a jump from block b back to block t <= b of
+     * its function makes [t, b] one loop deeper (difference array) */
+    for (uint32_t b = 0; b <= ir->nblk; b++)
+        s->depth[b] = 0;
+    for (uint32_t b = 0; b < ir->nblk; b++)
+        for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
+            const fc_ir_insn *x = &ir->ins[k];
+            if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_JMP) && x->tgt <= b) {
+                s->depth[x->tgt]++;
+                s->depth[b + 1]--;
+            }
+        }
+    for (uint32_t b = 1; b < ir->nblk; b++)
+        s->depth[b] += s->depth[b - 1];
     s->callpre[0] = 0;
     for (uint32_t k = 0; k < ir->nins; k++)
         s->callpre[k + 1] = s->callpre[k] + (iscall(ir->ins[k].op) ? 1u : 0u);
@@ -574,6 +617,7 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
             s->st[k] = 0xffffffffu;
             s->en[k] = 0;
             s->hint[k] = NONAME;
+            s->wt[k] = 0;
             s->nloc[k] = FC_RA_NONE;
         }
         s->phase = 2;

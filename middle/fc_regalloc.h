@@ -22,8 +22,12 @@
  *      interval contains a helper call or local call strictly inside it
  *      (live across the call) may only take a register the table does not
  *      mark caller-saved, or is spilled; the others prefer caller-saved
- *      registers. When no register is free the active web ending last is
- *      spilled (the whole web: one slot for its whole life). Spill slots
+ *      registers. When no register is free the web (among the active ones
+ *      in an allowed register and the new one) with the least spill cost
+ *      per position of its interval is spilled (the whole web: one slot for
+ *      its whole life); the cost of a web is the sum over its operands of
+ *      8^loop depth of their block (loop depth: backward jumps in block
+ *      order, capped at 6). Spill slots
  *      are reused once their web has ended. Copy coalescing by hint: the
  *      result web of `mov d, s` whose source web ends at that mov takes the
  *      source's register when it is free and allowed: the mov becomes
@@ -133,18 +137,19 @@ typedef struct fc_ra {
  * Workspace: per eBPF slot at most 16 IR instructions (fc_ir.h), 2 blocks,
  * 1 function, 1 boundary map; names (union-find) per slot at most 2 * 16
  * results, 12 results of a CALL and 31 live-in vregs of each of 2 blocks:
- * 106 names of 26 bytes (parent, interval, order, slot end, move hint,
- * location). Per IR instruction 14 + 4 + 4 bytes (operand locations, map
- * index, calls before it); per block 8 (live-in mask, first name); one map
+ * 106 names of 30 bytes (parent, interval, order, slot end, move hint,
+ * spill cost, location). Per IR instruction 14 + 4 + 4 bytes (operand
+ * locations, map index, calls before it); per block 12 (live-in mask,
+ * first name, loop depth); one map
  * of 128; per function 64 + 12 (entry locations, live masks, slots).
  */
 #define FC_RA_NAMES_PER_INSN 106u
-#define FC_RA_BYTES_PER_INSN (FC_RA_NAMES_PER_INSN * 26u + FC_IR_INSNS_PER_INSN * (14u + 4u + 4u) + \
-                              2u * 8u + sizeof(fc_ra_map) + 64u + 12u)
+#define FC_RA_BYTES_PER_INSN (FC_RA_NAMES_PER_INSN * 30u + FC_IR_INSNS_PER_INSN * (14u + 4u + 4u) + \
+                              2u * 12u + sizeof(fc_ra_map) + 64u + 12u)
 #define FC_RA_BYTES_FIXED    (FC_RA_BYTES_PER_INSN + 256u)
 
 /* Bytes of workspace fc_ra_run needs for a program of n eBPF slots:
- * FC_RA_BYTES_PER_INSN (3328: the same on 32- and 64-bit cores) per slot
+ * FC_RA_BYTES_PER_INSN (3760: the same on 32- and 64-bit cores) per slot
  * plus FC_RA_BYTES_FIXED (one more slot's worth and 256 for alignment). */
 size_t fc_ra_workspace_size(uint32_t n);
 

@@ -364,6 +364,7 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
                 rstat[t].cross += ra.cross_call;
                 stat_now = (int)t;
             }
+            unsigned long long rd0 = rstat[t].dyn_rd;
             for (unsigned k = 0; k < ninputs && ok; k++) {
                 char msg[300];
                 if (!run_case(&ir, &ra, &inputs[k], msg, sizeof msg)) {
@@ -377,8 +378,9 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
             stat_now = -1;
             if (ok && verbose && m == 0)
                 printf("ok   %s [allocated for %s]: %u webs, %u in registers, %u spill slots, %u reloads, "
-                       "%u spill stores, %u of %u moves coalesced\n", name, targets[t]->name, ra.webs,
-                       ra.webs_reg, ra.slots, ra.reloads, ra.spill_stores, ra.coalesced, ra.moves);
+                       "%u spill stores, %u of %u moves coalesced; %llu slot loads run\n", name,
+                       targets[t]->name, ra.webs, ra.webs_reg, ra.slots, ra.reloads, ra.spill_stores,
+                       ra.coalesced, ra.moves, rstat[t].dyn_rd - rd0);
         }
         free(rw);
         if (ok && verbose)
