@@ -48,7 +48,7 @@ typedef struct rs {
     const fc_ir *ir;
     const fc_ra_target *t;
     fc_ra *ra;
-    uint32_t *livein, *base, *callpre, *depth;
+    uint32_t *livein, *base, *callpre, *depth, *lpos, *rank;
     uint32_t *par, *st, *en, *ord, *slotend, *hint, *wt;
     uint32_t bw;                /* weight of an operand in the current block */
     uint16_t *nloc;
@@ -255,15 +255,16 @@ static void walk(rs *s, uint32_t f)
             ra->entry[f][v] = ra->entry_live[f] >> v & 1u ? locof(s, lin(s, fn->b0, v)) : FC_RA_NONE;
     for (uint32_t b = fn->b0; b < fn->b0 + fn->nb && !s->bad; b++) {
         const fc_ir_block *bk = &ir->blk[b];
-        s->bw = 1u << (3u * (s->depth[b] < 6u ? s->depth[b] : 6u));
+        uint32_t dp = s->depth[s->rank[b]], off = s->lpos[b] - bk->start;
+        s->bw = 1u << (3u * (dp < 6u ? dp : 6u));
         for (unsigned v = 0; v < FC_IR_NVREG; v++) {
             s->cur[v] = s->livein[b] >> v & 1u ? lin(s, b, v) : NONAME;
             if (s->phase == 2)
-                ext(s, s->cur[v], 2u * bk->start);
+                ext(s, s->cur[v], 2u * s->lpos[b]);
         }
         for (uint32_t k = bk->start; k < bk->end && !s->bad; k++) {
             const fc_ir_insn *x = &ir->ins[k];
-            uint32_t upos = early(x->op) ? 2u * k + 1u : 2u * k, dpos = 2u * k + 1u;
+            uint32_t upos = early(x->op) ? 2u * (k + off) + 1u : 2u * (k + off), dpos = 2u * (k + off) + 1u;
             uint32_t im = imp_use(s, x, f), mi = FC_RA_NOMAP;
             uint32_t srcname = NONAME;
             if (s->phase == 3) {
@@ -318,7 +319,7 @@ static void walk(rs *s, uint32_t f)
                         if (s->phase == 1)
                             unite(s, s->cur[v], lin(s, x->tgt, v));
                         else if (s->phase == 2)
-                            ext(s, s->cur[v], 2u * k);
+                            ext(s, s->cur[v], 2u * (k + off));
                     }
             }
             if (x->op == FC_IR_CALL)
@@ -384,7 +385,7 @@ static void walk(rs *s, uint32_t f)
                     if (s->phase == 1)
                         unite(s, s->cur[v], lin(s, b + 1, v));
                     else if (s->phase == 2)
-                        ext(s, s->cur[v], 2u * bk->end);
+                        ext(s, s->cur[v], 2u * (bk->end + off));
                 }
     }
 }
@@ -550,6 +551,8 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
     s->livein = carve(&q, end, (size_t)ir->nblk * 4u, 4);
     s->base = carve(&q, end, (size_t)ir->nblk * 4u, 4);
     s->depth = carve(&q, end, ((size_t)ir->nblk + 1u) * 4u, 4);
+    s->lpos = carve(&q, end, (size_t)ir->nblk * 4u, 4);
+    s->rank = carve(&q, end, (size_t)ir->nblk * 4u, 4);
     s->callpre = carve(&q, end, ((size_t)ir->nins + 1u) * 4u, 4);
     s->par = carve(&q, end, (size_t)s->namecap * 4u, 4);
     s->st = carve(&q, end, (size_t)s->namecap * 4u, 4);
@@ -561,7 +564,7 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
     s->nloc = carve(&q, end, (size_t)s->namecap * 2u, 2);
     if (!ra->loc || !ra->map || !ra->maps || !ra->entry || !ra->entry_live || !ra->ret_live ||
         !ra->nslots || !s->livein || !s->base || !s->callpre || !s->par || !s->st || !s->en || !s->ord ||
-        !s->slotend || !s->hint || !s->wt || !s->nloc || !s->depth)
+        !s->slotend || !s->hint || !s->wt || !s->nloc || !s->depth || !s->lpos || !s->rank)
         return FC_RA_EWORK;
 
     /* targets inside their function, blocks inside the instructions */
@@ -584,23 +587,74 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
             }
         }
     }
-    /* loop depth of each block: a jump from block b back to block t <= b of
-     * its function makes [t, b] one loop deeper (difference array) */
-    for (uint32_t b = 0; b <= ir->nblk; b++)
-        s->depth[b] = 0;
+    /* linear order of the blocks (positions of the intervals): the lowering
+     * puts the deferred edge blocks (budget; jmp of a backward conditional
+     * jump) at the end of their function, where every web live around the
+     * loop would stretch to them; each goes right after the block that
+     * branches to it instead. Then the loop depth of each block: a jump
+     * from a block back to one at or before it in this order makes the
+     * range one loop deeper (difference array over the ranks). */
+    uint32_t cur = 0, nrank = 0;
+    for (uint32_t b = 0; b < ir->nblk; b++)
+        s->lpos[b] = NONAME;
+    for (uint32_t f = 0; f < ir->nfn; f++) {
+        const fc_ir_func *fn = &ir->fn[f];
+        uint32_t tail = fn->b0 + fn->nb;
+        for (uint32_t b = fn->b0 + 1; b < fn->b0 + fn->nb; b++)
+            if (ir->blk[b].insn < ir->blk[b - 1].insn) {
+                tail = b;
+                break;
+            }
+        for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++) {
+            if (b >= tail && s->lpos[b] != NONAME)
+                continue;
+            s->lpos[b] = cur;
+            s->rank[b] = nrank++;
+            cur += ir->blk[b].end - ir->blk[b].start;
+            if (b >= tail)
+                continue;
+            for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
+                const fc_ir_insn *x = &ir->ins[k];
+                uint32_t e = x->tgt;
+                if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_JMP) && e >= tail &&
+                    s->lpos[e] == NONAME) {
+                    s->lpos[e] = cur;
+                    s->rank[e] = nrank++;
+                    cur += ir->blk[e].end - ir->blk[e].start;
+                }
+            }
+        }
+    }
+    for (uint32_t b = 0; b < ir->nblk; b++)
+        if (s->lpos[b] == NONAME) {     /* in no function */
+            s->lpos[b] = cur;
+            s->rank[b] = nrank++;
+            cur += ir->blk[b].end - ir->blk[b].start;
+        }
+    if (cur > ir->nins)
+        return FC_RA_EPROG;
+    for (uint32_t r = 0; r <= ir->nblk; r++)
+        s->depth[r] = 0;
     for (uint32_t b = 0; b < ir->nblk; b++)
         for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
             const fc_ir_insn *x = &ir->ins[k];
-            if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_JMP) && x->tgt <= b) {
-                s->depth[x->tgt]++;
-                s->depth[b + 1]--;
+            if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_JMP) &&
+                s->rank[x->tgt] <= s->rank[b]) {
+                s->depth[s->rank[x->tgt]]++;
+                s->depth[s->rank[b] + 1]--;
             }
         }
-    for (uint32_t b = 1; b < ir->nblk; b++)
-        s->depth[b] += s->depth[b - 1];
-    s->callpre[0] = 0;
+    for (uint32_t r = 1; r < ir->nblk; r++)
+        s->depth[r] += s->depth[r - 1];
+    /* calls before each linear position */
+    for (uint32_t k = 0; k <= ir->nins; k++)
+        s->callpre[k] = 0;
+    for (uint32_t b = 0; b < ir->nblk; b++)
+        for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++)
+            if (iscall(ir->ins[k].op))
+                s->callpre[s->lpos[b] + (k - ir->blk[b].start) + 1u] = 1;
     for (uint32_t k = 0; k < ir->nins; k++)
-        s->callpre[k + 1] = s->callpre[k] + (iscall(ir->ins[k].op) ? 1u : 0u);
+        s->callpre[k + 1] += s->callpre[k];
     for (uint32_t k = 0; k < ir->nins; k++) {
         ra->map[k] = FC_RA_NOMAP;
         for (unsigned j = 0; j < 7; j++)

@@ -14,7 +14,9 @@
  *      a loop counter in one place and as a pointer in another are two
  *      webs, two allocation candidates;
  *   3. one interval per web over the linear positions of the function
- *      (instruction k reads at 2k and writes at 2k + 1; a 64-bit pseudo-op
+ *      (blocks in instruction order, but each deferred edge block of a
+ *      backward jump right after the block that jumps to it; the k-th
+ *      instruction in that order reads at 2k and writes at 2k + 1; a 64-bit pseudo-op
  *      and ATOMIC read at 2k + 1 too, so their results never share a
  *      register with a source: the selector may write the lo result before
  *      reading the hi sources), covering every point where it is live;
@@ -139,17 +141,17 @@ typedef struct fc_ra {
  * results, 12 results of a CALL and 31 live-in vregs of each of 2 blocks:
  * 106 names of 30 bytes (parent, interval, order, slot end, move hint,
  * spill cost, location). Per IR instruction 14 + 4 + 4 bytes (operand
- * locations, map index, calls before it); per block 12 (live-in mask,
- * first name, loop depth); one map
+ * locations, map index, calls before it); per block 20 (live-in mask,
+ * first name, loop depth, linear position and rank); one map
  * of 128; per function 64 + 12 (entry locations, live masks, slots).
  */
 #define FC_RA_NAMES_PER_INSN 106u
 #define FC_RA_BYTES_PER_INSN (FC_RA_NAMES_PER_INSN * 30u + FC_IR_INSNS_PER_INSN * (14u + 4u + 4u) + \
-                              2u * 12u + sizeof(fc_ra_map) + 64u + 12u)
+                              2u * 20u + sizeof(fc_ra_map) + 64u + 12u)
 #define FC_RA_BYTES_FIXED    (FC_RA_BYTES_PER_INSN + 256u)
 
 /* Bytes of workspace fc_ra_run needs for a program of n eBPF slots:
- * FC_RA_BYTES_PER_INSN (3760: the same on 32- and 64-bit cores) per slot
+ * FC_RA_BYTES_PER_INSN (3776: the same on 32- and 64-bit cores) per slot
  * plus FC_RA_BYTES_FIXED (one more slot's worth and 256 for alignment). */
 size_t fc_ra_workspace_size(uint32_t n);
 
