@@ -27,6 +27,7 @@
 #include "fc_vm.h"
 #include "fc_backend.h"
 #include "fc_ir.h"
+#include "fc_regalloc.h"
 #include "fc_loader.h"
 #include "fc_native.h"
 #include "fc_compile.h"
@@ -44,6 +45,7 @@ typedef struct options {
     size_t entry_used;
     int verify_only, stats, listing, werror, no_warn, check_all;
     int dump_lower;         /* --dump=lower */
+    int dump_alloc;         /* --dump=alloc */
     const fc_backend *backends[FC_TARGET__COUNT]; /* from -march, in order */
     uint32_t nbackends;
     uint32_t ctx_size;
@@ -119,7 +121,13 @@ static void usage(FILE *f)
 "                    lowered to the 32-bit IR (middle/fc_ir.h: per function,\n"
 "                    blocks of three-address ops over 32-bit vregs r0.lo/r0.hi\n"
 "                    .. fp, each with the eBPF instruction it came from as @N;\n"
-"                    hi halves known zero read as 0, dead ones `_`)\n"
+"                    hi halves known zero read as 0, dead ones `_`); `alloc`,\n"
+"                    the same IR after register allocation (middle/\n"
+"                    fc_regalloc.h): every operand a register of the table\n"
+"                    (Cortex-M3-like; RV32-like when an -march target is\n"
+"                    rv32*) or a spill slot [sN], calls and exits with the\n"
+"                    locations of their implicit operands {r1.lo=r0 ...}.\n"
+"                    Several stages: --dump=lower,alloc\n"
 "  -e NAME, --entry NAME[,NAME...]\n"
 "                    an entry point: the function (symbol) or code section a\n"
 "                    host may start; needed when the object has several\n"
@@ -409,8 +417,10 @@ static void parse_args(int argc, char **argv, options *o)
                 size_t n = strcspn(t, ",");
                 if (n == 5 && strncmp(t, "lower", 5) == 0)
                     o->dump_lower = 1;
+                else if (n == 5 && strncmp(t, "alloc", 5) == 0)
+                    o->dump_alloc = 1;
                 else
-                    die_usage("--dump: unknown stage '%.*s' (available: lower)", (int)n, t);
+                    die_usage("--dump: unknown stage '%.*s' (available: lower, alloc)", (int)n, t);
                 t += n;
                 if (*t == ',')
                     t++;
@@ -684,46 +694,100 @@ static void print_diags(const options *o, const fc_prog *p, const fc_diags *d, u
                 (unsigned)(d->nerrors + d->nwarnings - d->n));
 }
 
-/* ---- --dump=lower: the program in the middle end's IR ----------------------- */
-static int dump_lower(const options *o, const fc_prog *p, const fc_insn_info *info)
+/* ---- --dump=lower,alloc: the program in the middle end's IR ----------------- */
+/* One stage of --dump: the IR (ra NULL) or its allocated form. */
+static void dump_stage(FILE *out, const options *o, const fc_prog *p, const fc_ir *ir, const fc_ra *ra)
 {
-    size_t wl = fc_ir_workspace_size(p->ninsns);
-    void *ws = malloc(wl);
-    fc_ir ir;
-    char line[256];
-    int r = ws ? fc_ir_lower(p, info, o->check_all ? FC_IR_CHECK_ALL : 0, ws, wl, &ir) : FC_IR_EWORK;
-    if (r != FC_IR_OK) {
-        fprintf(stderr, "%s: error: --dump=lower: the lowering failed (%s)\n", o->input,
-                r == FC_IR_EWORK ? "out of memory" : "internal error");
-        free(ws);
-        return 1;
-    }
-    FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, o->output, strerror(errno));
-        free(ws);
-        return 1;
-    }
+    char line[1200];
     fprintf(out, "; %s lowered: %u eBPF slots, %u IR instructions in %u blocks, %u functions\n",
-            o->input, p->ninsns, ir.nins, ir.nblk, ir.nfn);
+            o->input, p->ninsns, ir->nins, ir->nblk, ir->nfn);
     fprintf(out, "; %u bounds checks; hi halves: %u not computed (known zero or dead), %u set to 0 "
-            "where they stop being known zero\n", ir.checks, ir.hi_skipped, ir.hi_fixups);
-    for (uint32_t f = 0; f < ir.nfn; f++) {
+            "where they stop being known zero\n", ir->checks, ir->hi_skipped, ir->hi_fixups);
+    if (ra)
+        fprintf(out, "; allocated for %s: %u webs, %u in registers, %u live across a call; %u spill "
+                "slots, %u reloads, %u spill stores; %u of %u moves coalesced\n", ra->tgt->name,
+                ra->webs, ra->webs_reg, ra->cross_call, ra->slots, ra->reloads, ra->spill_stores,
+                ra->coalesced, ra->moves);
+    for (uint32_t f = 0; f < ir->nfn; f++) {
         const char *name = "";
         for (uint32_t k = 0; k < p->nfuncs; k++)
-            if (p->funcs[k].start == ir.fn[f].start)
+            if (p->funcs[k].start == ir->fn[f].start)
                 name = p->funcs[k].name;
-        fprintf(out, "\nfunction f%u %s[%u, %u)\n", f, name, ir.fn[f].start, ir.fn[f].end);
-        for (uint32_t b = ir.fn[f].b0; b < ir.fn[f].b0 + ir.fn[f].nb; b++) {
+        fprintf(out, "\nfunction f%u %s[%u, %u)\n", f, name, ir->fn[f].start, ir->fn[f].end);
+        if (ra) {
+            fprintf(out, "; %u spill slots; entry ", ra->nslots[f]);
+            int first = 1;
+            fprintf(out, "{");
+            for (unsigned v = 1; v < FC_IR_NVREG; v++)
+                if (ra->entry[f][v] != FC_RA_NONE) {
+                    char ln[24];
+                    fc_ra_loc_name(ra, ra->entry[f][v], ln, sizeof ln);
+                    if (v >= FC_IR_T0)
+                        fprintf(out, "%st%u=%s", first ? "" : " ", v - FC_IR_T0, ln);
+                    else
+                        fprintf(out, "%sr%u.%s=%s", first ? "" : " ", (v - 1) / 2, (v - 1) % 2 ? "hi" : "lo",
+                                ln);
+                    first = 0;
+                }
+            fprintf(out, "}\n");
+        }
+        for (uint32_t b = ir->fn[f].b0; b < ir->fn[f].b0 + ir->fn[f].nb; b++) {
             char lab[16];
             snprintf(lab, sizeof lab, "b%u:", b);
-            fprintf(out, "%-44s ; @%u\n", lab, ir.blk[b].insn);
-            for (uint32_t k = ir.blk[b].start; k < ir.blk[b].end; k++) {
-                fc_ir_format(&ir, k, line, sizeof line);
+            fprintf(out, "%-44s ; @%u\n", lab, ir->blk[b].insn);
+            for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
+                if (ra)
+                    fc_ra_format(ir, ra, k, line, sizeof line);
+                else
+                    fc_ir_format(ir, k, line, sizeof line);
                 fprintf(out, "%s\n", line);
             }
         }
     }
+}
+
+static int dump_lower(const options *o, const fc_prog *p, const fc_insn_info *info)
+{
+    size_t wl = fc_ir_workspace_size(p->ninsns);
+    void *ws = malloc(wl);
+    void *rw = NULL;
+    fc_ir ir;
+    fc_ra ra;
+    int r = ws ? fc_ir_lower(p, info, o->check_all ? FC_IR_CHECK_ALL : 0, ws, wl, &ir) : FC_IR_EWORK;
+    if (r != FC_IR_OK) {
+        fprintf(stderr, "%s: error: --dump: the lowering failed (%s)\n", o->input,
+                r == FC_IR_EWORK ? "out of memory" : "internal error");
+        free(ws);
+        return 1;
+    }
+    if (o->dump_alloc) {
+        const fc_ra_target *t = o->march && strstr(o->march, "rv32") ? &fc_ra_target_rv32 : &fc_ra_target_cm3;
+        size_t rl = fc_ra_workspace_size(p->ninsns);
+        rw = malloc(rl);
+        r = rw ? fc_ra_run(&ir, t, rw, rl, &ra) : FC_RA_EWORK;
+        if (r != FC_RA_OK) {
+            fprintf(stderr, "%s: error: --dump=alloc: the register allocation failed (%s)\n", o->input,
+                    r == FC_RA_EWORK ? "out of memory" : "internal error");
+            free(rw);
+            free(ws);
+            return 1;
+        }
+    }
+    FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, o->output, strerror(errno));
+        free(rw);
+        free(ws);
+        return 1;
+    }
+    if (o->dump_lower)
+        dump_stage(out, o, p, &ir, NULL);
+    if (o->dump_alloc) {
+        if (o->dump_lower)
+            fprintf(out, "\n");
+        dump_stage(out, o, p, &ir, &ra);
+    }
+    free(rw);
     free(ws);
     if (out != stdout && fclose(out)) {
         fprintf(stderr, "%s: error: cannot write %s\n", o->input, o->output);
@@ -1305,7 +1369,7 @@ static int compile(const options *o)
                (unsigned)st.stores_proven, (unsigned)st.stores_checked,
                (unsigned)st.max_call_depth, (unsigned)st.stack_bytes, FC_STACK_SIZE,
                (unsigned)(st.max_call_depth ? st.max_call_depth : 1) * FC_STACK_SIZE);
-    if (o->dump_lower) {
+    if (o->dump_lower || o->dump_alloc) {
         rc = dump_lower(o, &prog, info);
         goto out;
     }

@@ -39,6 +39,10 @@ const char *fc_ir_cc_name(unsigned cc)
 typedef struct out {
     char *b;
     size_t size, len;
+    fc_ir_namefn fn;        /* operand names (NULL: the vregs) */
+    void *ctx;
+    uint32_t k;
+    int def;                /* printing the results */
 } out;
 
 static void ps(out *o, const char *s)
@@ -87,7 +91,12 @@ static void pimm(out *o, int32_t v)
 
 static void preg(out *o, unsigned v)
 {
-    if (v == FC_IR_Z) {
+    if (o->fn) {
+        char t[32];
+        t[0] = 0;
+        o->fn(o->ctx, o->k, o->def, v, t, sizeof t);
+        ps(o, t);
+    } else if (v == FC_IR_Z) {
         ps(o, "0");
     } else if (v == FC_IR_FP) {
         ps(o, "fp");
@@ -126,7 +135,12 @@ static const char *sect_name(uint32_t s)
 
 size_t fc_ir_format(const fc_ir *ir, uint32_t k, char *buf, size_t size)
 {
-    out o0 = {buf, size, 0}, *o = &o0;
+    return fc_ir_format_with(ir, k, NULL, NULL, buf, size);
+}
+
+size_t fc_ir_format_with(const fc_ir *ir, uint32_t k, fc_ir_namefn fn, void *ctx, char *buf, size_t size)
+{
+    out o0 = {buf, size, 0, fn, ctx, k, 0}, *o = &o0;
     const fc_ir_insn *x = &ir->ins[k];
     unsigned op = x->op;
     int k2 = (x->fl & FC_IR_K) != 0;
@@ -135,6 +149,7 @@ size_t fc_ir_format(const fc_ir *ir, uint32_t k, char *buf, size_t size)
         buf[0] = 0;
     ps(o, "    ");
     if (x->d[0] != FC_IR_NONE || x->d[1] != FC_IR_NONE) {
+        o->def = 1;
         preg(o, x->d[0]);
         if (x->d[1] != FC_IR_NONE || (op >= FC_IR_ADD64 && op <= FC_IR_BSWAP64) || op == FC_IR_CALLH ||
             op == FC_IR_CALLX || (op == FC_IR_ATOMIC && x->sz == 8)) {
@@ -142,6 +157,7 @@ size_t fc_ir_format(const fc_ir *ir, uint32_t k, char *buf, size_t size)
             preg(o, x->d[1]);
         }
         ps(o, " = ");
+        o->def = 0;
     }
     ps(o, fc_ir_op_name(op));
     switch (op) {

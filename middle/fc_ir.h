@@ -221,4 +221,9 @@ const char *fc_ir_cc_name(unsigned cc);
  * Format: `  <results> = <op> <operands>    ; eBPF <insn>`. Returns its length. */
 size_t fc_ir_format(const fc_ir *ir, uint32_t k, char *buf, size_t size);
 
+/* The same with the operand names from fn (def: a result; vreg as in the
+ * instruction): the register allocator's dump prints locations this way. */
+typedef size_t (*fc_ir_namefn)(void *ctx, uint32_t k, int def, unsigned vreg, char *buf, size_t size);
+size_t fc_ir_format_with(const fc_ir *ir, uint32_t k, fc_ir_namefn fn, void *ctx, char *buf, size_t size);
+
 #endif /* FC_IR_H */

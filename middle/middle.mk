@@ -3,14 +3,15 @@
 # the emission layer (fc_emit: labels, branch sizing, relocations, pc map,
 # stubs, the size-then-emit pass loop, decode and refusal), the one
 # upper-half analysis (fc_hihalf) and the 32-bit IR with the lowering into it
-# (fc_ir, fc_lower; tested by the step ir-diff, tests/ir.mk). Part of libfcc.
-COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c
+# (fc_ir, fc_lower) and the register allocator over it (fc_regalloc; all
+# tested by the step ir-diff, tests/ir.mk). Part of libfcc.
+COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_regalloc.c
 
 # ---- the shared layer and the code generators stay device-buildable -------
 # Each source compiled freestanding for Cortex-M3, RV32 and Xtensa (the
 # runtime-cross toolchains), -std=c99 -Os -Wall -Wextra -Werror; one count per
 # source and core.
-MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c \
+MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_regalloc.c \
                      backends/thumb2/t2_codegen.c \
                      backends/rv32/rv_codegen.c
 TEST_STEPS += middle-cross

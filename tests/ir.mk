@@ -6,8 +6,13 @@
 #             (middle/fc_lower.c) three ways, run in the IR reference
 #             interpreter (tests/ir/ir_interp.c) and compared with
 #             runtime/fc_vm.c: r0, error, faulting instruction and address,
-#             budget left, context, .data, .bss, stack; and the text of
-#             `femtoc --dump=lower` against tests/ir/cases/*.lower
+#             budget left, context, .data, .bss, stack; each lowering
+#             also allocated (middle/fc_regalloc.c) for three register
+#             tables (cm3-like, rv32-like, a tiny one of 3 registers) and
+#             its allocated form run the same way (physical registers and
+#             spill slots instead of vregs, caller-saved registers junk
+#             after every call); and the text of `femtoc --dump=lower`
+#             against tests/ir/cases/*.lower
 IR_DIFF_OUT := $(BUILD)/ir-diff
 $(BIN)/ir-diff: $(OBJ)/tests/ir/ir_diff.o $(OBJ)/tests/ir/ir_interp.o $(LIBS)
 	@mkdir -p $(dir $@)

@@ -21,7 +21,14 @@
  * (every hi half computed). A program the verifier refuses is not lowered
  * (a printed reason; not counted). Every lowering must also fit the stated
  * workspace exactly (one byte less is refused) and every IR instruction must
- * print with named ops (fc_ir_format). Last line: `ir-diff: N passed, N
+ * print with named ops (fc_ir_format). Every lowering is then allocated
+ * (middle/fc_regalloc.c) for the register tables cm3, rv32 and tiny, and
+ * the allocated form (ir_run_alloc: physical registers and spill slots,
+ * caller-saved registers junk after calls) must agree with the interpreter
+ * the same way; the allocation workspace is checked like the lowering's.
+ * Statistics per table (with facts): webs, webs in registers, webs live
+ * across a call, spill slots, static reloads and spill stores, coalesced
+ * moves, slot loads and stores executed. Last line: `ir-diff: N passed, N
  * failed`, one count per program.
  */
 #include <dirent.h>
@@ -32,6 +39,7 @@
 #include "fc_elf.h"
 #include "fc_helpers.h"
 #include "fc_ir.h"
+#include "fc_regalloc.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
 #include "ir_interp.h"
@@ -166,23 +174,34 @@ static int same(const char *what, const uint8_t *a, const uint8_t *b, size_t n, 
     return 1;
 }
 
-static void dump_ir(const fc_ir *ir)
+static void dump_ir(const fc_ir *ir, const fc_ra *ra)
 {
-    char line[200];
+    char line[1200];
     for (uint32_t f = 0; f < ir->nfn; f++) {
         printf("  function f%u: eBPF [%u, %u)\n", f, ir->fn[f].start, ir->fn[f].end);
         for (uint32_t b = ir->fn[f].b0; b < ir->fn[f].b0 + ir->fn[f].nb; b++) {
             printf("  b%u: (@%u)\n", b, ir->blk[b].insn);
             for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
-                fc_ir_format(ir, k, line, sizeof line);
+                if (ra)
+                    fc_ra_format(ir, ra, k, line, sizeof line);
+                else
+                    fc_ir_format(ir, k, line, sizeof line);
                 printf("  %s\n", line);
             }
         }
     }
 }
 
-/* 1: agree, 0: differ (msg says how) */
-static int run_case(const fc_ir *ir, const setup *s, char *msg, size_t size)
+/* the register tables the allocated form is run with */
+static const fc_ra_target *const targets[] = {&fc_ra_target_cm3, &fc_ra_target_rv32, &fc_ra_target_tiny};
+#define NTARGETS (sizeof targets / sizeof targets[0])
+static struct {
+    unsigned long long webs, webs_reg, slots, reloads, stores, moves, coalesced, cross, dyn_rd, dyn_wr;
+} rstat[NTARGETS];
+static int stat_now = -1;      /* the target whose run is counted, -1: none */
+
+/* 1: agree, 0: differ (msg says how); ra: run the allocated form */
+static int run_case(const fc_ir *ir, const fc_ra *ra, const setup *s, char *msg, size_t size)
 {
     fc_vm vi, vr;
     mem *mi = malloc(sizeof *mi), *mr = malloc(sizeof *mr);
@@ -194,8 +213,12 @@ static int run_case(const fc_ir *ir, const setup *s, char *msg, size_t size)
     vm_setup(&vr, mr, s);
     uint64_t ca = s->ctx_null ? 0 : CTX_ADDR, cl = s->ctx_null ? 0 : s->ctx_len;
     int ei = fc_vm_run(&vi, ca, cl, &r0);
-    int er = ir_run(ir, &vr, ca, cl, MAX_STEPS, &res);
+    int er = ra ? ir_run_alloc(ir, ra, &vr, ca, cl, MAX_STEPS, &res) : ir_run(ir, &vr, ca, cl, MAX_STEPS, &res);
     nruns++;
+    if (stat_now >= 0) {
+        rstat[stat_now].dyn_rd += res.slot_reads;
+        rstat[stat_now].dyn_wr += res.slot_writes;
+    }
     if (er == IR_UNSOUND) {
         snprintf(msg, size, "IR run broke at eBPF %u: %s (interpreter: %s at %u)", res.err_pc, res.why,
                  fc_err_str(ei), ei ? vi.err_pc : 0);
@@ -297,13 +320,69 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
         }
         for (unsigned k = 0; k < ninputs && ok; k++) {
             char msg[300];
-            if (!run_case(&ir, &inputs[k], msg, sizeof msg)) {
+            if (!run_case(&ir, NULL, &inputs[k], msg, sizeof msg)) {
                 printf("FAIL %s [%s, input %u]: %s\n", name, modes[m].name, k, msg);
                 if (dump)
-                    dump_ir(&ir);
+                    dump_ir(&ir, NULL);
                 ok = 0;
             }
         }
+        /* the allocated form, for each register table */
+        size_t rl = fc_ra_workspace_size(p->ninsns);
+        void *rw = malloc(rl);
+        for (unsigned t = 0; t < NTARGETS && ok; t++) {
+            fc_ra ra;
+            if (m == 0 && t == 0 && fc_ra_run(&ir, targets[t], rw, rl - 1, &ra) != FC_RA_EWORK) {
+                printf("FAIL %s: allocation into %zu bytes (one less than stated) was not refused\n", name,
+                       rl - 1);
+                ok = 0;
+                break;
+            }
+            int r = fc_ra_run(&ir, targets[t], rw, rl, &ra);
+            if (r != FC_RA_OK) {
+                printf("FAIL %s [%s, %s]: allocation failed (%d)\n", name, modes[m].name, targets[t]->name, r);
+                ok = 0;
+                break;
+            }
+            for (uint32_t k = 0; k < ir.nins && ok; k++) {
+                char line[1200];
+                fc_ra_format(&ir, &ra, k, line, sizeof line);
+                if (strchr(line, '?')) {
+                    printf("FAIL %s [%s, %s]: IR instruction %u prints as \"%s\"\n", name, modes[m].name,
+                           targets[t]->name, k, line);
+                    ok = 0;
+                }
+            }
+            if (m == 0) {
+                rstat[t].webs += ra.webs;
+                rstat[t].webs_reg += ra.webs_reg;
+                rstat[t].slots += ra.slots;
+                rstat[t].reloads += ra.reloads;
+                rstat[t].stores += ra.spill_stores;
+                rstat[t].moves += ra.moves;
+                rstat[t].coalesced += ra.coalesced;
+                rstat[t].cross += ra.cross_call;
+                stat_now = (int)t;
+            }
+            unsigned long long rd0 = rstat[t].dyn_rd;
+            for (unsigned k = 0; k < ninputs && ok; k++) {
+                char msg[300];
+                if (!run_case(&ir, &ra, &inputs[k], msg, sizeof msg)) {
+                    printf("FAIL %s [%s, allocated for %s, input %u]: %s\n", name, modes[m].name,
+                           targets[t]->name, k, msg);
+                    if (dump)
+                        dump_ir(&ir, &ra);
+                    ok = 0;
+                }
+            }
+            stat_now = -1;
+            if (ok && verbose && m == 0)
+                printf("ok   %s [allocated for %s]: %u webs, %u in registers, %u spill slots, %u reloads, "
+                       "%u spill stores, %u of %u moves coalesced; %llu slot loads run\n", name,
+                       targets[t]->name, ra.webs, ra.webs_reg, ra.slots, ra.reloads, ra.spill_stores,
+                       ra.coalesced, ra.moves, rstat[t].dyn_rd - rd0);
+        }
+        free(rw);
         if (ok && verbose)
             printf("ok   %s [%s]: %u IR instructions for %u slots, %u checks\n", name, modes[m].name,
                    ir.nins, p->ninsns, ir.checks);
@@ -559,6 +638,13 @@ int main(int argc, char **argv)
            hi_skipped_total, fixups_total);
     printf("at most %u IR instructions per eBPF slot in one program (the workspace allows %u)\n",
            max_per_slot, FC_IR_INSNS_PER_INSN);
+    for (unsigned t = 0; t < NTARGETS; t++)
+        printf("allocated for %s (%u registers, with facts): %llu webs, %llu in registers, %llu live across "
+               "a call; %llu spill slots, %llu reloads and %llu spill stores (static); %llu of %llu moves "
+               "coalesced; run: %llu slot loads, %llu slot stores\n",
+               targets[t]->name, (unsigned)__builtin_popcountll(targets[t]->avail), rstat[t].webs,
+               rstat[t].webs_reg, rstat[t].cross, rstat[t].slots, rstat[t].reloads, rstat[t].stores,
+               rstat[t].coalesced, rstat[t].moves, rstat[t].dyn_rd, rstat[t].dyn_wr);
     printf("ir-diff: %u passed, %u failed\n", npass, nfail);
     return nfail != 0;
 }

@@ -4,6 +4,7 @@
  * not from runtime/fc_vm.c, so the two can disagree.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ir_interp.h"
@@ -11,7 +12,57 @@
 typedef struct frame {
     uint32_t ret;           /* IR instruction after the call */
     uint32_t save[8];       /* r6..r9 lo, hi */
+    uint32_t psave[64];     /* allocated form: the physical registers at the call */
 } frame;
+
+/* allocated form (ra != NULL): operands are the locations of fc_regalloc.h */
+typedef struct loc_state {
+    const fc_ra *ra;
+    uint32_t p[64];         /* physical registers */
+    uint32_t *slots;        /* spill slots of the current frame */
+    uint32_t fp;
+    uint32_t junk;
+    ir_result *res;
+} loc_state;
+
+static uint32_t junk(loc_state *ls)
+{
+    ls->junk = ls->junk * 1103515245u + 12345u;
+    return ls->junk ^ 0xdead0000u;
+}
+
+static uint32_t rdloc(loc_state *ls, unsigned l)
+{
+    if (l == FC_RA_ZERO)
+        return 0;
+    if (l == FC_RA_FP)
+        return ls->fp;
+    if (FC_RA_IS_REG(l))
+        return ls->p[l - 1u];
+    if (FC_RA_IS_SLOT(l)) {
+        ls->res->slot_reads++;
+        return ls->slots[l - 0x100u];
+    }
+    return junk(ls);        /* no location: a value nobody may depend on */
+}
+
+static void wrloc(loc_state *ls, unsigned l, uint32_t x)
+{
+    if (FC_RA_IS_REG(l)) {
+        ls->p[l - 1u] = x;
+    } else if (FC_RA_IS_SLOT(l)) {
+        ls->res->slot_writes++;
+        ls->slots[l - 0x100u] = x;
+    }
+}
+
+/* every caller-saved register of the table gets a new junk value */
+static void clobber(loc_state *ls)
+{
+    for (unsigned r = 0; r < ls->ra->tgt->nregs; r++)
+        if (ls->ra->tgt->caller_saved >> r & 1u)
+            ls->p[r] = junk(ls);
+}
 
 static uint64_t pair(const uint32_t *v, unsigned lo, unsigned hi)
 {
@@ -165,11 +216,13 @@ static const fc_helper *find_helper(const fc_vm *vm, uint64_t id, int *err)
     return NULL;
 }
 
-int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t max_steps,
-           ir_result *res)
+static int run(const fc_ir *ir, const fc_ra *ra, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len,
+               uint64_t max_steps, ir_result *res)
 {
     uint32_t v[FC_IR_NVREG] = {0};
     frame fr[FC_MAX_CALL_DEPTH];
+    loc_state ls0, *ls = &ls0;
+    uint32_t *slotmem = NULL, maxs = 1;
     uint32_t depth = 1, pc;
     uint64_t budget = vm->budget, top = vm->stack_addr + vm->stack_size;
     int err = FC_OK;
@@ -184,6 +237,26 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
     put2(v, FC_IR_LO(2), FC_IR_HI(2), ctx_len);
     v[FC_IR_FP] = (uint32_t)top;
     set_stack(vm, 1);
+    memset(ls, 0, sizeof *ls);
+    ls->ra = ra;
+    ls->res = res;
+    ls->junk = 0x5eed;
+    if (ra) {
+        for (uint32_t f = 0; f < ir->nfn; f++)
+            if (ra->nslots[f] > maxs)
+                maxs = ra->nslots[f];
+        slotmem = malloc((size_t)maxs * (FC_MAX_CALL_DEPTH + 1) * sizeof *slotmem);
+        for (size_t k = 0; k < (size_t)maxs * (FC_MAX_CALL_DEPTH + 1); k++)
+            slotmem[k] = junk(ls);
+        for (unsigned r = 0; r < 64; r++)
+            ls->p[r] = junk(ls);
+        ls->slots = slotmem + maxs;
+        ls->fp = (uint32_t)top;
+        /* the entry function's live-in vregs: what the vreg form starts with */
+        for (unsigned r = 1; r < FC_IR_NVREG; r++)
+            if (ra->entry_live[0] >> r & 1u)
+                wrloc(ls, ra->entry[0][r], v[r]);
+    }
     pc = ir->blk[ir->fn[0].b0].start;
 
 #define STOP(e, at, a) do { err = (e); res->err_pc = (at); res->err_addr = (a); goto out; } while (0)
@@ -195,7 +268,11 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
             UNSOUND("ran past the last IR instruction");
         }
         const fc_ir_insn *x = &ir->ins[pc];
-        uint32_t s0 = v[x->s[0]], s1 = v[x->s[1]], s2 = v[x->s[2]], s3 = v[x->s[3]];
+        uint32_t k0 = pc;
+#define SRC(j) (ra ? rdloc(ls, ra->loc[k0][2 + (j)]) : v[x->s[j]])
+#define PUT(j, val) (ra ? wrloc(ls, ra->loc[k0][j], (val)) : put(v, x->d[j], (val)))
+#define PUT2(val) do { uint64_t p2_ = (val); PUT(0, (uint32_t)p2_); PUT(1, (uint32_t)(p2_ >> 32)); } while (0)
+        uint32_t s0 = SRC(0), s1 = SRC(1), s2 = SRC(2), s3 = SRC(3);
         int k = (x->fl & FC_IR_K) != 0, bad = 0;
         if (++res->steps > max_steps)
             UNSOUND("more than %llu IR steps", (unsigned long long)max_steps);
@@ -207,14 +284,14 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
         case FC_IR_NOP:
             break;
         case FC_IR_MOVI:
-            put(v, x->d[0], (uint32_t)x->imm);
+            PUT(0, (uint32_t)x->imm);
             break;
         case FC_IR_ADD64: case FC_IR_SUB64: case FC_IR_MUL64: case FC_IR_DIVU64: case FC_IR_MODU64:
         case FC_IR_DIVS64: case FC_IR_MODS64: case FC_IR_LSH64: case FC_IR_RSH64: case FC_IR_ARSH64:
         case FC_IR_NEG64: case FC_IR_BSWAP64: {
             uint64_t a = (uint64_t)s1 << 32 | s0;
             uint64_t b = k ? (uint64_t)(int64_t)x->imm : (uint64_t)s3 << 32 | s2;
-            put2(v, x->d[0], x->d[1], alu64(x->op, a, b, &bad));
+            PUT2(alu64(x->op, a, b, &bad));
             break;
         }
         case FC_IR_LD: case FC_IR_ST: case FC_IR_ATOMIC: {
@@ -229,13 +306,13 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
                 if (x->fl & FC_IR_SX)
                     val = x->sz == 1 ? (uint64_t)(int64_t)(int8_t)val
                                      : x->sz == 2 ? (uint64_t)(int64_t)(int16_t)val : val;
-                put(v, x->d[0], (uint32_t)val);
+                PUT(0, (uint32_t)val);
             } else if (x->op == FC_IR_ST) {
                 wr(m, x->sz, k ? x->tgt : s1);
             } else {
                 unsigned n = x->sz;
                 uint64_t old = rd(m, n), val = (uint64_t)s2 << 32 | s1, nw = old;
-                uint64_t cmp = pair(v, x->s[3], x->s[4]);
+                uint64_t cmp = (uint64_t)SRC(4) << 32 | s3;
                 switch (x->cc) {
                 case FC_ATOMIC_ADD: case FC_ATOMIC_ADD | FC_ATOMIC_FETCH: nw = old + val; break;
                 case FC_ATOMIC_OR: case FC_ATOMIC_OR | FC_ATOMIC_FETCH: nw = old | val; break;
@@ -248,7 +325,7 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
                 default: bad = 1; break;
                 }
                 wr(m, n, nw);
-                put2(v, x->d[0], x->d[1], old);
+                PUT2(old);
             }
             break;
         }
@@ -268,7 +345,7 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
             uint64_t a = r->addr + (uint32_t)x->imm;
             if (a > 0xffffffffu)
                 UNSOUND("section address 0x%llx above 2^32", (unsigned long long)a);
-            put(v, x->d[0], (uint32_t)a);
+            PUT(0, (uint32_t)a);
             break;
         }
         case FC_IR_BR: case FC_IR_BR64: {
@@ -299,15 +376,21 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
             const fc_helper *h = find_helper(vm, id, &err);
             if (!h)
                 STOP(err, x->insn, 0);
-            for (unsigned r = 1; r <= 5; r++)
-                a[r] = x->cc >> r & 1u ? v[FC_IR_LO(r)] : pair(v, FC_IR_LO(r), FC_IR_HI(r));
+            const fc_ra_map *mp = ra ? &ra->maps[ra->map[k0]] : NULL;
+            for (unsigned r = 1; r <= 5; r++) {
+                uint64_t lo = ra ? rdloc(ls, mp->use[FC_IR_LO(r)]) : v[FC_IR_LO(r)];
+                uint64_t hi = x->cc >> r & 1u ? 0 : ra ? rdloc(ls, mp->use[FC_IR_HI(r)]) : v[FC_IR_HI(r)];
+                a[r] = hi << 32 | lo;
+            }
             vm->helper_err = 0;
             vm->err_addr = 0;
             uint64_t rv = h->fn(vm, a[1], a[2], a[3], a[4], a[5]);
             if (vm->helper_err)
                 STOP(vm->helper_err == FC_ERR_UNWIND ? FC_ERR_UNWIND : FC_ERR_HELPER_FAULT, x->insn,
                      vm->err_addr);
-            put2(v, x->d[0], x->d[1], rv);
+            if (ra)
+                clobber(ls);
+            PUT2(rv);
             break;
         }
         case FC_IR_CALL:
@@ -326,9 +409,49 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
             depth++;
             v[FC_IR_FP] -= FC_STACK_SIZE;
             set_stack(vm, depth);
+            if (ra) {
+                /* arguments: what the callee's entry reads, from the caller's
+                 * locations into the callee's; a fresh frame of junk slots */
+                uint32_t val[FC_IR_NVREG];
+                const fc_ra_map *mp = &ra->maps[ra->map[k0]];
+                uint32_t el = ra->entry_live[x->tgt];
+                for (unsigned r = 1; r < FC_IR_NVREG; r++)
+                    val[r] = el >> r & 1u ? rdloc(ls, mp->use[r]) : 0;
+                memcpy(fr[depth - 1].psave, ls->p, sizeof ls->p);
+                ls->fp -= FC_STACK_SIZE;
+                ls->slots = slotmem + (size_t)maxs * depth;
+                for (uint32_t j = 0; j < maxs; j++)
+                    ls->slots[j] = junk(ls);
+                for (unsigned r = 1; r < FC_IR_NVREG; r++)
+                    if (el >> r & 1u)
+                        wrloc(ls, ra->entry[x->tgt][r], val[r]);
+            }
             pc = ir->blk[ir->fn[x->tgt].b0].start;
             break;
         case FC_IR_EXIT:
+            if (ra) {
+                const fc_ra_map *mp = &ra->maps[ra->map[k0]];
+                uint32_t val[FC_IR_NVREG];
+                for (unsigned r = 1; r < FC_IR_NVREG; r++)
+                    val[r] = mp->use[r] != FC_RA_NONE ? rdloc(ls, mp->use[r]) : 0;
+                if (depth == 1) {
+                    res->r0 = (uint64_t)val[FC_IR_HI(0)] << 32 | val[FC_IR_LO(0)];
+                    goto out;
+                }
+                /* back in the caller: its callee-saved registers as they were,
+                 * the caller-saved ones junk, the results into the CALL's
+                 * locations */
+                const fc_ra_map *cm = &ra->maps[ra->map[fr[depth - 1].ret - 1]];
+                for (unsigned r = 0; r < ra->tgt->nregs; r++)
+                    if (!(ra->tgt->caller_saved >> r & 1u))
+                        ls->p[r] = fr[depth - 1].psave[r];
+                clobber(ls);
+                ls->fp += FC_STACK_SIZE;
+                ls->slots = slotmem + (size_t)maxs * (depth - 1);
+                for (unsigned r = 1; r < FC_IR_NVREG; r++)
+                    if (cm->def[r] != FC_RA_NONE)
+                        wrloc(ls, cm->def[r], val[r]);
+            }
             if (depth == 1) {
                 res->r0 = pair(v, FC_IR_LO(0), FC_IR_HI(0));
                 goto out;
@@ -346,7 +469,7 @@ int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint
             STOP(x->imm, x->insn, 0);
         default: {
             uint32_t r = alu32(x->op, s0, k ? (uint32_t)x->imm : s1, &bad);
-            put(v, x->d[0], r);
+            PUT(0, r);
             break;
         }
         }
@@ -361,5 +484,18 @@ out:
     res->budget_left = budget;
     if (err != FC_OK && err != IR_UNSOUND)
         res->r0 = 0;
+    free(slotmem);
     return err;
+}
+
+int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t max_steps,
+           ir_result *res)
+{
+    return run(ir, NULL, vm, ctx_addr, ctx_len, max_steps, res);
+}
+
+int ir_run_alloc(const fc_ir *ir, const fc_ra *ra, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len,
+                 uint64_t max_steps, ir_result *res)
+{
+    return run(ir, ra, vm, ctx_addr, ctx_len, max_steps, res);
 }

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 #include "fc_ir.h"
+#include "fc_regalloc.h"
 #include "fc_vm.h"
 
 #define IR_UNSOUND (-1)
@@ -26,6 +27,8 @@ typedef struct ir_result {
     uint64_t r0;
     uint64_t budget_left;
     uint64_t steps;         /* IR instructions executed */
+    uint64_t slot_reads;    /* allocated form: spill-slot loads and stores executed */
+    uint64_t slot_writes;
     char why[160];          /* IR_UNSOUND: what went wrong */
 } ir_result;
 
@@ -33,5 +36,16 @@ typedef struct ir_result {
  * r2 = ctx_len. max_steps bounds the run (IR_UNSOUND when exceeded). */
 int ir_run(const fc_ir *ir, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t max_steps,
            ir_result *res);
+
+/* The same program in its allocated form (fc_regalloc.h): every operand read
+ * from and written to its location (a physical register of ra->tgt, a spill
+ * slot of the frame, fp, 0) instead of its vreg; implicit operands of calls
+ * and exits through the maps. A helper call or a local call leaves every
+ * caller-saved register of the table junk; a local call gives the callee a
+ * frame of junk spill slots and restores the callee-saved registers at its
+ * exit; every register and slot starts as junk. So a value the allocation
+ * loses shows as a difference. */
+int ir_run_alloc(const fc_ir *ir, const fc_ra *ra, fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len,
+                 uint64_t max_steps, ir_result *res);
 
 #endif /* IR_INTERP_H */
