@@ -54,6 +54,16 @@ void board_exit(int code)
     }
 }
 
+/* Any exception is a bug in the runtime (or, later, in generated code):
+ * report it with the cause and the pc, never hang. Reached from the vectors
+ * below with a fresh stack. */
+void board_fault(uint32_t cause, uint32_t pc, uint32_t vaddr);
+void board_fault(uint32_t cause, uint32_t pc, uint32_t vaddr)
+{
+    board_printf("board: exception, exccause %u at pc 0x%08x (excvaddr 0x%08x)\n", cause, pc, vaddr);
+    board_exit(3);
+}
+
 void reset_c(void);
 void reset_c(void)
 {
@@ -67,9 +77,11 @@ void reset_c(void)
 
 /* The stub at 0x50000000: the stack pointer (a1) and reset_c's address come
  * from literals placed just before the loads (l32r reads backwards only), the
- * first instruction jumps over them. PS: interrupts masked (INTLEVEL 15),
- * EXCM cleared so that an exception goes to the vectors, not the double
- * exception vector. */
+ * first instruction jumps over them. VECBASE moves the exception vectors to
+ * the firmware's own table. PS: interrupts masked (INTLEVEL 15), user mode
+ * and EXCM cleared, so an exception goes to the kernel vector (VECBASE +
+ * 0x30; user +0x50 and double +0x70 are caught too), which calls board_fault
+ * with EXCCAUSE, EPC1 and EXCVADDR. */
 __asm__(".section .text.start, \"ax\"\n"
         ".global _start\n"
         ".align 4\n"
@@ -78,10 +90,32 @@ __asm__(".section .text.start, \"ax\"\n"
         "    .align 4\n"
         "2:  .word __stack_top\n"
         "3:  .word reset_c\n"
+        "5:  .word board_vectors\n"
         "1:  l32r a1, 2b\n"
+        "    l32r a2, 5b\n"
+        "    wsr a2, vecbase\n"
         "    l32r a0, 3b\n"
         "    movi a2, 0x0f\n"
         "    wsr a2, ps\n"
         "    rsync\n"
         "    callx0 a0\n"
-        "4:  j 4b\n");
+        "4:  j 4b\n"
+        ".section .text.vectors, \"ax\"\n"
+        ".align 1024\n"
+        "board_vectors:\n"
+        "    .org board_vectors + 0x30\n"
+        "    j 6f\n"
+        "    .org board_vectors + 0x50\n"
+        "    j 6f\n"
+        "    .org board_vectors + 0x70\n"
+        "    j 6f\n"
+        "    .align 4\n"
+        "7:  .word __stack_top\n"
+        "8:  .word board_fault\n"
+        "6:  rsr a2, exccause\n"
+        "    rsr a3, epc1\n"
+        "    rsr a4, excvaddr\n"
+        "    l32r a1, 7b\n"
+        "    l32r a0, 8b\n"
+        "    callx0 a0\n"
+        "9:  j 9b\n");
