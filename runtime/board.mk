@@ -6,11 +6,23 @@
 #   board        cross  QEMU
 #   mps2-an385   cm3    qemu-system-arm -M mps2-an385      (Cortex-M3)
 #   sifive_e     rv32   qemu-system-riscv32 -M sifive_e    (RV32IMAC)
+#   xtensa-sim   lx106  qemu-system-xtensa -M sim -cpu lx106 (Xtensa lx106)
+#
+# BOARD_b_RT: the runtime archive the board links. xtensa-sim has no code
+# generator for its core yet: it links the interpreter-only runtime
+# (-DFC_NO_NATIVE, runtime/runtime.mk RT_VARIANTS) and board_main.c leaves
+# the native routines out (BOARD_NO_NATIVE in its board_cfg.h).
 
-BOARDS := mps2-an385 sifive_e
+BOARDS := mps2-an385 sifive_e xtensa-sim
 BOARD_mps2-an385_CROSS := cm3
 BOARD_sifive_e_CROSS   := rv32
+BOARD_xtensa-sim_CROSS := lx106
+BOARD_mps2-an385_RT := $(BUILD)/cross/cm3/libfcrt.a
+BOARD_sifive_e_RT   := $(BUILD)/cross/rv32/libfcrt.a
+BOARD_xtensa-sim_RT := $(BUILD)/cross-nonative/lx106/libfcrt.a
 BOARD_FILES := startup.c board_main.c
+# more files of a board's own directory
+BOARD_xtensa-sim_FILES := div64.c
 
 define board_rules
 $(BUILD)/board/$(1)/%.o: runtime/boards/%.c runtime/boards/board.h runtime/boards/$(1)/board_cfg.h $(wildcard runtime/*.h)
@@ -21,16 +33,17 @@ $(BUILD)/board/$(1)/%.o: runtime/boards/$(1)/%.c runtime/boards/board.h runtime/
 	@mkdir -p $$(dir $$@)
 	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_CFLAGS) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -O2 \
 	  -Iruntime/boards -Iruntime/boards/$(1) -c $$< -o $$@
-$(BUILD)/board/$(1).elf: $(BOARD_FILES:%.c=$(BUILD)/board/$(1)/%.o) \
-                         $(BUILD)/cross/$(BOARD_$(1)_CROSS)/libfcrt.a runtime/boards/$(1)/link.ld
+$(BUILD)/board/$(1).elf: $(BOARD_FILES:%.c=$(BUILD)/board/$(1)/%.o) $(BOARD_$(1)_FILES:%.c=$(BUILD)/board/$(1)/%.o) \
+                         $(BOARD_$(1)_RT) runtime/boards/$(1)/link.ld
 	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -nostdlib -Wl,--gc-sections \
-	  -T runtime/boards/$(1)/link.ld -o $$@ $$(filter %.o,$$^) $(BUILD)/cross/$(BOARD_$(1)_CROSS)/libfcrt.a -lgcc
+	  -T runtime/boards/$(1)/link.ld -o $$@ $$(filter %.o,$$^) $(BOARD_$(1)_RT) -lgcc
 	@$$(patsubst %-gcc,%-size,$$(CROSS_$$(BOARD_$(1)_CROSS)_CC)) $$@
 endef
 $(foreach b,$(BOARDS),$(eval $(call board_rules,$(b))))
 
 BOARD_MPS2_ELF := $(BUILD)/board/mps2-an385.elf
 BOARD_SIFIVE_ELF := $(BUILD)/board/sifive_e.elf
+BOARD_XTENSA_ELF := $(BUILD)/board/xtensa-sim.elf
 
 .PHONY: firmware
 ifeq ($(TRUST),)
@@ -67,10 +80,10 @@ $(TRUST_DIR)/$(1)/%.o: runtime/boards/$(1)/%.c runtime/boards/board.h runtime/bo
 	@mkdir -p $$(dir $$@)
 	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_CFLAGS) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -O2 \
 	  -Iruntime/boards -Iruntime/boards/$(1) -c $$< -o $$@
-$(TRUST_DIR)/$(1).elf: $(BOARD_FILES:%.c=$(TRUST_DIR)/$(1)/%.o) \
-                         $(BUILD)/cross/$(BOARD_$(1)_CROSS)/libfcrt.a runtime/boards/$(1)/link.ld
+$(TRUST_DIR)/$(1).elf: $(BOARD_FILES:%.c=$(TRUST_DIR)/$(1)/%.o) $(BOARD_$(1)_FILES:%.c=$(TRUST_DIR)/$(1)/%.o) \
+                         $(BOARD_$(1)_RT) runtime/boards/$(1)/link.ld
 	$$(CROSS_$$(BOARD_$(1)_CROSS)_CC) $$(CROSS_$$(BOARD_$(1)_CROSS)_FLAGS) -nostdlib -Wl,--gc-sections \
-	  -T runtime/boards/$(1)/link.ld -o $$@ $$(filter %.o,$$^) $(BUILD)/cross/$(BOARD_$(1)_CROSS)/libfcrt.a -lgcc
+	  -T runtime/boards/$(1)/link.ld -o $$@ $$(filter %.o,$$^) $(BOARD_$(1)_RT) -lgcc
 endef
 ifneq ($(TRUST),)
 $(foreach b,$(BOARDS),$(eval $(call board_trust_rules,$(b))))

@@ -29,7 +29,7 @@ CROSS_TARGETS := cm3 rv32 lx106
 # RT_V_ABSENT: symbols no object of the variant may define or reference
 # (runtime-cross fails if one does: the part is really left out).
 RT_VARIANTS        := nointerp nonative
-RT_VARIANT_TARGETS := cm3 rv32
+RT_VARIANT_TARGETS := cm3 rv32 lx106
 RT_nointerp_DEFS   := -DFC_NO_INTERP
 RT_nointerp_DROP   :=
 RT_nointerp_ABSENT := fc_vm_run fc_vm_check
@@ -65,7 +65,7 @@ runtime-cross: $(foreach t,$(CROSS_TARGETS),$(BUILD)/cross/$(t)/libfcrt.a) \
 	  case $$t in cm3) s=arm-none-eabi-size;; rv32) s=riscv64-unknown-elf-size;; lx106) s=xtensa-lx106-elf-size;; esac; \
 	  $$s -t $(BUILD)/cross/$$t/libfcrt.a | tail -1; done
 	@set -e; for v in $(RT_VARIANTS); do for t in $(RT_VARIANT_TARGETS); do \
-	  case $$t in cm3) p=arm-none-eabi;; rv32) p=riscv64-unknown-elf;; esac; \
+	  case $$t in cm3) p=arm-none-eabi;; rv32) p=riscv64-unknown-elf;; lx106) p=xtensa-lx106-elf;; esac; \
 	  case $$v in nointerp) name="native-only (-DFC_NO_INTERP)"; absent="$(RT_nointerp_ABSENT)";; \
 	              nonative) name="interpreter-only (-DFC_NO_NATIVE)"; absent="$(RT_nonative_ABSENT)";; esac; \
 	  a=$(BUILD)/cross-$$v/$$t/libfcrt.a; \

@@ -1,5 +1,6 @@
 # `make demo`: compile tools/demo/hello.c to a container and run it on an
-# emulated Cortex-M3 board (QEMU mps2-an385) through the real device loader.
+# emulated Cortex-M3 board (QEMU mps2-an385) through the real device loader;
+# demo-rv32 and demo-xtensa on the RV32 and lx106 boards.
 
 DEMO_DIR   := $(BUILD)/demo
 DEMO_MARCH ?= thumbv7m
@@ -12,7 +13,7 @@ $(DEMO_DIR)/hello.o: tools/demo/hello.c runtime/femtoc_bpf.h
 $(DEMO_DIR)/hello.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 	$(BIN)/femtoc $< -march=$(DEMO_MARCH) -o $@
 
-.PHONY: demo demo-run demo-rv32 demo-rv32-run
+.PHONY: demo demo-run demo-rv32 demo-rv32-run demo-xtensa demo-xtensa-run
 demo: bootstrap
 	@$(MAKE) --no-print-directory demo-run
 # The same program for RISC-V: qemu-system-riscv32 -M sifive_e (RV32IMAC).
@@ -22,6 +23,17 @@ demo-rv32-run: $(DEMO_DIR)/hello-rv32.fcx $(BOARD_SIFIVE_ELF)
 	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello-rv32.fcx (-march=rv32imac)"
 	@echo "== running on qemu-system-riscv32 -M sifive_e (RV32IMAC) through the device loader"
 	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board --board sifive_e $(DEMO_DIR)/hello-rv32.fcx --ctx-str "$(DEMO_MSG)" --runs 2
+
+# The same program on Xtensa: qemu-system-xtensa -M sim -cpu lx106. No lx106
+# code generator yet: the firmware runs the container's bytecode in the
+# interpreter, through the same loader (the container carries Thumb-2 and
+# RV32 code too, for the other boards; the lx106 loader installs its bytecode).
+demo-xtensa: bootstrap
+	@$(MAKE) --no-print-directory demo-xtensa-run
+demo-xtensa-run: $(DEMO_DIR)/hello-multi.fcx $(BOARD_XTENSA_ELF)
+	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello-multi.fcx (-march=rv32imac,thumbv7m)"
+	@echo "== running on qemu-system-xtensa -M sim -cpu lx106 (Xtensa lx106) through the device loader, in the interpreter"
+	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board --board xtensa-sim $(DEMO_DIR)/hello-multi.fcx --ctx-str "$(DEMO_MSG)" --runs 2
 
 # The demo signs: a key made on the spot (never kept in the tree), firmware
 # whose trust store holds its public half, native code because it is signed.
@@ -56,7 +68,7 @@ $(DEMO_DIR)/hello-multi.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 # that trust store under both policies.
 TEST_STEPS += board
 step-board: $(DEMO_DIR)/hello.fcx $(DEMO_DIR)/hello-ebpf.fcx $(DEMO_DIR)/hello-multi.fcx \
-            $(DEMO_DIR)/hello-rv32.fcx $(BOARD_MPS2_ELF) $(BOARD_SIFIVE_ELF) $(BIN)/femto-sign
+            $(DEMO_DIR)/hello-rv32.fcx $(BOARD_MPS2_ELF) $(BOARD_SIFIVE_ELF) $(BOARD_XTENSA_ELF) $(BIN)/femto-sign
 	@mkdir -p $(DEMO_DIR)/trust
 	@rm -f $(DEMO_DIR)/trust/*.pem
 	@openssl genpkey -algorithm ed25519 -out $(DEMO_DIR)/trust/key.pem

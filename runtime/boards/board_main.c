@@ -1,6 +1,7 @@
 /*
  * board_main.c - the femtoc device firmware shared by the emulated boards
- * (mps2-an385: Cortex-M3; sifive_e: RV32IMAC): the runtime, the loader and
+ * (mps2-an385: Cortex-M3; sifive_e: RV32IMAC; xtensa-sim: lx106, interpreter
+ * only so far): the runtime, the loader and
  * the standard helpers, receiving a container from the host as a blob,
  * installing it into the flash slot through the real loader, and running it
  * natively (or in the interpreter when the container carries no code for
@@ -310,6 +311,7 @@ int main(void)
     plat.isa = BOARD_ISA;
     plat.helpers = fc_std_helpers;
     plat.nhelpers = fc_std_helpers_count;
+#ifndef BOARD_NO_NATIVE
     plat.sym[FC_SYM_HELPER] = (uint32_t)(uintptr_t)fc_native_helper;
     plat.sym[FC_SYM_UDIV64] = (uint32_t)(uintptr_t)fc_native_udiv64;
     plat.sym[FC_SYM_SDIV64] = (uint32_t)(uintptr_t)fc_native_sdiv64;
@@ -317,6 +319,7 @@ int main(void)
     plat.sym[FC_SYM_SMOD64] = (uint32_t)(uintptr_t)fc_native_smod64;
     plat.sym[FC_SYM_MEMCHECK] = (uint32_t)(uintptr_t)fc_native_memcheck;
     plat.invoke = fc_native_invoke_direct;
+#endif   /* else an interpreter-only runtime (-DFC_NO_NATIVE): no routines, no invoke */
 #ifdef BOARD_TRUST
     plat.trusted = trusted_keys;
     plat.ntrusted = sizeof trusted_keys / sizeof trusted_keys[0];

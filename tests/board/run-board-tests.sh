@@ -1,7 +1,11 @@
 #!/bin/sh
-# Board tests: containers run on qemu-system-arm -M mps2-an385 through the
-# real firmware (runtime + loader + helpers). Checks r0 against a Fletcher-32
-# computed independently, the helper output, and the error path.
+# Board tests: containers run on the emulated boards (qemu-system-arm -M
+# mps2-an385, qemu-system-riscv32 -M sifive_e, qemu-system-xtensa -M sim
+# -cpu lx106) through the real firmware (runtime + loader + helpers). Checks
+# r0 against a Fletcher-32 computed independently, the helper output, the
+# error path, the budget and signatures. xtensa-sim's firmware is
+# interpreter-only (no lx106 code generator yet): every container, also one
+# with native code for the other cores, runs there in the interpreter.
 # usage: run-board-tests.sh DEMO_DIR   (FC_BUILD, FEMTOC in the environment)
 dir=$1
 pass=0; fail=0
@@ -23,12 +27,13 @@ check() { # name, condition result
 # board:container pairs. The multi-target container runs on both boards
 # (the loader picks the code for its core); bytecode-only in the interpreter.
 for pair in mps2-an385:hello.fcx mps2-an385:hello-ebpf.fcx mps2-an385:hello-multi.fcx \
-            sifive_e:hello-rv32.fcx sifive_e:hello-ebpf.fcx sifive_e:hello-multi.fcx; do
+            sifive_e:hello-rv32.fcx sifive_e:hello-ebpf.fcx sifive_e:hello-multi.fcx \
+            xtensa-sim:hello-ebpf.fcx xtensa-sim:hello-multi.fcx; do
     board=${pair%%:*}; fcx=$dir/${pair#*:}
     for msg in "femtoc runs eBPF on microcontrollers" "x" "" "an odd-length message, 37 bytes long"; do
         want=$(fletcher "$msg")
         out=$(python3 tools/femto-board --board "$board" "$fcx" --ctx-str "$msg" --runs 2 2>&1); rc=$?
-        case "$fcx" in *ebpf*) eng=interpreter;; *) eng=native;; esac
+        case "$board:$fcx" in *ebpf*|xtensa-sim:*) eng=interpreter;; *) eng=native;; esac
         r1=$(echo "$out" | grep -c "run 1 ($eng): r0 = $want")
         r2=$(echo "$out" | grep -c "run 2 ($eng): r0 = $want")
         n=$(printf %s "$msg" | wc -c)
@@ -45,7 +50,7 @@ mov %r0, 0
 ldxb %r0, [%r1+4096]
 exit
 S
-for pair in mps2-an385:ebpf mps2-an385:thumbv7m sifive_e:rv32imac; do
+for pair in mps2-an385:ebpf mps2-an385:thumbv7m sifive_e:rv32imac xtensa-sim:ebpf xtensa-sim:rv32imac,thumbv7m; do
     board=${pair%%:*}; march=${pair#*:}
     if "$FEMTOC" "$dir/oob.s" -march=$march -o "$dir/oob-$march.fcx" 2>/dev/null; then
         out=$(python3 tools/femto-board --board "$board" "$dir/oob-$march.fcx" --ctx-str "abc" 2>&1); rc=$?
@@ -56,10 +61,39 @@ for pair in mps2-an385:ebpf mps2-an385:thumbv7m sifive_e:rv32imac; do
         check "femtoc -march=$march accepts oob.s" 1
     fi
 done
+# The budget (taken backward jumps) on every board: the loop below takes its
+# backward jump 999 times, so a budget of 999 ends with r0 = 1000 and one of
+# 998 stops it with the budget error at the jump (eBPF instruction 2).
+cat > "$dir/loop.s" <<'S'
+mov %r0, 0
+add %r0, 1
+jlt %r0, 1000, -2
+exit
+S
+for pair in mps2-an385:thumbv7m sifive_e:rv32imac xtensa-sim:ebpf; do
+    board=${pair%%:*}; march=${pair#*:}
+    for b in 999 998; do
+        f=$dir/loop-$march-$b.fcx
+        if ! "$FEMTOC" "$dir/loop.s" -march=$march --budget $b -o "$f" 2>/dev/null; then
+            check "femtoc -march=$march --budget $b accepts loop.s" 1
+            continue
+        fi
+        out=$(python3 tools/femto-board --board "$board" "$f" 2>&1); rc=$?
+        if [ $b = 999 ]; then
+            [ $rc = 0 ] && echo "$out" | grep -q "run 1 (.*): r0 = 0x00000000000003e8"
+            check "$board $march: budget 999 is enough for 999 backward jumps (r0 = 1000)" $?
+        else
+            [ $rc = 1 ] && echo "$out" | grep -q "run 1: error 3 (.*budget.*) at eBPF instruction 2"
+            check "$board $march: budget 998 stops the loop at its jump" $?
+        fi
+        [ $? = 0 ] || echo "$out" | sed 's/^/    /'
+    done
+done
 # ---- signatures: firmware with a trust store (make firmware TRUST=...), keys made per run ----
 # $dir/trust/: key.pem (trusted), other.pem; firmware in trust/native, trust/require
 t=$dir/trust
-if [ -f "$t/pub.pem" ] && [ -f "$t/native/mps2-an385.elf" ] && [ -f "$t/require/sifive_e.elf" ]; then
+if [ -f "$t/pub.pem" ] && [ -f "$t/native/mps2-an385.elf" ] && [ -f "$t/require/sifive_e.elf" ] &&
+   [ -f "$t/require/xtensa-sim.elf" ]; then
     msg="signed on the spot"
     want=$(fletcher "$msg")
     "$FEMTOC" "$dir/hello.o" -march=rv32imac,thumbv7m --sign "$t/key.pem" -o "$t/signed.fcx" 2>&1
@@ -112,6 +146,28 @@ PY
         [ $rc != 0 ] && echo "$out" | grep -q "has no trust store"
         check "$board: femto-board refuses firmware without a trust store for --trust" $?
     done
+    # xtensa-sim: the interpreter-only firmware verifies signatures too (Ed25519
+    # on lx106); with no native code to refuse, policy native runs every
+    # container in the interpreter, policy require refuses the unsigned ones.
+    board=xtensa-sim
+    out=$(python3 tools/femto-board --board $board --firmware "$t/native/$board.elf" --trust "$t/pub.pem" \
+          "$t/signed.fcx" --ctx-str "$msg" 2>&1); rc=$?
+    [ $rc = 0 ] && echo "$out" | grep -q "board: signature ok" && echo "$out" | grep -q "run 1 (interpreter): r0 = $want"
+    check "$board, trusted key: signed container verified, runs in the interpreter" $?
+    [ $? = 0 ] || echo "$out" | sed 's/^/    /'
+    for c in "hello-multi.fcx:unsigned" "trust/other.fcx:signed by an untrusted key" "trust/tampered.fcx:signed, but its signature does not verify"; do
+        f=${c%%:*}; why=${c#*:}
+        out=$(python3 tools/femto-board --board $board --firmware "$t/require/$board.elf" --trust "$t/pub.pem" \
+              --require-signature "$dir/$f" --ctx-str "$msg" 2>&1); rc=$?
+        [ $rc = 2 ] && echo "$out" | grep -q "board: install failed: .*\(signature\|trust\)"
+        check "$board, policy require: $(basename "$f") ($why) refused" $?
+        [ $? = 0 ] || echo "$out" | sed 's/^/    /'
+    done
+    out=$(python3 tools/femto-board --board $board --firmware "$t/require/$board.elf" --trust "$t/pub.pem" \
+          --require-signature "$t/signed.fcx" --ctx-str "$msg" 2>&1); rc=$?
+    [ $rc = 0 ] && echo "$out" | grep -q "board: signature ok" && echo "$out" | grep -q "run 1 (interpreter): r0 = $want"
+    check "$board, policy require: signed container runs (interpreter)" $?
+    [ $? = 0 ] || echo "$out" | sed 's/^/    /'
 else
     check "trusted firmware and keys built by the board step ($t)" 1
 fi
