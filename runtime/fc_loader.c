@@ -1858,62 +1858,73 @@ int fc_native_invoke_direct(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
 #endif
 }
 
+/* A refusal, before or instead of a run: every outcome field as for a run
+ * that never started (out of line: a run writes each field once, at the
+ * end, instead of zeroing them all first). */
+static RUN_COLD int run_refuse(fc_run_result *out, int e, unsigned engine)
+{
+    out->err = e;
+    out->engine = (uint8_t)engine;
+    out->err_pc = 0;
+    out->native_pc = 0xFFFFFFFFu;
+    out->err_addr = 0;
+    out->insn_count = 0;
+    out->budget_left = 0;
+    return e;
+}
+
 int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *out)
 {
     fc_run_result tmp;
     run_tmpl *t;
     fc_vm *vm;
     uint64_t ctx_addr;
-    uint32_t start = 0;
+    uint32_t start = 0, ctx_len;
+    unsigned engine;
     int e, native;
 
     if (!out)
         out = &tmp;
-    /* field by field: a memset is most of a short run's fixed cost */
-    out->err = FC_OK;
-    out->engine = 0;
-    out->err_pc = 0;
-    out->native_pc = 0xFFFFFFFFu;
-    out->err_addr = 0;
-    out->insn_count = 0;
-    out->budget_left = 0;
     if ((e = check_run(a, g)) != FC_OK)
-        return out->err = e;
+        return run_refuse(out, e, 0);
 #if defined(FC_NO_INTERP)
     /* no interpreter: an app made for it (or a request for it) cannot run */
     if (a->engine == FC_TARGET_EBPF)
-        return out->err = FC_LERR_NO_NATIVE;
+        return run_refuse(out, FC_LERR_NO_NATIVE, 0);
     if (g->flags & FC_RUN_INTERP)
-        return out->err = FC_LERR_ARG;
+        return run_refuse(out, FC_LERR_ARG, 0);
     native = 1;
 #elif defined(FC_NO_NATIVE)
     if (a->engine != FC_TARGET_EBPF && !(g->flags & FC_RUN_INTERP))
-        return out->err = FC_LERR_NATIVE_UNAVAILABLE;   /* not installed by this runtime */
+        return run_refuse(out, FC_LERR_NATIVE_UNAVAILABLE, 0);   /* not installed by this runtime */
     native = 0;
 #else
     native = a->engine != FC_TARGET_EBPF && !(g->flags & FC_RUN_INTERP);
 #endif
-    out->engine = native ? a->engine : FC_TARGET_EBPF;
+    engine = native ? a->engine : FC_TARGET_EBPF;
     if (native && !a->plat->invoke)
-        return out->err = FC_LERR_NATIVE_UNAVAILABLE;
-    ctx_addr = g->ctx_len ? ctx_guest(g) : 0;
+        return run_refuse(out, FC_LERR_NATIVE_UNAVAILABLE, engine);
+    ctx_len = g->ctx_len;
+    ctx_addr = ctx_len ? ctx_guest(g) : 0;
     /* native code computes context addresses in 32 bits: the context must
-     * lie below 4 GiB, so that no proven offset below ctx_min wraps */
-    if (native && g->ctx_len && ctx_addr > 0x100000000ull - g->ctx_len)
-        return out->err = FC_LERR_ADDR;
+     * lie below 4 GiB, so that no proven offset below ctx_min wraps
+     * (ctx_addr > 2^32 - ctx_len, in 32-bit halves) */
+    if (native && ctx_len &&
+        ((uint32_t)(ctx_addr >> 32) != 0 || (uint32_t)ctx_addr > (uint32_t)(0u - ctx_len)))
+        return run_refuse(out, FC_LERR_ADDR, engine);
     if (!native) {
         start = entry_insn(a, g->entry);
         if (start >= a->ninsns)
-            return out->err = FC_LERR_ENTRY_UNKNOWN;
+            return run_refuse(out, FC_LERR_ENTRY_UNKNOWN, engine);
     }
     t = tmpl_of(a);
     vm = &t->vm;
     if (!tmpl_same(t, g))
         e = tmpl_build(a, g, t);
-    else if (g->ctx_len)
+    else if (ctx_len)
         e = tmpl_ctx(g, t, ctx_addr);
     if (e != FC_OK)
-        return out->err = e;
+        return run_refuse(out, e, engine);
     vm->helpers = a->plat->helpers;
     vm->nhelpers = a->plat->helpers ? a->plat->nhelpers : 0;
     vm->budget = g->budget ? g->budget : a->budget ? a->budget : FC_DEFAULT_BUDGET;
@@ -1923,18 +1934,19 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
 #ifndef FC_NO_NATIVE
     if (native) {
         fc_native_invoke *c = &t->call;
+        uint32_t fault;
         c->app = a;          /* the caller's fc_app (it may be a copy) */
         if (c->entry != g->entry || !c->entry_addr) {
             c->entry = g->entry;
             c->entry_off = entry_native(a, g->entry);
             c->entry_addr = 0;
             if (c->entry_off >= a->code_len)
-                return out->err = FC_LERR_ENTRY_UNKNOWN;
+                return run_refuse(out, FC_LERR_ENTRY_UNKNOWN, engine);
             c->entry_addr = (uint32_t)(c->code_addr + c->entry_off) |
                             (a->engine == FC_TARGET_THUMBV7M ? 1u : 0u);
         }
         c->ctx_addr = ctx_addr;
-        c->ctx_len = g->ctx_len;
+        c->ctx_len = ctx_len;
         c->fault_off = 0xFFFFFFFFu;
         c->env = 0;
         /* what fc_native_env_init resets and a helper could see (the
@@ -1945,19 +1957,26 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
         vm->err_addr = 0;
         vm->budget_left = vm->budget;
         if (t->env_ok) {
-            fc_native_env_start(&t->env, ctx_addr, g->ctx_len, vm->budget);
+            /* 32-bit arguments: the context lies below 4 GiB (checked
+             * above), the env's budget counter is capped at 2^32 - 1 */
+            fc_native_env_start(&t->env, (uint32_t)ctx_addr, ctx_len,
+                                (uint32_t)(vm->budget >> 32) ? 0xFFFFFFFFu
+                                                             : (uint32_t)vm->budget);
             clear_frames(a, vm);
             c->env = &t->env;
         }
         e = a->plat->invoke(a->plat->invoke_ctx, c, r0);
         out->err = e;
-        out->err_pc = e != FC_OK ? vm->err_pc : 0;
-        if (c->fault_off != 0xFFFFFFFFu) {
+        out->engine = (uint8_t)engine;
+        out->insn_count = 0;   /* native code does not count */
+        fault = c->fault_off;
+        out->native_pc = fault;
+        if (fault != 0xFFFFFFFFu)
             /* a machine fault the code did not report itself: name the
              * eBPF instruction through the pc map */
-            out->native_pc = c->fault_off;
-            out->err_pc = fc_app_pc_to_insn(a, c->fault_off);
-        }
+            out->err_pc = fc_app_pc_to_insn(a, fault);
+        else
+            out->err_pc = e != FC_OK ? vm->err_pc : 0;
     }
 #endif
 #if !defined(FC_NO_NATIVE) && !defined(FC_NO_INTERP)
@@ -1970,9 +1989,11 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
          * in whole-program indices. */
         vm->insns = (const fc_insn *)(const void *)(a->img + a->insns_off) + start;
         vm->ninsns = a->ninsns - start;
-        e = fc_vm_run(vm, ctx_addr, g->ctx_len, r0);
+        e = fc_vm_run(vm, ctx_addr, ctx_len, r0);
         out->err = e;
+        out->engine = FC_TARGET_EBPF;
         out->err_pc = e != FC_OK ? vm->err_pc + start : 0;
+        out->native_pc = 0xFFFFFFFFu;
         out->insn_count = vm->insn_count;
     }
 #endif

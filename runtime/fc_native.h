@@ -253,8 +253,11 @@ int fc_native_env_init(fc_native_env *env, struct fc_vm *vm,
  *                          FC_ERR_BAD_ARG as fc_native_env_init
  *   fc_native_env_slot     rewrite one slot's spans from region r (the
  *                          caller knows which slot the region has)
- *   fc_native_env_start    per run: r0..r9 (r1, r2 = ctx_addr, ctx_len),
- *                          err, err_insn, err_addr, budget (capped), scratch
+ *   fc_native_env_start    per run: r0..r9 (r1, r2 = ctx_addr, ctx_len,
+ *                          upper halves 0: 32-bit arguments, the caller
+ *                          has checked that the context lies below 4 GiB),
+ *                          err, err_insn, err_addr, budget (the caller caps
+ *                          it at 0xffffffff), scratch
  * Neither zeroes any stack: fc_native_env_init zeroes the whole frames area,
  * a caller of the parts clears what the container says the code can touch
  * (docs/sandbox.md section 3).
@@ -262,8 +265,8 @@ int fc_native_env_init(fc_native_env *env, struct fc_vm *vm,
 int fc_native_env_regions(fc_native_env *env, struct fc_vm *vm);
 struct fc_region;
 void fc_native_env_slot(fc_native_env *env, uint32_t slot, const struct fc_region *r);
-void fc_native_env_start(fc_native_env *env, uint64_t ctx_addr, uint64_t ctx_len,
-                         uint64_t budget);
+void fc_native_env_start(fc_native_env *env, uint32_t ctx_addr, uint32_t ctx_len,
+                         uint32_t budget);
 
 /*
  * Copy the outcome of a run into vm (err, err_pc, err_addr, budget_left)

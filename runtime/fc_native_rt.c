@@ -314,16 +314,16 @@ void fc_native_env_slot(fc_native_env *env, uint32_t slot, const fc_region *r)
 
 /* What changes from run to run: the registers (r10 stays from
  * fc_native_env_regions), the outcome fields, the budget, the scratch. */
-NO_LIBCALLS void fc_native_env_start(fc_native_env *env, uint64_t ctx_addr, uint64_t ctx_len,
-                                     uint64_t budget)
+NO_LIBCALLS void fc_native_env_start(fc_native_env *env, uint32_t ctx_addr, uint32_t ctx_len,
+                                     uint32_t budget)
 {
     /* written out: a loop costs three times as many instructions, and this
      * is most of a short native run's fixed cost */
     env->regs[0][0] = env->regs[0][1] = 0;
     env->regs[1][0] = (uint32_t)ctx_addr;
-    env->regs[1][1] = (uint32_t)(ctx_addr >> 32);
-    env->regs[2][0] = (uint32_t)ctx_len;
-    env->regs[2][1] = (uint32_t)(ctx_len >> 32);
+    env->regs[1][1] = 0;
+    env->regs[2][0] = ctx_len;
+    env->regs[2][1] = 0;
     env->regs[3][0] = env->regs[3][1] = 0;
     env->regs[4][0] = env->regs[4][1] = 0;
     env->regs[5][0] = env->regs[5][1] = 0;
@@ -335,7 +335,7 @@ NO_LIBCALLS void fc_native_env_start(fc_native_env *env, uint64_t ctx_addr, uint
     env->err_insn = 0;
     env->err_addr[0] = 0;
     env->err_addr[1] = 0;
-    env->budget = budget > BUDGET_CAP ? BUDGET_CAP : (uint32_t)budget;
+    env->budget = budget;
     env->saved_sp = 0;
     env->cur_fb = env->regs[FC_REG_FP][0] - FC_STACK_SIZE;
 }
@@ -347,7 +347,9 @@ int fc_native_env_init(fc_native_env *env, fc_vm *vm, uint64_t ctx_addr, uint64_
 
     if (rc != FC_OK)
         return rc;
-    fc_native_env_start(env, ctx_addr, ctx_len, vm->budget);
+    fc_native_env_start(env, (uint32_t)ctx_addr, (uint32_t)ctx_len, env_budget(vm));
+    env->regs[1][1] = (uint32_t)(ctx_addr >> 32);
+    env->regs[2][1] = (uint32_t)(ctx_len >> 32);
     /* as fc_vm_run: the frames area starts zeroed, budget and errors reset */
     frames = vm->max_depth * FC_STACK_SIZE;
     fc_memset(vm->stack + (vm->stack_size - frames), 0, frames);
