@@ -191,6 +191,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         I(0x61, 3, 2, 0, 0), I(0x18, 4, FC_LDDW_SECTION, 0, FC_SECT_DATA), I(0, 0, 0, 0, 0),
         I(0x63, 4, 3, 0, 0), I(0x85, 0, 0, 0, 0x99), I(0x85, 0, FC_CALL_LOCAL, 0, 1),
         I(0x95, 0, 0, 0, 0), I(0x61, 0, 1, 0, 0), I(0x95, 0, 0, 0, 0),
+        I(0x61, 0, 1, 4, 0), I(0x95, 0, 0, 0, 0),   /* a second entry: no call targets it */
     };
     static uint8_t ro[12] = "abcdefghijk", da[8] = { 1, 2, 3, 4 };
     fc_prog p;
@@ -203,7 +204,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     p.data = da; p.data_len = sizeof da;
     put_seed(dir, "bytecode", 0, &in);
     p.bss_len = 64;
-    fc_fcx_entry ents[] = { { "main", 0 }, { "leaf", 12 } };
+    fc_fcx_entry ents[] = { { "main", 0 }, { "leaf", 14 } };
     in.entries = ents;
     in.nentries = 2;
     in.budget = 500;
