@@ -4,9 +4,14 @@
  */
 #include "fc_isa.h"
 
+#ifdef FC_ISA_HAVE_NAMES
+#define FC_ISA_NAME(mn) , mn
+#else
+#define FC_ISA_NAME(mn)
+#endif
 const fc_opinfo fc_opinfo_table[FC_OP_COUNT] = {
-    {0, FC_DISC_NONE, 0, 0, "(invalid)"},
-#define FC_X_ROW(id, opc, disc, dv, fmt, mn) {(uint8_t)(opc), (uint8_t)(disc), (uint8_t)(fmt), (int16_t)(dv), mn},
+    {0, FC_DISC_NONE, 0, 0 FC_ISA_NAME("(invalid)")},
+#define FC_X_ROW(id, opc, disc, dv, fmt, mn) {(uint8_t)(opc), (uint8_t)(disc), (uint8_t)(fmt), (int16_t)(dv) FC_ISA_NAME(mn)},
     FC_OPCODES(FC_X_ROW)
 #undef FC_X_ROW
 };

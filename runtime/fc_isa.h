@@ -327,12 +327,25 @@ enum fc_op_id {
     FC_OP_COUNT
 };
 
+/*
+ * The mnemonics are for the host tools (assembler, disassembler, listings,
+ * tests); the device needs only the opcode, discriminator and format of each
+ * row (fc_insn_check at install). A freestanding build (the device runtime,
+ * __STDC_HOSTED__ == 0) leaves the names out, which halves the table and
+ * drops its strings from flash; -DFC_ISA_NAMES keeps them anyway.
+ */
+#if defined(FC_ISA_NAMES) || __STDC_HOSTED__
+#define FC_ISA_HAVE_NAMES 1
+#endif
+
 typedef struct fc_opinfo {
     uint8_t opcode;
     uint8_t disc;       /* enum fc_disc */
     uint8_t fmt;        /* enum fc_fmt */
     int16_t disc_value;
+#ifdef FC_ISA_HAVE_NAMES
     const char *mnemonic;
+#endif
 } fc_opinfo;
 
 /* Defined in fc_isa.c: indexed by enum fc_op_id (row 0 = invalid). */

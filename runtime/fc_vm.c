@@ -630,6 +630,18 @@ void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
 #define VM_THREADED 1
 #endif
 
+/* Small handlers (-Os, or -DFC_VM_SMALL; unit-vmswitch builds the switch
+ * this way on the host): the K and X forms of an ALU operation share one
+ * handler that picks its operand from the source bit, every conditional
+ * jump (both classes, both sources) is one handler, and the loads and the
+ * stores are one handler each that take the width and sign from the
+ * opcode. A few more instructions per step, about 3 KiB less code. */
+#if defined(__OPTIMIZE_SIZE__) && !defined(FC_VM_FAST)
+#ifndef FC_VM_SMALL
+#define FC_VM_SMALL 1
+#endif
+#endif
+
 /* Every opcode the interpreter runs and the name of its handler; opcodes not
  * listed stop the run with FC_ERR_BAD_INSN. Opcodes whose variants differ by
  * off or imm (sdiv, movsx, the byte swaps, the atomics) share a handler that
@@ -719,7 +731,16 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     vm_stack st;
     uint32_t n, depth = 1, max_depth;
     uintptr_t nbytes;
-    uint64_t budget_left, count_b = 0, fault_addr = 0, t;
+    /* The budget and the instruction count in native words, exact: the
+     * budget left is bud_hi * 2^32 + bud_lo (a charge borrows from bud_hi
+     * only when bud_lo is 0, once per 2^32 charges), and the count in bytes
+     * is cnt_wrap * 2^N + cnt_lo with N the width of uintptr_t (each
+     * addition is below 2^N, the code size, so one carry test catches every
+     * wrap). A 32-bit core so does 32-bit arithmetic in the hot jump path
+     * and keeps the high words out of its registers. */
+    uint32_t bud_lo, bud_hi, cnt_wrap = 0;
+    uintptr_t cnt_lo = 0;
+    uint64_t fault_addr = 0, t;
     int err = FC_OK, slow, check, off_end = 0;
     fc_region *sr;
     unsigned k;
@@ -777,7 +798,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     insns = vm->insns;
     n = vm->ninsns;
     nbytes = (uintptr_t)n * FC_INSN_SIZE;
-    budget_left = vm->budget;
+    bud_lo = (uint32_t)vm->budget;
+    bud_hi = (uint32_t)(vm->budget >> 32);
     /* Everything the interpreter's own memory safety rests on is copied to
      * locals: a host helper changing the VM mid-run cannot break it. */
     max_depth = vm->max_depth;
@@ -825,8 +847,23 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
  * code is counted, in bytes, when control leaves it (blk = where it began). */
 #define LEAVE_TO(target)                                                  \
     do {                                                                  \
-        count_b += (uintptr_t)(ip + 1) - (uintptr_t)blk;                  \
+        uintptr_t d_ = (uintptr_t)(ip + 1) - (uintptr_t)blk;              \
+        cnt_lo += d_;                                                     \
+        if (VM_UNLIKELY(cnt_lo < d_))                                     \
+            cnt_wrap++;                                                   \
         blk = (target);                                                   \
+    } while (0)
+/* one unit of budget (a taken backward jump, a local call), or stop */
+#define CHARGE()                                                          \
+    do {                                                                  \
+        if (VM_UNLIKELY(bud_lo == 0)) {                                   \
+            if (bud_hi == 0) {                                            \
+                err = FC_ERR_BUDGET;                                      \
+                goto out;                                                 \
+            }                                                             \
+            bud_hi--;                                                     \
+        }                                                                 \
+        bud_lo--;                                                         \
     } while (0)
 /* operands */
 #define IMM64 ((uint64_t)(int64_t)ip->imm)  /* sign-extended (ALU64, JMP) */
@@ -923,32 +960,38 @@ slow_step:
             goto bad_insn;
 #endif
 #define ALU(name, expr) OP(name) expr; ip++; NEXT();
+/* an operation with a K and an X form: V64/V32 the operand (imm
+ * sign-extended / its low word, or the source register / its low word) */
+#ifdef FC_VM_SMALL
+#define ALU2(name, expr)                                                 \
+        OP(name##_K) OP(name##_X) {                                      \
+            uint64_t v_ = (ip->op & FC_SRC_X) ? S : IMM64;               \
+            expr;                                                        \
+            ip++;                                                        \
+            NEXT();                                                      \
+        }
+#else
+#define ALU2(name, expr)                                                 \
+        OP(name##_K) { uint64_t v_ = IMM64; expr; ip++; NEXT(); }        \
+        OP(name##_X) { uint64_t v_ = S; expr; ip++; NEXT(); }
+#endif
+#define V64 v_
+#define V32 ((uint32_t)v_)
 
         /* ---- ALU64 (RFC 9669 section 4.1) ---- */
-        ALU(A64_ADD_K, D += IMM64)
-        ALU(A64_ADD_X, D += S)
-        ALU(A64_SUB_K, D -= IMM64)
-        ALU(A64_SUB_X, D -= S)
-        ALU(A64_MUL_K, D *= IMM64)
-        ALU(A64_MUL_X, D *= S)
-        ALU(A64_OR_K,  D |= IMM64)
-        ALU(A64_OR_X,  D |= S)
-        ALU(A64_AND_K, D &= IMM64)
-        ALU(A64_AND_X, D &= S)
-        ALU(A64_XOR_K, D ^= IMM64)
-        ALU(A64_XOR_X, D ^= S)
-        ALU(A64_LSH_K, D <<= (IMM32 & 63))
-        ALU(A64_LSH_X, D <<= (S & 63))
-        ALU(A64_RSH_K, D >>= (IMM32 & 63))
-        ALU(A64_RSH_X, D >>= (S & 63))
-        ALU(A64_ARSH_K, D = asr64(D, IMM32 & 63))
-        ALU(A64_ARSH_X, D = asr64(D, (unsigned)(S & 63)))
+        ALU2(A64_ADD, D += V64)
+        ALU2(A64_SUB, D -= V64)
+        ALU2(A64_MUL, D *= V64)
+        ALU2(A64_OR,  D |= V64)
+        ALU2(A64_AND, D &= V64)
+        ALU2(A64_XOR, D ^= V64)
+        ALU2(A64_LSH, D <<= (V32 & 63))
+        ALU2(A64_RSH, D >>= (V32 & 63))
+        ALU2(A64_ARSH, D = asr64(D, V32 & 63))
         ALU(A64_MOV_K, D = IMM64)
         ALU(A64_NEG, D = 0 - D)
-        ALU(A64_DIV_K, D = ip->off ? sdiv64(D, IMM64) : IMM64 ? D / IMM64 : 0)
-        ALU(A64_DIV_X, D = ip->off ? sdiv64(D, S) : S ? D / S : 0)
-        ALU(A64_MOD_K, D = ip->off ? smod64(D, IMM64) : IMM64 ? D % IMM64 : D)
-        ALU(A64_MOD_X, D = ip->off ? smod64(D, S) : S ? D % S : D)
+        ALU2(A64_DIV, D = ip->off ? sdiv64(D, V64) : V64 ? D / V64 : 0)
+        ALU2(A64_MOD, D = ip->off ? smod64(D, V64) : V64 ? D % V64 : D)
         OP(A64_MOV_X)
             switch (ip->off) {
             case 0:  D = S; break;
@@ -970,30 +1013,19 @@ slow_step:
             NEXT();
 
         /* ---- ALU (32-bit; results zero-extended) ---- */
-        ALU(A32_ADD_K, D = (uint32_t)(D32 + IMM32))
-        ALU(A32_ADD_X, D = (uint32_t)(D32 + S32))
-        ALU(A32_SUB_K, D = (uint32_t)(D32 - IMM32))
-        ALU(A32_SUB_X, D = (uint32_t)(D32 - S32))
-        ALU(A32_MUL_K, D = (uint32_t)(D32 * IMM32))
-        ALU(A32_MUL_X, D = (uint32_t)(D32 * S32))
-        ALU(A32_OR_K,  D = D32 | IMM32)
-        ALU(A32_OR_X,  D = D32 | S32)
-        ALU(A32_AND_K, D = D32 & IMM32)
-        ALU(A32_AND_X, D = D32 & S32)
-        ALU(A32_XOR_K, D = D32 ^ IMM32)
-        ALU(A32_XOR_X, D = D32 ^ S32)
-        ALU(A32_LSH_K, D = (uint32_t)(D32 << (IMM32 & 31)))
-        ALU(A32_LSH_X, D = (uint32_t)(D32 << (S32 & 31)))
-        ALU(A32_RSH_K, D = D32 >> (IMM32 & 31))
-        ALU(A32_RSH_X, D = D32 >> (S32 & 31))
-        ALU(A32_ARSH_K, D = asr32(D32, IMM32 & 31))
-        ALU(A32_ARSH_X, D = asr32(D32, S32 & 31))
+        ALU2(A32_ADD, D = (uint32_t)(D32 + V32))
+        ALU2(A32_SUB, D = (uint32_t)(D32 - V32))
+        ALU2(A32_MUL, D = (uint32_t)(D32 * V32))
+        ALU2(A32_OR,  D = D32 | V32)
+        ALU2(A32_AND, D = D32 & V32)
+        ALU2(A32_XOR, D = D32 ^ V32)
+        ALU2(A32_LSH, D = (uint32_t)(D32 << (V32 & 31)))
+        ALU2(A32_RSH, D = D32 >> (V32 & 31))
+        ALU2(A32_ARSH, D = asr32(D32, V32 & 31))
         ALU(A32_MOV_K, D = IMM32)
         ALU(A32_NEG, D = (uint32_t)(0 - D32))
-        ALU(A32_DIV_K, D = ip->off ? sdiv32(D32, IMM32) : IMM32 ? D32 / IMM32 : 0)
-        ALU(A32_DIV_X, D = ip->off ? sdiv32(D32, S32) : S32 ? D32 / S32 : 0)
-        ALU(A32_MOD_K, D = ip->off ? smod32(D32, IMM32) : IMM32 ? D32 % IMM32 : D32)
-        ALU(A32_MOD_X, D = ip->off ? smod32(D32, S32) : S32 ? D32 % S32 : D32)
+        ALU2(A32_DIV, D = ip->off ? sdiv32(D32, V32) : V32 ? D32 / V32 : 0)
+        ALU2(A32_MOD, D = ip->off ? smod32(D32, V32) : V32 ? D32 % V32 : D32)
         OP(A32_MOV_X)
             switch (ip->off) {
             case 0:  D = S32; break;
@@ -1062,6 +1094,34 @@ slow_step:
         }
 
         /* ---- loads and stores (section 5) ---- */
+#ifdef FC_VM_SMALL
+        OP(LDX_B) OP(LDX_H) OP(LDX_W) OP(LDX_DW)
+        OP(LDXSX_B) OP(LDXSX_H) OP(LDXSX_W) {
+            unsigned nb = fc_size_bytes(ip->op);
+            uint64_t v;
+            addr = S + OFF64;
+            ACCESS(addr, nb, FC_PERM_R, read_fault);
+            v = ld_le(p, nb);
+            if (FC_MODE(ip->op) == FC_MODE_MEMSX) {
+                /* nb is 1, 2 or 4: the sign bit to bit 63 and back */
+                unsigned sh = 64u - 8u * nb;
+                v = asr64(v << sh, sh);
+            }
+            D = v;
+            ip++;
+            NEXT();
+        }
+        OP(ST_B) OP(ST_H) OP(ST_W) OP(ST_DW)
+        OP(STX_B) OP(STX_H) OP(STX_W) OP(STX_DW) {
+            unsigned nb = fc_size_bytes(ip->op);
+            uint64_t v = FC_CLASS(ip->op) == FC_CLS_ST ? IMM64 : S;
+            addr = D + OFF64;
+            ACCESS(addr, nb, FC_PERM_W, write_fault);
+            st_le(p, nb, v);
+            ip++;
+            NEXT();
+        }
+#else
 #define LDX(name, nb, ext)                                               \
         OP(name)                                                         \
             addr = S + OFF64;                                            \
@@ -1092,6 +1152,8 @@ slow_step:
         STORE(STX_H, 2, S)
         STORE(STX_W, 4, S)
         STORE(STX_DW, 8, S)
+
+#endif
 
         /* ---- atomics (section 5.3); single-threaded: plain read-modify-write */
         OP(ATOMIC_W)
@@ -1146,6 +1208,41 @@ slow_step:
             }
             tgt = insns + t;
             goto take_to;
+/* signed comparisons via the offset-binary trick: flip the sign bit */
+#define SLT64(x, y) (((x) ^ SIGN64) < ((y) ^ SIGN64))
+#define SLT32(x, y) ((uint32_t)((x) ^ SIGN32) < (uint32_t)((y) ^ SIGN32))
+#ifdef FC_VM_SMALL
+#define VM_JCC_LABEL(name, opc) OP(name)
+/* Every conditional jump. JMP32 compares the low words: both moved to the
+ * top half (x << 32), which keeps equality, JSET and the unsigned and the
+ * signed order of the 32-bit values, so one set of 64-bit tests serves. */
+        VM_JCC_OPS(VM_JCC_LABEL, FC_CLS_JMP, J64_)
+        VM_JCC_OPS(VM_JCC_LABEL, FC_CLS_JMP32, J32_) {
+            uint64_t x = D, y = (ip->op & FC_SRC_X) ? S : IMM64;
+            int c;
+            if (FC_CLASS(ip->op) == FC_CLS_JMP32) {
+                x <<= 32;
+                y <<= 32;
+            }
+            switch (FC_OPCODE_OP(ip->op)) {
+            case FC_JMP_JEQ:  c = x == y; break;
+            case FC_JMP_JNE:  c = x != y; break;
+            case FC_JMP_JGT:  c = x > y; break;
+            case FC_JMP_JGE:  c = x >= y; break;
+            case FC_JMP_JLT:  c = x < y; break;
+            case FC_JMP_JLE:  c = x <= y; break;
+            case FC_JMP_JSET: c = (x & y) != 0; break;
+            case FC_JMP_JSGT: c = SLT64(y, x); break;
+            case FC_JMP_JSGE: c = !SLT64(x, y); break;
+            case FC_JMP_JSLT: c = SLT64(x, y); break;
+            default:          c = !SLT64(y, x); break;  /* JSLE */
+            }
+            if (c)
+                goto take;
+            ip++;
+            NEXT();
+        }
+#else
 #define JCC(name, type, a, b, cond)                                      \
         OP(name) {                                                       \
             type x = (type)(a), y = (type)(b);                           \
@@ -1160,9 +1257,6 @@ slow_step:
 #define JCC32(jop, cond)                                                 \
         JCC(J32_##jop##_K, uint32_t, D, IMM32, cond)                     \
         JCC(J32_##jop##_X, uint32_t, D, S, cond)
-/* signed comparisons via the offset-binary trick: flip the sign bit */
-#define SLT64(x, y) (((x) ^ SIGN64) < ((y) ^ SIGN64))
-#define SLT32(x, y) ((uint32_t)((x) ^ SIGN32) < (uint32_t)((y) ^ SIGN32))
         JCC64(JEQ, x == y)
         JCC64(JNE, x != y)
         JCC64(JGT, x > y)
@@ -1186,6 +1280,8 @@ slow_step:
         JCC32(JSLT, SLT32(x, y))
         JCC32(JSLE, !SLT32(y, x))
 
+#endif
+
         /* ---- calls and exit ---- */
         OP(CALL)
             if (SRC == FC_CALL_HELPER)
@@ -1204,11 +1300,7 @@ slow_step:
             /* a local call costs one unit of budget, like a taken backward
              * jump (docs/sandbox.md section 6): without it a loop-free
              * program of nested fan-out calls runs ~k^7 instructions */
-            if (budget_left == 0) {
-                err = FC_ERR_BUDGET;
-                goto out;
-            }
-            budget_left--;
+            CHARGE();
             saved[depth - 1][0] = reg[6];
             saved[depth - 1][1] = reg[7];
             saved[depth - 1][2] = reg[8];
@@ -1257,11 +1349,7 @@ slow_step:
         take_to:
             if (tgt <= ip) {
                 /* a taken backward jump costs one unit of budget */
-                if (budget_left == 0) {
-                    err = FC_ERR_BUDGET;
-                    goto out;
-                }
-                budget_left--;
+                CHARGE();
             }
             LEAVE_TO(tgt);
             ip = tgt;
@@ -1320,9 +1408,16 @@ out:
     sr->len = 0;
     /* the instruction that stopped the run counts; running off the end
      * is no instruction */
-    count_b += (uintptr_t)ip - (uintptr_t)blk;
-    vm->insn_count = count_b / FC_INSN_SIZE + (off_end ? 0u : 1u);
-    vm->budget_left = budget_left;
+    {
+        uintptr_t d = (uintptr_t)ip - (uintptr_t)blk;
+        cnt_lo += d;
+        if (cnt_lo < d)
+            cnt_wrap++;
+    }
+    /* 2^N bytes are exactly 2^N / 8 = UINTPTR_MAX / 8 + 1 instructions */
+    vm->insn_count = (uint64_t)cnt_wrap * ((uint64_t)(UINTPTR_MAX / FC_INSN_SIZE) + 1u) +
+                     cnt_lo / FC_INSN_SIZE + (off_end ? 0u : 1u);
+    vm->budget_left = ((uint64_t)bud_hi << 32) | bud_lo;
     vm->err = err;
     if (err) {
         vm->err_pc = PC;

@@ -8,11 +8,13 @@ RUNTIME_SRCS += $(VM_SRCS)
 # computed goto, -DFC_VM_SWITCH: what a compiler other than GCC/Clang
 # builds) is built and tested on the host too: the interpreter's unit tests
 # (tests/unit/test_vm_*.c) linked, ahead of $(LIBS), with fc_vm.c compiled
-# that way. Test step unit-vmswitch: their Criterion total, renamed.
+# that way, and with the small shared handlers of an -Os device build
+# (-DFC_VM_SMALL), which the host otherwise never runs. Test step
+# unit-vmswitch: their Criterion total, renamed.
 VMSWITCH_TESTS := $(wildcard tests/unit/test_vm_*.c)
 $(OBJ)/vmswitch/runtime/fc_vm.o: runtime/fc_vm.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DFC_VM_SWITCH -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) -DFC_VM_SWITCH -DFC_VM_SMALL -MMD -MP -c $< -o $@
 $(BIN)/unit-vmswitch: $(VMSWITCH_TESTS:%.c=$(OBJ)/%.o) $(OBJ)/vmswitch/runtime/fc_vm.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) -lcriterion $(LDLIBS)
