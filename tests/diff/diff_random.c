@@ -48,6 +48,7 @@
 #include "fc_disasm.h"
 #include "fc_emu.h"
 #include "fc_helpers.h"
+#include "diff_helpers.h"
 #include "fc_verify.h"
 
 #define DEFAULT_SEED  0x6a09e667f3bcc908ull
@@ -62,44 +63,6 @@
 #define H_UNWIND  0x82u   /* stops the program when r1 % 8 == 0 */
 #define H_DENIED  0x83u   /* registered, not in the allowlist */
 #define H_UNKNOWN 0x99u   /* not registered */
-
-static uint64_t h_mix(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)vm;
-    return a + 3 * b - (c ^ (d << 7)) + e;
-}
-
-static uint64_t h_sum(fc_vm *vm, uint64_t p, uint64_t n, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)c, (void)d, (void)e;
-    if (n > 64) {                 /* refuse big lengths like a careful helper */
-        vm->helper_err = FC_ERR_HELPER_FAULT;
-        vm->err_addr = p;
-        return 0;
-    }
-    if (n == 0)
-        return 0;
-    uint8_t *m = fc_vm_translate(vm, p, n, FC_PERM_RW);
-    if (!m) {
-        vm->helper_err = FC_ERR_HELPER_FAULT;
-        vm->err_addr = p;
-        return 0;
-    }
-    uint64_t s = 0;
-    for (uint64_t k = 0; k < n; k++) {
-        s = s * 31 + m[k];
-        m[k]++;
-    }
-    return s;
-}
-
-static uint64_t h_unwind(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)b, (void)c, (void)d, (void)e;
-    if (a % 8 == 0)
-        vm->helper_err = FC_ERR_UNWIND;
-    return a ^ 0x5555;
-}
 
 static uint64_t h_denied(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
 {

@@ -26,42 +26,10 @@
 
 #include "fc_emu.h"
 #include "fc_helpers.h"
+#include "../diff/diff_helpers.h"
 #include "fc_verify.h"
 
 #define FUZZ_MAX_INSNS 512u
-
-static uint64_t h_mix(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)vm;
-    return a + 3 * b - (c ^ (d << 7)) + e;
-}
-
-static uint64_t h_sum(fc_vm *vm, uint64_t p, uint64_t n, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)c, (void)d, (void)e;
-    if (n == 0)
-        return 0;
-    uint8_t *m = n <= 64 ? fc_vm_translate(vm, p, n, FC_PERM_RW) : NULL;
-    if (!m) {
-        vm->helper_err = FC_ERR_HELPER_FAULT;
-        vm->err_addr = p;
-        return 0;
-    }
-    uint64_t s = 0;
-    for (uint64_t k = 0; k < n; k++) {
-        s = s * 31 + m[k];
-        m[k]++;
-    }
-    return s;
-}
-
-static uint64_t h_unwind(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)b, (void)c, (void)d, (void)e;
-    if (a % 8 == 0)
-        vm->helper_err = FC_ERR_UNWIND;
-    return a ^ 0x5555;
-}
 
 /* the same helpers and allowlist as tests/diff/diff_random.c */
 static const fc_helper helpers[] = {

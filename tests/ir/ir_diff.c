@@ -38,6 +38,7 @@
 
 #include "fc_elf.h"
 #include "fc_helpers.h"
+#include "../diff/diff_helpers.h"
 #include "fc_ir.h"
 #include "fc_regalloc.h"
 #include "fc_testdata.h"
@@ -58,38 +59,6 @@ static unsigned max_per_slot;
 static unsigned long long nruns, ir_ins_total, ebpf_total, hi_skipped_total, fixups_total;
 
 /* ---- helpers ---------------------------------------------------------------- */
-static uint64_t h_mix(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)vm;
-    return a + 3 * b - (c ^ (d << 7)) + e;
-}
-
-static uint64_t h_sum(fc_vm *vm, uint64_t p, uint64_t n, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)c, (void)d, (void)e;
-    if (n == 0)
-        return 0;
-    uint8_t *m = n <= 64 ? fc_vm_translate(vm, p, n, FC_PERM_RW) : NULL;
-    if (!m) {
-        vm->helper_err = FC_ERR_HELPER_FAULT;
-        vm->err_addr = p;
-        return 0;
-    }
-    uint64_t s = 0;
-    for (uint64_t k = 0; k < n; k++) {
-        s = s * 31 + m[k];
-        m[k]++;
-    }
-    return s;
-}
-
-static uint64_t h_unwind(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
-{
-    (void)b, (void)c, (void)d, (void)e;
-    if (a % 8 == 0)
-        vm->helper_err = FC_ERR_UNWIND;
-    return a ^ 0x5555;
-}
 
 /* the conformance suite's helper 5: returns r1, stops the program on 0 */
 static uint64_t h_conf_unwind(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
