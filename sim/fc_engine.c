@@ -86,9 +86,10 @@ static int run_interp(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_l
  * (r1 = 0x20100000), not at its host address: results that expose pointers
  * differ from the "interp" engine, which uses host addresses. */
 /* backend b's code in the emulator *ep of its target (opened once) */
-static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, size_t n,
+static int run_native(const fc_backend *b, uint32_t bk_flags, fc_emu **ep, const fc_insn *insns, size_t n,
                       uint8_t *mem, size_t mem_len, fc_engine_result *res)
 {
+    fc_bk_opts opts = {bk_flags, NULL, 0};
     fc_emu *e = *ep;
     char err[150];
     fc_prog p;
@@ -114,7 +115,7 @@ static int run_native(const fc_backend *b, fc_emu **ep, const fc_insn *insns, si
     memset(&p, 0, sizeof p);
     p.insns = (fc_insn *)(uintptr_t)insns;
     p.ninsns = (uint32_t)n;
-    rc = fc_emu_load_prog(e, &p, NULL, NULL, &entry, NULL, err, sizeof err);
+    rc = fc_emu_load_prog(e, &p, NULL, &opts, &entry, NULL, err, sizeof err);
     if (rc != FC_BK_OK) {
         res->err = FC_ERR_BAD_PROGRAM;
         snprintf(res->msg, sizeof res->msg, "%s", err);
@@ -154,14 +155,29 @@ int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t 
                            fc_engine_result *res)
 {
     static fc_emu *e;
-    return run_native(&fc_backend_thumbv7m, &e, insns, n, mem, mem_len, res);
+    return run_native(&fc_backend_thumbv7m, 0, &e, insns, n, mem, mem_len, res);
 }
 
 int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
                            fc_engine_result *res)
 {
     static fc_emu *e;
-    return run_native(&fc_backend_rv32imac, &e, insns, n, mem, mem_len, res);
+    return run_native(&fc_backend_rv32imac, 0, &e, insns, n, mem, mem_len, res);
+}
+
+/* The same backends through the middle end (FC_BK_IR). */
+static int run_thumbv7m_ir(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res)
+{
+    static fc_emu *e;
+    return run_native(&fc_backend_thumbv7m, FC_BK_IR, &e, insns, n, mem, mem_len, res);
+}
+
+static int run_rv32imac_ir(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                           fc_engine_result *res)
+{
+    static fc_emu *e;
+    return run_native(&fc_backend_rv32imac, FC_BK_IR, &e, insns, n, mem, mem_len, res);
 }
 
 /* ---- the table ------------------------------------------------------------ */
@@ -169,6 +185,8 @@ const fc_engine fc_engines[] = {
     {"interp", "reference interpreter (runtime/fc_vm.c)", run_interp},
     {"thumbv7m", "Thumb-2 backend, run in Unicorn (Cortex-M3)", fc_engine_thumbv7m_run},
     {"rv32imac", "RV32IMAC backend, run in Unicorn (SiFive E31)", fc_engine_rv32imac_run},
+    {"thumbv7m-ir", "Thumb-2 through the middle end (-fcodegen=ir), in Unicorn", run_thumbv7m_ir},
+    {"rv32imac-ir", "RV32IMAC through the middle end (-fcodegen=ir), in Unicorn", run_rv32imac_ir},
 };
 const size_t fc_engines_count = sizeof fc_engines / sizeof fc_engines[0];
 
