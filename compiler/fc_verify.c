@@ -1840,7 +1840,8 @@ int fc_vfy_run(const fc_prog *p, const fc_vfy_opts *o, void *ws, size_t ws_len,
     /* proofs of context accesses must not rely on 32-bit address wrap-around
      * (docs/sandbox.md section 11) */
     if (v->o->ctx_size > FC_FCX_MAX_CTX) {
-        ERR(v, -1, "context size %u above the limit of %u bytes", v->o->ctx_size, FC_FCX_MAX_CTX);
+        ERR(v, -1, "context size %u above the limit of %u bytes", (unsigned)v->o->ctx_size,
+            (unsigned)FC_FCX_MAX_CTX);
         return -1;
     }
     bounds bd = count(p);
