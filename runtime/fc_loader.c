@@ -65,6 +65,7 @@
 #define R_CTX_MIN    0x6Cu
 #define R_CTX_FLAGS  0x70u
 #define R_TRUST      0x74u  /* u8 enum fc_trust, then zero */
+#define R_JIT        0x75u  /* u8: 1 = code compiled by this device (FC_POLICY_JIT) */
 #define R_STACK_UNT  0x78u  /* u32 header stack_untouched (0 in older records) */
 #define R_RESERVED   0x7Cu  /* .. 0x80 zero */
 #define R_FCX_SHA    0x80u
@@ -172,7 +173,8 @@ const char *fc_lerr_str(int code)
         "context requirement above the limit", "context shorter than the container requires",
         "context read-only but the code writes it unchecked",
         "signed by a key this device does not trust", "signature does not verify",
-        "bad stack_untouched",
+        "bad stack_untouched", "the device's verifier refused the program",
+        "the device's compiler failed",
     };
     if (code >= FC_LERR_BASE && code < FC_LERR__END)
         return names[code - FC_LERR_BASE];
@@ -246,6 +248,12 @@ typedef struct view {
     part code[FC_TARGET__COUNT], centries[FC_TARGET__COUNT];
     part reloc[FC_TARGET__COUNT], pcmap[FC_TARGET__COUNT];
     uint32_t ninsns, nentries, nhelpers;
+    /* where the code parts (code, centries, reloc, pcmap) are read from: the
+     * container, or the device compiler's output (FC_POLICY_JIT) */
+    const uint8_t *nb;
+    uint32_t nb_len;
+    uint8_t jit;                 /* fc_install_info.jit */
+    fc_lresult jit_res;
 } view;
 
 static uint32_t align8(uint32_t x) { return (x + 7u) & ~7u; }
@@ -623,8 +631,9 @@ static int parse_helpers(const uint8_t *b, view *v, fc_lresult *r)
     return FC_OK;
 }
 
-static int parse_code(const uint8_t *b, view *v, unsigned t, fc_lresult *r)
+static int parse_code(view *v, unsigned t, fc_lresult *r)
 {
+    const uint8_t *b = v->nb;
     const part *c = &v->code[t], *ce = &v->centries[t], *rl = &v->reloc[t], *pm = &v->pcmap[t];
     uint32_t k, prev_end = 0, prev_pc = 0;
 
@@ -651,7 +660,7 @@ static int parse_code(const uint8_t *b, view *v, unsigned t, fc_lresult *r)
         for (k = 0; k < rl->size / FC_FCX_RELOC_SIZE; k++) {
             fc_fcx_reloc rr;
             uint32_t w;
-            if (!fc_fcx_read_reloc(b, v->h.image_size, rl->off + k * FC_FCX_RELOC_SIZE, &rr))
+            if (!fc_fcx_read_reloc(b, v->nb_len, rl->off + k * FC_FCX_RELOC_SIZE, &rr))
                 return fail(r, FC_LERR_SECT_BOUNDS, W("relocation record beyond end of image"), rl->idx, (int32_t)k);
             if (rr.reserved)
                 return fail(r, FC_LERR_SECT_FIELD, W("relocation reserved field not zero"), rl->idx, (int32_t)k);
@@ -679,7 +688,7 @@ static int parse_code(const uint8_t *b, view *v, unsigned t, fc_lresult *r)
             return failv(r, FC_LERR_SECT_SIZE, W("pc map size not a multiple of 8"), pm->idx, -1, pm->size);
         for (k = 0; k < pm->size / FC_FCX_PCMAP_SIZE; k++) {
             fc_fcx_pcmap m;
-            if (!fc_fcx_read_pcmap(b, v->h.image_size, pm->off + k * FC_FCX_PCMAP_SIZE, &m))
+            if (!fc_fcx_read_pcmap(b, v->nb_len, pm->off + k * FC_FCX_PCMAP_SIZE, &m))
                 return fail(r, FC_LERR_SECT_BOUNDS, W("pc map record beyond end of image"), pm->idx, (int32_t)k);
             if (m.native_off >= c->size || (k > 0 && m.native_off <= prev_pc))
                 return failv(r, FC_LERR_PCMAP, W("pc map offsets not ascending or outside the code"),
@@ -737,8 +746,10 @@ static int parse(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
     ram = (uint64_t)v->data.size + v->bss.info + v->rodata.size;
     if (ram > FC_FCX_MAX_RAM)
         return failv(r, FC_LERR_RAM_LIMIT, W(".data + .bss + .rodata above 16 MiB"), -1, -1, (uint32_t)ram);
+    v->nb = b;
+    v->nb_len = v->h.image_size;
     for (t = 1; t < FC_TARGET__COUNT; t++) {
-        if ((e = parse_code(b, v, t, r)) != FC_OK)
+        if ((e = parse_code(v, t, r)) != FC_OK)
             return e;
         if (v->code[t].idx >= 0)
             targets |= (uint16_t)(1u << t);
@@ -896,11 +907,12 @@ static int reloc_patch(const uint8_t *b, const view *v, const fc_app *a, uint32_
     const part *c = &v->code[a->engine], *rl = &v->reloc[a->engine];
     uint32_t i;
     *width = 0;
-    if (!fc_fcx_read_reloc(b, v->h.image_size, rl->off + k * FC_FCX_RELOC_SIZE, rr))
+    (void)b;
+    if (!fc_fcx_read_reloc(v->nb, v->nb_len, rl->off + k * FC_FCX_RELOC_SIZE, rr))
         return FC_LERR_RELOC_OFFSET;   /* parse() has checked every record */
     *width = fc_fcx_reloc_width(a->engine, rr->kind);
     for (i = 0; i < *width; i++)
-        out[i] = b[c->off + rr->offset + i];
+        out[i] = v->nb[c->off + rr->offset + i];
     return apply_reloc(a->engine, rr, out, (uint32_t)(a->img_addr + a->code_off + rr->offset),
                        sym_addr(a, rr->sym) + (uint32_t)rr->addend);
 }
@@ -911,6 +923,73 @@ static uint32_t put_part(uint32_t *cursor, uint32_t len, uint32_t *off)
     *cursor = align8(*cursor + len);
     return len;
 }
+
+#ifndef FC_NO_NATIVE
+/* FC_POLICY_JIT: the device compiles when the container has no code for
+ * this core it may use (none, untrusted, or for ISA features it lacks). */
+static int want_jit(const fc_platform *p, uint32_t flags, const view *v, unsigned t, int native_ok)
+{
+    if (!(p->policy & FC_POLICY_JIT) || !p->jit || (flags & FC_INSTALL_BYTECODE_ONLY) ||
+        t == FC_TARGET_EBPF || t >= FC_TARGET__COUNT)
+        return 0;
+    return v->code[t].idx < 0 || !native_ok || (v->code[t].info & ~p->isa) != 0;
+}
+
+#define JIT_SECT 0xFFFF   /* section index the device compiler's parts report */
+
+/* Compile with plat->jit, then take its output as the code for p->target,
+ * validated as a code section of the container would be. */
+static int run_jit(const uint8_t *b, view *v, const fc_platform *p, fc_lresult *r)
+{
+    fc_jit_in in;
+    fc_jit_out o;
+    unsigned t = p->target;
+    int e;
+
+    fc_memset(&in, 0, sizeof in);
+    fc_memset(&o, 0, sizeof o);
+    in.insns = b + v->bytecode.off;
+    in.ninsns = v->ninsns;
+    in.entries = b + v->entries.off;
+    in.nentries = v->nentries;
+    in.rodata = v->rodata.idx >= 0 ? b + v->rodata.off : 0;
+    in.rodata_len = v->rodata.idx >= 0 ? v->rodata.size : 0;
+    in.data = v->data.idx >= 0 ? b + v->data.off : 0;
+    in.data_len = v->data.idx >= 0 ? v->data.size : 0;
+    in.bss_len = v->bss.idx >= 0 ? v->bss.info : 0;
+    in.ctx_min = v->h.ctx_min;
+    in.target = (uint8_t)t;
+    in.isa = p->isa;
+    if ((e = p->jit(p->jit_ctx, &in, &o, r)) != FC_OK)
+        return e;
+    if (!o.buf || !o.code_len || !fc_in_bounds(o.buf_len, o.code_off, o.code_len) ||
+        !fc_in_bounds(o.buf_len, o.centries_off, v->nentries * 4u) ||
+        o.nrelocs > o.buf_len / FC_FCX_RELOC_SIZE ||
+        !fc_in_bounds(o.buf_len, o.reloc_off, o.nrelocs * FC_FCX_RELOC_SIZE) ||
+        o.npcmap > o.buf_len / FC_FCX_PCMAP_SIZE ||
+        !fc_in_bounds(o.buf_len, o.pcmap_off, o.npcmap * FC_FCX_PCMAP_SIZE) ||
+        (o.isa & ~p->isa))
+        return fail(r, FC_LERR_JIT_COMPILE, W("the device compiler's output is malformed"), JIT_SECT, -1);
+    v->nb = o.buf;
+    v->nb_len = o.buf_len;
+    v->code[t].off = o.code_off;
+    v->code[t].size = o.code_len;
+    v->code[t].info = o.isa;
+    v->code[t].idx = JIT_SECT;
+    v->centries[t].off = o.centries_off;
+    v->centries[t].size = v->nentries * 4u;
+    v->centries[t].idx = JIT_SECT;
+    v->reloc[t].off = o.reloc_off;
+    v->reloc[t].size = o.nrelocs * FC_FCX_RELOC_SIZE;
+    v->reloc[t].idx = o.nrelocs ? JIT_SECT : -1;
+    v->pcmap[t].off = o.pcmap_off;
+    v->pcmap[t].size = o.npcmap * FC_FCX_PCMAP_SIZE;
+    v->pcmap[t].idx = o.npcmap ? JIT_SECT : -1;
+    v->jit = 1;
+    /* the same rules as for a code section of the container */
+    return parse_code(v, t, r);
+}
+#endif
 
 /* The install flags the engine choice obeys: a native-only runtime always
  * requires native code (untrusted code, a missing ISA feature: refused). */
@@ -925,8 +1004,8 @@ static uint32_t put_part(uint32_t *cursor, uint32_t len, uint32_t *off)
  * have_addr: slot and RAM are known, so relocations are checked at their
  * final addresses (range included).
  */
-static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_cfg *cfg,
-                fc_app *a, int have_addr, fc_lresult *r)
+static int plan(const uint8_t *b, uint32_t len, view *v, const fc_install_cfg *cfg,
+                fc_app *a, int have_addr, int may_jit, fc_lresult *r)
 {
     const fc_platform *p = cfg->plat;
     uint32_t k, cur, eff_budget;
@@ -968,6 +1047,24 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
      * ISA features it needs, else the interpreter */
     t = p->target;
     a->engine = FC_TARGET_EBPF;
+#ifndef FC_NO_NATIVE
+    /* the device's own compiler: its code needs no signature */
+    if (may_jit && want_jit(p, INSTALL_FLAGS(cfg), v, t, native_ok)) {
+        int e = run_jit(b, v, p, r);
+        if (e == FC_OK) {
+            native_ok = 1;
+            a->jit = 1;
+        } else if ((INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE) ||
+                   (e == FC_LERR_JIT_VERIFY && (p->policy & FC_POLICY_JIT_STRICT))) {
+            return e;   /* *r: the compiler's refusal */
+        } else {
+            v->jit = 2;   /* the interpreter runs it (the container's code stays untrusted) */
+            v->jit_res = *r;
+        }
+    }
+#else
+    (void)may_jit;
+#endif
 #ifdef FC_NO_INTERP
     /* native-only runtime: what the interpreter would have run is refused */
     if (INSTALL_FLAGS(cfg) & FC_INSTALL_BYTECODE_ONLY)
@@ -997,7 +1094,7 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
     } else if (!(INSTALL_FLAGS(cfg) & FC_INSTALL_BYTECODE_ONLY) && t != FC_TARGET_EBPF &&
                t < FC_TARGET__COUNT && v->code[t].idx >= 0) {
         if ((v->code[t].info & ~p->isa) == 0)
-            a->engine = (uint8_t)t;
+            a->engine = (uint8_t)t;   /* JIT code: made for p->isa */
         else if (INSTALL_FLAGS(cfg) & FC_INSTALL_REQUIRE_NATIVE)
             return failv(r, FC_LERR_ISA, W("code needs ISA features this core lacks"),
                          v->code[t].idx, -1, v->code[t].info & ~p->isa);
@@ -1066,7 +1163,7 @@ static int plan(const uint8_t *b, uint32_t len, const view *v, const fc_install_
             uint8_t tmp[8];
             uint32_t w;
             int e;
-            if (!fc_fcx_read_reloc(b, v->h.image_size, rl->off + k * FC_FCX_RELOC_SIZE, &rr))
+            if (!fc_fcx_read_reloc(v->nb, v->nb_len, rl->off + k * FC_FCX_RELOC_SIZE, &rr))
                 return fail(r, FC_LERR_SECT_BOUNDS, W("relocation record beyond end of image"), rl->idx, (int32_t)k);
             if (rr.sym != FC_SYM_RODATA && rr.sym != FC_SYM_DATA && rr.sym != FC_SYM_BSS &&
                 p->sym[rr.sym] == 0)
@@ -1108,7 +1205,10 @@ static void fill_info(const view *v, const fc_app *a, const fc_install_cfg *cfg,
     info->nrelocs = a->engine != FC_TARGET_EBPF ? v->reloc[a->engine].size / FC_FCX_RELOC_SIZE : 0;
     info->trust = a->trust;
     info->key = a->trust_key;
-    info->native_dropped = a->native_dropped;
+    info->native_dropped = a->native_dropped && !a->jit;
+    info->jit = a->jit ? 1u : v->jit;
+    if (info->jit)
+        info->jit_res = v->jit_res;
 }
 
 static int is_pow2(uint32_t x) { return x && !(x & (x - 1u)); }
@@ -1163,7 +1263,7 @@ int fc_check(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
         return e;
     if ((e = parse(fcx, len, &v, res)) != FC_OK)
         return e;
-    if ((e = plan(fcx, len, &v, cfg, &a, have_addr, res)) != FC_OK)
+    if ((e = plan(fcx, len, &v, cfg, &a, have_addr, 0, res)) != FC_OK)
         return e;
     fill_info(&v, &a, cfg, info);
     return FC_OK;
@@ -1198,7 +1298,7 @@ static void fill_window(const writer *w, uint32_t win, uint32_t n, uint8_t *out)
 
     fc_memset(out, 0xFF, n);
     if (a->engine != FC_TARGET_EBPF)
-        copy_part(out, win, n, a->code_off, b + v->code[a->engine].off, a->code_len);
+        copy_part(out, win, n, a->code_off, v->nb + v->code[a->engine].off, a->code_len);
     copy_part(out, win, n, a->rodata_off, b + v->rodata.off, a->rodata_len);
     copy_part(out, win, n, a->data_off, b + v->data.off, a->data_len);
     copy_part(out, win, n, a->insns_off, b + v->bytecode.off, v->bytecode.size);
@@ -1211,13 +1311,13 @@ static void fill_window(const writer *w, uint32_t win, uint32_t n, uint8_t *out)
             continue;
         fc_memmove(rec, e, FC_FCX_NAME_LEN + 4u);
         if (a->engine != FC_TARGET_EBPF)
-            nat = fc_le32(b + v->centries[a->engine].off + 4u * k);
+            nat = fc_le32(v->nb + v->centries[a->engine].off + 4u * k);
         fc_put_le32(rec + 28, nat);
         copy_part(out, win, n, at, rec, FC_SLOT_ENTRY_SIZE);
     }
     if (a->engine != FC_TARGET_EBPF) {
         const part *rl = &v->reloc[a->engine];
-        copy_part(out, win, n, a->pcmap_off, b + v->pcmap[a->engine].off, a->npcmap * FC_FCX_PCMAP_SIZE);
+        copy_part(out, win, n, a->pcmap_off, v->nb + v->pcmap[a->engine].off, a->npcmap * FC_FCX_PCMAP_SIZE);
         if (rl->idx >= 0 && win + n > a->code_off && win < a->code_off + a->code_len) {
             /* relocations are sorted and at most 8 bytes wide: start with the
              * first one that can reach the window */
@@ -1225,7 +1325,7 @@ static void fill_window(const writer *w, uint32_t win, uint32_t n, uint8_t *out)
             uint32_t first = 0, last = nrel;
             while (first < last) {
                 uint32_t mid = first + (last - first) / 2u;
-                if (fc_le32(b + rl->off + mid * FC_FCX_RELOC_SIZE) + 8u <= lo)
+                if (fc_le32(v->nb + rl->off + mid * FC_FCX_RELOC_SIZE) + 8u <= lo)
                     first = mid + 1u;
                 else
                     last = mid;
@@ -1234,7 +1334,7 @@ static void fill_window(const writer *w, uint32_t win, uint32_t n, uint8_t *out)
                 fc_fcx_reloc rr;
                 uint8_t tmp[8];
                 uint32_t wd;
-                if (fc_le32(b + rl->off + k * FC_FCX_RELOC_SIZE) + a->code_off >= win + n)
+                if (fc_le32(v->nb + rl->off + k * FC_FCX_RELOC_SIZE) + a->code_off >= win + n)
                     break;
                 if (reloc_patch(b, v, a, k, &rr, tmp, &wd) == FC_OK)  /* checked in plan() */
                     copy_part(out, win, n, a->code_off + rr.offset, tmp, wd);
@@ -1305,6 +1405,7 @@ static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
     fc_put_le32(rec + R_CTX_MIN, a->ctx_min);
     fc_put_le32(rec + R_CTX_FLAGS, a->ctx_flags);
     rec[R_TRUST] = a->trust;
+    rec[R_JIT] = a->jit;
     fc_put_le32(rec + R_STACK_UNT, a->stack_untouched);
     for (k = 0; k < 32; k++)
         rec[R_FCX_SHA + k] = a->container_sha256[k];
@@ -1396,7 +1497,7 @@ int fc_install(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
         return e;
     if ((e = parse(fcx, len, &v, res)) != FC_OK)
         return e;
-    if ((e = plan(fcx, len, &v, cfg, app, 1, res)) != FC_OK)
+    if ((e = plan(fcx, len, &v, cfg, app, 1, 1, res)) != FC_OK)
         return e;
     fill_info(&v, app, cfg, info);
     /* everything validated: from here on only flash errors can fail */
@@ -1467,6 +1568,7 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     a->ctx_min = fc_le32(rec + R_CTX_MIN);
     a->ctx_flags = fc_le32(rec + R_CTX_FLAGS);
     a->trust = rec[R_TRUST];
+    a->jit = rec[R_JIT];
     a->stack_untouched = fc_le32(rec + R_STACK_UNT);
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = rec[R_FCX_SHA + k];
@@ -1486,7 +1588,8 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
         ((a->insns_off | a->helpers_off | a->entries_off | a->pcmap_off | a->code_off) & 7u) ||
         ((a->engine != FC_TARGET_EBPF) != (a->code_len != 0)) ||
         a->ctx_min > FC_FCX_MAX_CTX || (a->ctx_flags & ~FC_FCX_CTX_KNOWN) ||
-        a->trust > FC_TRUST_OK || !all_zero(rec, R_TRUST + 1u, R_STACK_UNT) ||
+        a->trust > FC_TRUST_OK || a->jit > 1u || (a->jit && a->engine == FC_TARGET_EBPF) ||
+        !all_zero(rec, R_JIT + 1u, R_STACK_UNT) ||
         a->stack_untouched > FC_STACK_SIZE || (a->stack_untouched & 7u) ||
         !all_zero(rec, R_RESERVED, R_FCX_SHA))
         return fail(res, FC_LERR_SLOT_CORRUPT, W("install record fields inconsistent"), -1, -1);
@@ -1512,7 +1615,7 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     if ((cfg->plat->policy & FC_POLICY_REQUIRE_SIGNATURE) && a->trust != FC_TRUST_OK)
         return refuse_untrusted(res, a->trust, 0);
     if (!FC_POLICY_UNSIGNED_NATIVE_OK(cfg->plat->policy) && a->engine != FC_TARGET_EBPF &&
-        a->trust != FC_TRUST_OK)
+        a->trust != FC_TRUST_OK && !(a->jit && (cfg->plat->policy & FC_POLICY_JIT)))
         return refuse_untrusted(res, a->trust, 1);
     a->ram = cfg->ram;
     a->ram_len = cfg->ram_len;

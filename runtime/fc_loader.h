@@ -114,6 +114,10 @@ enum fc_lerr {
     FC_LERR_SIG_UNTRUSTED,       /* signed, but by no key the device trusts   */
     FC_LERR_SIG_INVALID,         /* a trusted key's signature does not verify */
     FC_LERR_STACK_USE,           /* header stack_untouched above 512 / not 8k  */
+    /* the device's own compiler (FC_POLICY_JIT, runtime/fc_jit.h) */
+    FC_LERR_JIT_VERIFY,          /* the device's verifier refused the bytecode */
+    FC_LERR_JIT_COMPILE,         /* its backend could not compile it, or the
+                                    JIT workspace is too small               */
     FC_LERR__END
 };
 
@@ -215,6 +219,24 @@ typedef struct fc_run_result {
 #define FC_POLICY_NATIVE_SIGNED     0u
 #define FC_POLICY_REQUIRE_SIGNATURE 1u
 #define FC_POLICY_ACCEPT_UNSIGNED   4u
+/*
+ *   FC_POLICY_JIT                  the device compiles: a container with no
+ *                                  native code for this core, or whose code
+ *                                  the policy does not trust, is verified and
+ *                                  compiled at install by plat->jit (the same
+ *                                  verifier and backend as femtoc,
+ *                                  runtime/fc_jit.h); the container's own code
+ *                                  is ignored then. If the device's verifier
+ *                                  or backend refuses it, the install falls
+ *                                  back to the interpreter, or is refused
+ *                                  with FC_INSTALL_REQUIRE_NATIVE or
+ *                                  FC_POLICY_JIT_STRICT
+ *   FC_POLICY_JIT_STRICT           with FC_POLICY_JIT: a program the device's
+ *                                  verifier refuses is refused, not
+ *                                  interpreted
+ */
+#define FC_POLICY_JIT               8u
+#define FC_POLICY_JIT_STRICT        16u
 /* Native code without a valid trusted signature is acceptable. */
 #define FC_POLICY_UNSIGNED_NATIVE_OK(policy) \
     (((policy) & (FC_POLICY_ACCEPT_UNSIGNED | FC_POLICY_REQUIRE_SIGNATURE)) == FC_POLICY_ACCEPT_UNSIGNED)
@@ -236,6 +258,44 @@ typedef struct fc_trust_key {
     uint8_t pub[32];
 } fc_trust_key;
 
+/*
+ * The device's compiler (runtime/fc_jit.h), called by fc_install under
+ * FC_POLICY_JIT. in: the container's bytecode and what it needs, as the
+ * loader validated it; out: the native code for plat->target and its
+ * tables in the container's record layouts, in one buffer (the JIT's
+ * workspace, which must stay untouched until fc_install returns): the
+ * loader validates it like a code section and streams it into the slot
+ * page by page, relocating as for host-made code. Returns FC_OK or
+ * FC_LERR_JIT_* with *res filled (a verifier refusal: item = instruction
+ * index, what = the verifier's message, kept in the workspace).
+ */
+typedef struct fc_jit_in {
+    const uint8_t *insns;        /* bytecode section (8-byte instructions)    */
+    uint32_t ninsns;
+    const uint8_t *entries;      /* FC_FCX_ENTRY_SIZE records                 */
+    uint32_t nentries;
+    const uint8_t *rodata;
+    uint32_t rodata_len;
+    const uint8_t *data;
+    uint32_t data_len;
+    uint32_t bss_len;
+    uint32_t ctx_min;            /* header ctx_min (femtoc --ctx-size)        */
+    uint8_t target;              /* the core: plat->target and plat->isa     */
+    uint32_t isa;
+} fc_jit_in;
+
+typedef struct fc_jit_out {
+    const uint8_t *buf;          /* the parts below, offsets into buf         */
+    uint32_t buf_len;
+    uint32_t code_off, code_len;
+    uint32_t centries_off;       /* nentries u32 native offsets               */
+    uint32_t reloc_off, nrelocs; /* FC_FCX_RELOC_SIZE records, ascending      */
+    uint32_t pcmap_off, npcmap;  /* FC_FCX_PCMAP_SIZE records                 */
+    uint32_t isa;                /* FC_ISA_* the code needs                   */
+} fc_jit_out;
+
+typedef int (*fc_jit_fn)(void *jit_ctx, const fc_jit_in *in, fc_jit_out *out, fc_lresult *res);
+
 typedef struct fc_platform {
     uint8_t target;              /* this core (enum fc_target); FC_TARGET_EBPF:
                                     interpreter only                          */
@@ -253,6 +313,8 @@ typedef struct fc_platform {
     uint32_t ntrusted;
     fc_native_invoke_fn invoke;  /* NULL: native code cannot run here         */
     void *invoke_ctx;
+    fc_jit_fn jit;               /* NULL: no compiler on this device          */
+    void *jit_ctx;               /* (fc_jit_hook: a struct fc_jit_ctx)        */
 } fc_platform;
 
 /* ---- install ------------------------------------------------------------ */
@@ -291,6 +353,11 @@ typedef struct fc_install_info {
                                     signed (FC_TRUST_OK / _INVALID), else -1 */
     uint8_t native_dropped;      /* 1: code for this core was present but the
                                     policy installed bytecode only            */
+    uint8_t jit;                 /* 1: the code installed was compiled by the
+                                    device (FC_POLICY_JIT); 2: the device's
+                                    compiler refused it (jit_res says why) and
+                                    the bytecode was installed                */
+    fc_lresult jit_res;          /* the compiler's result when jit != 0      */
 } fc_install_info;
 
 /* ---- the installed, RAM-bound application ------------------------------- */
@@ -326,6 +393,8 @@ struct fc_app {
     uint32_t ctx_flags;          /* FC_FCX_CTX_*                              */
     uint8_t trust;               /* enum fc_trust of the container installed  */
     uint8_t native_dropped;      /* install: the policy dropped native code   */
+    uint8_t jit;                 /* 1: the code is the device's own (compiled at
+                                    install under FC_POLICY_JIT)            */
     int32_t trust_key;           /* install: index of the signing trusted key */
     uint8_t container_sha256[32];
 };
@@ -345,7 +414,9 @@ int fc_fcx_validate(const uint8_t *fcx, uint32_t len, fc_lresult *res);
 /*
  * Validate `fcx` (len bytes) for cfg->plat and, when cfg->slot.flash and
  * cfg->ram are set, for that slot and RAM (addresses: relocation ranges).
- * Writes nothing. Fills *info when non-NULL.
+ * Writes nothing. Fills *info when non-NULL. The device's compiler is not run
+ * (FC_POLICY_JIT): a container fc_install would compile is reported with
+ * the engine it has without it.
  */
 int fc_check(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
              fc_install_info *info, fc_lresult *res);

@@ -31,6 +31,16 @@
  * only from containers signed by it (else bytecode only), or nothing
  * unsigned at all. Without, the development policy (FC_POLICY_ACCEPT_UNSIGNED,
  * set explicitly: a zeroed fc_platform means FC_POLICY_NATIVE_SIGNED).
+ *
+ * The device's own compiler (docs/sandbox.md "The device's own compiler"):
+ * built with BOARD_JIT (runtime/jit.mk: build/board-jit/BOARD.elf, linked
+ * with libfcjit.a), the firmware also has FC_POLICY_JIT: a container with no
+ * code for this core (bytecode only) is verified and compiled at install by
+ * the same verifier and backend as femtoc's, in a static workspace of
+ * BOARD_JIT_WS bytes, and runs natively. It prints the workspace the
+ * program needs, the compile's result and, on a board with a timer
+ * (BOARD_TIMER_CMSDK), the install's and the compile's cost in timer ticks
+ * (docs/PORTING.md: what a tick is under QEMU).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -41,6 +51,9 @@
 #include "fc_libc.h"
 #include "fc_loader.h"
 #include "fc_native.h"
+#ifdef BOARD_JIT
+#include "fc_jit.h"
+#endif
 
 extern const uint8_t __blob[], __slot[], __slot_size[];
 
@@ -274,6 +287,38 @@ static void report_lresult(const char *what, const fc_lresult *r)
     board_printf("board: %s failed: %s (%s)\n", what, msg, fc_lerr_str(r->code));
 }
 
+/* ---- a free-running timer: cost of install and compile ---------------- */
+#ifdef BOARD_TIMER_CMSDK
+/* CMSDK APB timer: CTRL +0 (bit 0 enable), VALUE +4 (counts down), RELOAD +8 */
+#define TMR(off) (*(volatile uint32_t *)(uintptr_t)(BOARD_TIMER_CMSDK + (off)))
+static void timer_start(void)
+{
+    TMR(0) = 0;
+    TMR(8) = 0xffffffffu;
+    TMR(4) = 0xffffffffu;
+    TMR(0) = 1;
+}
+static uint32_t timer_now(void) { return 0xffffffffu - TMR(4); }
+#endif
+
+#ifdef BOARD_JIT
+static uint8_t jit_ws[BOARD_JIT_WS] __attribute__((aligned(8)));
+static fc_jit_ctx jit_ctx;
+static uint32_t jit_ticks;
+/* fc_jit_hook, timed */
+static int board_jit(void *c, const fc_jit_in *in, fc_jit_out *out, fc_lresult *res)
+{
+#ifdef BOARD_TIMER_CMSDK
+    uint32_t t0 = timer_now();
+    int e = fc_jit_hook(c, in, out, res);
+    jit_ticks = timer_now() - t0;
+    return e;
+#else
+    return fc_jit_hook(c, in, out, res);
+#endif
+}
+#endif
+
 int main(void)
 {
     const uint8_t *blob = __blob;
@@ -329,6 +374,18 @@ int main(void)
     /* a development firmware (no TRUST=): unsigned native code accepted */
     plat.policy = FC_POLICY_ACCEPT_UNSIGNED;
 #endif
+#ifdef BOARD_JIT
+    plat.policy |= FC_POLICY_JIT;
+    plat.jit = board_jit;
+    plat.jit_ctx = &jit_ctx;
+    jit_ctx.ws = jit_ws;
+    jit_ctx.ws_len = sizeof jit_ws;
+    {
+        size_t need = fc_jit_workspace_size(fcx, fcx_len, BOARD_TARGET, BOARD_ISA);
+        board_printf("board: jit: the device compiles (FC_POLICY_JIT); the program needs a %u-byte "
+                     "workspace (%u bytes here)\n", (uint32_t)need, (uint32_t)sizeof jit_ws);
+    }
+#endif
 
     fc_install_cfg cfg;
     fc_memset(&cfg, 0, sizeof cfg);
@@ -343,10 +400,43 @@ int main(void)
 
     fc_install_info info;
     fc_lresult res;
-    if (fc_install(fcx, fcx_len, &cfg, &app, &info, &res) != FC_OK) {
+    fc_memset(&info, 0, sizeof info);
+#ifdef BOARD_TIMER_CMSDK
+    timer_start();
+    uint32_t t_install = timer_now();
+#endif
+    int ie = fc_install(fcx, fcx_len, &cfg, &app, &info, &res);
+#ifdef BOARD_TIMER_CMSDK
+    t_install = timer_now() - t_install;
+#endif
+#ifdef BOARD_JIT
+    if (info.jit == 1 || ie == FC_LERR_JIT_VERIFY || ie == FC_LERR_JIT_COMPILE || info.jit == 2) {
+        const fc_jit_stats *js = &jit_ctx.st;
+        if (info.jit == 1)
+            board_printf("board: jit: verified and compiled %u eBPF insns with %s: %u code bytes, "
+                         "%u relocations, %u pc map records; workspace %u bytes (verifier %u, backend %u, "
+                         "output %u)\n", js->ninsns, js->backend ? js->backend : "?", js->code_len, js->nrelocs,
+                         js->npcmap, (uint32_t)js->ws_need, (uint32_t)js->vfy_ws, (uint32_t)js->bk_ws,
+                         (uint32_t)js->out_ws);
+        else {
+            const fc_lresult *jr = info.jit == 2 ? &info.jit_res : &res;
+            board_printf("board: jit: refused at eBPF instruction %d: %s (%s)%s\n", jr->item,
+                         jr->what ? jr->what : "", fc_lerr_str(jr->code),
+                         info.jit == 2 ? "; installing its bytecode for the interpreter" : "");
+        }
+#ifdef BOARD_TIMER_CMSDK
+        board_printf("board: jit: compile %u timer ticks (%u ticks per eBPF insn)\n", jit_ticks,
+                     js->ninsns ? jit_ticks / js->ninsns : 0u);
+#endif
+    }
+#endif
+    if (ie != FC_OK) {
         report_lresult("install", &res);
         return 2;
     }
+#ifdef BOARD_TIMER_CMSDK
+    board_printf("board: install %u timer ticks\n", t_install);
+#endif
     if (info.native_dropped)
         board_printf("board: native code refused: the container is %s; installing its bytecode only\n",
                      fc_trust_str(info.trust));
