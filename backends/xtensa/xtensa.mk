@@ -1,7 +1,8 @@
-# backends/xtensa/: what the Xtensa code generators (lx106, esp32) build on:
-# the encoders xt_enc.h and the listing disassembler. Part of libfcc like
-# every backend.
-COMPILER_SRCS += backends/xtensa/xt_disasm.c
+# backends/xtensa/: the Xtensa code generators and what they build on: the
+# encoders xt_enc.h, the listing disassembler, the lx106 backend (xt_isel.c:
+# the middle end's IR selected into call0 code). Part of libfcc like every
+# backend.
+COMPILER_SRCS += backends/xtensa/xt_disasm.c backends/xtensa/xt_isel.c
 
 # ---- the encoders against the GNU assembler -----------------------------------
 # The committed table (tests/golden/xtensa.txt) is what xtensa-lx106-elf-as
@@ -23,3 +24,4 @@ step-golden-xtensa: $(BIN)/unit-tests
 # device runtime: runtime/fc_div32.c (fc_div32.h). Tested on lx106 in step
 # xtensa-sim (sim/xtensa.mk).
 RUNTIME_SRCS += runtime/fc_div32.c
+
