@@ -25,3 +25,19 @@ step-golden-xtensa: $(BIN)/unit-tests
 # xtensa-sim (sim/xtensa.mk).
 RUNTIME_SRCS += runtime/fc_div32.c
 
+# ---- the lx106 backend (xt_isel.c, on the middle end) in qemu-xtensa ----------
+# tests/xtensa/cases/*.data: the selector's own paths (64-bit shifts by a
+# register, MUL64 through MUL16U, divisions through the 64-bit routines,
+# unaligned accesses byte by byte, local calls with spills, 64-bit compares,
+# branch relaxation, a check with a non-zero upper half, the budget); their
+# results are the reference interpreter's, run here first. Then the
+# conformance suite on engine lx106 (one QEMU process for all; the plugin step
+# runs it again a program per process). Counts are cases.
+TEST_STEPS += xtensa-isel
+step-xtensa-isel: $(BIN)/run-conformance
+	@out=$$( { $(BIN)/run-conformance --engine interp tests/xtensa/cases; \
+	           $(BIN)/run-conformance --engine lx106 tests/xtensa/cases; \
+	           $(BIN)/run-conformance --engine lx106 $(CONFORMANCE_DIR)/tests; } 2>&1 ); \
+	echo "$$out" | grep -v '^conformance: [0-9]'; \
+	echo "$$out" | awk '/^conformance: [0-9]+ passed, [0-9]+ failed/ { p += $$2; f += $$4 } \
+	  END { printf "xtensa-isel: %d passed, %d failed\n", p, f; exit f != 0 || p == 0 }'
