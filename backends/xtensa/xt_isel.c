@@ -579,8 +579,11 @@ static void sel_alu64(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
     if (l[0] == FC_RA_NONE && l[1] == FC_RA_NONE)
         return;
     unsigned a0 = rd(c, l[2], S8), a1 = rd(c, l[3], S9);
-    /* results: never a source's register (the allocator's promise); the
-     * scratch ones: d0 in a0 (the register), d1 in a9 once a1 is read */
+    /* results: d0 never in a1's or b1's register, d1 never in a0's or b0's
+     * (the allocator: both are live where the pseudo-op writes), but d0 may
+     * be a0's or b0's and d1 a1's or b1's register: one web, a register
+     * updated in place (add64 r9, r0 in a loop). The scratch ones: d0 in a0
+     * (the register), d1 in a9 once a1 is read. */
     unsigned d0 = wr(l[0], A0), d1 = wr(l[1], S9);
     uint32_t skip;
 
@@ -595,7 +598,10 @@ static void sel_alu64(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
             b0 = rd(c, l[4], S10);
             b1 = rd(c, l[5], S11);
         }
-        put(c, op == FC_IR_ADD64 ? xt_add(d0, a0, b0) : xt_sub(d0, a0, b0));
+        /* the lo half into a0 (the register) first: d0 may be a0 or b0 (the
+         * same web when a register is updated in place), which the carry
+         * test still reads */
+        put(c, op == FC_IR_ADD64 ? xt_add(A0, a0, b0) : xt_sub(A0, a0, b0));
         if (b1 != FC_EM_NONE)
             put(c, op == FC_IR_ADD64 ? xt_add(d1, a1, b1) : xt_sub(d1, a1, b1));
         else if (x->imm < 0)
@@ -604,11 +610,12 @@ static void sel_alu64(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
             mov(c, d1, a1);
         skip = fc_em_newlab(&c->em);
         if (op == FC_IR_ADD64)
-            bra(c, XT_BGEU, d0, a0, skip);      /* no carry: lo sum >= a lo */
+            bra(c, XT_BGEU, A0, a0, skip);      /* no carry: lo sum >= a lo */
         else
             bra(c, XT_BGEU, a0, b0, skip);      /* no borrow */
         put(c, xt_addi(d1, d1, op == FC_IR_ADD64 ? 1 : -1));
         fc_em_bind(&c->em, skip);
+        mov(c, d0, A0);
         break;
     }
     case FC_IR_NEG64:
@@ -620,10 +627,10 @@ static void sel_alu64(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
         fc_em_bind(&c->em, skip);
         break;
     case FC_IR_BSWAP64:
-        if (d0 == A0)
-            d0 = S10;
-        bswap32(c, d0, a1);
+        /* d0 may be a0's register (an in-place swap): the lo result waits in a10 */
+        bswap32(c, S10, a1);
         bswap32(c, d1, a0);
+        mov(c, d0, S10);
         break;
     case FC_IR_LSH64: case FC_IR_RSH64: case FC_IR_ARSH64:
         if (k) {
