@@ -33,11 +33,21 @@ RUNTIME_SRCS += runtime/fc_div32.c
 # results are the reference interpreter's, run here first. Then the
 # conformance suite on engine lx106 (one QEMU process for all; the plugin step
 # runs it again a program per process). Counts are cases.
+# Last, femtoc -march=lx106 into a container (the local-call case as an ELF):
+# femto-objdump must list an xtensa CODE section with ISA bit MUL32 and the
+# CALL0s of the local calls.
 TEST_STEPS += xtensa-isel
-step-xtensa-isel: $(BIN)/run-conformance
+step-xtensa-isel: $(BIN)/run-conformance $(BIN)/femtoc $(BIN)/femto-as $(BIN)/femto-objdump
 	@out=$$( { $(BIN)/run-conformance --engine interp tests/xtensa/cases; \
 	           $(BIN)/run-conformance --engine lx106 tests/xtensa/cases; \
 	           $(BIN)/run-conformance --engine lx106 $(CONFORMANCE_DIR)/tests; } 2>&1 ); \
 	echo "$$out" | grep -v '^conformance: [0-9]'; \
+	d=$(BUILD)/xtensa-isel; mkdir -p $$d; \
+	sed -n '/^-- asm/,/^-- /p' tests/xtensa/cases/calls-spill.data | grep -v '^--' > $$d/calls.s; \
+	if $(BIN)/femto-as --elf $$d/calls.s -o $$d/calls.o && $(BIN)/femtoc -march=lx106 $$d/calls.o -o $$d/calls.fcx && \
+	   $(BIN)/femto-objdump -d $$d/calls.fcx > $$d/calls.txt && \
+	   grep -Eq '^ +[0-9]+ code +xtensa .* 0x1$$' $$d/calls.txt && [ $$(grep -c 'call0 ' $$d/calls.txt) -eq 3 ]; \
+	then out="$$out$$(printf '\nconformance: 1 passed, 0 failed')"; \
+	else echo "FAIL femtoc -march=lx106 container ($$d/calls.txt)"; out="$$out$$(printf '\nconformance: 0 passed, 1 failed')"; fi; \
 	echo "$$out" | awk '/^conformance: [0-9]+ passed, [0-9]+ failed/ { p += $$2; f += $$4 } \
 	  END { printf "xtensa-isel: %d passed, %d failed\n", p, f; exit f != 0 || p == 0 }'
