@@ -143,6 +143,9 @@ const fc_backend *fc_backend_find(const char *name);
 extern const fc_backend fc_backend_thumbv7m;
 /* The RV32 backends (backends/rv32/): rv32imac, and rv32ima without RVC. */
 extern const fc_backend fc_backend_rv32imac, fc_backend_rv32ima, fc_backend_rv32imc;
+/* The lx106 backend (backends/xtensa/xt_isel.c): the middle end's IR selected into
+ * Xtensa call0 code. */
+extern const fc_backend fc_backend_lx106;
 
 /*
  * A `femtoc -S` listing of compiled code: for each eBPF instruction its

@@ -18,6 +18,9 @@ uint32_t fc_cc_isa(const fc_backend *b)
         /* rv32imc: no A (atomics with interrupts masked), so a core without A takes it */
         return FC_ISA_RV_M | (strcmp(b->name, "rv32imc") ? FC_ISA_RV_A : 0) |
                (strcmp(b->name, "rv32ima") ? FC_ISA_RV_C : 0);
+    case FC_TARGET_XTENSA:
+        /* lx106 code: MULL (and MUL16U, which has no bit), no DIV32, call0 */
+        return FC_ISA_XT_MUL32;
     }
     return 0;
 }

@@ -27,6 +27,17 @@ const fc_ra_target fc_ra_target_rv32 = {
     0xf003fce2u, rv_names,
 };
 
+/* lx106 (call0 ABI): a2-a7 caller-saved and a12, a13 callee-saved are
+ * allocated (8); a0 (the return address, saved by every prologue), a8-a11
+ * are the selector's scratch registers, a1 the stack pointer, a14 the env
+ * pointer, a15 the frame register (backends/xtensa/xt_isel.c). */
+static const char *const lx106_names[16] = {
+    "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "a10", "a11", "a12", "a13", "a14", "a15",
+};
+const fc_ra_target fc_ra_target_lx106 = {
+    "lx106", 16, 0x30fcu /* a2-a7, a12, a13 */, 0x0ffdu /* a0, a2-a11 */, lx106_names,
+};
+
 static const char *const tiny_names[3] = {"x0", "x1", "x2"};
 const fc_ra_target fc_ra_target_tiny = {"tiny", 3, 0x7u, 0x3u, tiny_names};
 

@@ -109,6 +109,9 @@ typedef struct fc_ra_target {
  * scratch), and a tiny one (3 registers, 2 caller-saved) that spills
  * nearly everything. */
 extern const fc_ra_target fc_ra_target_cm3, fc_ra_target_rv32, fc_ra_target_tiny;
+/* lx106 (Xtensa call0): a2-a7 caller-saved, a12/a13 callee-saved (8); a0,
+ * a8-a11 scratch, a14 env, a15 the frame register. */
+extern const fc_ra_target fc_ra_target_lx106;
 
 typedef struct fc_ra_map {
     uint16_t use[FC_IR_NVREG];      /* location of each implicitly read vreg before the insn */

@@ -13,7 +13,8 @@ COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lo
 # source and core.
 MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_regalloc.c \
                      backends/thumb2/t2_codegen.c \
-                     backends/rv32/rv_codegen.c
+                     backends/rv32/rv_codegen.c \
+                     backends/xtensa/xt_isel.c
 TEST_STEPS += middle-cross
 step-middle-cross:
 	@pass=0; fail=0; mkdir -p $(BUILD)/middle-cross; \

@@ -187,6 +187,7 @@ const fc_engine fc_engines[] = {
     {"rv32imac", "RV32IMAC backend, run in Unicorn (SiFive E31)", fc_engine_rv32imac_run},
     {"thumbv7m-ir", "Thumb-2 through the middle end (-fcodegen=ir), in Unicorn", run_thumbv7m_ir},
     {"rv32imac-ir", "RV32IMAC through the middle end (-fcodegen=ir), in Unicorn", run_rv32imac_ir},
+    {"lx106", "lx106 (Xtensa) through the middle end, in qemu-xtensa (sim/fc_xt_engine.c)", fc_engine_lx106_run},
 };
 const size_t fc_engines_count = sizeof fc_engines / sizeof fc_engines[0];
 

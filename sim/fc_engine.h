@@ -61,5 +61,8 @@ int fc_engine_thumbv7m_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t 
                            fc_engine_result *res);
 int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
                            fc_engine_result *res);
+/* lx106: the lx106 backend in qemu-xtensa (sim/fc_xt_engine.c) */
+int fc_engine_lx106_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                        fc_engine_result *res);
 
 #endif /* FC_ENGINE_H */

@@ -1,7 +1,8 @@
-# backends/xtensa/: what the Xtensa code generators (lx106, esp32) build on:
-# the encoders xt_enc.h and the listing disassembler. Part of libfcc like
-# every backend.
-COMPILER_SRCS += backends/xtensa/xt_disasm.c
+# backends/xtensa/: the Xtensa code generators and what they build on: the
+# encoders xt_enc.h, the listing disassembler, the lx106 backend (xt_isel.c:
+# the middle end's IR selected into call0 code). Part of libfcc like every
+# backend.
+COMPILER_SRCS += backends/xtensa/xt_disasm.c backends/xtensa/xt_isel.c
 
 # ---- the encoders against the GNU assembler -----------------------------------
 # The committed table (tests/golden/xtensa.txt) is what xtensa-lx106-elf-as
@@ -23,3 +24,30 @@ step-golden-xtensa: $(BIN)/unit-tests
 # device runtime: runtime/fc_div32.c (fc_div32.h). Tested on lx106 in step
 # xtensa-sim (sim/xtensa.mk).
 RUNTIME_SRCS += runtime/fc_div32.c
+
+# ---- the lx106 backend (xt_isel.c, on the middle end) in qemu-xtensa ----------
+# tests/xtensa/cases/*.data: the selector's own paths (64-bit shifts by a
+# register, MUL64 through MUL16U, divisions through the 64-bit routines,
+# unaligned accesses byte by byte, local calls with spills, 64-bit compares,
+# branch relaxation, a check with a non-zero upper half, the budget); their
+# results are the reference interpreter's, run here first. Then the
+# conformance suite on engine lx106 (one QEMU process for all; the plugin step
+# runs it again a program per process). Counts are cases.
+# Last, femtoc -march=lx106 into a container (the local-call case as an ELF):
+# femto-objdump must list an xtensa CODE section with ISA bit MUL32 and the
+# CALL0s of the local calls.
+TEST_STEPS += xtensa-isel
+step-xtensa-isel: $(BIN)/run-conformance $(BIN)/femtoc $(BIN)/femto-as $(BIN)/femto-objdump
+	@out=$$( { $(BIN)/run-conformance --engine interp tests/xtensa/cases; \
+	           $(BIN)/run-conformance --engine lx106 tests/xtensa/cases; \
+	           $(BIN)/run-conformance --engine lx106 $(CONFORMANCE_DIR)/tests; } 2>&1 ); \
+	echo "$$out" | grep -v '^conformance: [0-9]'; \
+	d=$(BUILD)/xtensa-isel; mkdir -p $$d; \
+	sed -n '/^-- asm/,/^-- /p' tests/xtensa/cases/calls-spill.data | grep -v '^--' > $$d/calls.s; \
+	if $(BIN)/femto-as --elf $$d/calls.s -o $$d/calls.o && $(BIN)/femtoc -march=lx106 $$d/calls.o -o $$d/calls.fcx && \
+	   $(BIN)/femto-objdump -d $$d/calls.fcx > $$d/calls.txt && \
+	   grep -Eq '^ +[0-9]+ code +xtensa .* 0x1$$' $$d/calls.txt && [ $$(grep -c 'call0 ' $$d/calls.txt) -eq 3 ]; \
+	then out="$$out$$(printf '\nconformance: 1 passed, 0 failed')"; \
+	else echo "FAIL femtoc -march=lx106 container ($$d/calls.txt)"; out="$$out$$(printf '\nconformance: 0 passed, 1 failed')"; fi; \
+	echo "$$out" | awk '/^conformance: [0-9]+ passed, [0-9]+ failed/ { p += $$2; f += $$4 } \
+	  END { printf "xtensa-isel: %d passed, %d failed\n", p, f; exit f != 0 || p == 0 }'
