@@ -110,40 +110,64 @@ static run_tmpl *tmpl_of(const fc_app *a)
     return (run_tmpl *)(void *)(a->ram + a->ram_tmpl);
 }
 
-/* One writer of a result for every refusal. With FC_LOADER_TERSE the
- * message argument is not even passed (one argument fewer at each of the
- * ~170 call sites): `what` is then fc_lerr_str(code). */
+/* One writer of a result for every refusal. The section and record indices
+ * travel packed in one word (AT(sect, item): sect + 1 in bits 0..6, item + 1
+ * above; a section index is below FC_FCX_MAX_SECTIONS = 64, a record index
+ * below 2^24 since the image is at most 16 MiB), so that every call site
+ * passes its arguments in registers: with ~140 call sites this is most of
+ * what a refusal costs in code. With FC_LOADER_TERSE the message argument
+ * is not even passed: `what` is then fc_lerr_str(code). */
+#define AT(sect, item) (((uint32_t)((item) + 1) << 7) | (uint32_t)((sect) + 1))
 #ifdef FC_LOADER_TERSE
-static int fail_res(fc_lresult *r, int code, int32_t sect, int32_t item, uint32_t value,
-                    int has_value)
-{
-    r->what = fc_lerr_str(code);
+#define WHAT_ARG(what)
+#define WHAT_PARAM
+#define WHAT_OF(code) fc_lerr_str(code)
 #else
-static int fail_res(fc_lresult *r, int code, const char *what, int32_t sect, int32_t item,
-                    uint32_t value, int has_value)
-{
-    r->what = what ? what : fc_lerr_str(code);
+#define WHAT_ARG(what) (what),
+#define WHAT_PARAM const char *what,
+#define WHAT_OF(code) (what ? what : fc_lerr_str(code))
 #endif
+#if defined(__GNUC__)
+#define FAIL_COLD __attribute__((noinline, cold))
+#else
+#define FAIL_COLD
+#endif
+static FAIL_COLD int failv_res(fc_lresult *r, int code, WHAT_PARAM uint32_t at, uint32_t value)
+{
+    r->what = WHAT_OF(code);
     r->code = code;
-    r->sect = sect;
-    r->item = item;
-    r->has_value = (uint8_t)has_value;
+    r->sect = (int32_t)(at & 127u) - 1;
+    r->item = (int32_t)(at >> 7) - 1;
+    r->has_value = 1;
     r->value = value;
     return code;
 }
-#ifdef FC_LOADER_TERSE
-#define fail(r, code, what, sect, item) fail_res(r, code, sect, item, 0, 0)
-#define failv(r, code, what, sect, item, value) fail_res(r, code, sect, item, value, 1)
-#else
-#define fail(r, code, what, sect, item) fail_res(r, code, what, sect, item, 0, 0)
-#define failv(r, code, what, sect, item, value) fail_res(r, code, what, sect, item, value, 1)
-#endif
+static FAIL_COLD int fail_res(fc_lresult *r, int code, WHAT_PARAM uint32_t at)
+{
+    failv_res(r, code, WHAT_ARG(what) at, 0);
+    r->has_value = 0;
+    return code;
+}
+#define fail(r, code, what, sect, item) fail_res(r, code, WHAT_ARG(what) AT(sect, item))
+#define failv(r, code, what, sect, item, value) \
+    failv_res(r, code, WHAT_ARG(what) AT(sect, item), value)
 
 static int ok(fc_lresult *r)
 {
     return fail(r, FC_OK, "ok", -1, -1);
 }
 
+/* The names cost about 2 KB of ROM: a terse (device) build leaves them to
+ * the host, where `femto-objdump --error N` prints them and femto-board
+ * names the codes a board reports (fc_lresult_format writes the number). */
+#ifdef FC_LOADER_TERSE
+const char *fc_lerr_str(int code)
+{
+    if (code >= FC_LERR_BASE && code < FC_LERR__END)
+        return "loader error";
+    return fc_err_str(code);
+}
+#else
 const char *fc_lerr_str(int code)
 {
     static const char *const names[FC_LERR__END - FC_LERR_BASE] = {
@@ -178,6 +202,7 @@ const char *fc_lerr_str(int code)
         return names[code - FC_LERR_BASE];
     return fc_err_str(code);
 }
+#endif
 
 static size_t put_str(char *buf, size_t size, size_t pos, const char *s)
 {
@@ -225,6 +250,13 @@ size_t fc_lresult_format(const fc_lresult *r, char *buf, size_t size)
     if (r->sect >= 0 || r->item >= 0)
         pos = put_str(buf, size, pos, ": ");
     pos = put_str(buf, size, pos, r->what ? r->what : fc_lerr_str(r->code));
+#ifdef FC_LOADER_TERSE
+    /* "loader error 77": the host names the code (femto-objdump --error) */
+    if (r->code >= FC_LERR_BASE && r->code < FC_LERR__END) {
+        pos = put_str(buf, size, pos, " ");
+        pos = put_num(buf, size, pos, (uint32_t)r->code, 0);
+    }
+#endif
     if (r->has_value) {
         pos = put_str(buf, size, pos, " (value ");
         pos = put_num(buf, size, pos, r->value, 1);
@@ -1271,6 +1303,30 @@ static uint64_t get64(const uint8_t *p)
     return (uint64_t)fc_le32(p) | ((uint64_t)fc_le32(p + 4) << 32);
 }
 
+/* The install record's u32 fields and where fc_app keeps each (offsetof
+ * of fc_app is below 256 on every build): one table for make_record and
+ * fc_open instead of a load and a store per field, twice. */
+#define APP_OFF(f) ((uint8_t)offsetof(fc_app, f))
+static const uint8_t rec_u32[][2] = {
+    { R_IMAGE_SIZE, APP_OFF(image_size) }, { R_FLAGS, APP_OFF(flags) },
+    { R_FRAMES, APP_OFF(frames) }, { R_BUDGET, APP_OFF(budget) }, { R_ISA, APP_OFF(isa) },
+    { R_CODE, APP_OFF(code_off) }, { R_CODE + 4, APP_OFF(code_len) },
+    { R_RODATA, APP_OFF(rodata_off) }, { R_RODATA + 4, APP_OFF(rodata_len) },
+    { R_DATA, APP_OFF(data_off) }, { R_DATA + 4, APP_OFF(data_len) },
+    { R_BSS, APP_OFF(bss_len) }, { R_INSNS, APP_OFF(insns_off) }, { R_INSNS + 4, APP_OFF(ninsns) },
+    { R_HELPERS, APP_OFF(helpers_off) }, { R_HELPERS + 4, APP_OFF(nhelpers) },
+    { R_ENTRIES, APP_OFF(entries_off) }, { R_ENTRIES + 4, APP_OFF(nentries) },
+    { R_PCMAP, APP_OFF(pcmap_off) }, { R_PCMAP + 4, APP_OFF(npcmap) },
+    { R_RAM_NEED, APP_OFF(ram_need) }, { R_CTX_MIN, APP_OFF(ctx_min) },
+    { R_CTX_FLAGS, APP_OFF(ctx_flags) }, { R_STACK_UNT, APP_OFF(stack_untouched) },
+};
+#define REC_NU32 (sizeof rec_u32 / sizeof rec_u32[0])
+
+static uint32_t *app_u32(const fc_app *a, unsigned k)
+{
+    return (uint32_t *)(void *)((uint8_t *)(uintptr_t)a + rec_u32[k][1]);
+}
+
 static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
 {
     uint32_t k;
@@ -1279,33 +1335,11 @@ static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
         rec[R_MAGIC + k] = rec_magic[k];
     fc_put_le16(rec + R_VERSION, FC_SLOT_REC_VERSION);
     rec[R_ENGINE] = a->engine;
-    fc_put_le32(rec + R_IMAGE_SIZE, a->image_size);
-    fc_put_le32(rec + R_FLAGS, a->flags);
-    fc_put_le32(rec + R_FRAMES, a->frames);
-    fc_put_le32(rec + R_BUDGET, a->budget);
-    fc_put_le32(rec + R_ISA, a->isa);
-    fc_put_le32(rec + R_CODE, a->code_off);
-    fc_put_le32(rec + R_CODE + 4, a->code_len);
-    fc_put_le32(rec + R_RODATA, a->rodata_off);
-    fc_put_le32(rec + R_RODATA + 4, a->rodata_len);
-    fc_put_le32(rec + R_DATA, a->data_off);
-    fc_put_le32(rec + R_DATA + 4, a->data_len);
-    fc_put_le32(rec + R_BSS, a->bss_len);
-    fc_put_le32(rec + R_INSNS, a->insns_off);
-    fc_put_le32(rec + R_INSNS + 4, a->ninsns);
-    fc_put_le32(rec + R_HELPERS, a->helpers_off);
-    fc_put_le32(rec + R_HELPERS + 4, a->nhelpers);
-    fc_put_le32(rec + R_ENTRIES, a->entries_off);
-    fc_put_le32(rec + R_ENTRIES + 4, a->nentries);
-    fc_put_le32(rec + R_PCMAP, a->pcmap_off);
-    fc_put_le32(rec + R_PCMAP + 4, a->npcmap);
+    for (k = 0; k < REC_NU32; k++)
+        fc_put_le32(rec + rec_u32[k][0], *app_u32(a, k));
     put64(rec + R_RAM_ADDR, a->ram_addr);
-    fc_put_le32(rec + R_RAM_NEED, a->ram_need);
     put64(rec + R_IMG_ADDR, a->img_addr);
-    fc_put_le32(rec + R_CTX_MIN, a->ctx_min);
-    fc_put_le32(rec + R_CTX_FLAGS, a->ctx_flags);
     rec[R_TRUST] = a->trust;
-    fc_put_le32(rec + R_STACK_UNT, a->stack_untouched);
     for (k = 0; k < 32; k++)
         rec[R_FCX_SHA + k] = a->container_sha256[k];
 }
@@ -1443,31 +1477,9 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     a->img = f->map + cfg->slot.off;
     a->img_addr = f->map_addr + cfg->slot.off;
     a->engine = rec[R_ENGINE];
-    a->image_size = fc_le32(rec + R_IMAGE_SIZE);
-    a->flags = fc_le32(rec + R_FLAGS);
-    a->frames = fc_le32(rec + R_FRAMES);
-    a->budget = fc_le32(rec + R_BUDGET);
-    a->isa = fc_le32(rec + R_ISA);
-    a->code_off = fc_le32(rec + R_CODE);
-    a->code_len = fc_le32(rec + R_CODE + 4);
-    a->rodata_off = fc_le32(rec + R_RODATA);
-    a->rodata_len = fc_le32(rec + R_RODATA + 4);
-    a->data_off = fc_le32(rec + R_DATA);
-    a->data_len = fc_le32(rec + R_DATA + 4);
-    a->bss_len = fc_le32(rec + R_BSS);
-    a->insns_off = fc_le32(rec + R_INSNS);
-    a->ninsns = fc_le32(rec + R_INSNS + 4);
-    a->helpers_off = fc_le32(rec + R_HELPERS);
-    a->nhelpers = fc_le32(rec + R_HELPERS + 4);
-    a->entries_off = fc_le32(rec + R_ENTRIES);
-    a->nentries = fc_le32(rec + R_ENTRIES + 4);
-    a->pcmap_off = fc_le32(rec + R_PCMAP);
-    a->npcmap = fc_le32(rec + R_PCMAP + 4);
-    a->ram_need = fc_le32(rec + R_RAM_NEED);
-    a->ctx_min = fc_le32(rec + R_CTX_MIN);
-    a->ctx_flags = fc_le32(rec + R_CTX_FLAGS);
+    for (k = 0; k < REC_NU32; k++)
+        *app_u32(a, k) = fc_le32(rec + rec_u32[k][0]);
     a->trust = rec[R_TRUST];
-    a->stack_untouched = fc_le32(rec + R_STACK_UNT);
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = rec[R_FCX_SHA + k];
     if (fc_le16(rec + R_VERSION) != FC_SLOT_REC_VERSION ||
