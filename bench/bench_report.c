@@ -243,7 +243,8 @@ static void md_sizes(FILE *f, const bench_target_res *t)
     const char *size_tool = strcmp(t->key, "cm3") == 0 ? "arm-none-eabi-size" : "riscv64-unknown-elf-size";
     fprintf(f, "`%s` of the cross-compiled runtime objects: ROM = text (code + read-only data), "
                "RAM = data + bss. -Os is what `make runtime-cross` ships (with `FC_LOADER_TERSE`: the loader's "
-               "detailed refusal messages are host-only); -O2 is the build measured above, with the messages.\n\n", size_tool);
+               "detailed refusal messages and error names are host-only); -O2 is the build measured above, "
+               "with the messages.\n\n", size_tool);
     fprintf(f, "| part | -Os ROM | -Os RAM | -O2 ROM | -O2 RAM |\n|---|---:|---:|---:|---:|\n");
     size_sum(t->size_os, t->nsize_os, interp_objs, os);
     size_sum(t->size_o2, t->nsize_o2, interp_objs, o2);

@@ -111,40 +111,66 @@ static run_tmpl *tmpl_of(const fc_app *a)
     return (run_tmpl *)(void *)(a->ram + a->ram_tmpl);
 }
 
-/* One writer of a result for every refusal. With FC_LOADER_TERSE the
- * message argument is not even passed (one argument fewer at each of the
- * ~170 call sites): `what` is then fc_lerr_str(code). */
+/* One writer of a result for every refusal. The section and record indices
+ * travel packed in one word (AT(sect, item): sect + 1 in bits 0..6, item + 1
+ * above; a section index is below FC_FCX_MAX_SECTIONS = 64, a record index
+ * below 2^24 since the image is at most 16 MiB), so that every call site
+ * passes its arguments in registers: with ~140 call sites this is most of
+ * what a refusal costs in code. With FC_LOADER_TERSE the message argument
+ * is not even passed: `what` is then fc_lerr_str(code). */
+#define AT(sect, item) (((uint32_t)((item) + 1) << 7) | (uint32_t)((sect) + 1))
 #ifdef FC_LOADER_TERSE
-static int fail_res(fc_lresult *r, int code, int32_t sect, int32_t item, uint32_t value,
-                    int has_value)
-{
-    r->what = fc_lerr_str(code);
+#define WHAT_ARG(what)
+#define WHAT_PARAM
+#define WHAT_OF(code) fc_lerr_str(code)
 #else
-static int fail_res(fc_lresult *r, int code, const char *what, int32_t sect, int32_t item,
-                    uint32_t value, int has_value)
-{
-    r->what = what ? what : fc_lerr_str(code);
+#define WHAT_ARG(what) (what),
+#define WHAT_PARAM const char *what,
+#define WHAT_OF(code) (what ? what : fc_lerr_str(code))
 #endif
+#if defined(__GNUC__)
+#define FAIL_COLD __attribute__((noinline, cold))
+#define NOINLINE __attribute__((noinline))   /* two callers: one copy is smaller */
+#else
+#define FAIL_COLD
+#define NOINLINE
+#endif
+static FAIL_COLD int failv_res(fc_lresult *r, int code, WHAT_PARAM uint32_t at, uint32_t value)
+{
+    r->what = WHAT_OF(code);
     r->code = code;
-    r->sect = sect;
-    r->item = item;
-    r->has_value = (uint8_t)has_value;
+    r->sect = (int32_t)(at & 127u) - 1;
+    r->item = (int32_t)(at >> 7) - 1;
+    r->has_value = 1;
     r->value = value;
     return code;
 }
-#ifdef FC_LOADER_TERSE
-#define fail(r, code, what, sect, item) fail_res(r, code, sect, item, 0, 0)
-#define failv(r, code, what, sect, item, value) fail_res(r, code, sect, item, value, 1)
-#else
-#define fail(r, code, what, sect, item) fail_res(r, code, what, sect, item, 0, 0)
-#define failv(r, code, what, sect, item, value) fail_res(r, code, what, sect, item, value, 1)
-#endif
+static FAIL_COLD int fail_res(fc_lresult *r, int code, WHAT_PARAM uint32_t at)
+{
+    failv_res(r, code, WHAT_ARG(what) at, 0);
+    r->has_value = 0;
+    return code;
+}
+#define fail(r, code, what, sect, item) fail_res(r, code, WHAT_ARG(what) AT(sect, item))
+#define failv(r, code, what, sect, item, value) \
+    failv_res(r, code, WHAT_ARG(what) AT(sect, item), value)
 
 static int ok(fc_lresult *r)
 {
     return fail(r, FC_OK, "ok", -1, -1);
 }
 
+/* The names cost about 2 KB of ROM: a terse (device) build leaves them to
+ * the host, where `femto-objdump --error N` prints them and femto-board
+ * names the codes a board reports (fc_lresult_format writes the number). */
+#ifdef FC_LOADER_TERSE
+const char *fc_lerr_str(int code)
+{
+    if (code >= FC_LERR_BASE && code < FC_LERR__END)
+        return "loader error";
+    return fc_err_str(code);
+}
+#else
 const char *fc_lerr_str(int code)
 {
     static const char *const names[FC_LERR__END - FC_LERR_BASE] = {
@@ -180,6 +206,7 @@ const char *fc_lerr_str(int code)
         return names[code - FC_LERR_BASE];
     return fc_err_str(code);
 }
+#endif
 
 static size_t put_str(char *buf, size_t size, size_t pos, const char *s)
 {
@@ -227,6 +254,13 @@ size_t fc_lresult_format(const fc_lresult *r, char *buf, size_t size)
     if (r->sect >= 0 || r->item >= 0)
         pos = put_str(buf, size, pos, ": ");
     pos = put_str(buf, size, pos, r->what ? r->what : fc_lerr_str(r->code));
+#ifdef FC_LOADER_TERSE
+    /* "loader error 77": the host names the code (femto-objdump --error) */
+    if (r->code >= FC_LERR_BASE && r->code < FC_LERR__END) {
+        pos = put_str(buf, size, pos, " ");
+        pos = put_num(buf, size, pos, (uint32_t)r->code, 0);
+    }
+#endif
     if (r->has_value) {
         pos = put_str(buf, size, pos, " (value ");
         pos = put_num(buf, size, pos, r->value, 1);
@@ -764,13 +798,45 @@ static int parse(const uint8_t *b, uint32_t len, view *v, fc_lresult *r)
 }
 
 /* ---- platform checks and the slot layout ------------------------------- */
-static int helper_registered(const fc_platform *p, uint32_t id)
+/* Every helper id of ids[0..n) registered on the platform (plan, fc_open). */
+static int helpers_check(const fc_platform *p, const uint8_t *ids, uint32_t n, int32_t sect,
+                         fc_lresult *r)
 {
-    uint32_t k;
-    for (k = 0; k < p->nhelpers; k++)
-        if (p->helpers[k].id == id && p->helpers[k].fn)
-            return 1;
-    return 0;
+    uint32_t k, j;
+    for (k = 0; k < n; k++) {
+        uint32_t id = fc_le32(ids + 4u * k);
+        for (j = 0; j < p->nhelpers; j++)
+            if (p->helpers[j].id == id && p->helpers[j].fn)
+                break;
+        if (j == p->nhelpers)
+            return failv(r, FC_LERR_HELPER_MISSING, W("helper import not registered on this device"),
+                         sect, (int32_t)k, id);
+    }
+    return FC_OK;
+}
+
+/* Slot and instance RAM of cfg into a (plan, fc_open). */
+static NOINLINE void bind_slot(fc_app *a, const fc_install_cfg *cfg)
+{
+    const fc_flash *f = cfg->slot.flash;
+    a->flash = f;
+    a->slot_off = cfg->slot.off;
+    a->slot_size = cfg->slot.size;
+    a->img = f->map + cfg->slot.off;
+    a->img_addr = f->map_addr + cfg->slot.off;
+    a->ram = cfg->ram;
+    a->ram_len = cfg->ram_len;
+    a->ram_addr = cfg->ram_addr ? cfg->ram_addr : (uint64_t)(uintptr_t)cfg->ram;
+}
+
+/* Instance RAM layout: .data | .bss | .rodata (with FC_INSTALL_RODATA_RAM),
+ * then fc_run's template (at ram_need); returns what .data/.bss/.rodata need. */
+static uint32_t ram_layout(fc_app *a)
+{
+    a->ram_data = 0;
+    a->ram_bss = align8(a->data_len);
+    a->ram_rodata = align8(a->ram_bss + a->bss_len);
+    return (a->flags & FC_INSTALL_RODATA_RAM) ? a->ram_rodata + align8(a->rodata_len) : a->ram_rodata;
 }
 
 /* ---- signatures ------------------------------------------------------------ */
@@ -1010,7 +1076,7 @@ static int plan(const uint8_t *b, uint32_t len, view *v, const fc_install_cfg *c
     const fc_platform *p = cfg->plat;
     uint32_t k, cur, eff_budget;
     unsigned t;
-    int native_ok;
+    int native_ok, e;
 
     fc_memset(a, 0, sizeof *a);
     a->plat = p;
@@ -1036,12 +1102,8 @@ static int plan(const uint8_t *b, uint32_t len, view *v, const fc_install_cfg *c
             return failv(r, FC_LERR_BUDGET, W("budget above the platform's maximum"), -1, -1, v->h.budget);
         a->budget = p->max_budget;   /* default budget, capped by the platform */
     }
-    for (k = 0; k < v->nhelpers; k++) {
-        uint32_t id = fc_le32(b + v->helpers.off + 4u * k);
-        if (!helper_registered(p, id))
-            return failv(r, FC_LERR_HELPER_MISSING, W("helper import not registered on this device"),
-                         v->helpers.idx, (int32_t)k, id);
-    }
+    if ((e = helpers_check(p, b + v->helpers.off, v->nhelpers, v->helpers.idx, r)) != FC_OK)
+        return e;
 
     /* engine: the code for this core when it exists and the core has the
      * ISA features it needs, else the interpreter */
@@ -1123,25 +1185,12 @@ static int plan(const uint8_t *b, uint32_t len, view *v, const fc_install_cfg *c
     a->image_size = cur;
     a->bss_len = v->bss.idx >= 0 ? v->bss.info : 0;
 
-    /* instance RAM layout: .data | .bss | .rodata (optional) */
-    a->ram_data = 0;
-    a->ram_bss = align8(a->data_len);
-    a->ram_rodata = align8(a->ram_bss + a->bss_len);
-    a->ram_need = (cfg->flags & FC_INSTALL_RODATA_RAM) ? a->ram_rodata + align8(a->rodata_len)
-                                                       : a->ram_rodata;
-    /* then the run template (fc_run) */
-    a->ram_tmpl = a->ram_need;
+    /* instance RAM layout: .data | .bss | .rodata (optional), then the run
+     * template (fc_run) */
+    a->ram_need = a->ram_tmpl = ram_layout(a);
 
     if (have_addr) {
-        const fc_flash *f = cfg->slot.flash;
-        a->flash = f;
-        a->slot_off = cfg->slot.off;
-        a->slot_size = cfg->slot.size;
-        a->img = f->map + cfg->slot.off;
-        a->img_addr = f->map_addr + cfg->slot.off;
-        a->ram = cfg->ram;
-        a->ram_len = cfg->ram_len;
-        a->ram_addr = cfg->ram_addr ? cfg->ram_addr : (uint64_t)(uintptr_t)cfg->ram;
+        bind_slot(a, cfg);
         if (a->image_size > cfg->slot.size)
             return failv(r, FC_LERR_SLOT_SPACE, W("image larger than the slot"), -1, -1, a->image_size);
         if (a->ram_need > cfg->ram_len || cfg->ram_len - a->ram_need < RUN_TMPL_SIZE(a->engine))
@@ -1162,7 +1211,6 @@ static int plan(const uint8_t *b, uint32_t len, view *v, const fc_install_cfg *c
             fc_fcx_reloc rr;
             uint8_t tmp[8];
             uint32_t w;
-            int e;
             if (!fc_fcx_read_reloc(v->nb, v->nb_len, rl->off + k * FC_FCX_RELOC_SIZE, &rr))
                 return fail(r, FC_LERR_SECT_BOUNDS, W("relocation record beyond end of image"), rl->idx, (int32_t)k);
             if (rr.sym != FC_SYM_RODATA && rr.sym != FC_SYM_DATA && rr.sym != FC_SYM_BSS &&
@@ -1277,9 +1325,15 @@ typedef struct writer {
 } writer;
 
 /* Copy the part of src (placed at part_off in the image) inside the window. */
-static void copy_part(uint8_t *out, uint32_t win, uint32_t n, uint32_t part_off,
-                      const uint8_t *src, uint32_t len)
+typedef struct window {
+    uint8_t *out;
+    uint32_t win, n;             /* image bytes [win, win + n) into out */
+} window;
+
+static void copy_part(const window *wd, uint32_t part_off, const uint8_t *src, uint32_t len)
 {
+    uint8_t *out = wd->out;
+    uint32_t win = wd->win, n = wd->n;
     uint32_t lo = win > part_off ? win : part_off;
     uint32_t hi_w = win + n, hi_p = part_off + len;
     uint32_t hi = hi_w < hi_p ? hi_w : hi_p;
@@ -1295,14 +1349,18 @@ static void fill_window(const writer *w, uint32_t win, uint32_t n, uint8_t *out)
     const view *v = w->v;
     const fc_app *a = w->a;
     uint32_t k;
+    window wn;
 
+    wn.out = out;
+    wn.win = win;
+    wn.n = n;
     fc_memset(out, 0xFF, n);
     if (a->engine != FC_TARGET_EBPF)
-        copy_part(out, win, n, a->code_off, v->nb + v->code[a->engine].off, a->code_len);
-    copy_part(out, win, n, a->rodata_off, b + v->rodata.off, a->rodata_len);
-    copy_part(out, win, n, a->data_off, b + v->data.off, a->data_len);
-    copy_part(out, win, n, a->insns_off, b + v->bytecode.off, v->bytecode.size);
-    copy_part(out, win, n, a->helpers_off, b + v->helpers.off, a->nhelpers * 4u);
+        copy_part(&wn, a->code_off, v->nb + v->code[a->engine].off, a->code_len);
+    copy_part(&wn, a->rodata_off, b + v->rodata.off, a->rodata_len);
+    copy_part(&wn, a->data_off, b + v->data.off, a->data_len);
+    copy_part(&wn, a->insns_off, b + v->bytecode.off, v->bytecode.size);
+    copy_part(&wn, a->helpers_off, b + v->helpers.off, a->nhelpers * 4u);
     for (k = 0; k < a->nentries; k++) {
         uint8_t rec[FC_SLOT_ENTRY_SIZE];
         const uint8_t *e = b + v->entries.off + k * FC_FCX_ENTRY_SIZE;
@@ -1313,11 +1371,11 @@ static void fill_window(const writer *w, uint32_t win, uint32_t n, uint8_t *out)
         if (a->engine != FC_TARGET_EBPF)
             nat = fc_le32(v->nb + v->centries[a->engine].off + 4u * k);
         fc_put_le32(rec + 28, nat);
-        copy_part(out, win, n, at, rec, FC_SLOT_ENTRY_SIZE);
+        copy_part(&wn, at, rec, FC_SLOT_ENTRY_SIZE);
     }
     if (a->engine != FC_TARGET_EBPF) {
         const part *rl = &v->reloc[a->engine];
-        copy_part(out, win, n, a->pcmap_off, v->nb + v->pcmap[a->engine].off, a->npcmap * FC_FCX_PCMAP_SIZE);
+        copy_part(&wn, a->pcmap_off, v->nb + v->pcmap[a->engine].off, a->npcmap * FC_FCX_PCMAP_SIZE);
         if (rl->idx >= 0 && win + n > a->code_off && win < a->code_off + a->code_len) {
             /* relocations are sorted and at most 8 bytes wide: start with the
              * first one that can reach the window */
@@ -1337,7 +1395,7 @@ static void fill_window(const writer *w, uint32_t win, uint32_t n, uint8_t *out)
                 if (fc_le32(v->nb + rl->off + k * FC_FCX_RELOC_SIZE) + a->code_off >= win + n)
                     break;
                 if (reloc_patch(b, v, a, k, &rr, tmp, &wd) == FC_OK)  /* checked in plan() */
-                    copy_part(out, win, n, a->code_off + rr.offset, tmp, wd);
+                    copy_part(&wn, a->code_off + rr.offset, tmp, wd);
             }
         }
     }
@@ -1371,6 +1429,39 @@ static uint64_t get64(const uint8_t *p)
     return (uint64_t)fc_le32(p) | ((uint64_t)fc_le32(p + 4) << 32);
 }
 
+/* The install record's u32 fields and where fc_app keeps each (offsetof
+ * of fc_app is below 256 on every build): one table for make_record and
+ * fc_open instead of a load and a store per field, twice. */
+#define APP_OFF(f) ((uint8_t)offsetof(fc_app, f))
+enum {
+    RU_IMAGE_SIZE, RU_FLAGS, RU_FRAMES, RU_BUDGET, RU_ISA, RU_CODE, RU_CODE_LEN, RU_RODATA,
+    RU_RODATA_LEN, RU_DATA, RU_DATA_LEN, RU_BSS, RU_INSNS, RU_NINSNS, RU_HELPERS, RU_NHELPERS,
+    RU_ENTRIES, RU_NENTRIES, RU_PCMAP, RU_NPCMAP, RU_RAM_NEED, RU_CTX_MIN, RU_CTX_FLAGS,
+    RU_STACK_UNT, RU__COUNT
+};
+static const uint8_t rec_u32[RU__COUNT][2] = {
+    [RU_IMAGE_SIZE] = { R_IMAGE_SIZE, APP_OFF(image_size) }, [RU_FLAGS] = { R_FLAGS, APP_OFF(flags) },
+    [RU_FRAMES] = { R_FRAMES, APP_OFF(frames) }, [RU_BUDGET] = { R_BUDGET, APP_OFF(budget) },
+    [RU_ISA] = { R_ISA, APP_OFF(isa) },
+    [RU_CODE] = { R_CODE, APP_OFF(code_off) }, [RU_CODE_LEN] = { R_CODE + 4, APP_OFF(code_len) },
+    [RU_RODATA] = { R_RODATA, APP_OFF(rodata_off) }, [RU_RODATA_LEN] = { R_RODATA + 4, APP_OFF(rodata_len) },
+    [RU_DATA] = { R_DATA, APP_OFF(data_off) }, [RU_DATA_LEN] = { R_DATA + 4, APP_OFF(data_len) },
+    [RU_BSS] = { R_BSS, APP_OFF(bss_len) },
+    [RU_INSNS] = { R_INSNS, APP_OFF(insns_off) }, [RU_NINSNS] = { R_INSNS + 4, APP_OFF(ninsns) },
+    [RU_HELPERS] = { R_HELPERS, APP_OFF(helpers_off) }, [RU_NHELPERS] = { R_HELPERS + 4, APP_OFF(nhelpers) },
+    [RU_ENTRIES] = { R_ENTRIES, APP_OFF(entries_off) }, [RU_NENTRIES] = { R_ENTRIES + 4, APP_OFF(nentries) },
+    [RU_PCMAP] = { R_PCMAP, APP_OFF(pcmap_off) }, [RU_NPCMAP] = { R_PCMAP + 4, APP_OFF(npcmap) },
+    [RU_RAM_NEED] = { R_RAM_NEED, APP_OFF(ram_need) }, [RU_CTX_MIN] = { R_CTX_MIN, APP_OFF(ctx_min) },
+    [RU_CTX_FLAGS] = { R_CTX_FLAGS, APP_OFF(ctx_flags) },
+    [RU_STACK_UNT] = { R_STACK_UNT, APP_OFF(stack_untouched) },
+};
+#define REC_NU32 RU__COUNT
+
+static uint32_t *app_u32(const fc_app *a, unsigned k)
+{
+    return (uint32_t *)(void *)((uint8_t *)(uintptr_t)a + rec_u32[k][1]);
+}
+
 static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
 {
     uint32_t k;
@@ -1379,34 +1470,12 @@ static void make_record(const fc_app *a, uint8_t rec[FC_SLOT_REC_SIZE])
         rec[R_MAGIC + k] = rec_magic[k];
     fc_put_le16(rec + R_VERSION, FC_SLOT_REC_VERSION);
     rec[R_ENGINE] = a->engine;
-    fc_put_le32(rec + R_IMAGE_SIZE, a->image_size);
-    fc_put_le32(rec + R_FLAGS, a->flags);
-    fc_put_le32(rec + R_FRAMES, a->frames);
-    fc_put_le32(rec + R_BUDGET, a->budget);
-    fc_put_le32(rec + R_ISA, a->isa);
-    fc_put_le32(rec + R_CODE, a->code_off);
-    fc_put_le32(rec + R_CODE + 4, a->code_len);
-    fc_put_le32(rec + R_RODATA, a->rodata_off);
-    fc_put_le32(rec + R_RODATA + 4, a->rodata_len);
-    fc_put_le32(rec + R_DATA, a->data_off);
-    fc_put_le32(rec + R_DATA + 4, a->data_len);
-    fc_put_le32(rec + R_BSS, a->bss_len);
-    fc_put_le32(rec + R_INSNS, a->insns_off);
-    fc_put_le32(rec + R_INSNS + 4, a->ninsns);
-    fc_put_le32(rec + R_HELPERS, a->helpers_off);
-    fc_put_le32(rec + R_HELPERS + 4, a->nhelpers);
-    fc_put_le32(rec + R_ENTRIES, a->entries_off);
-    fc_put_le32(rec + R_ENTRIES + 4, a->nentries);
-    fc_put_le32(rec + R_PCMAP, a->pcmap_off);
-    fc_put_le32(rec + R_PCMAP + 4, a->npcmap);
+    for (k = 0; k < REC_NU32; k++)
+        fc_put_le32(rec + rec_u32[k][0], *app_u32(a, k));
     put64(rec + R_RAM_ADDR, a->ram_addr);
-    fc_put_le32(rec + R_RAM_NEED, a->ram_need);
     put64(rec + R_IMG_ADDR, a->img_addr);
-    fc_put_le32(rec + R_CTX_MIN, a->ctx_min);
-    fc_put_le32(rec + R_CTX_FLAGS, a->ctx_flags);
     rec[R_TRUST] = a->trust;
     rec[R_JIT] = a->jit;
-    fc_put_le32(rec + R_STACK_UNT, a->stack_untouched);
     for (k = 0; k < 32; k++)
         rec[R_FCX_SHA + k] = a->container_sha256[k];
 }
@@ -1515,6 +1584,25 @@ int fc_install(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
 }
 
 /* ---- re-opening an installed slot --------------------------------------- */
+/* Every part of the slot image the record names lies inside the image and
+ * starts 8-byte aligned (put_part places them so): code, .rodata, .data,
+ * bytecode (8-byte instructions), helper ids (4), entries (32), pc map (8).
+ * Each offset's rec_u32 index (its length or count follows it) and the
+ * log2 of its record size; the counts are limited before (no overflow). */
+static int rec_parts_ok(const fc_app *a)
+{
+    static const uint8_t parts[][2] = { { RU_CODE, 0 }, { RU_RODATA, 0 }, { RU_DATA, 0 },
+                                        { RU_INSNS, 3 }, { RU_HELPERS, 2 }, { RU_ENTRIES, 5 },
+                                        { RU_PCMAP, 3 } };
+    uint32_t k;
+    for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        uint32_t off = *app_u32(a, parts[k][0]), n = *app_u32(a, parts[k][0] + 1u) << parts[k][1];
+        if ((off & 7u) || !fc_in_bounds(a->image_size, off, n))
+            return 0;
+    }
+    return 1;
+}
+
 int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
 {
     fc_lresult dummy;
@@ -1538,38 +1626,11 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     if (fc_memcmp(rec, rec_magic, 4) != 0)
         return fail(res, FC_LERR_NOT_INSTALLED, W("no install record in the slot"), -1, -1);
     a->plat = cfg->plat;
-    a->flash = f;
-    a->slot_off = cfg->slot.off;
-    a->slot_size = cfg->slot.size;
-    a->img = f->map + cfg->slot.off;
-    a->img_addr = f->map_addr + cfg->slot.off;
     a->engine = rec[R_ENGINE];
-    a->image_size = fc_le32(rec + R_IMAGE_SIZE);
-    a->flags = fc_le32(rec + R_FLAGS);
-    a->frames = fc_le32(rec + R_FRAMES);
-    a->budget = fc_le32(rec + R_BUDGET);
-    a->isa = fc_le32(rec + R_ISA);
-    a->code_off = fc_le32(rec + R_CODE);
-    a->code_len = fc_le32(rec + R_CODE + 4);
-    a->rodata_off = fc_le32(rec + R_RODATA);
-    a->rodata_len = fc_le32(rec + R_RODATA + 4);
-    a->data_off = fc_le32(rec + R_DATA);
-    a->data_len = fc_le32(rec + R_DATA + 4);
-    a->bss_len = fc_le32(rec + R_BSS);
-    a->insns_off = fc_le32(rec + R_INSNS);
-    a->ninsns = fc_le32(rec + R_INSNS + 4);
-    a->helpers_off = fc_le32(rec + R_HELPERS);
-    a->nhelpers = fc_le32(rec + R_HELPERS + 4);
-    a->entries_off = fc_le32(rec + R_ENTRIES);
-    a->nentries = fc_le32(rec + R_ENTRIES + 4);
-    a->pcmap_off = fc_le32(rec + R_PCMAP);
-    a->npcmap = fc_le32(rec + R_PCMAP + 4);
-    a->ram_need = fc_le32(rec + R_RAM_NEED);
-    a->ctx_min = fc_le32(rec + R_CTX_MIN);
-    a->ctx_flags = fc_le32(rec + R_CTX_FLAGS);
+    for (k = 0; k < REC_NU32; k++)
+        *app_u32(a, k) = fc_le32(rec + rec_u32[k][0]);
     a->trust = rec[R_TRUST];
     a->jit = rec[R_JIT];
-    a->stack_untouched = fc_le32(rec + R_STACK_UNT);
     for (k = 0; k < 32; k++)
         a->container_sha256[k] = rec[R_FCX_SHA + k];
     if (fc_le16(rec + R_VERSION) != FC_SLOT_REC_VERSION ||
@@ -1578,14 +1639,7 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
         a->ninsns == 0 || a->ninsns > (FC_FCX_MAX_IMAGE / 8u) || a->nentries == 0 ||
         a->nentries > FC_FCX_MAX_ENTRIES || a->nhelpers > FC_FCX_MAX_HELPERS ||
         a->npcmap > (FC_FCX_MAX_IMAGE / 8u) || a->bss_len > FC_FCX_MAX_RAM ||
-        !fc_in_bounds(a->image_size, a->code_off, a->code_len) ||
-        !fc_in_bounds(a->image_size, a->rodata_off, a->rodata_len) ||
-        !fc_in_bounds(a->image_size, a->data_off, a->data_len) ||
-        !fc_in_bounds(a->image_size, a->insns_off, a->ninsns * 8u) ||
-        !fc_in_bounds(a->image_size, a->helpers_off, a->nhelpers * 4u) ||
-        !fc_in_bounds(a->image_size, a->entries_off, a->nentries * FC_SLOT_ENTRY_SIZE) ||
-        !fc_in_bounds(a->image_size, a->pcmap_off, a->npcmap * FC_FCX_PCMAP_SIZE) ||
-        ((a->insns_off | a->helpers_off | a->entries_off | a->pcmap_off | a->code_off) & 7u) ||
+        !rec_parts_ok(a) ||
         ((a->engine != FC_TARGET_EBPF) != (a->code_len != 0)) ||
         a->ctx_min > FC_FCX_MAX_CTX || (a->ctx_flags & ~FC_FCX_CTX_KNOWN) ||
         a->trust > FC_TRUST_OK || a->jit > 1u || (a->jit && a->engine == FC_TARGET_EBPF) ||
@@ -1617,17 +1671,11 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     if (!FC_POLICY_UNSIGNED_NATIVE_OK(cfg->plat->policy) && a->engine != FC_TARGET_EBPF &&
         a->trust != FC_TRUST_OK && !(a->jit && (cfg->plat->policy & FC_POLICY_JIT)))
         return refuse_untrusted(res, a->trust, 1);
-    a->ram = cfg->ram;
-    a->ram_len = cfg->ram_len;
-    a->ram_addr = cfg->ram_addr ? cfg->ram_addr : (uint64_t)(uintptr_t)cfg->ram;
-    a->ram_data = 0;
-    a->ram_bss = align8(a->data_len);
-    a->ram_rodata = align8(a->ram_bss + a->bss_len);
+    /* bound only now: an app refused above has no image (fc_run refuses it) */
+    bind_slot(a, cfg);
     a->ram_tmpl = a->ram_need;
     if (a->ram_need > cfg->ram_len || cfg->ram_len - a->ram_need < RUN_TMPL_SIZE(a->engine) ||
-        (a->ram_need & 7u) ||
-        a->ram_need < ((a->flags & FC_INSTALL_RODATA_RAM) ? a->ram_rodata + align8(a->rodata_len)
-                                                          : a->ram_rodata))
+        (a->ram_need & 7u) || a->ram_need < ram_layout(a))
         return failv(res, FC_LERR_RAM, W("instance RAM smaller than the installed app needs"),
                      -1, -1, a->ram_need);
     if (a->engine != FC_TARGET_EBPF) {
@@ -1638,12 +1686,8 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
             return fail(res, FC_LERR_RAM_ADDR, W("instance RAM not at the address the code was relocated for"),
                         -1, -1);
     }
-    for (k = 0; k < a->nhelpers; k++) {
-        uint32_t id = fc_le32(a->img + a->helpers_off + 4u * k);
-        if (!helper_registered(cfg->plat, id))
-            return failv(res, FC_LERR_HELPER_MISSING, W("helper import not registered on this device"),
-                         -1, (int32_t)k, id);
-    }
+    if ((e = helpers_check(cfg->plat, a->img + a->helpers_off, a->nhelpers, -1, res)) != FC_OK)
+        return e;
     fc_app_reset(a);
     tmpl_of(a)->valid = 0;     /* built by the first run */
     return ok(res);

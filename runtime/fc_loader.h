@@ -132,7 +132,11 @@ typedef struct fc_lresult {
     uint8_t has_value;
 } fc_lresult;
 
-/* Stable short name of a loader or fc_err code. Never NULL. */
+/* Stable short name of a loader or fc_err code. Never NULL. A terse build
+ * (FC_LOADER_TERSE, what a device runs) keeps no names of its own codes:
+ * every enum fc_lerr code is then "loader error" and fc_lresult_format
+ * writes the number after it ("loader error 75"); the host names it
+ * (femto-objdump --error 75, femto-board). */
 const char *fc_lerr_str(int code);
 
 /* "section 3: offset+length beyond end of container", or

@@ -4,9 +4,10 @@
 RUNTIME_SRCS += runtime/fc_isa.c
 
 # ---- cross builds: the device runtime must build freestanding for each core
-# FC_LOADER_TERSE: the loader's detailed refusal messages (about 5 KB on
-# Cortex-M3) stay in the host build, where the tools print them; a device
-# reports fc_lerr_str's short names (docs/PORTING.md)
+# FC_LOADER_TERSE: the loader's detailed refusal messages and the names of
+# its error codes (about 8 KB on Cortex-M3) stay in the host build, where the
+# tools print them; a device reports the code's number ("loader error 75"),
+# which femto-objdump --error and femto-board name (docs/PORTING.md)
 CROSS_CFLAGS := -std=c99 -Os -ffreestanding -fno-builtin -Wall -Wextra -Werror \
                 -ffunction-sections -fdata-sections -Iruntime -DFC_LOADER_TERSE
 CROSS_SRCS    = $(RUNTIME_SRCS)

@@ -3,13 +3,16 @@
  *
  *   femto-objdump [-d] [-x] [--line] [--pc TARGET:OFFSET] [--insn N]
  *                 [--fault ERR:INSN[:ADDR]] app.fcx
+ *   femto-objdump --error N
  *     header (context requirements included), section table, entries,
  *     helper imports, relocations, pc maps, the line table (femtoc -g), the
  *     trailer's signature records with their key ids, the payload hash check
  *     and the loader's verdict; -d disassemble the bytecode and the native
  *     code; -x hex of the native code sections; --line file:line everywhere;
  *     --pc / --insn: only where that native pc or instruction comes from;
- *     --fault: a device's report of a failed run as femto-run words it.
+ *     --fault: a device's report of a failed run as femto-run words it;
+ *     --error: the name of error code N (a device's loader reports only the
+ *     number: runtime/fc_loader.c, FC_LOADER_TERSE).
  *
  * Exit status: 0 valid container, 1 invalid container, 2 usage or I/O error.
  */
@@ -18,6 +21,7 @@
 #include <string.h>
 #include "fc_fcx.h"
 #include "fc_fault.h"
+#include "fc_loader.h"
 
 static void usage(FILE *f)
 {
@@ -49,6 +53,9 @@ static void usage(FILE *f)
 "                  femto-run tells it: file:line with a line table, the\n"
 "                  instruction, for a helper call the helper's name and\n"
 "                  number (femto-board prints it for a failed run)\n"
+"  --error N       the name of error code N (enum fc_err or enum fc_lerr):\n"
+"                  a device's loader reports only the number (\"loader\n"
+"                  error N\"); prints only that, no container is read\n"
 "  -h, --help      this text\n"
 "  --version       the version and the container format it reads\n"
 "\n"
@@ -186,6 +193,16 @@ int main(int argc, char **argv)
             ferr = (int)e;
             insn = (uint32_t)n;
             faddr = ad;
+        } else if (strcmp(a, "--error") == 0) {
+            if (i + 1 >= argc)
+                die_usage("needs an argument", a);
+            const char *v = argv[++i];
+            char *end;
+            long n = strtol(v, &end, 0);
+            if (!*v || *end || n < 0 || n >= FC_LERR__END)
+                die_usage("--error wants an error code (enum fc_err or enum fc_lerr)", v);
+            printf("%s\n", fc_lerr_str((int)n));
+            return 0;
         } else if (strcmp(a, "--pc") == 0 || strcmp(a, "--insn") == 0) {
             if (i + 1 >= argc)
                 die_usage("needs an argument", a);
