@@ -463,11 +463,15 @@ static void sel_alu64(cg *c, uint32_t k, const fc_ir_insn *x)
      * source: a result register that is also a source (the allocator does
      * give one, e.g. be64 r2 in place) is computed in a scratch and moved */
     unsigned dl_to = ZERO, dh_to = ZERO;
-    if (dl == al || dl == ah || dl == bl || dl == bh) {
+    /* add (of a constant, or of another register) and sub of a constant
+     * read al only before writing dl and write dh last (a pointer bumped in
+     * place keeps its registers) */
+    int addk = (x->op == FC_IR_ADD64 && (kf || al != bl)) || (x->op == FC_IR_SUB64 && kf);
+    if ((dl == al && !addk) || dl == ah || dl == bl || dl == bh) {
         dl_to = dl;
         dl = take(c);
     }
-    if (dh != ZERO && (dh == al || dh == ah || dh == bl || dh == bh)) {
+    if (dh != ZERO && !addk && (dh == al || dh == ah || dh == bl || dh == bh)) {
         dh_to = dh;
         dh = take(c);
     }
@@ -631,10 +635,53 @@ static void sel_atomic(cg *c, uint32_t k, const fc_ir_insn *x)
 
 /* ---- control ------------------------------------------------------------------------ */
 
+/* Block t is a deferred edge block (budget, then a jump: the taken edge of
+ * a backward conditional jump) that nothing falls into: every branch to it
+ * takes its two ops in line instead, behind the inverted condition (the
+ * template's loop edge, no extra jump), and the block itself is not
+ * emitted. */
+static int is_edge(const cg *c, uint32_t t)
+{
+    const fc_ir *ir = c->irp;
+    const fc_ir_block *b = &ir->blk[t];
+    if (t == 0 || b->end - b->start != 2 || ir->ins[b->start].op != FC_IR_BUDGET ||
+        ir->ins[b->start + 1].op != FC_IR_JMP)
+        return 0;
+    const fc_ir_block *pb = &ir->blk[t - 1];
+    if (pb->end == pb->start)
+        return 0;
+    unsigned lop = ir->ins[pb->end - 1].op;
+    return lop == FC_IR_JMP || lop == FC_IR_EXIT || lop == FC_IR_ERR;
+}
+
+/* the two ops of edge block t in line */
+static void inline_edge(cg *c, uint32_t t)
+{
+    const fc_ir_insn *bu = &c->irp->ins[c->irp->blk[t].start];
+    uint32_t cur = c->em.cur;
+    c->em.cur = bu->insn;               /* the budget error reports its jump */
+    budget(c);
+    jmp(c, blk_lab(c, bu[1].tgt));
+    c->em.cur = cur;
+}
+
+/* if a cond b goto block t */
+static void branch_to(cg *c, enum rv_cond cc, unsigned a, unsigned b, uint32_t t)
+{
+    if (!is_edge(c, t)) {
+        br(c, cc, a, b, blk_lab(c, t));
+        return;
+    }
+    uint32_t skip = newlab(c);
+    br(c, rv_cond_invert(cc), a, b, skip);
+    inline_edge(c, t);
+    bind(c, skip);
+}
+
 static void sel_br(cg *c, uint32_t k, const fc_ir_insn *x)
 {
     int kf = (x->fl & FC_IR_K) != 0, swap;
-    uint32_t L = blk_lab(c, x->tgt);
+    uint32_t L = x->tgt;
     unsigned jop = (unsigned)x->cc << 4;
     unsigned a = src(c, k, 0), b;
     uint32_t kv = (uint32_t)x->imm;
@@ -644,7 +691,7 @@ static void sel_br(cg *c, uint32_t k, const fc_ir_insn *x)
             e_rri(c, A_AND, T0, a, kv, T0);
         else
             e_rrr(c, A_AND, T0, a, src(c, k, 1));
-        br(c, RV_BNE, T0, ZERO, L);
+        branch_to(c, RV_BNE, T0, ZERO, L);
         return;
     }
     if (kf) {
@@ -656,15 +703,15 @@ static void sel_br(cg *c, uint32_t k, const fc_ir_insn *x)
     }
     enum rv_cond cc = cond_of(jop, 0, &swap);
     if (swap)
-        br(c, cc, b, a, L);
+        branch_to(c, cc, b, a, L);
     else
-        br(c, cc, a, b, L);
+        branch_to(c, cc, a, b, L);
 }
 
 static void sel_br64(cg *c, uint32_t k, const fc_ir_insn *x)
 {
     int kf = (x->fl & FC_IR_K) != 0, swap;
-    uint32_t L = blk_lab(c, x->tgt);
+    uint32_t L = x->tgt;
     unsigned jop = (unsigned)x->cc << 4;
     unsigned xl = src(c, k, 0), xh = src(c, k, 1), yl, yh;
     uint64_t kv = (uint64_t)(int64_t)x->imm;
@@ -679,7 +726,7 @@ static void sel_br64(cg *c, uint32_t k, const fc_ir_insn *x)
             e_rrr(c, A_AND, T1, xh, src(c, k, 3));
         }
         e_rrr(c, A_OR, T0, T0, T1);
-        br(c, RV_BNE, T0, ZERO, L);
+        branch_to(c, RV_BNE, T0, ZERO, L);
         return;
     }
     if (kf) {
@@ -697,13 +744,21 @@ static void sel_br64(cg *c, uint32_t k, const fc_ir_insn *x)
         /* both < 2^32: one branch on the lo halves, signed orders unsigned */
         enum rv_cond cc = cond_of(jop, 1, &swap);
         if (swap)
-            br(c, cc, yl, xl, L);
+            branch_to(c, cc, yl, xl, L);
         else
-            br(c, cc, xl, yl, L);
+            branch_to(c, cc, xl, yl, L);
         return;
     }
     uint32_t fl = newlab(c);
-    cond64(c, jop, xl, xh, yl, yh, L, fl, 0);
+    if (is_edge(c, L)) {
+        /* fall through into the edge's ops when true */
+        uint32_t in = newlab(c);
+        cond64(c, jop, xl, xh, yl, yh, in, fl, 1);
+        bind(c, in);
+        inline_edge(c, L);
+    } else {
+        cond64(c, jop, xl, xh, yl, yh, blk_lab(c, L), fl, 0);
+    }
     bind(c, fl);
 }
 
@@ -903,7 +958,9 @@ static void sel(cg *c, uint32_t k, uint32_t b, uint32_t f)
         sel_br64(c, k, x);
         break;
     case FC_IR_JMP:
-        if (x->tgt != b + 1)            /* the next block: fall through */
+        if (is_edge(c, x->tgt))
+            inline_edge(c, x->tgt);
+        else if (x->tgt != b + 1)       /* the next block: fall through */
             jmp(c, blk_lab(c, x->tgt));
         break;
     case FC_IR_BUDGET:
@@ -983,6 +1040,8 @@ static void ir_pass(void *ctx)
             callee_entry(c, f);
         }
         for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++) {
+            if (is_edge(c, b))
+                continue;               /* in line at every branch to it */
             bind(c, blk_lab(c, b));
             for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
                 c->em.cur = ir->ins[k].insn;
