@@ -21,8 +21,10 @@ static const char *const rv_names[32] = {
 };
 const fc_ra_target fc_ra_target_rv32 = {
     "rv32", 32,
-    /* t0-t2, s1, a0-a7, s2-s11, t3, t4 (s0 the frame register, t5/t6 scratch) */
-    0x3ffffee0u,
+    /* the registers the RV32 selector (backends/rv32/rv_isel.c) leaves free:
+     * a0-a7, s2-s9, t5, t6 (s0 env, s1 budget, s11 the frame register; t0-t2,
+     * s10 and ra the sequences' scratch; t3, t4 for spilled operands) */
+    0xc3fffc00u,
     /* ra, t0-t2, a0-a7, t3-t6 */
     0xf003fce2u, rv_names,
 };

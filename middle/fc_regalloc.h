@@ -104,10 +104,11 @@ typedef struct fc_ra_target {
 } fc_ra_target;
 
 /* Tables: like Cortex-M3 (r0-r3 caller-saved, r4-r8 callee-saved: 9; r9 the
- * frame register, r10-r12/lr scratch), like RV32 (a0-a7, t0-t4
- * caller-saved, s1-s11 callee-saved: 24; s0 the frame register, t5/t6
- * scratch), and a tiny one (3 registers, 2 caller-saved) that spills
- * nearly everything. */
+ * frame register, r10-r12/lr scratch), RV32 as the selector
+ * backends/rv32/rv_isel.c uses it (a0-a7, t5, t6 caller-saved, s2-s9
+ * callee-saved: 18; s0 env, s1 budget, s11 the frame register, t0-t2, s10,
+ * ra the sequences' scratch, t3/t4 for spilled operands), and a tiny one (3
+ * registers, 2 caller-saved) that spills nearly everything. */
 extern const fc_ra_target fc_ra_target_cm3, fc_ra_target_rv32, fc_ra_target_tiny;
 /* lx106 (Xtensa call0): a2-a7 caller-saved, a12/a13 callee-saved (8); a0,
  * a8-a11 scratch, a14 env, a15 the frame register. */

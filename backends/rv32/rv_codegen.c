@@ -73,20 +73,9 @@
  * final scan (rv_validate) rejects the image if an encoder refused its
  * operands.
  */
-#include "fc_backend.h"
 #include "fc_vm.h"
-#include "fc_hihalf.h"
-#include "fc_emit.h"
-#include "rv32/rv_enc.h"
 
-#define ENV RV_S0
-#define BUD RV_S1
-#define FP RV_S11
-#define T0 RV_T0
-#define T1 RV_T1
-#define T2 RV_T2
-#define T3 RV_S10
-#define ZERO RV_ZERO
+#include "rv32/rv_cg.h"
 
 /* the home of half h of eBPF register r (r0..r9) */
 static const uint8_t home[10][2] = {
@@ -102,78 +91,20 @@ static const uint8_t home[10][2] = {
     [9] = {RV_S8, RV_S9},
 };
 
-#define FRAME_SIZE 64u          /* prologue: ra + s0..s11 + pad          */
-#define CALL_FRAME 48u          /* local call: s2..s9 + return + pad     */
-#define CALL_RET_OFF 32
-#define SLOW_FRAME 64u          /* memcheck stub                         */
-
-/* per-instruction bounds of the dynamic tables (checked, never overrun) */
-#define LABS_PER_INSN 12u
-#define BRS_PER_INSN 16u
-#define STUBS_PER_INSN 4u
-#define EXTRA 64u
-#define MAX_PASSES 32u
-
-#define OP_SECOND 0xffu         /* opid mark: second slot of an lddw */
-
-/* fixed labels, after the n+1 instruction labels */
-enum {
-    FL_EXIT = 0,                /* a0 = result: write budget, restore, return */
-    FL_ERR,                     /* a0 = code, a1 = slot */
-    FL_ERR_MEM_R,               /* t0:t1 = address, a1 = slot */
-    FL_ERR_MEM_W,
-    FL_DIV,                     /* + 0..3: UDIV64, SDIV64, UMOD64, SMOD64 stubs */
-    FL_MEMSLOW = FL_DIV + 4,    /* + perm_idx * 4 + log2(size): 12 routines */
-    FL__COUNT = FL_MEMSLOW + 12
-};
-
-enum stub_type {
-    ST_ERR,        /* li a1, insn; li a0, code; j err          */
-    ST_HELPERR,    /* a0 = code already: li a1, insn; j err     */
-    ST_MEM,        /* slow path of a check, then its error part */
-    ST_MEMHI       /* t1 = constant hi half, then the error part */
-};
-
-typedef fc_em_stub stub;  /* lab2: continue, lab3: error part / target, val: hi half */
-
-typedef struct fc_cg {
-    fc_em_in in;         /* the program and the options */
-    int rvc;             /* compressed encodings allowed */
-    int amo;             /* A extension: AMO*.W, LR.W/SC.W allowed */
-    const char *name;
-
-    /* analysis */
-    fc_hh hh;            /* the shared hi-half analysis' view of the program */
-    uint8_t *opid;       /* FC_OP_* per slot, OP_SECOND, 0 invalid */
-    uint16_t *hz;        /* hi known zero before slot i (bit r) */
-    uint16_t *lout;      /* hi live after slot i */
-    uint16_t *tmp16;
-    uint8_t has_local_calls;
-    uint16_t cur_use;    /* hi halves the current instruction reads (hi_usedef) */
-    uint8_t has_back;    /* a backward jump: the budget register is used */
-    uint8_t uses_t3;     /* s10 (T3) may be written */
-    uint16_t used;       /* eBPF registers r0..r9 the program names (r0 always) */
-
-    /* emission (middle/fc_emit.h) */
-    fc_em em;
-    uint8_t div_used;
-
-} cg;
-
 static void hi_usedef(const cg *c, uint32_t idx, uint16_t *use, uint16_t *def);
 
 /* ========================================================================
  * Emission primitives
  * ===================================================================== */
 
-static void put(cg *c, uint32_t enc) { fc_em_put(&c->em, enc); }
+void put(cg *c, uint32_t enc) { fc_em_put(&c->em, enc); }
 
-static uint32_t newlab(cg *c) { return fc_em_newlab(&c->em); }
+uint32_t newlab(cg *c) { return fc_em_newlab(&c->em); }
 
-static void bind(cg *c, uint32_t l) { fc_em_bind(&c->em, l); }
+void bind(cg *c, uint32_t l) { fc_em_bind(&c->em, l); }
 
 static uint32_t L_insn(uint32_t i) { return i; }
-static uint32_t L_fixed(const cg *c, unsigned k) { return c->in.n + 1 + k; }
+uint32_t L_fixed(const cg *c, unsigned k) { return c->in.n + 1 + k; }
 
 static uint32_t brid(cg *c) { return fc_em_brid(&c->em); }
 
@@ -184,7 +115,7 @@ static unsigned level(cg *c, uint32_t id, unsigned need) { return fc_em_level(&c
  * x8..x15, +-256 bytes), B<cond> (+-4 KiB), or B<!cond> over a JAL (+-1 MiB).
  * A branch that once needed a longer form keeps it, so passes converge.
  */
-static void br(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint32_t l)
+void br(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint32_t l)
 {
     uint32_t id = brid(c);
     int32_t d = (int32_t)(c->em.lab[l] - c->em.pos);
@@ -206,7 +137,7 @@ static void br(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint32_t l)
 }
 
 /* J / JAL ra to label l: the RVC form when it reaches, else JAL (+-1 MiB) */
-static void jal_lab(cg *c, unsigned rd, uint32_t l)
+void jal_lab(cg *c, unsigned rd, uint32_t l)
 {
     uint32_t id = brid(c);
     int32_t d = (int32_t)(c->em.lab[l] - c->em.pos);
@@ -217,30 +148,30 @@ static void jal_lab(cg *c, unsigned rd, uint32_t l)
     else
         put(c, rv_jal(rd, d));
 }
-static void jmp(cg *c, uint32_t l) { jal_lab(c, ZERO, l); }
+void jmp(cg *c, uint32_t l) { jal_lab(c, ZERO, l); }
 
-static void reloc(cg *c, unsigned kind, unsigned sym, int32_t addend)
+void reloc(cg *c, unsigned kind, unsigned sym, int32_t addend)
 {
     fc_em_reloc(&c->em, kind, sym, addend);
 }
 
 /* call a runtime routine: AUIPC ra + JALR ra, relocated (FC_RELOC_RV_CALL) */
-static void call_sym(cg *c, unsigned sym)
+void call_sym(cg *c, unsigned sym)
 {
     reloc(c, FC_RELOC_RV_CALL, sym, 0);
     put(c, rv_auipc(RV_RA, 0));
     put(c, rv_jalr(RV_RA, RV_RA, 0));
 }
 
-static void mapto(cg *c, uint32_t insn) { fc_em_mapto(&c->em, insn); }
+void mapto(cg *c, uint32_t insn) { fc_em_mapto(&c->em, insn); }
 
-static stub *addstub(cg *c, enum stub_type t, uint32_t lab)
+stub *addstub(cg *c, enum stub_type t, uint32_t lab)
 {
     return fc_em_addstub(&c->em, (unsigned)t, lab);
 }
 
 /* an error exit for the current instruction, to branch to */
-static uint32_t err_lab(cg *c, unsigned code)
+uint32_t err_lab(cg *c, unsigned code)
 {
     uint32_t l = newlab(c);
     stub *s = addstub(c, ST_ERR, l);
@@ -250,7 +181,7 @@ static uint32_t err_lab(cg *c, unsigned code)
 
 /* ---- instruction choosers: the RVC form where one exists ------------------ */
 
-static void e_li(cg *c, unsigned rd, uint32_t v)
+void e_li(cg *c, unsigned rd, uint32_t v)
 {
     uint32_t e[2];
     unsigned k = rv_li(rd, v, c->rvc, e);
@@ -258,7 +189,7 @@ static void e_li(cg *c, unsigned rd, uint32_t v)
         put(c, e[i]);
 }
 
-static void e_mv(cg *c, unsigned rd, unsigned rs)
+void e_mv(cg *c, unsigned rd, unsigned rs)
 {
     if (rd == rs)
         return;
@@ -268,11 +199,8 @@ static void e_mv(cg *c, unsigned rd, unsigned rs)
         put(c, c->rvc ? rv_c_mv(rd, rs) : rv_addi(rd, rs, 0));
 }
 
-enum alu { A_ADD, A_SUB, A_AND, A_OR, A_XOR, A_SLL, A_SRL, A_SRA, A_SLTU, A_SLT,
-           A_MUL, A_MULHU, A_DIV, A_DIVU, A_REM, A_REMU };
-
 /* rd = a OP b */
-static void e_rrr(cg *c, enum alu op, unsigned rd, unsigned a, unsigned b)
+void e_rrr(cg *c, enum alu op, unsigned rd, unsigned a, unsigned b)
 {
     int comm = op == A_ADD || op == A_AND || op == A_OR || op == A_XOR;
     /* x0 operands: identities (rd = a for a + 0, a | 0, ...) */
@@ -326,7 +254,7 @@ static void e_rrr(cg *c, enum alu op, unsigned rd, unsigned a, unsigned b)
 }
 
 /* rd = a + imm (imm in 12 bits) */
-static void e_addi(cg *c, unsigned rd, unsigned a, int32_t imm)
+void e_addi(cg *c, unsigned rd, unsigned a, int32_t imm)
 {
     if (imm == 0) {
         e_mv(c, rd, a);
@@ -346,7 +274,7 @@ static void e_addi(cg *c, unsigned rd, unsigned a, int32_t imm)
  * A_SLTU): the I-type form when v fits 12 bits (SUB as ADDI of -v), else v
  * materialised into tmp (which may be rd only if rd != a).
  */
-static void e_rri(cg *c, enum alu op, unsigned rd, unsigned a, uint32_t v, unsigned tmp)
+void e_rri(cg *c, enum alu op, unsigned rd, unsigned a, uint32_t v, unsigned tmp)
 {
     int32_t s = (int32_t)v;
     if (op == A_SUB && s != INT32_MIN) {
@@ -389,8 +317,7 @@ static void e_rri(cg *c, enum alu op, unsigned rd, unsigned a, uint32_t v, unsig
     e_rrr(c, op, rd, a, tmp);
 }
 
-enum shk { SH_LL, SH_RL, SH_RA };
-static void e_shi(cg *c, enum shk k, unsigned rd, unsigned a, unsigned n)
+void e_shi(cg *c, enum shk k, unsigned rd, unsigned a, unsigned n)
 {
     if (n == 0) {
         e_mv(c, rd, a);
@@ -410,7 +337,7 @@ static void e_shi(cg *c, enum shk k, unsigned rd, unsigned a, unsigned n)
 }
 
 /* loads and stores with a 12-bit offset; C.LW/C.SW/C.LWSP/C.SWSP when possible */
-static void e_lw(cg *c, unsigned rd, unsigned base, int32_t off)
+void e_lw(cg *c, unsigned rd, unsigned base, int32_t off)
 {
     if (c->rvc && base == RV_SP && rd != ZERO && rv_clwsp_ok(off))
         put(c, rv_c_lwsp(rd, off));
@@ -420,7 +347,7 @@ static void e_lw(cg *c, unsigned rd, unsigned base, int32_t off)
         put(c, rv_lw(rd, base, off));
 }
 
-static void e_sw(cg *c, unsigned v, unsigned base, int32_t off)
+void e_sw(cg *c, unsigned v, unsigned base, int32_t off)
 {
     if (c->rvc && base == RV_SP && rv_clwsp_ok(off))
         put(c, rv_c_swsp(v, off));
@@ -430,7 +357,7 @@ static void e_sw(cg *c, unsigned v, unsigned base, int32_t off)
         put(c, rv_sw(v, base, off));
 }
 
-static void e_load(cg *c, unsigned n, int sx, unsigned rd, unsigned base, int32_t off)
+void e_load(cg *c, unsigned n, int sx, unsigned rd, unsigned base, int32_t off)
 {
     switch (n) {
     case 1: put(c, sx ? rv_lb(rd, base, off) : rv_lbu(rd, base, off)); break;
@@ -439,7 +366,7 @@ static void e_load(cg *c, unsigned n, int sx, unsigned rd, unsigned base, int32_
     }
 }
 
-static void e_store(cg *c, unsigned n, unsigned v, unsigned base, int32_t off)
+void e_store(cg *c, unsigned n, unsigned v, unsigned base, int32_t off)
 {
     switch (n) {
     case 1: put(c, rv_sb(v, base, off)); break;
@@ -452,7 +379,7 @@ static void e_store(cg *c, unsigned n, unsigned v, unsigned base, int32_t off)
  * eBPF register halves
  * ===================================================================== */
 
-static int32_t slot(unsigned r, unsigned h) { return (int32_t)FC_NENV_REG(r, h); }
+int32_t slot(unsigned r, unsigned h) { return (int32_t)FC_NENV_REG(r, h); }
 
 /* hi of r known zero before the current instruction */
 static int hz(const cg *c, unsigned r) { return r == 10 || (c->hz[c->em.cur] >> r & 1u); }
@@ -492,7 +419,7 @@ static void hi_sign(cg *c, unsigned r)
  * ===================================================================== */
 
 /* a taken backward jump: one unit of budget, none left is FC_ERR_BUDGET */
-static void budget(cg *c)
+void budget(cg *c)
 {
     br(c, RV_BEQ, BUD, ZERO, err_lab(c, FC_ERR_BUDGET));
     e_addi(c, BUD, BUD, -1);
@@ -534,7 +461,7 @@ static void jump_if(cg *c, enum rv_cond cond, unsigned a, unsigned b, uint64_t t
 }
 
 /* the RISC-V branch for `x OP y` on 32-bit values; *swap: compare y, x */
-static enum rv_cond cond_of(unsigned jop, int uns, int *swap)
+enum rv_cond cond_of(unsigned jop, int uns, int *swap)
 {
     *swap = 0;
     switch (jop) {
@@ -556,7 +483,7 @@ static enum rv_cond cond_of(unsigned jop, int uns, int *swap)
  * of the two being the fall-through (ft_true: falls through when true).
  * x < y: hi decides unless equal (signed or unsigned), then lo unsigned.
  */
-static void cond64(cg *c, unsigned jop, unsigned xl, unsigned xh, unsigned yl, unsigned yh,
+void cond64(cg *c, unsigned jop, unsigned xl, unsigned xh, unsigned yl, unsigned yh,
                    uint32_t lt, uint32_t lf, int ft_true)
 {
     int sgn = jop == FC_JMP_JSGT || jop == FC_JMP_JSGE || jop == FC_JMP_JSLT || jop == FC_JMP_JSLE;
@@ -654,7 +581,7 @@ static void jcc(cg *c, const fc_insn *i, int is32)
  * Bounds checks
  * ===================================================================== */
 
-static unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u : 0u; }
+unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u : 0u; }
 
 /*
  * Address of an access of n bytes at [r + off]: returns the base register
@@ -665,7 +592,7 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
                      unsigned *rb, int32_t *roff)
 {
     const fc_insn_info *inf = c->in.info ? &c->in.info[c->em.cur] : NULL;
-    unsigned k = lg2(n), blo = RL(r);
+    unsigned blo = RL(r);
     int32_t o = off;
 
     if (!fc_em_access_checked(inf, c->in.flags, r, off, n)) {
@@ -682,6 +609,20 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         return;
     }
 
+    /* the region the verifier expects (else ctx / the frame) */
+    unsigned hint = inf ? inf->region_hint : 0xffu;
+    if (hint == 0xffu)
+        hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
+    mem_check(c, blo, RH(c, r), o, n, perm, hint);
+    *rb = T0;
+    *roff = 0;
+}
+
+void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsigned perm,
+               unsigned hint)
+{
+    unsigned k = lg2(n);
+    int32_t o = off;
     stub *s = fc_em_memcheck(&c->em, ST_MEM, perm, k);
     uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
 
@@ -692,7 +633,7 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         e_li(c, T0, (uint32_t)o);
         e_rrr(c, A_ADD, T0, T0, blo);
     }
-    if (hz(c, r)) {
+    if (bhi == ZERO) {
         /* hi = carry + sext(off) >> 32: 0 iff (off >= 0 ? no carry : carry),
          * and carry iff T0 < blo (unsigned) */
         if (off != 0) {
@@ -704,22 +645,17 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         }
     } else {
         put(c, rv_sltu(T1, T0, blo));
-        e_rrr(c, A_ADD, T1, T1, RH(c, r));
+        e_rrr(c, A_ADD, T1, T1, bhi);
         if (off < 0)
             e_addi(c, T1, T1, -1);
         br(c, RV_BNE, T1, ZERO, err);
     }
 
-    /* fast path: the region the verifier expects (else ctx / the frame) */
-    unsigned hint = inf ? inf->region_hint : 0xffu;
-    if (hint == 0xffu)
-        hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
+    /* fast path: the region of the hint */
     if (perm == FC_PERM_RW && hint != FC_REGION_STACK) {
         /* atomics need one region both readable and writable: slow path */
         jmp(c, slow);
         bind(c, back);
-        *rb = T0;
-        *roff = 0;
         return;
     }
     if (hint == FC_REGION_STACK) {
@@ -737,9 +673,8 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
     }
     br(c, RV_BGEU, T2, T3, slow);
     bind(c, back);
-    *rb = T0;
-    *roff = 0;
 }
+
 
 /* ========================================================================
  * ALU
@@ -761,7 +696,7 @@ static enum alu alu_of(unsigned aop)
  * mask 0x00ff00ff (in m, loaded by the caller), then swap the halfwords.
  * Uses T0, T1; rd may be a.
  */
-static void bswap32(cg *c, unsigned rd, unsigned a, unsigned m)
+void bswap32(cg *c, unsigned rd, unsigned a, unsigned m)
 {
     e_shi(c, SH_RL, T0, a, 8);
     e_rrr(c, A_AND, T0, T0, m);
@@ -774,7 +709,7 @@ static void bswap32(cg *c, unsigned rd, unsigned a, unsigned m)
 }
 
 /* rd = bswap16(a) (upper bits of the result 0); uses T0 */
-static void bswap16(cg *c, unsigned rd, unsigned a)
+void bswap16(cg *c, unsigned rd, unsigned a)
 {
     e_rri(c, A_AND, T0, a, 0xffu, T0);
     e_shi(c, SH_LL, T0, T0, 8);
@@ -797,7 +732,7 @@ static void bswap64(cg *c, unsigned d)
  * (section 7.2), so the quotient is masked with (b != 0 ? ~0 : 0). The
  * remainder needs nothing: RISC-V's x % 0 = x and INT_MIN % -1 = 0 and
  * INT_MIN / -1 = INT_MIN are eBPF's. */
-static void div32(cg *c, unsigned dl, unsigned a, unsigned b, int sgn, int mod, int b_nonzero)
+void div32(cg *c, unsigned dl, unsigned a, unsigned b, int sgn, int mod, int b_nonzero)
 {
     if (mod) {
         e_rrr(c, sgn ? A_REM : A_REMU, dl, a, b);
@@ -1321,8 +1256,8 @@ static void store(cg *c, const fc_insn *i)
 }
 
 /* interrupts off around a sequence: T2 = old mstatus (MIE bit only kept) */
-static void irq_off(cg *c) { put(c, rv_csrrci(T2, RV_CSR_MSTATUS, RV_MSTATUS_MIE)); }
-static void irq_restore(cg *c)
+void irq_off(cg *c) { put(c, rv_csrrci(T2, RV_CSR_MSTATUS, RV_MSTATUS_MIE)); }
+void irq_restore(cg *c)
 {
     e_rri(c, A_AND, T2, T2, RV_MSTATUS_MIE, T2);
     put(c, rv_csrrs(ZERO, RV_CSR_MSTATUS, T2));
@@ -1341,11 +1276,33 @@ static void atomic(cg *c, const fc_insn *i)
     unsigned d = fc_dst(*i), s = fc_src(*i);
     unsigned n = fc_size_bytes(i->op);
     int32_t aop = i->imm;
+    unsigned rb;
+    int32_t ro;
+
+    mem_addr(c, d, i->off, n, FC_PERM_RW, &rb, &ro);
+    if (rb != T0 || ro != 0)
+        e_addi(c, T0, rb, ro);
+    atomic_rmw(c, n, aop, RL(s), n == 8 ? RH(c, s) : ZERO, RL(0), n == 8 ? RH(c, 0) : ZERO);
+    unsigned r = aop == FC_ATOMIC_CMPXCHG ? 0u : s;
+    if (aop != FC_ATOMIC_CMPXCHG && !(aop & FC_ATOMIC_FETCH))
+        return;
+    e_mv(c, WL(r), T1);
+    if (n == 4)
+        hi_zero(c, r);
+    else if (!hdead(c, r))
+        e_mv(c, WH(r), T3);
+}
+
+/*
+ * The read-modify-write of n (4, 8) bytes at [T0] with the value {sl, sh}
+ * (cmpxchg: compared with {cl, ch}); the old value ends in T1 (lo) and T3
+ * (hi, n = 8). Clobbers T1..T3 and ra; the operands must be none of them.
+ */
+void atomic_rmw(cg *c, unsigned n, int32_t aop, unsigned sl, unsigned sh, unsigned cl, unsigned ch)
+{
     int fetch = (aop & FC_ATOMIC_FETCH) != 0;
     int cmpx = aop == FC_ATOMIC_CMPXCHG, xchg = aop == FC_ATOMIC_XCHG;
     enum alu o;
-    unsigned rb, sl = RL(s);
-    int32_t ro;
 
     switch (aop & ~FC_ATOMIC_FETCH) {
     case FC_ATOMIC_OR:  o = A_OR; break;
@@ -1353,9 +1310,6 @@ static void atomic(cg *c, const fc_insn *i)
     case FC_ATOMIC_XOR: o = A_XOR; break;
     default:            o = A_ADD; break;
     }
-    mem_addr(c, d, i->off, n, FC_PERM_RW, &rb, &ro);
-    if (rb != T0 || ro != 0)
-        e_addi(c, T0, rb, ro);
 
     if (n == 4) {
         uint32_t unal = newlab(c), done = newlab(c);
@@ -1366,7 +1320,7 @@ static void atomic(cg *c, const fc_insn *i)
                 uint32_t loop = newlab(c);
                 bind(c, loop);
                 put(c, rv_lr_w(T1, T0));
-                br(c, RV_BNE, T1, RL(0), done);
+                br(c, RV_BNE, T1, cl, done);
                 put(c, rv_sc_w(T2, sl, T0));
                 br(c, RV_BNE, T2, ZERO, loop);
             } else {
@@ -1386,7 +1340,7 @@ static void atomic(cg *c, const fc_insn *i)
         e_lw(c, T1, T0, 0);
         if (cmpx) {
             uint32_t skip = newlab(c);
-            br(c, RV_BNE, T1, RL(0), skip);
+            br(c, RV_BNE, T1, cl, skip);
             e_sw(c, sl, T0, 0);
             bind(c, skip);
         } else if (xchg) {
@@ -1397,25 +1351,17 @@ static void atomic(cg *c, const fc_insn *i)
         }
         irq_restore(c);
         bind(c, done);
-        if (cmpx) {
-            e_mv(c, WL(0), T1);
-            hi_zero(c, 0);
-        } else if (fetch) {
-            e_mv(c, WL(s), T1);
-            hi_zero(c, s);
-        }
         return;
     }
 
     /* 64-bit: old value in T1 (lo) : T3 (hi), ra the scratch */
-    unsigned sh = RH(c, s);
     irq_off(c);
     e_lw(c, T1, T0, 0);
     e_lw(c, T3, T0, 4);
     if (cmpx) {
         uint32_t skip = newlab(c);
-        br(c, RV_BNE, T1, RL(0), skip);
-        br(c, RV_BNE, T3, RH(c, 0), skip);
+        br(c, RV_BNE, T1, cl, skip);
+        br(c, RV_BNE, T3, ch, skip);
         e_sw(c, sl, T0, 0);
         e_sw(c, sh, T0, 4);
         bind(c, skip);
@@ -1436,15 +1382,6 @@ static void atomic(cg *c, const fc_insn *i)
         e_sw(c, RV_RA, T0, 4);
     }
     irq_restore(c);
-    if (cmpx) {
-        e_mv(c, WL(0), T1);
-        if (!hdead(c, 0))
-            e_mv(c, WH(0), T3);
-    } else if (fetch) {
-        e_mv(c, WL(s), T1);
-        if (!hdead(c, s))
-            e_mv(c, WH(s), T3);
-    }
 }
 
 /* ---- calls and exit --------------------------------------------------------- */
@@ -1577,11 +1514,13 @@ static void insn(cg *c, uint32_t idx)
 /* ---- prologue, stubs, shared routines ---------------------------------------- */
 
 /* callee-saved registers in the prologue frame: s0..s11 at 4*k, ra at 60 */
-static unsigned sreg(unsigned k) { return k < 2 ? RV_S0 + k : RV_S2 + (k - 2); }
+unsigned sreg(unsigned k) { return k < 2 ? RV_S0 + k : RV_S2 + (k - 2); }
 
 /* is s<k> written by this program's code (so saved and restored)? */
 static int sreg_used(const cg *c, unsigned k)
 {
+    if (c->ir)
+        return c->smask >> k & 1u;      /* the IR path: from the allocation */
     if (k == 0 || k == 11)
         return 1;                       /* env, fp */
     if (k == 1)
@@ -1591,9 +1530,8 @@ static int sreg_used(const cg *c, unsigned k)
     return c->used >> (6 + (k - 2) / 2) & 1u;   /* s2..s9: r6..r9 */
 }
 
-static void prologue(cg *c, uint32_t entry)
+void frame_enter(cg *c)
 {
-    c->em.cur = entry;
     e_addi(c, RV_SP, RV_SP, -(int32_t)FRAME_SIZE);
     e_sw(c, RV_RA, RV_SP, 60);
     for (unsigned k = 0; k < 12; k++)
@@ -1604,6 +1542,12 @@ static void prologue(cg *c, uint32_t entry)
     if (c->has_back)
         e_lw(c, BUD, ENV, FC_NENV_BUDGET);
     e_lw(c, FP, ENV, slot(10, 0));
+}
+
+static void prologue(cg *c, uint32_t entry)
+{
+    c->em.cur = entry;
+    frame_enter(c);
     /* r1 = context, r2 = its length; the others start at 0 (registers the
      * program never names are never read either) */
     for (unsigned r = 0; r < 10; r++)
@@ -1617,7 +1561,7 @@ static void prologue(cg *c, uint32_t entry)
         jmp(c, L_insn(entry));
 }
 
-static void emit_stub(cg *c, const stub *s)
+void emit_stub(cg *c, const stub *s)
 {
     fc_em_stub_begin(&c->em, s);
     switch (s->type) {
@@ -1645,13 +1589,15 @@ static void emit_stub(cg *c, const stub *s)
     }
 }
 
-static void shared(cg *c)
+void shared(cg *c)
 {
     static const unsigned div_sym[4] = {FC_SYM_UDIV64, FC_SYM_SDIV64, FC_SYM_UMOD64, FC_SYM_SMOD64};
     /* caller-saved registers a memcheck call must keep: the homes in
      * a0..a7, t3..t6, and the address in t0 */
     static const uint8_t keep[13] = {RV_T0, RV_A0, RV_A1, RV_A2, RV_A3, RV_A4, RV_A5, RV_A6,
                                      RV_A7, RV_T3, RV_T4, RV_T5, RV_T6};
+    static const uint8_t keep_ir[10] = {RV_A0, RV_A1, RV_A2, RV_A3, RV_A4, RV_A5, RV_A6, RV_A7,
+                                        RV_T5, RV_T6};
 
     c->em.cur = c->in.n;
     mapto(c, FC_BK_NO_INSN);
@@ -1686,9 +1632,16 @@ static void shared(cg *c)
         if (!(c->div_used >> r & 1u))
             continue;
         bind(c, L_fixed(c, FL_DIV + r));
+        /* r0..r5's homes (the template) or the caller-saved registers the IR
+         * path allocates (a0-a7, t5, t6: keep_ir; t3/t4 hold nothing across
+         * it) parked in env->regs, free at that point on both paths */
         e_addi(c, RV_SP, RV_SP, -16);
         e_sw(c, RV_RA, RV_SP, 12);
-        regs_to_env(c, 0, 5, 0);
+        if (c->ir)
+            for (unsigned j = 0; j < sizeof keep_ir; j++)
+                e_sw(c, keep_ir[j], ENV, slot(j / 2, j % 2));
+        else
+            regs_to_env(c, 0, 5, 0);
         e_mv(c, RV_A0, T0);
         e_mv(c, RV_A1, T1);
         e_mv(c, RV_A2, T2);
@@ -1696,7 +1649,11 @@ static void shared(cg *c)
         call_sym(c, div_sym[r]);
         e_mv(c, T0, RV_A0);
         e_mv(c, T1, RV_A1);
-        regs_from_env(c, 0, 5);
+        if (c->ir)
+            for (unsigned j = 0; j < sizeof keep_ir; j++)
+                e_lw(c, keep_ir[j], ENV, slot(j / 2, j % 2));
+        else
+            regs_from_env(c, 0, 5);
         e_lw(c, RV_RA, RV_SP, 12);
         e_addi(c, RV_SP, RV_SP, 16);
         put(c, c->rvc ? rv_c_jr(RV_RA) : rv_jalr(ZERO, RV_RA, 0));
@@ -1955,7 +1912,9 @@ static const fc_em_target rv_target = {RV_BAD, rv_size_cb, rv_put_cb, rv_validat
 static size_t rv_work_size(const fc_prog *p)
 {
     uint32_t n = p ? p->ninsns : 0;
-    return ((size_t)n + 1) * (1 + 2 + 2 + 2) + fc_em_work_size(&rv_sizes, n) + 64;
+    size_t t = ((size_t)n + 1) * (1 + 2 + 2 + 2) + fc_em_work_size(&rv_sizes, n) + 64;
+    size_t i = rv_isel_work_size(p);
+    return t > i ? t : i;          /* either path runs in it (FC_BK_IR may fall back) */
 }
 
 static int diag(const cg *c, fc_diags *d, int32_t insn, const char *msg)
@@ -1972,6 +1931,14 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
     uint8_t *w = work, *wend = (uint8_t *)work + work_len;
     uint32_t n, i, one_entry = 0;
 
+    if (out)
+        out->ir = 0;
+    if (opts && (opts->flags & FC_BK_IR)) {
+        int r = rv_isel_compile(p, info, opts, work, work_len, out, diags, rvc, amo);
+        if (r != RV_ISEL_REFUSED)
+            return r;
+        out->ir = 0;        /* not selected yet: the template generator makes it */
+    }
     for (i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;
     c->rvc = rvc;
