@@ -570,9 +570,10 @@ static const fc_region *xlate_region(const fc_vm *vm, uint64_t addr, uint64_t le
 }
 
 /* The slow path of a guest access: the whole table, then the stack not yet
- * cleared; remembers the region hit in *hit. NULL: the access faults. */
+ * cleared; remembers the region hit in *hit (its byte offset in the VM,
+ * see HIT_WAYS). NULL: the access faults. */
 static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsigned nb,
-                                        unsigned perm, const fc_region **hit)
+                                        unsigned perm, uint8_t *hit)
 {
     const fc_region *r = xlate_region(vm, a, nb, perm);
 
@@ -587,7 +588,7 @@ static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsi
         if (!region_has(r, a, nb) || (r->perm & perm) != perm)
             return NULL;  /* a helper changed the stack slot: refuse */
     }
-    *hit = r;
+    *hit = (uint8_t)((const uint8_t *)r - (const uint8_t *)vm);
     return r->host + (size_t)(a - r->addr);
 }
 
@@ -610,7 +611,30 @@ void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
 #define OBSERVE() ((void)0)
 #endif
 
-#define HIT_WAYS 8u  /* last region hit, per instruction slot (address mod 8 slots) */
+/*
+ * The fast path of a guest access: the region the last access through the
+ * same base register hit (a pointer register mostly keeps pointing into one
+ * region; keyed by the instruction slot instead, two accesses of a loop
+ * that share a slot modulo the table size miss on every pass). One cache
+ * for loads and one for stores, 16 entries each (the register field), each
+ * entry the byte offset of a table entry from the VM (the region table
+ * lies inside it, below 256 bytes: checked at compile time below). A load
+ * entry only ever names a region found readable, a store entry one found
+ * writable, since the last helper call (after which both are reset to the
+ * stack slot, read-write by construction): permissions change only through
+ * a helper, so the fast path compares addresses only. Anything else takes
+ * the exact slow path (access_slow), which refills the entry.
+ */
+#define HIT_WAYS 16u
+/* every entry of both caches to the stack slot */
+#define VM_HIT_RESET()                                                    \
+    do {                                                                  \
+        uint32_t w_ = 0x01010101u * (uint32_t)((const uint8_t *)sr - (const uint8_t *)vm); \
+        for (k = 0; k < 2 * HIT_WAYS / 4; k++)                            \
+            hit.w[k] = w_;                                                \
+    } while (0)
+typedef char vm_hit_offsets_fit[(offsetof(fc_vm, regions) +
+                                 sizeof(fc_region) * (FC_STACK_SLOT + 1) <= 256) ? 1 : -1];
 
 /*
  * Dispatch. Under __GNUC__ (GCC, Clang) the loop is threaded: every handler
@@ -726,7 +750,11 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
      * the return slot, on the host stack, out of the guest's reach */
     uint64_t saved[FC_MAX_CALL_DEPTH - 1][4];
     const fc_insn *ret_ip[FC_MAX_CALL_DEPTH - 1];
-    const fc_region *hit[HIT_WAYS];
+    /* hit.b[0..HIT_WAYS): loads, hit.b[HIT_WAYS..): stores (HIT_WAYS) */
+    union {
+        uint32_t w[2 * HIT_WAYS / 4];
+        uint8_t b[2 * HIT_WAYS];
+    } hit;
     const fc_insn *insns, *ip, *blk, *tgt;
     vm_stack st;
     uint32_t n, depth = 1, max_depth;
@@ -811,8 +839,7 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     sr->perm = FC_PERM_RW;
     sr->kind = FC_REGION_STACK;
     stack_map(vm, &st);
-    for (k = 0; k < HIT_WAYS; k++)
-        hit[k] = sr;
+    VM_HIT_RESET();
 
     /* Per instruction the loop checks nothing static when the program is
      * checked; and the pc cannot run off the end when the last slot is an
@@ -887,18 +914,21 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 #define S R[SRC]
 #define D32 ((uint32_t)D)
 #define S32 ((uint32_t)S)
-#define HIT hit[((uintptr_t)ip / FC_INSN_SIZE) & (HIT_WAYS - 1u)]
-/* a guest access: the region this instruction slot hit last, with 32-bit
- * compares where the address is below 4 GiB, else the exact slow path */
-#define ACCESS(a, nb, pm, fault)                                          \
+/* this slot's entry of the load (pm R) or the store (pm W) cache */
+#define HIT(br, pm) hit.b[(br) + ((pm) == FC_PERM_R ? 0u : HIT_WAYS)]
+/* a guest access through base register number br: the region the last
+ * access through that register hit (addresses only, see HIT_WAYS), else
+ * the exact slow path */
+#define ACCESS(br, a, nb, pm, fault)                                      \
         do {                                                              \
-            const fc_region *h_ = HIT;                                    \
+            uint8_t *hs_ = &HIT(br, pm);                                  \
+            const fc_region *h_ =                                         \
+                (const fc_region *)(const void *)((const uint8_t *)vm + *hs_); \
             uint64_t o_ = (a) - h_->addr;                                 \
             if (VM_LIKELY(o_ < h_->len &&                                 \
-                          ((nb) == 1 || (nb) <= h_->len - (uint32_t)o_) && \
-                          (h_->perm & (pm)) == (pm)))                     \
+                          ((nb) == 1 || (nb) <= h_->len - (uint32_t)o_))) \
                 p = h_->host + (uint32_t)o_;                              \
-            else if (!(p = access_slow(vm, &st, (a), (nb), (pm), &HIT)))  \
+            else if (!(p = access_slow(vm, &st, (a), (nb), (pm), hs_)))   \
                 goto fault;                                               \
         } while (0)
 
@@ -993,6 +1023,13 @@ slow_step:
         ALU2(A64_DIV, D = ip->off ? sdiv64(D, V64) : V64 ? D / V64 : 0)
         ALU2(A64_MOD, D = ip->off ? smod64(D, V64) : V64 ? D % V64 : D)
         OP(A64_MOV_X)
+#ifndef FC_VM_SMALL
+            if (VM_LIKELY(ip->off == 0)) {  /* mov; movsx below */
+                D = S;
+                ip++;
+                NEXT();
+            }
+#endif
             switch (ip->off) {
             case 0:  D = S; break;
             case 8:  D = sx8(S); break;
@@ -1027,6 +1064,13 @@ slow_step:
         ALU2(A32_DIV, D = ip->off ? sdiv32(D32, V32) : V32 ? D32 / V32 : 0)
         ALU2(A32_MOD, D = ip->off ? smod32(D32, V32) : V32 ? D32 % V32 : D32)
         OP(A32_MOV_X)
+#ifndef FC_VM_SMALL
+            if (VM_LIKELY(ip->off == 0)) {
+                D = S32;
+                ip++;
+                NEXT();
+            }
+#endif
             switch (ip->off) {
             case 0:  D = S32; break;
             case 8:  D = (uint32_t)sx8(S); break;
@@ -1100,7 +1144,7 @@ slow_step:
             unsigned nb = fc_size_bytes(ip->op);
             uint64_t v;
             addr = S + OFF64;
-            ACCESS(addr, nb, FC_PERM_R, read_fault);
+            ACCESS(SRC, addr, nb, FC_PERM_R, read_fault);
             v = ld_le(p, nb);
             if (FC_MODE(ip->op) == FC_MODE_MEMSX) {
                 /* nb is 1, 2 or 4: the sign bit to bit 63 and back */
@@ -1116,7 +1160,7 @@ slow_step:
             unsigned nb = fc_size_bytes(ip->op);
             uint64_t v = FC_CLASS(ip->op) == FC_CLS_ST ? IMM64 : S;
             addr = D + OFF64;
-            ACCESS(addr, nb, FC_PERM_W, write_fault);
+            ACCESS(DST, addr, nb, FC_PERM_W, write_fault);
             st_le(p, nb, v);
             ip++;
             NEXT();
@@ -1125,7 +1169,7 @@ slow_step:
 #define LDX(name, nb, ext)                                               \
         OP(name)                                                         \
             addr = S + OFF64;                                            \
-            ACCESS(addr, nb, FC_PERM_R, read_fault);                     \
+            ACCESS(SRC, addr, nb, FC_PERM_R, read_fault);                     \
             D = ext(ld_le(p, nb));                                       \
             ip++;                                                        \
             NEXT();
@@ -1140,7 +1184,7 @@ slow_step:
 #define STORE(name, nb, val)                                             \
         OP(name)                                                         \
             addr = D + OFF64;                                            \
-            ACCESS(addr, nb, FC_PERM_W, write_fault);                    \
+            ACCESS(DST, addr, nb, FC_PERM_W, write_fault);                    \
             st_le(p, nb, val);                                           \
             ip++;                                                        \
             NEXT();
@@ -1175,7 +1219,7 @@ slow_step:
             if (SRC == FC_REG_FP && (aop & FC_ATOMIC_FETCH) && aop != FC_ATOMIC_CMPXCHG)
                 goto bad_insn;  /* a fetch into r10 */
             addr = D + OFF64;
-            if (!(p = access_slow(vm, &st, addr, nb, FC_PERM_RW, &HIT)))
+            if (!(p = access_slow(vm, &st, addr, nb, FC_PERM_RW, &HIT(DST, FC_PERM_W))))
                 goto write_fault;
             old = ld_le(p, nb);
             switch (aop & ~FC_ATOMIC_FETCH) {
@@ -1375,8 +1419,7 @@ slow_step:
             }
             reg[0] = res;
             /* the helper may have changed the region table */
-            for (k = 0; k < HIT_WAYS; k++)
-                hit[k] = sr;
+            VM_HIT_RESET();
             sect_known = 0;
             ip++;
             NEXT();
