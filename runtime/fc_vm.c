@@ -19,6 +19,7 @@
  * the program passed fc_vm_check (the loader's install check implies it):
  * "check once, then run fast". docs/sandbox.md is the specification.
  */
+#ifndef VM_IN_LOOP  /* (the loop is included twice below, see VM_TWO_LOOPS) */
 #include "fc_vm.h"
 #include "fc_libc.h"
 
@@ -735,7 +736,53 @@ enum vm_op { VM_OPS(VM_ENUM) VMOP__END };
 #define VM_TOO_LONG(n) 0  /* a uint32_t count of slots always fits */
 #endif
 
+/*
+ * Two copies of the loop in a threaded build with separate handlers (-O2):
+ * this file includes its loop twice. vm_run_fast runs a checked program
+ * whose last slot is an exit or a ja (a pc that cannot run off the end):
+ * every handler ends in the bare dispatch, with no test of the mode.
+ * vm_run_slow runs every other program: each step goes through the shared
+ * dispatch, which checks the pc and, for an unchecked program, the
+ * instruction. The same handlers either way; twice the code at -O2 (the
+ * -Os build keeps one loop with the shared dispatch).
+ */
+#if defined(VM_THREADED) && !defined(__OPTIMIZE_SIZE__)
+#define VM_TWO_LOOPS 1
+#define VM_IN_LOOP 1
+#define VM_LOOP_FAST 1
+#define VM_RUN_FN vm_run_fast
+#include "fc_vm.c"
+#undef VM_LOOP_FAST
+#undef VM_RUN_FN
+#define VM_RUN_FN vm_run_slow
+#include "fc_vm.c"
+#undef VM_RUN_FN
+#undef VM_IN_LOOP
+
+/* exactly vm_run_fast's own condition (it refuses to run otherwise) */
 int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
+{
+    uint32_t n;
+    uint8_t last;
+
+    if (vm && vm->checked && vm->insns && (n = vm->ninsns) != 0 &&
+        ((last = vm->insns[n - 1].op) == (FC_CLS_JMP | FC_JMP_EXIT) ||
+         last == (FC_CLS_JMP | FC_JMP_JA) || last == (FC_CLS_JMP32 | FC_JMP_JA)))
+        return vm_run_fast(vm, ctx_addr, ctx_len, r0);
+    return vm_run_slow(vm, ctx_addr, ctx_len, r0);
+}
+#else
+#define VM_RUN_FN fc_vm_run
+#endif
+#endif /* !FC_NO_INTERP */
+#endif /* !VM_IN_LOOP */
+
+/* ---- the loop: fc_vm_run, or each of its two copies ---- */
+#if !defined(FC_NO_INTERP) && (defined(VM_IN_LOOP) || !defined(VM_TWO_LOOPS))
+#ifdef VM_IN_LOOP
+static
+#endif
+int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 {
     /* 16 entries: the register fields are 4 bits, so even an instruction
      * nobody checked indexes inside the array (memory safety does not rest
@@ -782,7 +829,9 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     /* offsets of the handlers from L_BAD (0 for an undefined opcode) */
 #define VM_TAB(name, opc) [opc] = (int16_t)(&&L_##name - &&L_BAD),
     static const int16_t tab[256] = { VM_OPS(VM_TAB) };
+#ifndef VM_LOOP_FAST
     const int16_t *ftab;
+#endif
 #define VM_TARGET(t, op) (&&L_BAD + (t)[op])
 #else
     /* the handlers' addresses; L_BAD for an undefined opcode */
@@ -795,7 +844,9 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         VM_OPS(VM_TAB)
     };
 #pragma GCC diagnostic pop
+#ifndef VM_LOOP_FAST
     const void *const *ftab;
+#endif
 #define VM_TARGET(t, op) ((t)[op])
 #endif
 #undef VM_TAB
@@ -850,6 +901,14 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
            (insns[n - 1].op != (FC_CLS_JMP | FC_JMP_EXIT) &&
             insns[n - 1].op != (FC_CLS_JMP | FC_JMP_JA) &&
             insns[n - 1].op != (FC_CLS_JMP32 | FC_JMP_JA));
+#ifdef VM_LOOP_FAST
+    if (slow) {  /* fc_vm_run never asks this copy for such a program */
+        sr->len = 0;
+        vm->err = FC_ERR_BAD_ARG;
+        return FC_ERR_BAD_ARG;
+    }
+    check = 0;
+#endif
 
     /* written out: a loop of 16 costs three times as many instructions */
     reg[0] = 0;
@@ -934,33 +993,24 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 
 #ifdef VM_THREADED
 #define OP(name) L_##name:
-/* ftab: the table in a fast run, NULL in a slow one (so the test of the
- * mode is the test of a pointer the dispatch loads anyway) */
 #define DISPATCH(t)                                                       \
     do {                                                                  \
         OBSERVE();                                                        \
         VM_DECODE();                                                      \
         goto *VM_TARGET(t, ip->op);                                       \
     } while (0)
-#ifdef __OPTIMIZE_SIZE__
-#define NEXT() goto next
+#ifdef VM_LOOP_FAST
+/* the bare dispatch: a checked program that cannot run off the end */
+#define NEXT() DISPATCH(tab)
+    DISPATCH(tab);
 #else
-#define NEXT()                                                            \
-    do {                                                                  \
-        if (VM_UNLIKELY(!ftab))                                           \
-            goto slow_step;                                               \
-        DISPATCH(ftab);                                                   \
-    } while (0)
-#endif
+/* the shared dispatch: ftab is the table in a fast run (-Os only: one
+ * loop for both kinds), NULL in a slow one */
+#define NEXT() goto next
     ftab = slow ? NULL : tab;
-#ifdef __OPTIMIZE_SIZE__
 next:
-#endif
     if (VM_LIKELY(ftab != NULL))
         DISPATCH(ftab);
-#ifndef __OPTIMIZE_SIZE__
-slow_step:
-#endif
     if ((uintptr_t)ip - (uintptr_t)insns >= nbytes) {
         off_end = 1;
         err = FC_ERR_BAD_PROGRAM;  /* fell off the end (or no code) */
@@ -969,6 +1019,7 @@ slow_step:
     if (check && !insn_ok(*ip))
         goto bad_insn;
     DISPATCH(tab);
+#endif
     {
 #else /* the portable switch */
 #define OP(name) case VMOP_##name:
@@ -1471,5 +1522,13 @@ out:
         *r0 = reg[0];
     return FC_OK;
 }
-
-#endif /* !FC_NO_INTERP */
+#undef OP
+#undef NEXT
+#undef DISPATCH
+#undef VM_TARGET
+#ifndef VM_THREADED
+#undef DST
+#undef SRC
+#undef VM_DECODE
+#endif
+#endif /* the loop */
