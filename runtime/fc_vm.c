@@ -859,11 +859,8 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 
     if (!vm)
         return FC_ERR_BAD_ARG;
+    /* the outcome fields are written at the end; a helper sees err OK */
     vm->err = FC_OK;
-    vm->err_pc = 0;
-    vm->err_addr = 0;
-    vm->insn_count = 0;
-    vm->budget_left = vm->budget;
     vm->helper_err = 0;
     if ((!vm->insns && vm->ninsns) || !vm->stack || vm->max_depth == 0 ||
         vm->max_depth > FC_MAX_CALL_DEPTH ||
@@ -871,6 +868,10 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         vm->stack_addr > UINT64_MAX - vm->stack_size ||
         vm->nregions > FC_MAX_REGIONS || VM_TOO_LONG(vm->ninsns)) {
         vm->err = FC_ERR_BAD_ARG;
+        vm->err_pc = 0;
+        vm->err_addr = 0;
+        vm->insn_count = 0;
+        vm->budget_left = vm->budget;
         return FC_ERR_BAD_ARG;
     }
 
@@ -896,18 +897,16 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
      * checked; and the pc cannot run off the end when the last slot is an
      * exit or an unconditional jump (every jump target is range-checked, and
      * a call there would not return past it). Otherwise both per step. */
+#ifdef VM_LOOP_FAST
+    /* fc_vm_run calls this copy only for such a program (VM_TWO_LOOPS) */
+    check = slow = 0;
+    (void)slow;
+#else
     check = !vm->checked;
     slow = check || n == 0 ||
            (insns[n - 1].op != (FC_CLS_JMP | FC_JMP_EXIT) &&
             insns[n - 1].op != (FC_CLS_JMP | FC_JMP_JA) &&
             insns[n - 1].op != (FC_CLS_JMP32 | FC_JMP_JA));
-#ifdef VM_LOOP_FAST
-    if (slow) {  /* fc_vm_run never asks this copy for such a program */
-        sr->len = 0;
-        vm->err = FC_ERR_BAD_ARG;
-        return FC_ERR_BAD_ARG;
-    }
-    check = 0;
 #endif
 
     /* written out: a loop of 16 costs three times as many instructions */
@@ -1461,6 +1460,7 @@ next:
             if (st.clean < st.avail)
                 stack_clear_to(vm, &st, st.avail);
             vm->helper_err = 0;
+            vm->err_addr = 0;   /* a failing helper may set it */
             res = h->fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
             if (vm->helper_err) {
                 err = vm->helper_err == FC_ERR_UNWIND ? FC_ERR_UNWIND
@@ -1497,8 +1497,6 @@ next:
 
 out:
     /* the stack region exists only during the run */
-    sr->addr = 0;
-    sr->host = NULL;
     sr->len = 0;
     /* the instruction that stopped the run counts; running off the end
      * is no instruction */
@@ -1513,11 +1511,12 @@ out:
                      cnt_lo / FC_INSN_SIZE + (off_end ? 0u : 1u);
     vm->budget_left = ((uint64_t)bud_hi << 32) | bud_lo;
     vm->err = err;
+    vm->err_addr = fault_addr;
     if (err) {
         vm->err_pc = PC;
-        vm->err_addr = fault_addr;
         return err;
     }
+    vm->err_pc = 0;
     if (r0)
         *r0 = reg[0];
     return FC_OK;
