@@ -5,16 +5,25 @@
 #include "fc_isa.h"
 
 #ifdef FC_ISA_HAVE_NAMES
-#define FC_ISA_NAME(mn) , mn
-#else
-#define FC_ISA_NAME(mn)
-#endif
 const fc_opinfo fc_opinfo_table[FC_OP_COUNT] = {
-    {0, FC_DISC_NONE, 0, 0 FC_ISA_NAME("(invalid)")},
-#define FC_X_ROW(id, opc, disc, dv, fmt, mn) {(uint8_t)(opc), (uint8_t)(disc), (uint8_t)(fmt), (int16_t)(dv) FC_ISA_NAME(mn)},
+    {0, FC_DISC_NONE, 0, 0, "(invalid)"},
+#define FC_X_ROW(id, opc, disc, dv, fmt, mn) {(uint8_t)(opc), (uint8_t)(disc), (uint8_t)(fmt), (int16_t)(dv), mn},
     FC_OPCODES(FC_X_ROW)
 #undef FC_X_ROW
 };
+#else
+/* the packed rows hold every discriminator value exactly */
+#define FC_X_CHK(id, opc, disc, dv, fmt, mn) \
+    typedef char fc_isa_dv_fits_##id[((dv) >= 0 && (dv) <= 255) ? 1 : -1];
+FC_OPCODES(FC_X_CHK)
+#undef FC_X_CHK
+const fc_opinfo fc_opinfo_table[FC_OP_COUNT] = {
+    {0, FC_DISC_NONE, 0, 0},
+#define FC_X_ROW(id, opc, disc, dv, fmt, mn) {(uint8_t)(opc), (disc), (fmt), (uint8_t)(dv)},
+    FC_OPCODES(FC_X_ROW)
+#undef FC_X_ROW
+};
+#endif
 
 /*
  * Rows sharing an opcode are told apart by their discriminator, so the scan
@@ -176,6 +185,9 @@ enum fc_insn_fault fc_insn_check(const fc_insn *insn, const fc_insn *next,
 
 const char *fc_insn_fault_str(enum fc_insn_fault f)
 {
+#ifndef FC_ISA_HAVE_NAMES
+    return f == FC_INSN_OK ? "ok" : "malformed instruction";
+#else
     switch (f) {
     case FC_INSN_OK:             return "ok";
     case FC_INSN_UNKNOWN_OPCODE: return "unknown opcode";
@@ -190,4 +202,5 @@ const char *fc_insn_fault_str(enum fc_insn_fault f)
     case FC_INSN_WRITES_FP:      return "writes r10 (the frame pointer is read-only)";
     }
     return "?";
+#endif
 }

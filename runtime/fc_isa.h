@@ -338,15 +338,24 @@ enum fc_op_id {
 #define FC_ISA_HAVE_NAMES 1
 #endif
 
+#ifdef FC_ISA_HAVE_NAMES
 typedef struct fc_opinfo {
     uint8_t opcode;
     uint8_t disc;       /* enum fc_disc */
     uint8_t fmt;        /* enum fc_fmt */
     int16_t disc_value;
-#ifdef FC_ISA_HAVE_NAMES
     const char *mnemonic;
-#endif
 } fc_opinfo;
+#else
+/* The device's rows: three bytes each (every discriminator value is in
+ * 0..255, checked at compile time in fc_isa.c). */
+typedef struct fc_opinfo {
+    uint8_t opcode;
+    uint8_t disc : 2;   /* enum fc_disc */
+    uint8_t fmt : 6;    /* enum fc_fmt */
+    uint8_t disc_value;
+} fc_opinfo;
+#endif
 
 /* Defined in fc_isa.c: indexed by enum fc_op_id (row 0 = invalid). */
 extern const fc_opinfo fc_opinfo_table[FC_OP_COUNT];
@@ -385,7 +394,9 @@ enum fc_insn_fault {
 enum fc_insn_fault fc_insn_check(const fc_insn *insn, const fc_insn *next,
                                  unsigned *op_out);
 
-/* A short English description of a fault ("reserved field 'imm' is not zero"). */
+/* A short English description of a fault ("reserved field 'imm' is not zero").
+ * Without FC_ISA_HAVE_NAMES (the device) only "ok" or "malformed
+ * instruction": the device's loader reports the fault code itself. */
 const char *fc_insn_fault_str(enum fc_insn_fault f);
 
 /* Number of 8-byte slots an instruction occupies (2 for lddw, else 1). */

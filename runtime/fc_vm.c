@@ -19,6 +19,7 @@
  * the program passed fc_vm_check (the loader's install check implies it):
  * "check once, then run fast". docs/sandbox.md is the specification.
  */
+#ifndef VM_IN_LOOP  /* (the loop is included twice below, see VM_TWO_LOOPS) */
 #include "fc_vm.h"
 #include "fc_libc.h"
 
@@ -570,9 +571,10 @@ static const fc_region *xlate_region(const fc_vm *vm, uint64_t addr, uint64_t le
 }
 
 /* The slow path of a guest access: the whole table, then the stack not yet
- * cleared; remembers the region hit in *hit. NULL: the access faults. */
+ * cleared; remembers the region hit in *hit (its byte offset in the VM,
+ * see HIT_WAYS). NULL: the access faults. */
 static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsigned nb,
-                                        unsigned perm, const fc_region **hit)
+                                        unsigned perm, uint8_t *hit)
 {
     const fc_region *r = xlate_region(vm, a, nb, perm);
 
@@ -587,7 +589,7 @@ static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsi
         if (!region_has(r, a, nb) || (r->perm & perm) != perm)
             return NULL;  /* a helper changed the stack slot: refuse */
     }
-    *hit = r;
+    *hit = (uint8_t)((const uint8_t *)r - (const uint8_t *)vm);
     return r->host + (size_t)(a - r->addr);
 }
 
@@ -610,7 +612,30 @@ void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
 #define OBSERVE() ((void)0)
 #endif
 
-#define HIT_WAYS 8u  /* last region hit, per instruction slot (address mod 8 slots) */
+/*
+ * The fast path of a guest access: the region the last access through the
+ * same base register hit (a pointer register mostly keeps pointing into one
+ * region; keyed by the instruction slot instead, two accesses of a loop
+ * that share a slot modulo the table size miss on every pass). One cache
+ * for loads and one for stores, 16 entries each (the register field), each
+ * entry the byte offset of a table entry from the VM (the region table
+ * lies inside it, below 256 bytes: checked at compile time below). A load
+ * entry only ever names a region found readable, a store entry one found
+ * writable, since the last helper call (after which both are reset to the
+ * stack slot, read-write by construction): permissions change only through
+ * a helper, so the fast path compares addresses only. Anything else takes
+ * the exact slow path (access_slow), which refills the entry.
+ */
+#define HIT_WAYS 16u
+/* every entry of both caches to the stack slot */
+#define VM_HIT_RESET()                                                    \
+    do {                                                                  \
+        uint32_t w_ = 0x01010101u * (uint32_t)((const uint8_t *)sr - (const uint8_t *)vm); \
+        for (k = 0; k < 2 * HIT_WAYS / 4; k++)                            \
+            hit.w[k] = w_;                                                \
+    } while (0)
+typedef char vm_hit_offsets_fit[(offsetof(fc_vm, regions) +
+                                 sizeof(fc_region) * (FC_STACK_SLOT + 1) <= 256) ? 1 : -1];
 
 /*
  * Dispatch. Under __GNUC__ (GCC, Clang) the loop is threaded: every handler
@@ -711,7 +736,53 @@ enum vm_op { VM_OPS(VM_ENUM) VMOP__END };
 #define VM_TOO_LONG(n) 0  /* a uint32_t count of slots always fits */
 #endif
 
+/*
+ * Two copies of the loop in a threaded build with separate handlers (-O2):
+ * this file includes its loop twice. vm_run_fast runs a checked program
+ * whose last slot is an exit or a ja (a pc that cannot run off the end):
+ * every handler ends in the bare dispatch, with no test of the mode.
+ * vm_run_slow runs every other program: each step goes through the shared
+ * dispatch, which checks the pc and, for an unchecked program, the
+ * instruction. The same handlers either way; twice the code at -O2 (the
+ * -Os build keeps one loop with the shared dispatch).
+ */
+#if defined(VM_THREADED) && !defined(__OPTIMIZE_SIZE__)
+#define VM_TWO_LOOPS 1
+#define VM_IN_LOOP 1
+#define VM_LOOP_FAST 1
+#define VM_RUN_FN vm_run_fast
+#include "fc_vm.c"
+#undef VM_LOOP_FAST
+#undef VM_RUN_FN
+#define VM_RUN_FN vm_run_slow
+#include "fc_vm.c"
+#undef VM_RUN_FN
+#undef VM_IN_LOOP
+
+/* exactly vm_run_fast's own condition (it refuses to run otherwise) */
 int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
+{
+    uint32_t n;
+    uint8_t last;
+
+    if (vm && vm->checked && vm->insns && (n = vm->ninsns) != 0 &&
+        ((last = vm->insns[n - 1].op) == (FC_CLS_JMP | FC_JMP_EXIT) ||
+         last == (FC_CLS_JMP | FC_JMP_JA) || last == (FC_CLS_JMP32 | FC_JMP_JA)))
+        return vm_run_fast(vm, ctx_addr, ctx_len, r0);
+    return vm_run_slow(vm, ctx_addr, ctx_len, r0);
+}
+#else
+#define VM_RUN_FN fc_vm_run
+#endif
+#endif /* !FC_NO_INTERP */
+#endif /* !VM_IN_LOOP */
+
+/* ---- the loop: fc_vm_run, or each of its two copies ---- */
+#if !defined(FC_NO_INTERP) && (defined(VM_IN_LOOP) || !defined(VM_TWO_LOOPS))
+#ifdef VM_IN_LOOP
+static
+#endif
+int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 {
     /* 16 entries: the register fields are 4 bits, so even an instruction
      * nobody checked indexes inside the array (memory safety does not rest
@@ -726,7 +797,11 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
      * the return slot, on the host stack, out of the guest's reach */
     uint64_t saved[FC_MAX_CALL_DEPTH - 1][4];
     const fc_insn *ret_ip[FC_MAX_CALL_DEPTH - 1];
-    const fc_region *hit[HIT_WAYS];
+    /* hit.b[0..HIT_WAYS): loads, hit.b[HIT_WAYS..): stores (HIT_WAYS) */
+    union {
+        uint32_t w[2 * HIT_WAYS / 4];
+        uint8_t b[2 * HIT_WAYS];
+    } hit;
     const fc_insn *insns, *ip, *blk, *tgt;
     vm_stack st;
     uint32_t n, depth = 1, max_depth;
@@ -754,7 +829,9 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     /* offsets of the handlers from L_BAD (0 for an undefined opcode) */
 #define VM_TAB(name, opc) [opc] = (int16_t)(&&L_##name - &&L_BAD),
     static const int16_t tab[256] = { VM_OPS(VM_TAB) };
+#ifndef VM_LOOP_FAST
     const int16_t *ftab;
+#endif
 #define VM_TARGET(t, op) (&&L_BAD + (t)[op])
 #else
     /* the handlers' addresses; L_BAD for an undefined opcode */
@@ -767,7 +844,9 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         VM_OPS(VM_TAB)
     };
 #pragma GCC diagnostic pop
+#ifndef VM_LOOP_FAST
     const void *const *ftab;
+#endif
 #define VM_TARGET(t, op) ((t)[op])
 #endif
 #undef VM_TAB
@@ -780,11 +859,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 
     if (!vm)
         return FC_ERR_BAD_ARG;
+    /* the outcome fields are written at the end; a helper sees err OK */
     vm->err = FC_OK;
-    vm->err_pc = 0;
-    vm->err_addr = 0;
-    vm->insn_count = 0;
-    vm->budget_left = vm->budget;
     vm->helper_err = 0;
     if ((!vm->insns && vm->ninsns) || !vm->stack || vm->max_depth == 0 ||
         vm->max_depth > FC_MAX_CALL_DEPTH ||
@@ -792,6 +868,10 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         vm->stack_addr > UINT64_MAX - vm->stack_size ||
         vm->nregions > FC_MAX_REGIONS || VM_TOO_LONG(vm->ninsns)) {
         vm->err = FC_ERR_BAD_ARG;
+        vm->err_pc = 0;
+        vm->err_addr = 0;
+        vm->insn_count = 0;
+        vm->budget_left = vm->budget;
         return FC_ERR_BAD_ARG;
     }
 
@@ -811,18 +891,23 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     sr->perm = FC_PERM_RW;
     sr->kind = FC_REGION_STACK;
     stack_map(vm, &st);
-    for (k = 0; k < HIT_WAYS; k++)
-        hit[k] = sr;
+    VM_HIT_RESET();
 
     /* Per instruction the loop checks nothing static when the program is
      * checked; and the pc cannot run off the end when the last slot is an
      * exit or an unconditional jump (every jump target is range-checked, and
      * a call there would not return past it). Otherwise both per step. */
+#ifdef VM_LOOP_FAST
+    /* fc_vm_run calls this copy only for such a program (VM_TWO_LOOPS) */
+    check = slow = 0;
+    (void)slow;
+#else
     check = !vm->checked;
     slow = check || n == 0 ||
            (insns[n - 1].op != (FC_CLS_JMP | FC_JMP_EXIT) &&
             insns[n - 1].op != (FC_CLS_JMP | FC_JMP_JA) &&
             insns[n - 1].op != (FC_CLS_JMP32 | FC_JMP_JA));
+#endif
 
     /* written out: a loop of 16 costs three times as many instructions */
     reg[0] = 0;
@@ -887,50 +972,44 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 #define S R[SRC]
 #define D32 ((uint32_t)D)
 #define S32 ((uint32_t)S)
-#define HIT hit[((uintptr_t)ip / FC_INSN_SIZE) & (HIT_WAYS - 1u)]
-/* a guest access: the region this instruction slot hit last, with 32-bit
- * compares where the address is below 4 GiB, else the exact slow path */
-#define ACCESS(a, nb, pm, fault)                                          \
+/* this slot's entry of the load (pm R) or the store (pm W) cache */
+#define HIT(br, pm) hit.b[(br) + ((pm) == FC_PERM_R ? 0u : HIT_WAYS)]
+/* a guest access through base register number br: the region the last
+ * access through that register hit (addresses only, see HIT_WAYS), else
+ * the exact slow path */
+#define ACCESS(br, a, nb, pm, fault)                                      \
         do {                                                              \
-            const fc_region *h_ = HIT;                                    \
+            uint8_t *hs_ = &HIT(br, pm);                                  \
+            const fc_region *h_ =                                         \
+                (const fc_region *)(const void *)((const uint8_t *)vm + *hs_); \
             uint64_t o_ = (a) - h_->addr;                                 \
             if (VM_LIKELY(o_ < h_->len &&                                 \
-                          ((nb) == 1 || (nb) <= h_->len - (uint32_t)o_) && \
-                          (h_->perm & (pm)) == (pm)))                     \
+                          ((nb) == 1 || (nb) <= h_->len - (uint32_t)o_))) \
                 p = h_->host + (uint32_t)o_;                              \
-            else if (!(p = access_slow(vm, &st, (a), (nb), (pm), &HIT)))  \
+            else if (!(p = access_slow(vm, &st, (a), (nb), (pm), hs_)))   \
                 goto fault;                                               \
         } while (0)
 
 #ifdef VM_THREADED
 #define OP(name) L_##name:
-/* ftab: the table in a fast run, NULL in a slow one (so the test of the
- * mode is the test of a pointer the dispatch loads anyway) */
 #define DISPATCH(t)                                                       \
     do {                                                                  \
         OBSERVE();                                                        \
         VM_DECODE();                                                      \
         goto *VM_TARGET(t, ip->op);                                       \
     } while (0)
-#ifdef __OPTIMIZE_SIZE__
-#define NEXT() goto next
+#ifdef VM_LOOP_FAST
+/* the bare dispatch: a checked program that cannot run off the end */
+#define NEXT() DISPATCH(tab)
+    DISPATCH(tab);
 #else
-#define NEXT()                                                            \
-    do {                                                                  \
-        if (VM_UNLIKELY(!ftab))                                           \
-            goto slow_step;                                               \
-        DISPATCH(ftab);                                                   \
-    } while (0)
-#endif
+/* the shared dispatch: ftab is the table in a fast run (-Os only: one
+ * loop for both kinds), NULL in a slow one */
+#define NEXT() goto next
     ftab = slow ? NULL : tab;
-#ifdef __OPTIMIZE_SIZE__
 next:
-#endif
     if (VM_LIKELY(ftab != NULL))
         DISPATCH(ftab);
-#ifndef __OPTIMIZE_SIZE__
-slow_step:
-#endif
     if ((uintptr_t)ip - (uintptr_t)insns >= nbytes) {
         off_end = 1;
         err = FC_ERR_BAD_PROGRAM;  /* fell off the end (or no code) */
@@ -939,6 +1018,7 @@ slow_step:
     if (check && !insn_ok(*ip))
         goto bad_insn;
     DISPATCH(tab);
+#endif
     {
 #else /* the portable switch */
 #define OP(name) case VMOP_##name:
@@ -993,6 +1073,13 @@ slow_step:
         ALU2(A64_DIV, D = ip->off ? sdiv64(D, V64) : V64 ? D / V64 : 0)
         ALU2(A64_MOD, D = ip->off ? smod64(D, V64) : V64 ? D % V64 : D)
         OP(A64_MOV_X)
+#ifndef FC_VM_SMALL
+            if (VM_LIKELY(ip->off == 0)) {  /* mov; movsx below */
+                D = S;
+                ip++;
+                NEXT();
+            }
+#endif
             switch (ip->off) {
             case 0:  D = S; break;
             case 8:  D = sx8(S); break;
@@ -1027,6 +1114,13 @@ slow_step:
         ALU2(A32_DIV, D = ip->off ? sdiv32(D32, V32) : V32 ? D32 / V32 : 0)
         ALU2(A32_MOD, D = ip->off ? smod32(D32, V32) : V32 ? D32 % V32 : D32)
         OP(A32_MOV_X)
+#ifndef FC_VM_SMALL
+            if (VM_LIKELY(ip->off == 0)) {
+                D = S32;
+                ip++;
+                NEXT();
+            }
+#endif
             switch (ip->off) {
             case 0:  D = S32; break;
             case 8:  D = (uint32_t)sx8(S); break;
@@ -1100,7 +1194,7 @@ slow_step:
             unsigned nb = fc_size_bytes(ip->op);
             uint64_t v;
             addr = S + OFF64;
-            ACCESS(addr, nb, FC_PERM_R, read_fault);
+            ACCESS(SRC, addr, nb, FC_PERM_R, read_fault);
             v = ld_le(p, nb);
             if (FC_MODE(ip->op) == FC_MODE_MEMSX) {
                 /* nb is 1, 2 or 4: the sign bit to bit 63 and back */
@@ -1116,7 +1210,7 @@ slow_step:
             unsigned nb = fc_size_bytes(ip->op);
             uint64_t v = FC_CLASS(ip->op) == FC_CLS_ST ? IMM64 : S;
             addr = D + OFF64;
-            ACCESS(addr, nb, FC_PERM_W, write_fault);
+            ACCESS(DST, addr, nb, FC_PERM_W, write_fault);
             st_le(p, nb, v);
             ip++;
             NEXT();
@@ -1125,7 +1219,7 @@ slow_step:
 #define LDX(name, nb, ext)                                               \
         OP(name)                                                         \
             addr = S + OFF64;                                            \
-            ACCESS(addr, nb, FC_PERM_R, read_fault);                     \
+            ACCESS(SRC, addr, nb, FC_PERM_R, read_fault);                     \
             D = ext(ld_le(p, nb));                                       \
             ip++;                                                        \
             NEXT();
@@ -1140,7 +1234,7 @@ slow_step:
 #define STORE(name, nb, val)                                             \
         OP(name)                                                         \
             addr = D + OFF64;                                            \
-            ACCESS(addr, nb, FC_PERM_W, write_fault);                    \
+            ACCESS(DST, addr, nb, FC_PERM_W, write_fault);                    \
             st_le(p, nb, val);                                           \
             ip++;                                                        \
             NEXT();
@@ -1175,7 +1269,7 @@ slow_step:
             if (SRC == FC_REG_FP && (aop & FC_ATOMIC_FETCH) && aop != FC_ATOMIC_CMPXCHG)
                 goto bad_insn;  /* a fetch into r10 */
             addr = D + OFF64;
-            if (!(p = access_slow(vm, &st, addr, nb, FC_PERM_RW, &HIT)))
+            if (!(p = access_slow(vm, &st, addr, nb, FC_PERM_RW, &HIT(DST, FC_PERM_W))))
                 goto write_fault;
             old = ld_le(p, nb);
             switch (aop & ~FC_ATOMIC_FETCH) {
@@ -1366,6 +1460,7 @@ slow_step:
             if (st.clean < st.avail)
                 stack_clear_to(vm, &st, st.avail);
             vm->helper_err = 0;
+            vm->err_addr = 0;   /* a failing helper may set it */
             res = h->fn(vm, reg[1], reg[2], reg[3], reg[4], reg[5]);
             if (vm->helper_err) {
                 err = vm->helper_err == FC_ERR_UNWIND ? FC_ERR_UNWIND
@@ -1375,8 +1470,7 @@ slow_step:
             }
             reg[0] = res;
             /* the helper may have changed the region table */
-            for (k = 0; k < HIT_WAYS; k++)
-                hit[k] = sr;
+            VM_HIT_RESET();
             sect_known = 0;
             ip++;
             NEXT();
@@ -1403,8 +1497,6 @@ slow_step:
 
 out:
     /* the stack region exists only during the run */
-    sr->addr = 0;
-    sr->host = NULL;
     sr->len = 0;
     /* the instruction that stopped the run counts; running off the end
      * is no instruction */
@@ -1419,14 +1511,23 @@ out:
                      cnt_lo / FC_INSN_SIZE + (off_end ? 0u : 1u);
     vm->budget_left = ((uint64_t)bud_hi << 32) | bud_lo;
     vm->err = err;
+    vm->err_addr = fault_addr;
     if (err) {
         vm->err_pc = PC;
-        vm->err_addr = fault_addr;
         return err;
     }
+    vm->err_pc = 0;
     if (r0)
         *r0 = reg[0];
     return FC_OK;
 }
-
-#endif /* !FC_NO_INTERP */
+#undef OP
+#undef NEXT
+#undef DISPATCH
+#undef VM_TARGET
+#ifndef VM_THREADED
+#undef DST
+#undef SRC
+#undef VM_DECODE
+#endif
+#endif /* the loop */
