@@ -18,8 +18,11 @@
  *      backward jump right after the block that jumps to it; the k-th
  *      instruction in that order reads at 2k and writes at 2k + 1; a 64-bit pseudo-op
  *      and ATOMIC read at 2k + 1 too, so their results never share a
- *      register with a source: the selector may write the lo result before
- *      reading the hi sources), covering every point where it is live;
+ *      register with a source of another web; but a result and a source of
+ *      the same web (a pair updated in place: `add64 r9, r0` on a pointer,
+ *      `be64 r2`) do share one, so a selector that writes the lo result
+ *      before reading the hi sources must first copy a source whose
+ *      location equals a result's), covering every point where it is live;
  *   4. linear scan over the intervals (Poletto/Sarkar): a web whose
  *      interval contains a helper call or local call strictly inside it
  *      (live across the call) may only take a register the table does not
