@@ -1396,9 +1396,12 @@ static int compile(const options *o)
     }
     for (uint32_t k = 0; o->stats && k < o->nbackends; k++)
         fprintf(o->info, "%s: %s: %u bytes of code, %u accesses checked at run time, %u unchecked, "
-               "%u relocations\n",
+               "%u relocations, made by the %s\n",
                o->input, o->backends[k]->name, (unsigned)nat[k].out.code_len, (unsigned)nat[k].out.checks,
-               (unsigned)nat[k].out.unchecked, (unsigned)nat[k].out.nrelocs);
+               (unsigned)nat[k].out.unchecked, (unsigned)nat[k].out.nrelocs,
+               nat[k].out.ir ? "ir selector" : "template generator");
+    if (o->stats && o->codegen_ir)
+        print_diags(o, &prog, &d, before);   /* why a selector left a program to the template */
     if (o->listing) {
         FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
         if (!out) {

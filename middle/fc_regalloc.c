@@ -11,6 +11,8 @@
 static const char *const cm3_names[16] = {
     "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "sp", "lr", "pc",
 };
+/* What the Thumb-2 selector (backends/thumb2/t2_isel.c) leaves free: r0-r8;
+ * r9 holds env, r11 the frame base, r10, r12 and lr are its scratch registers */
 const fc_ra_target fc_ra_target_cm3 = {
     "cm3", 16, 0x1ffu /* r0-r8 */, 0x500fu /* r0-r3, r12, lr */, cm3_names,
 };

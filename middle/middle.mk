@@ -12,7 +12,7 @@ COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lo
 # runtime-cross toolchains), -std=c99 -Os -Wall -Wextra -Werror; one count per
 # source and core.
 MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_regalloc.c \
-                     backends/thumb2/t2_codegen.c \
+                     backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c backends/thumb2/t2_codegen.c \
                      backends/rv32/rv_codegen.c \
                      backends/xtensa/xt_isel.c
 TEST_STEPS += middle-cross

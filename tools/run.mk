@@ -29,6 +29,11 @@ $(BIN)/fc-diff-cprog: $(OBJ)/tests/diff/diff_cprogs.o $(LIBS)
 TEST_STEPS += diff-cprogs
 step-diff-cprogs: $(BIN)/fc-diff-cprog $(BIN)/femtoc
 	bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs $(CLANG) $(CLANG19) $(CC) tests/c
+# The containers' Thumb-2 code made by the middle end (femtoc -fcodegen=ir;
+# a program its selector leaves to the template generator is a failure).
+TEST_STEPS += diff-cprogs-ir
+step-diff-cprogs-ir: $(BIN)/fc-diff-cprog $(BIN)/femtoc
+	DIFF_FEMTOC_IR=1 bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs-ir $(CLANG) $(CLANG19) $(CC) tests/c
 
 # ---- random programs: interpreter vs Thumb-2 vs RV32 --------------------------
 DIFF_RANDOM_COUNT ?= 10000
@@ -39,6 +44,16 @@ $(BIN)/diff-random: $(OBJ)/tests/diff/diff_random.o $(LIBS)
 TEST_STEPS += diff-random
 step-diff-random: $(BIN)/diff-random
 	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT)
+
+# The same programs (a fixed-seed slice) with every native run compiled
+# through the middle end (FC_BK_IR, -fcodegen=ir): the Thumb-2 selector's
+# code against the interpreter; the count of runs it made and of those left
+# to the template generator is printed.
+DIFF_RANDOM_IR_COUNT ?= 3000
+TEST_STEPS += diff-random-ir
+step-diff-random-ir: $(BIN)/diff-random
+	@$(BIN)/diff-random -n $(DIFF_RANDOM_IR_COUNT) --ir > $(BUILD)/diff-random-ir.log; rc=$$?; \
+	  sed 's/^diff-random: \([0-9]* passed\)/diff-random-ir: \1/' $(BUILD)/diff-random-ir.log; exit $$rc
 
 # ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 -------------------
 # Built with clang from the sources (not the gcc archives), ASan + UBSan; the

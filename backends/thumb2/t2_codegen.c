@@ -45,6 +45,8 @@
 #include "fc_hihalf.h"
 #include "fc_emit.h"
 #include "thumb2/t2_enc.h"
+#include "thumb2/t2_emit.h"
+#include "thumb2/t2_isel.h"
 
 #define ENV T2_R7
 #define FB T2_R11
@@ -74,21 +76,13 @@ static const uint8_t home_regs[NHOMES] = {T2_R4, T2_R5, T2_R6, T2_R8, T2_R9, T2_
 /* marks in opid[] */
 #define OP_SECOND 0xffu         /* second slot of an lddw */
 
-/* fixed labels, after the n+1 instruction labels */
-enum {
-    FL_ERR_COMMON = 0,
-    FL_ERR_MEM_R,
-    FL_ERR_MEM_W,
-    FL_MEMSLOW,                 /* + perm_idx * 4 + log2(size): 12 labels */
-    FL__COUNT = FL_MEMSLOW + 12
-};
-
-enum stub_type {
-    ST_ERR,        /* MOVW r1, insn; MOVS r0, code; B err_common            */
-    ST_MEM,        /* slow path of a check, then the error exit             */
-    ST_MEMHI,      /* lr = constant high half, then to the ST_MEM error part */
-    ST_HELPERR     /* r0 = code (trampoline): MOVW r1, insn; B err_common   */
-};
+#define FL_ERR_COMMON T2_FL_ERR_COMMON
+#define FL_ERR_MEM_R T2_FL_ERR_MEM_R
+#define FL_ERR_MEM_W T2_FL_ERR_MEM_W
+#define FL_MEMSLOW T2_FL_MEMSLOW
+#define FL__COUNT T2_FL__COUNT
+#define ST_ERR T2_ST_ERR
+#define ST_HELPERR T2_ST_HELPERR
 
 typedef fc_em_stub stub;  /* lab2: continue, lab3: error part / target, val: hi half */
 
@@ -115,8 +109,8 @@ typedef struct fc_cg {
     uint8_t sc_start, sc_lim;     /* registers, NONE: no cache */
     uint32_t sc_span, sc_limoff;  /* their env offsets */
 
-    /* emission (middle/fc_emit.h) */
-    fc_em em;
+    /* emission (middle/fc_emit.h, t2_emit.h) */
+    t2_em x;
     /* budget pads: a conditional back-edge j to t branches (when taken) to
      * its pad, placed just before t, which takes the unit of budget and
      * falls (or branches) into t; padhead[t] / padnext[j] chain the
@@ -134,176 +128,54 @@ typedef struct fc_cg {
  * Emission primitives
  * ===================================================================== */
 
-static void put(cg *c, uint32_t enc)
-{
-    if (!(c->in.flags & FC_BK_NO_OPT))
-        enc = t2_narrow(enc);
-    fc_em_put(&c->em, enc);
-}
+static void put(cg *c, uint32_t enc) { t2e_put(&c->x, enc); }
 
-static uint32_t newlab(cg *c) { return fc_em_newlab(&c->em); }
+static uint32_t newlab(cg *c) { return fc_em_newlab(&c->x.em); }
 
-static void bind(cg *c, uint32_t l) { fc_em_bind(&c->em, l); }
+static void bind(cg *c, uint32_t l) { fc_em_bind(&c->x.em, l); }
 
 static uint32_t L_insn(uint32_t i) { return i; }
-static uint32_t L_fixed(const cg *c, unsigned k) { return c->in.n + 1 + k; }
 
-/* B / B<c> to a label: 16-bit when it reaches, else 32-bit; a branch that
- * once needed 32 bits keeps them (sizes only grow, so passes converge). */
-static void br(cg *c, enum t2_cond cond, uint32_t l)
-{
-    uint32_t id = fc_em_brid(&c->em);
-    int32_t d = (int32_t)(c->em.lab[l] - (c->em.pos + 4));
-    int fits = cond == T2_AL ? t2_b16_ok(d) : t2_b16c_ok(d);
-
-    if (fc_em_level(&c->em, id, fits ? 0u : 1u))
-        put(c, cond == T2_AL ? t2_b32(d) : t2_bcond32(cond, d));
-    else
-        put(c, cond == T2_AL ? t2_b16(d) : t2_bcond16(cond, d));
-}
-
-/* BL to a local label (shared routines) */
-static void bl_lab(cg *c, uint32_t l)
-{
-    put(c, t2_bl((int32_t)(c->em.lab[l] - (c->em.pos + 4))));
-}
+static void br(cg *c, enum t2_cond cond, uint32_t l) { t2e_br(&c->x, cond, l); }
 
 static void reloc(cg *c, unsigned kind, unsigned sym, int32_t addend)
 {
-    fc_em_reloc(&c->em, kind, sym, addend);
+    fc_em_reloc(&c->x.em, kind, sym, addend);
 }
 
-/* BL to a runtime routine: a relocated call, displacement 0 until loaded */
-static void bl_sym(cg *c, unsigned sym)
+static void bl_sym(cg *c, unsigned sym) { t2e_bl_sym(&c->x, sym); }
+
+static void mapto(cg *c, uint32_t insn) { fc_em_mapto(&c->x.em, insn); }
+
+static stub *addstub(cg *c, unsigned t, uint32_t lab)
 {
-    reloc(c, FC_RELOC_THM_CALL, sym, 0);
-    put(c, t2_bl(0));
+    return fc_em_addstub(&c->x.em, t, lab);
 }
 
-static void mapto(cg *c, uint32_t insn) { fc_em_mapto(&c->em, insn); }
+static void br_err(cg *c, enum t2_cond cond, unsigned code) { t2e_br_err(&c->x, cond, code); }
 
-static stub *addstub(cg *c, enum stub_type t, uint32_t lab)
+static void mov_const(cg *c, unsigned rd, uint32_t v) { t2e_mov_const(&c->x, rd, v); }
+
+static void mov_reg(cg *c, unsigned rd, unsigned rm) { t2e_mov_reg(&c->x, rd, rm); }
+
+#define dp t2_dp
+#define DP_AND T2_DP_AND
+#define DP_ORR T2_DP_ORR
+#define DP_EOR T2_DP_EOR
+#define DP_ADD T2_DP_ADD
+#define DP_ADC T2_DP_ADC
+#define DP_SUB T2_DP_SUB
+#define DP_SBC T2_DP_SBC
+#define DP_BIC T2_DP_BIC
+#define dp_imm_enc t2e_dp_imm_enc
+#define dp_reg_enc t2e_dp_reg_enc
+
+static void dp_imm(cg *c, enum dp op, unsigned s, unsigned rd, unsigned rn, uint32_t v, unsigned tmp)
 {
-    return fc_em_addstub(&c->em, (unsigned)t, lab);
+    t2e_dp_imm(&c->x, op, s, rd, rn, v, tmp);
 }
 
-/* An error exit for the current instruction: branch (cond) to a new stub. */
-static void br_err(cg *c, enum t2_cond cond, unsigned code)
-{
-    uint32_t l = newlab(c);
-    stub *s = addstub(c, ST_ERR, l);
-    s->code = (uint8_t)code;
-    br(c, cond, l);
-}
-
-/* ---- constants and immediate operands ------------------------------------ */
-
-static void mov_const(cg *c, unsigned rd, uint32_t v)
-{
-    uint32_t e[2];
-    unsigned k = t2_mov_const(rd, v, e);
-    for (unsigned i = 0; i < k; i++)
-        put(c, e[i]);
-}
-
-static void mov_reg(cg *c, unsigned rd, unsigned rm)
-{
-    if (rd != rm)
-        put(c, t2_mov_reg(rd, rm));
-}
-
-enum dp { DP_AND, DP_ORR, DP_EOR, DP_ADD, DP_ADC, DP_SUB, DP_SBC, DP_RSB, DP_BIC, DP_ORN };
-
-static uint32_t dp_imm_enc(enum dp op, unsigned s, unsigned rd, unsigned rn, uint32_t v)
-{
-    switch (op) {
-    case DP_AND: return s ? T2_BAD : t2_and_imm(rd, rn, v);
-    case DP_ORR: return s ? T2_BAD : t2_orr_imm(rd, rn, v);
-    case DP_EOR: return s ? T2_BAD : t2_eor_imm(rd, rn, v);
-    case DP_BIC: return s ? T2_BAD : t2_bic_imm(rd, rn, v);
-    case DP_ORN: return s ? T2_BAD : t2_orn_imm(rd, rn, v);
-    case DP_ADD: return s ? t2_adds_imm(rd, rn, v) : t2_add_imm(rd, rn, v);
-    case DP_ADC: return s ? t2_adcs_imm(rd, rn, v) : t2_adc_imm(rd, rn, v);
-    case DP_SUB: return s ? t2_subs_imm(rd, rn, v) : t2_sub_imm(rd, rn, v);
-    case DP_SBC: return s ? t2_sbcs_imm(rd, rn, v) : t2_sbc_imm(rd, rn, v);
-    case DP_RSB: return s ? t2_rsbs_imm(rd, rn, v) : t2_rsb_imm(rd, rn, v);
-    }
-    return T2_BAD;
-}
-
-static uint32_t dp_reg_enc(enum dp op, unsigned s, unsigned rd, unsigned rn, unsigned rm)
-{
-    switch (op) {
-    case DP_AND: return s ? T2_BAD : t2_and_reg(rd, rn, rm);
-    case DP_ORR: return s ? T2_BAD : t2_orr_reg(rd, rn, rm);
-    case DP_EOR: return s ? T2_BAD : t2_eor_reg(rd, rn, rm);
-    case DP_BIC: return s ? T2_BAD : t2_bic_reg(rd, rn, rm);
-    case DP_ORN: return s ? T2_BAD : t2_orn_reg(rd, rn, rm);
-    case DP_ADD: return s ? t2_adds_reg(rd, rn, rm) : t2_add_reg(rd, rn, rm);
-    case DP_ADC: return s ? t2_adcs_reg(rd, rn, rm) : t2_adc_reg(rd, rn, rm);
-    case DP_SUB: return s ? t2_subs_reg(rd, rn, rm) : t2_sub_reg(rd, rn, rm);
-    case DP_SBC: return s ? t2_sbcs_reg(rd, rn, rm) : t2_sbc_reg(rd, rn, rm);
-    case DP_RSB: return s ? T2_BAD : t2_rsb_reg(rd, rn, rm);
-    }
-    return T2_BAD;
-}
-
-/*
- * rd = rn OP v with the cheapest encoding: the modified immediate, an
- * equivalent form (ADD/SUB of -v, ADC/SBC of ~v, AND/BIC and ORR/ORN of
- * ~v, ADDW/SUBW), else v materialised into `tmp`. Flag-setting forms only
- * use equivalents with identical flags (AddWithCarry of the same operands).
- */
-static void dp_imm(cg *c, enum dp op, unsigned s, unsigned rd, unsigned rn, uint32_t v,
-                   unsigned tmp)
-{
-    int big = v == 0 || v == 0x80000000u;
-    if (t2_modimm_ok(v)) {
-        put(c, dp_imm_enc(op, s, rd, rn, v));
-        return;
-    }
-    switch (op) {
-    case DP_ADD:
-        if (t2_modimm_ok(0u - v) && (!s || !big)) { put(c, dp_imm_enc(DP_SUB, s, rd, rn, 0u - v)); return; }
-        if (!s && v <= 0xfffu) { put(c, t2_addw(rd, rn, v)); return; }
-        if (!s && (0u - v) <= 0xfffu) { put(c, t2_subw(rd, rn, 0u - v)); return; }
-        break;
-    case DP_SUB:
-        if (t2_modimm_ok(0u - v) && (!s || !big)) { put(c, dp_imm_enc(DP_ADD, s, rd, rn, 0u - v)); return; }
-        if (!s && v <= 0xfffu) { put(c, t2_subw(rd, rn, v)); return; }
-        if (!s && (0u - v) <= 0xfffu) { put(c, t2_addw(rd, rn, 0u - v)); return; }
-        break;
-    case DP_ADC:
-        if (t2_modimm_ok(~v)) { put(c, dp_imm_enc(DP_SBC, s, rd, rn, ~v)); return; }
-        break;
-    case DP_SBC:
-        if (t2_modimm_ok(~v)) { put(c, dp_imm_enc(DP_ADC, s, rd, rn, ~v)); return; }
-        break;
-    case DP_AND:
-        if (t2_modimm_ok(~v)) { put(c, dp_imm_enc(DP_BIC, s, rd, rn, ~v)); return; }
-        if (v == 0xffffu) { put(c, t2_uxth(rd, rn)); return; }
-        break;
-    case DP_ORR:
-        if (t2_modimm_ok(~v)) { put(c, dp_imm_enc(DP_ORN, s, rd, rn, ~v)); return; }
-        break;
-    default:
-        break;
-    }
-    mov_const(c, tmp, v);
-    put(c, dp_reg_enc(op, s, rd, rn, tmp));
-}
-
-static void cmp_imm(cg *c, unsigned rn, uint32_t v, unsigned tmp)
-{
-    if (t2_modimm_ok(v))
-        put(c, t2_cmp_imm(rn, v));
-    else if (t2_modimm_ok(0u - v) && v != 0x80000000u)
-        put(c, t2_cmn_imm(rn, 0u - v));
-    else {
-        mov_const(c, tmp, v);
-        put(c, t2_cmp_reg(rn, tmp));
-    }
-}
+static void cmp_imm(cg *c, unsigned rn, uint32_t v, unsigned tmp) { t2e_cmp_imm(&c->x, rn, v, tmp); }
 
 /* ========================================================================
  * eBPF register halves
@@ -316,7 +188,7 @@ static int is_home(const cg *c, unsigned r, unsigned h) { return r < 10 && c->ho
 /* hi of r known zero before the current instruction */
 static int hz(const cg *c, unsigned r)
 {
-    return r == 10 || (c->hz[c->em.cur] >> r & 1u);
+    return r == 10 || (c->hz[c->x.em.cur] >> r & 1u);
 }
 
 /*
@@ -339,7 +211,7 @@ static int hact_at(const cg *c, uint32_t i, unsigned r)
     return HA_COMPUTE;
 }
 
-static int hact(const cg *c, unsigned r) { return hact_at(c, c->em.cur, r); }
+static int hact(const cg *c, unsigned r) { return hact_at(c, c->x.em.cur, r); }
 
 /* the emitters compute a hi half only in this case */
 static int hneed(const cg *c, unsigned r) { return hact(c, r) == HA_COMPUTE; }
@@ -432,7 +304,7 @@ static void budget(cg *c)
 /* jump to slot t from the current slot, taken when cond holds */
 static void jump(cg *c, enum t2_cond cond, uint64_t t)
 {
-    uint32_t i = c->em.cur;
+    uint32_t i = c->x.em.cur;
     if (t >= c->in.n) {                       /* as the interpreter: taken -> error */
         br_err(c, cond, FC_ERR_BAD_PROGRAM);
         return;
@@ -467,11 +339,11 @@ static unsigned lg2(unsigned n) { return n == 8 ? 3u : n == 4 ? 2u : n == 2 ? 1u
 static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
                      unsigned *rb, int32_t *roff)
 {
-    const fc_insn_info *inf = c->in.info ? &c->in.info[c->em.cur] : NULL;
+    const fc_insn_info *inf = c->in.info ? &c->in.info[c->x.em.cur] : NULL;
     unsigned k = lg2(n);
 
     if (!fc_em_access_checked(inf, c->in.flags, r, off, n)) {
-        c->em.unchecked++;
+        c->x.em.unchecked++;
         if (r == 10) {
             int32_t o = off + (int32_t)FC_STACK_SIZE;
             if (t2_ldst_off_ok(o) && t2_ldst_off_ok(o + 4)) {
@@ -494,92 +366,20 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
         return;
     }
 
-    stub *s = fc_em_memcheck(&c->em, ST_MEM, perm, k);
-    uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
-
     /* the address, and its high half must be 0 */
     unsigned blo = rd_half(c, r, 0, IP);
-    uint32_t uoff = (uint32_t)(int32_t)off;
-    unsigned base = IP;          /* the register the access and the check use */
-    unsigned hichk = NONE;       /* the register of a high half still to test */
-    if (off == 0 && perm != FC_PERM_RW && !(c->in.flags & FC_BK_NO_OPT)) {
-        /* the address is blo itself: no copy into ip on the fast path; the
-         * stubs copy it when they need it (slow path, error report) */
-        base = blo;
-        if (blo != IP)
-            s->base = (uint8_t)blo;
-        if (!hz(c, r)) {
-            /* the high half joins the fast test as a 64-bit compare,
-             * (hi:lo-start) < (0:lim), and the slow path tests it first */
-            hichk = is_home(c, r, 1) ? c->home[r][1] : LR;
-            if (hichk == LR)
-                put(c, t2_ldr_imm(LR, ENV, slot(r, 1)));
-            s->hireg = (uint8_t)hichk;
-            s->lab4 = newlab(c);
-        }
-    } else if (hz(c, r)) {
-        if (off == 0) {
-            mov_reg(c, IP, blo);
-        } else {
-            /* hi = carry + sext(off): 0 iff (off >= 0 ? no carry : carry) */
-            if (off > 0)
-                dp_imm(c, DP_ADD, 1, IP, blo, uoff, LR);
-            else
-                dp_imm(c, DP_SUB, 1, IP, blo, 0u - uoff, LR);
-            uint32_t e = newlab(c);
-            stub *h = addstub(c, ST_MEMHI, e);
-            h->lab3 = err;
-            h->val = off > 0 ? 1u : 0xffffffffu;
-            br(c, off > 0 ? T2_CS : T2_CC, e);
-        }
-    } else {
-        unsigned bhi;
-        dp_imm(c, DP_ADD, 1, IP, blo, uoff, LR);
-        bhi = is_home(c, r, 1) ? c->home[r][1] : LR;
-        if (bhi == LR)
-            put(c, t2_ldr_imm(LR, ENV, slot(r, 1)));   /* LDR keeps the flags */
-        put(c, t2_adcs_imm(LR, bhi, off < 0 ? 0xffffffffu : 0));
-        br(c, T2_NE, err);
-    }
-
-    if (perm == FC_PERM_RW) {
-        /* atomics: need one region both readable and writable: slow path */
-        br(c, T2_AL, slow);
-        bind(c, back);
-        *rb = IP;
-        *roff = 0;
-        return;
-    }
-    /* fast path: the region the verifier expects (else ctx / the frame) */
-    unsigned hint = inf ? inf->region_hint : 0xffu;
-    if (hint == 0xffu)
-        hint = r == 10 ? FC_REGION_STACK : FC_REGION_CTX;
-    /* r0 = address - start, compared with lim in r1 (lr may hold the
-     * high half; r0, r1 are free before any load or store operand) */
-    if (hint == FC_REGION_STACK) {
-        put(c, t2_sub_reg(R0, base, FB));
-        put(c, t2_ldr_imm(R1, ENV, (int32_t)(FC_NENV_STACK_END + 4 * k)));
-        put(c, t2_sub_reg(R1, R1, FB));
-        put(c, t2_cmp_reg(R0, R1));
-    } else {
-        unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
-        uint32_t span = (perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
-        if (c->sc_start != NONE && c->sc_span == span &&
-            c->sc_limoff == span + FC_NENV_SPAN_LIM(k)) {
-            put(c, t2_sub_reg(R0, base, c->sc_start));
-            put(c, t2_cmp_reg(R0, c->sc_lim));
-        } else {
-            put(c, t2_ldr_imm(R0, ENV, (int32_t)span));
-            put(c, t2_ldr_imm(R1, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(k))));
-            put(c, t2_sub_reg(R0, base, R0));
-            put(c, t2_cmp_reg(R0, R1));
+    t2_hisrc hi = {NONE, NONE, 0};
+    if (!hz(c, r)) {
+        if (is_home(c, r, 1))
+            hi.reg = c->home[r][1];
+        else {
+            hi.base = ENV;
+            hi.off = slot(r, 1);
         }
     }
-    if (hichk != NONE)
-        put(c, t2_sbcs_imm(R0, hichk, 0));
-    br(c, T2_HS, slow);
-    bind(c, back);
-    *rb = base;
+    t2_spancache sc = {c->sc_start, c->sc_lim, c->sc_span, c->sc_limoff};
+    *rb = t2e_check(&c->x, blo, hi, off, k, perm, inf ? inf->region_hint : 0xffu, r == 10, R0, R1, 0,
+                    &sc);
     *roff = 0;
 }
 
@@ -1106,7 +906,7 @@ static void alu64(cg *c, const fc_insn *i, unsigned op)
 static void lddw(cg *c, const fc_insn *i)
 {
     unsigned d = fc_dst(*i);
-    uint32_t hi = (uint32_t)c->in.ins[c->em.cur + 1].imm;
+    uint32_t hi = (uint32_t)c->in.ins[c->x.em.cur + 1].imm;
     if (fc_src(*i) == FC_LDDW_SECTION) {
         unsigned sym = fc_em_section_sym(i->imm);
         unsigned t = wr_half(c, d, 0, R0);
@@ -1366,7 +1166,7 @@ static void jcc(cg *c, const fc_insn *i, int is32)
     unsigned d = fc_dst(*i), s = fc_src(*i);
     unsigned jop = FC_OPCODE_OP(i->op);
     int x = (i->op & FC_SRC_X) != 0;
-    uint64_t t = (uint64_t)c->em.cur + 1 + (uint64_t)(int64_t)i->off;
+    uint64_t t = (uint64_t)c->x.em.cur + 1 + (uint64_t)(int64_t)i->off;
     uint64_t k = (uint64_t)(int64_t)imm(i);
     int eqlike = jop == FC_JMP_JEQ || jop == FC_JMP_JNE || jop == FC_JMP_JSET;
 
@@ -1511,7 +1311,7 @@ static void call_helper(cg *c, const fc_insn *i, int callx)
 /* the r6..r9 halves a local call saves: homes pushed, the rest copied */
 static void call_local(cg *c, const fc_insn *i)
 {
-    uint64_t t = (uint64_t)c->em.cur + 1 + (uint64_t)(int64_t)i->imm;
+    uint64_t t = (uint64_t)c->x.em.cur + 1 + (uint64_t)(int64_t)i->imm;
     uint32_t homes = 0, ret;
     unsigned nh = 0, nspill = 0, r, h, spill[8];
 
@@ -1560,7 +1360,7 @@ static void call_local(cg *c, const fc_insn *i)
     }
     ret = newlab(c);
     /* ADR r0, ret+1 (Thumb bit): ADDW r0, pc, #(ret + 1 - Align(pc+4, 4)) */
-    put(c, t2_adr_add(R0, c->em.lab[ret] + 1 - ((c->em.pos + 4) & ~3u)));
+    put(c, t2_adr_add(R0, c->x.em.lab[ret] + 1 - ((c->x.em.pos + 4) & ~3u)));
     put(c, t2_push16(0x3u));                                  /* {r0, r1}: ret, pad */
     put(c, t2_subw(FB, FB, FC_STACK_SIZE));
     br(c, T2_AL, L_insn((uint32_t)t));
@@ -1629,7 +1429,7 @@ static void insn1(cg *c, uint32_t idx)
     const fc_insn *i = &c->in.ins[idx];
     unsigned op = c->opid[idx];
 
-    c->em.cur = idx;
+    c->x.em.cur = idx;
     if (op == 0 || op == OP_SECOND) {
         /* invalid here: the interpreter stops with FC_ERR_BAD_INSN */
         br_err(c, T2_AL, FC_ERR_BAD_INSN);
@@ -1642,7 +1442,7 @@ static void insn1(cg *c, uint32_t idx)
 
 static void prologue(cg *c, uint32_t entry)
 {
-    c->em.cur = entry;
+    c->x.em.cur = entry;
     put(c, t2_push_w(0x4ff8u));                 /* {r3-r11, lr}: 8-byte aligned */
     mov_reg(c, ENV, R0);
     put(c, t2_str_sp_imm(ENV, FC_NENV_SAVED_SP));
@@ -1662,103 +1462,23 @@ static void prologue(cg *c, uint32_t entry)
         br(c, T2_AL, L_insn(entry));
 }
 
-static void emit_stub(cg *c, const stub *s)
-{
-    fc_em_stub_begin(&c->em, s);
-    switch (s->type) {
-    case ST_ERR:
-        if (s->val)
-            put(c, t2_mov_imm(BUDGET_REG, 0));
-        mov_const(c, R1, s->insn);
-        put(c, t2_movs_imm8(R0, s->code));
-        br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
-        break;
-    case ST_HELPERR:
-        mov_const(c, R1, s->insn);
-        br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
-        break;
-    case ST_MEMHI:
-        mov_const(c, LR, s->val);
-        br(c, T2_AL, s->lab3);
-        break;
-    case ST_MEM:
-        if (s->hireg != NONE) {
-            put(c, t2_cmp_imm(s->hireg, 0));
-            br(c, T2_NE, s->lab4);
-        }
-        if (s->base != NONE)
-            mov_reg(c, IP, s->base);
-        bl_lab(c, L_fixed(c, FL_MEMSLOW + (s->perm - 1u) * 4u + s->lg));
-        br(c, T2_EQ, s->lab2);
-        put(c, t2_mov_imm(LR, 0));
-        bind(c, s->lab3);
-        mov_const(c, R1, s->insn);
-        br(c, T2_AL, L_fixed(c, s->perm == FC_PERM_R ? FL_ERR_MEM_R : FL_ERR_MEM_W));
-        if (s->hireg != NONE) {
-            /* the high half is not 0: the address is lo (base), hi */
-            bind(c, s->lab4);
-            if (s->base != NONE)
-                mov_reg(c, IP, s->base);
-            mov_reg(c, LR, s->hireg);
-            br(c, T2_AL, s->lab3);
-        }
-        break;
-    }
-}
-
-static void shared(cg *c)
-{
-    mapto(c, FC_BK_NO_INSN);
-    /* err_common: r0 = code, r1 = slot */
-    bind(c, L_fixed(c, FL_ERR_COMMON));
-    if (c->budget_reg)
-        put(c, t2_str_imm(BUDGET_REG, ENV, FC_NENV_BUDGET));
-    put(c, t2_str_imm(R0, ENV, FC_NENV_ERR));
-    put(c, t2_str_imm(R1, ENV, FC_NENV_ERR_INSN));
-    put(c, t2_ldr_sp_imm(ENV, FC_NENV_SAVED_SP));
-    put(c, t2_pop_w(0x8ff8u));
-    /* memory errors: address in lr:ip */
-    for (unsigned w = 0; w < 2; w++) {
-        bind(c, L_fixed(c, w ? FL_ERR_MEM_W : FL_ERR_MEM_R));
-        put(c, t2_str_imm(IP, ENV, FC_NENV_ERR_ADDR));
-        put(c, t2_str_imm(LR, ENV, FC_NENV_ERR_ADDR + 4));
-        put(c, t2_movs_imm8(R0, w ? FC_ERR_MEM_WRITE : FC_ERR_MEM_READ));
-        br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
-    }
-    /* slow paths: Z=1 when some region holds [ip, ip+n); all registers kept */
-    for (unsigned k = 0; k < 12; k++) {
-        if (!(c->em.memslow_used >> k & 1u))
-            continue;
-        bind(c, L_fixed(c, FL_MEMSLOW + k));
-        put(c, t2_push_w(0x500fu));            /* {r0-r3, ip, lr} */
-        put(c, t2_str_imm(FB, ENV, FC_NENV_CUR_FB));
-        mov_reg(c, R0, ENV);
-        mov_reg(c, R1, IP);
-        put(c, t2_movs_imm8(R2, 1u << (k % 4)));
-        put(c, t2_movs_imm8(R3, k / 4 + 1));
-        bl_sym(c, FC_SYM_MEMCHECK);
-        put(c, t2_cmp_imm(R0, 1));
-        put(c, t2_pop_w(0x900fu));             /* {r0-r3, ip, pc} */
-    }
-}
-
 /* one whole pass over the program */
 static void pass(cg *c)
 {
-    fc_em_begin(&c->em);
+    fc_em_begin(&c->x.em);
 
-    fc_em_entries(&c->em, &c->in, prologue, c);
+    fc_em_entries(&c->x.em, &c->in, prologue, c);
     for (uint32_t i = 0; i < c->in.n; i++) {
         if (c->opid[i] == OP_SECOND)
             continue;                  /* bound to a stub below if reached */
         if (c->padlab && c->padhead[i] != NOPAD) {
             unsigned prev = i ? c->opid[i - 1] : 0;
             if (!(prev == FC_OP_JA || prev == FC_OP_JA32 || prev == FC_OP_EXIT)) {
-                c->em.cur = i;            /* falling in from above: over the pads */
+                c->x.em.cur = i;            /* falling in from above: over the pads */
                 br(c, T2_AL, L_insn(i));
             }
             for (uint32_t j = c->padhead[i]; j != NOPAD; j = c->padnext[j]) {
-                c->em.cur = j;
+                c->x.em.cur = j;
                 mapto(c, j);
                 c->padlab[j] = newlab(c);
                 bind(c, c->padlab[j]);
@@ -1783,25 +1503,23 @@ static void pass(cg *c)
         insn(c, i);
     }
     /* falling off the end: FC_ERR_BAD_PROGRAM at slot n */
-    c->em.cur = c->in.n;
+    c->x.em.cur = c->in.n;
     mapto(c, c->in.n);
     bind(c, L_insn(c->in.n));
     mov_const(c, R1, c->in.n);
     put(c, t2_movs_imm8(R0, FC_ERR_BAD_PROGRAM));
-    br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
+    br(c, T2_AL, t2e_fixed(&c->x, FL_ERR_COMMON));
     /* a jump into the middle of an lddw executes its second slot: bad insn */
     for (uint32_t i = 0; i < c->in.n; i++)
         if (c->opid[i] == OP_SECOND) {
-            c->em.cur = i;
+            c->x.em.cur = i;
             mapto(c, i);
             bind(c, L_insn(i));
             mov_const(c, R1, i);
             put(c, t2_movs_imm8(R0, FC_ERR_BAD_INSN));
-            br(c, T2_AL, L_fixed(c, FL_ERR_COMMON));
+            br(c, T2_AL, t2e_fixed(&c->x, FL_ERR_COMMON));
         }
-    for (uint32_t k = 0; k < c->em.nst; k++)
-        emit_stub(c, &c->em.st[k]);
-    shared(c);
+    t2e_out_of_line(&c->x);
 }
 
 static void pass_cb(void *ctx) { pass((cg *)ctx); }
@@ -2223,10 +1941,14 @@ static void t2_put_cb(uint8_t *at, uint32_t enc) { t2_put(at, enc); }
 static const fc_em_target t2_target = {T2_BAD, t2_size_cb, t2_put_cb, t2_validate};
 
 /* opid, fuse; hz, lout, tmp16, hza, loc; padhead, padnext, padlab */
+/* either generator runs in the workspace (the selector first with FC_BK_IR,
+ * then, when it refuses the program, the template generator) */
 static size_t t2_work_size(const fc_prog *p)
 {
     uint32_t n = p ? p->ninsns : 0;
-    return ((size_t)n + 1) * (2 + 2 * 5 + 4 * 3) + fc_em_work_size(&t2_sizes, n) + 64;
+    size_t t = ((size_t)n + 1) * (2 + 2 * 5 + 4 * 3) + fc_em_work_size(&t2_sizes, n) + 64;
+    size_t ir = t2_isel_work_size(p);
+    return t > ir ? t : ir;
 }
 
 static int diag(fc_diags *d, int32_t insn, const char *msg)
@@ -2251,6 +1973,19 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     n = p->ninsns;
     if (n == 0)
         return diag(diags, -1, "empty program"), FC_BK_EPROG;
+    out->ir = 0;
+    if (opts && (opts->flags & FC_BK_IR)) {
+        const char *why;
+        int r = t2_isel_compile(p, info, opts, work, work_len, out, diags, &why);
+        if (r != T2_ISEL_REFUSED) {
+            out->ir = 1;
+            return r;
+        }
+        /* not selected yet: the template generator makes the code */
+        if (diags)
+            fc_diag_add(diags, FC_SEV_NOTE, -1, "thumbv7m: -fcodegen=ir: %s; the template generator made the code",
+                        why ? why : "refused");
+    }
 
     for (i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;
@@ -2273,7 +2008,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     c->padnext = fc_em_carve(&w, wend, 4 * (size_t)(n + 1), 4);
     uint32_t *padlab = fc_em_carve(&w, wend, 4 * (size_t)(n + 1), 4);
     if (!c->opid || !c->hz || !c->lout || !c->tmp16 || !c->hza || !c->loc || !c->padhead ||
-        !c->padnext || !padlab || !c->fuse || fc_em_setup(&c->em, &t2_target, &t2_sizes, n, &w, wend))
+        !c->padnext || !padlab || !c->fuse || fc_em_setup(&c->x.em, &t2_target, &t2_sizes, n, &w, wend))
         return FC_BK_EWORK;
 
     /* decode; refuse what native code cannot express */
@@ -2284,6 +2019,11 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     fc_em_hh(&c->hh, &c->in, c->opid);
     analyse(c);
     allocate(c);
+    c->x.flags = c->in.flags;
+    c->x.n = n;
+    c->x.env = ENV;
+    c->x.fb = FB;
+    c->x.budget_reg = c->budget_reg ? BUDGET_REG : NONE;
     /* budget pads for the conditional back-edges (with the budget in a
      * register; not into the second slot of an lddw, whose label is a stub) */
     for (i = 0; i <= n; i++)
@@ -2317,7 +2057,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     {
         const char *msg = "";
         int32_t at;
-        int r = fc_em_run(&c->em, pass_cb, c, MAX_PASSES, out, &msg, &at);
+        int r = fc_em_run(&c->x.em, pass_cb, c, MAX_PASSES, out, &msg, &at);
         if (r == FC_BK_EINTERNAL)
             diag(diags, at, msg);
         return r;

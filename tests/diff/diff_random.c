@@ -3,7 +3,7 @@
  * interpreter, the Thumb-2 backend (Cortex-M3 in Unicorn) and the RV32IMAC
  * backend (SiFive E31 in Unicorn), compared exactly.
  *
- *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [-v]
+ *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir] [-v]
  *
  * JOBS worker processes (default 2) share the programs (index modulo JOBS),
  * each with its own emulators; the results do not depend on JOBS.
@@ -12,7 +12,10 @@
  * INDEX), so `--only INDEX` rebuilds and reruns one program of a run (-S:
  * with the native code of each run listed). --corpus DIR also writes each
  * verified program into DIR in the input layout of tests/fuzz/fuzz_diff.c
- * (the seed corpus of `make fuzz-diff`).
+ * (the seed corpus of `make fuzz-diff`). --ir compiles every native run
+ * through the middle end (FC_BK_IR, femtoc -fcodegen=ir) and counts how
+ * many Thumb-2 runs its selector made and how many fell back to the
+ * template generator.
  *
  * What a program holds (every class of RFC 9669 plus femtoc's forms):
  *   ALU and ALU64 with immediates and registers: add sub mul div sdiv or and
@@ -656,7 +659,29 @@ typedef struct tally {
     unsigned loops_done, loops_exhausted;
     unsigned ctx_faults, stack_faults, section_faults;
     unsigned printed;
+    unsigned ir_made, ir_fallback;   /* --ir: thumbv7m runs by the selector / the template */
 } tally;
+
+/* --ir: every backend run with FC_BK_IR (femtoc -fcodegen=ir) */
+static uint32_t ir_flag;
+
+/* Did b's compile of c take the middle end's selector (out.ir)? A measuring
+ * compile (no buffers): the output is deterministic. */
+static int made_by_ir(const fc_backend *b, const fc_emu_case *c)
+{
+    fc_prog p;
+    memset(&p, 0, sizeof p);
+    p.insns = (fc_insn *)(uintptr_t)c->insns;
+    p.ninsns = c->n;
+    size_t wl = b->work_size(&p);
+    void *w = malloc(wl ? wl : 1);
+    fc_bk_opts o = {c->bk_flags, NULL, 0};
+    fc_bk_out out;
+    memset(&out, 0, sizeof out);
+    int ir = w && b->compile(&p, c->info, &o, w, wl, &out, NULL) == FC_BK_ENOSPACE && out.ir;
+    free(w);
+    return ir;
+}
 
 static void print_case(FILE *out, const gen *g, const fc_emu_case *c, const char *what,
                        const char *msg, const fc_emu_outcome *oi, const fc_emu_outcome *on,
@@ -864,7 +889,13 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             fc_emu_outcome oi, on;
             char msg[400], what[80];
             c.info = var[v].info;
-            c.bk_flags = var[v].flags;
+            c.bk_flags = var[v].flags | ir_flag;
+            if (ir_flag && b == 0) {
+                if (made_by_ir(&fc_backend_thumbv7m, &c))
+                    t->ir_made++;
+                else
+                    t->ir_fallback++;
+            }
             int d = fc_emu_diff(emu[b], &c, &oi, &on, msg, sizeof msg);
             t->runs++;
             snprintf(what, sizeof what, "%s, %s", b ? "rv32imac" : "thumbv7m", var[v].name);
@@ -960,6 +991,8 @@ static void merge(tally *t, const tally *w)
     t->ctx_faults += w->ctx_faults;
     t->stack_faults += w->stack_faults;
     t->section_faults += w->section_faults;
+    t->ir_made += w->ir_made;
+    t->ir_fallback += w->ir_fallback;
 }
 
 int main(int argc, char **argv)
@@ -978,6 +1011,8 @@ int main(int argc, char **argv)
             only = (unsigned)strtoul(argv[++a], NULL, 0), have_only = 1, verbose = 1;
         else if (strcmp(argv[a], "-v") == 0)
             verbose = 1;
+        else if (strcmp(argv[a], "--ir") == 0)
+            ir_flag = FC_BK_IR;
         else if (strcmp(argv[a], "-S") == 0)
             listing = 1;
         else if (strcmp(argv[a], "--corpus") == 0 && a + 1 < argc)
@@ -985,7 +1020,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[a], "-j") == 0 && a + 1 < argc)
             jobs = (unsigned)strtoul(argv[++a], NULL, 0);
         else {
-            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [-v]\n");
+            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir] [-v]\n");
             return 2;
         }
     }
@@ -1063,6 +1098,9 @@ int main(int argc, char **argv)
 
     printf("programs %u: %u verified (run with the verifier's facts too), %u skipped; %u runs "
            "(%lds)\n", t.programs, t.verified, t.skipped, t.runs, (long)(time(NULL) - t0));
+    if (ir_flag)
+        printf("thumbv7m -fcodegen=ir: %u runs compiled by the ir selector, %u by the template "
+               "generator (fallback)\n", t.ir_made, t.ir_fallback);
     printf("interpreter outcomes:");
     for (int e = 0; e < FC_ERR__COUNT; e++)
         if (t.outcome[e])

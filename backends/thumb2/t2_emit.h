@@ -1,0 +1,108 @@
+/*
+ * t2_emit.h - the Thumb-2 code both code generators emit the same way: the
+ * template generator (t2_codegen.c, one eBPF instruction at a time) and the
+ * instruction selector over the allocated IR (t2_isel.c).
+ *
+ *   primitives   put (narrowed unless FC_BK_NO_OPT), branches to labels
+ *                (sized by the shared layer), BL to a label or a runtime
+ *                routine (relocated), constants, data-processing with the
+ *                cheapest immediate form, compares
+ *   checks       the inline bounds check of an access (high half, fast
+ *                test against one region's span, the slow-path stub)
+ *   out of line  the stubs (error exits, slow paths of checks, helper
+ *                errors) and the shared routines after them (err_common,
+ *                the memory error exits, the memcheck trampolines)
+ *
+ * The state both share is a t2_em: the emission layer's fc_em, the options,
+ * where the fixed labels start, the register holding env, and the register
+ * holding the budget (FC_EM_NONE: the budget lives in env). Freestanding
+ * C99, no allocation.
+ */
+#ifndef T2_EMIT_H
+#define T2_EMIT_H
+
+#include "fc_backend.h"
+#include "fc_emit.h"
+#include "thumb2/t2_enc.h"
+
+typedef struct t2_em {
+    fc_em em;
+    uint32_t flags;      /* FC_BK_* */
+    uint32_t n;          /* eBPF slots: the fixed labels follow the n + 1 slot labels */
+    uint8_t env;         /* register holding struct fc_native_env * */
+    uint8_t fb;          /* register holding the frame base (r10 - 512) */
+    uint8_t budget_reg;  /* register holding the budget, FC_EM_NONE: env->budget */
+} t2_em;
+
+/* fixed labels, after the n+1 instruction labels */
+enum {
+    T2_FL_ERR_COMMON = 0,
+    T2_FL_ERR_MEM_R,
+    T2_FL_ERR_MEM_W,
+    T2_FL_MEMSLOW,              /* + perm_idx * 4 + log2(size): 12 labels */
+    T2_FL__COUNT = T2_FL_MEMSLOW + 12
+};
+
+enum t2_stub_type {
+    T2_ST_ERR,     /* MOVW r1, insn; MOVS r0, code; B err_common (val: budget reg = 0) */
+    T2_ST_MEM,     /* slow path of a check, then the error exit             */
+    T2_ST_MEMHI,   /* lr = constant high half, then to the ST_MEM error part */
+    T2_ST_HELPERR  /* r0 = code (trampoline): MOVW r1, insn; B err_common   */
+};
+
+enum t2_dp { T2_DP_AND, T2_DP_ORR, T2_DP_EOR, T2_DP_ADD, T2_DP_ADC, T2_DP_SUB, T2_DP_SBC,
+             T2_DP_RSB, T2_DP_BIC, T2_DP_ORN };
+
+#define T2_POP_EXIT 0x8ff8u     /* {r3-r11, pc}: the epilogue of every entry */
+#define T2_PUSH_ENTRY 0x4ff8u   /* {r3-r11, lr}: 8-byte aligned */
+
+static inline uint32_t t2e_fixed(const t2_em *x, unsigned k) { return x->n + 1 + k; }
+
+void t2e_put(t2_em *x, uint32_t enc);
+void t2e_br(t2_em *x, enum t2_cond cond, uint32_t l);
+void t2e_bl_lab(t2_em *x, uint32_t l);
+void t2e_bl_sym(t2_em *x, unsigned sym);
+void t2e_br_err(t2_em *x, enum t2_cond cond, unsigned code);
+void t2e_mov_const(t2_em *x, unsigned rd, uint32_t v);
+void t2e_mov_reg(t2_em *x, unsigned rd, unsigned rm);
+uint32_t t2e_dp_imm_enc(enum t2_dp op, unsigned s, unsigned rd, unsigned rn, uint32_t v);
+uint32_t t2e_dp_reg_enc(enum t2_dp op, unsigned s, unsigned rd, unsigned rn, unsigned rm);
+/* rd = rn OP v, the cheapest form; tmp takes v when nothing else encodes */
+void t2e_dp_imm(t2_em *x, enum t2_dp op, unsigned s, unsigned rd, unsigned rn, uint32_t v,
+                unsigned tmp);
+void t2e_cmp_imm(t2_em *x, unsigned rn, uint32_t v, unsigned tmp);
+
+/* The high half of a checked address: in register `reg`, or loaded into lr
+ * from [base, #off] when reg is FC_EM_NONE and base is not, or known zero
+ * (both FC_EM_NONE). */
+typedef struct t2_hisrc {
+    uint8_t reg, base;
+    int32_t off;
+} t2_hisrc;
+
+/* The span cache of the template generator: registers holding a span's
+ * start and one lim (FC_EM_NONE: none), and their env offsets. */
+typedef struct t2_spancache {
+    uint8_t start, lim;
+    uint32_t span, limoff;
+} t2_spancache;
+
+/*
+ * The inline check of an access of 1 << k bytes at {blo, hi} + off with
+ * permission perm (FC_PERM_R, _W, _RW) and the region the verifier expects
+ * (hint, 0xff: none; `stack_base` the base register is r10: then the stack
+ * is tried first). blo is a register holding the low half; ip and lr are
+ * scratch, c1 and c2 the two registers of the fast test (not ip, not blo,
+ * not the high half's register). nofuse: test the high half first even for
+ * off 0 (the fused 64-bit compare needs lr free of it or c1/c2 elsewhere).
+ * Returns the register holding the address for the access (blo itself, or
+ * ip): the access then uses offset 0.
+ */
+unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k, unsigned perm,
+                   unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse,
+                   const t2_spancache *sc);
+
+/* The stubs recorded in this pass, then the shared routines. */
+void t2e_out_of_line(t2_em *x);
+
+#endif /* T2_EMIT_H */
