@@ -47,6 +47,40 @@ static int is_jump_op(unsigned op)
     return op >= FC_OP_JA && op < FC_OP_CALL;
 }
 
+static void usedef(const void *ctx, uint32_t i, uint16_t *use, uint16_t *def);
+
+static int is_local_call(const lw *w, uint32_t i)
+{
+    return w->opid[i] == FC_OP_CALL && fc_src(w->ins[i]) == FC_CALL_LOCAL;
+}
+
+/* Hi halves a local call at slot i reads: what its callee's entry reads
+ * before writing it (live in at the callee's first slot), whichever
+ * registers those are. A verified callee reads r1..r5 at most, but an
+ * unverified one may read r0 or r6..r9 too (the interpreter hands it the
+ * caller's r0..r9). A callee starting with a local call reads what that
+ * call reads plus what is live past it; the chain is followed through at
+ * most nfn calls (a cycle is a recursion without end: it reads nothing
+ * more before the depth error). A target outside the program, an invalid
+ * slot or the second slot of an lddw faults first: nothing is read. */
+static uint16_t callee_reads(const lw *w, uint32_t i)
+{
+    uint16_t res = 0, u, d;
+    for (uint32_t k = 0; k <= w->ir->nfn; k++) {
+        uint64_t t = (uint64_t)i + 1 + (uint64_t)(int64_t)w->ins[i].imm;
+        if (t >= w->n || w->opid[t] == 0 || w->opid[t] == FC_HH_SECOND)
+            break;
+        if (!is_local_call(w, (uint32_t)t)) {
+            usedef(w, (uint32_t)t, &u, &d);
+            res |= (uint16_t)(u | (w->lout[t] & ~d));
+            break;
+        }
+        res |= (uint16_t)(w->lout[t] & ~0x3fu);
+        i = (uint32_t)t;
+    }
+    return (uint16_t)(res & ~FC_HH_R10);
+}
+
 static void usedef(const void *ctx, uint32_t i, uint16_t *use, uint16_t *def)
 {
     const lw *w = ctx;
@@ -121,9 +155,12 @@ static void usedef(const void *ctx, uint32_t i, uint16_t *use, uint16_t *def)
         }
         break;
     case FC_CLS_JMP: case FC_CLS_JMP32:
-        if (op == FC_OP_CALL) {
+        if (op == FC_OP_CALL && fc_src(*x) == FC_CALL_LOCAL) {
+            *use = callee_reads(w, i);
+            *def = 0x3f;
+        } else if (op == FC_OP_CALL) {
             *use = 0x3e;
-            *def = fc_src(*x) == FC_CALL_LOCAL ? 0x3f : 0x01;
+            *def = 0x01;
         } else if (op == FC_OP_CALLX) {
             *use = (uint16_t)(d | 0x3e);
             *def = 0x01;
@@ -658,9 +695,10 @@ static void lower_insn(lw *w, uint32_t idx, uint32_t fidx)
             return;
         }
         if (op == FC_OP_CALL && fc_src(*i) == FC_CALL_LOCAL) {
-            /* the callee knows nothing of r1..r5's hi halves; r6..r9 come
-             * back as they went */
-            materialise(w, (uint16_t)((w->hin[idx] & 0x3eu) | (w->hin[idx] & w->lout[idx] & 0x3c0u)));
+            /* the callee knows no hi half zero: the ones it reads are
+             * written (callee_reads); r6..r9 come back as they went, and
+             * the caller knows none of them zero after the call */
+            materialise(w, (uint16_t)(w->hin[idx] & (callee_reads(w, idx) | (w->lout[idx] & 0x3c0u))));
             x = em(w, FC_IR_CALL);
             uint32_t t = (uint32_t)((uint64_t)idx + 1 + (uint64_t)(int64_t)i->imm);
             x->imm = (int32_t)t;
