@@ -26,9 +26,7 @@
  *
  * Every IR operation is selected. The selector refuses a program (the
  * backend then falls back to the template generator, out->ir = 0) with
- * more than one entry, a spill area over MAX_FRAME / MAX_FRAME_CALLS, or a
- * callee reading a high half of r6..r9 before writing it (unverified
- * programs only: see t2_isel_compile).
+ * more than one entry or a spill area over MAX_FRAME / MAX_FRAME_CALLS.
  *
  * Freestanding C99, no allocation: everything in the caller's workspace.
  */
@@ -1345,17 +1343,6 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     for (uint32_t k = 0; k < c->ir.nins; k++)
         if (c->ir.ins[k].op == FC_IR_CALL && c->ir.ins[k].tgt == 0)
             c->f0_called = 1;
-    /* A callee that reads a high half of r6..r9 before writing it (no
-     * verified program does): the lowering's hi-half liveness has a local
-     * call read r1..r5 only, so the caller may not have computed that half
-     * (while the allocator's liveness has the call read it). Left to the
-     * template generator until the lowering agrees. */
-    for (uint32_t f = 1; f < c->ir.nfn; f++)
-        if (c->ra.entry_live[f] & (1u << FC_IR_HI(6) | 1u << FC_IR_HI(7) | 1u << FC_IR_HI(8) |
-                                   1u << FC_IR_HI(9))) {
-            *why = "a callee reads the high half of r6..r9 before writing it";
-            return T2_ISEL_REFUSED;
-        }
     for (uint32_t f = 0; f < c->ir.nfn; f++)
         if (frame_of(c, f) > (c->ir.nfn > 1 ? MAX_FRAME_CALLS : MAX_FRAME)) {
             *why = "spill area too large for the machine stack";
