@@ -12,7 +12,9 @@
  * and relocations. Machine registers:
  *
  *   r0-r8    allocatable (fc_ra_target_cm3: r0-r3 caller-saved, the rest
- *            callee-saved: a helper call or a runtime routine keeps them)
+ *            callee-saved: a helper call or a runtime routine keeps them);
+ *            r8 holds the budget counter in most programs that charge it
+ *            (see t2_isel_compile), then it is not allocated
  *   r9       env (struct fc_native_env *)
  *   r10, ip, lr  scratch: operands in spill slots, immediates, addresses,
  *            the fast test of a bounds check (r10 is callee-saved, so the
@@ -42,6 +44,7 @@
 #define S0 T2_IP
 #define S1 T2_LR
 #define S2 T2_R10
+#define BUD T2_R8       /* the budget counter, in programs that charge it */
 #define NONE FC_EM_NONE
 
 /* per eBPF slot bounds of the emission tables (an eBPF instruction is at
@@ -70,6 +73,7 @@ typedef struct is {
     uint32_t k;          /* IR instruction being selected */
     uint32_t b, bend;    /* its block, the end of its function's blocks */
     uint32_t chk_insn, acc_insn, unchecked;
+    int bud;             /* the budget lives in BUD (r8, then not allocated) */
     const char *why;     /* the reason of a refusal */
 } is;
 
@@ -992,6 +996,16 @@ static void sel_br64(is *c)
 /* one unit of budget: none left -> FC_ERR_BUDGET (the counter stays 0) */
 static void sel_budget(is *c)
 {
+    if (c->bud) {
+        /* the stub puts 0 back (SUBS took it below 0), err_common stores it */
+        uint32_t l = fc_em_newlab(&c->x.em);
+        fc_em_stub *s = fc_em_addstub(&c->x.em, T2_ST_ERR, l);
+        s->code = FC_ERR_BUDGET;
+        s->val = 1;
+        put(c, t2_subs_imm(BUD, BUD, 1));
+        t2e_br(&c->x, T2_CC, l);
+        return;
+    }
     put(c, t2_ldr_imm(S1, ENV, FC_NENV_BUDGET));
     put(c, t2_subs_imm(S1, S1, 1));
     t2e_br_err(&c->x, T2_CC, FC_ERR_BUDGET);
@@ -1093,6 +1107,7 @@ static void stage_in(is *c, unsigned v, unsigned l)
 }
 
 #define CALL_SAVED 0x05f0u      /* {r4-r8, r10} */
+#define CALL_SAVED_BUD 0x14f0u  /* {r4-r7, r10, ip}: r8 is the budget */
 
 static void sel_call(is *c)
 {
@@ -1113,7 +1128,7 @@ static void sel_call(is *c)
     for (unsigned v = 1; v < FC_IR_FP; v++)
         if (c->ra.entry_live[f] >> v & 1u)
             stage_out(c, v, m->use[v]);
-    put(c, t2_push_w(CALL_SAVED));
+    put(c, t2_push_w(c->bud ? CALL_SAVED_BUD : CALL_SAVED));
     ret = fc_em_newlab(&c->x.em);
     /* ADR r0, ret+1 (Thumb bit): ADDW r0, pc, #(ret + 1 - Align(pc+4, 4)) */
     put(c, t2_adr_add(T2_R0, c->x.em.lab[ret] + 1 - ((c->x.em.pos + 4) & ~3u)));
@@ -1122,7 +1137,7 @@ static void sel_call(is *c)
     t2e_br(&c->x, T2_AL, c->flab[f]);
     fc_em_bind(&c->x.em, ret);
     put(c, t2_addw(FB, FB, FC_STACK_SIZE));
-    put(c, t2_pop_w(CALL_SAVED));
+    put(c, t2_pop_w(c->bud ? CALL_SAVED_BUD : CALL_SAVED));
     for (unsigned v = 1; v <= FC_IR_HI(5); v++)
         stage_in(c, v, m->def[v]);
 }
@@ -1156,6 +1171,8 @@ static void sel_exit(is *c)
         put(c, t2_ldr_pc_post(T2_SP, 8));
         return;
     }
+    if (c->bud)
+        put(c, t2_str_imm(BUD, ENV, FC_NENV_BUDGET));
     put(c, t2_movs_imm8(T2_R0, FC_OK));
     put(c, t2_pop_w(T2_POP_EXIT));
 }
@@ -1252,6 +1269,8 @@ static void prologue(is *c)
     put(c, t2_str_sp_imm(ENV, FC_NENV_SAVED_SP));
     put(c, t2_ldr_imm(FB, ENV, (int32_t)FC_NENV_REG(10, 0)));
     put(c, t2_subw(FB, FB, FC_STACK_SIZE));
+    if (c->bud)
+        put(c, t2_ldr_imm(BUD, ENV, FC_NENV_BUDGET));
 }
 
 static void pass(void *ctx)
@@ -1336,7 +1355,33 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         *why = "the lowering refused the program";
         return T2_ISEL_REFUSED;
     }
-    if (fc_ra_run(&c->ir, &fc_ra_target_cm3, raws, raw, &c->ra) != FC_RA_OK) {
+    /* A program that charges the budget (a taken backward jump, a local
+     * call) keeps the counter in r8, as the template generator keeps it in
+     * r10: SUBS and a branch per unit instead of LDR, SUBS, branch, STR. r8
+     * leaves the allocator's table then (8 registers instead of 9), unless
+     * that costs more spill operands than it saves: each charge saves two
+     * instructions, each extra slot operand costs one (matmul keeps r8). */
+    fc_ra_target tgt = fc_ra_target_cm3;
+    uint32_t charges = 0;
+    for (uint32_t k = 0; k < c->ir.nins; k++)
+        if (c->ir.ins[k].op == FC_IR_BUDGET || c->ir.ins[k].op == FC_IR_CALL)
+            charges++;
+    if (charges) {
+        uint32_t spill9;
+        if (fc_ra_run(&c->ir, &tgt, raws, raw, &c->ra) != FC_RA_OK) {
+            *why = "the register allocation refused the program";
+            return T2_ISEL_REFUSED;
+        }
+        spill9 = c->ra.reloads + c->ra.spill_stores;
+        tgt.avail &= ~(1ull << BUD);
+        c->bud = 1;
+        if (fc_ra_run(&c->ir, &tgt, raws, raw, &c->ra) != FC_RA_OK ||
+            c->ra.reloads + c->ra.spill_stores > spill9 + 3u * charges) {
+            tgt.avail = fc_ra_target_cm3.avail;
+            c->bud = 0;
+        }
+    }
+    if (fc_ra_run(&c->ir, &tgt, raws, raw, &c->ra) != FC_RA_OK) {
         *why = "the register allocation refused the program";
         return T2_ISEL_REFUSED;
     }
@@ -1357,7 +1402,7 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     c->x.n = n;
     c->x.env = ENV;
     c->x.fb = FB;
-    c->x.budget_reg = NONE;
+    c->x.budget_reg = c->bud ? BUD : NONE;
 
     /* one counting pass finds what is not selected yet */
     pass(c);
