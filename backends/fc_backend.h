@@ -131,6 +131,14 @@ typedef struct fc_backend {
      */
     unsigned (*disasm)(const uint8_t *code, uint32_t code_len, uint32_t off,
                        uint32_t addr, char *buf, size_t size);
+
+    /*
+     * The workspace compile needs for p with these FC_BK_* flags: without
+     * FC_BK_IR a backend that also has a template generator needs only its
+     * share (work_size is the larger of the two). May be NULL (then
+     * work_size). The device's compiler sizes its workspace with it.
+     */
+    size_t (*work_size_for)(const fc_prog *p, uint32_t flags);
 } fc_backend;
 
 /* Every backend of this build, NULL-terminated. */

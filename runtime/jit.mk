@@ -9,9 +9,13 @@ COMPILER_SRCS += runtime/fc_jit.c
 # Parts, each reported by its ROM at -Os; a part = its sources.
 JIT_PART_verifier := compiler/fc_verify.c compiler/fc_analysis.c compiler/fc_diag.c
 JIT_PART_shared   := middle/fc_emit.c middle/fc_hihalf.c
+# the middle end (the lowering to IR and the register allocator): linked
+# because each backend's compile reaches its instruction selector under
+# FC_BK_IR (femtoc -fcodegen=ir), although the device's default is the template
+JIT_PART_middle   := middle/fc_ir.c middle/fc_lower.c middle/fc_regalloc.c
 JIT_PART_jit      := runtime/fc_jit.c
-JIT_PART_cm3      := backends/thumb2/t2_codegen.c
-JIT_PART_rv32     := backends/rv32/rv_codegen.c
+JIT_PART_cm3      := backends/thumb2/t2_codegen.c backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c
+JIT_PART_rv32     := backends/rv32/rv_codegen.c backends/rv32/rv_isel.c
 # The backend's fc_backend struct points at its listing disassembler (the
 # disasm hook), so the link pulls it in although the device never lists:
 # reported as a part of its own (backends/ could move the hook out).
@@ -20,7 +24,7 @@ JIT_PART_rv32-listing := backends/rv32/rv_disasm.c
 JIT_CROSS_TARGETS := cm3 rv32
 JIT_cm3_DEFS      := -DFC_JIT_NO_RV32
 JIT_rv32_DEFS     := -DFC_JIT_NO_THUMB2
-JIT_SRCS_T = $(JIT_PART_verifier) $(JIT_PART_shared) $(JIT_PART_jit) $(JIT_PART_$(1)) $(JIT_PART_$(1)-listing)
+JIT_SRCS_T = $(JIT_PART_verifier) $(JIT_PART_shared) $(JIT_PART_middle) $(JIT_PART_jit) $(JIT_PART_$(1)) $(JIT_PART_$(1)-listing)
 
 define jit_cross_rules
 $(BUILD)/cross-jit/$(1)/%.o: %.c $(wildcard runtime/*.h compiler/*.h middle/*.h backends/*.h backends/*/*.h)
@@ -43,8 +47,9 @@ jit-cross: $(foreach t,$(JIT_CROSS_TARGETS),$(BUILD)/cross-jit/$(t)/jit-link.elf
 	@for t in $(JIT_CROSS_TARGETS); do \
 	  case $$t in cm3) p=arm-none-eabi;; rv32) p=riscv64-unknown-elf;; esac; \
 	  echo "== the device's compiler for $$t at -Os (text bytes per part, object files)"; \
-	  for part in verifier shared jit $$t $$t-listing; do \
+	  for part in verifier shared middle jit $$t $$t-listing; do \
 	    case $$part in verifier) fs="$(JIT_PART_verifier)";; shared) fs="$(JIT_PART_shared)";; \
+	                   middle) fs="$(JIT_PART_middle)";; \
 	                   jit) fs="$(JIT_PART_jit)";; cm3) fs="$(JIT_PART_cm3)";; rv32) fs="$(JIT_PART_rv32)";; \
 	                   cm3-listing) fs="$(JIT_PART_cm3-listing)";; rv32-listing) fs="$(JIT_PART_rv32-listing)";; esac; \
 	    objs=""; for f in $$fs; do objs="$$objs $(BUILD)/cross-jit/$$t/$${f%.c}.o"; done; \

@@ -1909,12 +1909,17 @@ static void rv_put_cb(uint8_t *at, uint32_t enc) { rv_put(at, enc); }
 static const fc_em_target rv_target = {RV_BAD, rv_size_cb, rv_put_cb, rv_validate};
 
 /* opid; hz, lout, tmp16 */
-static size_t rv_work_size(const fc_prog *p)
+static size_t rv_work_size_for(const fc_prog *p, uint32_t flags)
 {
     uint32_t n = p ? p->ninsns : 0;
     size_t t = ((size_t)n + 1) * (1 + 2 + 2 + 2) + fc_em_work_size(&rv_sizes, n) + 64;
-    size_t i = rv_isel_work_size(p);
+    size_t i = (flags & FC_BK_IR) ? rv_isel_work_size(p) : 0;
     return t > i ? t : i;          /* either path runs in it (FC_BK_IR may fall back) */
+}
+
+static size_t rv_work_size(const fc_prog *p)
+{
+    return rv_work_size_for(p, FC_BK_IR);
 }
 
 static int diag(const cg *c, fc_diags *d, int32_t insn, const char *msg)
@@ -1946,7 +1951,7 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
     c->name = !amo ? "rv32imc" : rvc ? "rv32imac" : "rv32ima";
     if (!p || !out || (p->ninsns && !p->insns))
         return diag(c, diags, -1, "no program"), FC_BK_EPROG;
-    if (!work || work_len < rv_work_size(p))
+    if (!work || work_len < rv_work_size_for(p, opts ? opts->flags : 0u))
         return FC_BK_EWORK;
     n = p->ninsns;
     if (n == 0)
@@ -2020,6 +2025,7 @@ const fc_backend fc_backend_rv32imac = {
     rv_work_size,
     rv32imac_compile,
     rv_disasm,
+    rv_work_size_for,
 };
 
 /* The same code generator without the C extension: for RV32IMA cores, and
@@ -2033,6 +2039,7 @@ const fc_backend fc_backend_rv32ima = {
     rv_work_size,
     rv32ima_compile,
     rv_disasm,
+    rv_work_size_for,
 };
 
 /* Without the A extension (RV32IMC cores: no AMO, no LR/SC): atomics with
@@ -2046,4 +2053,5 @@ const fc_backend fc_backend_rv32imc = {
     rv_work_size,
     rv32imc_compile,
     rv_disasm,
+    rv_work_size_for,
 };

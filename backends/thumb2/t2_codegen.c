@@ -1943,12 +1943,17 @@ static const fc_em_target t2_target = {T2_BAD, t2_size_cb, t2_put_cb, t2_validat
 /* opid, fuse; hz, lout, tmp16, hza, loc; padhead, padnext, padlab */
 /* either generator runs in the workspace (the selector first with FC_BK_IR,
  * then, when it refuses the program, the template generator) */
-static size_t t2_work_size(const fc_prog *p)
+static size_t t2_work_size_for(const fc_prog *p, uint32_t flags)
 {
     uint32_t n = p ? p->ninsns : 0;
     size_t t = ((size_t)n + 1) * (2 + 2 * 5 + 4 * 3) + fc_em_work_size(&t2_sizes, n) + 64;
-    size_t ir = t2_isel_work_size(p);
+    size_t ir = (flags & FC_BK_IR) ? t2_isel_work_size(p) : 0;
     return t > ir ? t : ir;
+}
+
+static size_t t2_work_size(const fc_prog *p)
+{
+    return t2_work_size_for(p, FC_BK_IR);
 }
 
 static int diag(fc_diags *d, int32_t insn, const char *msg)
@@ -1968,7 +1973,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
 
     if (!p || !out || (p->ninsns && !p->insns))
         return diag(diags, -1, "no program"), FC_BK_EPROG;
-    if (!work || work_len < t2_work_size(p))
+    if (!work || work_len < t2_work_size_for(p, opts ? opts->flags : 0u))
         return FC_BK_EWORK;
     n = p->ninsns;
     if (n == 0)
@@ -2076,4 +2081,5 @@ const fc_backend fc_backend_thumbv7m = {
     t2_work_size,
     t2_compile,
     t2_disasm,
+    t2_work_size_for,
 };

@@ -1398,4 +1398,5 @@ const fc_backend fc_backend_lx106 = {
     lx_work_size,
     lx_compile,
     xt_disasm,
+    NULL,           /* no template generator: work_size is the whole need */
 };
