@@ -63,7 +63,7 @@ FUZZ_DIFF_RUNS  ?= 3000
 FUZZ_DIFF_BIN    = $(BUILD)/fuzz/fuzz_diff
 FUZZ_DIFF_CORPUS = $(BUILD)/fuzz/diff-corpus
 FUZZ_DIFF_SRCS   = tests/fuzz/fuzz_diff.c $(sort $(RUNTIME_SRCS) $(COMPILER_SRCS) $(SIM_SRCS))
-$(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c tests/diff/diff_helpers.h $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_GEN)/fc_emu_rt_rv32.c \
+$(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c tests/diff/diff_helpers.h tests/diff/diff_inputs.h $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_GEN)/fc_emu_rt_rv32.c \
                          $(wildcard runtime/*.c runtime/*.h compiler/*.c compiler/*.h backends/*.h \
                                     backends/*/*.c backends/*/*.h middle/*.c middle/*.h sim/*.c sim/*.h)
 	@mkdir -p $(dir $@)

@@ -31,7 +31,6 @@
  * moves, slot loads and stores executed. Last line: `ir-diff: N passed, N
  * failed`, one count per program.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,7 @@
 #include "fc_elf.h"
 #include "fc_helpers.h"
 #include "../diff/diff_helpers.h"
+#include "../diff/diff_inputs.h"
 #include "fc_ir.h"
 #include "fc_regalloc.h"
 #include "fc_testdata.h"
@@ -75,7 +75,6 @@ static const fc_helper rnd_helpers[] = {
     {0x81, h_sum, "sum"},
     {0x82, h_unwind, "unwind"},
 };
-static const uint32_t rnd_allow[] = {FC_HELPER_MEMCPY, 0x80, 0x81, 0x82};
 static const fc_helper conf_helpers[] = {{5, h_conf_unwind, "unwind"}};
 
 /* ---- one case: a program, its sandbox, one input -------------------------- */
@@ -365,34 +364,13 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
 }
 
 /* ---- sources ------------------------------------------------------------------- */
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* sorted file names of dir ending in suffix ("" for all); count in *n */
 static char **list_dir(const char *dir, const char *suffix, size_t *n)
 {
-    DIR *d = opendir(dir);
-    char **v = NULL;
-    size_t cap = 0;
-    *n = 0;
-    if (!d) {
+    char **v = diff_list_dir(dir, suffix, n);
+    if (!v) {
         printf("FAIL cannot open %s\n", dir);
         nfail++;
-        return NULL;
     }
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t l = strlen(e->d_name), sl = strlen(suffix);
-        if (e->d_name[0] == '.' || l < sl || strcmp(e->d_name + l - sl, suffix))
-            continue;
-        if (*n == cap)
-            v = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof *v);
-        v[(*n)++] = strdup(e->d_name);
-    }
-    closedir(d);
-    if (*n)
-        qsort(v, *n, sizeof *v, cmp_str);
     return v;
 }
 
@@ -402,30 +380,17 @@ static void run_conf(const char *dir)
     char **files = list_dir(dir, ".data", &n);
     unsigned before = npass + nfail;
     fc_vfy_helper vh[64];
-    uint32_t nh = 0;
-    for (uint32_t k = 0; k < fc_vfy_known_helpers_count && nh < 63; k++)
-        vh[nh++] = fc_vfy_known_helpers[k];
-    memset(&vh[nh], 0, sizeof vh[nh]);
-    vh[nh].id = 5;
-    vh[nh].nargs = FC_HSIG_UNKNOWN;
-    nh++;
+    uint32_t nh = diff_conf_helpers(vh);
     for (size_t f = 0; f < n; f++) {
-        char path[4096];
         fc_testdata td;
         fc_asm_error ae;
-        fc_insn *ins = NULL;
-        size_t ni = 0;
-        snprintf(path, sizeof path, "%s/%s", dir, files[f]);
-        if (fc_testdata_load(path, &td, &ae) != 0 || fc_testdata_program(&td, &ins, &ni, &ae) != 0) {
+        fc_insn *ins;
+        fc_prog p;
+        if (diff_conf_load(dir, files[f], &td, &ins, &p, &ae) != 0) {
             nskip++;
             printf("skip %s: unreadable (line %u: %s)\n", files[f], ae.line, ae.msg);
-            free(files[f]);
             continue;
         }
-        fc_prog p;
-        memset(&p, 0, sizeof p);
-        p.insns = ins;
-        p.ninsns = (uint32_t)ni;
         fc_vfy_opts vo;
         memset(&vo, 0, sizeof vo);
         vo.flags = FC_VFY_F_MASKED_SHIFTS;
@@ -443,9 +408,8 @@ static void run_conf(const char *dir)
         check_prog(files[f], &p, &vo, &s, 1);
         free(ins);
         fc_testdata_free(&td);
-        free(files[f]);
     }
-    free(files);
+    diff_free_names(files, n);
     printf("conformance programs (%s): %u compared\n", dir, npass + nfail - before);
 }
 
@@ -454,78 +418,27 @@ static void run_corpus(const char *dir)
     size_t n;
     char **files = list_dir(dir, "", &n);
     unsigned before = npass + nfail;
+    static fc_insn ins[4096];
     for (size_t f = 0; f < n; f++) {
-        char path[4096];
-        static uint8_t buf[4 + 8 * 4096];
-        snprintf(path, sizeof path, "%s/%s", dir, files[f]);
-        FILE *fp = fopen(path, "rb");
-        size_t len = fp ? fread(buf, 1, sizeof buf, fp) : 0;
-        if (fp)
-            fclose(fp);
-        if (len < 12) {
+        diff_rand r;
+        if (!diff_rand_load(dir, files[f], ins, 4096, &r)) {
             nskip++;
             printf("skip %s: shorter than one instruction\n", files[f]);
-            free(files[f]);
             continue;
         }
-        uint32_t ni = (uint32_t)((len - 4) / 8);
-        fc_insn *ins = calloc(ni, sizeof *ins);
-        for (uint32_t k = 0; k < ni; k++)
-            ins[k] = fc_insn_decode(buf + 4 + 8 * k);
-        uint8_t ctx[64], ro[32], da[32];
-        uint64_t x = buf[3] * 0x9e3779b97f4a7c15ull + 1;
-        for (unsigned k = 0; k < sizeof ctx; k++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ctx[k] = (uint8_t)x;
-            if (k < sizeof ro) {
-                ro[k] = (uint8_t)(x >> 8);
-                da[k] = (uint8_t)(x >> 16);
-            }
-        }
-        uint32_t ctx_len = buf[0] & 63u;
-        unsigned ro_ctx = buf[2] & 1u;
-        fc_prog p;
-        memset(&p, 0, sizeof p);
-        p.insns = ins;
-        p.ninsns = ni;
-        if (buf[2] & 8u) {
-            p.data = da;
-            p.data_len = sizeof da;
-        }
-        if (buf[2] & 16u) {
-            p.rodata = ro;
-            p.rodata_len = sizeof ro;
-        }
-        if (buf[2] & 32u)
-            p.bss_len = 32;
-        fc_vfy_helper vh[4];
-        memset(vh, 0, sizeof vh);
-        for (unsigned k = 0; k < 4; k++) {
-            vh[k].id = rnd_allow[k];
-            vh[k].nargs = FC_HSIG_UNKNOWN;
-        }
-        fc_vfy_opts vo;
-        memset(&vo, 0, sizeof vo);
-        vo.ctx_size = ro_ctx ? 0 : ctx_len;
-        vo.helpers = vh;
-        vo.nhelpers = 4;
         setup s = {0};
-        s.p = &p;
-        s.ctx = ctx;
-        s.ctx_len = ctx_len;
-        s.ctx_perm = ro_ctx ? FC_PERM_R : FC_PERM_RW;
+        s.p = &r.p;
+        s.ctx = r.ctx;
+        s.ctx_len = r.ctx_len;
+        s.ctx_perm = r.ro_ctx ? FC_PERM_R : FC_PERM_RW;
         s.helpers = rnd_helpers;
         s.nhelpers = 4;
-        s.allow = rnd_allow;
+        s.allow = diff_rand_allow;
         s.nallow = 4;
-        s.budget = 1u + buf[1];
-        check_prog(files[f], &p, &vo, &s, 1);
-        free(ins);
-        free(files[f]);
+        s.budget = r.budget;
+        check_prog(files[f], &r.p, &r.vo, &s, 1);
     }
-    free(files);
+    diff_free_names(files, n);
     printf("random programs (%s): %u compared\n", dir, npass + nfail - before);
 }
 

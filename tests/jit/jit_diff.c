@@ -20,7 +20,6 @@
  * Prints the largest code bytes per instruction seen (the workspace's
  * bound, FC_JIT_CODE_PER_INSN) and the workspace per instruction.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "fc_jit.h"
 #include "fc_helpers.h"
 #include "fc_testdata.h"
+#include "../diff/diff_inputs.h"
 
 static unsigned npass, nfail, verbose;
 static unsigned nrefused, ncompiled, ninstalled;
@@ -379,33 +379,13 @@ static void check_prog(const char *name, const fc_prog *p, const fc_cc_opts *co)
 }
 
 /* ---- inputs ------------------------------------------------------------------ */
-static int cmpstr(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static char **list_dir(const char *dir, const char *suffix, size_t *n)
 {
-    DIR *d = opendir(dir);
-    char **v = NULL;
-    size_t cap = 0;
-    *n = 0;
-    if (!d) {
+    char **v = diff_list_dir(dir, suffix, n);
+    if (!v) {
         printf("FAIL cannot open %s\n", dir);
         nfail++;
-        return NULL;
     }
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t l = strlen(e->d_name), sl = strlen(suffix);
-        if (e->d_name[0] == '.' || l < sl || strcmp(e->d_name + l - sl, suffix))
-            continue;
-        if (*n == cap)
-            v = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof *v);
-        v[(*n)++] = strdup(e->d_name);
-    }
-    closedir(d);
-    if (*n)
-        qsort(v, *n, sizeof *v, cmpstr);
     return v;
 }
 
@@ -416,30 +396,17 @@ static void run_conf(const char *dir)
     unsigned before = npass + nfail;
     /* the conformance suite's own set-up too: masked shifts, helper 5 */
     static fc_vfy_helper vh[64];
-    uint32_t nh = 0;
-    for (uint32_t k = 0; k < fc_vfy_known_helpers_count && nh < 63; k++)
-        vh[nh++] = fc_vfy_known_helpers[k];
-    memset(&vh[nh], 0, sizeof vh[nh]);
-    vh[nh].id = 5;
-    vh[nh].nargs = FC_HSIG_UNKNOWN;
-    nh++;
+    uint32_t nh = diff_conf_helpers(vh);
     for (size_t f = 0; f < n; f++) {
-        char path[4096];
         fc_testdata td;
         fc_asm_error ae;
-        fc_insn *ins = NULL;
-        size_t ni = 0;
-        snprintf(path, sizeof path, "%s/%s", dir, files[f]);
-        if (fc_testdata_load(path, &td, &ae) != 0 || fc_testdata_program(&td, &ins, &ni, &ae) != 0) {
+        fc_insn *ins;
+        fc_prog p;
+        if (diff_conf_load(dir, files[f], &td, &ins, &p, &ae) != 0) {
             printf("FAIL %s: unreadable (line %u: %s)\n", files[f], ae.line, ae.msg);
             nfail++;
-            free(files[f]);
             continue;
         }
-        fc_prog p;
-        memset(&p, 0, sizeof p);
-        p.insns = ins;
-        p.ninsns = (uint32_t)ni;
         fc_cc_opts co;
         memset(&co, 0, sizeof co);
         check_prog(files[f], &p, &co);            /* femtoc's defaults */
@@ -450,9 +417,8 @@ static void run_conf(const char *dir)
         check_prog(files[f], &p, &co);            /* as the conformance runs set it up */
         free(ins);
         fc_testdata_free(&td);
-        free(files[f]);
     }
-    free(files);
+    diff_free_names(files, n);
     printf("conformance programs (%s): %u checks\n", dir, npass + nfail - before);
 }
 
@@ -461,60 +427,22 @@ static void run_corpus(const char *dir)
     size_t n;
     char **files = list_dir(dir, "", &n);
     unsigned before = npass + nfail;
-    static const uint32_t allow[] = {FC_HELPER_MEMCPY, 0x80, 0x81, 0x82};
+    static fc_insn ins[4096];
     for (size_t f = 0; f < n; f++) {
-        char path[4096];
-        static uint8_t buf[4 + 8 * 4096];
-        snprintf(path, sizeof path, "%s/%s", dir, files[f]);
-        FILE *fp = fopen(path, "rb");
-        size_t len = fp ? fread(buf, 1, sizeof buf, fp) : 0;
-        if (fp)
-            fclose(fp);
-        if (len < 12) {
+        diff_rand r;
+        if (!diff_rand_load(dir, files[f], ins, 4096, &r)) {
             printf("FAIL %s: shorter than one instruction\n", files[f]);
             nfail++;
-            free(files[f]);
             continue;
-        }
-        uint32_t ni = (uint32_t)((len - 4) / 8);
-        fc_insn *ins = calloc(ni, sizeof *ins);
-        for (uint32_t k = 0; k < ni; k++)
-            ins[k] = fc_insn_decode(buf + 4 + 8 * k);
-        uint8_t ro[32], da[32];
-        for (unsigned k = 0; k < 32; k++) {
-            ro[k] = (uint8_t)(k * 37u + buf[3]);
-            da[k] = (uint8_t)(k * 11u + 5u);
-        }
-        fc_prog p;
-        memset(&p, 0, sizeof p);
-        p.insns = ins;
-        p.ninsns = ni;
-        if (buf[2] & 8u) {
-            p.data = da;
-            p.data_len = sizeof da;
-        }
-        if (buf[2] & 16u) {
-            p.rodata = ro;
-            p.rodata_len = sizeof ro;
-        }
-        if (buf[2] & 32u)
-            p.bss_len = 32;
-        fc_vfy_helper vh[4];
-        memset(vh, 0, sizeof vh);
-        for (unsigned k = 0; k < 4; k++) {
-            vh[k].id = allow[k];
-            vh[k].nargs = FC_HSIG_UNKNOWN;
         }
         fc_cc_opts co;
         memset(&co, 0, sizeof co);
-        co.ctx_size = (buf[2] & 1u) ? 0 : (buf[0] & 63u);
-        co.helpers = vh;
-        co.nhelpers = 4;
-        check_prog(files[f], &p, &co);
-        free(ins);
-        free(files[f]);
+        co.ctx_size = r.vo.ctx_size;
+        co.helpers = r.vh;
+        co.nhelpers = r.vo.nhelpers;
+        check_prog(files[f], &r.p, &co);
     }
-    free(files);
+    diff_free_names(files, n);
     printf("random programs (%s): %u checks\n", dir, npass + nfail - before);
 }
 
