@@ -8,7 +8,7 @@
 const fc_backend *const fc_backend_table[] = {
     &fc_backend_thumbv7m,
     &fc_backend_rv32imac, &fc_backend_rv32ima, &fc_backend_rv32imc,
-    &fc_backend_lx106,
+    &fc_backend_lx106, &fc_backend_esp32,
     0
 };
 

@@ -154,6 +154,8 @@ extern const fc_backend fc_backend_rv32imac, fc_backend_rv32ima, fc_backend_rv32
 /* The lx106 backend (backends/xtensa/xt_isel.c): the middle end's IR selected into
  * Xtensa call0 code. */
 extern const fc_backend fc_backend_lx106;
+/* The same selector's windowed flavour (-march=esp32): ENTRY/RETW, CALL8, DIV32. */
+extern const fc_backend fc_backend_esp32;
 
 /*
  * A `femtoc -S` listing of compiled code: for each eBPF instruction its

@@ -21,6 +21,9 @@ uint32_t fc_cc_isa(const fc_backend *b)
     case FC_TARGET_XTENSA:
         /* lx106 code: MULL (and MUL16U, which has no bit), no DIV32, call0 */
         return FC_ISA_XT_MUL32;
+    case FC_TARGET_ESP32:
+        /* esp32 code: MULL, QUOU..REMS, entered with CALLX8 (ENTRY / RETW) */
+        return FC_ISA_XT_MUL32 | FC_ISA_XT_DIV32 | FC_ISA_XT_WINDOWED;
     }
     return 0;
 }

@@ -51,7 +51,7 @@
  *        loader accepts any minor of its major.
  */
 #define FC_FCX_VERSION_MAJOR 2u
-#define FC_FCX_VERSION_MINOR 2u
+#define FC_FCX_VERSION_MINOR 3u
 
 #define FC_FCX_MAGIC0 0xFCu
 #define FC_FCX_MAGIC1 0x46u  /* 'F' */
@@ -445,7 +445,7 @@ static inline uint32_t fc_fcx_isa_known(unsigned target)
     switch (target) {
     case FC_TARGET_THUMBV7M: return FC_ISA_T2_KNOWN;
     case FC_TARGET_RV32IMAC: return FC_ISA_RV_KNOWN;
-    case FC_TARGET_XTENSA: return FC_ISA_XT_KNOWN;
+    case FC_TARGET_XTENSA: case FC_TARGET_ESP32: return FC_ISA_XT_KNOWN;
     default: return 0;
     }
 }
@@ -481,7 +481,7 @@ static inline uint32_t fc_fcx_reloc_align(unsigned kind)
 /* Alignment of a native entry offset (Thumb and RVC: 2, Xtensa: 1). */
 static inline uint32_t fc_fcx_code_align(unsigned target)
 {
-    return target == FC_TARGET_XTENSA ? 1u : 2u;
+    return target == FC_TARGET_XTENSA || target == FC_TARGET_ESP32 ? 1u : 2u;
 }
 
 static inline const char *fc_fcx_target_name(unsigned target)
@@ -491,6 +491,7 @@ static inline const char *fc_fcx_target_name(unsigned target)
     case FC_TARGET_THUMBV7M: return "thumbv7m";
     case FC_TARGET_RV32IMAC: return "rv32imac";
     case FC_TARGET_XTENSA: return "xtensa";
+    case FC_TARGET_ESP32: return "esp32";
     default: return "?";
     }
 }

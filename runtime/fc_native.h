@@ -16,7 +16,8 @@ enum fc_target {
     FC_TARGET_EBPF = 0,      /* bytecode only (interpreter) */
     FC_TARGET_THUMBV7M = 1,  /* Cortex-M3/M4, Thumb-2 */
     FC_TARGET_RV32IMAC = 2,  /* RV32IMAC, ILP32 */
-    FC_TARGET_XTENSA = 3,    /* ESP32 / lx106 (later) */
+    FC_TARGET_XTENSA = 3,    /* Xtensa, call0 ABI at the entry (lx106, ESP8266) */
+    FC_TARGET_ESP32 = 4,     /* Xtensa, windowed ABI at the entry (ESP32, LX6; format 2.3) */
     FC_TARGET__COUNT
 };
 

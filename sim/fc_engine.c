@@ -188,6 +188,7 @@ const fc_engine fc_engines[] = {
     {"thumbv7m-ir", "Thumb-2 through the middle end (-fcodegen=ir), in Unicorn", run_thumbv7m_ir},
     {"rv32imac-ir", "RV32IMAC through the middle end (-fcodegen=ir), in Unicorn", run_rv32imac_ir},
     {"lx106", "lx106 (Xtensa) through the middle end, in qemu-xtensa (sim/fc_xt_engine.c)", fc_engine_lx106_run},
+    {"esp32", "esp32 (Xtensa LX6, windowed) through the middle end, in qemu-xtensa -cpu dc233c", fc_engine_esp32_run},
 };
 const size_t fc_engines_count = sizeof fc_engines / sizeof fc_engines[0];
 

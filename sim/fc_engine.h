@@ -64,5 +64,8 @@ int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t 
 /* lx106: the lx106 backend in qemu-xtensa (sim/fc_xt_engine.c) */
 int fc_engine_lx106_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
                         fc_engine_result *res);
+/* esp32: the esp32 backend (windowed ABI, DIV32) in qemu-xtensa -cpu dc233c */
+int fc_engine_esp32_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                        fc_engine_result *res);
 
 #endif /* FC_ENGINE_H */

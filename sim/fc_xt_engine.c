@@ -1,7 +1,10 @@
 /*
- * fc_xt_engine.c - the "lx106" conformance engine: the lx106 backend's code
- * (backends/xtensa/xt_isel.c, the middle end) run in qemu-xtensa -cpu lx106
- * through the Xtensa runner (fc_xt.h).
+ * fc_xt_engine.c - the "lx106" and "esp32" conformance engines: the Xtensa
+ * backends' code (backends/xtensa/xt_isel.c, the middle end) run through
+ * the Xtensa runner (fc_xt.h): lx106 code (call0) in qemu-xtensa -cpu
+ * lx106, esp32 code (windowed ABI, DIV32) in qemu-xtensa -cpu dc233c,
+ * QEMU's core with windowed registers, MUL32 and DIV32 (no upstream QEMU
+ * core is an LX6), called with CALLX8. Each engine has its own process.
  *
  * Guest memory (one QEMU process for the whole run, restarted after a fault):
  *
@@ -10,7 +13,28 @@
  *   0x00200000  the code (256 KiB: l32r reaches its pool from anywhere)
  *   0x00300000  the environment (struct fc_native_env)
  *   0x00310000  the context (64 KiB)
+ *   0x00180000  esp32 only: the windowed trampolines (below)
  *   0x00400000  the stack, FC_MAX_CALL_DEPTH frames, top 0x00401000
+ *
+ * The routine blob is call0 code (xtensa-lx106-elf-gcc cannot make windowed
+ * code), and esp32 code reaches the runtime's routines with CALLX8 (its
+ * arguments in a10.., the callee's a2..). So the esp32 engine binds each
+ * routine symbol to a windowed trampoline of its own, encoded here with
+ * xt_enc.h into one page:
+ *
+ *   0x00180000  5 literal words: the call0 routines' addresses
+ *   0x00180020  + 16 * i:   entry a1, 32     window of its own, a2.. = the args
+ *                           mov.n a12, a0    keep the windowed return address in
+ *                                            a register call0 preserves (and touch
+ *                                            a12: any window overflow happens here,
+ *                                            not inside the call0 routine)
+ *                           l32r a8, lit_i
+ *                           callx0 a8        call0: args a2..a5, result a2:a3
+ *                           mov.n a0, a12
+ *                           retw.n           result in the caller's a10:a11
+ *
+ * On an ESP32 the runtime's routines are windowed C and the code calls them
+ * directly; the trampolines exist only because the test blob is call0.
  *
  * The env is built on the host by fc_native_env_init over a host VM whose
  * regions and stack carry these guest addresses, copied in, and read back
@@ -28,6 +52,7 @@
 #include "fc_native.h"
 #include "fc_vm.h"
 #include "fc_xt.h"
+#include "xtensa/xt_enc.h"
 
 extern const uint8_t fc_xt_rt_lx106[];
 extern const uint32_t fc_xt_rt_lx106_len;
@@ -43,17 +68,73 @@ extern const uint32_t fc_xt_rt_lx106_fc_native_udiv64, fc_xt_rt_lx106_fc_native_
 #define XE_STACK 0x00400000u
 #define XE_STACK_SIZE (FC_STACK_SIZE * FC_MAX_CALL_DEPTH)
 #define XE_PAGE  4096u
+#define XE_TRAMP 0x00180000u
+#define XE_NTRAMP 5u
 
-static fc_xt *xe;
-static unsigned xe_starts_seen;
+/* one engine: its backend, core, ABI and QEMU process */
+typedef struct xe_flavour {
+    const char *name;
+    const fc_backend *bk;
+    enum fc_xt_core core;
+    enum fc_xt_abi abi;
+    fc_xt *x;
+} xe_flavour;
 
-static int xe_open(char *err, size_t len)
+static xe_flavour xe_lx106 = {"lx106", &fc_backend_lx106, FC_XT_LX106, FC_XT_CALL0, NULL};
+static xe_flavour xe_esp32 = {"esp32", &fc_backend_esp32, FC_XT_DC233C, FC_XT_WINDOWED, NULL};
+
+/* the call0 routine of each trampoline, in FC_SYM_HELPER.. order */
+static uint32_t tramp_target(unsigned i)
 {
-    if (xe)
+    switch (i) {
+    case 0: return fc_xt_rt_lx106_fc_xt_conf_helper;
+    case 1: return fc_xt_rt_lx106_fc_native_udiv64;
+    case 2: return fc_xt_rt_lx106_fc_native_sdiv64;
+    case 3: return fc_xt_rt_lx106_fc_native_umod64;
+    default: return fc_xt_rt_lx106_fc_native_smod64;
+    }
+}
+
+static uint32_t tramp_addr(unsigned i) { return XE_TRAMP + 32u + 16u * i; }
+
+/* the trampoline page (see the top); -1 if an encoder refused */
+static int tramp_page(uint8_t *pg, uint32_t len)
+{
+    memset(pg, 0, len);
+    for (unsigned i = 0; i < XE_NTRAMP; i++) {
+        uint32_t lit = XE_TRAMP + 4u * i, at = tramp_addr(i), v = tramp_target(i);
+        uint32_t seq[6] = {xt_entry(1, 32), xt_mov_n(12, 0), 0, xt_callx0(8), xt_mov_n(0, 12), xt_retw_n()};
+        for (unsigned j = 0; j < 4; j++)
+            pg[4u * i + j] = (uint8_t)(v >> (8 * j));
+        uint32_t pc = at;
+        for (unsigned k = 0; k < 6; k++) {
+            if (k == 2)
+                seq[k] = xt_l32r(8, pc, lit);
+            if (seq[k] == XT_BAD)
+                return -1;
+            xt_put(pg + (pc - XE_TRAMP), seq[k]);
+            pc += xt_size(seq[k]);
+        }
+    }
+    return 0;
+}
+
+static int xe_open(xe_flavour *fl, char *err, size_t len)
+{
+    static uint8_t pg[XE_PAGE];
+    if (fl->x)
         return 0;
-    xe = fc_xt_open(FC_XT_LX106, err, len);
+    fc_xt *xe = fl->x = fc_xt_open(fl->core, err, len);
     if (!xe)
         return -1;
+    if (fl->abi == FC_XT_WINDOWED &&
+        (tramp_page(pg, sizeof pg) || fc_xt_map(xe, XE_TRAMP, XE_PAGE, FC_XT_RWX) ||
+         fc_xt_write(xe, XE_TRAMP, pg, sizeof pg))) {
+        snprintf(err, len, "qemu-xtensa: the trampoline page failed");
+        fc_xt_close(xe);
+        fl->x = NULL;
+        return -1;
+    }
     if (fc_xt_map(xe, XE_RT, (fc_xt_rt_lx106_len + XE_PAGE - 1) & ~(XE_PAGE - 1), FC_XT_RWX) ||
         fc_xt_write(xe, XE_RT, fc_xt_rt_lx106, fc_xt_rt_lx106_len) ||
         fc_xt_map(xe, XE_CODE, XE_CODE_SIZE, FC_XT_RWX) ||
@@ -62,15 +143,20 @@ static int xe_open(char *err, size_t len)
         fc_xt_map(xe, XE_STACK, (XE_STACK_SIZE + XE_PAGE - 1) & ~(XE_PAGE - 1), FC_XT_R | FC_XT_W)) {
         snprintf(err, len, "qemu-xtensa: the memory map failed");
         fc_xt_close(xe);
-        xe = NULL;
+        fl->x = NULL;
         return -1;
     }
-    xe_starts_seen = fc_xt_starts(xe);
     return 0;
 }
 
-static int sym_addr(unsigned sym, uint32_t *v)
+static int sym_addr(const xe_flavour *fl, unsigned sym, uint32_t *v)
 {
+    if (fl->abi == FC_XT_WINDOWED) {
+        if (sym < FC_SYM_HELPER || sym >= FC_SYM_HELPER + XE_NTRAMP)
+            return -1;
+        *v = tramp_addr(sym - FC_SYM_HELPER);
+        return 0;
+    }
     switch (sym) {
     case FC_SYM_HELPER: *v = fc_xt_rt_lx106_fc_xt_conf_helper; return 0;
     case FC_SYM_UDIV64: *v = fc_xt_rt_lx106_fc_native_udiv64; return 0;
@@ -88,11 +174,12 @@ static int bad(fc_engine_result *res, const char *fmt, const char *a, long b)
     return res->err;
 }
 
-int fc_engine_lx106_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                        fc_engine_result *res)
+static int xe_run(xe_flavour *fl, const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                  fc_engine_result *res)
 {
     static uint8_t stack[XE_STACK_SIZE];
-    const fc_backend *b = &fc_backend_lx106;
+    const fc_backend *b = fl->bk;
+    const char *nm = fl->name;
     fc_bk_opts opts = {0, NULL, 0};
     fc_bk_out out;
     fc_diag dg[4];
@@ -108,14 +195,14 @@ int fc_engine_lx106_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem
     int rc;
 
     memset(res, 0, sizeof *res);
-    if (xe_open(err, sizeof err)) {
+    if (xe_open(fl, err, sizeof err)) {
         res->err = FC_ERR_BAD_ARG;
         snprintf(res->msg, sizeof res->msg, "%s", err);
         return res->err;
     }
     if (n > UINT32_MAX || mem_len > XE_CTX_SIZE) {
         res->err = FC_ERR_BAD_ARG;
-        snprintf(res->msg, sizeof res->msg, "program or memory too large for the lx106 engine");
+        snprintf(res->msg, sizeof res->msg, "program or memory too large for the %s engine", nm);
         return res->err;
     }
     memset(&p, 0, sizeof p);
@@ -125,7 +212,7 @@ int fc_engine_lx106_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem
     size_t wl = b->work_size(&p);
     work = malloc(wl);
     if (!work)
-        return bad(res, "%s: out of memory%ld", "lx106", 0);
+        return bad(res, "%s: out of memory%ld", nm, 0);
     rc = b->compile(&p, NULL, &opts, work, wl, &out, &diags);
     if (rc == FC_BK_ENOSPACE) {
         out.code = malloc(out.code_len ? out.code_len : 1);
@@ -141,50 +228,49 @@ int fc_engine_lx106_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem
     for (uint32_t k = 0; rc == FC_BK_OK && k < out.nrelocs; k++) {
         const fc_bk_reloc *r = &out.relocs[k];
         uint32_t v;
-        if (r->kind != FC_RELOC_ABS32 || r->offset + 4u > out.code_len || sym_addr(r->sym, &v)) {
+        if (r->kind != FC_RELOC_ABS32 || r->offset + 4u > out.code_len || sym_addr(fl, r->sym, &v)) {
             free(out.code);
             free(out.relocs);
-            return bad(res, "%s: relocation against symbol %ld not supported by the lx106 engine",
-                       "lx106", r->sym);
+            return bad(res, "%s: relocation against symbol %ld not supported by the engine", nm, r->sym);
         }
         v += (uint32_t)r->addend;
         for (unsigned j = 0; j < 4; j++)
             out.code[r->offset + j] = (uint8_t)(v >> (8 * j));
     }
     if (rc != FC_BK_OK) {
-        snprintf(res->msg, sizeof res->msg, "lx106 backend: status %d%s%.160s", rc, diags.n ? ": " : "",
+        snprintf(res->msg, sizeof res->msg, "%s backend: status %d%s%.160s", nm, rc, diags.n ? ": " : "",
                  diags.n ? dg[0].msg : "");
         res->err = FC_ERR_BAD_PROGRAM;
         free(out.code);
         free(out.relocs);
         return res->err;
     }
-    rc = fc_xt_write(xe, XE_CODE, out.code, out.code_len);
+    rc = fc_xt_write(fl->x, XE_CODE, out.code, out.code_len);
     free(out.code);
     free(out.relocs);
     if (rc)
         return bad(res, "%s: code write failed (%ld)", "qemu-xtensa", rc);
 
     if (fc_vm_init(&vm, insns, (uint32_t)n, stack, sizeof stack) != FC_OK)
-        return bad(res, "%s: VM set-up failed%ld", "lx106", 0);
+        return bad(res, "%s: VM set-up failed%ld", nm, 0);
     vm.stack_addr = XE_STACK;
     if (mem_len && fc_vm_add_region(&vm, XE_CTX, mem, (uint32_t)mem_len, FC_PERM_RW, FC_REGION_CTX) != FC_OK)
-        return bad(res, "%s: VM set-up failed%ld", "lx106", 0);
+        return bad(res, "%s: VM set-up failed%ld", nm, 0);
     rc = fc_native_env_init(&env, &vm, mem_len ? XE_CTX : 0, mem_len);
     if (rc != FC_OK)
-        return bad(res, "%s: env set-up failed (%ld)", "lx106", rc);
-    if (fc_xt_write(xe, XE_ENV, &env, sizeof env) || fc_xt_write(xe, XE_STACK, stack, sizeof stack) ||
-        (mem_len && fc_xt_write(xe, XE_CTX, mem, (uint32_t)mem_len)))
+        return bad(res, "%s: env set-up failed (%ld)", nm, rc);
+    if (fc_xt_write(fl->x, XE_ENV, &env, sizeof env) || fc_xt_write(fl->x, XE_STACK, stack, sizeof stack) ||
+        (mem_len && fc_xt_write(fl->x, XE_CTX, mem, (uint32_t)mem_len)))
         return bad(res, "%s: memory write failed%ld", "qemu-xtensa", 0);
     memset(&st, 0, sizeof st);
-    rc = fc_xt_call(xe, XE_CODE + eoff, FC_XT_CALL0, &arg, 1, &ret, &st);
+    rc = fc_xt_call(fl->x, XE_CODE + eoff, fl->abi, &arg, 1, &ret, &st);
     if (rc == FC_XT_EFAULT)
-        return bad(res, "%s: the code faulted in qemu-xtensa (signal %ld)", "lx106", st.signal);
+        return bad(res, "%s: the code faulted in qemu-xtensa (signal %ld)", nm, st.signal);
     if (rc == FC_XT_ETIMEOUT)
-        return bad(res, "%s: no return within the time limit%ld", "lx106", 0);
+        return bad(res, "%s: no return within the time limit%ld", nm, 0);
     if (rc != FC_XT_OK)
         return bad(res, "%s: runner error %ld", "qemu-xtensa", rc);
-    if (fc_xt_read(xe, XE_ENV, &env, sizeof env) || (mem_len && fc_xt_read(xe, XE_CTX, mem, (uint32_t)mem_len)))
+    if (fc_xt_read(fl->x, XE_ENV, &env, sizeof env) || (mem_len && fc_xt_read(fl->x, XE_CTX, mem, (uint32_t)mem_len)))
         return bad(res, "%s: memory read failed%ld", "qemu-xtensa", 0);
     rc = fc_native_env_finish(&env, &vm, (uint32_t)ret, &r0);
     res->err = rc;
@@ -200,4 +286,16 @@ int fc_engine_lx106_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem
             snprintf(res->msg, sizeof res->msg, "%s at pc %u", fc_err_str(rc), res->err_pc);
     }
     return rc;
+}
+
+int fc_engine_lx106_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                        fc_engine_result *res)
+{
+    return xe_run(&xe_lx106, insns, n, mem, mem_len, res);
+}
+
+int fc_engine_esp32_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
+                        fc_engine_result *res)
+{
+    return xe_run(&xe_esp32, insns, n, mem, mem_len, res);
 }

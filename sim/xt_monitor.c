@@ -98,9 +98,22 @@ typedef uint64_t (*call0_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, u
 
 /* CALLX8 a7 (lx106's assembler has no windowed instructions: the bytes of
  * xt_callx8(XT_A7), 0x0007e0). The callee's window is our a8..a15; it
- * returns with RETW, its a2 (our a10) and a3 (our a11) hold the result. */
+ * returns with RETW, its a2 (our a10) and a3 (our a11) hold the result.
+ *
+ * Deep windowed code (local calls, each with a CALL8) makes the register
+ * file wrap, and the window overflow handler then spills this frame as a
+ * CALL8 caller: a0-a3 below the callee's sp, a4-a7 in the "extra save area"
+ * 32..16 bytes below the sp of our own caller, which it finds in the word
+ * at our sp - 12 (where a windowed caller's a1 would have been spilled).
+ * This call0 program has no such caller: that word points at win_extra
+ * instead, so the spill and the refill meet in memory of ours. The word
+ * lies in the top 16 bytes of the callee's frame, which windowed code
+ * leaves to the overflow handlers. */
+static uint32_t win_extra[8];
+
 static uint64_t call_windowed(uint32_t fn, const uint32_t *a)
 {
+    uint32_t top = (uint32_t)(uintptr_t)&win_extra[8];
     register uint32_t r7 __asm__("a7") = fn;
     register uint32_t r10 __asm__("a10") = a[0];
     register uint32_t r11 __asm__("a11") = a[1];
@@ -108,9 +121,11 @@ static uint64_t call_windowed(uint32_t fn, const uint32_t *a)
     register uint32_t r13 __asm__("a13") = a[3];
     register uint32_t r14 __asm__("a14") = a[4];
     register uint32_t r15 __asm__("a15") = a[5];
-    __asm__ volatile(".byte 0xe0, 0x07, 0x00"
+    __asm__ volatile("addi a8, a1, -16\n"
+                     "s32i %[top], a8, 4\n"
+                     ".byte 0xe0, 0x07, 0x00"
                      : "+r"(r10), "+r"(r11), "+r"(r12), "+r"(r13), "+r"(r14), "+r"(r15)
-                     : "r"(r7)
+                     : "r"(r7), [top] "r"(top)
                      : "a8", "a9", "memory");
     return (uint64_t)r11 << 32 | r10;
 }

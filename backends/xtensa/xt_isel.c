@@ -1,5 +1,5 @@
 /*
- * xt_isel.c - the lx106 (ESP8266) backend: the middle end's allocated IR
+ * xt_isel.c - the lx106 (ESP8266) and esp32 backends: the middle end's allocated IR
  * (fc_ir.h, fc_regalloc.h with fc_ra_target_lx106) selected into Xtensa
  * code (call0 ABI, base ISA + Code Density + MUL16 + MUL32; no divide
  * instruction, no MUL32_HIGH, no atomics) through xt_enc.h and the shared
@@ -58,6 +58,42 @@
  * single-threaded call into the sandbox and nothing else touches its
  * regions during it (the runtime does not run an app from an interrupt
  * handler), so the read-modify-write is plain loads and stores.
+ *
+ * The esp32 flavour (fc_backend_esp32, -march=esp32, target
+ * FC_TARGET_ESP32; the flag `win` of one selector, not a copy). ESP-IDF
+ * code is windowed, so the runtime enters the code with CALLX8 (env in our
+ * a2) and the code calls the runtime's routines (helper trampoline, 64-bit
+ * division) with CALLX8, their arguments in a10.. (the callee's a2..),
+ * their result back in a10/a11. What differs, and only that:
+ *   - every function starts with ENTRY a1, frame and returns with RETW.N;
+ *     a0 (the windowed return address, a scratch in the body) is kept at
+ *     sp + 0; sp never moves after ENTRY;
+ *   - local eBPF calls are windowed too (CALL8, env and the callee's frame
+ *     register as its a2, a3; it returns 0 or the error code in a2): a
+ *     call0-internal call would move a1 under a live window, and the
+ *     overflow handlers find the caller's save area through a1. An error
+ *     returns from the function that failed with its code, and each caller
+ *     passes a non-zero a10 on (lab_eret), up to the entry's RETW: no
+ *     saved_sp, no unwinding;
+ *   - a CALL8/CALLX8 callee's window starts at our a8, so a8-a15 are its:
+ *     a12, a13 (allocated, callee-saved in the table), a14 (env) and a15
+ *     (frame register) are stored at sp + 4..16 around each call and
+ *     reloaded after (a2-a7 survive in our window). So the allocator table
+ *     stays fc_ra_target_lx106: its caller-saved a2-a7 are a safe (if
+ *     pessimistic) view of both calls;
+ *   - 32-bit division and modulo are QUOU/QUOS/REMU/REMS in line, with the
+ *     eBPF cases tested first (x / 0 = 0, x % 0 = x: DIV32 would raise
+ *     IntegerDivideByZero; x / -1 = -x and x % -1 = 0 for the signed
+ *     forms); 64-bit division stays the runtime's routines;
+ *   - no MUL32_HIGH (MULUH/MULSH: no upstream QEMU core executes them, so
+ *     nothing here could test them): the 64-bit multiply is lx106's MULL +
+ *     MUL16U sequence, for both;
+ *   - frames are 32 bytes larger: the top 32 belong to the window overflow
+ *     handlers (the base save area of the caller's caller, the extra save
+ *     area of our a4-a7 as a CALL8 caller).
+ * Memory accesses stay byte by byte (the LX6 faults on unaligned L16/L32
+ * too) and atomics plain read-modify-write (the runtime runs an app on
+ * one core, not from an interrupt).
  */
 #include "fc_backend.h"
 #include "fc_emit.h"
@@ -109,6 +145,8 @@ struct fc_cg {
     int pool_full;
     uint32_t lab_blk, lab_fn, lab_err, lab_errmem, lab_chk;
     uint16_t chk_used;      /* bit perm * 4 + lg */
+    int win;                /* the esp32 flavour: windowed ABI, DIV32 */
+    uint32_t lab_eret;      /* win: return the error code in a10 */
     int internal;           /* an assumption broke */
     const char *why;
 };
@@ -453,18 +491,23 @@ static void save_args(struct fc_cg *c)
         put(c, xt_s32i(r, ENV, (int32_t)W_OFF(r - 2)));
 }
 
-static void restore_results(struct fc_cg *c, const uint16_t *l)
+static void results_from_t(struct fc_cg *c, const uint16_t *l)
 {
-    put(c, xt_s32i(2, ENV, (int32_t)T_OFF(0)));
-    put(c, xt_s32i(3, ENV, (int32_t)T_OFF(1)));
-    for (unsigned r = 2; r <= 7; r++)
-        put(c, xt_l32i(r, ENV, (int32_t)W_OFF(r - 2)));
     for (unsigned j = 0; j < 2; j++)
         if (l[j] != FC_RA_NONE) {
             unsigned d = wr(l[j], S8);
             put(c, xt_l32i(d, ENV, (int32_t)T_OFF(j)));
             wdone(c, l[j], d);
         }
+}
+
+static void restore_results(struct fc_cg *c, const uint16_t *l)
+{
+    put(c, xt_s32i(2, ENV, (int32_t)T_OFF(0)));
+    put(c, xt_s32i(3, ENV, (int32_t)T_OFF(1)));
+    for (unsigned r = 2; r <= 7; r++)
+        put(c, xt_l32i(r, ENV, (int32_t)W_OFF(r - 2)));
+    results_from_t(c, l);
 }
 
 static void load_staged(struct fc_cg *c, unsigned n)
@@ -477,6 +520,43 @@ static void call_sym(struct fc_cg *c, unsigned sym)
 {
     l32r(c, A0, pool_idx(c, 0, sym));
     put(c, xt_callx0(A0));
+}
+
+/* esp32: a CALL8/CALLX8 callee's window starts at our a8, so a8-a15 do not
+ * survive it (a0-a7 do): a12/a13 (allocated, callee-saved in the table),
+ * the env and the frame register wait in the frame (sp + 4..16) */
+static void win_save(struct fc_cg *c)
+{
+    for (unsigned r = 12; r <= 15; r++)
+        put(c, xt_s32i_n(r, SP, (int32_t)(4u * (r - 11u))));
+}
+
+static void win_restore(struct fc_cg *c)
+{
+    for (unsigned r = 12; r <= 15; r++)
+        put(c, xt_l32i_n(r, SP, (int32_t)(4u * (r - 11u))));
+}
+
+/* esp32: CALLX8 the runtime routine sym (its arguments in a10.. = its a2..,
+ * its result in a10, a11) */
+static void callx8_sym(struct fc_cg *c, unsigned sym)
+{
+    l32r(c, S8, pool_idx(c, 0, sym));
+    put(c, xt_callx8(S8));
+}
+
+/* esp32: the routine sym on the four staged words (a10..a13), its result
+ * (a10, a11) into l[0], l[1] (never a10/a11: not in the table); a2-a7
+ * survive the CALLX8 */
+static void win_call_staged(struct fc_cg *c, unsigned sym, const uint16_t *l)
+{
+    win_save(c);
+    for (unsigned i = 0; i < 4; i++)
+        put(c, xt_l32i(S10 + i, ENV, (int32_t)T_OFF(i)));
+    callx8_sym(c, sym);
+    win_restore(c);     /* a10, a11 (the result) stay */
+    setloc(c, l[0], S10);
+    setloc(c, l[1], S11);
 }
 
 /* {a2,a3} = {a2,a3} * {a4,a5} (low 64 bits); MUL16U gives the high word of
@@ -515,9 +595,70 @@ static unsigned div_sym(unsigned op)
     }
 }
 
+/* esp32: QUOU/QUOS/REMU/REMS in line. eBPF: x / 0 = 0, x % 0 = x (DIV32
+ * raises IntegerDivideByZero: tested first), x / -1 = -x (INT_MIN / -1 =
+ * INT_MIN), x % -1 = 0 (signed forms; not left to QUOS/REMS) */
+static void sel_div32_win(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
+{
+    int sgn = x->op == FC_IR_DIVS || x->op == FC_IR_MODS;
+    int div = x->op == FC_IR_DIVU || x->op == FC_IR_DIVS;
+    unsigned a = rd(c, l[2], S8), b, d = wr(l[0], S10);
+    uint32_t (*op)(unsigned, unsigned, unsigned) =
+        x->op == FC_IR_DIVU ? xt_quou : x->op == FC_IR_DIVS ? xt_quos : x->op == FC_IR_MODU ? xt_remu : xt_rems;
+
+    if (x->fl & FC_IR_K) {
+        int32_t v = x->imm;
+        if (v == 0) {
+            if (div)
+                put(c, xt_movi_n(d, 0));
+            else
+                mov(c, d, a);
+        } else if (sgn && v == -1) {
+            if (div)
+                put(c, xt_neg(d, a));
+            else
+                put(c, xt_movi_n(d, 0));
+        } else {
+            movc(c, S9, (uint32_t)v);
+            put(c, op(d, a, S9));
+        }
+        wdone(c, l[0], d);
+        return;
+    }
+    b = rd(c, l[3], S9);
+    uint32_t zero = fc_em_newlab(&c->em), done = fc_em_newlab(&c->em), m1 = 0;
+    braz(c, XT_BEQZ, b, zero);
+    if (sgn) {
+        m1 = fc_em_newlab(&c->em);
+        put(c, xt_addi(S11, b, 1));
+        braz(c, XT_BEQZ, S11, m1);
+    }
+    put(c, op(d, a, b));
+    jmp(c, done);
+    if (sgn) {
+        fc_em_bind(&c->em, m1);
+        if (div)
+            put(c, xt_neg(d, a));
+        else
+            put(c, xt_movi_n(d, 0));
+        jmp(c, done);
+    }
+    fc_em_bind(&c->em, zero);
+    if (div)
+        put(c, xt_movi_n(d, 0));
+    else
+        mov(c, d, a);
+    fc_em_bind(&c->em, done);
+    wdone(c, l[0], d);
+}
+
 static void sel_div32(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
 {
     int sgn = x->op == FC_IR_DIVS || x->op == FC_IR_MODS;
+    if (c->win) {
+        sel_div32_win(c, x, l);
+        return;
+    }
     unsigned a = rd(c, l[2], S8);
     put(c, xt_s32i(a, ENV, (int32_t)T_OFF(0)));
     if (sgn)
@@ -556,6 +697,8 @@ static void stage64(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
         stage_loc(c, l[4], 2);
         stage_loc(c, l[5], 3);
     }
+    if (c->win && x->op != FC_IR_MUL64)
+        return;         /* win_call_staged loads them into a10..a13 */
     save_args(c);
     load_staged(c, 4);
 }
@@ -569,6 +712,10 @@ static void sel_alu64(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
     if (op == FC_IR_MUL64 || op == FC_IR_DIVU64 || op == FC_IR_MODU64 || op == FC_IR_DIVS64 ||
         op == FC_IR_MODS64) {
         stage64(c, x, l);
+        if (op != FC_IR_MUL64 && c->win) {
+            win_call_staged(c, div_sym(op), l);
+            return;
+        }
         if (op == FC_IR_MUL64)
             mul64_body(c);
         else
@@ -1045,20 +1192,30 @@ static void sel_callh(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
             to_env(c, hi, mp->use[hi]);
         }
     }
+    /* the trampoline's arguments: env, id, frame base; call0 in a2..a4,
+     * windowed in a10..a12 (its a2..a4) */
+    unsigned ra = c->win ? S10 : 2u;
     if (x->op == FC_IR_CALLX) {
         unsigned h = rd(c, l[3], S9);
         braz(c, XT_BNEZ, h, err_stub(c, ST_ERR, FC_ERR_HELPER_UNKNOWN));
         unsigned id = rd(c, l[2], S8);
-        mov(c, 3, id);
+        mov(c, ra + 1u, id);
     } else {
-        movc(c, 3, x->tgt);
+        movc(c, ra + 1u, x->tgt);
     }
-    mov(c, 2, ENV);
-    put(c, xt_addmi(4, FP, -512));
-    put(c, xt_s32i(4, ENV, (int32_t)FC_NENV_CUR_FB));
-    call_sym(c, FC_SYM_HELPER);
-    stub = err_stub(c, ST_ERR, 0xff);   /* the trampoline's error, in a2 */
-    braz(c, XT_BNEZ, 2, stub);
+    if (c->win)
+        win_save(c);
+    mov(c, ra, ENV);
+    put(c, xt_addmi(ra + 2u, FP, -512));
+    put(c, xt_s32i(ra + 2u, ENV, (int32_t)FC_NENV_CUR_FB));
+    if (c->win) {
+        callx8_sym(c, FC_SYM_HELPER);
+        win_restore(c);
+    } else {
+        call_sym(c, FC_SYM_HELPER);
+    }
+    stub = err_stub(c, ST_ERR, 0xff);   /* the trampoline's error, in a2 (win: a10) */
+    braz(c, XT_BNEZ, ra, stub);
     for (unsigned j = 0; j < 2; j++)
         if (l[j] != FC_RA_NONE) {
             unsigned d = wr(l[j], S9);
@@ -1083,9 +1240,20 @@ static void sel_call(struct fc_cg *c, const fc_ir_insn *x)
     for (unsigned v = 1; v < FC_IR_NVREG; v++)
         if ((el >> v & 1u) && v != FC_IR_FP && mp->use[v] != FC_RA_NONE)
             to_env(c, v, mp->use[v]);
-    put(c, xt_addmi(FP, FP, -512));
-    put(c, xt_call0(c->em.pos, c->em.lab[c->lab_fn + f]));
-    put(c, xt_addmi(FP, FP, 512));
+    if (c->win) {
+        /* a windowed call (docs at the top): env and the callee's frame
+         * register as its a2, a3; it returns 0 or the error code in a2 */
+        win_save(c);
+        mov(c, S10, ENV);
+        put(c, xt_addmi(S11, FP, -512));
+        put(c, xt_call8(c->em.pos, c->em.lab[c->lab_fn + f]));
+        win_restore(c);
+        braz(c, XT_BNEZ, S10, c->lab_eret);
+    } else {
+        put(c, xt_addmi(FP, FP, -512));
+        put(c, xt_call0(c->em.pos, c->em.lab[c->lab_fn + f]));
+        put(c, xt_addmi(FP, FP, 512));
+    }
     for (unsigned v = 1; v < FC_IR_NVREG; v++)
         if (mp->def[v] != FC_RA_NONE && v != FC_IR_FP)
             from_env(c, v, mp->def[v]);
@@ -1093,6 +1261,12 @@ static void sel_call(struct fc_cg *c, const fc_ir_insn *x)
 
 static void epilogue(struct fc_cg *c, int entry)
 {
+    if (c->win) {
+        /* the window keeps the caller's a1-a15: only a0 (a scratch here) */
+        put(c, xt_l32i_n(A0, SP, 0));
+        put(c, xt_retw_n());
+        return;
+    }
     put(c, xt_l32i_n(A0, SP, 0));
     put(c, xt_l32i_n(12, SP, 4));
     put(c, xt_l32i_n(13, SP, 8));
@@ -1124,6 +1298,8 @@ static void sel_exit(struct fc_cg *c)
     for (unsigned v = 1; v < FC_IR_NVREG; v++)
         if (mp->use[v] != FC_RA_NONE && v != FC_IR_FP)
             to_env(c, v, mp->use[v]);
+    if (c->win)
+        put(c, xt_movi_n(2, FC_OK));    /* the caller tests its a10 */
     epilogue(c, 0);
 }
 
@@ -1131,6 +1307,21 @@ static void prologue(struct fc_cg *c, uint32_t f)
 {
     int entry = f == 0;
     uint32_t el = c->ra->entry_live[f];
+    if (c->win) {
+        /* ENTRY (every function: the entry is called by the runtime with
+         * CALLX8, a local function by CALL8 with env, frame register) */
+        put(c, xt_entry(SP, c->frame));
+        put(c, xt_s32i_n(A0, SP, 0));
+        mov(c, ENV, 2);
+        if (entry)
+            put(c, xt_l32i(FP, ENV, (int32_t)FC_NENV_REG(10, 0)));
+        else
+            mov(c, FP, 3);
+        for (unsigned v = 1; v < FC_IR_NVREG; v++)
+            if ((el >> v & 1u) && v != FC_IR_FP)
+                from_env(c, v, c->ra->entry[f][v]);
+        return;
+    }
     addc(c, SP, SP, -(int32_t)c->frame, S8);
     put(c, xt_s32i_n(A0, SP, 0));
     put(c, xt_s32i_n(12, SP, 4));
@@ -1200,9 +1391,12 @@ static void sel_insn(struct fc_cg *c, const fc_ir_insn *x)
     }
 }
 
-static uint32_t frame_of(const fc_ra *ra, uint32_t f)
+/* win: 32 bytes more at the top of the frame, which the window overflow
+ * handlers own (the base save area of the caller's caller and, since the
+ * code makes CALL8s, the extra save area of its own a4-a7) */
+static uint32_t frame_of(const fc_ra *ra, uint32_t f, int win)
 {
-    return (FRAME_FIXED + 4u * ra->nslots[f] + 15u) & ~15u;
+    return (FRAME_FIXED + 4u * ra->nslots[f] + (win ? 32u : 0u) + 15u) & ~15u;
 }
 
 static void pass(void *ctx)
@@ -1224,6 +1418,7 @@ static void pass(void *ctx)
     c->lab_chk = fc_em_newlab(em);
     for (unsigned i = 1; i < 16; i++)
         fc_em_newlab(em);
+    c->lab_eret = fc_em_newlab(em);
 
     /* the literal pool (see the top) */
     fc_em_mapto(em, FC_BK_NO_INSN);
@@ -1232,15 +1427,15 @@ static void pass(void *ctx)
             fc_em_reloc(em, FC_RELOC_ABS32, c->pool[i].sym, (int32_t)c->pool[i].val);
         word(c, c->pool[i].sym != NOSYM ? 0u : c->pool[i].val);
     }
-    c->frame0 = frame_of(c->ra, 0);
+    c->frame0 = frame_of(c->ra, 0, c->win);
     for (uint32_t f = 0; f < ir->nfn; f++) {
         const fc_ir_func *fn = &ir->fn[f];
         c->f = f;
-        c->frame = frame_of(c->ra, f);
+        c->frame = frame_of(c->ra, f, c->win);
         if (c->ra->nslots[f] > MAX_SLOTS)
             fail(c, "too many spill slots");
-        if (f)
-            pad4(c);
+        if (f || c->win)
+            pad4(c);    /* CALL0 / CALL8 targets are 4-aligned */
         em->cur = fn->start;
         fc_em_mapto(em, f ? fn->start : FC_BK_NO_INSN);
         if (f == 0 && em->writing && em->entry_off)
@@ -1269,6 +1464,8 @@ static void pass(void *ctx)
         movc(c, S9, st->insn);
         if (st->code != 0xff)
             movc(c, 2, st->code);
+        else if (c->win)
+            mov(c, 2, S10);     /* the trampoline's error came back in a10 */
         jmp(c, st->type == ST_MEM ? c->lab_errmem : c->lab_err);
     }
     fc_em_mapto(em, FC_BK_NO_INSN);
@@ -1278,8 +1475,17 @@ static void pass(void *ctx)
     fc_em_bind(em, c->lab_err);
     put(c, xt_s32i(2, ENV, (int32_t)FC_NENV_ERR));
     put(c, xt_s32i(S9, ENV, (int32_t)FC_NENV_ERR_INSN));
-    put(c, xt_l32i(SP, ENV, (int32_t)FC_NENV_SAVED_SP));
-    epilogue(c, 1);
+    if (c->win) {
+        /* the function that failed returns the code; each windowed caller
+         * passes it on (lab_eret) up to the entry's return */
+        epilogue(c, 1);
+        fc_em_bind(em, c->lab_eret);
+        mov(c, 2, S10);
+        epilogue(c, 1);
+    } else {
+        put(c, xt_l32i(SP, ENV, (int32_t)FC_NENV_SAVED_SP));
+        epilogue(c, 1);
+    }
     for (unsigned i = 0; i < 16; i++)
         if (c->chk_used >> i & 1u) {
             pad4(c);
@@ -1311,9 +1517,10 @@ static size_t lx_work_size(const fc_prog *p)
            ((size_t)n + 16u) * POOL_PER_INSN * sizeof(pool_ent) + sizeof(struct fc_cg) + 64u;
 }
 
-static int lx_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts, void *work,
-                      size_t work_len, fc_bk_out *out, fc_diags *d)
+static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts, void *work,
+                      size_t work_len, fc_bk_out *out, fc_diags *d, int win)
 {
+    const char *nm = win ? "esp32" : "lx106";
     static const uint32_t one_entry = 0;
     fc_em_in in;
     int32_t at;
@@ -1333,12 +1540,12 @@ static int lx_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     wend = w + work_len;
     if ((msg = fc_em_in_init(&in, p, info, opts, &one_entry, &at)) != NULL) {
         if (d)
-            fc_diag_add(d, FC_SEV_ERROR, at, "lx106: %s", msg);
+            fc_diag_add(d, FC_SEV_ERROR, at, "%s: %s", nm, msg);
         return FC_BK_EPROG;
     }
     if (in.nentries != 1 || in.entries[0] != 0) {
         if (d)
-            fc_diag_add(d, FC_SEV_ERROR, -1, "lx106: one entry point, at slot 0, only");
+            fc_diag_add(d, FC_SEV_ERROR, -1, "%s: one entry point, at slot 0, only", nm);
         return FC_BK_EPROG;
     }
     if (in.flags & FC_BK_CHECK_ALL)
@@ -1355,19 +1562,20 @@ static int lx_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     rc = fc_ir_lower(p, (flags & FC_IR_NO_FACTS) ? NULL : info, flags, iw, il, &ir);
     if (rc != FC_IR_OK) {
         if (d)
-            fc_diag_add(d, FC_SEV_ERROR, -1, "lx106: the lowering failed (%d)", rc);
+            fc_diag_add(d, FC_SEV_ERROR, -1, "%s: the lowering failed (%d)", nm, rc);
         return rc == FC_IR_EWORK ? FC_BK_EWORK : FC_BK_EINTERNAL;
     }
     rc = fc_ra_run(&ir, &fc_ra_target_lx106, rw, rl, &ra);
     if (rc != FC_RA_OK) {
         if (d)
-            fc_diag_add(d, FC_SEV_ERROR, -1, "lx106: register allocation failed (%d)", rc);
+            fc_diag_add(d, FC_SEV_ERROR, -1, "%s: register allocation failed (%d)", nm, rc);
         return rc == FC_RA_EWORK ? FC_BK_EWORK : FC_BK_EINTERNAL;
     }
     for (uint32_t i = 0; i < sizeof *c; i++)
         ((uint8_t *)c)[i] = 0;
     c->ir = &ir;
     c->ra = &ra;
+    c->win = win;
     c->poolcap = (p->ninsns + 16u) * POOL_PER_INSN;
     c->pool = fc_em_carve(&w, wend, sizeof(pool_ent) * (size_t)c->poolcap, 4);
     if (!c->pool || fc_em_setup(&c->em, &lx_target, &lx_sizes, 4u * p->ninsns + 4u, &w, wend))
@@ -1378,15 +1586,27 @@ static int lx_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     if (rc == FC_BK_OK || rc == FC_BK_ENOSPACE) {
         if (c->internal || c->pool_full) {
             if (d)
-                fc_diag_add(d, FC_SEV_ERROR, (int32_t)c->em.cur, "lx106: %s",
+                fc_diag_add(d, FC_SEV_ERROR, (int32_t)c->em.cur, "%s: %s", nm,
                             c->pool_full ? "literal pool full" : c->why);
             return FC_BK_EINTERNAL;
         }
         return rc;
     }
     if (d)
-        fc_diag_add(d, FC_SEV_ERROR, at, "lx106: %s", msg);
+        fc_diag_add(d, FC_SEV_ERROR, at, "%s: %s", nm, msg);
     return rc;
+}
+
+static int lx_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts, void *work,
+                      size_t work_len, fc_bk_out *out, fc_diags *d)
+{
+    return xt_compile(p, info, opts, work, work_len, out, d, 0);
+}
+
+static int esp_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts, void *work,
+                       size_t work_len, fc_bk_out *out, fc_diags *d)
+{
+    return xt_compile(p, info, opts, work, work_len, out, d, 1);
 }
 
 const fc_backend fc_backend_lx106 = {
@@ -1399,4 +1619,21 @@ const fc_backend fc_backend_lx106 = {
     lx_compile,
     xt_disasm,
     NULL,           /* no template generator: work_size is the whole need */
+};
+
+/* The same selector, windowed flavour (-march=esp32): the entry and every
+ * local function start with ENTRY and return with RETW, helper, runtime
+ * and local calls are CALL8/CALLX8, 32-bit division is DIV32 in line. Its
+ * own target (FC_TARGET_ESP32): the loader never places it on an lx106
+ * core, nor lx106 code on a runtime that enters code with CALLX8. */
+const fc_backend fc_backend_esp32 = {
+    "esp32",
+    FC_TARGET_ESP32,
+    "Xtensa LX6 (ESP32), windowed ABI, DIV32, through the middle end",
+    NULL,
+    4,
+    lx_work_size,
+    esp_compile,
+    xt_disasm,
+    NULL,
 };

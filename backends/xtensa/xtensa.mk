@@ -51,3 +51,38 @@ step-xtensa-isel: $(BIN)/run-conformance $(BIN)/femtoc $(BIN)/femto-as $(BIN)/fe
 	else echo "FAIL femtoc -march=lx106 container ($$d/calls.txt)"; out="$$out$$(printf '\nconformance: 0 passed, 1 failed')"; fi; \
 	echo "$$out" | awk '/^conformance: [0-9]+ passed, [0-9]+ failed/ { p += $$2; f += $$4 } \
 	  END { printf "xtensa-isel: %d passed, %d failed\n", p, f; exit f != 0 || p == 0 }'
+
+# ---- the esp32 flavour (xt_isel.c, windowed ABI, DIV32) in qemu-xtensa ------
+# Engine esp32: the same selector's windowed flavour run on dc233c (QEMU's
+# core with windowed registers, MUL32, DIV32; called with CALLX8; the call0
+# routine blob reached through windowed trampolines, sim/fc_xt_engine.c).
+# The selector's cases (with the esp32 ones: seven-deep CALL8 chains that
+# wrap the register file, errors returned through every RETW, DIV32 edge
+# cases) and the conformance suite, on the interpreter and on esp32: every
+# case passes on both, and the outcome lines (r0, or the error with its
+# eBPF pc) are identical (error addresses aside: host and guest pointers).
+# Last, femtoc -march=thumbv7m,rv32imac,lx106,esp32 into one container:
+# femto-objdump must list the four code sections, esp32's with ISA bits
+# MUL32|DIV32|WINDOWED (0x7), and its listing ENTRY, CALL8 and CALLX8.
+TEST_STEPS += xtensa-esp32
+step-xtensa-esp32: $(BIN)/run-conformance $(BIN)/femtoc $(BIN)/femto-as $(BIN)/femto-objdump
+	@d=$(BUILD)/xtensa-esp32; mkdir -p $$d; p=0; f=0; \
+	for e in interp esp32; do \
+	  { $(BIN)/run-conformance -v --engine $$e tests/xtensa/cases; \
+	    $(BIN)/run-conformance -v --engine $$e $(CONFORMANCE_DIR)/tests; } > $$d/$$e.log 2>&1; \
+	  grep '^FAIL' $$d/$$e.log; \
+	  set -- $$(awk '/^conformance: [0-9]+ passed, [0-9]+ failed/ { p += $$2; f += $$4 } END { print p + 0, f + 0 }' $$d/$$e.log); \
+	  echo "engine $$e: $$1 passed, $$2 failed"; p=$$((p+$$1)); f=$$((f+$$2)); \
+	  grep -E '^(ok|FAIL) ' $$d/$$e.log | sed -E 's/ \(address 0x[0-9a-f]+\)//' | sort > $$d/$$e.out; \
+	done; \
+	if [ -s $$d/esp32.out ] && cmp -s $$d/interp.out $$d/esp32.out; then p=$$((p+1)); \
+	else echo "FAIL esp32 outcomes differ from the interpreter's:"; diff $$d/interp.out $$d/esp32.out | head -20; f=$$((f+1)); fi; \
+	sed -n '/^-- asm/,/^-- /p' tests/xtensa/cases/calls-deep.data | grep -v '^--' | grep -v '^call 5$$' > $$d/deep.s; \
+	if $(BIN)/femto-as --elf $$d/deep.s -o $$d/deep.o && \
+	   $(BIN)/femtoc -march=thumbv7m,rv32imac,lx106,esp32 $$d/deep.o -o $$d/deep.fcx && \
+	   $(BIN)/femto-objdump -d $$d/deep.fcx > $$d/deep.txt && \
+	   grep -Eq '^ +[0-9]+ code +thumbv7m ' $$d/deep.txt && grep -Eq '^ +[0-9]+ code +rv32imac ' $$d/deep.txt && \
+	   grep -Eq '^ +[0-9]+ code +xtensa .* 0x1$$' $$d/deep.txt && grep -Eq '^ +[0-9]+ code +esp32 .* 0x7$$' $$d/deep.txt && \
+	   grep -q 'entry a1, ' $$d/deep.txt && grep -q 'call8 ' $$d/deep.txt && grep -q 'callx8 ' $$d/deep.txt; \
+	then p=$$((p+1)); else echo "FAIL femtoc -march=thumbv7m,rv32imac,lx106,esp32 container ($$d/deep.txt)"; f=$$((f+1)); fi; \
+	echo "xtensa-esp32: $$p passed, $$f failed"; [ $$f -eq 0 ] && [ $$p -gt 0 ]

@@ -785,6 +785,71 @@ Test(loader, engine_choice_and_fallback, .init = setup)
     free(b);
 }
 
+/* The two Xtensa targets (docs/fcx.md: 3 xtensa, call0 entry; 4 esp32,
+ * windowed entry): a core takes the code of its own target only, whatever
+ * ISA bits it has, and the other one's falls back to the bytecode. */
+static uint8_t xt_code[2][16];
+static fc_fcx_reloc xt_rel[] = { { 0, FC_RELOC_ABS32, FC_SYM_HELPER, 0, 0 } };
+static fc_fcx_pcmap xt_map[] = { { 4, 0 } };
+
+static fc_fcx_code xt_code_of(unsigned target)
+{
+    unsigned k = target == FC_TARGET_ESP32;
+    for (unsigned i = 4; i < 16; i++)
+        xt_code[k][i] = (uint8_t)(0x10u * (k + 1) + i);
+    fc_fcx_code c = {
+        .target = (uint8_t)target, .isa = k ? FC_ISA_XT_MUL32 | FC_ISA_XT_DIV32 | FC_ISA_XT_WINDOWED : FC_ISA_XT_MUL32,
+        .code = xt_code[k], .code_len = 16, .relocs = xt_rel, .nrelocs = 1, .pcmap = xt_map, .npcmap = 1,
+        .entry_offsets = tentry,
+    };
+    return c;
+}
+
+static void xt_expect(const uint8_t *b, size_t len, unsigned core, unsigned engine)
+{
+    fc_app app;
+    fc_lresult r;
+    plat.target = core;
+    plat.isa = FC_ISA_XT_MUL32 | FC_ISA_XT_DIV32 | FC_ISA_XT_WINDOWED;
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_OK, "core %u: %s", core, r.what);
+    cr_assert_eq(app.engine, engine, "core %u took the code of target %u", core, (unsigned)app.engine);
+    if (engine == FC_TARGET_EBPF) {
+        cr_assert_eq(app.code_len, 0);
+        return;
+    }
+    const uint8_t *code = flash_mem + SLOT_OFF + app.code_off;
+    unsigned k = engine == FC_TARGET_ESP32;
+    cr_assert_eq(app.code_len, 16);
+    cr_assert_eq(le32(code), HELPER_ADDR, "the ABS32 pool word");
+    for (unsigned i = 4; i < 16; i++)
+        cr_assert_eq(code[i], xt_code[k][i], "code byte %u is not target %u's", i, engine);
+}
+
+Test(loader, xtensa_targets_never_cross, .init = setup)
+{
+    fc_fcx_code both[2] = { xt_code_of(FC_TARGET_XTENSA), xt_code_of(FC_TARGET_ESP32) };
+    size_t len;
+    uint8_t *b = native_fcx(&len, both, 2);
+    xt_expect(b, len, FC_TARGET_XTENSA, FC_TARGET_XTENSA);
+    xt_expect(b, len, FC_TARGET_ESP32, FC_TARGET_ESP32);
+    free(b);
+    b = native_fcx(&len, &both[0], 1);      /* lx106 code only */
+    xt_expect(b, len, FC_TARGET_ESP32, FC_TARGET_EBPF);
+    xt_expect(b, len, FC_TARGET_XTENSA, FC_TARGET_XTENSA);
+    free(b);
+    b = native_fcx(&len, &both[1], 1);      /* esp32 code only */
+    xt_expect(b, len, FC_TARGET_XTENSA, FC_TARGET_EBPF);
+    xt_expect(b, len, FC_TARGET_ESP32, FC_TARGET_ESP32);
+    /* an esp32 core without DIV32 cannot take it */
+    plat.isa = FC_ISA_XT_MUL32 | FC_ISA_XT_WINDOWED;
+    cfg.flags = FC_INSTALL_REQUIRE_NATIVE;
+    fc_app app;
+    fc_lresult r;
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, &r), FC_LERR_ISA);
+    cfg.flags = 0;
+    free(b);
+}
+
 Test(loader, host_cannot_run_thumb_code_but_interp_can, .init = setup)
 {
     fc_fcx_code c = thumb_code();
