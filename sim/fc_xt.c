@@ -28,9 +28,11 @@
 
 extern const uint8_t fc_xt_monitor_elf[];
 extern const uint32_t fc_xt_monitor_elf_len;
+extern const uint32_t fc_xt_monitor_elf_fc_xt_upcall;
 
-enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6 };
+enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6, CMD_RESUME = 7 };
 #define XT_MON_OK 0x58540000u
+#define XT_MON_UPCALL 0x58550000u
 #define MAX_MAPS 16u
 
 typedef struct xt_map {
@@ -51,6 +53,9 @@ struct fc_xt {
     xt_map map[MAX_MAPS];
     unsigned nmap;
     unsigned starts;
+    fc_xt_upcall_fn upcall;
+    void *upcall_ctx;
+    uint32_t upcalls;
 };
 
 const char *fc_xt_core_name(enum fc_xt_core core)
@@ -312,6 +317,16 @@ void fc_xt_close(fc_xt *x)
 
 unsigned fc_xt_starts(const fc_xt *x) { return x->starts; }
 
+uint32_t fc_xt_upcall_addr(void) { return fc_xt_monitor_elf_fc_xt_upcall; }
+
+void fc_xt_set_upcall(fc_xt *x, fc_xt_upcall_fn fn, void *ctx)
+{
+    x->upcall = fn;
+    x->upcall_ctx = ctx;
+}
+
+uint32_t fc_xt_upcalls(const fc_xt *x) { return x->upcalls; }
+
 void fc_xt_timeout(fc_xt *x, unsigned ms) { x->timeout_ms = ms ? ms : 1; }
 
 static int ensure(fc_xt *x)
@@ -423,13 +438,50 @@ static uint64_t count_trace(fc_xt *x)
     return n;
 }
 
+static uint32_t word(const uint8_t *a) { return (uint32_t)a[0] | (uint32_t)a[1] << 8 | (uint32_t)a[2] << 16 | (uint32_t)a[3] << 24; }
+
+/* A call's request, then its answer; upcalls on the way (fc_xt_upcall in
+ * the guest) run the host's handler and resume the guest. The time limit
+ * is per wait: the handler's own requests do not count against it. */
+static int call_request(fc_xt *x, const uint32_t req[16], uint32_t ans[4])
+{
+    uint8_t raw[64];
+    for (unsigned i = 0; i < 16; i++)
+        for (unsigned k = 0; k < 4; k++)
+            raw[i * 4 + k] = (uint8_t)(req[i] >> (8 * k));
+    if (send_all(x, raw, sizeof raw))
+        return -1;
+    for (;;) {
+        uint8_t a[16];
+        int r = recv_all(x, a, sizeof a, (int)x->timeout_ms);
+        if (r)
+            return r;
+        for (unsigned i = 0; i < 4; i++)
+            ans[i] = word(a + 4 * i);
+        if (ans[0] != XT_MON_UPCALL)
+            return ans[0] == (XT_MON_OK | req[0]) ? 0 : -1;
+        if (!x->upcall)
+            return -1;      /* nobody to serve it: the protocol is broken */
+        x->upcalls++;
+        uint32_t v = x->upcall(x->upcall_ctx, x, ans[1], ans[2], ans[3]);
+        if (x->pid <= 0)
+            return -1;      /* the handler's requests failed */
+        uint32_t res[16] = {CMD_RESUME, v};
+        for (unsigned i = 0; i < 16; i++)
+            for (unsigned k = 0; k < 4; k++)
+                raw[i * 4 + k] = (uint8_t)(res[i] >> (8 * k));
+        if (send_all(x, raw, sizeof raw))
+            return -1;
+    }
+}
+
 static int do_call(fc_xt *x, const uint32_t req[16], uint32_t ans[4], fc_xt_stats *stats)
 {
     if (ensure(x))
         return FC_XT_EIO;
     if (x->counting)
         (void)count_trace(x);   /* drop what came before */
-    int r = request(x, req, NULL, 0, ans, (int)x->timeout_ms);
+    int r = call_request(x, req, ans);
     if (x->counting && r == 0) {
         stats->insns = count_trace(x);
         stats->counted = 1;
@@ -439,7 +491,7 @@ static int do_call(fc_xt *x, const uint32_t req[16], uint32_t ans[4], fc_xt_stat
         return FC_XT_ETIMEOUT;
     }
     if (r) {
-        stats->signal = reap(x);
+        stats->signal = x->pid > 0 ? reap(x) : 0;
         return stats->signal ? FC_XT_EFAULT : FC_XT_EIO;
     }
     return FC_XT_OK;

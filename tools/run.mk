@@ -35,15 +35,18 @@ TEST_STEPS += diff-cprogs-ir
 step-diff-cprogs-ir: $(BIN)/fc-diff-cprog $(BIN)/femtoc
 	DIFF_FEMTOC_IR=1 bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs-ir $(CLANG) $(CLANG19) $(CC) tests/c
 
-# ---- random programs: interpreter vs Thumb-2 vs RV32 --------------------------
+# ---- random programs: interpreter vs Thumb-2 vs RV32 (and lx106) ---------------
+# The first DIFF_RANDOM_XT_COUNT programs also run on the Xtensa engines
+# (sim/fc_xt_diff.h: lx106 in qemu-xtensa, one QEMU process per worker).
 DIFF_RANDOM_COUNT ?= 10000
+DIFF_RANDOM_XT_COUNT ?= 2000
 $(BIN)/diff-random: $(OBJ)/tests/diff/diff_random.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 
 TEST_STEPS += diff-random
 step-diff-random: $(BIN)/diff-random
-	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT)
+	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT) --xt $(DIFF_RANDOM_XT_COUNT)
 
 # The same programs (a fixed-seed slice) with every native run compiled
 # through the middle end (FC_BK_IR, -fcodegen=ir): the Thumb-2 selector's
