@@ -2,9 +2,10 @@
 # emulated core) and the differential tests built on the same device:
 #   femto-run      tests/run/femto-run-test.sh: femto-run itself
 #   diff-cprogs    tests/c/*.c -> femtoc -march=thumbv7m,rv32imac -> installed
-#                  and run on each core and in the interpreter, compared
+#                  and run on each core and in the interpreter, compared; the
+#                  objects through each backend directly, lx106 included
 #   diff-random    tests/diff/diff_random.c: generated programs, interpreter
-#                  vs Thumb-2 vs RV32
+#                  vs Thumb-2 vs RV32, the first DIFF_RANDOM_XT_COUNT on lx106
 #   fuzz-diff-smoke  a short run of the libFuzzer differential harness
 # and `make fuzz-diff` (FUZZ_DIFF_TIME seconds, default 60).
 
