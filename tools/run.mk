@@ -59,15 +59,17 @@ step-diff-random-ir: $(BIN)/diff-random
 	@$(BIN)/diff-random -n $(DIFF_RANDOM_IR_COUNT) --ir > $(BUILD)/diff-random-ir.log; rc=$$?; \
 	  sed 's/^diff-random: \([0-9]* passed\)/diff-random-ir: \1/' $(BUILD)/diff-random-ir.log; exit $$rc
 
-# ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 -------------------
+# ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 vs lx106 ----------
 # Built with clang from the sources (not the gcc archives), ASan + UBSan; the
-# seed corpus is diff-random's verified programs (--corpus).
+# seed corpus is diff-random's verified programs (--corpus). lx106 runs in one
+# qemu-xtensa process for the campaign, a child of the fuzzer process.
 FUZZ_DIFF_TIME  ?= 60
 FUZZ_DIFF_RUNS  ?= 3000
 FUZZ_DIFF_BIN    = $(BUILD)/fuzz/fuzz_diff
 FUZZ_DIFF_CORPUS = $(BUILD)/fuzz/diff-corpus
 FUZZ_DIFF_SRCS   = tests/fuzz/fuzz_diff.c $(sort $(RUNTIME_SRCS) $(COMPILER_SRCS) $(SIM_SRCS))
 $(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c tests/diff/diff_helpers.h $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_GEN)/fc_emu_rt_rv32.c \
+                         $(XT_GEN)/fc_xt_monitor.c $(XT_GEN)/fc_xt_rt_lx106.c \
                          $(wildcard runtime/*.c runtime/*.h compiler/*.c compiler/*.h backends/*.h \
                                     backends/*/*.c backends/*/*.h middle/*.c middle/*.h sim/*.c sim/*.h)
 	@mkdir -p $(dir $@)
