@@ -30,10 +30,11 @@
  *
  * Budget: QEMU user mode has no instruction cap, so a run is bounded by
  * time (fc_xt_timeout, default 2000 ms). Executed instructions are counted
- * on request (fc_xt_count) by running QEMU with -singlestep and the "exec"
- * trace (-d exec,nochain: one line per executed instruction with its pc),
- * counting the lines whose pc lies outside the monitor: slow (a few us per
- * instruction), exact. Debian's QEMU ships no TCG plugins (no libinsn.so
+ * on request (fc_xt_count) by running QEMU with the translation listing and
+ * the exec trace (-d in_asm,exec,nochain: each block's instructions when it
+ * is translated, a line per execution of a block), summing the lengths of
+ * the blocks executed outside the monitor: exact (stats->counted is 0 if a
+ * block's listing was missing), slow (about 1 us per instruction here). Debian's QEMU ships no TCG plugins (no libinsn.so
  * and no qemu-plugin.h), so the plugin way is not used.
  */
 #ifndef FC_XT_H
