@@ -98,9 +98,38 @@ endef
 BENCH_INPUTS := $(BENCH_PROGS:%=$(BENCH_DIR)/ebpf-$(BENCH_MCPU)/%.o)
 $(foreach t,$(BENCH_TARGETS),$(eval $(call bench_target_rules,$(t))))
 
+# ---- lx106 (Xtensa): run in qemu-xtensa through the Xtensa runner -----------
+#   $(BENCH_DIR)/lx106/bench.bin (+ .nm)  the interpreter at -O2 (fc_vm.c...),
+#       the gcc -O2 twins and bench/dev/bench_xt.c, flat at 0x00500000
+#   $(BENCH_DIR)/lx106/size-Os.txt  `size` of the runtime as runtime-cross
+#       ships it for lx106 (-Os -mlongcalls): ROM per part
+# femtoc's lx106 code runs on the machine of sim/fc_xt_diff.h (its routine
+# blob: the same 64-bit division at -O2).
+BENCH_XT_CC  := xtensa-lx106-elf-gcc
+BENCH_XT_RT  := runtime/fc_vm.c runtime/fc_isa.c runtime/fc_libc.c runtime/fc_native_rt.c runtime/fc_div32.c
+$(BENCH_DIR)/lx106/progs/%.o: bench/progs/%.c bench/progs/bench_prog.h
+	@mkdir -p $(dir $@)
+	$(BENCH_XT_CC) $(BENCH_NATIVE_CFLAGS) -c $< -o $@
+$(BENCH_DIR)/lx106/rt/%.o: runtime/%.c $(wildcard runtime/*.h)
+	@mkdir -p $(dir $@)
+	$(BENCH_XT_CC) $(BENCH_RT_CFLAGS) -c $< -o $@
+$(BENCH_DIR)/lx106/bench_xt.o: bench/dev/bench_xt.c $(wildcard runtime/*.h)
+	@mkdir -p $(dir $@)
+	$(BENCH_XT_CC) $(BENCH_RT_CFLAGS) -c $< -o $@
+$(BENCH_DIR)/lx106/bench.elf: $(BENCH_DIR)/lx106/bench_xt.o $(BENCH_XT_RT:runtime/%.c=$(BENCH_DIR)/lx106/rt/%.o) \
+        $(BENCH_PROGS:%=$(BENCH_DIR)/lx106/progs/%.o) bench/dev/bench_xt.ld
+	$(BENCH_XT_CC) -nostdlib -T bench/dev/bench_xt.ld -Wl,--no-warn-rwx-segments -o $@ $(filter %.o,$^) -lgcc
+$(BENCH_DIR)/lx106/bench.bin: $(BENCH_DIR)/lx106/bench.elf
+	xtensa-lx106-elf-objcopy -O binary $< $@
+	xtensa-lx106-elf-nm $< > $(BENCH_DIR)/lx106/bench.nm
+$(BENCH_DIR)/lx106/size-Os.txt: $(BUILD)/cross/lx106/libfcrt.a
+	@mkdir -p $(dir $@)
+	xtensa-lx106-elf-size $(BENCH_RT_SRCS:%.c=$(BUILD)/cross/lx106/%.o) $(BUILD)/cross/lx106/runtime/fc_div32.o > $@
+BENCH_INPUTS += $(BENCH_DIR)/lx106/bench.bin $(BENCH_DIR)/lx106/size-Os.txt
+
 # ---- the host program ---------------------------------------------------------
 BENCH_HOST_SRCS := bench/femto_bench.c bench/bench_cost_m3.c bench/bench_cost_e31.c \
-                   bench/bench_image.c bench/bench_report.c bench/bench_selftest.c
+                   bench/bench_image.c bench/bench_report.c bench/bench_selftest.c bench/bench_xt.c
 PROGRAMS += $(BIN)/femto-bench
 $(BIN)/femto-bench: $(BENCH_HOST_SRCS:%.c=$(OBJ)/%.o) $(BENCH_PROGS:%=$(OBJ)/bench/progs/%.o) $(LIBS)
 	@mkdir -p $(dir $@)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "femto_bench.h"
+#include "bench_xt.h"
 
 const char *const bench_engine_key[ENG__COUNT] = {
     "native", "femtoc", "femtoc_all_checks", "interpreter", "femtoc_code_alone",
@@ -412,6 +413,8 @@ void bench_write_md(FILE *f, const bench_report *r)
             fprintf(f, "%s\n", t->model->doc[i]);
         fprintf(f, "\n");
     }
+    if (r->xt)
+        bench_xt_write_md(f, r->xt);
 }
 
 /* ---- JSON ------------------------------------------------------------------------ */
@@ -531,7 +534,12 @@ void bench_write_json(FILE *f, const bench_report *r)
         }
         fprintf(f, "     ]}%s\n", k + 1 < r->nt ? "," : "");
     }
-    fprintf(f, "  ]\n}\n");
+    fprintf(f, "  ]");
+    if (r->xt) {
+        fprintf(f, ",\n  \"lx106\": ");
+        bench_xt_write_json(f, r->xt);
+    }
+    fprintf(f, "\n}\n");
 }
 
 /* ---- the plot ---------------------------------------------------------------------- */

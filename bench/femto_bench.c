@@ -29,6 +29,7 @@
 #include "bench_cost.h"
 #include "bench_image.h"
 #include "bench_io.h"
+#include "bench_xt.h"
 #include "femto_bench.h"
 #include "fc_backend.h"
 #include "fc_elf.h"
@@ -923,7 +924,7 @@ static int run_ed25519(tctx *c)
     return 0;
 }
 
-static int read_sizes(const char *path, bench_size_row *rows, unsigned *n, char *err, size_t errlen)
+int bench_read_sizes(const char *path, bench_size_row *rows, unsigned *n, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     char line[1024];
@@ -979,16 +980,16 @@ static int run_target(const target_def *def, bench_target_res *t, const opts *o,
         return 0;
     }
     snprintf(path, sizeof path, "%s/%s/size-Os.txt", o->dir, def->key);
-    if (read_sizes(path, t->size_os, &t->nsize_os, c.err, sizeof c.err))
+    if (bench_read_sizes(path, t->size_os, &t->nsize_os, c.err, sizeof c.err))
         goto out;
     snprintf(path, sizeof path, "%s/%s/size-O2.txt", o->dir, def->key);
-    if (read_sizes(path, t->size_o2, &t->nsize_o2, c.err, sizeof c.err))
+    if (bench_read_sizes(path, t->size_o2, &t->nsize_o2, c.err, sizeof c.err))
         goto out;
     snprintf(path, sizeof path, "%s/%s/size-nointerp-Os.txt", o->dir, def->key);
-    if (read_sizes(path, t->size_nointerp, &t->nsize_nointerp, c.err, sizeof c.err))
+    if (bench_read_sizes(path, t->size_nointerp, &t->nsize_nointerp, c.err, sizeof c.err))
         goto out;
     snprintf(path, sizeof path, "%s/%s/size-nonative-Os.txt", o->dir, def->key);
-    if (read_sizes(path, t->size_nonative, &t->nsize_nonative, c.err, sizeof c.err))
+    if (bench_read_sizes(path, t->size_nonative, &t->nsize_nonative, c.err, sizeof c.err))
         goto out;
     if (open_target(&c, o))
         goto out;
@@ -1063,7 +1064,7 @@ static int in_list(const char *list, const char *name)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: femto-bench -C BENCHDIR [--targets cm3,rv32] [--progs a,b[,ed25519]] [--mcpu v4]\n"
+    fprintf(stderr, "usage: femto-bench -C BENCHDIR [--targets cm3,rv32,lx106] [--progs a,b[,ed25519]] [--mcpu v4]\n"
                     "                   [--md FILE] [--json FILE] [--plot PREFIX] [-v]\n"
                     "       femto-bench --selftest   (the cycle models against their manuals)\n");
 }
@@ -1130,7 +1131,37 @@ int main(int argc, char **argv)
             status = 1;
         nt++;
     }
-    if (nt == 0) {
+    /* lx106: in qemu-xtensa (bench_xt.h), the same programs and inputs */
+    static bench_xt_res xres;
+    int with_xt = (!tlist || in_list(tlist, "lx106")) && nsel > 0;
+    if (with_xt) {
+        char err[600];
+        bench_xt *bx = bench_xt_open(o.dir, &xres, err, sizeof err);
+        if (!bx) {
+            snprintf(xres.why, sizeof xres.why, "%.190s", err);
+            fprintf(stderr, "femto-bench: lx106: %s\n", err);
+            status = 1;
+        }
+        for (unsigned k = 0; bx && k < nsel; k++) {
+            uint8_t input[4096];
+            memset(input, 0, sizeof input);
+            sel[k]->gen(input, sel[k]->in_len, name_seed(sel[k]->name));
+            uint64_t r0 = sel[k]->host(input, sel[k]->in_len);
+            if (bench_xt_prog_run(bx, o.dir, o.mcpu, sel[k]->name, input, sel[k]->in_len, r0, err, sizeof err)) {
+                fprintf(stderr, "femto-bench: lx106: %s\n", err);
+                status = 1;
+                break;
+            }
+            if (o.verbose)
+                fprintf(stderr, "lx106 %-10s native %llu, femtoc %llu, checked %llu, interp %llu insns\n",
+                        sel[k]->name, (unsigned long long)xres.prog[xres.nprog - 1].insns[XT_NATIVE],
+                        (unsigned long long)xres.prog[xres.nprog - 1].insns[XT_FEMTOC],
+                        (unsigned long long)xres.prog[xres.nprog - 1].insns[XT_CHECKED],
+                        (unsigned long long)xres.prog[xres.nprog - 1].insns[XT_INTERP]);
+        }
+        bench_xt_close(bx);
+    }
+    if (nt == 0 && !with_xt) {
         fprintf(stderr, "femto-bench: no target selected\n");
         return 2;
     }
@@ -1139,9 +1170,11 @@ int main(int argc, char **argv)
         return 1;
     }
     snprintf(cc, sizeof cc, "clang-19 --target=bpf -mcpu=%s -O2 -fno-builtin", o.mcpu);
-    bench_report r = { cc, tres, nt };
+    bench_report r = { cc, tres, nt, with_xt ? &xres : NULL };
     for (unsigned k = 0; k < nt; k++)
         bench_print_summary(stdout, &tres[k]);
+    if (with_xt)
+        bench_xt_print_summary(stdout, &xres);
     if (md) {
         FILE *f = fopen(md, "w");
         if (!f) { fprintf(stderr, "femto-bench: %s: cannot write\n", md); return 1; }

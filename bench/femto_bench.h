@@ -105,10 +105,12 @@ typedef struct bench_target_res {
     uint32_t ed_msg_len;
 } bench_target_res;
 
+struct bench_xt_res;
 typedef struct bench_report {
     const char *ebpf_cc;                   /* how the bytecode was built        */
     bench_target_res *t;
     unsigned nt;
+    const struct bench_xt_res *xt;         /* lx106 (bench_xt.h), NULL: not run */
 } bench_report;
 
 /* ratio helpers */
@@ -125,6 +127,9 @@ int bench_write_plot(const char *prefix, const bench_report *r);
 /* bench_selftest.c: the cost models on sequences with documented totals;
  * prints a count line, returns 0 when all pass */
 int bench_selftest(FILE *out);
+
+/* `size` output (text data bss dec hex file) into rows. 0, or -1 with a message. */
+int bench_read_sizes(const char *path, bench_size_row *rows, unsigned *n, char *err, size_t errlen);
 
 /* the short per-target summary printed on stdout */
 void bench_print_summary(FILE *f, const bench_target_res *t);

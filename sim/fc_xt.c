@@ -28,9 +28,11 @@
 
 extern const uint8_t fc_xt_monitor_elf[];
 extern const uint32_t fc_xt_monitor_elf_len;
+extern const uint32_t fc_xt_monitor_elf_fc_xt_upcall;
 
-enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6 };
+enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6, CMD_RESUME = 7 };
 #define XT_MON_OK 0x58540000u
+#define XT_MON_UPCALL 0x58550000u
 #define MAX_MAPS 16u
 
 typedef struct xt_map {
@@ -47,10 +49,20 @@ struct fc_xt {
     unsigned timeout_ms;
     int counting;
     char log_path[512];       /* the exec trace when counting ($TMPDIR) */
+    /* counting: instructions per translated block, by the block's host
+     * address (the exec trace's "Trace" lines name it), and the listing of
+     * the last translation of each guest pc not yet executed */
+    struct tbmap { uint64_t *key; uint32_t *val; uint32_t cap, n; } tb, pend;
+    uint32_t in_pc, in_n;     /* the "IN:" listing being read */
+    int in_block;
+    uint32_t lost;            /* executions of blocks with no listing seen */
     FILE *log;
     xt_map map[MAX_MAPS];
     unsigned nmap;
     unsigned starts;
+    fc_xt_upcall_fn upcall;
+    void *upcall_ctx;
+    uint32_t upcalls;
 };
 
 const char *fc_xt_core_name(enum fc_xt_core core)
@@ -58,8 +70,13 @@ const char *fc_xt_core_name(enum fc_xt_core core)
     return core == FC_XT_DC233C ? "dc233c" : "lx106";
 }
 
+static void tbmap_free(struct tbmap *m);
+
 static void drop_log(fc_xt *x)
 {
+    tbmap_free(&x->tb);
+    tbmap_free(&x->pend);
+    x->in_block = 0;
     if (x->log) {
         fclose(x->log);
         x->log = NULL;
@@ -213,9 +230,8 @@ static int start(fc_xt *x, char *err, size_t errlen)
         argv[n++] = "-cpu";
         argv[n++] = fc_xt_core_name(x->core);
         if (x->counting) {
-            argv[n++] = "-singlestep";
             argv[n++] = "-d";
-            argv[n++] = "exec,nochain";
+            argv[n++] = "in_asm,exec,nochain";
             argv[n++] = "-D";
             argv[n++] = x->log_path;
         }
@@ -312,6 +328,16 @@ void fc_xt_close(fc_xt *x)
 
 unsigned fc_xt_starts(const fc_xt *x) { return x->starts; }
 
+uint32_t fc_xt_upcall_addr(void) { return fc_xt_monitor_elf_fc_xt_upcall; }
+
+void fc_xt_set_upcall(fc_xt *x, fc_xt_upcall_fn fn, void *ctx)
+{
+    x->upcall = fn;
+    x->upcall_ctx = ctx;
+}
+
+uint32_t fc_xt_upcalls(const fc_xt *x) { return x->upcalls; }
+
 void fc_xt_timeout(fc_xt *x, unsigned ms) { x->timeout_ms = ms ? ms : 1; }
 
 static int ensure(fc_xt *x)
@@ -400,8 +426,68 @@ int fc_xt_count(fc_xt *x, int on)
     return ensure(x);
 }
 
-/* executed instructions outside the monitor since the last count: the
- * trace lines "Trace N: host [cs_base/pc/flags/...] ..." */
+/* ---- counting ----------------------------------------------------------------
+ * QEMU logs each translation of a block ("IN:" and one line per guest
+ * instruction, -d in_asm) before its first execution, and each execution of
+ * a block ("Trace N: HOSTPTR [cs_base/pc/flags/...]", -d exec; nochain, so
+ * chained blocks are logged too). Executed instructions = the sum over
+ * executions of the block's length: exact, as a block runs to its end
+ * unless the guest faults (then the process is gone and nothing is
+ * counted). A host address names one live block; when QEMU reuses it for a
+ * new translation, that translation's listing comes first: the first
+ * execution after a listing of pc takes the listing's length, later ones
+ * the host address's. Blocks in the monitor's page are not counted. This
+ * replaced -singlestep with a line per instruction: same counts (step
+ * xtensa-sim checks them), several times faster. */
+static uint32_t *tbmap_slot(struct tbmap *m, uint64_t key, int add)
+{
+    if (add && (m->n + 1) * 2 > m->cap) {
+        struct tbmap g = { NULL, NULL, m->cap ? m->cap * 2 : 4096, 0 };
+        g.key = calloc(g.cap, sizeof *g.key);
+        g.val = calloc(g.cap, sizeof *g.val);
+        if (!g.key || !g.val) {
+            free(g.key);
+            free(g.val);
+            return NULL;
+        }
+        for (uint32_t i = 0; i < m->cap; i++)
+            if (m->key[i]) {
+                uint32_t h = (uint32_t)((m->key[i] * 0x9e3779b97f4a7c15ull) >> 40) & (g.cap - 1);
+                while (g.key[h])
+                    h = (h + 1) & (g.cap - 1);
+                g.key[h] = m->key[i];
+                g.val[h] = m->val[i];
+                g.n++;
+            }
+        free(m->key);
+        free(m->val);
+        *m = g;
+    }
+    if (!m->cap)
+        return NULL;
+    key |= 1ull << 63;        /* 0 is the empty slot */
+    uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 40) & (m->cap - 1);
+    while (m->key[h] && m->key[h] != key)
+        h = (h + 1) & (m->cap - 1);
+    if (!m->key[h]) {
+        if (!add)
+            return NULL;
+        m->key[h] = key;
+        m->n++;
+    }
+    return &m->val[h];
+}
+
+static void tbmap_free(struct tbmap *m)
+{
+    free(m->key);
+    free(m->val);
+    memset(m, 0, sizeof *m);
+}
+
+static int in_monitor(uint32_t pc) { return pc >= FC_XT_MON_ADDR && pc < FC_XT_MON_ADDR + 0x1000u; }
+
+/* executed instructions outside the monitor since the last count */
 static uint64_t count_trace(fc_xt *x)
 {
     char line[256];
@@ -410,36 +496,106 @@ static uint64_t count_trace(fc_xt *x)
         return 0;
     clearerr(x->log);
     while (fgets(line, sizeof line, x->log)) {
-        const char *p = strchr(line, '[');
-        if (strncmp(line, "Trace ", 6) || !p)
+        if (strncmp(line, "IN:", 3) == 0) {
+            x->in_block = 1;
+            x->in_n = 0;
             continue;
-        p = strchr(p, '/');
-        if (!p)
+        }
+        if (x->in_block) {
+            if (strncmp(line, "0x", 2) == 0) {
+                if (x->in_n++ == 0)
+                    x->in_pc = (uint32_t)strtoul(line, NULL, 16);
+                continue;
+            }
+            x->in_block = 0;
+            if (x->in_n) {
+                uint32_t *v = tbmap_slot(&x->pend, x->in_pc, 1);
+                if (v)
+                    *v = x->in_n;
+            }
+        }
+        if (strncmp(line, "Trace ", 6))
             continue;
-        uint32_t pc = (uint32_t)strtoul(p + 1, NULL, 16);
-        if (pc < FC_XT_MON_ADDR || pc >= FC_XT_MON_ADDR + 0x1000u)
-            n++;
+        const char *p = strchr(line, ':'), *q = strchr(line, '[');
+        if (!p || !q || !(q = strchr(q, '/')))
+            continue;
+        uint64_t host = strtoull(p + 1, NULL, 16);
+        uint32_t pc = (uint32_t)strtoul(q + 1, NULL, 16);
+        uint32_t *pv = tbmap_slot(&x->pend, pc, 0), *tv;
+        if (pv && *pv) {
+            tv = tbmap_slot(&x->tb, host, 1);
+            if (tv)
+                *tv = *pv;
+            *pv = 0;          /* taken: later executions go by the host address */
+        } else {
+            tv = tbmap_slot(&x->tb, host, 0);
+        }
+        if (!in_monitor(pc)) {
+            if (tv)
+                n += *tv;
+            else
+                x->lost++;
+        }
     }
     return n;
+}
+
+static uint32_t word(const uint8_t *a) { return (uint32_t)a[0] | (uint32_t)a[1] << 8 | (uint32_t)a[2] << 16 | (uint32_t)a[3] << 24; }
+
+/* A call's request, then its answer; upcalls on the way (fc_xt_upcall in
+ * the guest) run the host's handler and resume the guest. The time limit
+ * is per wait: the handler's own requests do not count against it. */
+static int call_request(fc_xt *x, const uint32_t req[16], uint32_t ans[4])
+{
+    uint8_t raw[64];
+    for (unsigned i = 0; i < 16; i++)
+        for (unsigned k = 0; k < 4; k++)
+            raw[i * 4 + k] = (uint8_t)(req[i] >> (8 * k));
+    if (send_all(x, raw, sizeof raw))
+        return -1;
+    for (;;) {
+        uint8_t a[16];
+        int r = recv_all(x, a, sizeof a, (int)x->timeout_ms);
+        if (r)
+            return r;
+        for (unsigned i = 0; i < 4; i++)
+            ans[i] = word(a + 4 * i);
+        if (ans[0] != XT_MON_UPCALL)
+            return ans[0] == (XT_MON_OK | req[0]) ? 0 : -1;
+        if (!x->upcall)
+            return -1;      /* nobody to serve it: the protocol is broken */
+        x->upcalls++;
+        uint32_t v = x->upcall(x->upcall_ctx, x, ans[1], ans[2], ans[3]);
+        if (x->pid <= 0)
+            return -1;      /* the handler's requests failed */
+        uint32_t res[16] = {CMD_RESUME, v};
+        for (unsigned i = 0; i < 16; i++)
+            for (unsigned k = 0; k < 4; k++)
+                raw[i * 4 + k] = (uint8_t)(res[i] >> (8 * k));
+        if (send_all(x, raw, sizeof raw))
+            return -1;
+    }
 }
 
 static int do_call(fc_xt *x, const uint32_t req[16], uint32_t ans[4], fc_xt_stats *stats)
 {
     if (ensure(x))
         return FC_XT_EIO;
-    if (x->counting)
+    if (x->counting) {
         (void)count_trace(x);   /* drop what came before */
-    int r = request(x, req, NULL, 0, ans, (int)x->timeout_ms);
+        x->lost = 0;
+    }
+    int r = call_request(x, req, ans);
     if (x->counting && r == 0) {
         stats->insns = count_trace(x);
-        stats->counted = 1;
+        stats->counted = x->lost == 0;   /* a block of unknown length: no count */
     }
     if (r == -2) {
         stop(x, NULL);
         return FC_XT_ETIMEOUT;
     }
     if (r) {
-        stats->signal = reap(x);
+        stats->signal = x->pid > 0 ? reap(x) : 0;
         return stats->signal ? FC_XT_EFAULT : FC_XT_EIO;
     }
     return FC_XT_OK;

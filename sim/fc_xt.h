@@ -30,10 +30,11 @@
  *
  * Budget: QEMU user mode has no instruction cap, so a run is bounded by
  * time (fc_xt_timeout, default 2000 ms). Executed instructions are counted
- * on request (fc_xt_count) by running QEMU with -singlestep and the "exec"
- * trace (-d exec,nochain: one line per executed instruction with its pc),
- * counting the lines whose pc lies outside the monitor: slow (a few us per
- * instruction), exact. Debian's QEMU ships no TCG plugins (no libinsn.so
+ * on request (fc_xt_count) by running QEMU with the translation listing and
+ * the exec trace (-d in_asm,exec,nochain: each block's instructions when it
+ * is translated, a line per execution of a block), summing the lengths of
+ * the blocks executed outside the monitor: exact (stats->counted is 0 if a
+ * block's listing was missing), slow (about 1 us per instruction here). Debian's QEMU ships no TCG plugins (no libinsn.so
  * and no qemu-plugin.h), so the plugin way is not used.
  */
 #ifndef FC_XT_H
@@ -106,5 +107,21 @@ int fc_xt_call_table(fc_xt *x, uint32_t fn, enum fc_xt_abi abi, uint32_t table, 
 
 /* QEMU processes started so far (1 + restarts). */
 unsigned fc_xt_starts(const fc_xt *x);
+
+/*
+ * Upcalls: code called through fc_xt_call / fc_xt_call_table may call the
+ * monitor's fc_xt_upcall (guest address fc_xt_upcall_addr(), call0 ABI,
+ * arguments a2..a4, result a2) - e.g. as the helper trampoline
+ * FC_SYM_HELPER. The runner then calls fn(ctx, x, a2, a3, a4) on the host
+ * while the guest waits; fn may use fc_xt_read / fc_xt_write (the guest
+ * serves them), and its result is a2 when fc_xt_upcall returns. Without a
+ * handler an upcall fails the call (FC_XT_EIO). Upcall instructions run in
+ * the monitor's page, so counting leaves them out.
+ */
+typedef uint32_t (*fc_xt_upcall_fn)(void *ctx, fc_xt *x, uint32_t a2, uint32_t a3, uint32_t a4);
+uint32_t fc_xt_upcall_addr(void);
+void fc_xt_set_upcall(fc_xt *x, fc_xt_upcall_fn fn, void *ctx);
+/* upcalls served so far */
+uint32_t fc_xt_upcalls(const fc_xt *x);
 
 #endif /* FC_XT_H */

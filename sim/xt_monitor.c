@@ -21,6 +21,14 @@
  *                          result written to words 6 and 7 (one request for
  *                          many inputs: the round trip is what costs)
  *   EXIT                   exit_group(0)
+ *   RESUME value           only while an upcall waits (below): the upcall
+ *                          returns value to the code that made it (no answer)
+ * Upcall: native code may call fc_xt_upcall (call0, a2..a4 its arguments;
+ * the host gets its address from the ELF's symbols) as the helper
+ * trampoline. It sends {XT_MON_UPCALL, a2, a3, a4} in place of an answer and
+ * serves requests (READ, WRITE... even CALL) until the host sends RESUME;
+ * so the host runs the helper on its own copy of guest memory and writes
+ * back what the helper changed, and the call in progress goes on.
  * A fault in the called code kills the process with the signal (no handler):
  * the host sees the end of the pipe and the exit status.
  *
@@ -34,8 +42,9 @@
 #define NR_MMAP2 80
 #define NR_EXIT_GROUP 119
 
-enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6 };
+enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6, CMD_RESUME = 7 };
 #define XT_MON_OK 0x58540000u
+#define XT_MON_UPCALL 0x58550000u
 
 static long sys3(long n, long a, long b, long c)
 {
@@ -137,13 +146,13 @@ static uint64_t call(uint32_t fn, uint32_t abi, const uint32_t *a)
     return ((call0_fn)(uintptr_t)fn)(a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-static uint32_t req[16];
-
-void fc_xt_monitor(void);
-void fc_xt_monitor(void)
+/* Serve requests until a RESUME (nested: inside an upcall; returns its
+ * value) or forever (the top level). The request is a local: an upcall
+ * made by a CALL serves requests of its own before that CALL answers. */
+static uint32_t serve(int nested)
 {
     for (;;) {
-        uint32_t ans[4] = {0, 0, 0, 0};
+        uint32_t req[16], ans[4] = {0, 0, 0, 0};
         get(req, sizeof req);
         ans[0] = XT_MON_OK | (req[0] & 0xffffu);
         switch (req[0]) {
@@ -177,11 +186,30 @@ void fc_xt_monitor(void)
             put(ans, sizeof ans);
             break;
         }
+        case CMD_RESUME:
+            if (nested)
+                return req[1];
+            quit();
+            break;
         case CMD_EXIT:
         default:
             quit();
         }
     }
+}
+
+uint32_t fc_xt_upcall(uint32_t a, uint32_t b, uint32_t c);
+uint32_t fc_xt_upcall(uint32_t a, uint32_t b, uint32_t c)
+{
+    uint32_t msg[4] = {XT_MON_UPCALL, a, b, c};
+    put(msg, sizeof msg);
+    return serve(1);
+}
+
+void fc_xt_monitor(void);
+void fc_xt_monitor(void)
+{
+    serve(0);
 }
 
 /* entry: qemu-user starts us with a1 = the stack it made */

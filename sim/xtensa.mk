@@ -18,10 +18,12 @@ XT_RT_ROUTINES := fc_udiv32 fc_umod32 fc_sdiv32 fc_smod32 __udivsi3 __umodsi3 __
 $(XT_GEN)/xt_monitor.elf: sim/xt_monitor.c sim/xt_monitor.ld
 	@mkdir -p $(dir $@)
 	$(XT_CC) $(XT_CFLAGS) -nostdlib -T sim/xt_monitor.ld -Wl,--gc-sections -Wl,--no-warn-rwx-segments \
-	  -o $@ sim/xt_monitor.c
+	  -Wl,-u,fc_xt_upcall -o $@ sim/xt_monitor.c
 
+# the upcall's address (the helper trampoline of sim/fc_xt_diff.c) from its symbols
 $(XT_GEN)/fc_xt_monitor.c: $(XT_GEN)/xt_monitor.elf sim/gen-xt-blob
-	$(PYTHON) sim/gen-xt-blob $< - fc_xt_monitor_elf $@
+	xtensa-lx106-elf-nm $< > $(XT_GEN)/xt_monitor.nm
+	$(PYTHON) sim/gen-xt-blob $< $(XT_GEN)/xt_monitor.nm fc_xt_monitor_elf $@ fc_xt_upcall
 
 # no -lgcc: Debian's lx106 libgcc lacks __udivsi3, __muldi3...; fc_div32.c
 # has them, and the link fails if anything else is missing
@@ -37,7 +39,7 @@ $(XT_GEN)/fc_xt_rt_lx106.c: $(XT_GEN)/fc_xt_rt_lx106.elf sim/gen-xt-blob
 	$(PYTHON) sim/gen-xt-blob $(XT_GEN)/fc_xt_rt_lx106.bin $(XT_GEN)/fc_xt_rt_lx106.nm fc_xt_rt_lx106 $@ \
 	  $(XT_RT_ROUTINES)
 
-SIM_SRCS += sim/fc_xt.c sim/fc_xt_engine.c $(XT_GEN)/fc_xt_monitor.c $(XT_GEN)/fc_xt_rt_lx106.c
+SIM_SRCS += sim/fc_xt.c sim/fc_xt_engine.c sim/fc_xt_diff.c $(XT_GEN)/fc_xt_monitor.c $(XT_GEN)/fc_xt_rt_lx106.c
 
 # ---- the runner, the encodings lx106 binutils cannot check, the division -----
 # tests/xtensa/xt_sim.c: hand-encoded routines (xt_enc.h) on both cores, the

@@ -2,9 +2,10 @@
 # emulated core) and the differential tests built on the same device:
 #   femto-run      tests/run/femto-run-test.sh: femto-run itself
 #   diff-cprogs    tests/c/*.c -> femtoc -march=thumbv7m,rv32imac -> installed
-#                  and run on each core and in the interpreter, compared
+#                  and run on each core and in the interpreter, compared; the
+#                  objects through each backend directly, lx106 included
 #   diff-random    tests/diff/diff_random.c: generated programs, interpreter
-#                  vs Thumb-2 vs RV32
+#                  vs Thumb-2 vs RV32, the first DIFF_RANDOM_XT_COUNT on lx106
 #   fuzz-diff-smoke  a short run of the libFuzzer differential harness
 # and `make fuzz-diff` (FUZZ_DIFF_TIME seconds, default 60).
 
@@ -35,15 +36,18 @@ TEST_STEPS += diff-cprogs-ir
 step-diff-cprogs-ir: $(BIN)/fc-diff-cprog $(BIN)/femtoc
 	DIFF_FEMTOC_IR=1 bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs-ir $(CLANG) $(CLANG19) $(CC) tests/c
 
-# ---- random programs: interpreter vs Thumb-2 vs RV32 --------------------------
+# ---- random programs: interpreter vs Thumb-2 vs RV32 (and lx106) ---------------
+# The first DIFF_RANDOM_XT_COUNT programs also run on the Xtensa engines
+# (sim/fc_xt_diff.h: lx106 in qemu-xtensa, one QEMU process per worker).
 DIFF_RANDOM_COUNT ?= 10000
+DIFF_RANDOM_XT_COUNT ?= 2000
 $(BIN)/diff-random: $(OBJ)/tests/diff/diff_random.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 
 TEST_STEPS += diff-random
 step-diff-random: $(BIN)/diff-random
-	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT)
+	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT) --xt $(DIFF_RANDOM_XT_COUNT)
 
 # The same programs (a fixed-seed slice) with every native run compiled
 # through the middle end (FC_BK_IR, -fcodegen=ir): the Thumb-2 selector's
@@ -55,15 +59,17 @@ step-diff-random-ir: $(BIN)/diff-random
 	@$(BIN)/diff-random -n $(DIFF_RANDOM_IR_COUNT) --ir > $(BUILD)/diff-random-ir.log; rc=$$?; \
 	  sed 's/^diff-random: \([0-9]* passed\)/diff-random-ir: \1/' $(BUILD)/diff-random-ir.log; exit $$rc
 
-# ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 -------------------
+# ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 vs lx106 ----------
 # Built with clang from the sources (not the gcc archives), ASan + UBSan; the
-# seed corpus is diff-random's verified programs (--corpus).
+# seed corpus is diff-random's verified programs (--corpus). lx106 runs in one
+# qemu-xtensa process for the campaign, a child of the fuzzer process.
 FUZZ_DIFF_TIME  ?= 60
 FUZZ_DIFF_RUNS  ?= 3000
 FUZZ_DIFF_BIN    = $(BUILD)/fuzz/fuzz_diff
 FUZZ_DIFF_CORPUS = $(BUILD)/fuzz/diff-corpus
 FUZZ_DIFF_SRCS   = tests/fuzz/fuzz_diff.c $(sort $(RUNTIME_SRCS) $(COMPILER_SRCS) $(SIM_SRCS))
 $(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c tests/diff/diff_helpers.h tests/diff/diff_inputs.h $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_GEN)/fc_emu_rt_rv32.c \
+                         $(XT_GEN)/fc_xt_monitor.c $(XT_GEN)/fc_xt_rt_lx106.c \
                          $(wildcard runtime/*.c runtime/*.h compiler/*.c compiler/*.h backends/*.h \
                                     backends/*/*.c backends/*/*.h middle/*.c middle/*.h sim/*.c sim/*.h)
 	@mkdir -p $(dir $@)

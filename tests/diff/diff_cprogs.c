@@ -17,7 +17,10 @@
  *    stack.
  * 2. The object through each backend directly (tools/fc_emu.h fc_emu_diff),
  *    with the verifier's facts, without them, with every access checked and
- *    without the backend's own optimisations: each seed in a fresh instance.
+ *    without the backend's own optimisations: each seed in a fresh instance;
+ *    the same for each Xtensa engine (sim/fc_xt_diff.h fc_xtd_diff: lx106 in
+ *    one qemu-xtensa process; not yet through a container: the loader does
+ *    not place lx106 code).
  *
  * The context is 64 bytes filled from the seed exactly as tests/c/run_cprog.c
  * and native_main.c do. Standard output: one line per seed with the agreed
@@ -33,6 +36,7 @@
 #include "fc_emu.h"
 #include "fc_verify.h"
 #include "fr_device.h"
+#include "fc_xt_diff.h"
 
 #define CTX_LEN 64u
 #define MAX_SEEDS 32
@@ -214,7 +218,7 @@ static int run_container(const char *fcx_path, const char *entry, const unsigned
 
 /* 2. the object through each backend directly, several option sets */
 static int run_direct(const char *obj, const char *entry, const unsigned long *seeds, int nseeds,
-                      unsigned *runs)
+                      unsigned *runs, unsigned *xt_runs)
 {
     static const struct { const char *name; int facts; uint32_t flags; } variants[] = {
         {"with facts", 1, 0},
@@ -246,14 +250,21 @@ static int run_direct(const char *obj, const char *entry, const unsigned long *s
         return 2;
     }
     free(ws);
-    for (unsigned t = 0; t < sizeof targets / sizeof targets[0] && !bad; t++) {
+    /* rows 0, 1: the Unicorn cores; then every Xtensa engine */
+    unsigned nrows = (unsigned)(sizeof targets / sizeof targets[0] + fc_xtd_engines_count);
+    for (unsigned t = 0; t < nrows && !bad; t++) {
         char err[200];
-        fc_emu *e = fc_emu_open_target(targets[t], err, sizeof err);
-        if (!e) {
-            printf("ERROR emulator: %s\n", err);
+        int xt = t >= sizeof targets / sizeof targets[0];
+        const fc_xtd_engine *xe = xt ? &fc_xtd_engines[t - sizeof targets / sizeof targets[0]] : NULL;
+        fc_emu *e = NULL;
+        fc_xtd *xd = NULL;
+        if (xt ? !(xd = fc_xtd_open(xe, err, sizeof err))
+               : !(e = fc_emu_open_target(targets[t], err, sizeof err))) {
+            printf("ERROR %s: %s\n", xt ? xe->name : "emulator", err);
             bad = 2;
             break;
         }
+        const char *tname = xt ? xe->name : fr_core_name(targets[t]);
         for (unsigned v = 0; v < sizeof variants / sizeof variants[0]; v++)
             for (int s = 0; s < nseeds; s++) {
                 uint8_t ctx[CTX_LEN];
@@ -275,16 +286,20 @@ static int run_direct(const char *obj, const char *entry, const unsigned long *s
                 c.bss_len = p.bss_len;
                 c.helpers = fc_std_helpers;
                 c.nhelpers = fc_std_helpers_count;
-                int r = fc_emu_diff(e, &c, &oi, &on, msg, sizeof msg);
+                int r = xt ? fc_xtd_diff(xd, &c, &oi, &on, msg, sizeof msg)
+                           : fc_emu_diff(e, &c, &oi, &on, msg, sizeof msg);
                 (*runs)++;
+                if (xt)
+                    (*xt_runs)++;
                 if (r != 0) {
-                    printf("MISMATCH %s: %s %s seed %lu: %s\n", obj, fr_core_name(targets[t]),
+                    printf("MISMATCH %s: %s %s seed %lu: %s\n", obj, tname,
                            variants[v].name, seeds[s], r < 0 ? "could not run: " : "");
                     printf("    %s\n", msg);
                     bad = r < 0 ? 2 : 1;
                 }
             }
         fc_emu_close(e);
+        fc_xtd_close(xd);
     }
     free(info);
     fc_elf_free(&p);
@@ -313,7 +328,7 @@ int main(int argc, char **argv)
     }
 
     static outcome out[NENG][MAX_SEEDS];
-    unsigned runs = 0;
+    unsigned runs = 0, xt_runs = 0;
     int rc = run_container(fcx, entry, seeds, nseeds, out, &runs);
     int mism = 0;
     if (rc == 0) {
@@ -332,11 +347,12 @@ int main(int argc, char **argv)
                 free(out[e][s].ram);
                 free(out[e][s].stack);
             }
-        int d = run_direct(obj, entry, seeds, nseeds, &runs);
+        int d = run_direct(obj, entry, seeds, nseeds, &runs, &xt_runs);
         if (d == 2)
             rc = 2;
         mism |= d == 1;
     }
-    printf("runs: %u, %s\n", runs, rc ? "could not run" : mism ? "MISMATCHES" : "all engines agree");
+    printf("runs: %u (%u on Xtensa), %s\n", runs, xt_runs,
+           rc ? "could not run" : mism ? "MISMATCHES" : "all engines agree");
     return rc ? 2 : mism ? 1 : 0;
 }

@@ -3,7 +3,8 @@
  * interpreter, the Thumb-2 backend (Cortex-M3 in Unicorn) and the RV32IMAC
  * backend (SiFive E31 in Unicorn), compared exactly.
  *
- *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir] [-v]
+ *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir]
+ *               [--xt N] [-v]
  *
  * JOBS worker processes (default 2) share the programs (index modulo JOBS),
  * each with its own emulators; the results do not depend on JOBS.
@@ -15,7 +16,9 @@
  * (the seed corpus of `make fuzz-diff`). --ir compiles every native run
  * through the middle end (FC_BK_IR, femtoc -fcodegen=ir) and counts how
  * many Thumb-2 runs its selector made and how many fell back to the
- * template generator.
+ * template generator. --xt N: programs 0..N-1 also run on every Xtensa
+ * engine (sim/fc_xt_diff.h: lx106 in qemu-xtensa), each with the same option
+ * sets; one QEMU process per engine and worker for the whole run.
  *
  * What a program holds (every class of RFC 9669 plus femtoc's forms):
  *   ALU and ALU64 with immediates and registers: add sub mul div sdiv or and
@@ -53,6 +56,7 @@
 #include "fc_helpers.h"
 #include "diff_helpers.h"
 #include "fc_verify.h"
+#include "fc_xt_diff.h"
 
 #define DEFAULT_SEED  0x6a09e667f3bcc908ull
 #define DEFAULT_COUNT 10000u
@@ -660,7 +664,14 @@ typedef struct tally {
     unsigned ctx_faults, stack_faults, section_faults;
     unsigned printed;
     unsigned ir_made, ir_fallback;   /* --ir: thumbv7m runs by the selector / the template */
+    unsigned xt_programs, xt_runs, xt_starts;   /* --xt: programs, runs, QEMU processes */
 } tally;
+
+/* --xt: the Xtensa engines (one QEMU process each per worker) and how many
+ * programs (from 0) run on them */
+static unsigned xt_count;
+static fc_xtd *xtd[8];
+static unsigned nxtd;
 
 /* --ir: every backend run with FC_BK_IR (femtoc -fcodegen=ir) */
 static uint32_t ir_flag;
@@ -913,6 +924,31 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             if (listing)
                 print_native(out, b ? &fc_backend_rv32imac : &fc_backend_thumbv7m, &c);
         }
+    if (idx < xt_count)
+        t->xt_programs++;
+    for (unsigned x = 0; idx < xt_count && x < nxtd; x++)
+        for (unsigned v = 0; v < nvar; v++) {
+            const fc_xtd_engine *xe = fc_xtd_engine_of(xtd[x]);
+            fc_emu_outcome oi, on;
+            char msg[400], what[80];
+            c.info = var[v].info;
+            c.bk_flags = var[v].flags;   /* the Xtensa backends are the middle end's */
+            int d = fc_xtd_diff(xtd[x], &c, &oi, &on, msg, sizeof msg);
+            t->runs++;
+            t->xt_runs++;
+            snprintf(what, sizeof what, "%s, %s", xe->name, var[v].name);
+            if (d != 0) {
+                ok = 0;
+                if (t->printed++ < 12 || verbose)
+                    print_case(out, &g, &c, what, msg, &oi, &on, idx);
+                else if (t->printed == 13)
+                    fprintf(out, "(further mismatches: one line each)\n");
+                else
+                    fprintf(out, "MISMATCH program %u (%s): %s\n", idx, what, msg);
+            }
+            if (listing)
+                print_native(out, xe->backend, &c);
+        }
 
     /* what the interpreter did, for the coverage checks */
     if (first.err >= 0 && first.err < FC_ERR__COUNT)
@@ -962,12 +998,30 @@ static int work(uint64_t seed, unsigned first, unsigned step, unsigned end, tall
         fc_emu_close(emu[0]);
         return 1;
     }
+    nxtd = 0;
+    for (size_t k = 0; first < xt_count && k < fc_xtd_engines_count && k < sizeof xtd / sizeof xtd[0]; k++) {
+        xtd[nxtd] = fc_xtd_open(&fc_xtd_engines[k], err, sizeof err);
+        if (!xtd[nxtd]) {
+            printf("diff-random: %s: %s\ndiff-random: 0 passed, 1 failed\n", fc_xtd_engines[k].name, err);
+            while (nxtd)
+                fc_xtd_close(xtd[--nxtd]);
+            fc_emu_close(emu[0]);
+            fc_emu_close(emu[1]);
+            return 1;
+        }
+        nxtd++;
+    }
     for (unsigned i = first; i < end; i += step) {
         t->programs++;
         if (run_program(emu, seed, i, t, verbose, listing))
             t->passed++;
         else
             t->failed++;
+    }
+    while (nxtd) {
+        nxtd--;
+        t->xt_starts += fc_xt_starts(fc_xtd_runner(xtd[nxtd]));
+        fc_xtd_close(xtd[nxtd]);
     }
     fc_emu_close(emu[0]);
     fc_emu_close(emu[1]);
@@ -993,6 +1047,9 @@ static void merge(tally *t, const tally *w)
     t->section_faults += w->section_faults;
     t->ir_made += w->ir_made;
     t->ir_fallback += w->ir_fallback;
+    t->xt_programs += w->xt_programs;
+    t->xt_runs += w->xt_runs;
+    t->xt_starts += w->xt_starts;
 }
 
 int main(int argc, char **argv)
@@ -1013,6 +1070,8 @@ int main(int argc, char **argv)
             verbose = 1;
         else if (strcmp(argv[a], "--ir") == 0)
             ir_flag = FC_BK_IR;
+        else if (strcmp(argv[a], "--xt") == 0 && a + 1 < argc)
+            xt_count = (unsigned)strtoul(argv[++a], NULL, 0);
         else if (strcmp(argv[a], "-S") == 0)
             listing = 1;
         else if (strcmp(argv[a], "--corpus") == 0 && a + 1 < argc)
@@ -1020,7 +1079,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[a], "-j") == 0 && a + 1 < argc)
             jobs = (unsigned)strtoul(argv[++a], NULL, 0);
         else {
-            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir] [-v]\n");
+            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir] [--xt N] [-v]\n");
             return 2;
         }
     }
@@ -1098,6 +1157,13 @@ int main(int argc, char **argv)
 
     printf("programs %u: %u verified (run with the verifier's facts too), %u skipped; %u runs "
            "(%lds)\n", t.programs, t.verified, t.skipped, t.runs, (long)(time(NULL) - t0));
+    if (xt_count) {
+        printf("xtensa:");
+        for (size_t k = 0; k < fc_xtd_engines_count; k++)
+            printf(" %s", fc_xtd_engines[k].name);
+        printf(": programs 0..%u (%u programs), %u runs, %u QEMU processes started\n", xt_count - 1,
+               t.xt_programs, t.xt_runs, t.xt_starts);
+    }
     if (ir_flag)
         printf("thumbv7m -fcodegen=ir: %u runs compiled by the ir selector, %u by the template "
                "generator (fallback)\n", t.ir_made, t.ir_fallback);

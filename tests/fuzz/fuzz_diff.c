@@ -2,7 +2,12 @@
  * fuzz_diff.c - libFuzzer differential harness: bytecode through the
  * verifier, then the interpreter against the Thumb-2 backend (Cortex-M3 in
  * Unicorn) and the RV32IMAC backend (E31 in Unicorn), with and without the
- * verifier's facts. Any difference in r0, error, error instruction, fault
+ * verifier's facts, and every Xtensa engine (sim/fc_xt_diff.h: lx106 in
+ * qemu-xtensa) the same way. libFuzzer runs inputs in-process, so the
+ * Xtensa runner is opened at the first input and kept: one QEMU process
+ * for the whole campaign (a child of the fuzzer process; with -jobs/-fork
+ * one per worker), restarted by the runner after a fault or a timeout -
+ * though either is a failure here and ends the campaign. Any difference in r0, error, error instruction, fault
  * address, budget left or memory (context, .data, .bss, stack) aborts, so
  * libFuzzer keeps the input.
  *
@@ -24,6 +29,7 @@
 #include "../diff/diff_helpers.h"
 #include "../diff/diff_inputs.h"
 #include "fc_verify.h"
+#include "fc_xt_diff.h"
 
 #define FUZZ_MAX_INSNS 512u
 
@@ -36,13 +42,20 @@ static const fc_helper helpers[] = {
 };
 
 static fc_emu *emu[2];
+static fc_xtd *xtd[4];
+static unsigned nxtd;
 static unsigned long n_inputs, n_compared;
 
 /* at exit: how many inputs reached the engines (the smoke step checks it) */
 static void report(void)
 {
-    fprintf(stderr, "fuzz-diff: %lu inputs, %lu verified and compared on 4 runs each\n", n_inputs,
-            n_compared);
+    unsigned starts = 0;
+    for (unsigned x = 0; x < nxtd; x++)
+        starts += fc_xt_starts(fc_xtd_runner(xtd[x]));
+    fprintf(stderr, "fuzz-diff: %lu inputs, %lu verified and compared on %u runs each (%u on Xtensa, "
+            "%u QEMU processes started)\n", n_inputs, n_compared, 4 + 2 * nxtd, 2 * nxtd, starts);
+    while (nxtd)
+        fc_xtd_close(xtd[--nxtd]);
 }
 
 static void fail(const char *what, const fc_emu_case *c, const char *msg)
@@ -69,6 +82,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!emu[0] || !emu[1]) {
             fprintf(stderr, "fuzz-diff: emulator: %s\n", err);
             abort();
+        }
+        for (size_t k = 0; k < fc_xtd_engines_count && k < sizeof xtd / sizeof xtd[0]; k++) {
+            if (!(xtd[nxtd] = fc_xtd_open(&fc_xtd_engines[k], err, sizeof err))) {
+                fprintf(stderr, "fuzz-diff: %s: %s\n", fc_xtd_engines[k].name, err);
+                abort();
+            }
+            nxtd++;
         }
     }
     diff_rand r;
@@ -108,6 +128,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (d < 0)
                 fail(what, &c, msg);   /* a verified program the backend cannot compile */
             if (d > 0)
+                fail(what, &c, msg);
+        }
+    for (unsigned x = 0; x < nxtd; x++)
+        for (unsigned v = 0; v < 2; v++) {
+            fc_emu_outcome oi, on;
+            char msg[400], what[64];
+            c.info = v == 0 ? info : NULL;
+            c.bk_flags = v == 0 ? 0 : r.bk_flags;
+            int d = fc_xtd_diff(xtd[x], &c, &oi, &on, msg, sizeof msg);
+            snprintf(what, sizeof what, "%s %s", fc_xtd_engine_of(xtd[x])->name,
+                     v == 0 ? "with facts" : "without facts");
+            if (d != 0)
                 fail(what, &c, msg);
         }
     return 0;

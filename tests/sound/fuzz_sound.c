@@ -32,7 +32,10 @@
  * A program passes when the verifier refuses it, or when the fact checker
  * finds no violation and the interpreter, thumbv7m and rv32imac agree
  * (fc_emu_diff with the facts: r0, error, error pc and address, budget
- * left, context/.data/.bss/stack bytes). Last line:
+ * left, context/.data/.bss/stack bytes), and so does every Xtensa engine
+ * (fc_xtd_diff, sim/fc_xt_diff.h: lx106 in qemu-xtensa, one QEMU process per
+ * worker for the whole campaign, restarted by the runner after a fault; the
+ * regions at that machine's addresses). Last line:
  * `fuzz-sound: P programs, V violations`.
  */
 #include <dirent.h>
@@ -50,6 +53,7 @@
 #include "fc_helpers.h"
 #include "fc_verify.h"
 #include "sound_check.h"
+#include "fc_xt_diff.h"
 
 #define CAP 900u
 #define DEFAULT_SEED 0x5eed50f7ca5e0001ull
@@ -749,10 +753,13 @@ typedef struct tally {
     uint64_t programs, verified, violations, disagree, skipped, proven, facts, errors, bad;
     uint64_t st_proven, st_checked, outcome[FC_ERR__COUNT];
     uint64_t feat_viol[16];
+    uint64_t xt_runs, xt_starts;     /* runs on the Xtensa engines, QEMU processes */
 } tally;
 
 typedef struct ctxs {
     fc_emu *emu[2];
+    fc_xtd *xtd[4];                  /* the Xtensa engines (fc_xtd_engines[]) */
+    unsigned nxtd;
     int verbose;
     unsigned no_weak, no_ptrcmp;
     const char *save_dir;
@@ -989,6 +996,26 @@ static int check_prog(ctxs *cx, sg *g, uint64_t seed, tally *t, FILE *out, int r
                     (unsigned long long)oi.err_addr, (unsigned long long)oi.budget_left,
                     (unsigned long long)oi.insns);
     }
+    for (unsigned x = 0; x < cx->nxtd; x++) {
+        fc_emu_outcome oi, on;
+        char msg[400];
+        const char *en = fc_xtd_engine_of(cx->xtd[x])->name;
+        int r = fc_xtd_diff(cx->xtd[x], &ec, &oi, &on, msg, sizeof msg);
+        if (r < 0) {
+            t->errors++;
+            fprintf(out, "ERROR seed 0x%016llx: %s: %s\n", (unsigned long long)seed, en, msg);
+            bad = 1;
+            if (!why[0]) snprintf(why, whylen, "%s: %.200s", en, msg);
+        } else if (r) {
+            t->disagree++;
+            fprintf(out, "DISAGREE seed 0x%016llx%s%s (%s, facts applied): %s\n",
+                    (unsigned long long)seed, g->no_weak ? " --no-weak-profiles" : "",
+                    g->no_ptrcmp ? " --no-ptr-cmp" : "", en, msg);
+            bad = 1;
+            if (!why[0]) snprintf(why, whylen, "%s disagrees: %.200s", en, msg);
+        }
+        t->xt_runs++;
+    }
     if (bad && (replay || cx->verbose)) {
         /* the states at the violating instructions */
         for (uint32_t i = 0; i < n; i++) {
@@ -1132,6 +1159,15 @@ static void minimise(ctxs *cx, sg *g, uint64_t seed)
 }
 
 /* ---- campaigns ------------------------------------------------------------- */
+static void close_emus(ctxs *cx)
+{
+    fc_emu_close(cx->emu[0]);
+    fc_emu_close(cx->emu[1]);
+    cx->emu[0] = cx->emu[1] = NULL;
+    while (cx->nxtd)
+        fc_xtd_close(cx->xtd[--cx->nxtd]);
+}
+
 static int open_emus(ctxs *cx)
 {
     char err[200];
@@ -1141,6 +1177,15 @@ static int open_emus(ctxs *cx)
         printf("fuzz-sound: emulator: %s\n", err);
         fc_emu_close(cx->emu[0]);
         return -1;
+    }
+    cx->nxtd = 0;
+    for (size_t k = 0; k < fc_xtd_engines_count && k < sizeof cx->xtd / sizeof cx->xtd[0]; k++) {
+        if (!(cx->xtd[k] = fc_xtd_open(&fc_xtd_engines[k], err, sizeof err))) {
+            printf("fuzz-sound: %s: %s\n", fc_xtd_engines[k].name, err);
+            close_emus(cx);
+            return -1;
+        }
+        cx->nxtd++;
     }
     return 0;
 }
@@ -1446,8 +1491,9 @@ static unsigned campaign(ctxs *cx, uint64_t seed, uint64_t count, double seconds
             if (open_emus(cx))
                 _exit(3);
             work(cx, seed, k, jobs, count, seconds, &w);
-            fc_emu_close(cx->emu[0]);
-            fc_emu_close(cx->emu[1]);
+            for (unsigned x = 0; x < cx->nxtd; x++)
+                w.xt_starts += fc_xt_starts(fc_xtd_runner(cx->xtd[x]));
+            close_emus(cx);
             fflush(stdout);
             ssize_t wr = write(pfd[1], &w, sizeof w);
             _exit(wr == (ssize_t)sizeof w ? 0 : 1);
@@ -1474,6 +1520,7 @@ static unsigned campaign(ctxs *cx, uint64_t seed, uint64_t count, double seconds
             t->outcome[e] += w.outcome[e];
         for (unsigned f = 0; f < 16; f++)
             t->feat_viol[f] += w.feat_viol[f];
+        t->xt_runs += w.xt_runs, t->xt_starts += w.xt_starts;
     }
     return dead;
 }
@@ -1486,6 +1533,11 @@ static void summary(const tally *t, double el)
            (unsigned long long)t->facts, (unsigned long long)t->proven,
            (unsigned long long)t->disagree, (unsigned long long)t->errors, el,
            el > 0 ? (double)t->programs / el : 0.0);
+    printf("fuzz-sound: engines interp, thumbv7m, rv32imac");
+    for (size_t k = 0; k < fc_xtd_engines_count; k++)
+        printf(", %s", fc_xtd_engines[k].name);
+    printf(" (Xtensa: %llu runs, %llu QEMU processes started)\n", (unsigned long long)t->xt_runs,
+           (unsigned long long)t->xt_starts);
     printf("fuzz-sound: accesses the verifier proved %llu, left checked %llu; runs ended:",
            (unsigned long long)t->st_proven, (unsigned long long)t->st_checked);
     for (unsigned e = 0; e < FC_ERR__COUNT; e++)
@@ -1567,9 +1619,7 @@ int main(int argc, char **argv)
             printf("replay: %s\n", r < 0 ? "generator overflow" : r ? "violation" : "clean");
             r ? failed++ : passed++;
         }
-        fc_emu_close(cx.emu[0]);
-        fc_emu_close(cx.emu[1]);
-        cx.emu[0] = cx.emu[1] = NULL;
+        close_emus(&cx);
         if (!slice) {
             printf("fuzz-sound: %llu programs, %llu violations\n", (unsigned long long)t.programs,
                    (unsigned long long)(t.violations + t.disagree + t.errors));

@@ -14,7 +14,8 @@
  *     really lacks them;
  *  4. the runner: faults (SIGILL, SIGSEGV, divide by zero), the time limit,
  *     restarts that restore memory, code rewritten in place, exact
- *     instruction counts;
+ *     instruction counts, upcalls (the guest waits while the host's handler
+ *     reads and writes guest memory, then resumes with its result);
  *  5. runtime/fc_div32.c (and libgcc's names it provides) and the 64-bit
  *     division routines of runtime/fc_native_rt.c built for lx106, against
  *     host arithmetic on random inputs (fixed seed) plus the edge cases.
@@ -656,6 +657,55 @@ static void count_tests(fc_xt *x, const char *core)
     fc_xt_count(x, 0);
 }
 
+/* an upcall handler: reads and writes guest memory while the guest waits */
+static unsigned upcall_seen;
+static uint32_t upcall_fn(void *ctx, fc_xt *x, uint32_t a2, uint32_t a3, uint32_t a4)
+{
+    uint32_t w = a2 ^ 0x5a5a5a5au, back = 0;
+    (void)ctx;
+    upcall_seen++;
+    if (fc_xt_write(x, DATA_ADDR + 512, &w, 4) || fc_xt_read(x, DATA_ADDR + 512, &back, 4) || back != w)
+        return 0xdeadu;
+    return a2 * 3u + a3 + a4;
+}
+
+static void upcall_tests(fc_xt *x, const char *core)
+{
+    /* f(v, fn): fn(v, v + 1, 7) + 1, with a0 saved around the CALLX0 */
+    code c = {.n = 0};
+    emit(&c, xt_addi(XT_A1, XT_A1, -16));
+    emit(&c, xt_s32i(XT_A0, XT_A1, 0));
+    emit(&c, xt_mov_n(XT_A8, XT_A3));
+    emit(&c, xt_addi(XT_A3, XT_A2, 1));
+    emit(&c, xt_movi(XT_A4, 7));
+    emit(&c, xt_callx0(XT_A8));
+    emit(&c, xt_addi(XT_A2, XT_A2, 1));
+    emit(&c, xt_l32i(XT_A0, XT_A1, 0));
+    emit(&c, xt_addi(XT_A1, XT_A1, 16));
+    emit(&c, xt_ret_n());
+    uint32_t a[2] = {1000, fc_xt_upcall_addr()};
+    uint64_t r = 0;
+    fc_xt_set_upcall(x, upcall_fn, NULL);
+    upcall_seen = 0;
+    int e = run(x, &c, CODE_ADDR, FC_XT_CALL0, a, 2, &r, NULL);
+    uint32_t w = 0;
+    int er = fc_xt_read(x, DATA_ADDR + 512, &w, 4);
+    if (e || (uint32_t)r != 3000u + 1001u + 7u + 1u || upcall_seen != 1 || er || w != (1000u ^ 0x5a5a5a5au))
+        printf("  [%s] upcall: err %d, r 0x%llx, %u upcalls, word 0x%08x\n", core, e, (unsigned long long)r,
+               upcall_seen, w);
+    check(e == 0 && (uint32_t)r == 4009u && upcall_seen == 1, "upcall: the host's result returned", core);
+    check(er == 0 && w == (1000u ^ 0x5a5a5a5au), "upcall: the handler's write seen by the guest", core);
+    /* without a handler the call fails, and the runner goes on after a restart */
+    fc_xt_set_upcall(x, NULL, NULL);
+    e = run(x, &c, CODE_ADDR, FC_XT_CALL0, a, 2, &r, NULL);
+    check(e != FC_XT_OK, "upcall without a handler fails the call", core);
+    a[0] = 5;
+    fc_xt_set_upcall(x, upcall_fn, NULL);
+    e = run(x, &c, CODE_ADDR, FC_XT_CALL0, a, 2, &r, NULL);
+    check(e == 0 && (uint32_t)r == 15u + 6u + 7u + 1u, "upcall after a restart", core);
+    fc_xt_set_upcall(x, NULL, NULL);
+}
+
 /* ---- 5. lx106: the division routines against the host ------------------------------ */
 static uint64_t val64(void)
 {
@@ -834,6 +884,7 @@ int main(void)
             windowed_tests(x, core);
         }
         fault_tests(x, cores[k], core);
+        upcall_tests(x, core);
         count_tests(x, core);
         if (cores[k] == FC_XT_LX106)
             div_tests(x);
