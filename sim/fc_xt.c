@@ -29,8 +29,9 @@
 extern const uint8_t fc_xt_monitor_elf[];
 extern const uint32_t fc_xt_monitor_elf_len;
 
-enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6 };
+enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6, CMD_RESUME = 7 };
 #define XT_MON_OK 0x58540000u
+#define XT_MON_HOST 0x58480000u   /* a host call, not an answer (sim/xt_monitor.c) */
 #define MAX_MAPS 16u
 
 typedef struct xt_map {
@@ -51,6 +52,8 @@ struct fc_xt {
     xt_map map[MAX_MAPS];
     unsigned nmap;
     unsigned starts;
+    fc_xt_host_fn host;       /* fc_xt_set_host */
+    void *host_ctx;
 };
 
 const char *fc_xt_core_name(enum fc_xt_core core)
@@ -142,8 +145,7 @@ static int recv_all(fc_xt *x, void *p, size_t n, int timeout_ms)
     return 0;
 }
 
-static int request(fc_xt *x, const uint32_t req[16], const void *data, uint32_t len, uint32_t ans[4],
-                   int timeout_ms)
+static int send_req(fc_xt *x, const uint32_t req[16], const void *data, uint32_t len)
 {
     uint8_t raw[64];
     for (unsigned i = 0; i < 16; i++)
@@ -151,6 +153,11 @@ static int request(fc_xt *x, const uint32_t req[16], const void *data, uint32_t 
             raw[i * 4 + k] = (uint8_t)(req[i] >> (8 * k));
     if (send_all(x, raw, sizeof raw) || (len && send_all(x, data, len)))
         return -1;
+    return 0;
+}
+
+static int recv_ans(fc_xt *x, uint32_t ans[4], int timeout_ms)
+{
     uint8_t a[16];
     int r = recv_all(x, a, sizeof a, timeout_ms);
     if (r)
@@ -158,7 +165,46 @@ static int request(fc_xt *x, const uint32_t req[16], const void *data, uint32_t 
     for (unsigned i = 0; i < 4; i++)
         ans[i] = (uint32_t)a[i * 4] | (uint32_t)a[i * 4 + 1] << 8 | (uint32_t)a[i * 4 + 2] << 16 |
                  (uint32_t)a[i * 4 + 3] << 24;
+    return 0;
+}
+
+static int request(fc_xt *x, const uint32_t req[16], const void *data, uint32_t len, uint32_t ans[4],
+                   int timeout_ms)
+{
+    if (send_req(x, req, data, len))
+        return -1;
+    int r = recv_ans(x, ans, timeout_ms);
+    if (r)
+        return r;
     return ans[0] == (XT_MON_OK | req[0]) ? 0 : -1;
+}
+
+void fc_xt_set_host(fc_xt *x, fc_xt_host_fn fn, void *ctx)
+{
+    x->host = fn;
+    x->host_ctx = ctx;
+}
+
+/* A call's request: its answer, after serving the host calls it makes
+ * (each: the host function, then RESUME with its value). */
+static int call_request(fc_xt *x, const uint32_t req[16], uint32_t ans[4], int timeout_ms)
+{
+    if (send_req(x, req, NULL, 0))
+        return -1;
+    for (;;) {
+        int r = recv_ans(x, ans, timeout_ms);
+        if (r)
+            return r;
+        if (ans[0] != XT_MON_HOST)
+            return ans[0] == (XT_MON_OK | req[0]) ? 0 : -1;
+        uint32_t args[3] = {ans[1], ans[2], ans[3]};
+        uint64_t ret = 0;
+        if (!x->host || x->host(x->host_ctx, x, args, &ret) || x->pid <= 0)
+            return -3;
+        uint32_t res[16] = {CMD_RESUME, (uint32_t)ret, (uint32_t)(ret >> 32)};
+        if (send_req(x, res, NULL, 0))
+            return -1;
+    }
 }
 
 static int map_one(fc_xt *x, const xt_map *m)
@@ -429,7 +475,11 @@ static int do_call(fc_xt *x, const uint32_t req[16], uint32_t ans[4], fc_xt_stat
         return FC_XT_EIO;
     if (x->counting)
         (void)count_trace(x);   /* drop what came before */
-    int r = request(x, req, NULL, 0, ans, (int)x->timeout_ms);
+    int r = call_request(x, req, ans, (int)x->timeout_ms);
+    if (r == -3) {   /* no host function, or it failed: the guest is left waiting */
+        stop(x, NULL);
+        return FC_XT_EIO;
+    }
     if (x->counting && r == 0) {
         stats->insns = count_trace(x);
         stats->counted = 1;

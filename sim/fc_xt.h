@@ -49,6 +49,7 @@ enum fc_xt_abi { FC_XT_CALL0 = 0, FC_XT_WINDOWED = 1 };
 enum { FC_XT_R = 1, FC_XT_W = 2, FC_XT_X = 4, FC_XT_RWX = 7 };
 
 #define FC_XT_MON_ADDR 0x00f00000u   /* the monitor's segment (4 KiB) */
+#define FC_XT_HOST_ADDR FC_XT_MON_ADDR /* the host call (fc_xt_set_host) */
 
 enum {
     FC_XT_OK = 0,
@@ -103,6 +104,18 @@ int fc_xt_call(fc_xt *x, uint32_t fn, enum fc_xt_abi abi, const uint32_t *args, 
  * it (the records before it were run, but are lost with the process). */
 int fc_xt_call_table(fc_xt *x, uint32_t fn, enum fc_xt_abi abi, uint32_t table, uint32_t n,
                      fc_xt_stats *stats);
+
+/*
+ * Host calls. Code run by fc_xt_call / fc_xt_call_table may call
+ * FC_XT_HOST_ADDR (call0; arguments a2, a3, a4, result a2:a3): the monitor
+ * stops there and the runner calls fn(ctx, x, args, &ret) on the host,
+ * which may use fc_xt_read / fc_xt_write / fc_xt_map (the guest serves
+ * them while it waits), then the guest call returns ret. fn returns 0, or
+ * nonzero to stop the run (FC_XT_EIO; the process is restarted). Without
+ * fn a host call is FC_XT_EIO. The time limit applies to each wait.
+ */
+typedef int (*fc_xt_host_fn)(void *ctx, fc_xt *x, const uint32_t args[3], uint64_t *ret);
+void fc_xt_set_host(fc_xt *x, fc_xt_host_fn fn, void *ctx);
 
 /* QEMU processes started so far (1 + restarts). */
 unsigned fc_xt_starts(const fc_xt *x);

@@ -21,6 +21,13 @@
  *                          result written to words 6 and 7 (one request for
  *                          many inputs: the round trip is what costs)
  *   EXIT                   exit_group(0)
+ *   RESUME lo hi           only while a host call waits (below): the host
+ *                          call returns lo | hi << 32
+ * Host calls: called code may call FC_XT_HOST_ADDR (the first word of the
+ * monitor, a jump to fc_xt_hostcall; call0, arguments a2..a4): the
+ * monitor sends {XT_MON_HOST, a2, a3, a4} instead of an answer and serves
+ * requests (MAP, WRITE, READ, CALL...) until RESUME, whose value the host
+ * call returns. femto-run's lx106 device runs helpers on the host this way.
  * A fault in the called code kills the process with the signal (no handler):
  * the host sees the end of the pipe and the exit status.
  *
@@ -34,8 +41,9 @@
 #define NR_MMAP2 80
 #define NR_EXIT_GROUP 119
 
-enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6 };
+enum { CMD_MAP = 1, CMD_WRITE = 2, CMD_READ = 3, CMD_CALL = 4, CMD_EXIT = 5, CMD_CALLS = 6, CMD_RESUME = 7 };
 #define XT_MON_OK 0x58540000u
+#define XT_MON_HOST 0x58480000u
 
 static long sys3(long n, long a, long b, long c)
 {
@@ -122,12 +130,12 @@ static uint64_t call(uint32_t fn, uint32_t abi, const uint32_t *a)
     return ((call0_fn)(uintptr_t)fn)(a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-static uint32_t req[16];
-
-void fc_xt_monitor(void);
-void fc_xt_monitor(void)
+/* Serve requests; nested (a host call waiting): until RESUME, whose value
+ * is returned. The request is a local: a call may nest another serve. */
+static uint64_t serve(int nested)
 {
     for (;;) {
+        uint32_t req[16];
         uint32_t ans[4] = {0, 0, 0, 0};
         get(req, sizeof req);
         ans[0] = XT_MON_OK | (req[0] & 0xffffu);
@@ -162,12 +170,38 @@ void fc_xt_monitor(void)
             put(ans, sizeof ans);
             break;
         }
+        case CMD_RESUME:
+            if (nested)
+                return (uint64_t)req[2] << 32 | req[1];
+            quit();
+            break;
         case CMD_EXIT:
         default:
             quit();
         }
     }
 }
+
+uint64_t fc_xt_hostcall(uint32_t a2, uint32_t a3, uint32_t a4);
+uint64_t fc_xt_hostcall(uint32_t a2, uint32_t a3, uint32_t a4)
+{
+    uint32_t msg[4] = {XT_MON_HOST, a2, a3, a4};
+    put(msg, sizeof msg);
+    return serve(1);
+}
+
+void fc_xt_monitor(void);
+void fc_xt_monitor(void)
+{
+    serve(0);
+}
+
+/* the host call's fixed address (sim/xt_monitor.ld places it first) */
+__asm__(".section .text.hostcall, \"ax\"\n"
+        ".align 4\n"
+        "fc_xt_hostcall_entry:\n"
+        "  j fc_xt_hostcall\n"
+        ".previous\n");
 
 /* entry: qemu-user starts us with a1 = the stack it made */
 __asm__(".section .text.start, \"ax\"\n"
