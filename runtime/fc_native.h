@@ -189,7 +189,10 @@ enum fc_reloc_kind {
 #define FC_NATIVE_MSTACK 640u   /* machine stack the code and the runtime
                                    routines use, bytes, helpers not included
                                    (Thumb-2: 40 prologue + <= 48 per nested
-                                   local call + routine frames) */
+                                   local call + routine frames; lx106:
+                                   the frames of the deepest call chain
+                                   + 64 for the routines, checked by the
+                                   selector, xt_isel.c mstack_need) */
 #define FC_NATIVE_NSLOTS 8u
 
 typedef struct fc_native_span {

@@ -210,6 +210,36 @@ got=$("$run" "$out/bad-lx106.fcx" --mem-hex "01 02 03 04" 2>&1); rc=$?
     ! grep -q '^0x' <<<"$got"
 check "lx106: machine fault in native code -> exit 1, the guest signal" $? "exit $rc:" "$got"
 
+# ---- lx106: the machine stack bound (FC_NATIVE_MSTACK, 640 bytes) ------------------------
+# a chain of N local calls, each function with r0..r9 live as 64-bit values
+# (20 halves in 8 registers: a 96-byte frame); 6 deep is 6 * 96 + the runtime
+# routines' 64 = 640 bytes and compiles, 7 deep (736) is refused by femtoc
+chain() { # N -> assembly
+    local n=$1 i r
+    for i in $(seq 0 $((n - 1))); do
+        [ $i -gt 0 ] && echo "f$i:"
+        for r in 0 1 2 3 4 5 6 7 8 9; do printf 'lddw %%r%d, 0x%x\n' $r $(( (r + 1 + i) * 0x0101010101010101 )); done
+        for r in 1 2 3 4 5 6 7 8 9; do echo "add %r0, %r$r"; done
+        echo "mov %r6, %r0"
+        [ $i -lt $((n - 1)) ] && printf 'call local f%d\nadd %%r0, %%r6\n' $((i + 1))
+        echo "exit"
+    done
+}
+chain 6 > "$out/chain6.s"; chain 7 > "$out/chain7.s"
+want=$(python3 -c "
+m = 2**64 - 1
+def f(i, n):
+    v = sum((r + 1 + i) * 0x0101010101010101 for r in range(10)) & m
+    return v if i == n - 1 else (f(i + 1, n) + v) & m
+print('0x%x' % f(0, 6))")
+got=$("$femtoc" "$out/chain6.s" -march=lx106 -o "$out/chain6.fcx" 2>&1 && "$run" "$out/chain6.fcx" --stats 2>&1); rc=$?
+[ $rc = 0 ] && grep -q "^engine: lx106 native code" <<<"$got" && [ "$(tail -n1 <<<"$got")" = "$want" ]
+check "lx106: 6 nested 96-byte frames (640 bytes) compile and run ($want)" $? "exit $rc:" "$got"
+got=$("$femtoc" "$out/chain7.s" -march=lx106 -o "$out/chain7.fcx" 2>&1); rc=$?
+[ $rc != 0 ] && grep -q "lx106: the code needs 736 bytes of machine stack .*above FC_NATIVE_MSTACK (640)" <<<"$got" &&
+    [ ! -e "$out/chain7.fcx" ]
+check "lx106: 7 nested 96-byte frames (736 bytes) refused by femtoc" $? "exit $rc:" "$got"
+
 # ---- refusals and option errors: exit 1 with a message ----------------------------------
 errcase() { # label, regex, args...
     local label=$1 re=$2; shift 2
