@@ -8,10 +8,10 @@
 #   sifive_e     rv32   qemu-system-riscv32 -M sifive_e    (RV32IMAC)
 #   xtensa-sim   lx106  qemu-system-xtensa -M sim -cpu lx106 (Xtensa lx106)
 #
-# BOARD_b_RT: the runtime archive the board links. xtensa-sim has no code
-# generator for its core yet: it links the interpreter-only runtime
-# (-DFC_NO_NATIVE, runtime/runtime.mk RT_VARIANTS) and board_main.c leaves
-# the native routines out (BOARD_NO_NATIVE in its board_cfg.h).
+# BOARD_b_RT: the runtime archive the board links (every board: the full
+# runtime, interpreter and native code; a board_cfg.h with BOARD_NO_NATIVE
+# would link build/cross-nonative/T/libfcrt.a, -DFC_NO_NATIVE, instead and
+# board_main.c leaves the native routines out).
 
 BOARDS := mps2-an385 sifive_e xtensa-sim
 BOARD_mps2-an385_CROSS := cm3
@@ -19,7 +19,7 @@ BOARD_sifive_e_CROSS   := rv32
 BOARD_xtensa-sim_CROSS := lx106
 BOARD_mps2-an385_RT := $(BUILD)/cross/cm3/libfcrt.a
 BOARD_sifive_e_RT   := $(BUILD)/cross/rv32/libfcrt.a
-BOARD_xtensa-sim_RT := $(BUILD)/cross-nonative/lx106/libfcrt.a
+BOARD_xtensa-sim_RT := $(BUILD)/cross/lx106/libfcrt.a
 BOARD_FILES := startup.c board_main.c
 # more files of a board's own directory
 BOARD_xtensa-sim_FILES := div64.c

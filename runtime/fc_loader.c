@@ -1991,8 +1991,11 @@ int fc_native_invoke_direct(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
 {
     (void)hook_ctx;
 #if !defined(FC_NO_NATIVE) && \
-    ((defined(__arm__) && defined(__thumb2__)) || (defined(__riscv) && __riscv_xlen == 32))
-    /* the code executes in place: its address is a function of this core */
+    ((defined(__arm__) && defined(__thumb2__)) || (defined(__riscv) && __riscv_xlen == 32) || \
+     (defined(__XTENSA__) && defined(__XTENSA_CALL0_ABI__)))
+    /* the code executes in place: its address is a function of this core
+     * (Xtensa: lx106 code is call0, entered with CALLX0, env in a2; a
+     * windowed-ABI runtime would need a call0 shim, so it is not here) */
     if (c->env)
         return fc_native_env_finish(c->env, c->vm,
                                     ((fc_native_fn)(uintptr_t)c->entry_addr)(c->env), r0);

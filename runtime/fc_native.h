@@ -190,7 +190,10 @@ enum fc_reloc_kind {
 #define FC_NATIVE_MSTACK 640u   /* machine stack the code and the runtime
                                    routines use, bytes, helpers not included
                                    (Thumb-2: 40 prologue + <= 48 per nested
-                                   local call + routine frames) */
+                                   local call + routine frames; lx106:
+                                   the frames of the deepest call chain
+                                   + 64 for the routines, checked by the
+                                   selector, xt_isel.c mstack_need) */
 #define FC_NATIVE_NSLOTS 8u
 
 typedef struct fc_native_span {
@@ -254,11 +257,14 @@ int fc_native_env_init(fc_native_env *env, struct fc_vm *vm,
  *                          FC_ERR_BAD_ARG as fc_native_env_init
  *   fc_native_env_slot     rewrite one slot's spans from region r (the
  *                          caller knows which slot the region has)
- *   fc_native_env_start    per run: r0..r9 (r1, r2 = ctx_addr, ctx_len,
+ *   fc_native_env_start    per run: r0..r10 (r1, r2 = ctx_addr, ctx_len,
  *                          upper halves 0: 32-bit arguments, the caller
- *                          has checked that the context lies below 4 GiB),
- *                          err, err_insn, err_addr, budget (the caller caps
- *                          it at 0xffffffff), scratch
+ *                          has checked that the context lies below 4 GiB;
+ *                          r10 again from stack_end[0], the top: regs[] is
+ *                          unspecified after a run, and the lx106 code
+ *                          uses regs[8..10] as scratch), err, err_insn,
+ *                          err_addr, budget (the caller caps it at
+ *                          0xffffffff), scratch
  * Neither zeroes any stack: fc_native_env_init zeroes the whole frames area,
  * a caller of the parts clears what the container says the code can touch
  * (docs/sandbox.md section 3).

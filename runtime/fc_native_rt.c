@@ -331,6 +331,11 @@ NO_LIBCALLS void fc_native_env_start(fc_native_env *env, uint32_t ctx_addr, uint
     env->regs[7][0] = env->regs[7][1] = 0;
     env->regs[8][0] = env->regs[8][1] = 0;
     env->regs[9][0] = env->regs[9][1] = 0;
+    /* r10 too: regs[] is unspecified after a run (the lx106 code keeps
+     * a2-a7 in regs[8..10] around its runtime calls); stack_end[0] is the
+     * top (top + 1 - 1), which no code writes */
+    env->regs[FC_REG_FP][0] = env->stack_end[0];
+    env->regs[FC_REG_FP][1] = 0;
     env->err = 0;
     env->err_insn = 0;
     env->err_addr[0] = 0;

@@ -10,6 +10,13 @@
 #include <string.h>
 
 #include "fc_emu.h"
+#include "fc_xt.h"
+
+/* The lx106 routine blob (sim/xtensa.mk), linked at FR_XT_RT_ADDR. */
+extern const uint8_t fc_xt_rt_lx106[];
+extern const uint32_t fc_xt_rt_lx106_len;
+extern const uint32_t fc_xt_rt_lx106_fc_native_udiv64, fc_xt_rt_lx106_fc_native_umod64,
+    fc_xt_rt_lx106_fc_native_sdiv64, fc_xt_rt_lx106_fc_native_smod64;
 
 /* The machine's data areas (fc_emu.h); used as they are when there is
  * an emulator, and as the guest addresses of host buffers when there is
@@ -17,10 +24,22 @@
 #define FR_CTX_ADDR    0x20100000u
 #define FR_RODATA_ADDR 0x20200000u
 #define FR_RAM_ADDR    0x20300000u
+/* The lx106 device (qemu-xtensa, sim/fc_xt.h): the routine blob where
+ * sim/fc_xt_rt.ld links it, which is the Unicorn machines' flash address,
+ * so the flash (the slot) sits above it; the env at the Unicorn machines'
+ * env address; the data areas at the addresses above. */
+#define FR_XT_RT_ADDR    0x00100000u
+#define FR_XT_FLASH_ADDR 0x00200000u
+#define FR_XT_ENV_ADDR   FC_EMU_ENV_ADDR
+#define FR_XT_PAGE       4096u
 
 struct fr_device {
     unsigned target;
-    fc_emu *emu;                  /* NULL: interpreter only */
+    fc_emu *emu;                  /* NULL: interpreter only, or lx106 */
+    fc_xt *xt;                    /* the lx106 core (qemu-xtensa), or NULL */
+    fc_native_invoke *call;       /* the lx106 run in progress (upcalls) */
+    int xt_err;                   /* an upcall could not bring memory over */
+    fc_native_env xenv;           /* its env as the guest last had it */
     int count;
     /* host views (the emulator's areas, or own buffers) */
     uint8_t *ctx, *rodata, *ram, *stack;
@@ -63,6 +82,7 @@ const char *fr_core_name(unsigned target)
     switch (target) {
     case FC_TARGET_THUMBV7M: return "thumbv7m";
     case FC_TARGET_RV32IMAC: return "rv32imac";
+    case FC_TARGET_XTENSA: return "lx106";
     case FC_TARGET_EBPF: return "ebpf";
     }
     return "?";
@@ -73,6 +93,7 @@ const char *fr_core_desc(unsigned target)
     switch (target) {
     case FC_TARGET_THUMBV7M: return "Cortex-M3 (Thumb-2) in Unicorn";
     case FC_TARGET_RV32IMAC: return "RV32IMAC (SiFive E31) in Unicorn";
+    case FC_TARGET_XTENSA: return "Xtensa lx106 (call0) in qemu-xtensa";
     case FC_TARGET_EBPF: return "the interpreter";
     }
     return "?";
@@ -151,6 +172,134 @@ static int emu_invoke(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
     return rc;
 }
 
+/*
+ * The lx106 core. QEMU user mode runs in another process, so the memory a
+ * run may touch lives on the host (the device's buffers, at the guest
+ * addresses every core uses) and is copied in before the entry and back
+ * after it; a helper call is an upcall (fc_xt_set_upcall): the code calls
+ * the monitor's fc_xt_upcall as FC_SYM_HELPER, the host copies guest
+ * memory back, runs the runtime's trampoline (fc_native_helper_vm) on the
+ * host VM, and copies it in again. The slot is written once per install.
+ */
+typedef struct xt_span {
+    uint32_t addr, len;
+    uint8_t *host;
+} xt_span;
+
+/* what a run may touch: the context, .data/.bss, the run stack, the extra
+ * regions (the template and the VM stay on the host) */
+static unsigned xt_spans(fr_device *d, const fc_native_invoke *c, xt_span s[8])
+{
+    unsigned n = 0;
+    const fc_region *x;
+    uint32_t nx = fr_regions(d, &x);
+    if (c->ctx_len)
+        s[n++] = (xt_span){d->ctx_addr, (uint32_t)c->ctx_len, d->ctx};
+    if (c->app->ram_need)
+        s[n++] = (xt_span){d->ram_addr, c->app->ram_need, d->ram};
+    s[n++] = (xt_span){d->stack_addr, d->stack_size, d->stack};
+    for (uint32_t k = 0; k < nx && n < 8; k++)
+        s[n++] = (xt_span){(uint32_t)x[k].addr, x[k].len, x[k].host};
+    return n;
+}
+
+static int xt_copy(fr_device *d, const fc_native_invoke *c, int in)
+{
+    xt_span s[8];
+    unsigned n = xt_spans(d, c, s);
+    for (unsigned k = 0; k < n; k++)
+        if (in ? fc_xt_write(d->xt, s[k].addr, s[k].host, s[k].len)
+               : fc_xt_read(d->xt, s[k].addr, s[k].host, s[k].len))
+            return -1;
+    return in ? fc_xt_write(d->xt, FR_XT_ENV_ADDR, &d->xenv, sizeof d->xenv)
+              : fc_xt_read(d->xt, FR_XT_ENV_ADDR, &d->xenv, sizeof d->xenv);
+}
+
+/* FC_SYM_HELPER(env, id, fb), called by the code through the monitor's
+ * upcall; a run whose memory cannot be brought over stops (call_err) */
+static uint32_t xt_host(void *ctx, fc_xt *x, uint32_t env_addr, uint32_t id, uint32_t fb)
+{
+    fr_device *d = ctx;
+    (void)x;
+    if (!d->call || env_addr != FR_XT_ENV_ADDR || xt_copy(d, d->call, 0)) {
+        d->xt_err = 1;
+        return FC_ERR_BAD_ARG;
+    }
+    if (d->st)
+        d->st->helper_calls++;
+    uint32_t ret = fc_native_helper_vm(d->call->vm, &d->xenv, id, fb);
+    if (xt_copy(d, d->call, 1))
+        d->xt_err = 1;
+    return ret;
+}
+
+static int xt_invoke(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
+{
+    fr_device *d = hook_ctx;
+    fc_xt_stats xs;
+    uint64_t ret = 0;
+    uint32_t arg = FR_XT_ENV_ADDR;
+    int rc;
+
+    if (!d->placed) {
+        if (fc_xt_write(d->xt, (uint32_t)c->app->img_addr, c->app->img, c->app->image_size))
+            return FC_LERR_NATIVE_UNAVAILABLE;
+        d->placed = 1;
+    }
+    if (c->env)
+        d->xenv = *c->env;
+    else if ((rc = fc_native_env_init(&d->xenv, c->vm, c->ctx_addr, c->ctx_len)) != FC_OK)
+        return rc;
+    d->call = c;
+    d->xt_err = 0;
+    if (xt_copy(d, c, 1)) {
+        d->call = NULL;
+        return FC_LERR_NATIVE_UNAVAILABLE;
+    }
+    rc = fc_xt_call(d->xt, c->entry_addr, FC_XT_CALL0, &arg, 1, &ret, &xs);
+    if (rc == FC_XT_OK && (d->xt_err || xt_copy(d, c, 0)))
+        rc = FC_XT_EIO;
+    d->call = NULL;
+    if (d->st) {
+        d->st->counted = d->count && xs.counted;
+        d->st->insns = xs.insns;
+        d->st->machine_fault = rc != FC_XT_OK;
+        d->st->xt_signal = rc == FC_XT_EFAULT ? xs.signal : 0;
+    }
+    if (rc == FC_XT_EFAULT)
+        return FC_EMU_EFAULT;   /* QEMU gives no pc: the fault has no offset */
+    if (rc == FC_XT_ETIMEOUT)
+        return FC_EMU_ECAP;
+    if (rc != FC_XT_OK)
+        return FC_LERR_NATIVE_UNAVAILABLE;
+    if (c->env)
+        *c->env = d->xenv;
+    return fc_native_env_finish(c->env ? c->env : &d->xenv, c->vm, (uint32_t)ret, r0);
+}
+
+static fc_xt *xt_device(char *err, size_t errlen)
+{
+    fc_xt *x = fc_xt_open(FC_XT_LX106, err, errlen);
+    static const uint32_t areas[] = {FR_CTX_ADDR, FR_RAM_ADDR, 0x20500000u, 0x20600000u, 0x20700000u};
+    if (!x)
+        return NULL;
+    int bad = fc_xt_map(x, FR_XT_RT_ADDR, (fc_xt_rt_lx106_len + FR_XT_PAGE - 1) & ~(FR_XT_PAGE - 1),
+                        FC_XT_RWX) ||
+              fc_xt_write(x, FR_XT_RT_ADDR, fc_xt_rt_lx106, fc_xt_rt_lx106_len) ||
+              fc_xt_map(x, FR_XT_FLASH_ADDR, FR_FLASH_SIZE, FC_XT_RWX) ||
+              fc_xt_map(x, FR_XT_ENV_ADDR, FR_XT_PAGE, FC_XT_R | FC_XT_W) ||
+              fc_xt_map(x, FC_EMU_STACK_ADDR, (FC_EMU_STACK_SIZE + FR_XT_PAGE - 1) & ~(FR_XT_PAGE - 1),
+                        FC_XT_R | FC_XT_W);
+    for (unsigned k = 0; !bad && k < sizeof areas / sizeof areas[0]; k++)
+        bad = fc_xt_map(x, areas[k], FC_EMU_AREA_SIZE, FC_XT_R | FC_XT_W);
+    if (bad) {
+        snprintf(err, errlen, "qemu-xtensa: the memory map failed");
+        fc_xt_close(x);
+        return NULL;
+    }
+    return x;
+}
+
 /* The simulated clock: moves only when a program sleeps. */
 static uint64_t clock_us(void *ctx)
 {
@@ -177,7 +326,21 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
     d->target = target;
     d->count = count;
     d->ctx_perm = FC_PERM_RW;
-    if (target != FC_TARGET_EBPF) {
+    if (target == FC_TARGET_XTENSA) {
+        d->xt = xt_device(err, errlen);
+        if (!d->xt) {
+            free(d);
+            return NULL;
+        }
+        fc_xt_set_upcall(d->xt, xt_host, d);
+        if (count && fc_xt_count(d->xt, 1)) {
+            snprintf(err, errlen, "qemu-xtensa: cannot count instructions");
+            fc_xt_close(d->xt);
+            free(d);
+            return NULL;
+        }
+    }
+    if (target != FC_TARGET_EBPF && target != FC_TARGET_XTENSA) {
         d->emu = fc_emu_open_target(target, err, errlen);
         if (!d->emu) {
             free(d);
@@ -213,7 +376,7 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
     if (!d->ctx || !d->rodata || !d->ram || !d->stack || !d->flash_mem || !d->extra[0] ||
         !d->extra[1] || !d->extra[2] ||
         fc_flash_sim_init(&d->sim, d->flash_mem, FR_FLASH_SIZE, FR_FLASH_PAGE, FR_FLASH_UNIT,
-                          FC_EMU_CODE_ADDR) != FC_FLASH_OK) {
+                          d->xt ? FR_XT_FLASH_ADDR : FC_EMU_CODE_ADDR) != FC_FLASH_OK) {
         snprintf(err, errlen, "out of memory");
         fr_close(d);
         return NULL;
@@ -241,6 +404,17 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
         d->plat.isa = FC_ISA_T2_HWDIV;              /* Cortex-M3: no DSP */
     else if (target == FC_TARGET_RV32IMAC)
         d->plat.isa = FC_ISA_RV_M | FC_ISA_RV_A | FC_ISA_RV_C;
+    else if (target == FC_TARGET_XTENSA)
+        d->plat.isa = FC_ISA_XT_MUL32;              /* lx106 */
+    if (d->xt) {
+        d->plat.sym[FC_SYM_HELPER] = fc_xt_upcall_addr();
+        d->plat.sym[FC_SYM_UDIV64] = fc_xt_rt_lx106_fc_native_udiv64;
+        d->plat.sym[FC_SYM_SDIV64] = fc_xt_rt_lx106_fc_native_sdiv64;
+        d->plat.sym[FC_SYM_UMOD64] = fc_xt_rt_lx106_fc_native_umod64;
+        d->plat.sym[FC_SYM_SMOD64] = fc_xt_rt_lx106_fc_native_smod64;
+        d->plat.invoke = xt_invoke;
+        d->plat.invoke_ctx = d;
+    }
     if (d->emu) {
         fc_emu_symbols(d->emu, d->plat.sym);
         d->plat.invoke = emu_invoke;
@@ -262,6 +436,8 @@ void fr_close(fr_device *d)
             free(d->extra[k]);
     }
     fc_emu_close(d->emu);
+    if (d->xt)
+        fc_xt_close(d->xt);
     free(d->flash_mem);
     free(d);
 }

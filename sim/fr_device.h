@@ -22,7 +22,14 @@
  * install) and runs the entry there: Thumb-2 on a Cortex-M3 model, RV32IMAC
  * on the SiFive E31 model. The runtime routines the code calls run in the
  * emulator too, so an instruction count covers everything from the entry to
- * the return. The standard helpers (fc_std_helpers) are registered; their
+ * the return. lx106 (FC_TARGET_XTENSA) runs in qemu-xtensa (sim/fc_xt.h),
+ * another process: the flash is at 0x00200000 there (the lx106 routine blob
+ * is linked at 0x00100000), so .rodata addresses differ from the Unicorn
+ * cores'; the context, .data/.bss, stack and extra regions are copied in
+ * before a run and back after it, and a helper call is an upcall of the
+ * runner (the trampoline runs on the host with the memory copied back and
+ * forth around it). Its count covers the code and the division routines,
+ * not the helpers. The standard helpers (fc_std_helpers) are registered; their
  * printf output goes to the device's output hook.
  */
 #ifndef FR_DEVICE_H
@@ -53,17 +60,19 @@ typedef struct fr_stats {
     int fault;            /* FC_EMU_EACCESS: FC_EMU_FAULT_* of the access outside
                              the exact map (sim/fc_emu.h), else 0 */
     uint32_t fault_addr;  /* and its address */
+    int xt_signal;        /* lx106: the guest signal qemu-xtensa died of (a
+                             fault; QEMU user mode gives no pc), else 0 */
 } fr_stats;
 
 /*
- * A device with core `target` (FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC, or
- * FC_TARGET_EBPF for none). count: count executed instructions (a hook per
+ * A device with core `target` (FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC,
+ * FC_TARGET_XTENSA for lx106, or FC_TARGET_EBPF for none). count: count executed instructions (a hook per
  * instruction: slower). NULL with a message in err on failure.
  */
 fr_device *fr_open(unsigned target, int count, char *err, size_t errlen);
 void fr_close(fr_device *d);
 
-/* The core's -march name ("thumbv7m", "rv32imac") or "ebpf"; its model. */
+/* The core's -march name ("thumbv7m", "rv32imac", "lx106") or "ebpf"; its model. */
 const char *fr_core_name(unsigned target);
 const char *fr_core_desc(unsigned target);
 

@@ -24,15 +24,18 @@ demo-rv32-run: $(DEMO_DIR)/hello-rv32.fcx $(BOARD_SIFIVE_ELF)
 	@echo "== running on qemu-system-riscv32 -M sifive_e (RV32IMAC) through the device loader"
 	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board --board sifive_e $(DEMO_DIR)/hello-rv32.fcx --ctx-str "$(DEMO_MSG)" --runs 2
 
-# The same program on Xtensa: qemu-system-xtensa -M sim -cpu lx106. No lx106
-# code generator yet: the firmware runs the container's bytecode in the
-# interpreter, through the same loader (the container carries Thumb-2 and
-# RV32 code too, for the other boards; the lx106 loader installs its bytecode).
+# The same program on Xtensa: qemu-system-xtensa -M sim -cpu lx106. The
+# container carries lx106, RV32 and Thumb-2 code; the lx106 board's loader
+# places its lx106 code and runs it natively (call0), then, for comparison,
+# the container with code for the other cores only runs in the interpreter
+# there, with the same result.
 demo-xtensa: bootstrap
 	@$(MAKE) --no-print-directory demo-xtensa-run
-demo-xtensa-run: $(DEMO_DIR)/hello-multi.fcx $(BOARD_XTENSA_ELF)
-	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello-multi.fcx (-march=rv32imac,thumbv7m)"
-	@echo "== running on qemu-system-xtensa -M sim -cpu lx106 (Xtensa lx106) through the device loader, in the interpreter"
+demo-xtensa-run: $(DEMO_DIR)/hello-all.fcx $(DEMO_DIR)/hello-multi.fcx $(BOARD_XTENSA_ELF)
+	@echo "== femtoc: $(DEMO_DIR)/hello.o -> $(DEMO_DIR)/hello-all.fcx (-march=lx106,rv32imac,thumbv7m)"
+	@echo "== running on qemu-system-xtensa -M sim -cpu lx106 (Xtensa lx106) through the device loader: lx106 native code"
+	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board --board xtensa-sim $(DEMO_DIR)/hello-all.fcx --ctx-str "$(DEMO_MSG)" --runs 2 --stats
+	@echo "== the same program without lx106 code ($(DEMO_DIR)/hello-multi.fcx, -march=rv32imac,thumbv7m): the interpreter"
 	@FC_BUILD=$(BUILD) $(PYTHON) tools/femto-board --board xtensa-sim $(DEMO_DIR)/hello-multi.fcx --ctx-str "$(DEMO_MSG)" --runs 2
 
 # The demo signs: a key made on the spot (never kept in the tree), firmware
@@ -61,6 +64,15 @@ $(DEMO_DIR)/hello-rv32.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 	$(BIN)/femtoc $< -march=rv32imac -o $@
 $(DEMO_DIR)/hello-multi.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 	$(BIN)/femtoc $< -march=rv32imac,thumbv7m -o $@
+# lx106: its own code, code for all three cores, and lx106 code relabelled
+# as needing DIV32 and the windowed ABI (an ESP32's options, CODE info bits
+# 0x7; the hash recomputed): the lx106 loader must not place it
+$(DEMO_DIR)/hello-lx106.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
+	$(BIN)/femtoc $< -march=lx106 -o $@
+$(DEMO_DIR)/hello-all.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
+	$(BIN)/femtoc $< -march=lx106,rv32imac,thumbv7m -o $@
+$(DEMO_DIR)/hello-xtwin.fcx: $(DEMO_DIR)/hello-lx106.fcx tests/board/set-code-isa.py
+	$(PYTHON) tests/board/set-code-isa.py $< 3 0x7 $@
 
 # The board step: the demo flow, checked against a Fletcher-32 computed
 # independently (python) for several messages, plus a fault report, plus
@@ -68,7 +80,8 @@ $(DEMO_DIR)/hello-multi.fcx: $(DEMO_DIR)/hello.o $(BIN)/femtoc
 # that trust store under both policies.
 TEST_STEPS += board
 step-board: $(DEMO_DIR)/hello.fcx $(DEMO_DIR)/hello-ebpf.fcx $(DEMO_DIR)/hello-multi.fcx \
-            $(DEMO_DIR)/hello-rv32.fcx $(BOARD_MPS2_ELF) $(BOARD_SIFIVE_ELF) $(BOARD_XTENSA_ELF) $(BIN)/femto-sign
+            $(DEMO_DIR)/hello-rv32.fcx $(DEMO_DIR)/hello-lx106.fcx $(DEMO_DIR)/hello-all.fcx \
+            $(DEMO_DIR)/hello-xtwin.fcx $(BOARD_MPS2_ELF) $(BOARD_SIFIVE_ELF) $(BOARD_XTENSA_ELF) $(BIN)/femto-sign
 	@mkdir -p $(DEMO_DIR)/trust
 	@rm -f $(DEMO_DIR)/trust/*.pem
 	@openssl genpkey -algorithm ed25519 -out $(DEMO_DIR)/trust/key.pem

@@ -3,7 +3,7 @@
  *
  *   femto-run app.fcx [--ctx FILE | --ctx-hex HEX | --ctx-str TEXT] [--ctx-ro] [--stats]
  *                     [--trust PUB.pem]... [--require-signature]
- *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac]
+ *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac|lx106]
  *                     [--budget N] [--entry NAME]
  *                     [--saul SPEC] [--coap-req FILE | --coap-req-hex HEX]
  *                     [--coap-buf N] [--region ADDR:FILE[:r|rw]]... [-v]
@@ -11,8 +11,9 @@
  * A container is installed by fc_install into a simulated flash slot
  * (fc_flash_sim) at the emulated core's flash address, then fc_run enters it:
  * native code through a platform hook that executes the installed slot in
- * Unicorn (Thumb-2 on a Cortex-M3 model, RV32IMAC on the SiFive E31 model),
- * bytecode in the interpreter. The device is tests/run/fr_device.c, shared
+ * Unicorn (Thumb-2 on a Cortex-M3 model, RV32IMAC on the SiFive E31 model)
+ * or in qemu-xtensa (lx106, sim/fc_xt.h),
+ * bytecode in the interpreter. The device is sim/fr_device.c, shared
  * with the differential drivers (tests/diff/).
  *
  * An eBPF object (app.o), assembly (.s/.asm), a conformance test (.data) or
@@ -121,10 +122,11 @@ static void usage(FILE *f)
 "                    interp: the interpreter, even if native code is installed;\n"
 "                    native: native code only (an error if the container has\n"
 "                    none for the core)\n"
-"  --core CORE       the emulated core: thumbv7m (Cortex-M3, Thumb-2) or\n"
-"                    rv32imac (RISC-V, SiFive E31). Default: the first of\n"
-"                    these the container has code for. The loader picks the\n"
-"                    code for this core out of a multi-target container.\n"
+"  --core CORE       the emulated core: thumbv7m (Cortex-M3, Thumb-2),\n"
+"                    rv32imac (RISC-V, SiFive E31) or lx106 (Xtensa, call0,\n"
+"                    in qemu-xtensa). Default: the first of these the\n"
+"                    container has code for. The loader picks the code for\n"
+"                    this core out of a multi-target container.\n"
 "  --budget N        taken backward jumps the run may make (N >= 1); default:\n"
 "                    the container's budget (femtoc: 1000000). Running out\n"
 "                    stops the program with an error.\n"
@@ -198,6 +200,8 @@ static int parse_core(const char *s)
         return FC_TARGET_THUMBV7M;
     if (strcmp(s, "rv32imac") == 0)
         return FC_TARGET_RV32IMAC;
+    if (strcmp(s, "lx106") == 0)
+        return FC_TARGET_XTENSA;
     return -1;
 }
 
@@ -256,7 +260,7 @@ static void parse_args(int argc, char **argv, options *o)
                 die_usage("--engine: unknown engine '%s' (auto, interp, native)", v);
         } else if (OPT("--core")) {
             if ((o->core = parse_core(v)) < 0)
-                die_usage("--core: unknown core '%s' (thumbv7m, rv32imac)", v);
+                die_usage("--core: unknown core '%s' (thumbv7m, rv32imac, lx106)", v);
         } else if (OPT("--budget")) {
             if (parse_u64(v, &o->budget) || o->budget == 0)
                 die_usage("--budget: '%s' is not a number >= 1", v);
@@ -469,6 +473,7 @@ static void print_fixed_cost(const fc_app *app, unsigned engine)
     int measured = 0;
     const fc_backend *b = engine == FC_TARGET_EBPF ? NULL
                           : fc_backend_find(engine == FC_TARGET_THUMBV7M ? "thumbv7m"
+                                            : engine == FC_TARGET_XTENSA ? "lx106"
                                             : !(app->isa & FC_ISA_RV_A) ? "rv32imc"
                                             : (app->isa & FC_ISA_RV_C) ? "rv32imac" : "rv32ima");
     fc_cc_opts co;
@@ -775,7 +780,7 @@ static void print_coap(const options *o, fr_device *d, uint64_t r0)
 }
 
 /* ---- containers --------------------------------------------------------------- */
-static const unsigned native_cores[] = {FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC};
+static const unsigned native_cores[] = {FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC, FC_TARGET_XTENSA};
 
 static int run_container(const options *o, const uint8_t *img, size_t len, const uint8_t *mem,
                          size_t mem_len)
@@ -807,7 +812,7 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     }
     if (o->engine == ENGINE_NATIVE && core == FC_TARGET_EBPF) {
         fprintf(stderr, "%s: error: --engine native: the container has no native code for a core "
-                "femto-run emulates (build it with femtoc -march=thumbv7m or -march=rv32imac)\n",
+                "femto-run emulates (build it with femtoc -march=thumbv7m, -march=rv32imac or -march=lx106)\n",
                 o->input);
         return 1;
     }
@@ -902,8 +907,13 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
         if (rc == FC_EMU_EACCESS)
             snprintf(text, sizeof text, "%s of 0x%08x outside the granted memory",
                      fc_emu_fault_str(st.fault), (unsigned)st.fault_addr);
+        else if (st.xt_signal)
+            snprintf(text, sizeof text, "qemu-xtensa: the code died of signal %d, %s (QEMU user mode "
+                     "gives no pc)", st.xt_signal, strsignal(st.xt_signal));
         else if (st.uc_err > 0)
             snprintf(text, sizeof text, "unicorn: %s", uc_strerror((uc_err)st.uc_err));
+        else if (rc == FC_EMU_ECAP && res.engine == FC_TARGET_XTENSA)
+            snprintf(text, sizeof text, "no return within qemu-xtensa's time limit");
         else
             snprintf(text, sizeof text, "%s",
                      rc == FC_EMU_ECAP ? "instruction cap reached" : "calling convention broken");

@@ -22,7 +22,7 @@ FEMTOC_VERSION := 0.14
 # Cflags per core, beside -I: what the runtime was cross-compiled with.
 PC_cm3_DESC   := Cortex-M3/M4 (Thumb-2)
 PC_rv32_DESC  := RV32IMAC
-PC_lx106_DESC := Xtensa lx106 (interpreter only)
+PC_lx106_DESC := Xtensa lx106 (call0: lx106 code and interpreter)
 
 .PHONY: install
 install: $(INSTALL_TOOLS:%=$(BIN)/%) $(foreach t,$(CROSS_TARGETS),$(BUILD)/cross/$(t)/libfcrt.a)

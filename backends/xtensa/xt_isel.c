@@ -117,6 +117,11 @@ unsigned xt_disasm(const uint8_t *code, uint32_t code_len, uint32_t off, uint32_
 
 #define FRAME_FIXED 20u
 #define MAX_SLOTS 250u
+/* machine stack of the runtime routines the code calls (lx106 -Os, gcc
+ * -fstack-usage: fc_native_udiv64..smod64 32 bytes; fc_native_helper 16 +
+ * fc_native_helper_vm 48, the helpers themselves not included, as
+ * FC_NATIVE_MSTACK says) */
+#define XT_RT_FRAME 64u
 /* env words the heavy ops use (docs above) */
 #define T_OFF(i) (0x28u + 4u * (i))
 #define W_OFF(i) (0x40u + 4u * (i))
@@ -1399,6 +1404,46 @@ static uint32_t frame_of(const fc_ra *ra, uint32_t f, int win)
     return (FRAME_FIXED + 4u * ra->nslots[f] + (win ? 32u : 0u) + 15u) & ~15u;
 }
 
+/*
+ * Machine stack the code can use: the frames of the deepest chain of local
+ * calls from the entry (at most FC_MAX_CALL_DEPTH functions deep: a deeper
+ * call stops with FC_ERR_CALL_DEPTH; recursion included), plus the runtime
+ * routines' frames below the deepest one (XT_RT_FRAME). need_d(f) =
+ * frame(f) + the largest need_(d-1) of f's callees, over d = 1..8, in two
+ * arrays on the stack for up to MS_FUNCS functions; beyond that the bound
+ * assumes every one of the 8 frames is the largest.
+ */
+#define MS_FUNCS 64u
+static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra)
+{
+    uint16_t a[MS_FUNCS], b[MS_FUNCS], *cur = a, *nxt = b, *t;
+    uint32_t big = 0;
+
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        if (frame_of(ra, f) > big)
+            big = frame_of(ra, f);
+    if (ir->nfn == 1)
+        return frame_of(ra, 0) + XT_RT_FRAME;
+    if (ir->nfn > MS_FUNCS || big > 4096u)
+        return frame_of(ra, 0) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        cur[f] = (uint16_t)frame_of(ra, f);
+    for (uint32_t dd = 2; dd <= FC_MAX_CALL_DEPTH; dd++) {
+        for (uint32_t f = 0; f < ir->nfn; f++) {
+            const fc_ir_func *fn = &ir->fn[f];
+            uint32_t m = 0;
+            for (uint32_t bl = fn->b0; bl < fn->b0 + fn->nb; bl++)
+                for (uint32_t k = ir->blk[bl].start; k < ir->blk[bl].end; k++)
+                    if (ir->ins[k].op == FC_IR_CALL && ir->ins[k].tgt < ir->nfn &&
+                        cur[ir->ins[k].tgt] > m)
+                        m = cur[ir->ins[k].tgt];
+            nxt[f] = (uint16_t)(frame_of(ra, f) + m);
+        }
+        t = cur, cur = nxt, nxt = t;
+    }
+    return cur[0] + XT_RT_FRAME;
+}
+
 static void pass(void *ctx)
 {
     struct fc_cg *c = ctx;
@@ -1570,6 +1615,19 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
         if (d)
             fc_diag_add(d, FC_SEV_ERROR, -1, "%s: register allocation failed (%d)", nm, rc);
         return rc == FC_RA_EWORK ? FC_BK_EWORK : FC_BK_EINTERNAL;
+    }
+    /* the machine stack bound every target keeps (FC_NATIVE_MSTACK, as the
+     * Thumb-2 and RV32 selectors bound their spill areas) */
+    {
+        uint32_t need = mstack_need(&ir, &ra);
+        if (need > FC_NATIVE_MSTACK) {
+            if (d)
+                fc_diag_add(d, FC_SEV_ERROR, -1,
+                            "lx106: the code needs %u bytes of machine stack (its frames on the "
+                            "deepest call chain and the runtime routines'), above FC_NATIVE_MSTACK "
+                            "(%u)", (unsigned)need, (unsigned)FC_NATIVE_MSTACK);
+            return FC_BK_EPROG;
+        }
     }
     for (uint32_t i = 0; i < sizeof *c; i++)
         ((uint8_t *)c)[i] = 0;

@@ -1,7 +1,7 @@
 /*
  * board_main.c - the femtoc device firmware shared by the emulated boards
- * (mps2-an385: Cortex-M3; sifive_e: RV32IMAC; xtensa-sim: lx106, interpreter
- * only so far): the runtime, the loader and
+ * (mps2-an385: Cortex-M3; sifive_e: RV32IMAC; xtensa-sim: lx106, call0):
+ * the runtime, the loader and
  * the standard helpers, receiving a container from the host as a blob,
  * installing it into the flash slot through the real loader, and running it
  * natively (or in the interpreter when the container carries no code for

@@ -1,8 +1,9 @@
 #!/bin/bash
 # tests/run/femto-run-test.sh FEMTO_RUN FEMTOC CLANG OUTDIR
 #
-# femto-run end to end: containers (bytecode only, thumbv7m, rv32imac, both)
-# installed by the real loader and run in the interpreter / Unicorn, objects
+# femto-run end to end: containers (bytecode only, thumbv7m, rv32imac, both,
+# lx106) installed by the real loader and run in the interpreter / Unicorn /
+# qemu-xtensa (lx106), objects
 # and assembly in the interpreter; memory from --mem and --mem-hex; faults
 # (memory, budget, a machine fault in corrupted native code) with the
 # instruction named; --stats (present, deterministic, growing with the work);
@@ -40,8 +41,8 @@ if ! "$clang" -target bpf -O2 -g -ffreestanding -Iruntime -c "$src/prog.c" -o "$
     bad "clang -target bpf builds tests/run/prog.c" "$(cat "$out/clang.log")"
     echo "femto-run: $pass passed, $fail failed"; exit 1
 fi
-for m in ebpf thumbv7m rv32imac thumbv7m,rv32imac; do
-    if ! "$femtoc" "$out/prog.o" -march=$m -o "$out/prog-${m/,/+}.fcx" 2>"$out/femtoc.log"; then
+for m in ebpf thumbv7m rv32imac lx106 thumbv7m,rv32imac thumbv7m,rv32imac,lx106; do
+    if ! "$femtoc" "$out/prog.o" -march=$m -o "$out/prog-${m//,/+}.fcx" 2>"$out/femtoc.log"; then
         bad "femtoc -march=$m" "$(cat "$out/femtoc.log")"
     fi
 done
@@ -60,7 +61,7 @@ ldxw %r0, [%r1+4096]
 exit
 S
 for s in loop oob; do
-    for m in ebpf thumbv7m rv32imac; do
+    for m in ebpf thumbv7m rv32imac lx106; do
         "$femtoc" "$out/$s.s" -march=$m -o "$out/$s-$m.fcx" 2>"$out/femtoc.log" ||
             bad "femtoc $s.s -march=$m" "$(cat "$out/femtoc.log")"
     done
@@ -74,6 +75,7 @@ declare -A ENGINE=(
     [ebpf]="engine: interpreter"
     [thumbv7m]="engine: thumbv7m native code"
     [rv32imac]="engine: rv32imac native code"
+    [lx106]="engine: lx106 native code"
 )
 runcase() { # label, expected engine, femto-run args...
     local label=$1 eng=$2; shift 2
@@ -95,13 +97,18 @@ runcase "multi-target container, --engine interp" "${ENGINE[ebpf]}" "$out/prog-t
 runcase "multi-target container, --core rv32imac --engine native" "${ENGINE[rv32imac]}" "$out/prog-thumbv7m+rv32imac.fcx" --core rv32imac --engine native --mem-hex "$hex"
 runcase "thumbv7m container on an rv32imac core: the loader falls back to the interpreter" \
     "engine: interpreter (no rv32imac code" "$out/prog-thumbv7m.fcx" --core rv32imac --mem-hex "$hex"
+runcase "lx106 container (qemu-xtensa), --mem-hex" "${ENGINE[lx106]}" "$out/prog-lx106.fcx" --mem-hex "$hex"
+runcase "lx106 container, --core lx106 --engine native, --mem FILE" "${ENGINE[lx106]}" "$out/prog-lx106.fcx" --core lx106 --engine native --mem "$out/mem40.bin"
+runcase "three-target container, --core lx106" "${ENGINE[lx106]}" "$out/prog-thumbv7m+rv32imac+lx106.fcx" --core lx106 --mem-hex "$hex"
+runcase "thumbv7m+rv32imac container on an lx106 core: the loader falls back to the interpreter" \
+    "engine: interpreter (no lx106 code" "$out/prog-thumbv7m+rv32imac.fcx" --core lx106 --mem-hex "$hex"
 runcase ".o object in the interpreter" "${ENGINE[ebpf]}" "$out/prog.o" --mem-hex "$hex"
 runcase ".o object, --entry prog" "${ENGINE[ebpf]}" "$out/prog.o" --entry prog --mem-hex "$hex"
 runcase "container, --entry prog" "${ENGINE[thumbv7m]}" "$out/prog-thumbv7m.fcx" --entry prog --mem-hex "$hex"
 # other inputs and sizes: no memory at all, one byte, a large context
 for n in 0 1 3 255 4096; do
     hex=$(randhex $((n + 7)) $n); want=$(expect_prog "$hex")
-    for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog.o; do
+    for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog.o; do
         if [ $n = 0 ]; then args=(); else args=(--mem-hex "$hex"); fi
         got=$("$run" "$out/$f" "${args[@]}" 2>&1); rc=$?
         [ $rc = 0 ] && [ "$got" = "$want" ]
@@ -116,19 +123,19 @@ got=$("$run" "$out/prog-rv32imac.fcx" --mem-hex "$hex" 2>/dev/null)
 check "printf helper output on stdout, then r0 on the last line" $? "$got"
 
 # ---- memory faults: exit 1, the error, the instruction and its disassembly ---------
-for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx oob.s; do
+for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx oob-lx106.fcx oob.s; do
     got=$("$run" "$out/$f" --mem-hex "01 02 03 04" 2>&1); rc=$?
     [ $rc = 1 ] && grep -q -E "insn 2: error: memory read out of bounds \(address 0x[0-9a-f]+\) \(ldxw %r0, \[%r1\+4096\]\)" <<<"$got" &&
         ! grep -q '^0x' <<<"$got"
     check "$f: out-of-bounds read -> exit 1, insn 2 and its disassembly" $? "exit $rc:" "$got"
 done
 # the fault address is the context's address + 4096 on every engine
-addrs=$(for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx; do "$run" "$out/$f" --mem-hex "01" 2>&1 | grep -o 'address 0x[0-9a-f]*'; done | sort -u)
+addrs=$(for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx oob-lx106.fcx; do "$run" "$out/$f" --mem-hex "01" 2>&1 | grep -o 'address 0x[0-9a-f]*'; done | sort -u)
 [ "$(wc -l <<<"$addrs")" = 1 ]
 check "the fault address is the same on every engine" $? "$addrs"
 # prog.c: a first byte 0xee reads past the context; printf output came first;
 # the source line from -g for the object
-for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog.o; do
+for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog.o; do
     got=$("$run" "$out/$f" --mem-hex "ee 01 02" 2>&1); rc=$?
     [ $rc = 1 ] && grep -q "femto-run: 3 bytes, sum $((0xee + 2 + 6))" <<<"$got" &&
         grep -q -E "error: memory read out of bounds \(address 0x[0-9a-f]+\).*ldxb" <<<"$got"
@@ -140,7 +147,7 @@ check "prog.o (-g): the fault names the source line" $? "$got"
 
 # ---- budget: r2 - 1 taken backward jumps; one fewer exhausts it ------------------------
 hex=$(randhex 3 10)
-for f in loop-ebpf.fcx loop-thumbv7m.fcx loop-rv32imac.fcx loop.s; do
+for f in loop-ebpf.fcx loop-thumbv7m.fcx loop-rv32imac.fcx loop-lx106.fcx loop.s; do
     got=$("$run" "$out/$f" --mem-hex "$hex" --budget 9 2>&1); rc=$?
     [ $rc = 0 ] && [ "$got" = "0xa" ]
     check "$f: --budget 9 is enough for 10 iterations" $? "exit $rc: $got"
@@ -152,7 +159,7 @@ done
 
 # ---- --stats: present, deterministic, counting the work --------------------------------
 count() { "$run" "$@" --stats 2>/dev/null | sed -n 's/^instructions: //p'; }
-for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog.o; do
+for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog.o; do
     small=$(randhex 5 8); big=$(randhex 6 64)
     a=$(count "$out/$f" --mem-hex "$big"); b=$(count "$out/$f" --mem-hex "$big"); c=$(count "$out/$f" --mem-hex "$small")
     [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -gt 0 ] && [ "$c" -gt 0 ] && [ "$a" -gt "$c" ]
@@ -188,13 +195,50 @@ PY
 }
 # Thumb: UDF #0 (0xde00); RV32: an all-zero halfword (illegal in RVC)
 corrupt "$out/oob-thumbv7m.fcx" "$out/bad-thumbv7m.fcx" 1 "00de00de" &&
-corrupt "$out/oob-rv32imac.fcx" "$out/bad-rv32imac.fcx" 2 "00000000"
+corrupt "$out/oob-rv32imac.fcx" "$out/bad-rv32imac.fcx" 2 "00000000" &&
+corrupt "$out/oob-lx106.fcx" "$out/bad-lx106.fcx" 3 "000000"
 check "corrupted containers written" $?
 for c in thumbv7m rv32imac; do
     got=$("$run" "$out/bad-$c.fcx" --mem-hex "01 02 03 04" 2>&1); rc=$?
     [ $rc = 1 ] && grep -q -E "insn 2: error: machine fault in the $c code at offset 0x[0-9a-f]+ .*\(ldxw %r0, \[%r1\+4096\]\)" <<<"$got"
     check "$c: machine fault in native code -> exit 1, offset and insn 2" $? "exit $rc:" "$got"
 done
+# lx106 (Xtensa ILL, 0x000000): qemu-xtensa dies of SIGILL and gives no pc, so
+# no instruction is named; the run still ends as a machine fault, not a result
+got=$("$run" "$out/bad-lx106.fcx" --mem-hex "01 02 03 04" 2>&1); rc=$?
+[ $rc = 1 ] && grep -q "error: machine fault in lx106 native code .*qemu-xtensa: the code died of signal 4" <<<"$got" &&
+    ! grep -q '^0x' <<<"$got"
+check "lx106: machine fault in native code -> exit 1, the guest signal" $? "exit $rc:" "$got"
+
+# ---- lx106: the machine stack bound (FC_NATIVE_MSTACK, 640 bytes) ------------------------
+# a chain of N local calls, each function with r0..r9 live as 64-bit values
+# (20 halves in 8 registers: a 96-byte frame); 6 deep is 6 * 96 + the runtime
+# routines' 64 = 640 bytes and compiles, 7 deep (736) is refused by femtoc
+chain() { # N -> assembly
+    local n=$1 i r
+    for i in $(seq 0 $((n - 1))); do
+        [ $i -gt 0 ] && echo "f$i:"
+        for r in 0 1 2 3 4 5 6 7 8 9; do printf 'lddw %%r%d, 0x%x\n' $r $(( (r + 1 + i) * 0x0101010101010101 )); done
+        for r in 1 2 3 4 5 6 7 8 9; do echo "add %r0, %r$r"; done
+        echo "mov %r6, %r0"
+        [ $i -lt $((n - 1)) ] && printf 'call local f%d\nadd %%r0, %%r6\n' $((i + 1))
+        echo "exit"
+    done
+}
+chain 6 > "$out/chain6.s"; chain 7 > "$out/chain7.s"
+want=$(python3 -c "
+m = 2**64 - 1
+def f(i, n):
+    v = sum((r + 1 + i) * 0x0101010101010101 for r in range(10)) & m
+    return v if i == n - 1 else (f(i + 1, n) + v) & m
+print('0x%x' % f(0, 6))")
+got=$("$femtoc" "$out/chain6.s" -march=lx106 -o "$out/chain6.fcx" 2>&1 && "$run" "$out/chain6.fcx" --stats 2>&1); rc=$?
+[ $rc = 0 ] && grep -q "^engine: lx106 native code" <<<"$got" && [ "$(tail -n1 <<<"$got")" = "$want" ]
+check "lx106: 6 nested 96-byte frames (640 bytes) compile and run ($want)" $? "exit $rc:" "$got"
+got=$("$femtoc" "$out/chain7.s" -march=lx106 -o "$out/chain7.fcx" 2>&1); rc=$?
+[ $rc != 0 ] && grep -q "lx106: the code needs 736 bytes of machine stack .*above FC_NATIVE_MSTACK (640)" <<<"$got" &&
+    [ ! -e "$out/chain7.fcx" ]
+check "lx106: 7 nested 96-byte frames (736 bytes) refused by femtoc" $? "exit $rc:" "$got"
 
 # ---- refusals and option errors: exit 1 with a message ----------------------------------
 errcase() { # label, regex, args...
@@ -224,7 +268,7 @@ errcase "truncated container" "error: not a valid container" "$out/trunc.fcx"
 # rd: a load at [r1+60] (proven with --ctx-size 64); wr: a store at [r1] (proven with 8)
 printf 'ldxw %%r0, [%%r1+60]\nexit\n' > "$out/ctxrd.s"
 printf 'stw [%%r1+0], 7\nldxw %%r0, [%%r1+0]\nexit\n' > "$out/ctxwr.s"
-for m in ebpf thumbv7m rv32imac; do
+for m in ebpf thumbv7m rv32imac lx106; do
     "$femtoc" "$out/ctxrd.s" --ctx-size 64 -march=$m -o "$out/ctxrd-$m.fcx" 2>"$out/femtoc.log" ||
         bad "femtoc ctxrd.s --ctx-size 64 -march=$m" "$(cat "$out/femtoc.log")"
     "$femtoc" "$out/ctxwr.s" --ctx-size 8 -march=$m -o "$out/ctxwr-$m.fcx" 2>"$out/femtoc.log" ||
@@ -235,7 +279,7 @@ done
 bytes() { python3 -c "import sys; print(' '.join('%02x' % (i & 255) for i in range(int(sys.argv[1]))))" "$1"; }
 rd_want=$(python3 -c "print('0x%x' % int.from_bytes(bytes(range(60, 64)), 'little'))")
 short_re="context shorter than the container requires: the memory has"
-for m in ebpf thumbv7m rv32imac; do
+for m in ebpf thumbv7m rv32imac lx106; do
     for eng in auto interp; do
         [ $m = ebpf ] && [ $eng = interp ] && continue
         args=("$out/ctxrd-$m.fcx" --engine $eng)
@@ -287,9 +331,9 @@ if openssl genpkey -algorithm ed25519 -out "$out/key.pem" 2>"$out/openssl.log" &
    openssl pkey -in "$out/key.pem" -pubout -out "$out/pub.pem" 2>>"$out/openssl.log" &&
    openssl genpkey -algorithm ed25519 -out "$out/other.pem" 2>>"$out/openssl.log"; then
     kid=$("$sign" --key-id "$out/pub.pem" | sed -n 's/^key id: //p')
-    "$femtoc" "$out/prog.o" -march=thumbv7m,rv32imac --sign "$out/key.pem" -o "$out/signed.fcx" 2>"$out/femtoc.log"
+    "$femtoc" "$out/prog.o" -march=thumbv7m,rv32imac,lx106 --sign "$out/key.pem" -o "$out/signed.fcx" 2>"$out/femtoc.log"
     check "femtoc --sign writes a signed container" $? "$(cat "$out/femtoc.log")"
-    "$sign" "$out/key.pem" "$out/prog-thumbv7m+rv32imac.fcx" -o "$out/signed2.fcx" >/dev/null
+    "$sign" "$out/key.pem" "$out/prog-thumbv7m+rv32imac+lx106.fcx" -o "$out/signed2.fcx" >/dev/null
     cmp -s "$out/signed.fcx" "$out/signed2.fcx"
     check "femto-sign gives the same bytes as femtoc --sign (deterministic Ed25519)" $?
     "$sign" "$out/other.pem" "$out/signed.fcx" -o "$out/other.fcx" >/dev/null
@@ -333,7 +377,7 @@ b[0x30:0x50] = bytes(32)
 b[0x30:0x50] = hashlib.sha256(bytes(b[:img])).digest()
 open(sys.argv[2], 'wb').write(b)
 PY
-    for core in thumbv7m rv32imac; do
+    for core in thumbv7m rv32imac lx106; do
         got=$("$run" "$out/signed.fcx" --core $core --trust "$out/pub.pem" --mem "$out/mem40.bin" --stats 2>&1); rc=$?
         [ $rc = 0 ] && grep -q "^engine: $core native code" <<<"$got" &&
             grep -q "^signature: signed by a trusted key" <<<"$got" && [ "$(tail -n1 <<<"$got")" = "$r0_want" ]
