@@ -1414,20 +1414,20 @@ static uint32_t frame_of(const fc_ra *ra, uint32_t f, int win)
  * assumes every one of the 8 frames is the largest.
  */
 #define MS_FUNCS 64u
-static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra)
+static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra, int win)
 {
     uint16_t a[MS_FUNCS], b[MS_FUNCS], *cur = a, *nxt = b, *t;
     uint32_t big = 0;
 
     for (uint32_t f = 0; f < ir->nfn; f++)
-        if (frame_of(ra, f) > big)
-            big = frame_of(ra, f);
+        if (frame_of(ra, f, win) > big)
+            big = frame_of(ra, f, win);
     if (ir->nfn == 1)
-        return frame_of(ra, 0) + XT_RT_FRAME;
+        return frame_of(ra, 0, win) + XT_RT_FRAME;
     if (ir->nfn > MS_FUNCS || big > 4096u)
-        return frame_of(ra, 0) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
+        return frame_of(ra, 0, win) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
     for (uint32_t f = 0; f < ir->nfn; f++)
-        cur[f] = (uint16_t)frame_of(ra, f);
+        cur[f] = (uint16_t)frame_of(ra, f, win);
     for (uint32_t dd = 2; dd <= FC_MAX_CALL_DEPTH; dd++) {
         for (uint32_t f = 0; f < ir->nfn; f++) {
             const fc_ir_func *fn = &ir->fn[f];
@@ -1437,7 +1437,7 @@ static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra)
                     if (ir->ins[k].op == FC_IR_CALL && ir->ins[k].tgt < ir->nfn &&
                         cur[ir->ins[k].tgt] > m)
                         m = cur[ir->ins[k].tgt];
-            nxt[f] = (uint16_t)(frame_of(ra, f) + m);
+            nxt[f] = (uint16_t)(frame_of(ra, f, win) + m);
         }
         t = cur, cur = nxt, nxt = t;
     }
@@ -1619,13 +1619,13 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     /* the machine stack bound every target keeps (FC_NATIVE_MSTACK, as the
      * Thumb-2 and RV32 selectors bound their spill areas) */
     {
-        uint32_t need = mstack_need(&ir, &ra);
+        uint32_t need = mstack_need(&ir, &ra, win);
         if (need > FC_NATIVE_MSTACK) {
             if (d)
                 fc_diag_add(d, FC_SEV_ERROR, -1,
-                            "lx106: the code needs %u bytes of machine stack (its frames on the "
+                            "%s: the code needs %u bytes of machine stack (its frames on the "
                             "deepest call chain and the runtime routines'), above FC_NATIVE_MSTACK "
-                            "(%u)", (unsigned)need, (unsigned)FC_NATIVE_MSTACK);
+                            "(%u)", nm, (unsigned)need, (unsigned)FC_NATIVE_MSTACK);
             return FC_BK_EPROG;
         }
     }
