@@ -156,6 +156,50 @@ void t2e_cmp_imm(t2_em *x, unsigned rn, uint32_t v, unsigned tmp)
     }
 }
 
+void t2e_atomic32(t2_em *x, enum t2_dp op, int cmpx, int xchg, unsigned val, unsigned cmp)
+{
+    fc_em *em = &x->em;
+    uint32_t loop = fc_em_newlab(em), unal = fc_em_newlab(em), done = fc_em_newlab(em),
+             fail = fc_em_newlab(em);
+
+    t2e_put(x, t2_tst_imm(IP, 3));
+    t2e_br(x, T2_NE, unal);
+    fc_em_bind(em, loop);
+    t2e_put(x, t2_ldrex(T2_R0, IP, 0));
+    if (cmpx) {
+        t2e_put(x, t2_cmp_reg(T2_R0, cmp));
+        t2e_br(x, T2_NE, fail);
+        t2e_put(x, t2_strex(T2_R2, val, IP, 0));
+    } else if (xchg) {
+        t2e_put(x, t2_strex(T2_R2, val, IP, 0));
+    } else {
+        t2e_put(x, t2e_dp_reg_enc(op, 0, T2_R1, T2_R0, val));
+        t2e_put(x, t2_strex(T2_R2, T2_R1, IP, 0));
+    }
+    t2e_put(x, t2_cmp_imm(T2_R2, 0));
+    t2e_br(x, T2_NE, loop);
+    t2e_br(x, T2_AL, done);
+    fc_em_bind(em, fail);
+    t2e_put(x, t2_clrex());
+    t2e_br(x, T2_AL, done);
+    fc_em_bind(em, unal);
+    t2e_put(x, t2_mrs(T2_R2, T2_SYSM_PRIMASK));
+    t2e_put(x, t2_cpsid_i());
+    t2e_put(x, t2_ldr_imm(T2_R0, IP, 0));
+    if (cmpx) {
+        t2e_put(x, t2_cmp_reg(T2_R0, cmp));
+        t2e_put(x, t2_it_x(T2_EQ, ""));
+        t2e_put(x, t2_str_imm(val, IP, 0));
+    } else if (xchg) {
+        t2e_put(x, t2_str_imm(val, IP, 0));
+    } else {
+        t2e_put(x, t2e_dp_reg_enc(op, 0, T2_R1, T2_R0, val));
+        t2e_put(x, t2_str_imm(T2_R1, IP, 0));
+    }
+    t2e_put(x, t2_msr(T2_SYSM_PRIMASK, T2_R2));
+    fc_em_bind(em, done);
+}
+
 /* ---- the bounds check ------------------------------------------------------ */
 
 static void hi_load(t2_em *x, t2_hisrc hi)

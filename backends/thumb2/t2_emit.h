@@ -102,6 +102,17 @@ unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k,
                    unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse,
                    const t2_spancache *sc);
 
+/*
+ * The 32-bit atomic read-modify-write at the address in ip: an LDREX/STREX
+ * loop when the address is word-aligned (LDREX faults on an unaligned one
+ * whatever CCR says), else the sequence with interrupts masked (PRIMASK
+ * saved, CPSID i, load, modify, store, PRIMASK restored). op: the operation
+ * of an add/or/and/xor (ignored for xchg and cmpxchg); val the register of
+ * the operand, cmp that of the compared value (cmpxchg). The old value ends
+ * in r0; r1, r2 and the flags are clobbered. Both generators call it.
+ */
+void t2e_atomic32(t2_em *x, enum t2_dp op, int cmpx, int xchg, unsigned val, unsigned cmp);
+
 /* The stubs recorded in this pass, then the shared routines. */
 void t2e_out_of_line(t2_em *x);
 

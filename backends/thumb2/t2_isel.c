@@ -792,47 +792,10 @@ static void sel_atomic(is *c)
             t2e_dp_imm(&c->x, T2_DP_ADD, 0, S0, S0, (uint32_t)x->imm, S1);
     }
     if (x->sz == 4) {
-        uint32_t loop = fc_em_newlab(em), unal = fc_em_newlab(em), done = fc_em_newlab(em),
-                 fail = fc_em_newlab(em);
         arg_in(c, T2_R3, L(c, 3));
         if (cmpx)
             arg_in(c, S1, L(c, 5));
-        put(c, t2_tst_imm(S0, 3));
-        t2e_br(&c->x, T2_NE, unal);
-        fc_em_bind(em, loop);
-        put(c, t2_ldrex(T2_R0, S0, 0));
-        if (cmpx) {
-            put(c, t2_cmp_reg(T2_R0, S1));
-            t2e_br(&c->x, T2_NE, fail);
-            put(c, t2_strex(T2_R2, T2_R3, S0, 0));
-        } else if (xchg) {
-            put(c, t2_strex(T2_R2, T2_R3, S0, 0));
-        } else {
-            put(c, t2e_dp_reg_enc(o, 0, T2_R1, T2_R0, T2_R3));
-            put(c, t2_strex(T2_R2, T2_R1, S0, 0));
-        }
-        put(c, t2_cmp_imm(T2_R2, 0));
-        t2e_br(&c->x, T2_NE, loop);
-        t2e_br(&c->x, T2_AL, done);
-        fc_em_bind(em, fail);
-        put(c, t2_clrex());
-        t2e_br(&c->x, T2_AL, done);
-        fc_em_bind(em, unal);
-        put(c, t2_mrs(T2_R2, T2_SYSM_PRIMASK));
-        put(c, t2_cpsid_i());
-        put(c, t2_ldr_imm(T2_R0, S0, 0));
-        if (cmpx) {
-            put(c, t2_cmp_reg(T2_R0, S1));
-            put(c, t2_it_x(T2_EQ, ""));
-            put(c, t2_str_imm(T2_R3, S0, 0));
-        } else if (xchg) {
-            put(c, t2_str_imm(T2_R3, S0, 0));
-        } else {
-            put(c, t2e_dp_reg_enc(o, 0, T2_R1, T2_R0, T2_R3));
-            put(c, t2_str_imm(T2_R1, S0, 0));
-        }
-        put(c, t2_msr(T2_SYSM_PRIMASK, T2_R2));
-        fc_em_bind(em, done);
+        t2e_atomic32(&c->x, o, cmpx, xchg, T2_R3, S1);
     } else {
         put(c, t2_mrs(T2_R2, T2_SYSM_PRIMASK));
         put(c, t2_cpsid_i());
