@@ -1993,6 +1993,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     c->x.env = ENV;
     c->x.fb = FB;
     c->x.budget_reg = c->budget_reg ? BUDGET_REG : NONE;
+    c->x.guess_fwd = 0;
     /* budget pads for the conditional back-edges (with the budget in a
      * register; not into the second slot of an lddw, whose label is a stub) */
     for (i = 0; i <= n; i++)

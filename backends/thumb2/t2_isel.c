@@ -73,7 +73,10 @@ typedef struct is {
     uint32_t k;          /* IR instruction being selected */
     uint32_t b, bend;    /* its block, the end of its function's blocks */
     uint32_t chk_insn, acc_insn, unchecked;
+    uint32_t npass;      /* passes made */
     int bud;             /* the budget lives in BUD (r8, then not allocated) */
+    int s0_fold;         /* a MOV folded into this instruction (mov_folds): */
+    uint16_t s0_loc;     /* the location its first source is read from instead */
     const char *why;     /* the reason of a refusal */
 } is;
 
@@ -175,11 +178,44 @@ static enum t2_dp dp_of(unsigned op)
     }
 }
 
+/*
+ * `d = mov a` right before `d = op d, b` (same register d, b not in it):
+ * the op reads a instead (`add d, a, b` for `mov d, a; add d, d, b`). The
+ * next instruction overwrites d, so the MOV's value is read by nobody else.
+ */
+static int mov_folds(const is *c)
+{
+    uint32_t k = c->k + 1;
+    unsigned ld = L(c, 0);
+    if (k >= c->ir.blk[c->b].end || !FC_RA_IS_REG(ld))
+        return 0;
+    const fc_ir_insn *y = &c->ir.ins[k];
+    const uint16_t *l = c->ra.loc[k];
+    switch (y->op) {
+    case FC_IR_ADD: case FC_IR_SUB: case FC_IR_AND: case FC_IR_OR: case FC_IR_XOR:
+    case FC_IR_MUL: case FC_IR_LSH: case FC_IR_RSH: case FC_IR_ARSH:
+        if (!(y->fl & FC_IR_K) && l[3] == ld)
+            return 0;
+        break;
+    case FC_IR_NEG: case FC_IR_SEXT8: case FC_IR_SEXT16: case FC_IR_ZEXT16:
+    case FC_IR_BSWAP16: case FC_IR_BSWAP32:
+        break;
+    default:
+        return 0;
+    }
+    return l[0] == ld && l[2] == ld;
+}
+
 static void sel_mov(is *c)
 {
     unsigned ld = L(c, 0), ls = L(c, 2);
     if (ld == ls)
         return;                              /* coalesced: no code */
+    if (mov_folds(c)) {
+        c->s0_fold = 1;
+        c->s0_loc = (uint16_t)ls;
+        return;
+    }
     if (FC_RA_IS_SLOT(ld) && FC_RA_IS_REG(ls)) {
         wb(c, ld, ls - 1u);
         return;
@@ -232,9 +268,10 @@ static void sel_divmod(is *c, unsigned d, unsigned a, unsigned lb, unsigned sgn,
 static void sel_alu32(is *c)
 {
     const fc_ir_insn *x = I(c);
-    unsigned ld = L(c, 0), op = x->op;
+    unsigned ld = L(c, 0), op = x->op, la = c->s0_fold ? c->s0_loc : L(c, 2);
     int k = (x->fl & FC_IR_K) != 0;
 
+    c->s0_fold = 0;
     if (ld == FC_RA_NONE)
         return;
     if (op == FC_IR_MOV) {
@@ -246,12 +283,12 @@ static void sel_alu32(is *c)
         return;
     }
     unsigned d = rdst(c, ld, S0);
-    if (op == FC_IR_ADD && k && L(c, 2) == FC_RA_FP) {
+    if (op == FC_IR_ADD && k && la == FC_RA_FP) {
         t2e_dp_imm(&c->x, T2_DP_ADD, 0, d, FB, (uint32_t)x->imm + FC_STACK_SIZE, S1);
         wb(c, ld, d);
         return;
     }
-    unsigned a = rsrc(c, L(c, 2), S0), b;
+    unsigned a = rsrc(c, la, S0), b;
     switch (op) {
     case FC_IR_ADD: case FC_IR_SUB: case FC_IR_AND: case FC_IR_OR: case FC_IR_XOR:
         if (k) {
@@ -840,6 +877,63 @@ static void sel_atomic(is *c)
 
 /* ---- control --------------------------------------------------------------------- */
 
+static void charge_jump(is *c, uint32_t lab);
+
+/* block b cannot be entered by falling into it */
+static int no_fallthrough_into(const is *c, uint32_t b)
+{
+    const fc_ir_block *p = &c->ir.blk[b - 1];
+    if (b == c->ir.fn[c->f].b0 || p->end == p->start)
+        return b != c->ir.fn[c->f].b0 ? 0 : 1;
+    unsigned op = c->ir.ins[p->end - 1].op;
+    return op == FC_IR_JMP || op == FC_IR_EXIT || op == FC_IR_ERR;
+}
+
+/*
+ * Block tb is the budget edge block of a backward conditional jump
+ * (`budget; jmp head`, the lowering puts them after its function's body)
+ * that the selector emits in line at its one branch: behind the inverted
+ * condition, where the charge and the jump back fuse (SUBS budget; BCS head),
+ * so a loop iteration costs one taken branch. The branch is the last
+ * instruction of an earlier block p whose fall-through block p + 1 is not tb,
+ * nothing else jumps to tb and nothing falls into it; then tb itself has no
+ * code of its own.
+ */
+static int edge_inline(const is *c, uint32_t tb)
+{
+    const fc_ir_func *fn = &c->ir.fn[c->f];
+    uint32_t bend = fn->b0 + fn->nb, refs = 0, p = 0;
+    if (tb <= fn->b0 || tb >= bend)
+        return 0;
+    const fc_ir_block *t = &c->ir.blk[tb];
+    if (t->end - t->start != 2 || c->ir.ins[t->start].op != FC_IR_BUDGET ||
+        c->ir.ins[t->start + 1].op != FC_IR_JMP || !no_fallthrough_into(c, tb))
+        return 0;
+    for (uint32_t b = fn->b0; b < bend; b++) {
+        const fc_ir_block *q = &c->ir.blk[b];
+        if (q->end == q->start)
+            continue;
+        const fc_ir_insn *z = &c->ir.ins[q->end - 1];
+        if ((z->op == FC_IR_BR || z->op == FC_IR_BR64 || z->op == FC_IR_JMP) && z->tgt == tb) {
+            refs++;
+            p = b;
+            if (z->op == FC_IR_JMP)
+                return 0;
+        }
+    }
+    return refs == 1 && p + 1 < tb;
+}
+
+/* The edge block tb in line: charge one unit, then jump to its target. */
+static void edge_code(is *c, uint32_t tb)
+{
+    const fc_ir_insn *bu = &c->ir.ins[c->ir.blk[tb].start];
+    uint32_t cur = c->x.em.cur;
+    c->x.em.cur = bu->insn;                  /* the jump's own instruction */
+    charge_jump(c, c->blab[bu[1].tgt]);
+    c->x.em.cur = cur;
+}
+
 static enum t2_cond cond32(unsigned cc)
 {
     switch (cc) {
@@ -857,9 +951,42 @@ static enum t2_cond cond32(unsigned cc)
     }
 }
 
+#define NOLAB 0xffffffffu
+
+/*
+ * The (last) branch of a conditional jump to block tgt on cond; zreg, when
+ * not NONE, a low register compared with 0 by the branch itself (CBZ for EQ,
+ * CBNZ for NE, when the target is ahead and in reach; else CMP #0 and B<c>).
+ * An edge block emitted in line (edge_inline): the inverted branch to the
+ * next block, then the edge code, at which label pre (the other branches of
+ * the jump to tgt) is bound.
+ */
+static void br_to(is *c, enum t2_cond cond, unsigned zreg, uint32_t tgt, uint32_t pre)
+{
+    int inl = edge_inline(c, tgt);
+    uint32_t lab = inl ? c->blab[c->b + 1] : c->blab[tgt];
+
+    if (inl && cond == T2_AL) {
+        /* always taken: just the edge code */
+    } else if (zreg != NONE) {
+        t2e_cbz(&c->x, zreg, (inl ? t2_cond_invert(cond) : cond) == T2_NE, lab, inl || tgt > c->b);
+    } else {
+        t2e_br(&c->x, inl ? t2_cond_invert(cond) : cond, lab);
+    }
+    if (inl) {
+        if (pre != NOLAB)
+            fc_em_bind(&c->x.em, pre);
+        edge_code(c, tgt);
+    }
+}
+
 /* compare (or TST) register a with location lb or constant v */
 static void cmp32(is *c, unsigned a, int k, unsigned lb, uint32_t v, int tst)
 {
+    if (!k && lb == FC_RA_ZERO) {
+        k = 1;                                   /* a known-zero operand: #0 */
+        v = 0;
+    }
     if (k) {
         if (!tst)
             t2e_cmp_imm(&c->x, a, v, S1);
@@ -879,8 +1006,14 @@ static void sel_br(is *c)
 {
     const fc_ir_insn *x = I(c);
     unsigned a = rsrc(c, L(c, 2), S0);
-    cmp32(c, a, (x->fl & FC_IR_K) != 0, L(c, 3), (uint32_t)x->imm, x->cc == FC_IR_SET);
-    t2e_br(&c->x, cond32(x->cc), c->blab[x->tgt]);
+    int k = (x->fl & FC_IR_K) != 0;
+    if ((x->cc == FC_IR_EQ || x->cc == FC_IR_NE) && (k ? x->imm == 0 : L(c, 3) == FC_RA_ZERO) &&
+        t2_low_reg(a)) {
+        br_to(c, cond32(x->cc), a, x->tgt, NOLAB);
+        return;
+    }
+    cmp32(c, a, k, L(c, 3), (uint32_t)x->imm, x->cc == FC_IR_SET);
+    br_to(c, cond32(x->cc), NONE, x->tgt, NOLAB);
 }
 
 /*
@@ -893,7 +1026,8 @@ static void sel_br64(is *c)
 {
     const fc_ir_insn *x = I(c);
     int k = (x->fl & FC_IR_K) != 0;
-    unsigned cc = x->cc, t = c->blab[x->tgt];
+    unsigned cc = x->cc;
+    uint32_t t = edge_inline(c, x->tgt) ? fc_em_newlab(&c->x.em) : c->blab[x->tgt];
     uint64_t kv = (uint64_t)(int64_t)x->imm;
 
     if (cc == FC_IR_EQ || cc == FC_IR_NE || cc == FC_IR_SET) {
@@ -903,17 +1037,19 @@ static void sel_br64(is *c)
                 return;                          /* a & 0: never */
             unsigned al = rsrc(c, L(c, 2), S0), ah = rsrc(c, L(c, 3), S1);
             put(c, t2_orrs_reg(S2, al, ah));     /* a == 0 <=> (lo | hi) == 0 */
-            t2e_br(&c->x, cc == FC_IR_EQ ? T2_EQ : T2_NE, t);
+            br_to(c, cc == FC_IR_EQ ? T2_EQ : T2_NE, NONE, x->tgt, NOLAB);
             return;
         }
         uint32_t skip = fc_em_newlab(&c->x.em);
         unsigned al = rsrc(c, L(c, 2), S0);
         cmp32(c, al, k, L(c, 4), (uint32_t)kv, tst);
-        t2e_br(&c->x, cc == FC_IR_EQ ? T2_NE : T2_NE, cc == FC_IR_EQ ? skip : t);
         if (!(tst && k && (uint32_t)(kv >> 32) == 0)) {
+            t2e_br(&c->x, T2_NE, cc == FC_IR_EQ ? skip : t);
             unsigned ah = rsrc(c, L(c, 3), S0);
             cmp32(c, ah, k, L(c, 5), (uint32_t)(kv >> 32), tst);
-            t2e_br(&c->x, cc == FC_IR_EQ ? T2_EQ : T2_NE, t);
+            br_to(c, cc == FC_IR_EQ ? T2_EQ : T2_NE, NONE, x->tgt, cc == FC_IR_EQ ? NOLAB : t);
+        } else {
+            br_to(c, T2_NE, NONE, x->tgt, t);    /* the low halves decide */
         }
         fc_em_bind(&c->x.em, skip);
         return;
@@ -922,7 +1058,7 @@ static void sel_br64(is *c)
         if (cc == FC_IR_GT || cc == FC_IR_LE) {
             if (kv == UINT64_MAX) {              /* a > ~0 never, a <= ~0 always */
                 if (cc == FC_IR_LE)
-                    t2e_br(&c->x, T2_AL, t);
+                    br_to(c, T2_AL, NONE, x->tgt, NOLAB);
                 return;
             }
             kv += 1;
@@ -939,8 +1075,14 @@ static void sel_br64(is *c)
         int swap = cc == FC_IR_GT || cc == FC_IR_LE || cc == FC_IR_SGT || cc == FC_IR_SLE;
         unsigned al = rsrc(c, L(c, 2), S0), bl = rsrc(c, L(c, 4), S1);
         put(c, swap ? t2_cmp_reg(bl, al) : t2_cmp_reg(al, bl));
-        unsigned ah = rsrc(c, L(c, 3), S0), bh = rsrc(c, L(c, 5), S1);
-        put(c, swap ? t2_sbcs_reg(S2, bh, ah) : t2_sbcs_reg(S2, ah, bh));
+        /* a known-zero subtrahend hi: SBCS #0 (no register made 0) */
+        unsigned lsub = swap ? L(c, 3) : L(c, 5), lmin = swap ? L(c, 5) : L(c, 3);
+        if (lsub == FC_RA_ZERO) {
+            put(c, t2_sbcs_imm(S2, rsrc(c, lmin, S0), 0));
+        } else {
+            unsigned ah = rsrc(c, L(c, 3), S0), bh = rsrc(c, L(c, 5), S1);
+            put(c, swap ? t2_sbcs_reg(S2, bh, ah) : t2_sbcs_reg(S2, ah, bh));
+        }
     }
     enum t2_cond cond;
     switch (cc) {
@@ -953,11 +1095,13 @@ static void sel_br64(is *c)
     case FC_IR_SLT: cond = T2_LT; break;
     default:        cond = T2_GE; break;  /* SLE */
     }
-    t2e_br(&c->x, cond, t);
+    br_to(c, cond, NONE, x->tgt, NOLAB);
 }
 
-/* one unit of budget: none left -> FC_ERR_BUDGET (the counter stays 0) */
-static void sel_budget(is *c)
+/* One unit of budget: none left -> FC_ERR_BUDGET (the counter stays 0).
+ * With the counter in BUD this is the SUBS alone: the caller branches to
+ * the returned stub label on CC (borrow: none was left). */
+static uint32_t charge(is *c)
 {
     if (c->bud) {
         /* the stub puts 0 back (SUBS took it below 0), err_common stores it */
@@ -966,13 +1110,50 @@ static void sel_budget(is *c)
         s->code = FC_ERR_BUDGET;
         s->val = 1;
         put(c, t2_subs_imm(BUD, BUD, 1));
-        t2e_br(&c->x, T2_CC, l);
-        return;
+        return l;
     }
     put(c, t2_ldr_imm(S1, ENV, FC_NENV_BUDGET));
     put(c, t2_subs_imm(S1, S1, 1));
     t2e_br_err(&c->x, T2_CC, FC_ERR_BUDGET);
     put(c, t2_str_imm(S1, ENV, FC_NENV_BUDGET));
+    return 0;
+}
+
+/* a unit of budget, then to label lab: with the counter in BUD
+ * `SUBS; BCS lab; B stub` (the charge and the jump fused) */
+static void charge_jump(is *c, uint32_t lab)
+{
+    uint32_t l = charge(c);
+    if (c->bud) {
+        t2e_br(&c->x, T2_CS, lab);
+        t2e_br(&c->x, T2_AL, l);
+    } else {
+        t2e_br(&c->x, T2_AL, lab);
+    }
+}
+
+/* IR instruction j is a JMP to a block not emitted right after its own */
+static int jmp_away(const is *c, uint32_t j)
+{
+    const fc_ir_insn *x = &c->ir.ins[j];
+    return x->op == FC_IR_JMP && !(x->tgt == c->b + 1 && j + 1 == c->ir.blk[c->b].end && c->b + 1 < c->bend);
+}
+
+/* a BUDGET followed by a JMP away (`ja` backward): the two fused */
+static int budget_fuses(const is *c, uint32_t k)
+{
+    return c->bud && k + 1 < c->ir.blk[c->b].end && jmp_away(c, k + 1);
+}
+
+static void sel_budget(is *c)
+{
+    if (budget_fuses(c, c->k)) {
+        charge_jump(c, c->blab[c->ir.ins[c->k + 1].tgt]);
+        return;
+    }
+    uint32_t l = charge(c);
+    if (c->bud)
+        t2e_br(&c->x, T2_CC, l);
 }
 
 /*
@@ -1188,8 +1369,9 @@ static void sel(is *c)
     case FC_IR_BR: sel_br(c); return;
     case FC_IR_BR64: sel_br64(c); return;
     case FC_IR_JMP:
-        /* to the block emitted next: no code */
-        if (!(x->tgt == c->b + 1 && c->k + 1 == c->ir.blk[c->b].end && c->b + 1 < c->bend))
+        /* to the block emitted next: no code; after a BUDGET it fused with */
+        if (jmp_away(c, c->k) && !(c->k > c->ir.blk[c->b].start && c->ir.ins[c->k - 1].op == FC_IR_BUDGET &&
+                                   budget_fuses(c, c->k - 1)))
             t2e_br(&c->x, T2_AL, c->blab[x->tgt]);
         return;
     case FC_IR_BUDGET: sel_budget(c); return;
@@ -1244,6 +1426,8 @@ static void pass(void *ctx)
     fc_em_begin(em);
     c->chk_insn = c->acc_insn = 0xffffffffu;
     c->unchecked = 0;
+    c->s0_fold = 0;
+    c->x.guess_fwd = c->npass++ == 0;
     for (uint32_t b = 0; b < c->ir.nblk; b++)
         c->blab[b] = fc_em_newlab(em);
     for (uint32_t f = 0; f < c->ir.nfn; f++)
@@ -1262,6 +1446,8 @@ static void pass(void *ctx)
         for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++) {
             c->b = b;
             fc_em_bind(em, c->blab[b]);
+            if (edge_inline(c, b))
+                continue;                    /* emitted at its branch */
             for (uint32_t k = c->ir.blk[b].start; k < c->ir.blk[b].end; k++) {
                 c->k = k;
                 em->cur = c->ir.ins[k].insn;
