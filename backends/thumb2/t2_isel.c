@@ -77,6 +77,10 @@ typedef struct is {
     int bud;             /* the budget lives in BUD (r8, then not allocated) */
     int s0_fold;         /* a MOV folded into this instruction (mov_folds): */
     uint16_t s0_loc;     /* the location its first source is read from instead */
+    int sh_fold;         /* an LSH folded into instruction sh_at (lsh_folds): */
+    uint32_t sh_at, sh_t;  /* its result location sh_t there is */
+    uint16_t sh_loc;     /* sh_loc LSL sh_n */
+    uint8_t sh_n;
     const char *why;     /* the reason of a refusal */
 } is;
 
@@ -163,6 +167,132 @@ static void res_out(is *c, unsigned l, unsigned r)
         put(c, t2_str_imm(r, T2_SP, 16 + slot_off(l)));
     else
         wb(c, l, r);
+}
+
+/* ---- liveness of a register --------------------------------------------------- */
+
+/*
+ * The value in register location l is read by no instruction from
+ * instruction k of block b on before l is written again, on every path
+ * (followed through `depth` more blocks; anything the scan does not model,
+ * calls, atomics, 64-bit divisions, a path longer than that, counts as a
+ * read). The allocator keeps one web per register at a time, so a register
+ * written without being read holds nothing live before that write.
+ */
+static int dead_from(const is *c, uint32_t b, uint32_t k, uint16_t l, unsigned depth)
+{
+    const fc_ir_block *bl = &c->ir.blk[b];
+    for (; k < bl->end; k++) {
+        const fc_ir_insn *y = &c->ir.ins[k];
+        const uint16_t *lc = c->ra.loc[k];
+        switch (y->op) {
+        case FC_IR_CALL: case FC_IR_CALLH: case FC_IR_CALLX: case FC_IR_ATOMIC:
+        case FC_IR_DIVU64: case FC_IR_MODU64: case FC_IR_DIVS64: case FC_IR_MODS64:
+            return 0;
+        case FC_IR_ERR:
+            return 1;
+        case FC_IR_EXIT: {
+            if (c->ra.map[k] == FC_RA_NOMAP)
+                return 0;
+            const fc_ra_map *m = &c->ra.maps[c->ra.map[k]];
+            for (unsigned v = 0; v < FC_IR_NVREG; v++)
+                if (m->use[v] == l)
+                    return 0;
+            return 1;
+        }
+        default:
+            break;
+        }
+        for (unsigned j = 2; j < 7; j++)
+            if (lc[j] == l)
+                return 0;
+        if (lc[0] == l || lc[1] == l)
+            return 1;
+    }
+    if (depth == 0)
+        return 0;
+    const fc_ir_func *fn = &c->ir.fn[c->f];
+    uint32_t bend = fn->b0 + fn->nb;
+    const fc_ir_insn *z = bl->end > bl->start ? &c->ir.ins[bl->end - 1] : NULL;
+    if (z && z->op == FC_IR_JMP)
+        return dead_from(c, z->tgt, c->ir.blk[z->tgt].start, l, depth - 1);
+    if (z && (z->op == FC_IR_BR || z->op == FC_IR_BR64) &&
+        !dead_from(c, z->tgt, c->ir.blk[z->tgt].start, l, depth - 1))
+        return 0;
+    return b + 1 < bend && dead_from(c, b + 1, c->ir.blk[b + 1].start, l, depth - 1);
+}
+
+/* the result register l of the instruction being selected holds nothing
+ * anybody reads */
+static int result_dead(const is *c, uint16_t l)
+{
+    return FC_RA_IS_REG(l) && dead_from(c, c->b, c->k + 1, l, 4);
+}
+
+/* instruction y of the kinds lsh_folds passes over: no call, atomic or
+ * runtime routine (they clobber registers beyond their results) */
+static int plain_op(const fc_ir_insn *y)
+{
+    return y->op < FC_IR_DIVU64 || (y->op > FC_IR_MODS64 && y->op <= FC_IR_SECADDR && y->op != FC_IR_ATOMIC);
+}
+
+/*
+ * `t = lsh a, #n` (a: the location it reads, a folded MOV's source) and,
+ * a few instructions on in its block, the first
+ * instruction that reads t, an operation that takes t as one operand
+ * (add/sub/and/or/xor as the second, add/and/or/xor as either, add64 as a
+ * pair t:0); nothing in between writes t or a, and nothing reads t after
+ * it: the operation takes `a, lsl #n` (shifted register operand) and the
+ * LSH has no code (its result register keeps a's value then, which nobody
+ * reads). Returns the operation's index, 0: no fold.
+ */
+static uint32_t lsh_folds(const is *c, unsigned a)
+{
+    const fc_ir_insn *x = I(c);
+    unsigned t = L(c, 0), n = (uint32_t)x->imm & 31u;
+    if (!(x->fl & FC_IR_K) || n == 0 || !FC_RA_IS_REG(t))
+        return 0;
+    for (uint32_t k = c->k + 1; k < c->ir.blk[c->b].end && k <= c->k + 4; k++) {
+        const fc_ir_insn *y = &c->ir.ins[k];
+        const uint16_t *l = c->ra.loc[k];
+        int reads = 0, ok = 0;
+        for (unsigned j = 2; j < 7; j++)
+            reads |= l[j] == t;
+        if (!plain_op(y))
+            return 0;
+        if (!reads) {
+            if (l[0] == t || l[1] == t || l[0] == a || l[1] == a)
+                return 0;
+            continue;
+        }
+        if (!(y->fl & FC_IR_K) && l[0] != FC_RA_NONE) {
+            switch (y->op) {
+            case FC_IR_SUB:
+                ok = l[3] == t && l[2] != t;
+                break;
+            case FC_IR_ADD: case FC_IR_AND: case FC_IR_OR: case FC_IR_XOR:
+                ok = (l[3] == t) != (l[2] == t);
+                break;
+            case FC_IR_ADD64:
+                ok = (l[4] == t && l[5] == FC_RA_ZERO && l[2] != t && l[3] != t) ||
+                     (l[2] == t && l[3] == FC_RA_ZERO && l[4] != t && l[5] != t);
+                break;
+            default:
+                break;
+            }
+        }
+        if (ok && (l[0] == t || l[1] == t || dead_from(c, c->b, k + 1, t, 4)))
+            return k;
+        return 0;
+    }
+    return 0;
+}
+
+static uint32_t dp_sh_enc(enum t2_dp op, unsigned s, unsigned rd, unsigned rn, unsigned rm, unsigned n)
+{
+    static const uint8_t opc[] = {[T2_DP_AND] = T2_OP_AND, [T2_DP_ORR] = T2_OP_ORR, [T2_DP_EOR] = T2_OP_EOR,
+                                  [T2_DP_ADD] = T2_OP_ADD, [T2_DP_SUB] = T2_OP_SUB};
+    return t2_dpsr_chk(opc[op], s, rd, rn, rm, T2_LSL, n);
 }
 
 /* ---- 32-bit ALU -------------------------------------------------------------- */
@@ -268,6 +398,7 @@ static void sel_divmod(is *c, unsigned d, unsigned a, unsigned lb, unsigned sgn,
 static void sel_alu32(is *c)
 {
     const fc_ir_insn *x = I(c);
+    fc_ir_insn zk;
     unsigned ld = L(c, 0), op = x->op, la = c->s0_fold ? c->s0_loc : L(c, 2);
     int k = (x->fl & FC_IR_K) != 0;
 
@@ -287,6 +418,29 @@ static void sel_alu32(is *c)
         t2e_dp_imm(&c->x, T2_DP_ADD, 0, d, FB, (uint32_t)x->imm + FC_STACK_SIZE, S1);
         wb(c, ld, d);
         return;
+    }
+    if (op == FC_IR_LSH && !c->sh_fold && (c->sh_at = lsh_folds(c, la)) != 0) {
+        c->sh_fold = 1;
+        c->sh_t = ld;
+        c->sh_loc = (uint16_t)la;
+        c->sh_n = (uint8_t)(x->imm & 31);
+        return;
+    }
+    if (c->sh_fold && c->sh_at == c->k) {
+        /* the other operand first, then the folded LSH's source shifted */
+        unsigned lo = L(c, 3) == c->sh_t ? la : L(c, 3);
+        unsigned ra = rsrc(c, lo, S0), rb = rsrc(c, c->sh_loc, S1);
+        c->sh_fold = 0;
+        put(c, dp_sh_enc(dp_of(op), 0, d, ra, rb, c->sh_n));
+        wb(c, ld, d);
+        return;
+    }
+    if (!k && L(c, 3) == FC_RA_ZERO && op >= FC_IR_ADD && op <= FC_IR_ARSH && op != FC_IR_MUL) {
+        /* a known-zero second operand: the immediate form with #0 */
+        k = 1;
+        zk = *x;
+        zk.imm = 0;
+        x = &zk;
     }
     unsigned a = rsrc(c, la, S0), b;
     switch (op) {
@@ -357,13 +511,41 @@ static int clobbers(const is *c, unsigned l, unsigned j)
 static uint32_t klo(const fc_ir_insn *x) { return (uint32_t)x->imm; }
 static uint32_t khi(const fc_ir_insn *x) { return x->imm < 0 ? 0xffffffffu : 0; }
 
+/* add64 with an LSH folded into the pair t:0 (lsh_folds) */
+static void sel_add64_sh(is *c)
+{
+    unsigned jo = L(c, 4) == c->sh_t ? 2u : 4u;   /* jo: the other pair */
+    unsigned l0 = L(c, 0), l1 = L(c, 1);
+    int need_hi = l1 != FC_RA_NONE && !result_dead(c, l1);
+    int late = need_hi && clobbers(c, l0, jo + 1);
+    unsigned a = rsrc(c, L(c, jo), S0), dl = late ? S2 : rdst(c, l0, S2);
+
+    c->sh_fold = 0;
+    put(c, dp_sh_enc(T2_DP_ADD, (unsigned)need_hi, dl, a, rsrc(c, c->sh_loc, S1), c->sh_n));
+    if (!late)
+        wb(c, l0, dl);
+    if (need_hi) {
+        unsigned dh = rdst(c, l1, S0);
+        put(c, t2e_dp_imm_enc(T2_DP_ADC, 0, dh, rsrc(c, L(c, jo + 1), S0), 0));
+        wb(c, l1, dh);
+    }
+    if (late)
+        wb(c, l0, S2);
+}
+
 static void sel_addsub64(is *c)
 {
     const fc_ir_insn *x = I(c);
     int add = x->op == FC_IR_ADD64, k = (x->fl & FC_IR_K) != 0;
     enum t2_dp lo = add ? T2_DP_ADD : T2_DP_SUB, hi = add ? T2_DP_ADC : T2_DP_SBC;
     unsigned l0 = L(c, 0), l1 = L(c, 1);
-    int need_hi = l1 != FC_RA_NONE;
+    if (c->sh_fold && c->sh_at == c->k) {
+        sel_add64_sh(c);
+        return;
+    }
+    /* a hi half nobody reads (the lowering keeps it when it is live on
+     * some path the selector sees written first) is not computed */
+    int need_hi = l1 != FC_RA_NONE && !result_dead(c, l1);
     /* the low result waits in r10 when its register is a high source */
     int late = need_hi && (clobbers(c, l0, 3) || (!k && clobbers(c, l0, 5)));
     unsigned a = rsrc(c, L(c, 2), S0), dl = late ? S2 : rdst(c, l0, S2);
@@ -1426,7 +1608,7 @@ static void pass(void *ctx)
     fc_em_begin(em);
     c->chk_insn = c->acc_insn = 0xffffffffu;
     c->unchecked = 0;
-    c->s0_fold = 0;
+    c->s0_fold = c->sh_fold = 0;
     c->x.guess_fwd = c->npass++ == 0;
     for (uint32_t b = 0; b < c->ir.nblk; b++)
         c->blab[b] = fc_em_newlab(em);
