@@ -1061,12 +1061,13 @@ static void sel_atomic(is *c)
 
 static void charge_jump(is *c, uint32_t lab);
 
-/* block b cannot be entered by falling into it */
+/* block b (not its function's first) cannot be entered by falling into it:
+ * the block before it ends in a JMP, EXIT or ERR */
 static int no_fallthrough_into(const is *c, uint32_t b)
 {
     const fc_ir_block *p = &c->ir.blk[b - 1];
-    if (b == c->ir.fn[c->f].b0 || p->end == p->start)
-        return b != c->ir.fn[c->f].b0 ? 0 : 1;
+    if (p->end == p->start)
+        return 0;
     unsigned op = c->ir.ins[p->end - 1].op;
     return op == FC_IR_JMP || op == FC_IR_EXIT || op == FC_IR_ERR;
 }
