@@ -1031,46 +1031,10 @@ static void atomic(cg *c, const fc_insn *i)
         dp_imm(c, DP_ADD, 0, IP, rb, (uint32_t)ro, IP);
 
     if (n == 4) {
-        uint32_t loop = newlab(c), unal = newlab(c), done = newlab(c), fail = newlab(c);
         sl = rd_half(c, s, 0, R3);
         if (cmpx)
             e0l = rd_half(c, 0, 0, LR);
-        put(c, t2_tst_imm(IP, 3));
-        br(c, T2_NE, unal);
-        bind(c, loop);
-        put(c, t2_ldrex(R0, IP, 0));
-        if (cmpx) {
-            put(c, t2_cmp_reg(R0, e0l));
-            br(c, T2_NE, fail);
-            put(c, t2_strex(R2, sl, IP, 0));
-        } else if (xchg) {
-            put(c, t2_strex(R2, sl, IP, 0));
-        } else {
-            put(c, dp_reg_enc(o, 0, R1, R0, sl));
-            put(c, t2_strex(R2, R1, IP, 0));
-        }
-        put(c, t2_cmp_imm(R2, 0));
-        br(c, T2_NE, loop);
-        br(c, T2_AL, done);
-        bind(c, fail);
-        put(c, t2_clrex());
-        br(c, T2_AL, done);
-        bind(c, unal);
-        put(c, t2_mrs(R2, T2_SYSM_PRIMASK));
-        put(c, t2_cpsid_i());
-        put(c, t2_ldr_imm(R0, IP, 0));
-        if (cmpx) {
-            put(c, t2_cmp_reg(R0, e0l));
-            put(c, t2_it_x(T2_EQ, ""));
-            put(c, t2_str_imm(sl, IP, 0));
-        } else if (xchg) {
-            put(c, t2_str_imm(sl, IP, 0));
-        } else {
-            put(c, dp_reg_enc(o, 0, R1, R0, sl));
-            put(c, t2_str_imm(R1, IP, 0));
-        }
-        put(c, t2_msr(T2_SYSM_PRIMASK, R2));
-        bind(c, done);
+        t2e_atomic32(&c->x, o, cmpx, xchg, sl, e0l);
         if (cmpx) {
             wb_half(c, 0, 0, R0);
             hi_zero(c, 0);
@@ -2029,6 +1993,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     c->x.env = ENV;
     c->x.fb = FB;
     c->x.budget_reg = c->budget_reg ? BUDGET_REG : NONE;
+    c->x.guess_fwd = 0;
     /* budget pads for the conditional back-edges (with the budget in a
      * register; not into the second slot of an lddw, whose label is a stub) */
     for (i = 0; i <= n; i++)

@@ -23,10 +23,31 @@ void t2e_br(t2_em *x, enum t2_cond cond, uint32_t l)
     int32_t d = (int32_t)(x->em.lab[l] - (x->em.pos + 4));
     int fits = cond == T2_AL ? t2_b16_ok(d) : t2_b16c_ok(d);
 
+    if (x->guess_fwd && x->em.lab[l] == 0 && !fits) {
+        fits = 1;
+        d = 0;
+    }
     if (fc_em_level(&x->em, id, fits ? 0u : 1u))
         t2e_put(x, cond == T2_AL ? t2_b32(d) : t2_bcond32(cond, d));
     else
         t2e_put(x, cond == T2_AL ? t2_b16(d) : t2_bcond16(cond, d));
+}
+
+void t2e_cbz(t2_em *x, unsigned rn, int nz, uint32_t l, int fwd)
+{
+    uint32_t id = fc_em_brid(&x->em);
+    int32_t d = (int32_t)(x->em.lab[l] - (x->em.pos + 4));
+    /* a label ahead not placed yet (d < 0 in an early pass) is taken to
+     * reach; the passes repeat until every label stands */
+    int ok = fwd && t2_low_reg(rn) && !(x->flags & FC_BK_NO_OPT) && (d < 0 || t2_cbz_ok(d));
+
+    if (!fc_em_level(&x->em, id, ok ? 0u : 1u)) {
+        (void)fc_em_brid(&x->em);   /* the long form's B<c>: later ids stay the same */
+        t2e_put(x, nz ? t2_cbnz(rn, d < 0 ? 0 : d) : t2_cbz(rn, d < 0 ? 0 : d));
+        return;
+    }
+    t2e_put(x, t2_cmp_imm(rn, 0));
+    t2e_br(x, nz ? T2_NE : T2_EQ, l);
 }
 
 /* BL to a local label (shared routines) */
@@ -154,6 +175,50 @@ void t2e_cmp_imm(t2_em *x, unsigned rn, uint32_t v, unsigned tmp)
         t2e_mov_const(x, tmp, v);
         t2e_put(x, t2_cmp_reg(rn, tmp));
     }
+}
+
+void t2e_atomic32(t2_em *x, enum t2_dp op, int cmpx, int xchg, unsigned val, unsigned cmp)
+{
+    fc_em *em = &x->em;
+    uint32_t loop = fc_em_newlab(em), unal = fc_em_newlab(em), done = fc_em_newlab(em),
+             fail = fc_em_newlab(em);
+
+    t2e_put(x, t2_tst_imm(IP, 3));
+    t2e_br(x, T2_NE, unal);
+    fc_em_bind(em, loop);
+    t2e_put(x, t2_ldrex(T2_R0, IP, 0));
+    if (cmpx) {
+        t2e_put(x, t2_cmp_reg(T2_R0, cmp));
+        t2e_br(x, T2_NE, fail);
+        t2e_put(x, t2_strex(T2_R2, val, IP, 0));
+    } else if (xchg) {
+        t2e_put(x, t2_strex(T2_R2, val, IP, 0));
+    } else {
+        t2e_put(x, t2e_dp_reg_enc(op, 0, T2_R1, T2_R0, val));
+        t2e_put(x, t2_strex(T2_R2, T2_R1, IP, 0));
+    }
+    t2e_put(x, t2_cmp_imm(T2_R2, 0));
+    t2e_br(x, T2_NE, loop);
+    t2e_br(x, T2_AL, done);
+    fc_em_bind(em, fail);
+    t2e_put(x, t2_clrex());
+    t2e_br(x, T2_AL, done);
+    fc_em_bind(em, unal);
+    t2e_put(x, t2_mrs(T2_R2, T2_SYSM_PRIMASK));
+    t2e_put(x, t2_cpsid_i());
+    t2e_put(x, t2_ldr_imm(T2_R0, IP, 0));
+    if (cmpx) {
+        t2e_put(x, t2_cmp_reg(T2_R0, cmp));
+        t2e_put(x, t2_it_x(T2_EQ, ""));
+        t2e_put(x, t2_str_imm(val, IP, 0));
+    } else if (xchg) {
+        t2e_put(x, t2_str_imm(val, IP, 0));
+    } else {
+        t2e_put(x, t2e_dp_reg_enc(op, 0, T2_R1, T2_R0, val));
+        t2e_put(x, t2_str_imm(T2_R1, IP, 0));
+    }
+    t2e_put(x, t2_msr(T2_SYSM_PRIMASK, T2_R2));
+    fc_em_bind(em, done);
 }
 
 /* ---- the bounds check ------------------------------------------------------ */

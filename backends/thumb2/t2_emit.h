@@ -32,6 +32,9 @@ typedef struct t2_em {
     uint8_t env;         /* register holding struct fc_native_env * */
     uint8_t fb;          /* register holding the frame base (r10 - 512) */
     uint8_t budget_reg;  /* register holding the budget, FC_EM_NONE: env->budget */
+    uint8_t guess_fwd;   /* a label still at 0 is one ahead not placed yet: branches
+                          * to it take their short form (set by the selector in its
+                          * first pass; the later passes grow what does not reach) */
 } t2_em;
 
 /* fixed labels, after the n+1 instruction labels */
@@ -60,6 +63,11 @@ static inline uint32_t t2e_fixed(const t2_em *x, unsigned k) { return x->n + 1 +
 
 void t2e_put(t2_em *x, uint32_t enc);
 void t2e_br(t2_em *x, enum t2_cond cond, uint32_t l);
+/* Branch to label l when register rn is zero (nz: non-zero): CBZ/CBNZ
+ * when rn is a low register and l is ahead (fwd: the caller knows it is,
+ * before the first pass has placed it) in reach, else CMP rn, #0 and B<c>.
+ * Takes two branch ids either way. */
+void t2e_cbz(t2_em *x, unsigned rn, int nz, uint32_t l, int fwd);
 void t2e_bl_lab(t2_em *x, uint32_t l);
 void t2e_bl_sym(t2_em *x, unsigned sym);
 void t2e_br_err(t2_em *x, enum t2_cond cond, unsigned code);
@@ -101,6 +109,17 @@ typedef struct t2_spancache {
 unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k, unsigned perm,
                    unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse,
                    const t2_spancache *sc);
+
+/*
+ * The 32-bit atomic read-modify-write at the address in ip: an LDREX/STREX
+ * loop when the address is word-aligned (LDREX faults on an unaligned one
+ * whatever CCR says), else the sequence with interrupts masked (PRIMASK
+ * saved, CPSID i, load, modify, store, PRIMASK restored). op: the operation
+ * of an add/or/and/xor (ignored for xchg and cmpxchg); val the register of
+ * the operand, cmp that of the compared value (cmpxchg). The old value ends
+ * in r0; r1, r2 and the flags are clobbered. Both generators call it.
+ */
+void t2e_atomic32(t2_em *x, enum t2_dp op, int cmpx, int xchg, unsigned val, unsigned cmp);
 
 /* The stubs recorded in this pass, then the shared routines. */
 void t2e_out_of_line(t2_em *x);

@@ -73,7 +73,14 @@ typedef struct is {
     uint32_t k;          /* IR instruction being selected */
     uint32_t b, bend;    /* its block, the end of its function's blocks */
     uint32_t chk_insn, acc_insn, unchecked;
+    uint32_t npass;      /* passes made */
     int bud;             /* the budget lives in BUD (r8, then not allocated) */
+    int s0_fold;         /* a MOV folded into this instruction (mov_folds): */
+    uint16_t s0_loc;     /* the location its first source is read from instead */
+    int sh_fold;         /* an LSH folded into instruction sh_at (lsh_folds): */
+    uint32_t sh_at, sh_t;  /* its result location sh_t there is */
+    uint16_t sh_loc;     /* sh_loc LSL sh_n */
+    uint8_t sh_n;
     const char *why;     /* the reason of a refusal */
 } is;
 
@@ -162,6 +169,132 @@ static void res_out(is *c, unsigned l, unsigned r)
         wb(c, l, r);
 }
 
+/* ---- liveness of a register --------------------------------------------------- */
+
+/*
+ * The value in register location l is read by no instruction from
+ * instruction k of block b on before l is written again, on every path
+ * (followed through `depth` more blocks; anything the scan does not model,
+ * calls, atomics, 64-bit divisions, a path longer than that, counts as a
+ * read). The allocator keeps one web per register at a time, so a register
+ * written without being read holds nothing live before that write.
+ */
+static int dead_from(const is *c, uint32_t b, uint32_t k, uint16_t l, unsigned depth)
+{
+    const fc_ir_block *bl = &c->ir.blk[b];
+    for (; k < bl->end; k++) {
+        const fc_ir_insn *y = &c->ir.ins[k];
+        const uint16_t *lc = c->ra.loc[k];
+        switch (y->op) {
+        case FC_IR_CALL: case FC_IR_CALLH: case FC_IR_CALLX: case FC_IR_ATOMIC:
+        case FC_IR_DIVU64: case FC_IR_MODU64: case FC_IR_DIVS64: case FC_IR_MODS64:
+            return 0;
+        case FC_IR_ERR:
+            return 1;
+        case FC_IR_EXIT: {
+            if (c->ra.map[k] == FC_RA_NOMAP)
+                return 0;
+            const fc_ra_map *m = &c->ra.maps[c->ra.map[k]];
+            for (unsigned v = 0; v < FC_IR_NVREG; v++)
+                if (m->use[v] == l)
+                    return 0;
+            return 1;
+        }
+        default:
+            break;
+        }
+        for (unsigned j = 2; j < 7; j++)
+            if (lc[j] == l)
+                return 0;
+        if (lc[0] == l || lc[1] == l)
+            return 1;
+    }
+    if (depth == 0)
+        return 0;
+    const fc_ir_func *fn = &c->ir.fn[c->f];
+    uint32_t bend = fn->b0 + fn->nb;
+    const fc_ir_insn *z = bl->end > bl->start ? &c->ir.ins[bl->end - 1] : NULL;
+    if (z && z->op == FC_IR_JMP)
+        return dead_from(c, z->tgt, c->ir.blk[z->tgt].start, l, depth - 1);
+    if (z && (z->op == FC_IR_BR || z->op == FC_IR_BR64) &&
+        !dead_from(c, z->tgt, c->ir.blk[z->tgt].start, l, depth - 1))
+        return 0;
+    return b + 1 < bend && dead_from(c, b + 1, c->ir.blk[b + 1].start, l, depth - 1);
+}
+
+/* the result register l of the instruction being selected holds nothing
+ * anybody reads */
+static int result_dead(const is *c, uint16_t l)
+{
+    return FC_RA_IS_REG(l) && dead_from(c, c->b, c->k + 1, l, 4);
+}
+
+/* instruction y of the kinds lsh_folds passes over: no call, atomic or
+ * runtime routine (they clobber registers beyond their results) */
+static int plain_op(const fc_ir_insn *y)
+{
+    return y->op < FC_IR_DIVU64 || (y->op > FC_IR_MODS64 && y->op <= FC_IR_SECADDR && y->op != FC_IR_ATOMIC);
+}
+
+/*
+ * `t = lsh a, #n` (a: the location it reads, a folded MOV's source) and,
+ * a few instructions on in its block, the first
+ * instruction that reads t, an operation that takes t as one operand
+ * (add/sub/and/or/xor as the second, add/and/or/xor as either, add64 as a
+ * pair t:0); nothing in between writes t or a, and nothing reads t after
+ * it: the operation takes `a, lsl #n` (shifted register operand) and the
+ * LSH has no code (its result register keeps a's value then, which nobody
+ * reads). Returns the operation's index, 0: no fold.
+ */
+static uint32_t lsh_folds(const is *c, unsigned a)
+{
+    const fc_ir_insn *x = I(c);
+    unsigned t = L(c, 0), n = (uint32_t)x->imm & 31u;
+    if (!(x->fl & FC_IR_K) || n == 0 || !FC_RA_IS_REG(t))
+        return 0;
+    for (uint32_t k = c->k + 1; k < c->ir.blk[c->b].end && k <= c->k + 4; k++) {
+        const fc_ir_insn *y = &c->ir.ins[k];
+        const uint16_t *l = c->ra.loc[k];
+        int reads = 0, ok = 0;
+        for (unsigned j = 2; j < 7; j++)
+            reads |= l[j] == t;
+        if (!plain_op(y))
+            return 0;
+        if (!reads) {
+            if (l[0] == t || l[1] == t || l[0] == a || l[1] == a)
+                return 0;
+            continue;
+        }
+        if (!(y->fl & FC_IR_K) && l[0] != FC_RA_NONE) {
+            switch (y->op) {
+            case FC_IR_SUB:
+                ok = l[3] == t && l[2] != t;
+                break;
+            case FC_IR_ADD: case FC_IR_AND: case FC_IR_OR: case FC_IR_XOR:
+                ok = (l[3] == t) != (l[2] == t);
+                break;
+            case FC_IR_ADD64:
+                ok = (l[4] == t && l[5] == FC_RA_ZERO && l[2] != t && l[3] != t) ||
+                     (l[2] == t && l[3] == FC_RA_ZERO && l[4] != t && l[5] != t);
+                break;
+            default:
+                break;
+            }
+        }
+        if (ok && (l[0] == t || l[1] == t || dead_from(c, c->b, k + 1, t, 4)))
+            return k;
+        return 0;
+    }
+    return 0;
+}
+
+static uint32_t dp_sh_enc(enum t2_dp op, unsigned s, unsigned rd, unsigned rn, unsigned rm, unsigned n)
+{
+    static const uint8_t opc[] = {[T2_DP_AND] = T2_OP_AND, [T2_DP_ORR] = T2_OP_ORR, [T2_DP_EOR] = T2_OP_EOR,
+                                  [T2_DP_ADD] = T2_OP_ADD, [T2_DP_SUB] = T2_OP_SUB};
+    return t2_dpsr_chk(opc[op], s, rd, rn, rm, T2_LSL, n);
+}
+
 /* ---- 32-bit ALU -------------------------------------------------------------- */
 
 static enum t2_dp dp_of(unsigned op)
@@ -175,11 +308,44 @@ static enum t2_dp dp_of(unsigned op)
     }
 }
 
+/*
+ * `d = mov a` right before `d = op d, b` (same register d, b not in it):
+ * the op reads a instead (`add d, a, b` for `mov d, a; add d, d, b`). The
+ * next instruction overwrites d, so the MOV's value is read by nobody else.
+ */
+static int mov_folds(const is *c)
+{
+    uint32_t k = c->k + 1;
+    unsigned ld = L(c, 0);
+    if (k >= c->ir.blk[c->b].end || !FC_RA_IS_REG(ld))
+        return 0;
+    const fc_ir_insn *y = &c->ir.ins[k];
+    const uint16_t *l = c->ra.loc[k];
+    switch (y->op) {
+    case FC_IR_ADD: case FC_IR_SUB: case FC_IR_AND: case FC_IR_OR: case FC_IR_XOR:
+    case FC_IR_MUL: case FC_IR_LSH: case FC_IR_RSH: case FC_IR_ARSH:
+        if (!(y->fl & FC_IR_K) && l[3] == ld)
+            return 0;
+        break;
+    case FC_IR_NEG: case FC_IR_SEXT8: case FC_IR_SEXT16: case FC_IR_ZEXT16:
+    case FC_IR_BSWAP16: case FC_IR_BSWAP32:
+        break;
+    default:
+        return 0;
+    }
+    return l[0] == ld && l[2] == ld;
+}
+
 static void sel_mov(is *c)
 {
     unsigned ld = L(c, 0), ls = L(c, 2);
     if (ld == ls)
         return;                              /* coalesced: no code */
+    if (mov_folds(c)) {
+        c->s0_fold = 1;
+        c->s0_loc = (uint16_t)ls;
+        return;
+    }
     if (FC_RA_IS_SLOT(ld) && FC_RA_IS_REG(ls)) {
         wb(c, ld, ls - 1u);
         return;
@@ -232,9 +398,11 @@ static void sel_divmod(is *c, unsigned d, unsigned a, unsigned lb, unsigned sgn,
 static void sel_alu32(is *c)
 {
     const fc_ir_insn *x = I(c);
-    unsigned ld = L(c, 0), op = x->op;
+    fc_ir_insn zk;
+    unsigned ld = L(c, 0), op = x->op, la = c->s0_fold ? c->s0_loc : L(c, 2);
     int k = (x->fl & FC_IR_K) != 0;
 
+    c->s0_fold = 0;
     if (ld == FC_RA_NONE)
         return;
     if (op == FC_IR_MOV) {
@@ -246,12 +414,35 @@ static void sel_alu32(is *c)
         return;
     }
     unsigned d = rdst(c, ld, S0);
-    if (op == FC_IR_ADD && k && L(c, 2) == FC_RA_FP) {
+    if (op == FC_IR_ADD && k && la == FC_RA_FP) {
         t2e_dp_imm(&c->x, T2_DP_ADD, 0, d, FB, (uint32_t)x->imm + FC_STACK_SIZE, S1);
         wb(c, ld, d);
         return;
     }
-    unsigned a = rsrc(c, L(c, 2), S0), b;
+    if (op == FC_IR_LSH && !c->sh_fold && (c->sh_at = lsh_folds(c, la)) != 0) {
+        c->sh_fold = 1;
+        c->sh_t = ld;
+        c->sh_loc = (uint16_t)la;
+        c->sh_n = (uint8_t)(x->imm & 31);
+        return;
+    }
+    if (c->sh_fold && c->sh_at == c->k) {
+        /* the other operand first, then the folded LSH's source shifted */
+        unsigned lo = L(c, 3) == c->sh_t ? la : L(c, 3);
+        unsigned ra = rsrc(c, lo, S0), rb = rsrc(c, c->sh_loc, S1);
+        c->sh_fold = 0;
+        put(c, dp_sh_enc(dp_of(op), 0, d, ra, rb, c->sh_n));
+        wb(c, ld, d);
+        return;
+    }
+    if (!k && L(c, 3) == FC_RA_ZERO && op >= FC_IR_ADD && op <= FC_IR_ARSH && op != FC_IR_MUL) {
+        /* a known-zero second operand: the immediate form with #0 */
+        k = 1;
+        zk = *x;
+        zk.imm = 0;
+        x = &zk;
+    }
+    unsigned a = rsrc(c, la, S0), b;
     switch (op) {
     case FC_IR_ADD: case FC_IR_SUB: case FC_IR_AND: case FC_IR_OR: case FC_IR_XOR:
         if (k) {
@@ -320,13 +511,41 @@ static int clobbers(const is *c, unsigned l, unsigned j)
 static uint32_t klo(const fc_ir_insn *x) { return (uint32_t)x->imm; }
 static uint32_t khi(const fc_ir_insn *x) { return x->imm < 0 ? 0xffffffffu : 0; }
 
+/* add64 with an LSH folded into the pair t:0 (lsh_folds) */
+static void sel_add64_sh(is *c)
+{
+    unsigned jo = L(c, 4) == c->sh_t ? 2u : 4u;   /* jo: the other pair */
+    unsigned l0 = L(c, 0), l1 = L(c, 1);
+    int need_hi = l1 != FC_RA_NONE && !result_dead(c, l1);
+    int late = need_hi && clobbers(c, l0, jo + 1);
+    unsigned a = rsrc(c, L(c, jo), S0), dl = late ? S2 : rdst(c, l0, S2);
+
+    c->sh_fold = 0;
+    put(c, dp_sh_enc(T2_DP_ADD, (unsigned)need_hi, dl, a, rsrc(c, c->sh_loc, S1), c->sh_n));
+    if (!late)
+        wb(c, l0, dl);
+    if (need_hi) {
+        unsigned dh = rdst(c, l1, S0);
+        put(c, t2e_dp_imm_enc(T2_DP_ADC, 0, dh, rsrc(c, L(c, jo + 1), S0), 0));
+        wb(c, l1, dh);
+    }
+    if (late)
+        wb(c, l0, S2);
+}
+
 static void sel_addsub64(is *c)
 {
     const fc_ir_insn *x = I(c);
     int add = x->op == FC_IR_ADD64, k = (x->fl & FC_IR_K) != 0;
     enum t2_dp lo = add ? T2_DP_ADD : T2_DP_SUB, hi = add ? T2_DP_ADC : T2_DP_SBC;
     unsigned l0 = L(c, 0), l1 = L(c, 1);
-    int need_hi = l1 != FC_RA_NONE;
+    if (c->sh_fold && c->sh_at == c->k) {
+        sel_add64_sh(c);
+        return;
+    }
+    /* a hi half nobody reads (the lowering keeps it when it is live on
+     * some path the selector sees written first) is not computed */
+    int need_hi = l1 != FC_RA_NONE && !result_dead(c, l1);
     /* the low result waits in r10 when its register is a high source */
     int late = need_hi && (clobbers(c, l0, 3) || (!k && clobbers(c, l0, 5)));
     unsigned a = rsrc(c, L(c, 2), S0), dl = late ? S2 : rdst(c, l0, S2);
@@ -792,47 +1011,10 @@ static void sel_atomic(is *c)
             t2e_dp_imm(&c->x, T2_DP_ADD, 0, S0, S0, (uint32_t)x->imm, S1);
     }
     if (x->sz == 4) {
-        uint32_t loop = fc_em_newlab(em), unal = fc_em_newlab(em), done = fc_em_newlab(em),
-                 fail = fc_em_newlab(em);
         arg_in(c, T2_R3, L(c, 3));
         if (cmpx)
             arg_in(c, S1, L(c, 5));
-        put(c, t2_tst_imm(S0, 3));
-        t2e_br(&c->x, T2_NE, unal);
-        fc_em_bind(em, loop);
-        put(c, t2_ldrex(T2_R0, S0, 0));
-        if (cmpx) {
-            put(c, t2_cmp_reg(T2_R0, S1));
-            t2e_br(&c->x, T2_NE, fail);
-            put(c, t2_strex(T2_R2, T2_R3, S0, 0));
-        } else if (xchg) {
-            put(c, t2_strex(T2_R2, T2_R3, S0, 0));
-        } else {
-            put(c, t2e_dp_reg_enc(o, 0, T2_R1, T2_R0, T2_R3));
-            put(c, t2_strex(T2_R2, T2_R1, S0, 0));
-        }
-        put(c, t2_cmp_imm(T2_R2, 0));
-        t2e_br(&c->x, T2_NE, loop);
-        t2e_br(&c->x, T2_AL, done);
-        fc_em_bind(em, fail);
-        put(c, t2_clrex());
-        t2e_br(&c->x, T2_AL, done);
-        fc_em_bind(em, unal);
-        put(c, t2_mrs(T2_R2, T2_SYSM_PRIMASK));
-        put(c, t2_cpsid_i());
-        put(c, t2_ldr_imm(T2_R0, S0, 0));
-        if (cmpx) {
-            put(c, t2_cmp_reg(T2_R0, S1));
-            put(c, t2_it_x(T2_EQ, ""));
-            put(c, t2_str_imm(T2_R3, S0, 0));
-        } else if (xchg) {
-            put(c, t2_str_imm(T2_R3, S0, 0));
-        } else {
-            put(c, t2e_dp_reg_enc(o, 0, T2_R1, T2_R0, T2_R3));
-            put(c, t2_str_imm(T2_R1, S0, 0));
-        }
-        put(c, t2_msr(T2_SYSM_PRIMASK, T2_R2));
-        fc_em_bind(em, done);
+        t2e_atomic32(&c->x, o, cmpx, xchg, T2_R3, S1);
     } else {
         put(c, t2_mrs(T2_R2, T2_SYSM_PRIMASK));
         put(c, t2_cpsid_i());
@@ -877,6 +1059,64 @@ static void sel_atomic(is *c)
 
 /* ---- control --------------------------------------------------------------------- */
 
+static void charge_jump(is *c, uint32_t lab);
+
+/* block b (not its function's first) cannot be entered by falling into it:
+ * the block before it ends in a JMP, EXIT or ERR */
+static int no_fallthrough_into(const is *c, uint32_t b)
+{
+    const fc_ir_block *p = &c->ir.blk[b - 1];
+    if (p->end == p->start)
+        return 0;
+    unsigned op = c->ir.ins[p->end - 1].op;
+    return op == FC_IR_JMP || op == FC_IR_EXIT || op == FC_IR_ERR;
+}
+
+/*
+ * Block tb is the budget edge block of a backward conditional jump
+ * (`budget; jmp head`, the lowering puts them after its function's body)
+ * that the selector emits in line at its one branch: behind the inverted
+ * condition, where the charge and the jump back fuse (SUBS budget; BCS head),
+ * so a loop iteration costs one taken branch. The branch is the last
+ * instruction of an earlier block p whose fall-through block p + 1 is not tb,
+ * nothing else jumps to tb and nothing falls into it; then tb itself has no
+ * code of its own.
+ */
+static int edge_inline(const is *c, uint32_t tb)
+{
+    const fc_ir_func *fn = &c->ir.fn[c->f];
+    uint32_t bend = fn->b0 + fn->nb, refs = 0, p = 0;
+    if (tb <= fn->b0 || tb >= bend)
+        return 0;
+    const fc_ir_block *t = &c->ir.blk[tb];
+    if (t->end - t->start != 2 || c->ir.ins[t->start].op != FC_IR_BUDGET ||
+        c->ir.ins[t->start + 1].op != FC_IR_JMP || !no_fallthrough_into(c, tb))
+        return 0;
+    for (uint32_t b = fn->b0; b < bend; b++) {
+        const fc_ir_block *q = &c->ir.blk[b];
+        if (q->end == q->start)
+            continue;
+        const fc_ir_insn *z = &c->ir.ins[q->end - 1];
+        if ((z->op == FC_IR_BR || z->op == FC_IR_BR64 || z->op == FC_IR_JMP) && z->tgt == tb) {
+            refs++;
+            p = b;
+            if (z->op == FC_IR_JMP)
+                return 0;
+        }
+    }
+    return refs == 1 && p + 1 < tb;
+}
+
+/* The edge block tb in line: charge one unit, then jump to its target. */
+static void edge_code(is *c, uint32_t tb)
+{
+    const fc_ir_insn *bu = &c->ir.ins[c->ir.blk[tb].start];
+    uint32_t cur = c->x.em.cur;
+    c->x.em.cur = bu->insn;                  /* the jump's own instruction */
+    charge_jump(c, c->blab[bu[1].tgt]);
+    c->x.em.cur = cur;
+}
+
 static enum t2_cond cond32(unsigned cc)
 {
     switch (cc) {
@@ -894,9 +1134,42 @@ static enum t2_cond cond32(unsigned cc)
     }
 }
 
+#define NOLAB 0xffffffffu
+
+/*
+ * The (last) branch of a conditional jump to block tgt on cond; zreg, when
+ * not NONE, a low register compared with 0 by the branch itself (CBZ for EQ,
+ * CBNZ for NE, when the target is ahead and in reach; else CMP #0 and B<c>).
+ * An edge block emitted in line (edge_inline): the inverted branch to the
+ * next block, then the edge code, at which label pre (the other branches of
+ * the jump to tgt) is bound.
+ */
+static void br_to(is *c, enum t2_cond cond, unsigned zreg, uint32_t tgt, uint32_t pre)
+{
+    int inl = edge_inline(c, tgt);
+    uint32_t lab = inl ? c->blab[c->b + 1] : c->blab[tgt];
+
+    if (inl && cond == T2_AL) {
+        /* always taken: just the edge code */
+    } else if (zreg != NONE) {
+        t2e_cbz(&c->x, zreg, (inl ? t2_cond_invert(cond) : cond) == T2_NE, lab, inl || tgt > c->b);
+    } else {
+        t2e_br(&c->x, inl ? t2_cond_invert(cond) : cond, lab);
+    }
+    if (inl) {
+        if (pre != NOLAB)
+            fc_em_bind(&c->x.em, pre);
+        edge_code(c, tgt);
+    }
+}
+
 /* compare (or TST) register a with location lb or constant v */
 static void cmp32(is *c, unsigned a, int k, unsigned lb, uint32_t v, int tst)
 {
+    if (!k && lb == FC_RA_ZERO) {
+        k = 1;                                   /* a known-zero operand: #0 */
+        v = 0;
+    }
     if (k) {
         if (!tst)
             t2e_cmp_imm(&c->x, a, v, S1);
@@ -916,8 +1189,14 @@ static void sel_br(is *c)
 {
     const fc_ir_insn *x = I(c);
     unsigned a = rsrc(c, L(c, 2), S0);
-    cmp32(c, a, (x->fl & FC_IR_K) != 0, L(c, 3), (uint32_t)x->imm, x->cc == FC_IR_SET);
-    t2e_br(&c->x, cond32(x->cc), c->blab[x->tgt]);
+    int k = (x->fl & FC_IR_K) != 0;
+    if ((x->cc == FC_IR_EQ || x->cc == FC_IR_NE) && (k ? x->imm == 0 : L(c, 3) == FC_RA_ZERO) &&
+        t2_low_reg(a)) {
+        br_to(c, cond32(x->cc), a, x->tgt, NOLAB);
+        return;
+    }
+    cmp32(c, a, k, L(c, 3), (uint32_t)x->imm, x->cc == FC_IR_SET);
+    br_to(c, cond32(x->cc), NONE, x->tgt, NOLAB);
 }
 
 /*
@@ -930,7 +1209,8 @@ static void sel_br64(is *c)
 {
     const fc_ir_insn *x = I(c);
     int k = (x->fl & FC_IR_K) != 0;
-    unsigned cc = x->cc, t = c->blab[x->tgt];
+    unsigned cc = x->cc;
+    uint32_t t = edge_inline(c, x->tgt) ? fc_em_newlab(&c->x.em) : c->blab[x->tgt];
     uint64_t kv = (uint64_t)(int64_t)x->imm;
 
     if (cc == FC_IR_EQ || cc == FC_IR_NE || cc == FC_IR_SET) {
@@ -940,17 +1220,19 @@ static void sel_br64(is *c)
                 return;                          /* a & 0: never */
             unsigned al = rsrc(c, L(c, 2), S0), ah = rsrc(c, L(c, 3), S1);
             put(c, t2_orrs_reg(S2, al, ah));     /* a == 0 <=> (lo | hi) == 0 */
-            t2e_br(&c->x, cc == FC_IR_EQ ? T2_EQ : T2_NE, t);
+            br_to(c, cc == FC_IR_EQ ? T2_EQ : T2_NE, NONE, x->tgt, NOLAB);
             return;
         }
         uint32_t skip = fc_em_newlab(&c->x.em);
         unsigned al = rsrc(c, L(c, 2), S0);
         cmp32(c, al, k, L(c, 4), (uint32_t)kv, tst);
-        t2e_br(&c->x, cc == FC_IR_EQ ? T2_NE : T2_NE, cc == FC_IR_EQ ? skip : t);
         if (!(tst && k && (uint32_t)(kv >> 32) == 0)) {
+            t2e_br(&c->x, T2_NE, cc == FC_IR_EQ ? skip : t);
             unsigned ah = rsrc(c, L(c, 3), S0);
             cmp32(c, ah, k, L(c, 5), (uint32_t)(kv >> 32), tst);
-            t2e_br(&c->x, cc == FC_IR_EQ ? T2_EQ : T2_NE, t);
+            br_to(c, cc == FC_IR_EQ ? T2_EQ : T2_NE, NONE, x->tgt, cc == FC_IR_EQ ? NOLAB : t);
+        } else {
+            br_to(c, T2_NE, NONE, x->tgt, t);    /* the low halves decide */
         }
         fc_em_bind(&c->x.em, skip);
         return;
@@ -959,7 +1241,7 @@ static void sel_br64(is *c)
         if (cc == FC_IR_GT || cc == FC_IR_LE) {
             if (kv == UINT64_MAX) {              /* a > ~0 never, a <= ~0 always */
                 if (cc == FC_IR_LE)
-                    t2e_br(&c->x, T2_AL, t);
+                    br_to(c, T2_AL, NONE, x->tgt, NOLAB);
                 return;
             }
             kv += 1;
@@ -976,8 +1258,14 @@ static void sel_br64(is *c)
         int swap = cc == FC_IR_GT || cc == FC_IR_LE || cc == FC_IR_SGT || cc == FC_IR_SLE;
         unsigned al = rsrc(c, L(c, 2), S0), bl = rsrc(c, L(c, 4), S1);
         put(c, swap ? t2_cmp_reg(bl, al) : t2_cmp_reg(al, bl));
-        unsigned ah = rsrc(c, L(c, 3), S0), bh = rsrc(c, L(c, 5), S1);
-        put(c, swap ? t2_sbcs_reg(S2, bh, ah) : t2_sbcs_reg(S2, ah, bh));
+        /* a known-zero subtrahend hi: SBCS #0 (no register made 0) */
+        unsigned lsub = swap ? L(c, 3) : L(c, 5), lmin = swap ? L(c, 5) : L(c, 3);
+        if (lsub == FC_RA_ZERO) {
+            put(c, t2_sbcs_imm(S2, rsrc(c, lmin, S0), 0));
+        } else {
+            unsigned ah = rsrc(c, L(c, 3), S0), bh = rsrc(c, L(c, 5), S1);
+            put(c, swap ? t2_sbcs_reg(S2, bh, ah) : t2_sbcs_reg(S2, ah, bh));
+        }
     }
     enum t2_cond cond;
     switch (cc) {
@@ -990,11 +1278,13 @@ static void sel_br64(is *c)
     case FC_IR_SLT: cond = T2_LT; break;
     default:        cond = T2_GE; break;  /* SLE */
     }
-    t2e_br(&c->x, cond, t);
+    br_to(c, cond, NONE, x->tgt, NOLAB);
 }
 
-/* one unit of budget: none left -> FC_ERR_BUDGET (the counter stays 0) */
-static void sel_budget(is *c)
+/* One unit of budget: none left -> FC_ERR_BUDGET (the counter stays 0).
+ * With the counter in BUD this is the SUBS alone: the caller branches to
+ * the returned stub label on CC (borrow: none was left). */
+static uint32_t charge(is *c)
 {
     if (c->bud) {
         /* the stub puts 0 back (SUBS took it below 0), err_common stores it */
@@ -1003,13 +1293,50 @@ static void sel_budget(is *c)
         s->code = FC_ERR_BUDGET;
         s->val = 1;
         put(c, t2_subs_imm(BUD, BUD, 1));
-        t2e_br(&c->x, T2_CC, l);
-        return;
+        return l;
     }
     put(c, t2_ldr_imm(S1, ENV, FC_NENV_BUDGET));
     put(c, t2_subs_imm(S1, S1, 1));
     t2e_br_err(&c->x, T2_CC, FC_ERR_BUDGET);
     put(c, t2_str_imm(S1, ENV, FC_NENV_BUDGET));
+    return 0;
+}
+
+/* a unit of budget, then to label lab: with the counter in BUD
+ * `SUBS; BCS lab; B stub` (the charge and the jump fused) */
+static void charge_jump(is *c, uint32_t lab)
+{
+    uint32_t l = charge(c);
+    if (c->bud) {
+        t2e_br(&c->x, T2_CS, lab);
+        t2e_br(&c->x, T2_AL, l);
+    } else {
+        t2e_br(&c->x, T2_AL, lab);
+    }
+}
+
+/* IR instruction j is a JMP to a block not emitted right after its own */
+static int jmp_away(const is *c, uint32_t j)
+{
+    const fc_ir_insn *x = &c->ir.ins[j];
+    return x->op == FC_IR_JMP && !(x->tgt == c->b + 1 && j + 1 == c->ir.blk[c->b].end && c->b + 1 < c->bend);
+}
+
+/* a BUDGET followed by a JMP away (`ja` backward): the two fused */
+static int budget_fuses(const is *c, uint32_t k)
+{
+    return c->bud && k + 1 < c->ir.blk[c->b].end && jmp_away(c, k + 1);
+}
+
+static void sel_budget(is *c)
+{
+    if (budget_fuses(c, c->k)) {
+        charge_jump(c, c->blab[c->ir.ins[c->k + 1].tgt]);
+        return;
+    }
+    uint32_t l = charge(c);
+    if (c->bud)
+        t2e_br(&c->x, T2_CC, l);
 }
 
 /*
@@ -1225,8 +1552,9 @@ static void sel(is *c)
     case FC_IR_BR: sel_br(c); return;
     case FC_IR_BR64: sel_br64(c); return;
     case FC_IR_JMP:
-        /* to the block emitted next: no code */
-        if (!(x->tgt == c->b + 1 && c->k + 1 == c->ir.blk[c->b].end && c->b + 1 < c->bend))
+        /* to the block emitted next: no code; after a BUDGET it fused with */
+        if (jmp_away(c, c->k) && !(c->k > c->ir.blk[c->b].start && c->ir.ins[c->k - 1].op == FC_IR_BUDGET &&
+                                   budget_fuses(c, c->k - 1)))
             t2e_br(&c->x, T2_AL, c->blab[x->tgt]);
         return;
     case FC_IR_BUDGET: sel_budget(c); return;
@@ -1281,6 +1609,8 @@ static void pass(void *ctx)
     fc_em_begin(em);
     c->chk_insn = c->acc_insn = 0xffffffffu;
     c->unchecked = 0;
+    c->s0_fold = c->sh_fold = 0;
+    c->x.guess_fwd = c->npass++ == 0;
     for (uint32_t b = 0; b < c->ir.nblk; b++)
         c->blab[b] = fc_em_newlab(em);
     for (uint32_t f = 0; f < c->ir.nfn; f++)
@@ -1299,6 +1629,8 @@ static void pass(void *ctx)
         for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++) {
             c->b = b;
             fc_em_bind(em, c->blab[b]);
+            if (edge_inline(c, b))
+                continue;                    /* emitted at its branch */
             for (uint32_t k = c->ir.blk[b].start; k < c->ir.blk[b].end; k++) {
                 c->k = k;
                 em->cur = c->ir.ins[k].insn;

@@ -8,3 +8,12 @@ TEST_STEPS += golden-thumb2
 step-golden-thumb2:
 	@$(PYTHON) tools/gen-golden-thumb2 --check && echo "golden-thumb2: 1 passed, 0 failed" || \
 	  { echo "golden-thumb2: 0 passed, 1 failed (run tools/gen-golden-thumb2)"; exit 1; }
+
+# The IR selector's own cases (tests/t2ir/*.data: each selection pattern
+# that the suite may not reach, e.g. the in-line budget edge of every form of
+# conditional jump, CBZ/CBNZ, SBCS #0, a MOV folded into the next operation)
+# and the carry cases of tests/rv32ir, through -fcodegen=ir with and without
+# facts against the interpreter (a fallback to the template generator fails).
+TEST_STEPS += conformance-thumbv7m-ir
+step-conformance-thumbv7m-ir: $(BIN)/conf-thumbv7m
+	$(BIN)/conf-thumbv7m -I tests/t2ir tests/rv32ir
