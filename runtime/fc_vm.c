@@ -58,31 +58,33 @@ static int region_has(const fc_region *r, uint64_t addr, uint64_t len)
     return off < r->len && len <= (uint64_t)r->len - off;
 }
 
-static uint8_t *xlate(const fc_vm *vm, uint64_t addr, uint64_t len,
-                      unsigned perm)
+/* Every region in table order, the stack first (most accesses of typical
+ * programs hit it), exactly docs/sandbox.md section 2; the matching region
+ * or NULL. len > 0. */
+static const fc_region *xlate_region(const fc_vm *vm, uint64_t addr, uint64_t len,
+                                     unsigned perm)
 {
     const fc_region *r = &vm->regions[FC_STACK_SLOT];
     uint32_t k, n = vm->nregions;
 
-    if (len == 0)
-        return NULL;
-    /* The stack first: most accesses of typical programs hit it. */
     if ((r->perm & perm) == perm && region_has(r, addr, len))
-        return r->host + (size_t)(addr - r->addr);
+        return r;
     if (n > FC_MAX_REGIONS) /* never trust the table for memory safety */
         n = FC_MAX_REGIONS;
     for (k = 0, r = vm->regions; k < n; k++, r++)
         if ((r->perm & perm) == perm && region_has(r, addr, len))
-            return r->host + (size_t)(addr - r->addr);
+            return r;
     return NULL;
 }
 
 void *fc_vm_translate(const fc_vm *vm, uint64_t addr, uint64_t len,
                       unsigned perm)
 {
-    if (!vm)
+    const fc_region *r;
+
+    if (!vm || len == 0 || !(r = xlate_region(vm, addr, len, perm)))
         return NULL;
-    return xlate(vm, addr, len, perm);
+    return r->host + (size_t)(addr - r->addr);
 }
 
 void *fc_vm_translate_avail(const fc_vm *vm, uint64_t addr, unsigned perm,
@@ -552,24 +554,6 @@ static VM_NOINLINE void stack_clear_to(fc_vm *vm, vm_stack *s, uint32_t want)
     stack_map(vm, s);
 }
 
-/* Every region in table order, the stack first, exactly docs/sandbox.md
- * section 2; the matching region or NULL. */
-static const fc_region *xlate_region(const fc_vm *vm, uint64_t addr, uint64_t len,
-                                     unsigned perm)
-{
-    const fc_region *r = &vm->regions[FC_STACK_SLOT];
-    uint32_t k, n = vm->nregions;
-
-    if ((r->perm & perm) == perm && region_has(r, addr, len))
-        return r;
-    if (n > FC_MAX_REGIONS)
-        n = FC_MAX_REGIONS;
-    for (k = 0, r = vm->regions; k < n; k++, r++)
-        if ((r->perm & perm) == perm && region_has(r, addr, len))
-            return r;
-    return NULL;
-}
-
 /* The slow path of a guest access: the whole table, then the stack not yet
  * cleared; remembers the region hit in *hit (its byte offset in the VM,
  * see HIT_WAYS). NULL: the access faults. */
@@ -658,10 +642,11 @@ typedef char vm_hit_offsets_fit[(offsetof(fc_vm, regions) +
 /* Small handlers (-Os, or -DFC_VM_SMALL; unit-vmswitch builds the switch
  * this way on the host): every ALU and ALU64 operation but mov/movsx from
  * a register and the byte swaps is one handler that picks its operand from
- * the source bit and the operation from the opcode, every conditional
+ * the source bit and the operation from the opcode, mov/movsx from a
+ * register (both classes) is one, the byte swaps are one, every conditional
  * jump (both classes, both sources) is one handler, and the loads and the
  * stores are one handler each that take the width and sign from the
- * opcode. A few more instructions per step, about 3.6 KiB less code. */
+ * opcode. A few more instructions per step, about 3.7 KiB less code. */
 #if defined(__OPTIMIZE_SIZE__) && !defined(FC_VM_FAST)
 #ifndef FC_VM_SMALL
 #define FC_VM_SMALL 1
@@ -1132,14 +1117,47 @@ next:
         ALU2(A64_DIV, D = ip->off ? sdiv64(D, V64) : V64 ? D / V64 : 0)
         ALU2(A64_MOD, D = ip->off ? smod64(D, V64) : V64 ? D % V64 : D)
 #endif
+#ifdef FC_VM_SMALL
+        /* mov and movsx from a register, both classes (the 32-bit ones
+         * keep the low word), and the byte swaps, le and be */
+        OP(A64_MOV_X) OP(A32_MOV_X) {
+            uint64_t v = S;
+            switch (ip->off) {
+            case 0:  break;
+            case 8:  v = sx8(v); break;
+            case 16: v = sx16(v); break;
+            case 32:
+                if (FC_CLASS(ip->op) == FC_CLS_ALU64) {
+                    v = sx32(v);
+                    break;
+                }
+                goto bad_insn;
+            default: goto bad_insn;
+            }
+            D = FC_CLASS(ip->op) == FC_CLS_ALU ? (uint32_t)v : v;
+            ip++;
+            NEXT();
+        }
+        OP(A64_END_K) OP(A32_END_K) OP(A32_END_X) {
+            uint64_t x = D;
+            int be = ip->op != (FC_CLS_ALU | FC_SRC_K | FC_ALU_END);
+            switch (ip->imm) {
+            case 16: x = be ? bswap16(x) : (uint16_t)x; break;
+            case 32: x = be ? bswap32(x) : (uint32_t)x; break;
+            case 64: x = be ? bswap64(x) : x; break;
+            default: goto bad_insn;
+            }
+            D = x;
+            ip++;
+            NEXT();
+        }
+#else
         OP(A64_MOV_X)
-#ifndef FC_VM_SMALL
             if (VM_LIKELY(ip->off == 0)) {  /* mov; movsx below */
                 D = S;
                 ip++;
                 NEXT();
             }
-#endif
             switch (ip->off) {
             case 0:  D = S; break;
             case 8:  D = sx8(S); break;
@@ -1159,6 +1177,7 @@ next:
             ip++;
             NEXT();
 
+#endif
 #ifndef FC_VM_SMALL
         /* ---- ALU (32-bit; results zero-extended) ---- */
         ALU2(A32_ADD, D = (uint32_t)(D32 + V32))
@@ -1175,14 +1194,13 @@ next:
         ALU2(A32_DIV, D = ip->off ? sdiv32(D32, V32) : V32 ? D32 / V32 : 0)
         ALU2(A32_MOD, D = ip->off ? smod32(D32, V32) : V32 ? D32 % V32 : D32)
 #endif
-        OP(A32_MOV_X)
 #ifndef FC_VM_SMALL
+        OP(A32_MOV_X)
             if (VM_LIKELY(ip->off == 0)) {
                 D = S32;
                 ip++;
                 NEXT();
             }
-#endif
             switch (ip->off) {
             case 0:  D = S32; break;
             case 8:  D = (uint32_t)sx8(S); break;
@@ -1209,6 +1227,7 @@ next:
             }
             ip++;
             NEXT();
+#endif
 
         /* ---- lddw (two slots). The second slot must exist before it is
          * read, in any mode; its fields, the source and the section were
@@ -1259,9 +1278,9 @@ next:
             ACCESS(SRC, addr, nb, FC_PERM_R, read_fault);
             v = ld_le(p, nb);
             if (FC_MODE(ip->op) == FC_MODE_MEMSX) {
-                /* nb is 1, 2 or 4: the sign bit to bit 63 and back */
-                unsigned sh = 64u - 8u * nb;
-                v = asr64(v << sh, sh);
+                /* nb is 1, 2 or 4: v < 2^(8 nb), m its sign bit */
+                uint32_t m = 0x80u << (8u * (nb - 1u));
+                v = (v ^ m) - m;
             }
             D = v;
             ip++;
