@@ -61,6 +61,10 @@ static int region_has(const fc_region *r, uint64_t addr, uint64_t len)
 /* Every region in table order, the stack first (most accesses of typical
  * programs hit it), exactly docs/sandbox.md section 2; the matching region
  * or NULL. len > 0. */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+/* (in line in the guest access's slow path too: a call there costs) */
+__attribute__((always_inline)) inline
+#endif
 static const fc_region *xlate_region(const fc_vm *vm, uint64_t addr, uint64_t len,
                                      unsigned perm)
 {
@@ -532,6 +536,10 @@ typedef struct vm_stack {
     uint8_t *host_top;
     uint32_t clean;
     uint32_t avail;
+    /* the region a guest access cache entry named before its last refill
+     * (its byte offset in the VM, see HIT_WAYS): tried first on a miss,
+     * so a base register alternating between two regions costs no search */
+    uint8_t victim;
 } vm_stack;
 
 static void stack_map(fc_vm *vm, const vm_stack *s)
@@ -560,8 +568,10 @@ static VM_NOINLINE void stack_clear_to(fc_vm *vm, vm_stack *s, uint32_t want)
 static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsigned nb,
                                         unsigned perm, uint8_t *hit)
 {
-    const fc_region *r = xlate_region(vm, a, nb, perm);
+    const fc_region *r = (const fc_region *)(const void *)((const uint8_t *)vm + s->victim);
 
+    if (!((r->perm & perm) == perm && region_has(r, a, nb)))
+        r = xlate_region(vm, a, nb, perm);
     if (!r) {
         uint64_t off = a - (s->top - s->avail);
         if (!(off < s->avail && nb <= s->avail - off))
@@ -573,6 +583,7 @@ static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsi
         if (!region_has(r, a, nb) || (r->perm & perm) != perm)
             return NULL;  /* a helper changed the stack slot: refuse */
     }
+    s->victim = *hit;
     *hit = (uint8_t)((const uint8_t *)r - (const uint8_t *)vm);
     return r->host + (size_t)(a - r->addr);
 }
@@ -617,6 +628,7 @@ void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
         uint32_t w_ = 0x01010101u * (uint32_t)((const uint8_t *)sr - (const uint8_t *)vm); \
         for (k = 0; k < 2 * HIT_WAYS / 4; k++)                            \
             hit.w[k] = w_;                                                \
+        st.victim = (uint8_t)w_;                                          \
     } while (0)
 typedef char vm_hit_offsets_fit[(offsetof(fc_vm, regions) +
                                  sizeof(fc_region) * (FC_STACK_SLOT + 1) <= 256) ? 1 : -1];
@@ -717,6 +729,18 @@ enum vm_op { VM_OPS(VM_ENUM) VMOP__END };
 #undef VM_ENUM
 #endif
 
+/* What a helper sees of the outcome during a run, as native code's
+ * runtime shows it (fc_run, fc_native_env_init): no error, nothing
+ * counted, the whole budget; the outcome is written at the end. (In the
+ * -O2 build fc_vm_run does it, outside the loop's register allocation.) */
+#define VM_OUTCOME_RESET(vm)                                              \
+    do {                                                                  \
+        (vm)->err_pc = 0;                                                 \
+        (vm)->err_addr = 0;                                               \
+        (vm)->insn_count = 0;                                             \
+        (vm)->budget_left = (vm)->budget;                                 \
+    } while (0)
+
 /* The largest program: 16-bit jump offsets are added to the slot address
  * in uintptr_t, exact while the code leaves 256 KiB of the address space
  * free (any program that exists). */
@@ -755,6 +779,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     uint32_t n;
     uint8_t last;
 
+    if (vm)
+        VM_OUTCOME_RESET(vm);
     if (vm && vm->checked && vm->insns && (n = vm->ninsns) != 0 &&
         ((last = vm->insns[n - 1].op) == (FC_CLS_JMP | FC_JMP_EXIT) ||
          last == (FC_CLS_JMP | FC_JMP_JA) || last == (FC_CLS_JMP32 | FC_JMP_JA)))
@@ -849,9 +875,13 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 
     if (!vm)
         return FC_ERR_BAD_ARG;
-    /* the outcome fields are written at the end; a helper sees err OK */
+    /* the outcome fields are written at the end; a helper sees err OK
+     * (and what VM_OUTCOME_RESET sets) */
     vm->err = FC_OK;
     vm->helper_err = 0;
+#ifndef VM_TWO_LOOPS
+    VM_OUTCOME_RESET(vm);
+#endif
     if ((!vm->insns && vm->ninsns) || !vm->stack || vm->max_depth == 0 ||
         vm->max_depth > FC_MAX_CALL_DEPTH ||
         vm->max_depth > vm->stack_size / FC_STACK_SIZE ||
@@ -976,9 +1006,33 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             if (VM_LIKELY(o_ < h_->len &&                                 \
                           ((nb) == 1 || (nb) <= h_->len - (uint32_t)o_))) \
                 p = h_->host + (uint32_t)o_;                              \
-            else if (!(p = access_slow(vm, &st, (a), (nb), (pm), hs_)))   \
+            else if (!(p = VM_VICTIM(hs_, (a), (nb), (pm))) &&            \
+                     !(p = access_slow(vm, &st, (a), (nb), (pm), hs_)))   \
                 goto fault;                                               \
         } while (0)
+
+/* A miss first tries the victim (see vm_stack) in line (the -O2 handlers,
+ * GCC/Clang; otherwise access_slow tries it first): the entry and the
+ * victim swap, and the access costs no call. */
+#if !defined(FC_VM_SMALL) && defined(__GNUC__)
+#define VM_VICTIM(hs, a, nb, pm)                                          \
+    __extension__({                                                       \
+        const fc_region *v_ =                                             \
+            (const fc_region *)(const void *)((const uint8_t *)vm + st.victim); \
+        uint64_t ov_ = (a) - v_->addr;                                    \
+        uint8_t *q_ = NULL;                                               \
+        if (ov_ < v_->len && ((nb) == 1 || (nb) <= v_->len - (uint32_t)ov_) && \
+            (v_->perm & (pm)) == (pm)) {                                  \
+            uint8_t t_ = *(hs);                                           \
+            *(hs) = st.victim;                                            \
+            st.victim = t_;                                               \
+            q_ = v_->host + (uint32_t)ov_;                                \
+        }                                                                 \
+        q_;                                                               \
+    })
+#else
+#define VM_VICTIM(hs, a, nb, pm) ((uint8_t *)NULL)
+#endif
 
 #ifdef VM_THREADED
 #define OP(name) L_##name:
@@ -1230,17 +1284,16 @@ next:
 #endif
 
         /* ---- lddw (two slots). The second slot must exist before it is
-         * read, in any mode; its fields, the source and the section were
-         * checked once if the program is (fc_vm_check, fc_insn_check). */
+         * read, in any mode; its fields were checked once if the program
+         * is (fc_vm_check, fc_insn_check), and so were the source and the
+         * section, which an unchecked program's step checks (insn_ok)
+         * before it gets here. */
         OP(LDDW) {
             const fc_insn *hi = ip + 1;
             if ((uintptr_t)hi - (uintptr_t)insns >= nbytes)
                 goto bad_insn;
             if (VM_UNLIKELY(check) &&
-                (hi->op != 0 || hi->regs != 0 || hi->off != 0 ||
-                 (SRC != FC_LDDW_IMM &&
-                  (SRC != FC_LDDW_SECTION || ip->imm < FC_SECT_RODATA ||
-                   ip->imm > FC_SECT_BSS))))
+                (hi->op != 0 || hi->regs != 0 || hi->off != 0))
                 goto bad_insn;
             if (SRC == FC_LDDW_IMM) {
                 D = (uint64_t)(uint32_t)ip->imm | ((uint64_t)(uint32_t)hi->imm << 32);

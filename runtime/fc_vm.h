@@ -178,7 +178,9 @@ typedef struct fc_vm {
 
     uint64_t budget;           /* taken backward jumps + local calls per run */
 
-    /* results of the last run */
+    /* results of the last run (during a run, as a helper sees them: err
+     * FC_OK, err_pc, err_addr and insn_count 0, budget_left = budget,
+     * the same as native code's runtime shows) */
     int err;                   /* enum fc_err */
     uint32_t err_pc;           /* instruction index of the failure */
     uint64_t err_addr;         /* faulting guest address (memory errors) */
