@@ -58,31 +58,37 @@ static int region_has(const fc_region *r, uint64_t addr, uint64_t len)
     return off < r->len && len <= (uint64_t)r->len - off;
 }
 
-static uint8_t *xlate(const fc_vm *vm, uint64_t addr, uint64_t len,
-                      unsigned perm)
+/* Every region in table order, the stack first (most accesses of typical
+ * programs hit it), exactly docs/sandbox.md section 2; the matching region
+ * or NULL. len > 0. */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+/* (in line in the guest access's slow path too: a call there costs) */
+__attribute__((always_inline)) inline
+#endif
+static const fc_region *xlate_region(const fc_vm *vm, uint64_t addr, uint64_t len,
+                                     unsigned perm)
 {
     const fc_region *r = &vm->regions[FC_STACK_SLOT];
     uint32_t k, n = vm->nregions;
 
-    if (len == 0)
-        return NULL;
-    /* The stack first: most accesses of typical programs hit it. */
     if ((r->perm & perm) == perm && region_has(r, addr, len))
-        return r->host + (size_t)(addr - r->addr);
+        return r;
     if (n > FC_MAX_REGIONS) /* never trust the table for memory safety */
         n = FC_MAX_REGIONS;
     for (k = 0, r = vm->regions; k < n; k++, r++)
         if ((r->perm & perm) == perm && region_has(r, addr, len))
-            return r->host + (size_t)(addr - r->addr);
+            return r;
     return NULL;
 }
 
 void *fc_vm_translate(const fc_vm *vm, uint64_t addr, uint64_t len,
                       unsigned perm)
 {
-    if (!vm)
+    const fc_region *r;
+
+    if (!vm || len == 0 || !(r = xlate_region(vm, addr, len, perm)))
         return NULL;
-    return xlate(vm, addr, len, perm);
+    return r->host + (size_t)(addr - r->addr);
 }
 
 void *fc_vm_translate_avail(const fc_vm *vm, uint64_t addr, unsigned perm,
@@ -530,6 +536,10 @@ typedef struct vm_stack {
     uint8_t *host_top;
     uint32_t clean;
     uint32_t avail;
+    /* the region a guest access cache entry named before its last refill
+     * (its byte offset in the VM, see HIT_WAYS): tried first on a miss,
+     * so a base register alternating between two regions costs no search */
+    uint8_t victim;
 } vm_stack;
 
 static void stack_map(fc_vm *vm, const vm_stack *s)
@@ -552,32 +562,16 @@ static VM_NOINLINE void stack_clear_to(fc_vm *vm, vm_stack *s, uint32_t want)
     stack_map(vm, s);
 }
 
-/* Every region in table order, the stack first, exactly docs/sandbox.md
- * section 2; the matching region or NULL. */
-static const fc_region *xlate_region(const fc_vm *vm, uint64_t addr, uint64_t len,
-                                     unsigned perm)
-{
-    const fc_region *r = &vm->regions[FC_STACK_SLOT];
-    uint32_t k, n = vm->nregions;
-
-    if ((r->perm & perm) == perm && region_has(r, addr, len))
-        return r;
-    if (n > FC_MAX_REGIONS)
-        n = FC_MAX_REGIONS;
-    for (k = 0, r = vm->regions; k < n; k++, r++)
-        if ((r->perm & perm) == perm && region_has(r, addr, len))
-            return r;
-    return NULL;
-}
-
 /* The slow path of a guest access: the whole table, then the stack not yet
  * cleared; remembers the region hit in *hit (its byte offset in the VM,
  * see HIT_WAYS). NULL: the access faults. */
 static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsigned nb,
                                         unsigned perm, uint8_t *hit)
 {
-    const fc_region *r = xlate_region(vm, a, nb, perm);
+    const fc_region *r = (const fc_region *)(const void *)((const uint8_t *)vm + s->victim);
 
+    if (!((r->perm & perm) == perm && region_has(r, a, nb)))
+        r = xlate_region(vm, a, nb, perm);
     if (!r) {
         uint64_t off = a - (s->top - s->avail);
         if (!(off < s->avail && nb <= s->avail - off))
@@ -589,6 +583,7 @@ static VM_NOINLINE uint8_t *access_slow(fc_vm *vm, vm_stack *s, uint64_t a, unsi
         if (!region_has(r, a, nb) || (r->perm & perm) != perm)
             return NULL;  /* a helper changed the stack slot: refuse */
     }
+    s->victim = *hit;
     *hit = (uint8_t)((const uint8_t *)r - (const uint8_t *)vm);
     return r->host + (size_t)(a - r->addr);
 }
@@ -633,6 +628,7 @@ void FC_VM_OBSERVE(fc_vm *vm, uint32_t pc, uint64_t *reg, uint32_t depth);
         uint32_t w_ = 0x01010101u * (uint32_t)((const uint8_t *)sr - (const uint8_t *)vm); \
         for (k = 0; k < 2 * HIT_WAYS / 4; k++)                            \
             hit.w[k] = w_;                                                \
+        st.victim = (uint8_t)w_;                                          \
     } while (0)
 typedef char vm_hit_offsets_fit[(offsetof(fc_vm, regions) +
                                  sizeof(fc_region) * (FC_STACK_SLOT + 1) <= 256) ? 1 : -1];
@@ -656,11 +652,13 @@ typedef char vm_hit_offsets_fit[(offsetof(fc_vm, regions) +
 #endif
 
 /* Small handlers (-Os, or -DFC_VM_SMALL; unit-vmswitch builds the switch
- * this way on the host): the K and X forms of an ALU operation share one
- * handler that picks its operand from the source bit, every conditional
+ * this way on the host): every ALU and ALU64 operation but mov/movsx from
+ * a register and the byte swaps is one handler that picks its operand from
+ * the source bit and the operation from the opcode, mov/movsx from a
+ * register (both classes) is one, the byte swaps are one, every conditional
  * jump (both classes, both sources) is one handler, and the loads and the
  * stores are one handler each that take the width and sign from the
- * opcode. A few more instructions per step, about 3 KiB less code. */
+ * opcode. A few more instructions per step, about 3.7 KiB less code. */
 #if defined(__OPTIMIZE_SIZE__) && !defined(FC_VM_FAST)
 #ifndef FC_VM_SMALL
 #define FC_VM_SMALL 1
@@ -672,6 +670,11 @@ typedef char vm_hit_offsets_fit[(offsetof(fc_vm, regions) +
  * off or imm (sdiv, movsx, the byte swaps, the atomics) share a handler that
  * tells them apart. */
 #define VM_ALU_OPS(X, C, P)                                                   \
+    VM_ALU_ARITH(X, C, P)                                                     \
+    X(P##MOV_X, C | FC_SRC_X | FC_ALU_MOV)                                    \
+    X(P##END_K, C | FC_SRC_K | FC_ALU_END)
+/* (what the small build's one ALU handler runs) */
+#define VM_ALU_ARITH(X, C, P)                                                 \
     X(P##ADD_K, C | FC_SRC_K | FC_ALU_ADD)   X(P##ADD_X, C | FC_SRC_X | FC_ALU_ADD)   \
     X(P##SUB_K, C | FC_SRC_K | FC_ALU_SUB)   X(P##SUB_X, C | FC_SRC_X | FC_ALU_SUB)   \
     X(P##MUL_K, C | FC_SRC_K | FC_ALU_MUL)   X(P##MUL_X, C | FC_SRC_X | FC_ALU_MUL)   \
@@ -683,9 +686,8 @@ typedef char vm_hit_offsets_fit[(offsetof(fc_vm, regions) +
     X(P##NEG, C | FC_SRC_K | FC_ALU_NEG)                                              \
     X(P##MOD_K, C | FC_SRC_K | FC_ALU_MOD)   X(P##MOD_X, C | FC_SRC_X | FC_ALU_MOD)   \
     X(P##XOR_K, C | FC_SRC_K | FC_ALU_XOR)   X(P##XOR_X, C | FC_SRC_X | FC_ALU_XOR)   \
-    X(P##MOV_K, C | FC_SRC_K | FC_ALU_MOV)   X(P##MOV_X, C | FC_SRC_X | FC_ALU_MOV)   \
-    X(P##ARSH_K, C | FC_SRC_K | FC_ALU_ARSH) X(P##ARSH_X, C | FC_SRC_X | FC_ALU_ARSH) \
-    X(P##END_K, C | FC_SRC_K | FC_ALU_END)
+    X(P##MOV_K, C | FC_SRC_K | FC_ALU_MOV)                                            \
+    X(P##ARSH_K, C | FC_SRC_K | FC_ALU_ARSH) X(P##ARSH_X, C | FC_SRC_X | FC_ALU_ARSH)
 #define VM_JCC_OPS(X, C, P)                                                   \
     X(P##JEQ_K, C | FC_SRC_K | FC_JMP_JEQ)   X(P##JEQ_X, C | FC_SRC_X | FC_JMP_JEQ)   \
     X(P##JGT_K, C | FC_SRC_K | FC_JMP_JGT)   X(P##JGT_X, C | FC_SRC_X | FC_JMP_JGT)   \
@@ -727,6 +729,18 @@ enum vm_op { VM_OPS(VM_ENUM) VMOP__END };
 #undef VM_ENUM
 #endif
 
+/* What a helper sees of the outcome during a run, as native code's
+ * runtime shows it (fc_run, fc_native_env_init): no error, nothing
+ * counted, the whole budget; the outcome is written at the end. (In the
+ * -O2 build fc_vm_run does it, outside the loop's register allocation.) */
+#define VM_OUTCOME_RESET(vm)                                              \
+    do {                                                                  \
+        (vm)->err_pc = 0;                                                 \
+        (vm)->err_addr = 0;                                               \
+        (vm)->insn_count = 0;                                             \
+        (vm)->budget_left = (vm)->budget;                                 \
+    } while (0)
+
 /* The largest program: 16-bit jump offsets are added to the slot address
  * in uintptr_t, exact while the code leaves 256 KiB of the address space
  * free (any program that exists). */
@@ -765,6 +779,8 @@ int fc_vm_run(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     uint32_t n;
     uint8_t last;
 
+    if (vm)
+        VM_OUTCOME_RESET(vm);
     if (vm && vm->checked && vm->insns && (n = vm->ninsns) != 0 &&
         ((last = vm->insns[n - 1].op) == (FC_CLS_JMP | FC_JMP_EXIT) ||
          last == (FC_CLS_JMP | FC_JMP_JA) || last == (FC_CLS_JMP32 | FC_JMP_JA)))
@@ -859,9 +875,13 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 
     if (!vm)
         return FC_ERR_BAD_ARG;
-    /* the outcome fields are written at the end; a helper sees err OK */
+    /* the outcome fields are written at the end; a helper sees err OK
+     * (and what VM_OUTCOME_RESET sets) */
     vm->err = FC_OK;
     vm->helper_err = 0;
+#ifndef VM_TWO_LOOPS
+    VM_OUTCOME_RESET(vm);
+#endif
     if ((!vm->insns && vm->ninsns) || !vm->stack || vm->max_depth == 0 ||
         vm->max_depth > FC_MAX_CALL_DEPTH ||
         vm->max_depth > vm->stack_size / FC_STACK_SIZE ||
@@ -986,9 +1006,33 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
             if (VM_LIKELY(o_ < h_->len &&                                 \
                           ((nb) == 1 || (nb) <= h_->len - (uint32_t)o_))) \
                 p = h_->host + (uint32_t)o_;                              \
-            else if (!(p = access_slow(vm, &st, (a), (nb), (pm), hs_)))   \
+            else if (!(p = VM_VICTIM(hs_, (a), (nb), (pm))) &&            \
+                     !(p = access_slow(vm, &st, (a), (nb), (pm), hs_)))   \
                 goto fault;                                               \
         } while (0)
+
+/* A miss first tries the victim (see vm_stack) in line (the -O2 handlers,
+ * GCC/Clang; otherwise access_slow tries it first): the entry and the
+ * victim swap, and the access costs no call. */
+#if !defined(FC_VM_SMALL) && defined(__GNUC__)
+#define VM_VICTIM(hs, a, nb, pm)                                          \
+    __extension__({                                                       \
+        const fc_region *v_ =                                             \
+            (const fc_region *)(const void *)((const uint8_t *)vm + st.victim); \
+        uint64_t ov_ = (a) - v_->addr;                                    \
+        uint8_t *q_ = NULL;                                               \
+        if (ov_ < v_->len && ((nb) == 1 || (nb) <= v_->len - (uint32_t)ov_) && \
+            (v_->perm & (pm)) == (pm)) {                                  \
+            uint8_t t_ = *(hs);                                           \
+            *(hs) = st.victim;                                            \
+            st.victim = t_;                                               \
+            q_ = v_->host + (uint32_t)ov_;                                \
+        }                                                                 \
+        q_;                                                               \
+    })
+#else
+#define VM_VICTIM(hs, a, nb, pm) ((uint8_t *)NULL)
+#endif
 
 #ifdef VM_THREADED
 #define OP(name) L_##name:
@@ -1058,6 +1102,60 @@ next:
 #define V64 v_
 #define V32 ((uint32_t)v_)
 
+#ifdef FC_VM_SMALL
+#define VM_ALU_LABEL(name, opc) OP(name)
+        /* Every ALU and ALU64 operation but mov/movsx from a register and
+         * the byte swaps, in one handler. A 32-bit operation computes on
+         * the zero-extended low words (the same low word for add, sub, mul,
+         * the bitwise ones, lsh and neg; the 32-bit quotient, remainder and
+         * right shifts from the 32-bit routines) and keeps the low word. */
+        VM_ALU_ARITH(VM_ALU_LABEL, FC_CLS_ALU64, A64_)
+        VM_ALU_ARITH(VM_ALU_LABEL, FC_CLS_ALU, A32_) {
+            int is32 = FC_CLASS(ip->op) == FC_CLS_ALU;
+            uint64_t x = D, y = (ip->op & FC_SRC_X) ? S : IMM64;
+            unsigned sh;
+            if (FC_OPCODE_OP(ip->op) == FC_ALU_MOV)
+                x = y;  /* mov from an immediate: from a register below */
+            if (is32) {
+                x = (uint32_t)x;
+                y = (uint32_t)y;
+            }
+            sh = (unsigned)y & (is32 ? 31u : 63u);
+            switch (FC_OPCODE_OP(ip->op)) {
+            case FC_ALU_ADD:  x += y; break;
+            case FC_ALU_SUB:  x -= y; break;
+            case FC_ALU_MUL:  x *= y; break;
+            case FC_ALU_OR:   x |= y; break;
+            case FC_ALU_AND:  x &= y; break;
+            case FC_ALU_XOR:  x ^= y; break;
+            case FC_ALU_LSH:  x <<= sh; break;
+            case FC_ALU_RSH:  x >>= sh; break;
+            case FC_ALU_ARSH:
+                x = is32 ? asr32((uint32_t)x, sh) : asr64(x, sh);
+                break;
+            case FC_ALU_NEG:  x = 0 - x; break;
+            case FC_ALU_DIV:
+                if (is32)
+                    x = ip->off ? sdiv32((uint32_t)x, (uint32_t)y)
+                                : y ? (uint32_t)x / (uint32_t)y : 0;
+                else
+                    x = ip->off ? sdiv64(x, y) : y ? x / y : 0;
+                break;
+            case FC_ALU_MOD:
+                if (is32)
+                    x = ip->off ? smod32((uint32_t)x, (uint32_t)y)
+                                : y ? (uint32_t)x % (uint32_t)y : x;
+                else
+                    x = ip->off ? smod64(x, y) : y ? x % y : x;
+                break;
+            default:  /* mov: x is its result already */
+                break;
+            }
+            D = is32 ? (uint32_t)x : x;
+            ip++;
+            NEXT();
+        }
+#else
         /* ---- ALU64 (RFC 9669 section 4.1) ---- */
         ALU2(A64_ADD, D += V64)
         ALU2(A64_SUB, D -= V64)
@@ -1072,14 +1170,48 @@ next:
         ALU(A64_NEG, D = 0 - D)
         ALU2(A64_DIV, D = ip->off ? sdiv64(D, V64) : V64 ? D / V64 : 0)
         ALU2(A64_MOD, D = ip->off ? smod64(D, V64) : V64 ? D % V64 : D)
+#endif
+#ifdef FC_VM_SMALL
+        /* mov and movsx from a register, both classes (the 32-bit ones
+         * keep the low word), and the byte swaps, le and be */
+        OP(A64_MOV_X) OP(A32_MOV_X) {
+            uint64_t v = S;
+            switch (ip->off) {
+            case 0:  break;
+            case 8:  v = sx8(v); break;
+            case 16: v = sx16(v); break;
+            case 32:
+                if (FC_CLASS(ip->op) == FC_CLS_ALU64) {
+                    v = sx32(v);
+                    break;
+                }
+                goto bad_insn;
+            default: goto bad_insn;
+            }
+            D = FC_CLASS(ip->op) == FC_CLS_ALU ? (uint32_t)v : v;
+            ip++;
+            NEXT();
+        }
+        OP(A64_END_K) OP(A32_END_K) OP(A32_END_X) {
+            uint64_t x = D;
+            int be = ip->op != (FC_CLS_ALU | FC_SRC_K | FC_ALU_END);
+            switch (ip->imm) {
+            case 16: x = be ? bswap16(x) : (uint16_t)x; break;
+            case 32: x = be ? bswap32(x) : (uint32_t)x; break;
+            case 64: x = be ? bswap64(x) : x; break;
+            default: goto bad_insn;
+            }
+            D = x;
+            ip++;
+            NEXT();
+        }
+#else
         OP(A64_MOV_X)
-#ifndef FC_VM_SMALL
             if (VM_LIKELY(ip->off == 0)) {  /* mov; movsx below */
                 D = S;
                 ip++;
                 NEXT();
             }
-#endif
             switch (ip->off) {
             case 0:  D = S; break;
             case 8:  D = sx8(S); break;
@@ -1099,6 +1231,8 @@ next:
             ip++;
             NEXT();
 
+#endif
+#ifndef FC_VM_SMALL
         /* ---- ALU (32-bit; results zero-extended) ---- */
         ALU2(A32_ADD, D = (uint32_t)(D32 + V32))
         ALU2(A32_SUB, D = (uint32_t)(D32 - V32))
@@ -1113,14 +1247,14 @@ next:
         ALU(A32_NEG, D = (uint32_t)(0 - D32))
         ALU2(A32_DIV, D = ip->off ? sdiv32(D32, V32) : V32 ? D32 / V32 : 0)
         ALU2(A32_MOD, D = ip->off ? smod32(D32, V32) : V32 ? D32 % V32 : D32)
-        OP(A32_MOV_X)
+#endif
 #ifndef FC_VM_SMALL
+        OP(A32_MOV_X)
             if (VM_LIKELY(ip->off == 0)) {
                 D = S32;
                 ip++;
                 NEXT();
             }
-#endif
             switch (ip->off) {
             case 0:  D = S32; break;
             case 8:  D = (uint32_t)sx8(S); break;
@@ -1147,19 +1281,19 @@ next:
             }
             ip++;
             NEXT();
+#endif
 
         /* ---- lddw (two slots). The second slot must exist before it is
-         * read, in any mode; its fields, the source and the section were
-         * checked once if the program is (fc_vm_check, fc_insn_check). */
+         * read, in any mode; its fields were checked once if the program
+         * is (fc_vm_check, fc_insn_check), and so were the source and the
+         * section, which an unchecked program's step checks (insn_ok)
+         * before it gets here. */
         OP(LDDW) {
             const fc_insn *hi = ip + 1;
             if ((uintptr_t)hi - (uintptr_t)insns >= nbytes)
                 goto bad_insn;
             if (VM_UNLIKELY(check) &&
-                (hi->op != 0 || hi->regs != 0 || hi->off != 0 ||
-                 (SRC != FC_LDDW_IMM &&
-                  (SRC != FC_LDDW_SECTION || ip->imm < FC_SECT_RODATA ||
-                   ip->imm > FC_SECT_BSS))))
+                (hi->op != 0 || hi->regs != 0 || hi->off != 0))
                 goto bad_insn;
             if (SRC == FC_LDDW_IMM) {
                 D = (uint64_t)(uint32_t)ip->imm | ((uint64_t)(uint32_t)hi->imm << 32);
@@ -1197,9 +1331,9 @@ next:
             ACCESS(SRC, addr, nb, FC_PERM_R, read_fault);
             v = ld_le(p, nb);
             if (FC_MODE(ip->op) == FC_MODE_MEMSX) {
-                /* nb is 1, 2 or 4: the sign bit to bit 63 and back */
-                unsigned sh = 64u - 8u * nb;
-                v = asr64(v << sh, sh);
+                /* nb is 1, 2 or 4: v < 2^(8 nb), m its sign bit */
+                uint32_t m = 0x80u << (8u * (nb - 1u));
+                v = (v ^ m) - m;
             }
             D = v;
             ip++;

@@ -178,7 +178,9 @@ typedef struct fc_vm {
 
     uint64_t budget;           /* taken backward jumps + local calls per run */
 
-    /* results of the last run */
+    /* results of the last run (during a run, as a helper sees them: err
+     * FC_OK, err_pc, err_addr and insn_count 0, budget_left = budget,
+     * the same as native code's runtime shows) */
     int err;                   /* enum fc_err */
     uint32_t err_pc;           /* instruction index of the failure */
     uint64_t err_addr;         /* faulting guest address (memory errors) */
@@ -254,7 +256,7 @@ void fc_vm_set_helpers(fc_vm *vm, const fc_helper *helpers, uint32_t n,
  * the stack buffer, stack range passing 2^64, nregions too large, on a
  * 32-bit core ninsns above (2^32 - 2^18) / 8: code leaving less than
  * 256 KiB of the address space).
- * Machine stack: about 0.65 KB (624 bytes, plus 64 in the slow path of a
+ * Machine stack: about 0.65 KB (624 bytes, plus 104 in the slow path of a
  * guest access, on Cortex-M3 at -Os) plus what
  * the helpers use (printf: about 0.3 KB). Not reentrant per VM: one run at a
  * time on a given fc_vm; different VMs may run concurrently.

@@ -180,9 +180,23 @@ static uint64_t h_stack(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t 
     return 1;
 }
 
+/* Records the outcome fields of the VM as a helper sees them mid-run. */
+static uint64_t outcome_seen[5];
+static uint64_t h_outcome(fc_vm *vm, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
+{
+    (void)a; (void)b; (void)c; (void)d; (void)e;
+    outcome_seen[0] = (uint64_t)vm->err;
+    outcome_seen[1] = vm->err_pc;
+    outcome_seen[2] = vm->err_addr;
+    outcome_seen[3] = vm->insn_count;
+    outcome_seen[4] = vm->budget_left;
+    return 0;
+}
+
 static const fc_helper helpers[] = {
     {3, h_record, "record"}, {4, h_fault, "fault"}, {5, h_unwind, "unwind"},
     {6, h_weird, "weird"}, {7, h_stack, "stack"}, {8, NULL, "no function"},
+    {9, h_outcome, "outcome"},
 };
 
 static int run_h(const fc_insn *p, uint32_t n, const uint32_t *allow, uint32_t nallow)
@@ -246,6 +260,37 @@ Test(vm_call, helper_fault_unwind_and_bad_codes)
 
     fc_insn w[] = {CALL(6), EXIT()};
     cr_assert_eq(run_h(w, NINS(w), NULL, 0), FC_ERR_HELPER_FAULT, "unknown codes become faults");
+}
+
+/* During a run a helper sees no error, nothing counted and the whole
+ * budget (what native code's runtime shows it), not the last run's
+ * outcome: here a run that failed on an address after a taken backward
+ * jump, then one that calls the helper. */
+Test(vm_call, helper_sees_a_fresh_outcome)
+{
+    fc_insn bad[] = {MOV64(2, 2), JA(0), A64K(SUB, 2, 1), JK(JNE, 2, 0, -3), LDDW(1, 0x99),
+                     LDX(W, 0, 1, 0), EXIT()};
+    fc_insn p[] = {MOV64(0, 0), CALL(9), EXIT()};
+    tvm_init(&t, bad, NINS(bad));
+    fc_vm_set_helpers(&t.vm, helpers, NINS(helpers), NULL, 0);
+    t.vm.budget = 50;
+    cr_assert_eq(tvm_run(&t), FC_ERR_MEM_READ);
+    cr_assert_eq(t.vm.err_pc, 6);
+    cr_assert_eq(t.vm.err_addr, 0x99);
+    cr_assert_eq(t.vm.budget_left, 49);
+    cr_assert_neq(t.vm.insn_count, 0);
+    t.vm.insns = p;
+    t.vm.ninsns = NINS(p);
+    t.vm.budget = 70;
+    memset(outcome_seen, 0xa5, sizeof outcome_seen);
+    cr_assert_eq(tvm_run(&t), FC_OK, "%s", fc_err_str(t.err));
+    cr_assert_eq(outcome_seen[0], FC_OK);
+    cr_assert_eq(outcome_seen[1], 0, "err_pc %llu", (unsigned long long)outcome_seen[1]);
+    cr_assert_eq(outcome_seen[2], 0, "err_addr %llu", (unsigned long long)outcome_seen[2]);
+    cr_assert_eq(outcome_seen[3], 0, "insn_count %llu", (unsigned long long)outcome_seen[3]);
+    cr_assert_eq(outcome_seen[4], 70, "budget_left %llu", (unsigned long long)outcome_seen[4]);
+    cr_assert_eq(t.vm.insn_count, 3);
+    cr_assert_eq(t.vm.budget_left, 70);
 }
 
 Test(vm_call, helper_sees_stack_region)
