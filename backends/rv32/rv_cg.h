@@ -100,13 +100,16 @@ typedef struct fc_cg {
     const struct fc_ir *irp;
     const struct fc_ra *ra;
     uint16_t smask;             /* IR path: s<k> saved by the prologue (bit k) */
-    uint32_t spill;             /* IR path: bytes of the entry function's spill area */
+    uint32_t spill;             /* IR path: bytes of the current function's spill area */
+    const uint8_t *called;      /* IR path: per function, a local call targets it */
     uint32_t blab;              /* IR path: label of IR block 0 (then one per block) */
     uint32_t flab;              /* IR path: label of function 0's callee entry (one per function) */
     uint32_t last_chk;          /* IR path: eBPF slot of the last CHECK (access statistics) */
     uint8_t pool_used;          /* IR path: scratch registers taken by the current op */
     uint8_t pool_lim;           /* ... how many of the pool it may take */
     uint8_t refuse;             /* IR path: an op the selector cannot make (falls back) */
+    uint8_t nborrow, borrow[4]; /* IR path: a-registers borrowed by the current op (take) */
+    uint32_t cur_k;             /* IR path: the IR instruction being selected */
 } cg;
 
 
