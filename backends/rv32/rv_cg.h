@@ -200,6 +200,12 @@ void frame_enter(cg *c);
  * (FC_REGION_*); leaves the address in T0; clobbers T1..T3 */
 void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsigned perm,
                unsigned hint);
+/* a 64-bit shift by a register: dl:dh = al:ah shifted by b & 63 (aop
+ * FC_ALU_LSH/RSH/ARSH; dh ZERO: hi not wanted; ah ZERO: known zero; zero_hi:
+ * write a hi half that becomes 0); one sequence for both generators;
+ * clobbers T0..T2 */
+void shift64_reg(cg *c, unsigned aop, unsigned dl, unsigned dh, unsigned al, unsigned ah, unsigned b,
+                 int zero_hi);
 /* an atomic read-modify-write at [T0] (rv_codegen.c's atomic(): the sequence
  * and its rules); the old value in T1 (lo) and T3 (hi) */
 void atomic_rmw(cg *c, unsigned n, int32_t aop, unsigned sl, unsigned sh, unsigned cl, unsigned ch);

@@ -437,58 +437,6 @@ static void shift64_k_ir(cg *c, unsigned op, unsigned dl, unsigned dh, unsigned 
     }
 }
 
-/* by a register: amount & 63, one branch on amount >= 32; the bits
- * crossing halves for n < 32 are (lo >> 1) >> (31 - n), right for n = 0 */
-static void shift64_x_ir(cg *c, unsigned op, unsigned dl, unsigned dh, unsigned al, unsigned ah, unsigned b)
-{
-    uint32_t small = newlab(c), done = newlab(c);
-
-    e_rri(c, A_AND, T0, b, 63, T0);
-    e_addi(c, T1, T0, -32);
-    br(c, RV_BLT, T1, ZERO, small);
-    if (op == FC_IR_LSH64) {
-        if (dh != ZERO)
-            e_rrr(c, A_SLL, dh, al, T1);
-        e_li(c, dl, 0);
-        jmp(c, done);
-        bind(c, small);
-        if (dh != ZERO) {
-            e_shi(c, SH_RL, T2, al, 1);
-            e_rri(c, A_XOR, T1, T0, 31, T1);
-            e_rrr(c, A_SRL, T2, T2, T1);
-            e_rrr(c, A_SLL, dh, ah, T0);
-            e_rrr(c, A_OR, dh, dh, T2);
-        }
-        e_rrr(c, A_SLL, dl, al, T0);
-        bind(c, done);
-        return;
-    }
-    enum alu ho = op == FC_IR_RSH64 ? A_SRL : A_SRA;
-    e_rrr(c, ho, dl, ah, T1);
-    if (dh != ZERO) {
-        if (op == FC_IR_RSH64 || ah == ZERO)
-            e_li(c, dh, 0);
-        else
-            e_shi(c, SH_RA, dh, ah, 31);
-    }
-    jmp(c, done);
-    bind(c, small);
-    e_rrr(c, A_SRL, dl, al, T0);
-    if (ah != ZERO) {
-        e_shi(c, SH_LL, T2, ah, 1);
-        e_rri(c, A_XOR, T1, T0, 31, T1);
-        e_rrr(c, A_SLL, T2, T2, T1);
-        e_rrr(c, A_OR, dl, dl, T2);
-    }
-    if (dh != ZERO) {
-        if (ah == ZERO)
-            e_li(c, dh, 0);
-        else
-            e_rrr(c, ho, dh, ah, T0);
-    }
-    bind(c, done);
-}
-
 /* 64-bit division: DIVU/REMU when both operands are known < 2^32 (then
  * the signed forms are the unsigned ones), else the runtime routine through
  * the shared stub: a in t0:t1, b in t2:s10, result in t0:t1 */
@@ -638,7 +586,8 @@ static void sel_alu64(cg *c, uint32_t k, const fc_ir_insn *x)
         if (kf)
             shift64_k_ir(c, x->op, dl, dh, al, ah, (uint32_t)x->imm & 63u);
         else
-            shift64_x_ir(c, x->op, dl, dh, al, ah, bl);
+            shift64_reg(c, x->op == FC_IR_LSH64 ? FC_ALU_LSH : x->op == FC_IR_RSH64 ? FC_ALU_RSH : FC_ALU_ARSH,
+                        dl, dh, al, ah, bl, 1);
         break;
     default:                            /* BSWAP64 */
         e_li(c, T2, 0x00ff00ffu);
