@@ -721,11 +721,11 @@ static void sel_atomic(cg *c, uint32_t k, const fc_ir_insn *x)
  * takes its two ops in line instead, behind the inverted condition (the
  * template's loop edge, no extra jump), and the block itself is not
  * emitted. */
-static int is_edge(const cg *c, uint32_t t)
+static int edge_shape(const cg *c, uint32_t t)
 {
     const fc_ir *ir = c->irp;
     const fc_ir_block *b = &ir->blk[t];
-    if (t == 0 || b->end - b->start != 2 || ir->ins[b->start].op != FC_IR_BUDGET ||
+    if (t == 0 || t >= ir->nblk || b->end - b->start != 2 || ir->ins[b->start].op != FC_IR_BUDGET ||
         ir->ins[b->start + 1].op != FC_IR_JMP)
         return 0;
     const fc_ir_block *pb = &ir->blk[t - 1];
@@ -733,6 +733,13 @@ static int is_edge(const cg *c, uint32_t t)
         return 0;
     unsigned lop = ir->ins[pb->end - 1].op;
     return lop == FC_IR_JMP || lop == FC_IR_EXIT || lop == FC_IR_ERR;
+}
+
+/* ... and its jump's target is emitted (not such a block itself: `l: ja l`
+ * alone after a jump has the same shape, and its target must be bound) */
+static int is_edge(const cg *c, uint32_t t)
+{
+    return edge_shape(c, t) && !edge_shape(c, c->irp->ins[c->irp->blk[t].start + 1].tgt);
 }
 
 /* the two ops of edge block t in line */
@@ -1240,7 +1247,9 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         called[f] = 0;
     for (uint32_t k = 0; k < ir.nins; k++) {
         unsigned op = ir.ins[k].op;
-        if (op == FC_IR_CALL && ir.ins[k].tgt >= ir.nfn)
+        /* a call outside the program (unverified code; the lowering names
+         * function 0 for it): the template generator reports it */
+        if (op == FC_IR_CALL && (ir.ins[k].tgt >= ir.nfn || ir.fn[ir.ins[k].tgt].start != (uint32_t)ir.ins[k].imm))
             return RV_ISEL_REFUSED;
         if (op == FC_IR_CALL)
             called[ir.ins[k].tgt] = 1;
