@@ -32,7 +32,7 @@ $(BIN)/femto-conformance-plugin: $(OBJ)/tools/femto-conformance-plugin.o $(LIBS)
 # ASan): the same simulator code is leak-checked in the unit tests and the
 # diff steps; the interpreter and ELF runs keep it.
 TEST_STEPS += conformance negative plugin
-PLUGIN_ENGINES += thumbv7m thumbv7m-template
+PLUGIN_ENGINES += thumbv7m thumbv7m-ir
 step-conformance: $(BIN)/run-conformance
 	$(BIN)/run-conformance $(CONFORMANCE_DIR)/tests
 step-negative: $(BIN)/run-conformance
@@ -52,9 +52,8 @@ step-plugin-%: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
 # femtoc compiles), plain and --check-all; its Thumb-2 code must come from
 # the middle end's selector: a fallback to the template generator is a
 # failure (the reason printed). The code itself runs in the steps
-# plugin-thumbv7m (the engine thumbv7m: no facts), diff-cprogs and
-# diff-random; the template generator's in plugin-thumbv7m-template,
-# diff-cprogs-template and diff-random-template.
+# plugin-thumbv7m-ir (the engine thumbv7m-ir: no facts), diff-cprogs-ir and
+# diff-random-ir.
 TEST_STEPS += ir-coverage
 step-ir-coverage: $(BIN)/femtoc
 	@pass=0; fail=0; unver=0; \
@@ -63,7 +62,7 @@ step-ir-coverage: $(BIN)/femtoc
 	    out=$$($(BIN)/femtoc -march=thumbv7m -fcodegen=ir --stats $$o -o /dev/null $$f 2>&1); \
 	    if ! echo "$$out" | grep -q 'thumbv7m: .* bytes of code'; then unver=$$((unver + 1)); \
 	    elif echo "$$out" | grep -q 'made by the ir selector'; then pass=$$((pass + 1)); \
-	    else echo "FALLBACK $$f $$o: $$(echo "$$out" | grep -e 'ir selector refused')"; fail=$$((fail + 1)); fi; \
+	    else echo "FALLBACK $$f $$o: $$(echo "$$out" | grep -e '-fcodegen=ir')"; fail=$$((fail + 1)); fi; \
 	  done; \
 	done; \
 	echo "ir-coverage: $$pass compiled by the ir selector, $$fail fell back to the template generator, $$unver not verified (no code)"; \
