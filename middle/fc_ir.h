@@ -2,8 +2,10 @@
  * fc_ir.h - the middle end's machine-level IR: verified eBPF lowered to
  * three-address instructions over 32-bit virtual registers.
  *
- *   program   functions (the entry function, then one per local-call
- *             target, in instruction order), each a run of basic blocks
+ *   program   functions (one starting at each entry point and one per
+ *             local-call target, in instruction order), each a run of
+ *             basic blocks; the entry functions (fc_ir_is_entry) start a
+ *             run, the others are only called
  *   block     a run of instructions [start, end); the last one may branch
  *             (BR, JMP, CALL does not end a block); a block without a
  *             terminator falls through to the next block of its function
@@ -166,6 +168,8 @@ typedef struct fc_ir {
     fc_ir_func *fn;
     uint32_t nfn, fncap;
     uint32_t ninsns;        /* eBPF instructions lowered */
+    const uint32_t *entries;    /* the entry slots (the caller's array; NULL: slot 0) */
+    uint32_t nentries;
     /* statistics of the lowering */
     uint32_t hi_skipped;    /* hi halves not computed (known zero or dead) */
     uint32_t hi_fixups;     /* movi hi, 0 placed where a known-zero half stops being known */
@@ -212,6 +216,17 @@ enum fc_ir_status {
  */
 int fc_ir_lower(const fc_prog *p, const fc_insn_info *info, uint32_t flags, void *ws, size_t ws_len,
                 fc_ir *ir);
+
+/* The same for a program with several entry points (femtoc --entry):
+ * entries[0..nentries) are their slots (NULL, or nentries 0: slot 0). Each
+ * starts a function of its own that a run enters with the state of
+ * docs/sandbox.md section 4 and whose exit ends the run (result r0); the
+ * array must outlive *ir (ir->entries points to it). */
+int fc_ir_lower_entries(const fc_prog *p, const fc_insn_info *info, uint32_t flags,
+                        const uint32_t *entries, uint32_t nentries, void *ws, size_t ws_len, fc_ir *ir);
+
+/* Does function f start at an entry point (a run may start there)? */
+int fc_ir_is_entry(const fc_ir *ir, uint32_t f);
 
 /* Names for the dump (stable text): "add64", "eq", ... */
 const char *fc_ir_op_name(unsigned op);

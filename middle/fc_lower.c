@@ -27,7 +27,6 @@ typedef struct lw {
     uint32_t *mark;          /* LEADER/FSTART while planning; then block of a leader slot */
     uint32_t *pend;          /* deferred edges: {jump slot, target slot} */
     uint32_t npend, pendcap;
-    uint32_t f0end;          /* end of the entry function */
     fc_hh h;
     fc_ir *ir;
     uint32_t cur;
@@ -52,6 +51,34 @@ static void usedef(const void *ctx, uint32_t i, uint16_t *use, uint16_t *def);
 static int is_local_call(const lw *w, uint32_t i)
 {
     return w->opid[i] == FC_OP_CALL && fc_src(w->ins[i]) == FC_CALL_LOCAL;
+}
+
+int fc_ir_is_entry(const fc_ir *ir, uint32_t f)
+{
+    if (f >= ir->nfn)
+        return 0;
+    if (!ir->entries || !ir->nentries)
+        return ir->fn[f].start == 0;
+    for (uint32_t e = 0; e < ir->nentries; e++)
+        if (ir->entries[e] == ir->fn[f].start)
+            return 1;
+    return 0;
+}
+
+/* Is slot i in an entry function (its exit ends the run: only r0 is read)?
+ * The functions are in instruction order: a binary search. */
+static int in_entry_fn(const lw *w, uint32_t i)
+{
+    const fc_ir *ir = w->ir;
+    uint32_t lo = 0, hi = ir->nfn;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ir->fn[mid].start <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return ir->nfn && fc_ir_is_entry(ir, lo);
 }
 
 /* Hi halves a local call at slot i reads: what its callee's entry reads
@@ -166,7 +193,7 @@ static void usedef(const void *ctx, uint32_t i, uint16_t *use, uint16_t *def)
             *def = 0x01;
         } else if (op == FC_OP_EXIT) {
             /* r0 is the result; a callee's r1..r5 reach its caller too */
-            *use = i < w->f0end ? 1u : 0x3fu;
+            *use = in_entry_fn(w, i) ? 1u : 0x3fu;
         } else if (cls == FC_CLS_JMP && op != FC_OP_JA) {
             *use = (uint16_t)(d | (X ? s : 0));
         }
@@ -690,7 +717,7 @@ static void lower_insn(lw *w, uint32_t idx, uint32_t fidx)
         break;
     case FC_CLS_JMP:
         if (op == FC_OP_EXIT) {
-            materialise(w, (uint16_t)(w->hin[idx] & (fidx == 0 ? 1u : 0x3fu)));
+            materialise(w, (uint16_t)(w->hin[idx] & (fc_ir_is_entry(w->ir, fidx) ? 1u : 0x3fu)));
             em(w, FC_IR_EXIT);
             return;
         }
@@ -733,6 +760,12 @@ static int ends_flow(const fc_ir *ir)
 int fc_ir_lower(const fc_prog *p, const fc_insn_info *info, uint32_t flags, void *ws, size_t ws_len,
                 fc_ir *ir)
 {
+    return fc_ir_lower_entries(p, info, flags, NULL, 0, ws, ws_len, ir);
+}
+
+int fc_ir_lower_entries(const fc_prog *p, const fc_insn_info *info, uint32_t flags,
+                        const uint32_t *entries, uint32_t nentries, void *ws, size_t ws_len, fc_ir *ir)
+{
     lw w0, *w = &w0;
     uint32_t n = p->ninsns;
     uint8_t *q = ws, *end;
@@ -750,6 +783,13 @@ int fc_ir_lower(const fc_prog *p, const fc_insn_info *info, uint32_t flags, void
     w->flags = flags;
     w->ir = ir;
     ir->ninsns = n;
+    if (entries && nentries) {
+        for (uint32_t e = 0; e < nentries; e++)
+            if (entries[e] >= n)
+                return FC_IR_EPROG;
+        ir->entries = entries;
+        ir->nentries = nentries;
+    }
     ir->inscap = FC_IR_INSNS_PER_INSN * (n + 1);
     ir->blkcap = 2 * (n + 1);
     ir->fncap = n + 1;
@@ -769,7 +809,9 @@ int fc_ir_lower(const fc_prog *p, const fc_insn_info *info, uint32_t flags, void
     fc_em_decode(p->insns, n, w->opid, NULL, NULL);
     for (uint32_t i = 0; i <= n; i++)
         w->mark[i] = 0;
-    w->mark[0] = LEADER | FSTART;
+    w->mark[0] = LEADER | FSTART;  /* slot 0 starts a function whether or not it is an entry */
+    for (uint32_t e = 0; e < ir->nentries; e++)
+        w->mark[entries[e]] |= LEADER | FSTART;
     for (uint32_t i = 0; i < n; i++) {
         unsigned op = w->opid[i];
         const fc_insn *x = &p->insns[i];
@@ -794,14 +836,13 @@ int fc_ir_lower(const fc_prog *p, const fc_insn_info *info, uint32_t flags, void
             ir->fn[ir->nfn].end = n;
             ir->nfn++;
         }
-    w->f0end = ir->fn[0].end;
 
     /* the one hi-half analysis */
     w->h.ins = p->insns;
     w->h.opid = w->opid;
     w->h.n = n;
-    w->h.entries = NULL;
-    w->h.nentries = 1;
+    w->h.entries = ir->entries;
+    w->h.nentries = ir->nentries ? ir->nentries : 1;
     w->h.info = w->info;
     if (flags & FC_IR_NO_HIOPT) {
         for (uint32_t i = 0; i <= n; i++) {

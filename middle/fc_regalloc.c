@@ -675,7 +675,9 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
         for (unsigned j = 0; j < 7; j++)
             ra->loc[k][j] = FC_RA_NONE;
     }
-    ra->ret_live[0] = (1u << FC_IR_LO(0)) | (1u << FC_IR_HI(0));
+    for (uint32_t f = 0; f < ir->nfn; f++)     /* an entry function's exit: r0 is the result */
+        if (fc_ir_is_entry(ir, f))
+            ra->ret_live[f] = (1u << FC_IR_LO(0)) | (1u << FC_IR_HI(0));
     liveness(s);
     for (uint32_t f = 0; f < ir->nfn && !s->bad; f++) {
         s->phase = 1;

@@ -50,9 +50,9 @@ step-diff-random: $(BIN)/diff-random
 	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT) --xt $(DIFF_RANDOM_XT_COUNT)
 
 # The same programs (a fixed-seed slice) with every native run compiled
-# through the middle end (FC_BK_IR, -fcodegen=ir): the Thumb-2 selector's
-# code against the interpreter; the count of runs it made and of those left
-# to the template generator is printed.
+# through the middle end (FC_BK_IR, -fcodegen=ir): the Thumb-2 and RV32
+# selectors' code against the interpreter; the count of runs each made and
+# of those left to the template generator is printed, a fallback fails.
 DIFF_RANDOM_IR_COUNT ?= 3000
 TEST_STEPS += diff-random-ir
 step-diff-random-ir: $(BIN)/diff-random

@@ -100,13 +100,16 @@ typedef struct fc_cg {
     const struct fc_ir *irp;
     const struct fc_ra *ra;
     uint16_t smask;             /* IR path: s<k> saved by the prologue (bit k) */
-    uint32_t spill;             /* IR path: bytes of the entry function's spill area */
+    uint32_t spill;             /* IR path: bytes of the current function's spill area */
+    const uint8_t *called;      /* IR path: per function, a local call targets it */
     uint32_t blab;              /* IR path: label of IR block 0 (then one per block) */
     uint32_t flab;              /* IR path: label of function 0's callee entry (one per function) */
     uint32_t last_chk;          /* IR path: eBPF slot of the last CHECK (access statistics) */
     uint8_t pool_used;          /* IR path: scratch registers taken by the current op */
     uint8_t pool_lim;           /* ... how many of the pool it may take */
     uint8_t refuse;             /* IR path: an op the selector cannot make (falls back) */
+    uint8_t nborrow, borrow[4]; /* IR path: a-registers borrowed by the current op (take) */
+    uint32_t cur_k;             /* IR path: the IR instruction being selected */
 } cg;
 
 
@@ -197,6 +200,12 @@ void frame_enter(cg *c);
  * (FC_REGION_*); leaves the address in T0; clobbers T1..T3 */
 void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsigned perm,
                unsigned hint);
+/* a 64-bit shift by a register: dl:dh = al:ah shifted by b & 63 (aop
+ * FC_ALU_LSH/RSH/ARSH; dh ZERO: hi not wanted; ah ZERO: known zero; zero_hi:
+ * write a hi half that becomes 0); one sequence for both generators;
+ * clobbers T0..T2 */
+void shift64_reg(cg *c, unsigned aop, unsigned dl, unsigned dh, unsigned al, unsigned ah, unsigned b,
+                 int zero_hi);
 /* an atomic read-modify-write at [T0] (rv_codegen.c's atomic(): the sequence
  * and its rules); the old value in T1 (lo) and T3 (hi) */
 void atomic_rmw(cg *c, unsigned n, int32_t aop, unsigned sl, unsigned sh, unsigned cl, unsigned ch);

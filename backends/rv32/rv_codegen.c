@@ -881,56 +881,73 @@ static void shift64_k(cg *c, unsigned d, unsigned aop, unsigned n)
 }
 
 /*
- * 64-bit shifts by a register (amount & 63), with one branch on n >= 32.
- * For n < 32 the bits crossing halves are (lo >> 1) >> (31 - n), which is
- * right for n = 0 as well (RISC-V would take a shift by 32 - 0 as 0).
+ * 64-bit shifts by a register (amount & 63), with one branch on n >= 32:
+ * dl:dh = al:ah shifted by b (aop FC_ALU_LSH, RSH, ARSH), both generators'
+ * sequence (rv_cg.h). For n < 32 the bits crossing halves are
+ * (lo >> 1) >> (31 - n), which is right for n = 0 as well (RISC-V would
+ * take a shift by 32 - 0 as 0). dh ZERO: the hi half is not wanted; ah
+ * ZERO: known zero. Where the result's hi half is 0, dh gets it written
+ * only with zero_hi (the template generator leaves a hi half known zero
+ * and held as such alone). dl may be al (in place); t0-t2 are scratch.
  */
-static void shift64_x(cg *c, unsigned d, unsigned s, unsigned aop)
+void shift64_reg(cg *c, unsigned aop, unsigned dl, unsigned dh, unsigned al, unsigned ah, unsigned b,
+                 int zero_hi)
 {
-    unsigned dl = WL(d), dh = WH(d), ah = RH(c, d);
-    int need_hi = !hdead(c, d);
     uint32_t small = newlab(c), done = newlab(c);
+    int hz0 = dh != ZERO && zero_hi;
 
-    e_rri(c, A_AND, T0, RL(s), 63, T0);
+    e_rri(c, A_AND, T0, b, 63, T0);
     e_addi(c, T1, T0, -32);
     br(c, RV_BLT, T1, ZERO, small);
     if (aop == FC_ALU_LSH) {
-        if (need_hi)
-            e_rrr(c, A_SLL, dh, dl, T1);
+        if (dh != ZERO)
+            e_rrr(c, A_SLL, dh, al, T1);
         e_li(c, dl, 0);
         jmp(c, done);
         bind(c, small);
-        if (need_hi) {
-            e_shi(c, SH_RL, T2, dl, 1);
+        if (dh != ZERO) {
+            e_shi(c, SH_RL, T2, al, 1);
             e_rri(c, A_XOR, T1, T0, 31, T1);
             e_rrr(c, A_SRL, T2, T2, T1);
             e_rrr(c, A_SLL, dh, ah, T0);
             e_rrr(c, A_OR, dh, dh, T2);
         }
-        e_rrr(c, A_SLL, dl, dl, T0);
+        e_rrr(c, A_SLL, dl, al, T0);
         bind(c, done);
         return;
     }
     enum alu ho = aop == FC_ALU_RSH ? A_SRL : A_SRA;
     e_rrr(c, ho, dl, ah, T1);
-    if (aop == FC_ALU_RSH || ah == ZERO)
-        hi_zero(c, d);
-    else if (need_hi)
+    if (aop == FC_ALU_RSH || ah == ZERO) {
+        if (hz0)
+            e_li(c, dh, 0);
+    } else if (dh != ZERO) {
         e_shi(c, SH_RA, dh, ah, 31);
+    }
     jmp(c, done);
     bind(c, small);
-    e_rrr(c, A_SRL, dl, dl, T0);
+    e_rrr(c, A_SRL, dl, al, T0);
     if (ah != ZERO) {
         e_shi(c, SH_LL, T2, ah, 1);
         e_rri(c, A_XOR, T1, T0, 31, T1);
         e_rrr(c, A_SLL, T2, T2, T1);
         e_rrr(c, A_OR, dl, dl, T2);
     }
-    if (ah == ZERO)
-        hi_zero(c, d);
-    else if (need_hi)
+    if (ah == ZERO) {
+        if (hz0)
+            e_li(c, dh, 0);
+    } else if (dh != ZERO) {
         e_rrr(c, ho, dh, ah, T0);
+    }
     bind(c, done);
+}
+
+/* the template generator's: d = d shifted by s, in place */
+static void shift64_x(cg *c, unsigned d, unsigned s, unsigned aop)
+{
+    unsigned dl = WL(d);
+    int zero_hi = !(hz(c, d) && (c->cur_use >> d & 1u));    /* as hi_zero */
+    shift64_reg(c, aop, dl, hdead(c, d) ? ZERO : WH(d), dl, RH(c, d), RL(s), zero_hi);
 }
 
 /* 64-bit division and modulo: a runtime routine through the shared stub,

@@ -18,7 +18,10 @@
  *             | ra, s11 .. s0 (+ pad)    |  64 bytes (frame_enter)
  *   saved_sp  +--------------------------+  (env->saved_sp)
  *             | spill slots of the entry |  4 * nslots, rounded to 16
- *   sp     -> +--------------------------+  slot s at sp + 4s
+ *             +--------------------------+  slot s at sp + 4s
+ *             | call frame (48 bytes)    |  a local call: s2..s9, return
+ *             | spill slots of the callee|  its own area, on its entry
+ *             +--------------------------+  ... per nested call
  *
  * A source in a slot is loaded into a scratch register of the pool (t3, t4,
  * then s10 and ra where the op's own sequence leaves them alone) just
@@ -30,11 +33,23 @@
  * env->regs (the slots of r0..r9, as the helper trampoline does), so the
  * caller's and the callee's allocations never need a parallel move.
  *
- * Not selected yet (the program falls back to the template generator,
- * out->ir = 0): several entry points, a local call of the entry function,
- * spill slots in a program with local calls or more than 84 of them (the
- * machine stack bound FC_NATIVE_MSTACK is the template's), an op whose
- * spilled operands need more scratch registers than the pool has.
+ * Entry points: one prologue each, jumping to its entry function (each
+ * entry starts a function of its own, fc_ir_lower_entries), except one
+ * entry at slot 0, whose function follows. A function a local call
+ * targets starts with its spill area and its live-in values from
+ * env->regs; an entry function that is also called (a recursion the
+ * run's depth check ends) tells its depth at the exit by r10, as the
+ * template generator does.
+ *
+ * The machine stack: the prologue's 64 bytes, then along the deepest chain
+ * of at most FC_MAX_CALL_DEPTH - 1 nested local calls 48 bytes per call
+ * and each callee's spill area (mstack_need); it must stay within the
+ * template generator's worst case (64 + 7 * 48 bytes, which FC_NATIVE_MSTACK
+ * holds with the runtime routines' frames). Not selected (the program
+ * falls back to the template generator, out->ir = 0): a program beyond
+ * that (none of the conformance suite, the C programs or diff-random's
+ * seeds), an op whose spilled operands need more scratch registers than
+ * the pool has.
  */
 #include "fc_ir.h"
 #include "fc_regalloc.h"
@@ -45,21 +60,75 @@
 /* the table sizes of the IR path: per eBPF slot up to 16 IR instructions */
 static const fc_em_sizes ir_sizes = {40u, 48u, 10u, 64u, FL__COUNT};
 
-#define MAX_SPILL_SLOTS (7u * CALL_FRAME / 4u)    /* 84 */
+/* the most machine stack the code may use: the template generator's */
+#define MSTACK_CODE_MAX (FRAME_SIZE + (FC_MAX_CALL_DEPTH - 1u) * CALL_FRAME)
 
 size_t rv_isel_work_size(const fc_prog *p)
 {
     uint32_t n = p ? p->ninsns : 0;
-    return fc_ir_workspace_size(n) + fc_ra_workspace_size(n) + fc_em_work_size(&ir_sizes, n) + 64;
+    return fc_ir_workspace_size(n) + fc_ra_workspace_size(n) + fc_em_work_size(&ir_sizes, n) + 64 +
+           (size_t)n + 16u;     /* a called flag per function */
+}
+
+static uint32_t spill_of(const fc_ra *ra, uint32_t f)
+{
+    return (ra->nslots[f] * 4u + 15u) & ~15u;
+}
+
+/* The deepest machine stack of the code: the prologue, then at most
+ * FC_MAX_CALL_DEPTH - 1 nested calls from an entry function (a recursion
+ * followed round as often as the run's depth check allows), each a call
+ * frame and the callee's spill area; two rows of nfn words in tmp. */
+static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra, uint32_t *tmp)
+{
+    uint32_t *prev = tmp, *cur = tmp + ir->nfn, most = 0;
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        prev[f] = spill_of(ra, f);
+    for (uint32_t d = 1; d < FC_MAX_CALL_DEPTH; d++) {
+        for (uint32_t f = 0; f < ir->nfn; f++) {
+            const fc_ir_func *fn = &ir->fn[f];
+            uint32_t deepest = 0;
+            for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++)
+                for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++)
+                    if (ir->ins[k].op == FC_IR_CALL && ir->ins[k].tgt < ir->nfn &&
+                        CALL_FRAME + prev[ir->ins[k].tgt] > deepest)
+                        deepest = CALL_FRAME + prev[ir->ins[k].tgt];
+            cur[f] = spill_of(ra, f) + (deepest > 0x10000000u ? 0x10000000u : deepest);
+        }
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        if (fc_ir_is_entry(ir, f) && prev[f] > most)
+            most = prev[f];
+    return FRAME_SIZE + most;
+}
+
+/* the function starting at slot at */
+static uint32_t fn_at(const fc_ir *ir, uint32_t at)
+{
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        if (ir->fn[f].start == at)
+            return f;
+    return 0;
 }
 
 /* ---- locations ------------------------------------------------------------ */
 
 static const uint8_t pool[4] = {RV_T3, RV_T4, RV_S10, RV_RA};
 
-static int32_t soff(uint16_t l) { return (int32_t)(4u * (l - FC_RA_SLOT(0))); }
+/* slot l's offset from sp (16 more while registers are borrowed, below) */
+static int32_t soff(const cg *c, uint16_t l)
+{
+    return (int32_t)(4u * (l - FC_RA_SLOT(0)) + (c->nborrow ? 16u : 0u));
+}
 
-/* a scratch register of the pool for the current op */
+/* A scratch register of the pool for the current op. A 64-bit ALU op
+ * with every source and result in slots needs six: beyond the pool it
+ * borrows an a-register no operand of the op names, saved below the spill
+ * area (sp down 16 while borrowed: soff) and restored after the op
+ * (give_back), which has no branch out of it. */
 static unsigned take(cg *c)
 {
     for (unsigned i = 0; i < c->pool_lim; i++)
@@ -67,8 +136,39 @@ static unsigned take(cg *c)
             c->pool_used |= (uint8_t)(1u << i);
             return pool[i];
         }
+    unsigned op = c->irp->ins[c->cur_k].op;
+    if (c->pool_lim == 4 && c->nborrow < 4 && op >= FC_IR_ADD64 && op <= FC_IR_MUL64) {
+        const uint16_t *l = c->ra->loc[c->cur_k];
+        uint32_t busy = 0;
+        for (unsigned j = 0; j < 7; j++)
+            if (FC_RA_IS_REG(l[j]))
+                busy |= 1u << (l[j] - 1u);
+        for (unsigned i = 0; i < c->nborrow; i++)
+            busy |= 1u << c->borrow[i];
+        unsigned a = RV_A0;
+        while (a <= RV_A7 && (busy >> a & 1u))
+            a++;
+        if (a <= RV_A7) {
+            if (!c->nborrow)
+                e_addi(c, RV_SP, RV_SP, -16);
+            e_sw(c, a, RV_SP, (int32_t)(4 * c->nborrow));
+            c->borrow[c->nborrow++] = (uint8_t)a;
+            return a;
+        }
+    }
     c->refuse = 1;
     return pool[0];
+}
+
+/* after an op: the borrowed registers back */
+static void give_back(cg *c)
+{
+    if (!c->nborrow)
+        return;
+    for (unsigned i = 0; i < c->nborrow; i++)
+        e_lw(c, c->borrow[i], RV_SP, (int32_t)(4 * i));
+    c->nborrow = 0;
+    e_addi(c, RV_SP, RV_SP, 16);
 }
 
 /* the register holding the value at l (a slot: loaded into a scratch) */
@@ -80,7 +180,7 @@ static unsigned in_reg(cg *c, uint16_t l)
         return l - 1u;
     if (FC_RA_IS_SLOT(l)) {
         unsigned r = take(c);
-        e_lw(c, r, RV_SP, soff(l));
+        e_lw(c, r, RV_SP, soff(c, l));
         return r;
     }
     return ZERO;        /* FC_RA_ZERO (and FC_RA_NONE: nothing to read) */
@@ -90,7 +190,7 @@ static unsigned in_reg(cg *c, uint16_t l)
 static void ld_into(cg *c, unsigned r, uint16_t l)
 {
     if (FC_RA_IS_SLOT(l))
-        e_lw(c, r, RV_SP, soff(l));
+        e_lw(c, r, RV_SP, soff(c, l));
     else
         e_mv(c, r, l == FC_RA_FP ? FP : FC_RA_IS_REG(l) ? l - 1u : ZERO);
 }
@@ -99,7 +199,7 @@ static void ld_into(cg *c, unsigned r, uint16_t l)
 static void st_from(cg *c, uint16_t l, unsigned r)
 {
     if (FC_RA_IS_SLOT(l))
-        e_sw(c, r, RV_SP, soff(l));
+        e_sw(c, r, RV_SP, soff(c, l));
     else if (FC_RA_IS_REG(l))
         e_mv(c, l - 1u, r);
 }
@@ -125,7 +225,7 @@ static void wb(cg *c, uint32_t k, unsigned j, unsigned r)
 {
     uint16_t l = c->ra->loc[k][j];
     if (FC_RA_IS_SLOT(l) && r != ZERO)
-        e_sw(c, r, RV_SP, soff(l));
+        e_sw(c, r, RV_SP, soff(c, l));
 }
 
 /* the label of IR block b */
@@ -337,58 +437,6 @@ static void shift64_k_ir(cg *c, unsigned op, unsigned dl, unsigned dh, unsigned 
     }
 }
 
-/* by a register: amount & 63, one branch on amount >= 32; the bits
- * crossing halves for n < 32 are (lo >> 1) >> (31 - n), right for n = 0 */
-static void shift64_x_ir(cg *c, unsigned op, unsigned dl, unsigned dh, unsigned al, unsigned ah, unsigned b)
-{
-    uint32_t small = newlab(c), done = newlab(c);
-
-    e_rri(c, A_AND, T0, b, 63, T0);
-    e_addi(c, T1, T0, -32);
-    br(c, RV_BLT, T1, ZERO, small);
-    if (op == FC_IR_LSH64) {
-        if (dh != ZERO)
-            e_rrr(c, A_SLL, dh, al, T1);
-        e_li(c, dl, 0);
-        jmp(c, done);
-        bind(c, small);
-        if (dh != ZERO) {
-            e_shi(c, SH_RL, T2, al, 1);
-            e_rri(c, A_XOR, T1, T0, 31, T1);
-            e_rrr(c, A_SRL, T2, T2, T1);
-            e_rrr(c, A_SLL, dh, ah, T0);
-            e_rrr(c, A_OR, dh, dh, T2);
-        }
-        e_rrr(c, A_SLL, dl, al, T0);
-        bind(c, done);
-        return;
-    }
-    enum alu ho = op == FC_IR_RSH64 ? A_SRL : A_SRA;
-    e_rrr(c, ho, dl, ah, T1);
-    if (dh != ZERO) {
-        if (op == FC_IR_RSH64 || ah == ZERO)
-            e_li(c, dh, 0);
-        else
-            e_shi(c, SH_RA, dh, ah, 31);
-    }
-    jmp(c, done);
-    bind(c, small);
-    e_rrr(c, A_SRL, dl, al, T0);
-    if (ah != ZERO) {
-        e_shi(c, SH_LL, T2, ah, 1);
-        e_rri(c, A_XOR, T1, T0, 31, T1);
-        e_rrr(c, A_SLL, T2, T2, T1);
-        e_rrr(c, A_OR, dl, dl, T2);
-    }
-    if (dh != ZERO) {
-        if (ah == ZERO)
-            e_li(c, dh, 0);
-        else
-            e_rrr(c, ho, dh, ah, T0);
-    }
-    bind(c, done);
-}
-
 /* 64-bit division: DIVU/REMU when both operands are known < 2^32 (then
  * the signed forms are the unsigned ones), else the runtime routine through
  * the shared stub: a in t0:t1, b in t2:s10, result in t0:t1 */
@@ -538,7 +586,8 @@ static void sel_alu64(cg *c, uint32_t k, const fc_ir_insn *x)
         if (kf)
             shift64_k_ir(c, x->op, dl, dh, al, ah, (uint32_t)x->imm & 63u);
         else
-            shift64_x_ir(c, x->op, dl, dh, al, ah, bl);
+            shift64_reg(c, x->op == FC_IR_LSH64 ? FC_ALU_LSH : x->op == FC_IR_RSH64 ? FC_ALU_RSH : FC_ALU_ARSH,
+                        dl, dh, al, ah, bl, 1);
         break;
     default:                            /* BSWAP64 */
         e_li(c, T2, 0x00ff00ffu);
@@ -625,9 +674,41 @@ static void sel_atomic(cg *c, uint32_t k, const fc_ir_insn *x)
         e_rrr(c, A_ADD, T0, T0, base);
     }
     c->pool_used = 0;                   /* the base is read */
-    unsigned sl = src(c, k, 1), sh = w8 ? src(c, k, 2) : ZERO;
-    unsigned cl = cmpx ? src(c, k, 3) : ZERO, ch = cmpx && w8 ? src(c, k, 4) : ZERO;
-    atomic_rmw(c, x->sz, (int32_t)x->cc, sl, sh, cl, ch);
+    /* The value and compare operands: the sequence takes t0-t3, s10 and ra
+     * (the 64-bit one loads the old value into t1:t3 before it reads them),
+     * so those in spill slots go through a0-a7 registers no operand of the
+     * op names, saved below the spill area around it (slot offsets + 16) */
+    unsigned r[4], nsv = 0, sv[4];
+    uint32_t busy = 0;
+    for (unsigned j = 0; j < 7; j++)
+        if (FC_RA_IS_REG(l[j]))
+            busy |= 1u << (l[j] - 1u);
+    for (unsigned j = 0; j < 4; j++) {
+        int used = j == 0 || (j == 1 && w8) || (j == 2 && cmpx) || (j == 3 && cmpx && w8);
+        uint16_t lj = l[3 + j];
+        r[j] = ZERO;
+        if (!used)
+            continue;
+        if (!FC_RA_IS_SLOT(lj)) {
+            r[j] = in_reg(c, lj);
+            continue;
+        }
+        unsigned a = RV_A0;
+        while (busy >> a & 1u)
+            a++;
+        busy |= 1u << a;
+        if (!nsv)
+            e_addi(c, RV_SP, RV_SP, -16);
+        e_sw(c, a, RV_SP, (int32_t)(4 * nsv));
+        e_lw(c, a, RV_SP, soff(c, lj) + 16);
+        sv[nsv++] = a;
+        r[j] = a;
+    }
+    atomic_rmw(c, x->sz, (int32_t)x->cc, r[0], r[1], r[2], r[3]);
+    for (unsigned i = 0; i < nsv; i++)
+        e_lw(c, sv[i], RV_SP, (int32_t)(4 * i));
+    if (nsv)
+        e_addi(c, RV_SP, RV_SP, 16);
     st_from(c, l[0], T1);
     if (w8)
         st_from(c, l[1], T3);
@@ -640,11 +721,11 @@ static void sel_atomic(cg *c, uint32_t k, const fc_ir_insn *x)
  * takes its two ops in line instead, behind the inverted condition (the
  * template's loop edge, no extra jump), and the block itself is not
  * emitted. */
-static int is_edge(const cg *c, uint32_t t)
+static int edge_shape(const cg *c, uint32_t t)
 {
     const fc_ir *ir = c->irp;
     const fc_ir_block *b = &ir->blk[t];
-    if (t == 0 || b->end - b->start != 2 || ir->ins[b->start].op != FC_IR_BUDGET ||
+    if (t == 0 || t >= ir->nblk || b->end - b->start != 2 || ir->ins[b->start].op != FC_IR_BUDGET ||
         ir->ins[b->start + 1].op != FC_IR_JMP)
         return 0;
     const fc_ir_block *pb = &ir->blk[t - 1];
@@ -652,6 +733,13 @@ static int is_edge(const cg *c, uint32_t t)
         return 0;
     unsigned lop = ir->ins[pb->end - 1].op;
     return lop == FC_IR_JMP || lop == FC_IR_EXIT || lop == FC_IR_ERR;
+}
+
+/* ... and its jump's target is emitted (not such a block itself: `l: ja l`
+ * alone after a jump has the same shape, and its target must be bound) */
+static int is_edge(const cg *c, uint32_t t)
+{
+    return edge_shape(c, t) && !edge_shape(c, c->irp->ins[c->irp->blk[t].start + 1].tgt);
 }
 
 /* the two ops of edge block t in line */
@@ -801,7 +889,7 @@ static void sel_callh(cg *c, uint32_t k, const fc_ir_insn *x)
             e_lw(c, ll - 1u, ENV, slot(0, h));
         } else if (FC_RA_IS_SLOT(ll)) {
             e_lw(c, T0, ENV, slot(0, h));
-            e_sw(c, T0, RV_SP, soff(ll));
+            e_sw(c, T0, RV_SP, soff(c, ll));
         }
     }
     for (unsigned v = FC_IR_LO(1); v <= FC_IR_HI(5); v++) {
@@ -811,7 +899,7 @@ static void sel_callh(cg *c, uint32_t k, const fc_ir_insn *x)
             e_lw(c, ll - 1u, ENV, slot(r, h));
         } else if (FC_RA_IS_SLOT(ll)) {
             e_lw(c, T0, ENV, slot(r, h));
-            e_sw(c, T0, RV_SP, soff(ll));
+            e_sw(c, T0, RV_SP, soff(c, ll));
         }
     }
 }
@@ -840,7 +928,7 @@ static void from_env(cg *c, uint32_t mask, const uint16_t *loc)
             e_lw(c, l - 1u, ENV, vslot(v));
         } else if (FC_RA_IS_SLOT(l)) {
             e_lw(c, T0, ENV, vslot(v));
-            e_sw(c, T0, RV_SP, soff(l));
+            e_sw(c, T0, RV_SP, soff(c, l));
         }
     }
 }
@@ -883,9 +971,13 @@ static void sel_call(cg *c, uint32_t k, const fc_ir_insn *x)
     from_env(c, 0x1ffeu, m->def);       /* r0..r5 */
 }
 
-/* a callee's entry: its live-in vregs from env->regs */
+/* a function's entry sequence (the target of its calls, and of the
+ * prologues but one entry's at slot 0): its spill area, then its live-in
+ * vregs from env->regs (at the start of a run: the initial registers) */
 static void callee_entry(cg *c, uint32_t f)
 {
+    if (c->spill)
+        e_addi(c, RV_SP, RV_SP, -(int32_t)c->spill);
     from_env(c, c->ra->entry_live[f], c->ra->entry[f]);
 }
 
@@ -895,11 +987,22 @@ static void callee_entry(cg *c, uint32_t f)
 static void sel_exit(cg *c, uint32_t k, uint32_t f)
 {
     const fc_ra_map *m = &c->ra->maps[c->ra->map[k]];
-    if (f != 0) {
+    int top = fc_ir_is_entry(c->irp, f), callee = !top || c->called[f];
+    if (callee) {
+        uint32_t at_top = 0;
+        if (top) {      /* below the entry frame: return to the caller */
+            at_top = newlab(c);
+            e_lw(c, T0, ENV, slot(10, 0));
+            br(c, RV_BEQ, FP, T0, at_top);
+        }
         to_env(c, c->ra->ret_live[f], m->use);
+        if (c->spill)
+            e_addi(c, RV_SP, RV_SP, (int32_t)c->spill);
         e_lw(c, T0, RV_SP, CALL_RET_OFF);
         put(c, c->rvc ? rv_c_jr(T0) : rv_jalr(ZERO, T0, 0));
-        return;
+        if (!top)
+            return;
+        bind(c, at_top);
     }
     for (unsigned h = 0; h < 2; h++) {
         e_sw(c, in_reg(c, m->use[h ? FC_IR_HI(0) : FC_IR_LO(0)]), ENV, slot(0, h));
@@ -917,6 +1020,8 @@ static void sel(cg *c, uint32_t k, uint32_t b, uint32_t f)
 
     c->pool_used = 0;
     c->pool_lim = 4;
+    c->cur_k = k;
+    c->nborrow = 0;
     switch (x->op) {
     case FC_IR_NOP:
         break;
@@ -930,6 +1035,7 @@ static void sel(cg *c, uint32_t k, uint32_t b, uint32_t f)
     case FC_IR_DIVS64: case FC_IR_MODS64: case FC_IR_LSH64: case FC_IR_RSH64: case FC_IR_ARSH64:
     case FC_IR_NEG64: case FC_IR_BSWAP64:
         sel_alu64(c, k, x);
+        give_back(c);
         break;
     case FC_IR_CHECK:
         c->pool_lim = 2;                /* the check's sequence uses s10 and ra */
@@ -990,9 +1096,16 @@ static void sel(cg *c, uint32_t k, uint32_t b, uint32_t f)
 
 static void ir_prologue(struct fc_cg *c, uint32_t at)
 {
-    (void)at;                           /* one entry, slot 0 */
-    c->em.cur = 0;
+    uint32_t f = fn_at(c->irp, at);
+    c->em.cur = at;
     frame_enter(c);
+    if (c->in.nentries > 1 || f != 0) {
+        jmp(c, c->flab + f);            /* its entry sequence */
+        return;
+    }
+    if (c->called[0])
+        return;                         /* falls into function 0's entry sequence */
+    c->spill = spill_of(c->ra, 0);
     if (c->spill)
         e_addi(c, RV_SP, RV_SP, -(int32_t)c->spill);
     /* the entry's live-in vregs: r1 = context, r2 = its length (lo and hi
@@ -1012,7 +1125,7 @@ static void ir_prologue(struct fc_cg *c, uint32_t at)
         else
             r = ZERO;
         if (FC_RA_IS_SLOT(l))
-            e_sw(c, r, RV_SP, soff(l));
+            e_sw(c, r, RV_SP, soff(c, l));
     }
 }
 
@@ -1033,7 +1146,8 @@ static void ir_pass(void *ctx)
     fc_em_entries(&c->em, &c->in, ir_prologue, c);
     for (uint32_t f = 0; f < ir->nfn; f++) {
         const fc_ir_func *fn = &ir->fn[f];
-        if (f) {
+        c->spill = spill_of(c->ra, f);
+        if (f || c->called[0] || c->in.nentries > 1 || c->in.entries[0] != 0) {
             c->em.cur = fn->start;
             mapto(c, fn->start);
             bind(c, c->flab + f);
@@ -1104,8 +1218,6 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     n = p->ninsns;
     if (fc_em_in_init(&c->in, p, info, opts, &one_entry, &at))
         return RV_ISEL_REFUSED;
-    if (c->in.nentries != 1 || c->in.entries[0] != 0)
-        return RV_ISEL_REFUSED;         /* several entry points: not yet */
     c->rvc = rvc;
     c->amo = amo;
     c->name = !amo ? "rv32imc" : rvc ? "rv32imac" : "rv32ima";
@@ -1118,7 +1230,7 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     if (c->in.flags & FC_BK_NO_OPT)
         lf |= FC_IR_NO_HIOPT;
     size_t wir = fc_ir_workspace_size(n), wra = fc_ra_workspace_size(n);
-    if (fc_ir_lower(p, info, lf, w, wir, &ir) != FC_IR_OK)
+    if (fc_ir_lower_entries(p, info, lf, c->in.entries, c->in.nentries, w, wir, &ir) != FC_IR_OK)
         return RV_ISEL_REFUSED;
     w += wir;
     if (fc_ra_run(&ir, &fc_ra_target_rv32, w, wra, &ra) != FC_RA_OK)
@@ -1127,23 +1239,33 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     c->irp = &ir;
     c->ra = &ra;
 
-    /* what is not selected yet: spill areas beyond the machine stack the
-     * template would use (FC_NATIVE_MSTACK holds for both): 336 bytes (the
-     * 7 nested call frames a program without local calls never has), none
-     * with local calls; a local call of the entry function */
-    uint32_t spilled = 0;
+    uint8_t *called = w;
+    w += (size_t)n + 16u;
+    if (ir.nfn > n + 1u || w > wend)
+        return FC_BK_EWORK;
     for (uint32_t f = 0; f < ir.nfn; f++)
-        spilled += ra.nslots[f];
-    if (spilled && (ir.nfn > 1 || ra.nslots[0] > MAX_SPILL_SLOTS))
-        return RV_ISEL_REFUSED;
+        called[f] = 0;
     for (uint32_t k = 0; k < ir.nins; k++) {
         unsigned op = ir.ins[k].op;
-        if (op == FC_IR_CALL && (ir.ins[k].tgt == 0 || ir.ins[k].tgt >= ir.nfn))
+        /* a call outside the program (unverified code; the lowering names
+         * function 0 for it): the template generator reports it */
+        if (op == FC_IR_CALL && (ir.ins[k].tgt >= ir.nfn || ir.fn[ir.ins[k].tgt].start != (uint32_t)ir.ins[k].imm))
             return RV_ISEL_REFUSED;
+        if (op == FC_IR_CALL)
+            called[ir.ins[k].tgt] = 1;
         if (op == FC_IR_BUDGET || op == FC_IR_CALL)
             c->has_back = 1;
     }
-    c->spill = (ra.nslots[0] * 4u + 15u) & ~15u;
+    c->called = called;
+    /* the machine stack (two rows per function from the workspace the
+     * emission tables take below) */
+    {
+        uint32_t *tmp = (uint32_t *)(((uintptr_t)w + 3u) & ~(uintptr_t)3u);
+        if ((uint8_t *)tmp > wend || (size_t)(wend - (uint8_t *)tmp) < 8u * (size_t)ir.nfn)
+            return FC_BK_EWORK;
+        if (mstack_need(&ir, &ra, tmp) > MSTACK_CODE_MAX)
+            return RV_ISEL_REFUSED;
+    }
     /* s0 env, s10 scratch, s11 fp; s1 budget; s2..s9 as allocated */
     c->smask = (uint16_t)(1u | 1u << 10 | 1u << 11 | (c->has_back ? 2u : 0u) | sregs_of(&ir, &ra));
 

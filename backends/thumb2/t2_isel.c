@@ -26,9 +26,17 @@
  *            slot s is [sp, #4s]. Spill slots never live in the eBPF stack
  *            (that is memory the program observes)
  *
- * Every IR operation is selected. The selector refuses a program (the
- * backend then falls back to the template generator, out->ir = 0) with
- * more than one entry or a spill area over MAX_FRAME / MAX_FRAME_CALLS.
+ * Every IR operation is selected. Entry points: one prologue each (as the
+ * template generator), branching to its entry function (fc_ir_lower_entries:
+ * each entry starts a function of its own). The machine stack: the
+ * prologue's 40 bytes, then along every chain of local calls (at most
+ * FC_MAX_CALL_DEPTH - 1 nested, a recursion included) 32 bytes per call
+ * and each function's spill area; mstack_need() computes the deepest such
+ * chain, which must stay within the template generator's own worst case
+ * (40 + 7 * 48 bytes) so that FC_NATIVE_MSTACK keeps the runtime
+ * routines' share. No program of the conformance suite, the C programs or
+ * diff-random's seeds comes near it; one beyond it is refused (the backend
+ * then falls back to the template generator, out->ir = 0, --stats says why).
  *
  * Freestanding C99, no allocation: everything in the caller's workspace.
  */
@@ -54,11 +62,14 @@
 #define STUBS_PER_INSN 6u
 #define EXTRA 64u
 #define MAX_PASSES 32u
-/* spill area bytes per function: FC_NATIVE_MSTACK (640) holds the 40
- * bytes of the prologue, the runtime routines' frames and, with local
- * calls, up to 7 nested calls of 32 bytes plus their spill areas */
-#define MAX_FRAME 256u
-#define MAX_FRAME_CALLS 32u
+/* The machine stack: the prologue's push, a local call's push (r4-r8 or
+ * r4-r7 and ip, r10, the return address and a pad) and the most the code
+ * may use, the template generator's worst case: its prologue and 7 nested
+ * calls of 48 bytes (FC_NATIVE_MSTACK = 640 holds that plus the runtime
+ * routines' frames) */
+#define PROLOGUE_PUSH 40u
+#define CALL_PUSH 32u
+#define MSTACK_CODE_MAX (40u + (FC_MAX_CALL_DEPTH - 1u) * 48u)
 
 typedef struct is {
     t2_em x;
@@ -68,7 +79,7 @@ typedef struct is {
     uint32_t *blab;      /* label of each IR block in this pass */
     uint32_t *flab;      /* label of each function's entry sequence */
     uint32_t f;          /* function being selected */
-    int f0_called;       /* a local call targets the entry function */
+    uint8_t *called;     /* per function: a local call targets it */
     uint32_t frame;      /* bytes of the current function's spill area */
     uint32_t k;          /* IR instruction being selected */
     uint32_t b, bend;    /* its block, the end of its function's blocks */
@@ -1476,7 +1487,7 @@ static void sel_exit(is *c)
         refuse(c, "exit without a map");
         return;
     }
-    int callee = c->f != 0 || c->f0_called, top = c->f == 0;
+    int top = fc_ir_is_entry(&c->ir, c->f), callee = !top || c->called[c->f];
     uint32_t live = callee ? c->ra.ret_live[c->f] : 0;
     if (top)
         live |= 1u << FC_IR_LO(0) | 1u << FC_IR_HI(0);
@@ -1574,6 +1585,41 @@ static uint32_t frame_of(const is *c, uint32_t f)
     return (c->ra.nslots[f] * 4u + 7u) & ~7u;
 }
 
+/*
+ * The machine stack the code needs at most: the prologue, then the deepest
+ * chain of at most FC_MAX_CALL_DEPTH - 1 nested local calls from an entry
+ * function, each a call push and the callee's spill area (a recursion is
+ * followed round as often as the depth allows: the run's depth check stops
+ * it there). need[d][f]: the most below f's entry with d more calls
+ * allowed, one row of nfn words at a time in `tmp` (two rows). Saturates.
+ */
+static uint32_t mstack_need(const is *c, void *tmp)
+{
+    const fc_ir *ir = &c->ir;
+    uint32_t *prev = tmp, *cur = prev + ir->nfn, most = 0;
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        prev[f] = frame_of(c, f);
+    for (uint32_t d = 1; d < FC_MAX_CALL_DEPTH; d++) {
+        for (uint32_t f = 0; f < ir->nfn; f++) {
+            const fc_ir_func *fn = &ir->fn[f];
+            uint32_t deepest = 0;
+            for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++)
+                for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++)
+                    if (ir->ins[k].op == FC_IR_CALL && ir->ins[k].tgt < ir->nfn &&
+                        CALL_PUSH + prev[ir->ins[k].tgt] > deepest)
+                        deepest = CALL_PUSH + prev[ir->ins[k].tgt];
+            cur[f] = frame_of(c, f) + (deepest > 0x10000000u ? 0x10000000u : deepest);
+        }
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        if (fc_ir_is_entry(ir, f) && prev[f] > most)
+            most = prev[f];
+    return PROLOGUE_PUSH + most;
+}
+
 /* A function's entry sequence (the target of its calls; the entry
  * function's prologue falls into it): its spill area, then the vregs live at
  * its entry from env->regs (the staging area; at the start of a run it holds
@@ -1589,9 +1635,21 @@ static void fn_entry(is *c, uint32_t f)
             stage_in(c, v, c->ra.entry[f][v]);
 }
 
-static void prologue(is *c)
+/* the function starting at slot at (an entry starts one) */
+static uint32_t fn_at(const is *c, uint32_t at)
 {
-    c->x.em.cur = 0;
+    for (uint32_t f = 0; f < c->ir.nfn; f++)
+        if (c->ir.fn[f].start == at)
+            return f;
+    return 0;
+}
+
+/* The prologue of the entry at slot `at`; then its entry function (the
+ * first function follows the last prologue: one entry at slot 0 falls in) */
+static void prologue(is *c, uint32_t at)
+{
+    uint32_t f = fn_at(c, at);
+    c->x.em.cur = at;
     put(c, t2_push_w(T2_PUSH_ENTRY));
     t2e_mov_reg(&c->x, ENV, T2_R0);
     put(c, t2_str_sp_imm(ENV, FC_NENV_SAVED_SP));
@@ -1599,6 +1657,8 @@ static void prologue(is *c)
     put(c, t2_subw(FB, FB, FC_STACK_SIZE));
     if (c->bud)
         put(c, t2_ldr_imm(BUD, ENV, FC_NENV_BUDGET));
+    if (c->in.nentries > 1 || f != 0)
+        t2e_br(&c->x, T2_AL, c->flab[f]);
 }
 
 static void pass(void *ctx)
@@ -1615,10 +1675,12 @@ static void pass(void *ctx)
         c->blab[b] = fc_em_newlab(em);
     for (uint32_t f = 0; f < c->ir.nfn; f++)
         c->flab[f] = fc_em_newlab(em);
-    fc_em_mapto(em, FC_BK_NO_INSN);
-    if (em->writing && em->entry_off)
-        em->entry_off[0] = em->pos;
-    prologue(c);
+    for (uint32_t e = 0; e < c->in.nentries; e++) {
+        fc_em_mapto(em, FC_BK_NO_INSN);
+        if (em->writing && em->entry_off)
+            em->entry_off[e] = em->pos;
+        prologue(c, c->in.entries[e]);
+    }
     for (uint32_t f = 0; f < c->ir.nfn; f++) {
         const fc_ir_func *fn = &c->ir.fn[f];
         c->f = f;
@@ -1654,7 +1716,8 @@ size_t t2_isel_work_size(const fc_prog *p)
 {
     uint32_t n = p ? p->ninsns : 0;
     return fc_ir_workspace_size(n) + fc_ra_workspace_size(n) + fc_em_work_size(&sizes, n) +
-           4u * (2u * (size_t)n + 8u) + 64u;  /* block and function labels */
+           4u * (2u * (size_t)n + 8u) + 64u +  /* block and function labels */
+           (size_t)n + 16u;                     /* a called flag per function */
 }
 
 int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts, void *work,
@@ -1670,9 +1733,8 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         ((uint8_t *)c)[i] = 0;
     if (work_len < t2_isel_work_size(p))
         return FC_BK_EWORK;
-    if (fc_em_in_init(&c->in, p, info, opts, &one_entry, &at) || c->in.nentries != 1 ||
-        c->in.entries[0] != 0) {
-        *why = "entry points other than slot 0";
+    if (fc_em_in_init(&c->in, p, info, opts, &one_entry, &at)) {
+        *why = "the program's entry points";    /* the template generator reports it */
         return T2_ISEL_REFUSED;
     }
     uint32_t fl = c->in.flags;
@@ -1683,7 +1745,7 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     void *irws = fc_em_carve(&w, wend, irw, 8), *raws = fc_em_carve(&w, wend, raw, 8);
     if (!irws || !raws)
         return FC_BK_EWORK;
-    if (fc_ir_lower(p, info, lf, irws, irw, &c->ir) != FC_IR_OK) {
+    if (fc_ir_lower_entries(p, info, lf, c->in.entries, c->in.nentries, irws, irw, &c->ir) != FC_IR_OK) {
         *why = "the lowering refused the program";
         return T2_ISEL_REFUSED;
     }
@@ -1717,14 +1779,23 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         *why = "the register allocation refused the program";
         return T2_ISEL_REFUSED;
     }
-    for (uint32_t k = 0; k < c->ir.nins; k++)
-        if (c->ir.ins[k].op == FC_IR_CALL && c->ir.ins[k].tgt == 0)
-            c->f0_called = 1;
+    c->called = fc_em_carve(&w, wend, (size_t)c->ir.nfn + 1u, 1);
+    if (!c->called || c->ir.nfn > n + 1u)
+        return FC_BK_EWORK;
     for (uint32_t f = 0; f < c->ir.nfn; f++)
-        if (frame_of(c, f) > (c->ir.nfn > 1 ? MAX_FRAME_CALLS : MAX_FRAME)) {
-            *why = "spill area too large for the machine stack";
-            return T2_ISEL_REFUSED;
-        }
+        c->called[f] = 0;
+    for (uint32_t k = 0; k < c->ir.nins; k++)
+        if (c->ir.ins[k].op == FC_IR_CALL && c->ir.ins[k].tgt < c->ir.nfn)
+            c->called[c->ir.ins[k].tgt] = 1;
+    /* two rows of need per function from the free part of the workspace
+     * (the emission tables are carved from it below) */
+    uint8_t *tmp = (uint8_t *)(((uintptr_t)w + 3u) & ~(uintptr_t)3u);
+    if (tmp > wend || (size_t)(wend - tmp) < 8u * (size_t)c->ir.nfn)
+        return FC_BK_EWORK;
+    if (mstack_need(c, tmp) > MSTACK_CODE_MAX) {
+        *why = "spill areas too large for the machine stack";
+        return T2_ISEL_REFUSED;
+    }
     c->blab = fc_em_carve(&w, wend, 4u * ((size_t)c->ir.nblk + 1u), 4);
     c->flab = fc_em_carve(&w, wend, 4u * ((size_t)c->ir.nfn + 1u), 4);
     if (!c->blab || !c->flab || c->ir.nblk + c->ir.nfn > 2u * n + 8u ||

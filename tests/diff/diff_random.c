@@ -14,11 +14,12 @@
  * with the native code of each run listed). --corpus DIR also writes each
  * verified program into DIR in the input layout of tests/fuzz/fuzz_diff.c
  * (the seed corpus of `make fuzz-diff`). --ir compiles every native run
- * through the middle end (FC_BK_IR, femtoc -fcodegen=ir) and counts how
- * many Thumb-2 runs its selector made and how many fell back to the
- * template generator. --xt N: programs 0..N-1 also run on every Xtensa
- * engine (sim/fc_xt_diff.h: lx106 in qemu-xtensa), each with the same option
- * sets; one QEMU process per engine and worker for the whole run.
+ * through the middle end (FC_BK_IR, femtoc -fcodegen=ir) and counts, for
+ * thumbv7m and rv32imac, how many runs the selector made and how many fell
+ * back to the template generator; a fallback is a failure. --xt N: programs
+ * 0..N-1 also run on every Xtensa engine (sim/fc_xt_diff.h: lx106 in
+ * qemu-xtensa), each with the same option sets; one QEMU process per engine
+ * and worker for the whole run.
  *
  * What a program holds (every class of RFC 9669 plus femtoc's forms):
  *   ALU and ALU64 with immediates and registers: add sub mul div sdiv or and
@@ -663,7 +664,7 @@ typedef struct tally {
     unsigned loops_done, loops_exhausted;
     unsigned ctx_faults, stack_faults, section_faults;
     unsigned printed;
-    unsigned ir_made, ir_fallback;   /* --ir: thumbv7m runs by the selector / the template */
+    unsigned ir_made[2], ir_fallback[2];   /* --ir: thumbv7m, rv32imac runs by the selector / the template */
     unsigned xt_programs, xt_runs, xt_starts;   /* --xt: programs, runs, QEMU processes */
 } tally;
 
@@ -901,11 +902,11 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             char msg[400], what[80];
             c.info = var[v].info;
             c.bk_flags = var[v].flags | ir_flag;
-            if (ir_flag && b == 0) {
-                if (made_by_ir(&fc_backend_thumbv7m, &c))
-                    t->ir_made++;
+            if (ir_flag) {
+                if (made_by_ir(b ? &fc_backend_rv32imac : &fc_backend_thumbv7m, &c))
+                    t->ir_made[b]++;
                 else
-                    t->ir_fallback++;
+                    t->ir_fallback[b]++;
             }
             int d = fc_emu_diff(emu[b], &c, &oi, &on, msg, sizeof msg);
             t->runs++;
@@ -1045,8 +1046,10 @@ static void merge(tally *t, const tally *w)
     t->ctx_faults += w->ctx_faults;
     t->stack_faults += w->stack_faults;
     t->section_faults += w->section_faults;
-    t->ir_made += w->ir_made;
-    t->ir_fallback += w->ir_fallback;
+    for (unsigned b = 0; b < 2; b++) {
+        t->ir_made[b] += w->ir_made[b];
+        t->ir_fallback[b] += w->ir_fallback[b];
+    }
     t->xt_programs += w->xt_programs;
     t->xt_runs += w->xt_runs;
     t->xt_starts += w->xt_starts;
@@ -1165,8 +1168,10 @@ int main(int argc, char **argv)
                t.xt_programs, t.xt_runs, t.xt_starts);
     }
     if (ir_flag)
-        printf("thumbv7m -fcodegen=ir: %u runs compiled by the ir selector, %u by the template "
-               "generator (fallback)\n", t.ir_made, t.ir_fallback);
+        for (unsigned b = 0; b < 2; b++)
+            printf("%s -fcodegen=ir: %u runs compiled by the ir selector, %u by the template "
+                   "generator (fallback)\n", b ? "rv32imac" : "thumbv7m", t.ir_made[b],
+                   t.ir_fallback[b]);
     printf("interpreter outcomes:");
     for (int e = 0; e < FC_ERR__COUNT; e++)
         if (t.outcome[e])
@@ -1210,6 +1215,13 @@ int main(int argc, char **argv)
             }
         if (gaps)
             printf("coverage: %u gaps\n", gaps);
+    }
+    /* --ir: every native run must come from the selectors (a fallback to
+     * the template generator tests the wrong code generator) */
+    if (ir_flag && t.ir_fallback[0] + t.ir_fallback[1]) {
+        printf("FALLBACK: %u thumbv7m and %u rv32imac runs fell back to the template generator\n",
+               t.ir_fallback[0], t.ir_fallback[1]);
+        gaps += t.ir_fallback[0] + t.ir_fallback[1];
     }
     printf("diff-random: %u passed, %u failed\n", t.passed, t.failed + gaps);
     return t.failed + gaps ? 1 : 0;
