@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fc_native.h"
+#include "fc_xt_tramp.h"
 #include "fc_vm.h"
 
 extern const uint8_t fc_xt_rt_lx106[];
@@ -27,6 +28,9 @@ static const uint32_t *const lx106_sym[FC_SYM__COUNT] = {
 const fc_xtd_engine fc_xtd_engines[] = {
     {"lx106", FC_XT_LX106, FC_XT_CALL0, &fc_backend_lx106, fc_xt_rt_lx106, &fc_xt_rt_lx106_len,
      lx106_sym},
+    /* the same call0 blob, reached through windowed trampolines (XD_TRAMP) */
+    {"esp32", FC_XT_DC233C, FC_XT_WINDOWED, &fc_backend_esp32, fc_xt_rt_lx106, &fc_xt_rt_lx106_len,
+     lx106_sym},
 };
 const size_t fc_xtd_engines_count = sizeof fc_xtd_engines / sizeof fc_xtd_engines[0];
 
@@ -40,6 +44,8 @@ const fc_xtd_engine *fc_xtd_find(const char *name)
 
 /* ---- the machine ------------------------------------------------------------ */
 #define XD_RT        0x00100000u
+#define XD_TRAMP     0x00180000u   /* windowed engines: the trampoline page */
+#define XD_NTRAMP    5u            /* FC_SYM_HELPER..FC_SYM_SMOD64 */
 #define XD_CODE      0x00200000u
 #define XD_CODE_SIZE 0x00040000u
 #define XD_BLK       0x00300000u
@@ -89,6 +95,7 @@ static uint32_t upcall(void *ctx, fc_xt *x, uint32_t env_addr, uint32_t id, uint
 fc_xtd *fc_xtd_open(const fc_xtd_engine *eng, char *err, size_t errlen)
 {
     fc_xtd *d = calloc(1, sizeof *d);
+    uint8_t pg[FC_XT_TRAMP_PAGE];
     uint32_t rtl = (*eng->rt_len + XD_PAGE - 1) & ~(XD_PAGE - 1);
     if (!d || !(d->blk = malloc(XD_BLK_SIZE))) {
         free(d);
@@ -108,6 +115,25 @@ fc_xtd *fc_xtd_open(const fc_xtd_engine *eng, char *err, size_t errlen)
         snprintf(err, errlen, "qemu-xtensa -cpu %s: the memory map failed", fc_xt_core_name(eng->core));
         fc_xtd_close(d);
         return NULL;
+    }
+    if (eng->abi == FC_XT_WINDOWED) {
+        /* the windowed code's routines: trampolines to the call0 upcall and
+         * the blob's routines, in FC_SYM_HELPER.. order */
+        uint32_t target[XD_NTRAMP];
+        int bad = XD_RT + rtl > XD_TRAMP;
+        target[0] = fc_xt_upcall_addr();
+        for (unsigned i = 1; i < XD_NTRAMP; i++) {
+            const uint32_t *s = eng->rt_sym[FC_SYM_HELPER + i];
+            bad |= !s;
+            target[i] = s ? *s : 0;
+        }
+        if (bad || fc_xt_tramp_page(pg, sizeof pg, XD_TRAMP, target, XD_NTRAMP) ||
+            fc_xt_map(d->x, XD_TRAMP, FC_XT_TRAMP_PAGE, FC_XT_RWX) ||
+            fc_xt_write(d->x, XD_TRAMP, pg, sizeof pg)) {
+            snprintf(err, errlen, "qemu-xtensa -cpu %s: the trampoline page failed", fc_xt_core_name(eng->core));
+            fc_xtd_close(d);
+            return NULL;
+        }
     }
     fc_xt_set_upcall(d->x, upcall, d);
     return d;
@@ -130,14 +156,20 @@ static int sym_addr(const fc_xtd_engine *eng, unsigned sym, uint32_t *v)
     case FC_SYM_RODATA: *v = XD_BLK + XD_RO_OFF; return 0;
     case FC_SYM_DATA: *v = XD_BLK + XD_DATA_OFF; return 0;
     case FC_SYM_BSS: *v = XD_BLK + XD_BSS_OFF; return 0;
-    case FC_SYM_HELPER: *v = fc_xt_upcall_addr(); return 0;
+    case FC_SYM_HELPER: *v = fc_xt_upcall_addr(); break;
     default:
-        if (sym < FC_SYM__COUNT && eng->rt_sym[sym]) {
-            *v = *eng->rt_sym[sym];
-            return 0;
-        }
-        return -1;
+        if (sym >= FC_SYM__COUNT || !eng->rt_sym[sym])
+            return -1;
+        *v = *eng->rt_sym[sym];
+        break;
     }
+    /* windowed code calls each routine through its trampoline */
+    if (eng->abi == FC_XT_WINDOWED) {
+        if (sym < FC_SYM_HELPER || sym >= FC_SYM_HELPER + XD_NTRAMP)
+            return -1;
+        *v = fc_xt_tramp_addr(XD_TRAMP, sym - FC_SYM_HELPER);
+    }
+    return 0;
 }
 
 /* the block with c's memory (as fc_emu.c's fill) */

@@ -8,11 +8,16 @@
  *
  * The engines are rows of fc_xtd_engines[] (sim/fc_xt_diff.c): a name, the
  * QEMU core, the call ABI, the backend and the routine blob it is relocated
- * against. A next Xtensa engine is one row.
+ * against: lx106 (call0, -cpu lx106) and esp32 (windowed, -cpu dc233c, the
+ * same call0 blob through trampolines). A next Xtensa engine is one row.
  *
  * The machine (guest addresses; pointers a program sees are these):
  *
  *   0x00100000  the engine's routine blob (64-bit division...)
+ *   0x00180000  windowed engines (esp32): one page of trampolines
+ *               (fc_xt_tramp.h), FC_SYM_HELPER..FC_SYM_SMOD64 in order, each
+ *               ENTRY, CALLX0 of the call0 routine (the upcall, the blob's),
+ *               RETW.N: the symbols resolve to these
  *   0x00200000  the code (256 KiB)
  *   0x00300000  one block, written before and read back after every run:
  *     +0x00000  env (struct fc_native_env), the rest of the page a pattern
@@ -44,9 +49,11 @@
 #include "fc_xt.h"
 
 typedef struct fc_xtd_engine {
-    const char *name;                /* "lx106" */
+    const char *name;                /* "lx106", "esp32" */
     enum fc_xt_core core;
-    enum fc_xt_abi abi;              /* how the runner calls the code */
+    enum fc_xt_abi abi;              /* how the runner calls the code; a
+                                        windowed engine reaches the (call0)
+                                        routines through trampolines */
     const fc_backend *backend;
     const uint8_t *rt;               /* the routine blob, linked at 0x00100000 */
     const uint32_t *rt_len;

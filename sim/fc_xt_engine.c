@@ -17,24 +17,11 @@
  *   0x00400000  the stack, FC_MAX_CALL_DEPTH frames, top 0x00401000
  *
  * The routine blob is call0 code (xtensa-lx106-elf-gcc cannot make windowed
- * code), and esp32 code reaches the runtime's routines with CALLX8 (its
- * arguments in a10.., the callee's a2..). So the esp32 engine binds each
- * routine symbol to a windowed trampoline of its own, encoded here with
- * xt_enc.h into one page:
- *
- *   0x00180000  5 literal words: the call0 routines' addresses
- *   0x00180020  + 16 * i:   entry a1, 32     window of its own, a2.. = the args
- *                           mov.n a12, a0    keep the windowed return address in
- *                                            a register call0 preserves (and touch
- *                                            a12: any window overflow happens here,
- *                                            not inside the call0 routine)
- *                           l32r a8, lit_i
- *                           callx0 a8        call0: args a2..a5, result a2:a3
- *                           mov.n a0, a12
- *                           retw.n           result in the caller's a10:a11
- *
- * On an ESP32 the runtime's routines are windowed C and the code calls them
- * directly; the trampolines exist only because the test blob is call0.
+ * code), and esp32 code reaches the runtime's routines with CALLX8. So the
+ * esp32 engine binds each routine symbol (FC_SYM_HELPER.., five) to a
+ * windowed trampoline of its own on one page at 0x00180000, encoded by
+ * sim/fc_xt_tramp.c (fc_xt_tramp.h has the sequence; the Xtensa differential
+ * layer uses the same).
  *
  * The env is built on the host by fc_native_env_init over a host VM whose
  * regions and stack carry these guest addresses, copied in, and read back
@@ -52,7 +39,7 @@
 #include "fc_native.h"
 #include "fc_vm.h"
 #include "fc_xt.h"
-#include "xtensa/xt_enc.h"
+#include "fc_xt_tramp.h"
 
 extern const uint8_t fc_xt_rt_lx106[];
 extern const uint32_t fc_xt_rt_lx106_len;
@@ -83,40 +70,14 @@ typedef struct xe_flavour {
 static xe_flavour xe_lx106 = {"lx106", &fc_backend_lx106, FC_XT_LX106, FC_XT_CALL0, NULL};
 static xe_flavour xe_esp32 = {"esp32", &fc_backend_esp32, FC_XT_DC233C, FC_XT_WINDOWED, NULL};
 
-/* the call0 routine of each trampoline, in FC_SYM_HELPER.. order */
-static uint32_t tramp_target(unsigned i)
-{
-    switch (i) {
-    case 0: return fc_xt_rt_lx106_fc_xt_conf_helper;
-    case 1: return fc_xt_rt_lx106_fc_native_udiv64;
-    case 2: return fc_xt_rt_lx106_fc_native_sdiv64;
-    case 3: return fc_xt_rt_lx106_fc_native_umod64;
-    default: return fc_xt_rt_lx106_fc_native_smod64;
-    }
-}
-
-static uint32_t tramp_addr(unsigned i) { return XE_TRAMP + 32u + 16u * i; }
-
-/* the trampoline page (see the top); -1 if an encoder refused */
+/* the trampoline page (see the top): the call0 routines in FC_SYM_HELPER..
+ * order; -1 if an encoder refused */
 static int tramp_page(uint8_t *pg, uint32_t len)
 {
-    memset(pg, 0, len);
-    for (unsigned i = 0; i < XE_NTRAMP; i++) {
-        uint32_t lit = XE_TRAMP + 4u * i, at = tramp_addr(i), v = tramp_target(i);
-        uint32_t seq[6] = {xt_entry(1, 32), xt_mov_n(12, 0), 0, xt_callx0(8), xt_mov_n(0, 12), xt_retw_n()};
-        for (unsigned j = 0; j < 4; j++)
-            pg[4u * i + j] = (uint8_t)(v >> (8 * j));
-        uint32_t pc = at;
-        for (unsigned k = 0; k < 6; k++) {
-            if (k == 2)
-                seq[k] = xt_l32r(8, pc, lit);
-            if (seq[k] == XT_BAD)
-                return -1;
-            xt_put(pg + (pc - XE_TRAMP), seq[k]);
-            pc += xt_size(seq[k]);
-        }
-    }
-    return 0;
+    const uint32_t target[XE_NTRAMP] = {fc_xt_rt_lx106_fc_xt_conf_helper, fc_xt_rt_lx106_fc_native_udiv64,
+                                        fc_xt_rt_lx106_fc_native_sdiv64, fc_xt_rt_lx106_fc_native_umod64,
+                                        fc_xt_rt_lx106_fc_native_smod64};
+    return fc_xt_tramp_page(pg, len, XE_TRAMP, target, XE_NTRAMP);
 }
 
 static int xe_open(xe_flavour *fl, char *err, size_t len)
@@ -154,7 +115,7 @@ static int sym_addr(const xe_flavour *fl, unsigned sym, uint32_t *v)
     if (fl->abi == FC_XT_WINDOWED) {
         if (sym < FC_SYM_HELPER || sym >= FC_SYM_HELPER + XE_NTRAMP)
             return -1;
-        *v = tramp_addr(sym - FC_SYM_HELPER);
+        *v = fc_xt_tramp_addr(XE_TRAMP, sym - FC_SYM_HELPER);
         return 0;
     }
     switch (sym) {

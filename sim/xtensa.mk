@@ -39,7 +39,7 @@ $(XT_GEN)/fc_xt_rt_lx106.c: $(XT_GEN)/fc_xt_rt_lx106.elf sim/gen-xt-blob
 	$(PYTHON) sim/gen-xt-blob $(XT_GEN)/fc_xt_rt_lx106.bin $(XT_GEN)/fc_xt_rt_lx106.nm fc_xt_rt_lx106 $@ \
 	  $(XT_RT_ROUTINES)
 
-SIM_SRCS += sim/fc_xt.c sim/fc_xt_engine.c sim/fc_xt_diff.c $(XT_GEN)/fc_xt_monitor.c $(XT_GEN)/fc_xt_rt_lx106.c
+SIM_SRCS += sim/fc_xt.c sim/fc_xt_tramp.c sim/fc_xt_engine.c sim/fc_xt_diff.c $(XT_GEN)/fc_xt_monitor.c $(XT_GEN)/fc_xt_rt_lx106.c
 
 # ---- the runner, the encodings lx106 binutils cannot check, the division -----
 # tests/xtensa/xt_sim.c: hand-encoded routines (xt_enc.h) on both cores, the

@@ -1,7 +1,8 @@
 # tests/sound.mk: the soundness net (tests/sound/): generated programs aimed
 # at the analysis, every verified one checked fact by fact against concrete
 # interpreter runs and run in every engine with the facts applied (thumbv7m
-# and rv32imac in Unicorn, lx106 in one qemu-xtensa process per worker).
+# and rv32imac in Unicorn, lx106 and esp32 in one qemu-xtensa process per
+# engine and worker).
 #
 #   fuzz-sound-slice   (test step) the checker's self-test, the regression
 #                      corpus tests/sound/regress/*.fcs, and a fixed-seed

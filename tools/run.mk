@@ -3,9 +3,11 @@
 #   femto-run      tests/run/femto-run-test.sh: femto-run itself
 #   diff-cprogs    tests/c/*.c -> femtoc -march=thumbv7m,rv32imac -> installed
 #                  and run on each core and in the interpreter, compared; the
-#                  objects through each backend directly, lx106 included
+#                  objects through each backend directly, lx106 and esp32
+#                  included
 #   diff-random    tests/diff/diff_random.c: generated programs, interpreter
 #                  vs Thumb-2 vs RV32, the first DIFF_RANDOM_XT_COUNT on lx106
+#                  and esp32
 #   fuzz-diff-smoke  a short run of the libFuzzer differential harness
 # and `make fuzz-diff` (FUZZ_DIFF_TIME seconds, default 60).
 
@@ -36,9 +38,10 @@ TEST_STEPS += diff-cprogs-ir
 step-diff-cprogs-ir: $(BIN)/fc-diff-cprog $(BIN)/femtoc
 	DIFF_FEMTOC_IR=1 bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs-ir $(CLANG) $(CLANG19) $(CC) tests/c
 
-# ---- random programs: interpreter vs Thumb-2 vs RV32 (and lx106) ---------------
+# ---- random programs: interpreter vs Thumb-2 vs RV32 (and lx106, esp32) --------
 # The first DIFF_RANDOM_XT_COUNT programs also run on the Xtensa engines
-# (sim/fc_xt_diff.h: lx106 in qemu-xtensa, one QEMU process per worker).
+# (sim/fc_xt_diff.h: lx106 and esp32 in qemu-xtensa, one QEMU process per
+# engine and worker).
 DIFF_RANDOM_COUNT ?= 10000
 DIFF_RANDOM_XT_COUNT ?= 2000
 $(BIN)/diff-random: $(OBJ)/tests/diff/diff_random.o $(LIBS)
@@ -59,10 +62,10 @@ step-diff-random-ir: $(BIN)/diff-random
 	@$(BIN)/diff-random -n $(DIFF_RANDOM_IR_COUNT) --ir > $(BUILD)/diff-random-ir.log; rc=$$?; \
 	  sed 's/^diff-random: \([0-9]* passed\)/diff-random-ir: \1/' $(BUILD)/diff-random-ir.log; exit $$rc
 
-# ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 vs lx106 ----------
+# ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 vs lx106, esp32 --
 # Built with clang from the sources (not the gcc archives), ASan + UBSan; the
-# seed corpus is diff-random's verified programs (--corpus). lx106 runs in one
-# qemu-xtensa process for the campaign, a child of the fuzzer process.
+# seed corpus is diff-random's verified programs (--corpus). lx106 and esp32
+# run in one qemu-xtensa process each for the campaign, a child of the fuzzer process.
 FUZZ_DIFF_TIME  ?= 60
 FUZZ_DIFF_RUNS  ?= 3000
 FUZZ_DIFF_BIN    = $(BUILD)/fuzz/fuzz_diff

@@ -8,8 +8,8 @@
 #   2. fc-diff-cprog (tests/diff/diff_cprogs.c): the container installed by
 #      the loader and run in the interpreter, on the emulated Cortex-M3 and on
 #      the emulated RV32IMAC, plus the object through each backend directly
-#      under four option sets (Thumb-2 and RV32 in Unicorn, lx106 in one
-#      qemu-xtensa process per program); every engine must match the interpreter
+#      under four option sets (Thumb-2 and RV32 in Unicorn, lx106 and esp32
+#      in one qemu-xtensa process each per program); every engine must match the interpreter
 #      (r0, error, instruction, budget, context, .data/.bss, stack);
 #   3. the agreed results must equal the program compiled natively (HOSTCC)
 #      and run with the same seeds, so the engines cannot agree on a wrong

@@ -18,9 +18,9 @@
  * 2. The object through each backend directly (tools/fc_emu.h fc_emu_diff),
  *    with the verifier's facts, without them, with every access checked and
  *    without the backend's own optimisations: each seed in a fresh instance;
- *    the same for each Xtensa engine (sim/fc_xt_diff.h fc_xtd_diff: lx106 in
- *    one qemu-xtensa process; not yet through a container: the loader does
- *    not place lx106 code).
+ *    the same for each Xtensa engine (sim/fc_xt_diff.h fc_xtd_diff: lx106 and
+ *    esp32, each in one qemu-xtensa process; not yet through a container:
+ *    the loader does not place Xtensa code).
  *
  * The context is 64 bytes filled from the seed exactly as tests/c/run_cprog.c
  * and native_main.c do. Standard output: one line per seed with the agreed

@@ -17,8 +17,8 @@
  * through the middle end (FC_BK_IR, femtoc -fcodegen=ir) and counts, for
  * thumbv7m and rv32imac, how many runs the selector made and how many fell
  * back to the template generator; a fallback is a failure. --xt N: programs
- * 0..N-1 also run on every Xtensa engine (sim/fc_xt_diff.h: lx106 in
- * qemu-xtensa), each with the same option sets; one QEMU process per engine
+ * 0..N-1 also run on every Xtensa engine (sim/fc_xt_diff.h: lx106 and
+ * esp32 in qemu-xtensa), each with the same option sets; one QEMU process per engine
  * and worker for the whole run.
  *
  * What a program holds (every class of RFC 9669 plus femtoc's forms):

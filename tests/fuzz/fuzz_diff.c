@@ -2,8 +2,8 @@
  * fuzz_diff.c - libFuzzer differential harness: bytecode through the
  * verifier, then the interpreter against the Thumb-2 backend (Cortex-M3 in
  * Unicorn) and the RV32IMAC backend (E31 in Unicorn), with and without the
- * verifier's facts, and every Xtensa engine (sim/fc_xt_diff.h: lx106 in
- * qemu-xtensa) the same way. libFuzzer runs inputs in-process, so the
+ * verifier's facts, and every Xtensa engine (sim/fc_xt_diff.h: lx106 and
+ * esp32 in qemu-xtensa) the same way. libFuzzer runs inputs in-process, so the
  * Xtensa runner is opened at the first input and kept: one QEMU process
  * for the whole campaign (a child of the fuzzer process; with -jobs/-fork
  * one per worker), restarted by the runner after a fault or a timeout -

@@ -33,8 +33,8 @@
  * finds no violation and the interpreter, thumbv7m and rv32imac agree
  * (fc_emu_diff with the facts: r0, error, error pc and address, budget
  * left, context/.data/.bss/stack bytes), and so does every Xtensa engine
- * (fc_xtd_diff, sim/fc_xt_diff.h: lx106 in qemu-xtensa, one QEMU process per
- * worker for the whole campaign, restarted by the runner after a fault; the
+ * (fc_xtd_diff, sim/fc_xt_diff.h: lx106 and esp32 in qemu-xtensa, one QEMU
+ * process per engine and worker for the whole campaign, restarted by the runner after a fault; the
  * regions at that machine's addresses). Last line:
  * `fuzz-sound: P programs, V violations`.
  */
