@@ -575,6 +575,84 @@ static inline unsigned rv_li(unsigned rd, uint32_t v, int c, uint32_t out[2])
     return 2;
 }
 
+/* ============================================================================
+ * The compressor: the 16-bit twin of a 32-bit encoding, or the encoding
+ * itself when it has none (chapter 16's expansions read backwards). Covers
+ * ADDI (C.LI, C.MV, C.ADDI, C.ADDI16SP, C.ADDI4SPN), SLLI/SRLI/SRAI, ANDI,
+ * ADD (C.ADD, C.MV), SUB/XOR/OR/AND, LUI, LW/SW (sp-relative and x8..x15)
+ * and JALR x0 (C.JR). Never touched: ADDI rd, rd, 0 (the placeholder a
+ * HI20_LO12 relocation patches), JALR with a link (the relocated call
+ * pair), branches, JAL and AUIPC (their offsets are the emitter's), and
+ * anything already 16-bit or RV_BAD.
+ * ========================================================================= */
+static inline uint32_t rv_compress(uint32_t enc)
+{
+    uint32_t r = RV_BAD;
+    if (enc == RV_BAD || rv_size(enc) != 4u)
+        return enc;
+    unsigned op = enc & 0x7fu, rd = (enc >> 7) & 31u, f3 = (enc >> 12) & 7u;
+    unsigned rs1 = (enc >> 15) & 31u, rs2 = (enc >> 20) & 31u, f7 = enc >> 25;
+    int32_t ii = (int32_t)enc >> 20;                                   /* I-type */
+    int32_t si = (int32_t)(enc & 0xfe000000u) >> 20 | (int32_t)rd;     /* S-type */
+    switch (op) {
+    case RV_OP_IMM:
+        if (rd == 0)
+            break;
+        if (f3 == 0) {                                  /* ADDI */
+            if (rs1 == 0)
+                r = rv_c_li(rd, ii);
+            else if (ii == 0)
+                r = rd != rs1 ? rv_c_mv(rd, rs1) : RV_BAD;
+            else if (rd == rs1)
+                r = rd == RV_SP && rv_caddi16sp_ok(ii) ? rv_c_addi16sp(ii) : rv_c_addi(rd, ii);
+            else if (rs1 == RV_SP)
+                r = rv_c_addi4spn(rd, ii);
+        } else if (rd == rs1 && f3 == 1 && f7 == 0) {
+            r = rv_c_slli(rd, rs2);
+        } else if (rd == rs1 && f3 == 5 && (f7 == 0 || f7 == 0x20u)) {
+            r = f7 ? rv_c_srai(rd, rs2) : rv_c_srli(rd, rs2);
+        } else if (rd == rs1 && f3 == 7) {
+            r = rv_c_andi(rd, ii);
+        }
+        break;
+    case RV_OP_OP:
+        if (rd == 0)
+            break;
+        if (f7 == 0 && f3 == 0) {                       /* ADD */
+            if (rs1 == 0 || rs2 == 0)
+                r = rv_c_mv(rd, rs1 | rs2);
+            else if (rd == rs1)
+                r = rv_c_add(rd, rs2);
+            else if (rd == rs2)
+                r = rv_c_add(rd, rs1);
+        } else if (f7 == 0x20u && f3 == 0) {            /* SUB */
+            r = rd == rs1 ? rv_c_sub(rd, rs2) : RV_BAD;
+        } else if (f7 == 0 && (f3 == 4 || f3 == 6 || f3 == 7)) {
+            uint32_t f2 = f3 == 4 ? 1u : f3 == 6 ? 2u : 3u;
+            r = rd == rs1 ? rv_c_ca(f2, rd, rs2) : rd == rs2 ? rv_c_ca(f2, rd, rs1) : RV_BAD;
+        }
+        break;
+    case RV_OP_LUI:
+        r = rv_c_lui(rd, enc >> 12);
+        break;
+    case RV_OP_LOAD:
+        if (f3 == 2)
+            r = rs1 == RV_SP ? rv_c_lwsp(rd, ii) : rv_c_lw(rd, rs1, ii);
+        break;
+    case RV_OP_STORE:
+        if (f3 == 2)
+            r = rs1 == RV_SP ? rv_c_swsp(rs2, si) : rv_c_sw(rs2, rs1, si);
+        break;
+    case RV_OP_JALR:
+        if (f3 == 0 && rd == 0 && ii == 0)
+            r = rv_c_jr(rs1);
+        break;
+    default:
+        break;
+    }
+    return r == RV_BAD ? enc : r;
+}
+
 /* ---- writing and scanning ----------------------------------------------------- */
 static inline void rv_put(uint8_t *p, uint32_t enc)
 {

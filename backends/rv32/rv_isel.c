@@ -1172,6 +1172,13 @@ static void ir_pass(void *ctx)
 static unsigned rv_size_cb(uint32_t enc) { return rv_size(enc); }
 static void rv_put_cb(uint8_t *at, uint32_t enc) { rv_put(at, enc); }
 static const fc_em_target rv_target = {RV_BAD, rv_size_cb, rv_put_cb, rv_validate};
+/* With the C extension every instruction goes out through the compressor
+ * (rv_enc.h's rv_compress): the one place the selector's 32-bit encodings
+ * get their 16-bit twins. Sizing and writing both see the compressed form,
+ * so the emission layer's passes stay consistent. */
+static unsigned rvc_size_cb(uint32_t enc) { return rv_size(rv_compress(enc)); }
+static void rvc_put_cb(uint8_t *at, uint32_t enc) { rv_put(at, rv_compress(enc)); }
+static const fc_em_target rvc_target = {RV_BAD, rvc_size_cb, rvc_put_cb, rv_validate};
 
 /* callee-saved registers s2..s9 some location names */
 static uint16_t sregs_of(const fc_ir *ir, const fc_ra *ra)
@@ -1269,7 +1276,7 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     /* s0 env, s10 scratch, s11 fp; s1 budget; s2..s9 as allocated */
     c->smask = (uint16_t)(1u | 1u << 10 | 1u << 11 | (c->has_back ? 2u : 0u) | sregs_of(&ir, &ra));
 
-    if (fc_em_setup(&c->em, &rv_target, &ir_sizes, n, &w, wend))
+    if (fc_em_setup(&c->em, rvc ? &rvc_target : &rv_target, &ir_sizes, n, &w, wend))
         return FC_BK_EWORK;
     {
         const char *msg = "";

@@ -469,3 +469,102 @@ Test(rv_enc, disassembler_reads_the_golden_table)
     cr_assert_eq(bad, 0, "%u of %u golden encodings disassemble differently", bad, ng);
     cr_assert_geq(seen, 150);
 }
+
+/* ---- the compressor (rv_compress): each 32-bit form to the golden-tested
+ * 16-bit encoder's output, and what has no twin (or must keep its size)
+ * back unchanged; the listing disassembler reads every result as a C. form */
+Test(rv_enc, compressor_picks_the_16_bit_twin)
+{
+    const uint32_t pairs[][2] = {
+        {rv_addi(RV_A0, RV_ZERO, -32), rv_c_li(RV_A0, -32)},
+        {rv_addi(RV_T1, RV_ZERO, 31), rv_c_li(RV_T1, 31)},
+        {rv_addi(RV_A0, RV_T0, 0), rv_c_mv(RV_A0, RV_T0)},
+        {rv_addi(RV_S10, RV_SP, 0), rv_c_mv(RV_S10, RV_SP)},
+        {rv_addi(RV_T3, RV_T3, -1), rv_c_addi(RV_T3, -1)},
+        {rv_addi(RV_SP, RV_SP, -64), rv_c_addi16sp(-64)},
+        {rv_addi(RV_SP, RV_SP, 8), rv_c_addi(RV_SP, 8)},
+        {rv_addi(RV_A1, RV_SP, 1020), rv_c_addi4spn(RV_A1, 1020)},
+        {rv_slli(RV_T0, RV_T0, 31), rv_c_slli(RV_T0, 31)},
+        {rv_srli(RV_A5, RV_A5, 1), rv_c_srli(RV_A5, 1)},
+        {rv_srai(RV_S1, RV_S1, 16), rv_c_srai(RV_S1, 16)},
+        {rv_andi(RV_A0, RV_A0, -1), rv_c_andi(RV_A0, -1)},
+        {rv_add(RV_T4, RV_T4, RV_S11), rv_c_add(RV_T4, RV_S11)},
+        {rv_add(RV_T4, RV_S11, RV_T4), rv_c_add(RV_T4, RV_S11)},
+        {rv_add(RV_A0, RV_ZERO, RV_T2), rv_c_mv(RV_A0, RV_T2)},
+        {rv_add(RV_A0, RV_T2, RV_ZERO), rv_c_mv(RV_A0, RV_T2)},
+        {rv_sub(RV_A0, RV_A0, RV_A1), rv_c_sub(RV_A0, RV_A1)},
+        {rv_xor(RV_S0, RV_S0, RV_A5), rv_c_xor(RV_S0, RV_A5)},
+        {rv_or(RV_A2, RV_A3, RV_A2), rv_c_or(RV_A2, RV_A3)},
+        {rv_and(RV_A4, RV_A4, RV_S1), rv_c_and(RV_A4, RV_S1)},
+        {rv_lui(RV_T0, 0xfffe0u), rv_c_lui(RV_T0, 0xfffe0u)},
+        {rv_lui(RV_A0, 31), rv_c_lui(RV_A0, 31)},
+        {rv_lw(RV_RA, RV_SP, 252), rv_c_lwsp(RV_RA, 252)},
+        {rv_sw(RV_ZERO, RV_SP, 0), rv_c_swsp(RV_ZERO, 0)},
+        {rv_lw(RV_A0, RV_S0, 124), rv_c_lw(RV_A0, RV_S0, 124)},
+        {rv_sw(RV_A5, RV_S1, 4), rv_c_sw(RV_A5, RV_S1, 4)},
+        {rv_jalr(RV_ZERO, RV_T0, 0), rv_c_jr(RV_T0)},
+    };
+    const uint32_t keep[] = {
+        rv_addi(RV_A0, RV_A0, 0),          /* the HI20_LO12 placeholder */
+        rv_addi(RV_ZERO, RV_ZERO, 0),
+        rv_addi(RV_A0, RV_ZERO, 32),
+        rv_addi(RV_A0, RV_A0, 32),
+        rv_addi(RV_SP, RV_SP, -528),
+        rv_addi(RV_T0, RV_SP, 8),          /* t0 is not x8..x15 */
+        rv_addi(RV_A0, RV_SP, 2),
+        rv_addi(RV_A0, RV_A1, 1),
+        rv_slli(RV_A0, RV_A1, 1),
+        rv_slli(RV_A0, RV_A0, 0),
+        rv_srli(RV_T0, RV_T0, 1),
+        rv_srai(RV_A0, RV_A1, 1),
+        rv_andi(RV_A0, RV_A0, 32),
+        rv_andi(RV_T0, RV_T0, 1),
+        rv_ori(RV_A0, RV_A0, 1),
+        rv_add(RV_A0, RV_A1, RV_A2),
+        rv_add(RV_ZERO, RV_A1, RV_A2),
+        rv_sub(RV_A0, RV_A1, RV_A0),       /* not commutative */
+        rv_sub(RV_T0, RV_T0, RV_A0),
+        rv_xor(RV_A0, RV_A0, RV_T0),
+        rv_sltu(RV_A0, RV_A0, RV_A1),
+        rv_mul(RV_A0, RV_A0, RV_A1),
+        rv_lui(RV_SP, 1),
+        rv_lui(RV_A0, 0),
+        rv_lui(RV_A0, 32),
+        rv_lw(RV_ZERO, RV_SP, 0),
+        rv_lw(RV_A0, RV_SP, 256),
+        rv_lw(RV_A0, RV_S0, 128),
+        rv_lw(RV_A0, RV_S0, -4),
+        rv_lw(RV_T0, RV_S0, 0),
+        rv_sw(RV_A0, RV_S0, 2),
+        rv_sw(RV_A0, RV_SP, -4),
+        rv_lbu(RV_A0, RV_S0, 0),
+        rv_jalr(RV_RA, RV_RA, 0),          /* the relocated call */
+        rv_jalr(RV_ZERO, RV_T0, 4),
+        rv_beq(RV_A0, RV_ZERO, 8),
+        rv_jal(RV_ZERO, 8),
+        rv_auipc(RV_T0, 0),
+        rv_c_nop(),
+        RV_BAD,
+    };
+    unsigned n = 0;
+    for (unsigned i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char text[128];
+        uint8_t b[4];
+        uint32_t got = rv_compress(pairs[i][0]);
+        cr_assert_neq(pairs[i][1], RV_BAD, "case %u: the expected form is unencodable", i);
+        cr_assert_eq(rv_size(pairs[i][0]), 4, "case %u", i);
+        cr_assert_eq(got, pairs[i][1], "case %u: 0x%08x gives 0x%04x, not 0x%04x", i, pairs[i][0],
+                     got, pairs[i][1]);
+        rv_put(b, got);
+        cr_assert_eq(rv_disasm(b, 2, 0, 0x1000, text, sizeof text), 2, "case %u", i);
+        cr_assert(!strncmp(text, "c.", 2), "case %u: disassembles as \"%s\"", i, text);
+        n++;
+    }
+    for (unsigned i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        cr_assert_neq(keep[i], 0, "keep case %u", i);
+        cr_assert_eq(rv_compress(keep[i]), keep[i], "keep case %u: 0x%08x changed to 0x%08x", i,
+                     keep[i], rv_compress(keep[i]));
+        n++;
+    }
+    cr_assert_geq(n, 60);
+}
