@@ -562,7 +562,8 @@ static void sel_alu64(cg *c, uint32_t k, const fc_ir_insn *x)
 static void count_access(cg *c, const fc_ir_insn *x)
 {
     if (c->last_chk != x->insn) {       /* no CHECK for this eBPF access: proven */
-        c->em.unchecked++;
+        if (!(x->fl & FC_IR_G))         /* (or its check covered by a guard) */
+            c->em.unchecked++;
         c->last_chk = x->insn;
     }
 }
@@ -663,6 +664,56 @@ static void inline_edge(cg *c, uint32_t t)
     budget(c);
     jmp(c, blk_lab(c, bu[1].tgt));
     c->em.cur = cur;
+}
+
+/*
+ * A range guard (fc_ir_opt): to block tgt unless the sz bytes at {lo, hi} +
+ * imm lie inside the span of the region the first check's access expects:
+ * the fast test of mem_check without its slow path (a range that fails it
+ * takes the copy of the block that keeps every check).
+ */
+static void sel_guard(cg *c, uint32_t k, const fc_ir_insn *x)
+{
+    const fc_insn_info *inf = c->in.info ? &c->in.info[x->insn] : NULL;
+    unsigned hint = inf ? inf->region_hint : 0xffu;
+    unsigned lk = x->sz == 8 ? 3u : x->sz == 4 ? 2u : x->sz == 2 ? 1u : 0u;
+    uint32_t fail = blk_lab(c, x->tgt);
+    int32_t o = x->imm;
+    unsigned blo = src(c, k, 0), bhi = src(c, k, 1);
+
+    if (hint == 0xffu)
+        hint = x->s[0] == FC_IR_FP ? FC_REGION_STACK : FC_REGION_CTX;
+    /* T0 = lo of the address; its hi half must be 0 */
+    if (rv_imm12_ok(o)) {
+        e_addi(c, T0, blo, o);
+    } else {
+        e_li(c, T0, (uint32_t)o);
+        e_rrr(c, A_ADD, T0, T0, blo);
+    }
+    if (bhi == ZERO) {
+        /* hi = carry + sext(imm) >> 32: 0 iff (imm >= 0 ? no carry : carry) */
+        if (o != 0)
+            br(c, o > 0 ? RV_BLTU : RV_BGEU, T0, blo, fail);
+    } else {
+        put(c, rv_sltu(T1, T0, blo));
+        e_rrr(c, A_ADD, T1, T1, bhi);
+        if (o < 0)
+            e_addi(c, T1, T1, -1);
+        br(c, RV_BNE, T1, ZERO, fail);
+    }
+    if (hint == FC_REGION_STACK) {
+        e_addi(c, T1, FP, -(int32_t)FC_STACK_SIZE);
+        e_rrr(c, A_SUB, T2, T0, T1);
+        e_lw(c, T3, ENV, (int32_t)(FC_NENV_STACK_END + 4 * lk));
+        e_rrr(c, A_SUB, T3, T3, T1);
+    } else {
+        unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
+        uint32_t span = (x->cc == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
+        e_lw(c, T1, ENV, (int32_t)span);
+        e_lw(c, T3, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(lk)));
+        e_rrr(c, A_SUB, T2, T0, T1);
+    }
+    br(c, RV_BGEU, T2, T3, fail);
 }
 
 /* if a cond b goto block t */
@@ -937,6 +988,10 @@ static void sel(cg *c, uint32_t k, uint32_t b, uint32_t f)
     case FC_IR_LD: case FC_IR_ST:
         sel_mem(c, k, x);
         break;
+    case FC_IR_GUARD:
+        c->pool_lim = 2;                /* the guard's sequence uses s10 */
+        sel_guard(c, k, x);
+        break;
     case FC_IR_SECADDR: {
         unsigned d = dst(c, k, 0, 0);
         if (d == ZERO)
@@ -1120,6 +1175,8 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     size_t wir = fc_ir_workspace_size(n), wra = fc_ra_workspace_size(n);
     if (fc_ir_lower(p, info, lf, w, wir, &ir) != FC_IR_OK)
         return RV_ISEL_REFUSED;
+    if (!(c->in.flags & FC_BK_NO_OPT))
+        fc_ir_opt(&ir);                 /* checks of one base merged under a range guard */
     w += wir;
     if (fc_ra_run(&ir, &fc_ra_target_rv32, w, wra, &ra) != FC_RA_OK)
         return RV_ISEL_REFUSED;
