@@ -194,7 +194,7 @@ uint32_t fc_ir_opt(fc_ir *ir)
                 j->fl = j->cc = j->sz = 0;
                 j->d[0] = j->d[1] = FC_IR_NONE;
                 for (unsigned q = 0; q < 5; q++)
-                    j->s[q] = FC_IR_NONE;
+                    j->s[q] = FC_IR_Z;
                 j->imm = 0;
                 j->tgt = map[b + 1];    /* b + 1 was placed: same function, before the copies */
                 j->pad = NEWTGT;
