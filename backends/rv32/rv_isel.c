@@ -678,42 +678,11 @@ static void sel_guard(cg *c, uint32_t k, const fc_ir_insn *x)
     unsigned hint = inf ? inf->region_hint : 0xffu;
     unsigned lk = x->sz == 8 ? 3u : x->sz == 4 ? 2u : x->sz == 2 ? 1u : 0u;
     uint32_t fail = blk_lab(c, x->tgt);
-    int32_t o = x->imm;
     unsigned blo = src(c, k, 0), bhi = src(c, k, 1);
 
     if (hint == 0xffu)
         hint = x->s[0] == FC_IR_FP ? FC_REGION_STACK : FC_REGION_CTX;
-    /* T0 = lo of the address; its hi half must be 0 */
-    if (rv_imm12_ok(o)) {
-        e_addi(c, T0, blo, o);
-    } else {
-        e_li(c, T0, (uint32_t)o);
-        e_rrr(c, A_ADD, T0, T0, blo);
-    }
-    if (bhi == ZERO) {
-        /* hi = carry + sext(imm) >> 32: 0 iff (imm >= 0 ? no carry : carry) */
-        if (o != 0)
-            br(c, o > 0 ? RV_BLTU : RV_BGEU, T0, blo, fail);
-    } else {
-        put(c, rv_sltu(T1, T0, blo));
-        e_rrr(c, A_ADD, T1, T1, bhi);
-        if (o < 0)
-            e_addi(c, T1, T1, -1);
-        br(c, RV_BNE, T1, ZERO, fail);
-    }
-    if (hint == FC_REGION_STACK) {
-        e_addi(c, T1, FP, -(int32_t)FC_STACK_SIZE);
-        e_rrr(c, A_SUB, T2, T0, T1);
-        e_lw(c, T3, ENV, (int32_t)(FC_NENV_STACK_END + 4 * lk));
-        e_rrr(c, A_SUB, T3, T3, T1);
-    } else {
-        unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
-        uint32_t span = (x->cc == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
-        e_lw(c, T1, ENV, (int32_t)span);
-        e_lw(c, T3, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(lk)));
-        e_rrr(c, A_SUB, T2, T0, T1);
-    }
-    br(c, RV_BGEU, T2, T3, fail);
+    mem_fast(c, blo, bhi, x->imm, lk, x->cc, hint, fail, fail, fail);
 }
 
 /* if a cond b goto block t */

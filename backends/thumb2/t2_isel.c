@@ -757,19 +757,20 @@ static void sel_check(is *c)
 static void sel_guard(is *c)
 {
     const fc_ir_insn *x = I(c);
-    unsigned lhi = L(c, 3), k = lg2(x->sz), hreg = NONE, a;
+    unsigned lhi = L(c, 3), a = S0;
     const fc_insn_info *inf = c->in.info ? &c->in.info[x->insn] : NULL;
     unsigned hint = inf ? inf->region_hint : 0xffu;
-    uint32_t fail = c->blab[x->tgt], uoff = (uint32_t)x->imm;
+    uint32_t fail = c->blab[x->tgt];
+    t2_hisrc hi = {NONE, NONE, 0};
 
     if (hint == 0xffu)
         hint = x->s[0] == FC_IR_FP ? FC_REGION_STACK : FC_REGION_CTX;
     unsigned blo = rsrc(c, L(c, 2), S0);
     if (FC_RA_IS_REG(lhi)) {
-        hreg = lhi - 1u;
+        hi.reg = (uint8_t)(lhi - 1u);
     } else if (FC_RA_IS_SLOT(lhi)) {
-        put(c, t2_ldr_imm(S1, T2_SP, slot_off(lhi)));
-        hreg = S1;
+        hi.base = T2_SP;
+        hi.off = slot_off(lhi);
     } else if (lhi != FC_RA_ZERO) {
         refuse(c, "guard: high half");
         return;
@@ -777,37 +778,21 @@ static void sel_guard(is *c)
     /* S0 = lo of the address; its hi half must be 0 */
     if (x->imm == 0) {
         a = blo;
-        if (hreg != NONE) {
-            put(c, t2_cmp_imm(hreg, 0));
+        if (lhi != FC_RA_ZERO) {
+            unsigned h = hi.reg;
+            if (h == NONE) {
+                put(c, t2_ldr_imm(S1, T2_SP, hi.off));
+                h = S1;
+            }
+            put(c, t2_cmp_imm(h, 0));
             t2e_br(&c->x, T2_NE, fail);
         }
-    } else if (hreg == NONE) {
-        /* hi = carry + sext(imm): 0 iff (imm > 0 ? no carry : carry) */
-        if (x->imm > 0)
-            t2e_dp_imm(&c->x, T2_DP_ADD, 1, S0, blo, uoff, S2);
-        else
-            t2e_dp_imm(&c->x, T2_DP_SUB, 1, S0, blo, 0u - uoff, S2);
-        t2e_br(&c->x, x->imm > 0 ? T2_CS : T2_CC, fail);
-        a = S0;
     } else {
-        t2e_dp_imm(&c->x, T2_DP_ADD, 1, S0, blo, uoff, S2);
-        put(c, t2_adcs_imm(S1, hreg, x->imm < 0 ? 0xffffffffu : 0));
-        t2e_br(&c->x, T2_NE, fail);
-        a = S0;
+        t2e_check_addr(&c->x, S0, S1, blo, hi, x->imm, S2, fail, fail);
     }
-    /* S2 = address - start, compared with the lim of 1 << k bytes in S1 */
-    if (hint == FC_REGION_STACK) {
-        put(c, t2_sub_reg(S2, a, FB));
-        put(c, t2_ldr_imm(S1, ENV, (int32_t)(FC_NENV_STACK_END + 4 * k)));
-        put(c, t2_sub_reg(S1, S1, FB));
-    } else {
-        unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
-        uint32_t span = (x->cc == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
-        put(c, t2_ldr_imm(S2, ENV, (int32_t)span));
-        put(c, t2_ldr_imm(S1, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(k))));
-        put(c, t2_sub_reg(S2, a, S2));
-    }
-    put(c, t2_cmp_reg(S2, S1));
+    /* S2 = address - start, compared with the lim of 1 << k bytes in S1:
+     * the check's own fast test */
+    t2e_fast_test(&c->x, a, lg2(x->sz), x->cc, hint, S2, S1, NULL);
     t2e_br(&c->x, T2_HS, fail);
 }
 
