@@ -34,15 +34,17 @@ step-middle-cross:
 # base written between two checks, a loop) compiled through the Thumb-2 and
 # RV32 selectors (-I: a fallback to the template generator fails), with and
 # without the verifier's facts, run in Unicorn against the interpreter:
-# result or error, error slot, budget left and memory must agree. ir-diff
-# runs the same files in the IR interpreter.
+# result or error, error slot, budget left and memory must agree; and on
+# engine lx106 (its selector, in qemu-xtensa; no facts): the file's result
+# or error. ir-diff runs the same files in the IR interpreter.
 TEST_STEPS += ir-guards
-step-ir-guards: $(BIN)/conf-thumbv7m
+step-ir-guards: $(BIN)/conf-thumbv7m $(BIN)/run-conformance
 	@pass=0; fail=0; \
-	for m in thumbv7m rv32imac; do \
-	  out=$$($(BIN)/conf-thumbv7m -I -m $$m tests/ir/cases 2>&1); rc=$$?; \
+	for m in thumbv7m rv32imac lx106; do \
+	  if [ $$m = lx106 ]; then out=$$($(BIN)/run-conformance --engine lx106 tests/ir/cases 2>&1); rc=$$?; \
+	  else out=$$($(BIN)/conf-thumbv7m -I -m $$m tests/ir/cases 2>&1); rc=$$?; fi; \
 	  echo "$$out" | grep -v '^PASS'; \
-	  line=$$(echo "$$out" | grep -E '^conformance-.*: [0-9]+ passed, [0-9]+ failed' | tail -1); \
+	  line=$$(echo "$$out" | grep -E '^conformance(-.*)?: [0-9]+ passed, [0-9]+ failed' | tail -1); \
 	  p=$$(echo "$$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); \
 	  f=$$(echo "$$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p'); \
 	  if [ -z "$$p" ] || [ $$rc != 0 -a "$${f:-0}" = 0 ]; then echo "FAIL $$m: no count (exit $$rc)"; p=0; f=1; fi; \
