@@ -46,6 +46,7 @@ typedef struct options {
     int verify_only, stats, listing, werror, no_warn, check_all, codegen_ir;
     int dump_lower;         /* --dump=lower */
     int dump_alloc;         /* --dump=alloc */
+    int dump_opt;           /* --dump=opt */
     const fc_backend *backends[FC_TARGET__COUNT]; /* from -march, in order */
     uint32_t nbackends;
     uint32_t ctx_size;
@@ -134,7 +135,12 @@ static void usage(FILE *f)
 "                    (Cortex-M3-like; RV32-like when an -march target is\n"
 "                    rv32*) or a spill slot [sN], calls and exits with the\n"
 "                    locations of their implicit operands {r1.lo=r0 ...}.\n"
-"                    Several stages: --dump=lower,alloc\n"
+"                    `opt`, the IR after the middle end's pass (fc_ir_opt:\n"
+"                    the checks of one base in a block merged under one range\n"
+"                    `guard`, the block copied with every check for the case\n"
+"                    it fails), what the instruction selectors allocate; with\n"
+"                    `opt`, `alloc` shows the allocation of that form.\n"
+"                    Several stages: --dump=lower,opt,alloc\n"
 "  -e NAME, --entry NAME[,NAME...]\n"
 "                    an entry point: the function (symbol) or code section a\n"
 "                    host may start; needed when the object has several\n"
@@ -426,8 +432,10 @@ static void parse_args(int argc, char **argv, options *o)
                     o->dump_lower = 1;
                 else if (n == 5 && strncmp(t, "alloc", 5) == 0)
                     o->dump_alloc = 1;
+                else if (n == 3 && strncmp(t, "opt", 3) == 0)
+                    o->dump_opt = 1;
                 else
-                    die_usage("--dump: unknown stage '%.*s' (available: lower, alloc)", (int)n, t);
+                    die_usage("--dump: unknown stage '%.*s' (available: lower, opt, alloc)", (int)n, t);
                 t += n;
                 if (*t == ',')
                     t++;
@@ -714,6 +722,9 @@ static void dump_stage(FILE *out, const options *o, const fc_prog *p, const fc_i
             o->input, p->ninsns, ir->nins, ir->nblk, ir->nfn);
     fprintf(out, "; %u bounds checks; hi halves: %u not computed (known zero or dead), %u set to 0 "
             "where they stop being known zero\n", ir->checks, ir->hi_skipped, ir->hi_fixups);
+    if (ir->guards)
+        fprintf(out, "; %u range guards over %u of the checks (each guarded block also kept with every "
+                "check)\n", ir->guards, ir->merged);
     if (ra)
         fprintf(out, "; allocated for %s: %u webs, %u in registers, %u live across a call; %u spill "
                 "slots, %u reloads, %u spill stores; %u of %u moves coalesced\n", ra->tgt->name,
@@ -771,6 +782,24 @@ static int dump_lower(const options *o, const fc_prog *p, const fc_insn_info *in
         free(ws);
         return 1;
     }
+    FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, o->output, strerror(errno));
+        free(ws);
+        return 1;
+    }
+    int sep = 0;
+    if (o->dump_lower) {
+        dump_stage(out, o, p, &ir, NULL);
+        sep = 1;
+    }
+    if (o->dump_opt) {
+        fc_ir_opt(&ir);
+        if (sep)
+            fprintf(out, "\n");
+        dump_stage(out, o, p, &ir, NULL);
+        sep = 1;
+    }
     if (o->dump_alloc) {
         const fc_ra_target *t = o->march && strstr(o->march, "rv32") ? &fc_ra_target_rv32 : &fc_ra_target_cm3;
         size_t rl = fc_ra_workspace_size(p->ninsns);
@@ -781,20 +810,11 @@ static int dump_lower(const options *o, const fc_prog *p, const fc_insn_info *in
                     r == FC_RA_EWORK ? "out of memory" : "internal error");
             free(rw);
             free(ws);
+            if (out != stdout)
+                fclose(out);
             return 1;
         }
-    }
-    FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, "%s: error: cannot write %s: %s\n", o->input, o->output, strerror(errno));
-        free(rw);
-        free(ws);
-        return 1;
-    }
-    if (o->dump_lower)
-        dump_stage(out, o, p, &ir, NULL);
-    if (o->dump_alloc) {
-        if (o->dump_lower)
+        if (sep)
             fprintf(out, "\n");
         dump_stage(out, o, p, &ir, &ra);
     }
@@ -1380,7 +1400,7 @@ static int compile(const options *o)
                (unsigned)st.stores_proven, (unsigned)st.stores_checked,
                (unsigned)st.max_call_depth, (unsigned)st.stack_bytes, FC_STACK_SIZE,
                (unsigned)(st.max_call_depth ? st.max_call_depth : 1) * FC_STACK_SIZE);
-    if (o->dump_lower || o->dump_alloc) {
+    if (o->dump_lower || o->dump_alloc || o->dump_opt) {
         rc = dump_lower(o, &prog, info);
         goto out;
     }

@@ -18,7 +18,7 @@ static const char *const op_names[FC_IR__COUNT] = {
     [FC_IR_LD] = "ld", [FC_IR_ST] = "st", [FC_IR_CHECK] = "check", [FC_IR_ATOMIC] = "atomic",
     [FC_IR_SECADDR] = "secaddr", [FC_IR_BR] = "br", [FC_IR_BR64] = "br64", [FC_IR_JMP] = "jmp",
     [FC_IR_BUDGET] = "budget", [FC_IR_CALLH] = "callh", [FC_IR_CALLX] = "callx",
-    [FC_IR_CALL] = "call", [FC_IR_EXIT] = "exit", [FC_IR_ERR] = "err",
+    [FC_IR_CALL] = "call", [FC_IR_EXIT] = "exit", [FC_IR_ERR] = "err", [FC_IR_GUARD] = "guard",
 };
 
 const char *fc_ir_op_name(unsigned op)
@@ -179,10 +179,14 @@ size_t fc_ir_format_with(const fc_ir *ir, uint32_t k, fc_ir_namefn fn, void *ctx
         else
             preg(o, x->s[1]);
         break;
-    case FC_IR_CHECK:
+    case FC_IR_CHECK: case FC_IR_GUARD:
         ps(o, x->cc == 1 ? ".r" : x->cc == 2 ? ".w" : ".rw");
         pu(o, x->sz, 10);
         pmem(o, x, 1);
+        if (op == FC_IR_GUARD) {
+            ps(o, " else -> b");
+            pu(o, x->tgt, 10);
+        }
         break;
     case FC_IR_ATOMIC:
         pu(o, x->sz, 10);
@@ -292,6 +296,8 @@ size_t fc_ir_format_with(const fc_ir *ir, uint32_t k, fc_ir_namefn fn, void *ctx
         break;
     }
     }
+    if ((op == FC_IR_LD || op == FC_IR_ST || op == FC_IR_ATOMIC) && (x->fl & FC_IR_G))
+        ps(o, " (guarded)");
     /* the eBPF instruction, at a fixed column when the line is short */
     while (o->len < 44)
         ps(o, " ");

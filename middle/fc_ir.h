@@ -122,12 +122,19 @@ enum fc_ir_op {
                        come back from the callee */
     FC_IR_EXIT,     /* return from the function (depth 1: end of the run, result r0) */
     FC_IR_ERR,      /* stop with error imm at insn (code that no verified run reaches) */
+    FC_IR_GUARD,    /* range guard (fc_ir_opt, never made by the lowering): if the sz bytes
+                       (1, 2, 4 or 8) at {s0,s1} + sext(imm) (64-bit) do not all lie inside
+                       one region with permission cc (R or W), goto block tgt; a selector
+                       may also go there when it cannot tell quickly (the target keeps every
+                       check). The last instruction of its block; insn: the first check's */
     FC_IR__COUNT
 };
 
 /* flags (fc_ir_insn.fl) */
 #define FC_IR_K  1u     /* second operand is imm */
 #define FC_IR_SX 2u     /* LD: sign-extend */
+#define FC_IR_G  4u     /* LD, ST, ATOMIC: its CHECK is covered by the guard of its block's
+                           predecessor (fc_ir_opt): counted as checked, not proven */
 /* CHECK permissions (cc): 1 read, 2 write, 3 both (the values of FC_PERM_*) */
 
 /* conditions (BR, BR64): the eBPF jump codes (FC_JMP_JEQ ... >> 4) */
@@ -174,6 +181,11 @@ typedef struct fc_ir {
     uint32_t hi_skipped;    /* hi halves not computed (known zero or dead) */
     uint32_t hi_fixups;     /* movi hi, 0 placed where a known-zero half stops being known */
     uint32_t checks;        /* CHECK ops */
+    /* fc_ir_opt: the scratch the lowering leaves it, and what it did */
+    void *optws;
+    size_t optlen;
+    uint32_t guards;        /* GUARDs placed (each one block versioned) */
+    uint32_t merged;        /* CHECKs the guards cover (removed on the guarded path) */
 } fc_ir;
 
 /*
@@ -188,14 +200,18 @@ typedef struct fc_ir {
  * masks, the block of each instruction, a deferred edge).
  */
 #define FC_IR_INSNS_PER_INSN 16u
+/* fc_ir_opt's scratch, carved by the lowering: a copy of the instructions and
+ * blocks, and per block its new index and its group's first check (424 bytes) */
+#define FC_IR_OPT_BYTES_PER_INSN (FC_IR_INSNS_PER_INSN * sizeof(fc_ir_insn) + \
+                                  2u * (sizeof(fc_ir_block) + 2u * sizeof(uint32_t)))
 #define FC_IR_BYTES_PER_INSN (FC_IR_INSNS_PER_INSN * sizeof(fc_ir_insn) + 2u * sizeof(fc_ir_block) + \
                               sizeof(fc_ir_func) + 1u + 2u * sizeof(uint16_t) + sizeof(uint32_t) +   \
-                              2u * sizeof(uint32_t))
+                              2u * sizeof(uint32_t) + FC_IR_OPT_BYTES_PER_INSN)
 #define FC_IR_BYTES_FIXED    64u
 
 /* Bytes of workspace fc_ir_lower needs for a program of n slots:
- * FC_IR_BYTES_PER_INSN (441: the same on 32- and 64-bit cores) per slot plus a
- * constant. */
+ * FC_IR_BYTES_PER_INSN (865: the same on 32- and 64-bit cores; 424 of it
+ * fc_ir_opt's scratch) per slot plus a constant. */
 size_t fc_ir_workspace_size(uint32_t n);
 
 /* lowering options */
@@ -227,6 +243,23 @@ int fc_ir_lower_entries(const fc_prog *p, const fc_insn_info *info, uint32_t fla
 
 /* Does function f start at an entry point (a run may start there)? */
 int fc_ir_is_entry(const fc_ir *ir, uint32_t f);
+
+/*
+ * The pass between lowering and allocation (middle/fc_opt.c): check
+ * merging under a range guard. In a block, the CHECKs of one base pair with
+ * one permission (R or W), the base not written between them and no call in
+ * between, whose accesses all fit in 8 bytes, become one GUARD of the
+ * covering range (rounded up to 1, 2, 4 or 8 bytes) where the first of them
+ * was, ending the block: its fall-through is the rest of the block without
+ * those CHECKs (their accesses flagged FC_IR_G), its target a copy of the
+ * rest of the block with every CHECK kept (at the function's end; then a jmp
+ * to the block's successor). One group per block, the first with two CHECKs
+ * or more. Why the guarded path gives exactly the interpreter's results:
+ * docs/sandbox.md, "Merged checks". Works in place with the lowering's
+ * scratch (ir->optws); skips a group when the IR's tables would not hold
+ * it. Returns the number of GUARDs placed (also in ir->guards, ir->merged).
+ */
+uint32_t fc_ir_opt(fc_ir *ir);
 
 /* Names for the dump (stable text): "add64", "eq", ... */
 const char *fc_ir_op_name(unsigned op);

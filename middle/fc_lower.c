@@ -802,7 +802,9 @@ int fc_ir_lower_entries(const fc_prog *p, const fc_insn_info *info, uint32_t fla
     w->hin = fc_em_carve(&q, end, (n + 1) * sizeof(uint16_t), 2);
     w->lout = fc_em_carve(&q, end, (n + 1) * sizeof(uint16_t), 2);
     w->opid = fc_em_carve(&q, end, n + 1, 1);
-    if (!ir->ins || !ir->blk || !ir->fn || !w->pend || !w->mark || !w->hin || !w->lout || !w->opid)
+    ir->optlen = (size_t)(n + 1) * FC_IR_OPT_BYTES_PER_INSN;
+    ir->optws = fc_em_carve(&q, end, ir->optlen, 4);
+    if (!ir->optws || !ir->ins || !ir->blk || !ir->fn || !w->pend || !w->mark || !w->hin || !w->lout || !w->opid)
         return FC_IR_EWORK;
 
     /* decode; leaders and function starts */

@@ -218,7 +218,7 @@ static int liveness(rs *s)
                     const fc_ir_insn *x = &ir->ins[k];
                     switch (x->op) {
                     case FC_IR_JMP: live = s->livein[x->tgt]; break;
-                    case FC_IR_BR: case FC_IR_BR64: live |= s->livein[x->tgt]; break;
+                    case FC_IR_BR: case FC_IR_BR64: case FC_IR_GUARD: live |= s->livein[x->tgt]; break;
                     case FC_IR_EXIT: case FC_IR_ERR: live = 0; break;
                     case FC_IR_CALL: {
                         uint32_t r = ra->ret_live[x->tgt] | (live & R05);
@@ -327,7 +327,7 @@ static void walk(rs *s, uint32_t f)
                             ra->reloads++;
                     }
                 }
-            if (x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_JMP) {
+            if (x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_GUARD || x->op == FC_IR_JMP) {
                 uint32_t lt = s->livein[x->tgt];
                 for (unsigned v = 0; v < FC_IR_NVREG; v++)
                     if (lt >> v & 1u) {
@@ -594,7 +594,7 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
             s->livein[b] = 0;
             for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
                 const fc_ir_insn *x = &ir->ins[k];
-                if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_JMP) &&
+                if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_GUARD || x->op == FC_IR_JMP) &&
                     (x->tgt < fn->b0 || x->tgt >= fn->b0 + fn->nb))
                     return FC_RA_EPROG;
                 if (x->op == FC_IR_CALL && x->tgt >= ir->nfn)
@@ -631,7 +631,7 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
             for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
                 const fc_ir_insn *x = &ir->ins[k];
                 uint32_t e = x->tgt;
-                if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_JMP) && e >= tail &&
+                if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_GUARD || x->op == FC_IR_JMP) && e >= tail &&
                     s->lpos[e] == NONAME) {
                     s->lpos[e] = cur;
                     s->rank[e] = nrank++;
@@ -653,7 +653,7 @@ int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, f
     for (uint32_t b = 0; b < ir->nblk; b++)
         for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++) {
             const fc_ir_insn *x = &ir->ins[k];
-            if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_JMP) &&
+            if ((x->op == FC_IR_BR || x->op == FC_IR_BR64 || x->op == FC_IR_GUARD || x->op == FC_IR_JMP) &&
                 s->rank[x->tgt] <= s->rank[b]) {
                 s->depth[s->rank[x->tgt]]++;
                 s->depth[s->rank[b] + 1]--;

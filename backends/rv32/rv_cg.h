@@ -206,6 +206,15 @@ void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsig
  * clobbers T0..T2 */
 void shift64_reg(cg *c, unsigned aop, unsigned dl, unsigned dh, unsigned al, unsigned ah, unsigned b,
                  int zero_hi);
+
+/* mem_check's fast test, also the IR selector's range guard (one sequence,
+ * so the guard cannot drift from the check): T0 = blo + off, a carry out
+ * of it with bhi ZERO branching to `carry`, a non-zero high half otherwise
+ * to `err`, then the 1 << k bytes at T0 not inside the hint's span for perm
+ * (or the frame) to `slow` (an atomic's FC_PERM_RW outside the stack: a
+ * jump to `slow`); falls through when inside. Clobbers T1..T3. */
+void mem_fast(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned k, unsigned perm,
+              unsigned hint, uint32_t carry, uint32_t err, uint32_t slow);
 /* an atomic read-modify-write at [T0] (rv_codegen.c's atomic(): the sequence
  * and its rules); the old value in T1 (lo) and T3 (hi) */
 void atomic_rmw(cg *c, unsigned n, int32_t aop, unsigned sl, unsigned sh, unsigned cl, unsigned ch);

@@ -618,13 +618,10 @@ static void mem_addr(cg *c, unsigned r, int16_t off, unsigned n, unsigned perm,
     *roff = 0;
 }
 
-void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsigned perm,
-               unsigned hint)
+void mem_fast(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned k, unsigned perm,
+              unsigned hint, uint32_t carry, uint32_t err, uint32_t slow)
 {
-    unsigned k = lg2(n);
     int32_t o = off;
-    stub *s = fc_em_memcheck(&c->em, ST_MEM, perm, k);
-    uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
 
     /* T0 = lo of the address; its hi half must be 0 */
     if (rv_imm12_ok(o)) {
@@ -636,13 +633,8 @@ void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsig
     if (bhi == ZERO) {
         /* hi = carry + sext(off) >> 32: 0 iff (off >= 0 ? no carry : carry),
          * and carry iff T0 < blo (unsigned) */
-        if (off != 0) {
-            uint32_t e = newlab(c);
-            stub *h = addstub(c, ST_MEMHI, e);
-            h->lab3 = err;
-            h->val = off > 0 ? 1u : 0xffffffffu;
-            br(c, off > 0 ? RV_BLTU : RV_BGEU, T0, blo, e);
-        }
+        if (off != 0)
+            br(c, off > 0 ? RV_BLTU : RV_BGEU, T0, blo, carry);
     } else {
         put(c, rv_sltu(T1, T0, blo));
         e_rrr(c, A_ADD, T1, T1, bhi);
@@ -655,7 +647,6 @@ void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsig
     if (perm == FC_PERM_RW && hint != FC_REGION_STACK) {
         /* atomics need one region both readable and writable: slow path */
         jmp(c, slow);
-        bind(c, back);
         return;
     }
     if (hint == FC_REGION_STACK) {
@@ -672,6 +663,24 @@ void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsig
         e_rrr(c, A_SUB, T2, T0, T1);
     }
     br(c, RV_BGEU, T2, T3, slow);
+}
+
+void mem_check(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned n, unsigned perm,
+               unsigned hint)
+{
+    unsigned k = lg2(n);
+    stub *s = fc_em_memcheck(&c->em, ST_MEM, perm, k);
+    uint32_t back = s->lab2, slow = s->lab, err = s->lab3, carry = err;
+
+    if (bhi == ZERO && off != 0) {
+        /* a carry out of the address: its stub puts the high half in T1 */
+        stub *h;
+        carry = newlab(c);
+        h = addstub(c, ST_MEMHI, carry);
+        h->lab3 = err;
+        h->val = off > 0 ? 1u : 0xffffffffu;
+    }
+    mem_fast(c, blo, bhi, off, k, perm, hint, carry, err, slow);
     bind(c, back);
 }
 

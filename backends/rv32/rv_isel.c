@@ -611,7 +611,8 @@ static void sel_alu64(cg *c, uint32_t k, const fc_ir_insn *x)
 static void count_access(cg *c, const fc_ir_insn *x)
 {
     if (c->last_chk != x->insn) {       /* no CHECK for this eBPF access: proven */
-        c->em.unchecked++;
+        if (!(x->fl & FC_IR_G))         /* (or its check covered by a guard) */
+            c->em.unchecked++;
         c->last_chk = x->insn;
     }
 }
@@ -751,6 +752,25 @@ static void inline_edge(cg *c, uint32_t t)
     budget(c);
     jmp(c, blk_lab(c, bu[1].tgt));
     c->em.cur = cur;
+}
+
+/*
+ * A range guard (fc_ir_opt): to block tgt unless the sz bytes at {lo, hi} +
+ * imm lie inside the span of the region the first check's access expects:
+ * the fast test of mem_check without its slow path (a range that fails it
+ * takes the copy of the block that keeps every check).
+ */
+static void sel_guard(cg *c, uint32_t k, const fc_ir_insn *x)
+{
+    const fc_insn_info *inf = c->in.info ? &c->in.info[x->insn] : NULL;
+    unsigned hint = inf ? inf->region_hint : 0xffu;
+    unsigned lk = x->sz == 8 ? 3u : x->sz == 4 ? 2u : x->sz == 2 ? 1u : 0u;
+    uint32_t fail = blk_lab(c, x->tgt);
+    unsigned blo = src(c, k, 0), bhi = src(c, k, 1);
+
+    if (hint == 0xffu)
+        hint = x->s[0] == FC_IR_FP ? FC_REGION_STACK : FC_REGION_CTX;
+    mem_fast(c, blo, bhi, x->imm, lk, x->cc, hint, fail, fail, fail);
 }
 
 /* if a cond b goto block t */
@@ -1043,6 +1063,10 @@ static void sel(cg *c, uint32_t k, uint32_t b, uint32_t f)
     case FC_IR_LD: case FC_IR_ST:
         sel_mem(c, k, x);
         break;
+    case FC_IR_GUARD:
+        c->pool_lim = 2;                /* the guard's sequence uses s10 */
+        sel_guard(c, k, x);
+        break;
     case FC_IR_SECADDR: {
         unsigned d = dst(c, k, 0, 0);
         if (d == ZERO)
@@ -1239,6 +1263,8 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     size_t wir = fc_ir_workspace_size(n), wra = fc_ra_workspace_size(n);
     if (fc_ir_lower_entries(p, info, lf, c->in.entries, c->in.nentries, w, wir, &ir) != FC_IR_OK)
         return RV_ISEL_REFUSED;
+    if (!(c->in.flags & FC_BK_NO_OPT))
+        fc_ir_opt(&ir);                 /* checks of one base merged under a range guard */
     w += wir;
     if (fc_ra_run(&ir, &fc_ra_target_rv32, w, wra, &ra) != FC_RA_OK)
         return RV_ISEL_REFUSED;

@@ -223,72 +223,34 @@ void t2e_atomic32(t2_em *x, enum t2_dp op, int cmpx, int xchg, unsigned val, uns
 
 /* ---- the bounds check ------------------------------------------------------ */
 
-static void hi_load(t2_em *x, t2_hisrc hi)
+static void hi_load(t2_em *x, t2_hisrc hi, unsigned d)
 {
     if (hi.reg == NONE && hi.base != NONE)
-        t2e_put(x, t2_ldr_imm(LR, hi.base, hi.off));   /* LDR keeps the flags */
+        t2e_put(x, t2_ldr_imm(d, hi.base, hi.off));    /* LDR keeps the flags */
 }
 
-unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k, unsigned perm,
-                   unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse,
-                   const t2_spancache *sc)
+void t2e_check_addr(t2_em *x, unsigned dlo, unsigned dhi, unsigned blo, t2_hisrc hi, int32_t off,
+                    unsigned tmp, uint32_t carry, uint32_t err)
 {
-    fc_em_stub *s = fc_em_memcheck(&x->em, T2_ST_MEM, perm, k);
-    uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
-    int hz = hi.reg == NONE && hi.base == NONE;
     uint32_t uoff = (uint32_t)off;
-    unsigned base = IP;          /* the register the access and the check use */
-    unsigned hichk = NONE;       /* the register of a high half still to test */
-
-    if (off == 0 && perm != FC_PERM_RW && !(x->flags & FC_BK_NO_OPT) && !nofuse) {
-        /* the address is blo itself: no copy into ip on the fast path; the
-         * stubs copy it when they need it (slow path, error report) */
-        base = blo;
-        if (blo != IP)
-            s->base = (uint8_t)blo;
-        if (!hz) {
-            /* the high half joins the fast test as a 64-bit compare,
-             * (hi:lo-start) < (0:lim), and the slow path tests it first */
-            hichk = hi.reg != NONE ? hi.reg : LR;
-            hi_load(x, hi);
-            s->hireg = (uint8_t)hichk;
-            s->lab4 = fc_em_newlab(&x->em);
-        }
-    } else if (hz) {
-        if (off == 0) {
-            t2e_mov_reg(x, IP, blo);
-        } else {
-            /* hi = carry + sext(off): 0 iff (off >= 0 ? no carry : carry) */
-            if (off > 0)
-                t2e_dp_imm(x, T2_DP_ADD, 1, IP, blo, uoff, LR);
-            else
-                t2e_dp_imm(x, T2_DP_SUB, 1, IP, blo, 0u - uoff, LR);
-            uint32_t e = fc_em_newlab(&x->em);
-            fc_em_stub *h = fc_em_addstub(&x->em, T2_ST_MEMHI, e);
-            h->lab3 = err;
-            h->val = off > 0 ? 1u : 0xffffffffu;
-            t2e_br(x, off > 0 ? T2_CS : T2_CC, e);
-        }
+    if (hi.reg == NONE && hi.base == NONE) {
+        /* hi = carry + sext(off): 0 iff (off >= 0 ? no carry : carry) */
+        if (off > 0)
+            t2e_dp_imm(x, T2_DP_ADD, 1, dlo, blo, uoff, tmp);
+        else
+            t2e_dp_imm(x, T2_DP_SUB, 1, dlo, blo, 0u - uoff, tmp);
+        t2e_br(x, off > 0 ? T2_CS : T2_CC, carry);
     } else {
-        unsigned bhi;
-        t2e_dp_imm(x, T2_DP_ADD, 1, IP, blo, uoff, LR);
-        bhi = hi.reg != NONE ? hi.reg : LR;
-        hi_load(x, hi);
-        t2e_put(x, t2_adcs_imm(LR, bhi, off < 0 ? 0xffffffffu : 0));
+        t2e_dp_imm(x, T2_DP_ADD, 1, dlo, blo, uoff, tmp);
+        hi_load(x, hi, dhi);
+        t2e_put(x, t2_adcs_imm(dhi, hi.reg != NONE ? hi.reg : dhi, off < 0 ? 0xffffffffu : 0));
         t2e_br(x, T2_NE, err);
     }
+}
 
-    if (perm == FC_PERM_RW) {
-        /* atomics: need one region both readable and writable: slow path */
-        t2e_br(x, T2_AL, slow);
-        fc_em_bind(&x->em, back);
-        return IP;
-    }
-    /* fast path: the region the verifier expects (else ctx / the frame) */
-    if (hint == 0xffu)
-        hint = stack_base ? FC_REGION_STACK : FC_REGION_CTX;
-    /* c1 = address - start, compared with lim in c2 (lr may hold the
-     * high half) */
+void t2e_fast_test(t2_em *x, unsigned base, unsigned k, unsigned perm, unsigned hint, unsigned c1,
+                   unsigned c2, const t2_spancache *sc)
+{
     if (hint == FC_REGION_STACK) {
         t2e_put(x, t2_sub_reg(c1, base, x->fb));
         t2e_put(x, t2_ldr_imm(c2, x->env, (int32_t)(FC_NENV_STACK_END + 4 * k)));
@@ -307,6 +269,59 @@ unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k,
             t2e_put(x, t2_cmp_reg(c1, c2));
         }
     }
+}
+
+unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k, unsigned perm,
+                   unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse,
+                   const t2_spancache *sc)
+{
+    fc_em_stub *s = fc_em_memcheck(&x->em, T2_ST_MEM, perm, k);
+    uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
+    int hz = hi.reg == NONE && hi.base == NONE;
+    unsigned base = IP;          /* the register the access and the check use */
+    unsigned hichk = NONE;       /* the register of a high half still to test */
+
+    if (off == 0 && perm != FC_PERM_RW && !(x->flags & FC_BK_NO_OPT) && !nofuse) {
+        /* the address is blo itself: no copy into ip on the fast path; the
+         * stubs copy it when they need it (slow path, error report) */
+        base = blo;
+        if (blo != IP)
+            s->base = (uint8_t)blo;
+        if (!hz) {
+            /* the high half joins the fast test as a 64-bit compare,
+             * (hi:lo-start) < (0:lim), and the slow path tests it first */
+            hichk = hi.reg != NONE ? hi.reg : LR;
+            hi_load(x, hi, LR);
+            s->hireg = (uint8_t)hichk;
+            s->lab4 = fc_em_newlab(&x->em);
+        }
+    } else if (hz && off == 0) {
+        t2e_mov_reg(x, IP, blo);
+    } else {
+        uint32_t e = err;
+        if (hz) {
+            /* a carry out of the address: its stub puts the high half in lr */
+            fc_em_stub *h;
+            e = fc_em_newlab(&x->em);
+            h = fc_em_addstub(&x->em, T2_ST_MEMHI, e);
+            h->lab3 = err;
+            h->val = off > 0 ? 1u : 0xffffffffu;
+        }
+        t2e_check_addr(x, IP, LR, blo, hi, off, LR, e, err);
+    }
+
+    if (perm == FC_PERM_RW) {
+        /* atomics: need one region both readable and writable: slow path */
+        t2e_br(x, T2_AL, slow);
+        fc_em_bind(&x->em, back);
+        return IP;
+    }
+    /* fast path: the region the verifier expects (else ctx / the frame) */
+    if (hint == 0xffu)
+        hint = stack_base ? FC_REGION_STACK : FC_REGION_CTX;
+    /* c1 = address - start, compared with lim in c2 (lr may hold the
+     * high half) */
+    t2e_fast_test(x, base, k, perm, hint, c1, c2, sc);
     if (hichk != NONE)
         t2e_put(x, t2_sbcs_imm(c1, hichk, 0));
     t2e_br(x, T2_HS, slow);

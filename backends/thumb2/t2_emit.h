@@ -121,6 +121,24 @@ unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k,
  */
 void t2e_atomic32(t2_em *x, enum t2_dp op, int cmpx, int xchg, unsigned val, unsigned cmp);
 
+/*
+ * The two halves of a check's fast test, used by t2e_check and by the IR
+ * selector's range guard (one sequence, so the guard cannot drift from the
+ * check). t2e_check_addr: dlo = blo + off for off != 0 (or a high half),
+ * setting the flags: with no high half (hi all NONE: zero) a carry out of
+ * the 64-bit sum branches to `carry`; else dhi = hi + sext(off) >> 32 +
+ * carry (hi loaded into dhi from its slot first) and a non-zero dhi
+ * branches to `err`. tmp: scratch for a constant (not dlo, not blo).
+ * t2e_fast_test: c1 = base - start of the span the hint names for perm (the
+ * frame [fb, stack_end[k]) for FC_REGION_STACK) compared with the span's
+ * lim for 1 << k bytes (in c2, or the span cache's registers): flags HS
+ * when the 1 << k bytes at base are not inside.
+ */
+void t2e_check_addr(t2_em *x, unsigned dlo, unsigned dhi, unsigned blo, t2_hisrc hi, int32_t off,
+                    unsigned tmp, uint32_t carry, uint32_t err);
+void t2e_fast_test(t2_em *x, unsigned base, unsigned k, unsigned perm, unsigned hint, unsigned c1,
+                   unsigned c2, const t2_spancache *sc);
+
 /* The stubs recorded in this pass, then the shared routines. */
 void t2e_out_of_line(t2_em *x);
 

@@ -900,7 +900,7 @@ static void count_access(is *c)
     uint32_t insn = I(c)->insn;
     if (insn != c->acc_insn) {
         c->acc_insn = insn;
-        if (c->chk_insn != insn)
+        if (c->chk_insn != insn && !(I(c)->fl & FC_IR_G))
             c->unchecked++;
     }
 }
@@ -976,6 +976,54 @@ static void sel_check(is *c)
     }
     t2e_check(&c->x, blo, hi, x->imm, lg2(x->sz), x->cc, inf ? inf->region_hint : 0xffu,
               x->s[0] == FC_IR_FP, S2, c2, nofuse, NULL);
+}
+
+/*
+ * A range guard (fc_ir_opt): to block tgt unless the sz bytes at {lo, hi} +
+ * imm lie inside the span of the region the first check's access expects,
+ * the fast test of a check (t2e_check) without its slow path: a range that
+ * fails it takes the copy of the block that keeps every check.
+ */
+static void sel_guard(is *c)
+{
+    const fc_ir_insn *x = I(c);
+    unsigned lhi = L(c, 3), a = S0;
+    const fc_insn_info *inf = c->in.info ? &c->in.info[x->insn] : NULL;
+    unsigned hint = inf ? inf->region_hint : 0xffu;
+    uint32_t fail = c->blab[x->tgt];
+    t2_hisrc hi = {NONE, NONE, 0};
+
+    if (hint == 0xffu)
+        hint = x->s[0] == FC_IR_FP ? FC_REGION_STACK : FC_REGION_CTX;
+    unsigned blo = rsrc(c, L(c, 2), S0);
+    if (FC_RA_IS_REG(lhi)) {
+        hi.reg = (uint8_t)(lhi - 1u);
+    } else if (FC_RA_IS_SLOT(lhi)) {
+        hi.base = T2_SP;
+        hi.off = slot_off(lhi);
+    } else if (lhi != FC_RA_ZERO) {
+        refuse(c, "guard: high half");
+        return;
+    }
+    /* S0 = lo of the address; its hi half must be 0 */
+    if (x->imm == 0) {
+        a = blo;
+        if (lhi != FC_RA_ZERO) {
+            unsigned h = hi.reg;
+            if (h == NONE) {
+                put(c, t2_ldr_imm(S1, T2_SP, hi.off));
+                h = S1;
+            }
+            put(c, t2_cmp_imm(h, 0));
+            t2e_br(&c->x, T2_NE, fail);
+        }
+    } else {
+        t2e_check_addr(&c->x, S0, S1, blo, hi, x->imm, S2, fail, fail);
+    }
+    /* S2 = address - start, compared with the lim of 1 << k bytes in S1:
+     * the check's own fast test */
+    t2e_fast_test(&c->x, a, lg2(x->sz), x->cc, hint, S2, S1, NULL);
+    t2e_br(&c->x, T2_HS, fail);
 }
 
 static void sel_secaddr(is *c)
@@ -1559,6 +1607,7 @@ static void sel(is *c)
     case FC_IR_LD: sel_ld(c); return;
     case FC_IR_ST: sel_st(c); return;
     case FC_IR_CHECK: sel_check(c); return;
+    case FC_IR_GUARD: sel_guard(c); return;
     case FC_IR_SECADDR: sel_secaddr(c); return;
     case FC_IR_BR: sel_br(c); return;
     case FC_IR_BR64: sel_br64(c); return;
@@ -1749,6 +1798,8 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         *why = "the lowering refused the program";
         return T2_ISEL_REFUSED;
     }
+    if (!(fl & FC_BK_NO_OPT))
+        fc_ir_opt(&c->ir);     /* checks of one base merged under a range guard */
     /* A program that charges the budget (a taken backward jump, a local
      * call) keeps the counter in r8, as the template generator keeps it in
      * r10: SUBS and a branch per unit instead of LDR, SUBS, branch, STR. r8

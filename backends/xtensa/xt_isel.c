@@ -930,24 +930,16 @@ static void sel_st(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
 
 static unsigned lg_of(unsigned n) { return n >= 8 ? 3u : n >= 4 ? 2u : n >= 2 ? 1u : 0u; }
 
-/* CHECK: a8 = lo of the address, a11 = hi; outside: the error stub with
- * err_addr = {a8, a11} */
-static void sel_check(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
+/* The test of a check and of a range guard (one sequence): a8 = lo of the
+ * address b + imm, a11 = hi (from the location lh); a non-zero hi, or 1 << lg
+ * bytes at a8 inside no region with permission perm (the shared routine),
+ * go to lab. */
+static void range_test(struct fc_cg *c, unsigned b, unsigned lh, int32_t imm, unsigned perm, unsigned lg,
+                       uint32_t lab)
 {
-    unsigned perm = x->cc & 3u, lg = lg_of(x->sz);
-    unsigned code = perm == FC_PERM_R ? FC_ERR_MEM_READ : FC_ERR_MEM_WRITE;
-    uint32_t stub = err_stub(c, ST_MEM, code);
-    unsigned b = rd(c, l[2], S9);
-    int32_t imm = x->imm;
-
-    c->em.checks++;
-    if (perm == 0 || (1u << lg) != x->sz) {
-        fail(c, "check size or permission");
-        return;
-    }
     addc(c, S8, b, imm, S10);
-    if (!(l[3] == FC_RA_ZERO && imm == 0)) {
-        unsigned h = rd(c, l[3], S11);
+    if (!(lh == FC_RA_ZERO && imm == 0)) {
+        unsigned h = rd(c, lh, S11);
         mov(c, S11, h);
         if (imm < 0)
             put(c, xt_addi(S11, S11, -1));
@@ -957,11 +949,44 @@ static void sel_check(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
             put(c, xt_addi(S11, S11, 1));
             fc_em_bind(&c->em, nc);
         }
-        braz(c, XT_BNEZ, S11, stub);
+        braz(c, XT_BNEZ, S11, lab);
     }
     c->chk_used |= (uint16_t)(1u << (perm * 4u + lg));
     put(c, xt_call0(c->em.pos, c->em.lab[c->lab_chk + perm * 4u + lg]));
-    braz(c, XT_BEQZ, S9, stub);
+    braz(c, XT_BEQZ, S9, lab);
+}
+
+/* CHECK: a8 = lo of the address, a11 = hi; outside: the error stub with
+ * err_addr = {a8, a11} */
+static void sel_check(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
+{
+    unsigned perm = x->cc & 3u, lg = lg_of(x->sz);
+    unsigned code = perm == FC_PERM_R ? FC_ERR_MEM_READ : FC_ERR_MEM_WRITE;
+    uint32_t stub = err_stub(c, ST_MEM, code);
+    unsigned b = rd(c, l[2], S9);
+
+    c->em.checks++;
+    if (perm == 0 || (1u << lg) != x->sz) {
+        fail(c, "check size or permission");
+        return;
+    }
+    range_test(c, b, l[3], x->imm, perm, lg, stub);
+}
+
+/* GUARD (fc_ir_opt): the test of a check of the guard's range (1, 2, 4 or 8
+ * bytes, R or W), to block tgt (the copy that keeps every check) where the
+ * check would go to its error stub: the routine accepts a range only inside
+ * one span with the permission or the frame. */
+static void sel_guard(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
+{
+    unsigned perm = x->cc & 3u, lg = lg_of(x->sz);
+    unsigned b = rd(c, l[2], S9);
+
+    if ((perm != FC_PERM_R && perm != FC_PERM_W) || (1u << lg) != x->sz) {
+        fail(c, "guard size or permission");
+        return;
+    }
+    range_test(c, b, l[3], x->imm, perm, lg, c->lab_blk + x->tgt);
 }
 
 /* The shared bounds check: a8 = address; a9 = 1 inside a span of slot
@@ -1362,6 +1387,7 @@ static void sel_insn(struct fc_cg *c, const fc_ir_insn *x)
     case FC_IR_LD: sel_ld(c, x, l); break;
     case FC_IR_ST: sel_st(c, x, l); break;
     case FC_IR_CHECK: sel_check(c, x, l); break;
+    case FC_IR_GUARD: sel_guard(c, x, l); break;
     case FC_IR_ATOMIC: sel_atomic(c, x, l); break;
     case FC_IR_SECADDR: {
         unsigned d = wr(l[0], S9);
@@ -1610,6 +1636,8 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
             fc_diag_add(d, FC_SEV_ERROR, -1, "%s: the lowering failed (%d)", nm, rc);
         return rc == FC_IR_EWORK ? FC_BK_EWORK : FC_BK_EINTERNAL;
     }
+    if (!(in.flags & FC_BK_NO_OPT))
+        fc_ir_opt(&ir);     /* checks of one base merged under a range guard */
     rc = fc_ra_run(&ir, &fc_ra_target_lx106, rw, rl, &ra);
     if (rc != FC_RA_OK) {
         if (d)

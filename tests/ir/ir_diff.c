@@ -18,7 +18,10 @@
  * Each verified program is lowered three ways: with the verifier's facts
  * (PROVEN accesses unchecked, hi_zero used), without facts (every access
  * checked but the own frame's), and with FC_IR_CHECK_ALL | FC_IR_NO_HIOPT
- * (every hi half computed). A program the verifier refuses is not lowered
+ * (every hi half computed); and the first two again after fc_ir_opt (the
+ * checks of one base merged under range guards: run with exact guards, and
+ * once more with every guard failing, so both the guarded path and the
+ * checked copy must agree with the interpreter). A program the verifier refuses is not lowered
  * (a printed reason; not counted). Every lowering must also fit the stated
  * workspace exactly (one byte less is refused) and every IR instruction must
  * print with named ops (fc_ir_format). Every lowering is then allocated
@@ -57,6 +60,7 @@ static int verbose, dump;
 static unsigned npass, nfail, nskip;
 static unsigned max_per_slot;
 static unsigned long long nruns, ir_ins_total, ebpf_total, hi_skipped_total, fixups_total;
+static unsigned long long guards_total, merged_total, guarded_progs;
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -228,10 +232,14 @@ static int run_case(const fc_ir *ir, const fc_ra *ra, const setup *s, char *msg,
 static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo, setup *inputs,
                        unsigned ninputs)
 {
-    static const struct { uint32_t flags; const char *name; } modes[] = {
-        {0, "facts"},
-        {FC_IR_NO_FACTS, "no facts"},
-        {FC_IR_CHECK_ALL | FC_IR_NO_HIOPT, "check all, every hi half"},
+    /* opt: then fc_ir_opt (check merging under range guards), run with
+     * exact guards and once more (unallocated) with every guard failing */
+    static const struct { uint32_t flags; int opt; const char *name; } modes[] = {
+        {0, 0, "facts"},
+        {FC_IR_NO_FACTS, 0, "no facts"},
+        {FC_IR_CHECK_ALL | FC_IR_NO_HIOPT, 0, "check all, every hi half"},
+        {0, 1, "facts, guards"},
+        {FC_IR_NO_FACTS, 1, "no facts, guards"},
     };
     fc_insn_info *info = calloc(p->ninsns + 1, sizeof *info);
     size_t wl = fc_vfy_workspace_size(p);
@@ -269,6 +277,23 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
             ok = 0;
             break;
         }
+        if (modes[m].opt) {
+            uint32_t nb0 = ir.nblk, nc0 = ir.checks;
+            fc_ir_opt(&ir);
+            if (ir.nins > ir.inscap || ir.nblk + ir.nfn > ir.blkcap || ir.merged > nc0 ||
+                (ir.guards && ir.nblk != nb0 + 2u * ir.guards)) {
+                printf("FAIL %s [%s]: fc_ir_opt left %u instructions, %u blocks (%u before), %u guards\n",
+                       name, modes[m].name, ir.nins, ir.nblk, nb0, ir.guards);
+                ok = 0;
+                break;
+            }
+            if (m == 3) {
+                guards_total += ir.guards;
+                merged_total += ir.merged;
+                if (ir.guards)
+                    guarded_progs++;
+            }
+        }
         if (ir.nins > max_per_slot * p->ninsns)
             max_per_slot = (ir.nins + p->ninsns - 1) / p->ninsns;
         for (uint32_t k = 0; k < ir.nins && ok; k++) {
@@ -293,6 +318,16 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
                 if (dump)
                     dump_ir(&ir, NULL);
                 ok = 0;
+            }
+            if (ok && ir.guards) {
+                ir_guard_fail = 1;
+                if (!run_case(&ir, NULL, &inputs[k], msg, sizeof msg)) {
+                    printf("FAIL %s [%s, every guard failing, input %u]: %s\n", name, modes[m].name, k, msg);
+                    if (dump)
+                        dump_ir(&ir, NULL);
+                    ok = 0;
+                }
+                ir_guard_fail = 0;
             }
         }
         /* the allocated form, for each register table */
@@ -520,6 +555,8 @@ int main(int argc, char **argv)
            hi_skipped_total, fixups_total);
     printf("at most %u IR instructions per eBPF slot in one program (the workspace allows %u)\n",
            max_per_slot, FC_IR_INSNS_PER_INSN);
+    printf("fc_ir_opt (with facts): %llu range guards over %llu checks in %llu programs; every guarded "
+           "program also run with every guard failing\n", guards_total, merged_total, guarded_progs);
     for (unsigned t = 0; t < NTARGETS; t++)
         printf("allocated for %s (%u registers, with facts): %llu webs, %llu in registers, %llu live across "
                "a call; %llu spill slots, %llu reloads and %llu spill stores (static); %llu of %llu moves "

@@ -9,6 +9,8 @@
 
 #include "ir_interp.h"
 
+int ir_guard_fail;
+
 typedef struct frame {
     uint32_t ret;           /* IR instruction after the call */
     uint32_t save[8];       /* r6..r9 lo, hi */
@@ -333,6 +335,18 @@ static int run(const fc_ir *ir, const fc_ra *ra, fc_vm *vm, uint64_t ctx_addr, u
             uint64_t ea = ((uint64_t)s1 << 32 | s0) + (uint64_t)(int64_t)x->imm;
             if (!x->sz || !fc_vm_translate(vm, ea, x->sz, x->cc))
                 STOP(x->cc == FC_PERM_R ? FC_ERR_MEM_READ : FC_ERR_MEM_WRITE, x->insn, ea);
+            break;
+        }
+        case FC_IR_GUARD: {
+            /* exact: the range inside one region with the permission; or,
+             * with ir_guard_fail, never (the selectors may fail a guard they
+             * cannot decide quickly: the checked copy must then give the
+             * same results) */
+            uint64_t ea = ((uint64_t)s1 << 32 | s0) + (uint64_t)(int64_t)x->imm;
+            if (x->tgt >= ir->nblk || !x->sz || x->cc == FC_PERM_RW)
+                UNSOUND("bad guard");
+            if (ir_guard_fail || !fc_vm_translate(vm, ea, x->sz, x->cc))
+                pc = ir->blk[x->tgt].start;
             break;
         }
         case FC_IR_SECADDR: {

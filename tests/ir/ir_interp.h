@@ -20,6 +20,11 @@
 
 #define IR_UNSOUND (-1)
 
+/* 1: every GUARD (fc_ir_opt) takes its target, the copy that keeps every
+ * check; 0 (default): a GUARD falls through iff its whole range lies inside
+ * one region with its permission */
+extern int ir_guard_fail;
+
 typedef struct ir_result {
     int err;                /* enum fc_err, or IR_UNSOUND */
     uint32_t err_pc;        /* eBPF instruction */
