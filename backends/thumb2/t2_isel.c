@@ -227,7 +227,7 @@ static int dead_from(const is *c, uint32_t b, uint32_t k, uint16_t l, unsigned d
     const fc_ir_insn *z = bl->end > bl->start ? &c->ir.ins[bl->end - 1] : NULL;
     if (z && z->op == FC_IR_JMP)
         return dead_from(c, z->tgt, c->ir.blk[z->tgt].start, l, depth - 1);
-    if (z && (z->op == FC_IR_BR || z->op == FC_IR_BR64) &&
+    if (z && (z->op == FC_IR_BR || z->op == FC_IR_BR64 || z->op == FC_IR_GUARD) &&
         !dead_from(c, z->tgt, c->ir.blk[z->tgt].start, l, depth - 1))
         return 0;
     return b + 1 < bend && dead_from(c, b + 1, c->ir.blk[b + 1].start, l, depth - 1);
@@ -1199,14 +1199,17 @@ static enum t2_cond cond32(unsigned cc)
  * The (last) branch of a conditional jump to block tgt on cond; zreg, when
  * not NONE, a low register compared with 0 by the branch itself (CBZ for EQ,
  * CBNZ for NE, when the target is ahead and in reach; else CMP #0 and B<c>).
- * An edge block emitted in line (edge_inline): the inverted branch to the
- * next block, then the edge code, at which label pre (the other branches of
- * the jump to tgt) is bound.
+ * An edge block emitted in line (edge_inline): the inverted branch past
+ * the edge code, then the edge code, at which label pre (the other branches
+ * of the jump to tgt) is bound.
  */
 static void br_to(is *c, enum t2_cond cond, unsigned zreg, uint32_t tgt, uint32_t pre)
 {
     int inl = edge_inline(c, tgt);
-    uint32_t lab = inl ? c->blab[c->b + 1] : c->blab[tgt];
+    /* in line: the inverted branch goes past the edge code, to what follows
+     * the branch - the next block, or the JMP that closes a checked copy of
+     * fc_ir_opt (a BR that is not its block's last instruction) */
+    uint32_t lab = inl ? fc_em_newlab(&c->x.em) : c->blab[tgt];
 
     if (inl && cond == T2_AL) {
         /* always taken: just the edge code */
@@ -1219,6 +1222,7 @@ static void br_to(is *c, enum t2_cond cond, unsigned zreg, uint32_t tgt, uint32_
         if (pre != NOLAB)
             fc_em_bind(&c->x.em, pre);
         edge_code(c, tgt);
+        fc_em_bind(&c->x.em, lab);
     }
 }
 
