@@ -245,6 +245,19 @@ int fc_ir_lower_entries(const fc_prog *p, const fc_insn_info *info, uint32_t fla
 int fc_ir_is_entry(const fc_ir *ir, uint32_t f);
 
 /*
+ * The deepest machine stack below the entry of an entry function: its frame,
+ * then along the deepest chain of at most FC_MAX_CALL_DEPTH - 1 nested local
+ * calls, call_cost (what a call pushes) and the callee's frame; a recursion
+ * is followed round as often as the depth allows (the run's depth check stops
+ * it there). frame(ctx, f) is function f's frame in bytes. need[d][f] is
+ * kept one row of nfn words at a time in tmp (2 * nfn words). Saturates at
+ * 2^28 per step. The selectors add their prologue's and the runtime
+ * routines' share and compare with their bound (FC_NATIVE_MSTACK).
+ */
+uint32_t fc_ir_call_chain(const fc_ir *ir, uint32_t (*frame)(const void *ctx, uint32_t f), const void *ctx,
+                          uint32_t call_cost, uint32_t *tmp);
+
+/*
  * The pass between lowering and allocation (middle/fc_opt.c): check
  * merging under a range guard. In a block, the CHECKs of one base pair with
  * one permission (R or W), the base not written between them and no call in

@@ -12,6 +12,7 @@
 #include "fc_emit.h"
 #include "fc_hihalf.h"
 #include "fc_isa.h"
+#include "fc_vm.h"              /* FC_MAX_CALL_DEPTH */
 
 #define EDGE_BIT 0x80000000u     /* tgt while lowering: a deferred edge block */
 #define LEADER   1u
@@ -63,6 +64,33 @@ int fc_ir_is_entry(const fc_ir *ir, uint32_t f)
         if (ir->entries[e] == ir->fn[f].start)
             return 1;
     return 0;
+}
+
+uint32_t fc_ir_call_chain(const fc_ir *ir, uint32_t (*frame)(const void *ctx, uint32_t f), const void *ctx,
+                          uint32_t call_cost, uint32_t *tmp)
+{
+    uint32_t *prev = tmp, *cur = tmp + ir->nfn, most = 0;
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        prev[f] = frame(ctx, f);
+    for (uint32_t d = 1; d < FC_MAX_CALL_DEPTH; d++) {
+        for (uint32_t f = 0; f < ir->nfn; f++) {
+            const fc_ir_func *fn = &ir->fn[f];
+            uint32_t deepest = 0;
+            for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++)
+                for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++)
+                    if (ir->ins[k].op == FC_IR_CALL && ir->ins[k].tgt < ir->nfn &&
+                        call_cost + prev[ir->ins[k].tgt] > deepest)
+                        deepest = call_cost + prev[ir->ins[k].tgt];
+            cur[f] = frame(ctx, f) + (deepest > 0x10000000u ? 0x10000000u : deepest);
+        }
+        uint32_t *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    for (uint32_t f = 0; f < ir->nfn; f++)
+        if (fc_ir_is_entry(ir, f) && prev[f] > most)
+            most = prev[f];
+    return most;
 }
 
 /* Is slot i in an entry function (its exit ends the run: only r0 is read)?

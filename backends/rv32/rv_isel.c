@@ -79,30 +79,14 @@ static uint32_t spill_of(const fc_ra *ra, uint32_t f)
  * FC_MAX_CALL_DEPTH - 1 nested calls from an entry function (a recursion
  * followed round as often as the run's depth check allows), each a call
  * frame and the callee's spill area; two rows of nfn words in tmp. */
+static uint32_t spill_cb(const void *ctx, uint32_t f)
+{
+    return spill_of(ctx, f);
+}
+
 static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra, uint32_t *tmp)
 {
-    uint32_t *prev = tmp, *cur = tmp + ir->nfn, most = 0;
-    for (uint32_t f = 0; f < ir->nfn; f++)
-        prev[f] = spill_of(ra, f);
-    for (uint32_t d = 1; d < FC_MAX_CALL_DEPTH; d++) {
-        for (uint32_t f = 0; f < ir->nfn; f++) {
-            const fc_ir_func *fn = &ir->fn[f];
-            uint32_t deepest = 0;
-            for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++)
-                for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++)
-                    if (ir->ins[k].op == FC_IR_CALL && ir->ins[k].tgt < ir->nfn &&
-                        CALL_FRAME + prev[ir->ins[k].tgt] > deepest)
-                        deepest = CALL_FRAME + prev[ir->ins[k].tgt];
-            cur[f] = spill_of(ra, f) + (deepest > 0x10000000u ? 0x10000000u : deepest);
-        }
-        uint32_t *t = prev;
-        prev = cur;
-        cur = t;
-    }
-    for (uint32_t f = 0; f < ir->nfn; f++)
-        if (fc_ir_is_entry(ir, f) && prev[f] > most)
-            most = prev[f];
-    return FRAME_SIZE + most;
+    return FRAME_SIZE + fc_ir_call_chain(ir, spill_cb, ra, CALL_FRAME, tmp);
 }
 
 /* the function starting at slot at */

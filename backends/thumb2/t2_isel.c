@@ -1646,31 +1646,14 @@ static uint32_t frame_of(const is *c, uint32_t f)
  * it there). need[d][f]: the most below f's entry with d more calls
  * allowed, one row of nfn words at a time in `tmp` (two rows). Saturates.
  */
+static uint32_t frame_cb(const void *ctx, uint32_t f)
+{
+    return frame_of(ctx, f);
+}
+
 static uint32_t mstack_need(const is *c, void *tmp)
 {
-    const fc_ir *ir = &c->ir;
-    uint32_t *prev = tmp, *cur = prev + ir->nfn, most = 0;
-    for (uint32_t f = 0; f < ir->nfn; f++)
-        prev[f] = frame_of(c, f);
-    for (uint32_t d = 1; d < FC_MAX_CALL_DEPTH; d++) {
-        for (uint32_t f = 0; f < ir->nfn; f++) {
-            const fc_ir_func *fn = &ir->fn[f];
-            uint32_t deepest = 0;
-            for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++)
-                for (uint32_t k = ir->blk[b].start; k < ir->blk[b].end; k++)
-                    if (ir->ins[k].op == FC_IR_CALL && ir->ins[k].tgt < ir->nfn &&
-                        CALL_PUSH + prev[ir->ins[k].tgt] > deepest)
-                        deepest = CALL_PUSH + prev[ir->ins[k].tgt];
-            cur[f] = frame_of(c, f) + (deepest > 0x10000000u ? 0x10000000u : deepest);
-        }
-        uint32_t *t = prev;
-        prev = cur;
-        cur = t;
-    }
-    for (uint32_t f = 0; f < ir->nfn; f++)
-        if (fc_ir_is_entry(ir, f) && prev[f] > most)
-            most = prev[f];
-    return PROLOGUE_PUSH + most;
+    return PROLOGUE_PUSH + fc_ir_call_chain(&c->ir, frame_cb, c, CALL_PUSH, tmp);
 }
 
 /* A function's entry sequence (the target of its calls; the entry

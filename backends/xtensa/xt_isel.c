@@ -1433,41 +1433,35 @@ static uint32_t frame_of(const fc_ra *ra, uint32_t f, int win)
 /*
  * Machine stack the code can use: the frames of the deepest chain of local
  * calls from the entry (at most FC_MAX_CALL_DEPTH functions deep: a deeper
- * call stops with FC_ERR_CALL_DEPTH; recursion included), plus the runtime
- * routines' frames below the deepest one (XT_RT_FRAME). need_d(f) =
- * frame(f) + the largest need_(d-1) of f's callees, over d = 1..8, in two
- * arrays on the stack for up to MS_FUNCS functions; beyond that the bound
- * assumes every one of the 8 frames is the largest.
+ * call stops with FC_ERR_CALL_DEPTH; recursion included; a call itself
+ * pushes nothing), plus the runtime routines' frames below the deepest one
+ * (XT_RT_FRAME): fc_ir_call_chain with two rows on the stack for up to
+ * MS_FUNCS functions; beyond that the bound assumes every one of the frames
+ * is the largest.
  */
 #define MS_FUNCS 64u
+typedef struct xt_frames {
+    const fc_ra *ra;
+    int win;
+} xt_frames;
+
+static uint32_t frame_cb(const void *ctx, uint32_t f)
+{
+    const xt_frames *x = ctx;
+    return frame_of(x->ra, f, x->win);
+}
+
 static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra, int win)
 {
-    uint16_t a[MS_FUNCS], b[MS_FUNCS], *cur = a, *nxt = b, *t;
-    uint32_t big = 0;
+    uint32_t tmp[2 * MS_FUNCS], big = 0;
+    xt_frames x = {ra, win};
 
+    if (ir->nfn <= MS_FUNCS)
+        return fc_ir_call_chain(ir, frame_cb, &x, 0, tmp) + XT_RT_FRAME;
     for (uint32_t f = 0; f < ir->nfn; f++)
         if (frame_of(ra, f, win) > big)
             big = frame_of(ra, f, win);
-    if (ir->nfn == 1)
-        return frame_of(ra, 0, win) + XT_RT_FRAME;
-    if (ir->nfn > MS_FUNCS || big > 4096u)
-        return frame_of(ra, 0, win) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
-    for (uint32_t f = 0; f < ir->nfn; f++)
-        cur[f] = (uint16_t)frame_of(ra, f, win);
-    for (uint32_t dd = 2; dd <= FC_MAX_CALL_DEPTH; dd++) {
-        for (uint32_t f = 0; f < ir->nfn; f++) {
-            const fc_ir_func *fn = &ir->fn[f];
-            uint32_t m = 0;
-            for (uint32_t bl = fn->b0; bl < fn->b0 + fn->nb; bl++)
-                for (uint32_t k = ir->blk[bl].start; k < ir->blk[bl].end; k++)
-                    if (ir->ins[k].op == FC_IR_CALL && ir->ins[k].tgt < ir->nfn &&
-                        cur[ir->ins[k].tgt] > m)
-                        m = cur[ir->ins[k].tgt];
-            nxt[f] = (uint16_t)(frame_of(ra, f, win) + m);
-        }
-        t = cur, cur = nxt, nxt = t;
-    }
-    return cur[0] + XT_RT_FRAME;
+    return frame_of(ra, 0, win) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
 }
 
 static void pass(void *ctx)
