@@ -81,6 +81,15 @@ static const uint8_t rec_magic[4] = { 0xFCu, 'F', 'C', 'I' };
 #define W(msg) (msg)
 #endif
 
+/* The fields of the last fc_run_args fc_run accepted that the template
+ * does not hold already (its stack fields are the other half of the key) */
+typedef struct run_key {
+    uint8_t *ctx;
+    uint64_t ctx_addr;
+    uint32_t entry, flags, ctx_len, ctx_perm, nextra;
+    uint32_t start;              /* interpreter: the entry's instruction  */
+} run_key;
+
 /* fc_run's run template, see "run" below */
 typedef struct run_tmpl {
     fc_vm vm;
@@ -91,6 +100,9 @@ typedef struct run_tmpl {
     uint8_t valid;               /* 0: rebuild at the next run            */
     uint8_t has_ctx;             /* regions[0] is the context             */
     uint8_t env_ok;              /* env's slots hold vm's regions         */
+    uint8_t fast;                /* 1: key passed every check of fc_run   */
+    uint8_t engine;              /* the engine key runs on                */
+    run_key key;                 /* the last arguments fc_run accepted    */
 #ifndef FC_NO_NATIVE
     /* native apps only: an interpreter app's template ends before */
     fc_native_env env;
@@ -109,6 +121,14 @@ typedef struct run_tmpl {
 static run_tmpl *tmpl_of(const fc_app *a)
 {
     return (run_tmpl *)(void *)(a->ram + a->ram_tmpl);
+}
+
+/* install, open: the first run builds the template and checks its arguments */
+static void tmpl_reset(const fc_app *a)
+{
+    run_tmpl *t = tmpl_of(a);
+    t->valid = 0;
+    t->fast = 0;
 }
 
 /* One writer of a result for every refusal. The section and record indices
@@ -1566,8 +1586,10 @@ int fc_install(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
         return e;
     if ((e = parse(fcx, len, &v, res)) != FC_OK)
         return e;
-    if ((e = plan(fcx, len, &v, cfg, app, 1, 1, res)) != FC_OK)
+    if ((e = plan(fcx, len, &v, cfg, app, 1, 1, res)) != FC_OK) {
+        app->img = 0;   /* unusable: fc_run refuses it before anything else */
         return e;
+    }
     fill_info(&v, app, cfg, info);
     /* everything validated: from here on only flash errors can fail */
     w.b = fcx;
@@ -1575,11 +1597,13 @@ int fc_install(const uint8_t *fcx, uint32_t len, const fc_install_cfg *cfg,
     w.a = app;
     if ((e = write_image(&w, cfg, res)) != FC_OK) {
         app->engine = FC_TARGET_EBPF;
-        app->nentries = 0;   /* unusable: fc_run refuses every entry */
+        app->nentries = 0;
+        app->img = 0;   /* unusable: fc_run refuses it before it looks at the
+                         * run template (which may hold a previous app's) */
         return e;
     }
     fc_app_reset(app);
-    tmpl_of(app)->valid = 0;   /* built by the first run */
+    tmpl_reset(app);   /* built by the first run */
     return ok(res);
 }
 
@@ -1676,20 +1700,22 @@ int fc_open(const fc_install_cfg *cfg, fc_app *a, fc_lresult *res)
     a->ram_tmpl = a->ram_need;
     if (a->ram_need > cfg->ram_len || cfg->ram_len - a->ram_need < RUN_TMPL_SIZE(a->engine) ||
         (a->ram_need & 7u) || a->ram_need < ram_layout(a))
-        return failv(res, FC_LERR_RAM, W("instance RAM smaller than the installed app needs"),
-                     -1, -1, a->ram_need);
-    if (a->engine != FC_TARGET_EBPF) {
-        /* the code was relocated for these addresses */
-        if (get64(rec + R_IMG_ADDR) != a->img_addr)
-            return fail(res, FC_LERR_ADDR, W("flash mapped at another address than at install"), -1, -1);
-        if (get64(rec + R_RAM_ADDR) != a->ram_addr)
-            return fail(res, FC_LERR_RAM_ADDR, W("instance RAM not at the address the code was relocated for"),
-                        -1, -1);
-    }
-    if ((e = helpers_check(cfg->plat, a->img + a->helpers_off, a->nhelpers, -1, res)) != FC_OK)
+        e = failv(res, FC_LERR_RAM, W("instance RAM smaller than the installed app needs"),
+                  -1, -1, a->ram_need);
+    /* the code was relocated for these addresses */
+    else if (a->engine != FC_TARGET_EBPF && get64(rec + R_IMG_ADDR) != a->img_addr)
+        e = fail(res, FC_LERR_ADDR, W("flash mapped at another address than at install"), -1, -1);
+    else if (a->engine != FC_TARGET_EBPF && get64(rec + R_RAM_ADDR) != a->ram_addr)
+        e = fail(res, FC_LERR_RAM_ADDR, W("instance RAM not at the address the code was relocated for"),
+                 -1, -1);
+    else
+        e = helpers_check(cfg->plat, a->img + a->helpers_off, a->nhelpers, -1, res);
+    if (e != FC_OK) {
+        a->img = 0;   /* unbound again: fc_run refuses it */
         return e;
+    }
     fc_app_reset(a);
-    tmpl_of(a)->valid = 0;     /* built by the first run */
+    tmpl_reset(a);     /* built by the first run */
     return ok(res);
 }
 
@@ -1910,18 +1936,14 @@ static RUN_COLD int tmpl_build(const fc_app *a, const fc_run_args *g, run_tmpl *
     return FC_OK;
 }
 
-/* Does t's table still hold what g asks for (context aside)? */
-static int tmpl_same(const run_tmpl *t, const fc_run_args *g)
+/* Do the last entries of t's table still hold g's extra regions (the host
+ * may change one in place), and nothing else of kind EXTRA? */
+static NOINLINE int extras_same(const run_tmpl *t, const fc_run_args *g)
 {
-    const fc_region *r;
+    const fc_region *r = &t->vm.regions[t->nregions];
     uint32_t k;
 
-    if (!t->valid || t->stack != g->stack || t->stack_len != g->stack_len ||
-        t->stack_addr != g->stack_addr || t->has_ctx != (g->ctx_len != 0) ||
-        t->vm.nregions != t->nregions)
-        return 0;
     /* the extras follow ctx, rodata, data, bss: the last entries */
-    r = &t->vm.regions[t->nregions];
     for (k = g->nextra; k-- > 0;) {
         const fc_region *x = &g->extra[k];
         if (!x->len)
@@ -1932,6 +1954,14 @@ static int tmpl_same(const run_tmpl *t, const fc_run_args *g)
             return 0;
     }
     return r == t->vm.regions || r[-1].kind != FC_REGION_EXTRA;
+}
+
+/* Does t's table still hold what g asks for (context aside)? */
+static int tmpl_same(const run_tmpl *t, const fc_run_args *g)
+{
+    return t->valid && t->stack == g->stack && t->stack_len == g->stack_len &&
+           t->stack_addr == g->stack_addr && t->has_ctx == (g->ctx_len != 0) &&
+           t->vm.nregions == t->nregions && extras_same(t, g);
 }
 
 /* The context region of this run into the table (and the env's slot 0)
@@ -2023,37 +2053,56 @@ static RUN_COLD int run_refuse(fc_run_result *out, int e, unsigned engine)
     return e;
 }
 
-int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *out)
+/* g asks for what k (the last arguments fc_run accepted) asked for: every
+ * field the checks, the engine and the template depend on (budget, user
+ * and env are read on every run; the extra regions' array is compared
+ * with the table entry by entry, wherever it lies) */
+static int args_same(const run_tmpl *t, const fc_run_args *g)
 {
-    fc_run_result tmp;
-    run_tmpl *t;
-    fc_vm *vm;
+    const run_key *k = &t->key;
+    uintptr_t p = ((uintptr_t)t->stack ^ (uintptr_t)g->stack) | ((uintptr_t)k->ctx ^ (uintptr_t)g->ctx);
+    uint32_t w = (k->entry ^ g->entry) | (k->flags ^ g->flags) | (t->stack_len ^ g->stack_len) |
+                 (k->ctx_len ^ g->ctx_len) | (k->ctx_perm ^ g->ctx_perm) | (k->nextra ^ g->nextra);
+    uint64_t d = (t->stack_addr ^ g->stack_addr) | (k->ctx_addr ^ g->ctx_addr);
+    return !p && !w && !d;
+}
+
+/*
+ * Everything fc_run checks of g against a, the engine g runs on, and the
+ * template for g; on success g is the key of the fast path (a run with the
+ * same arguments skips all of it; the app's fields it reads do not change
+ * while it is installed, and install/open reset the key). Out of line: the
+ * first run, and after a change of the arguments.
+ */
+static RUN_COLD int run_setup(const fc_app *a, const fc_run_args *g, run_tmpl *t)
+{
     uint64_t ctx_addr;
-    uint32_t start = 0, ctx_len;
+    uint32_t ctx_len;
     unsigned engine;
     int e, native;
 
-    if (!out)
-        out = &tmp;
+    t->fast = 0;
+    t->engine = FC_TARGET_EBPF;
     if ((e = check_run(a, g)) != FC_OK)
-        return run_refuse(out, e, 0);
+        return e;
 #if defined(FC_NO_INTERP)
     /* no interpreter: an app made for it (or a request for it) cannot run */
     if (a->engine == FC_TARGET_EBPF)
-        return run_refuse(out, FC_LERR_NO_NATIVE, 0);
+        return FC_LERR_NO_NATIVE;
     if (g->flags & FC_RUN_INTERP)
-        return run_refuse(out, FC_LERR_ARG, 0);
+        return FC_LERR_ARG;
     native = 1;
 #elif defined(FC_NO_NATIVE)
     if (a->engine != FC_TARGET_EBPF && !(g->flags & FC_RUN_INTERP))
-        return run_refuse(out, FC_LERR_NATIVE_UNAVAILABLE, 0);   /* not installed by this runtime */
+        return FC_LERR_NATIVE_UNAVAILABLE;   /* not installed by this runtime */
     native = 0;
 #else
     native = a->engine != FC_TARGET_EBPF && !(g->flags & FC_RUN_INTERP);
 #endif
     engine = native ? a->engine : FC_TARGET_EBPF;
+    t->engine = (uint8_t)engine;
     if (native && !a->plat->invoke)
-        return run_refuse(out, FC_LERR_NATIVE_UNAVAILABLE, engine);
+        return FC_LERR_NATIVE_UNAVAILABLE;
     ctx_len = g->ctx_len;
     ctx_addr = ctx_len ? ctx_guest(g) : 0;
     /* native code computes context addresses in 32 bits: the context must
@@ -2061,20 +2110,66 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
      * (ctx_addr > 2^32 - ctx_len, in 32-bit halves) */
     if (native && ctx_len &&
         ((uint32_t)(ctx_addr >> 32) != 0 || (uint32_t)ctx_addr > (uint32_t)(0u - ctx_len)))
-        return run_refuse(out, FC_LERR_ADDR, engine);
+        return FC_LERR_ADDR;
     if (!native) {
-        start = entry_insn(a, g->entry);
-        if (start >= a->ninsns)
-            return run_refuse(out, FC_LERR_ENTRY_UNKNOWN, engine);
+        t->key.start = entry_insn(a, g->entry);
+        if (t->key.start >= a->ninsns)
+            return FC_LERR_ENTRY_UNKNOWN;
     }
-    t = tmpl_of(a);
-    vm = &t->vm;
     if (!tmpl_same(t, g))
         e = tmpl_build(a, g, t);
     else if (ctx_len)
         e = tmpl_ctx(g, t, ctx_addr);
     if (e != FC_OK)
-        return run_refuse(out, e, engine);
+        return e;
+#ifndef FC_NO_NATIVE
+    if (native) {
+        fc_native_invoke *c = &t->call;
+        if (c->entry != g->entry || !c->entry_addr) {
+            c->entry = g->entry;
+            c->entry_off = entry_native(a, g->entry);
+            c->entry_addr = 0;
+            if (c->entry_off >= a->code_len)
+                return FC_LERR_ENTRY_UNKNOWN;
+            c->entry_addr = (uint32_t)(c->code_addr + c->entry_off) |
+                            (a->engine == FC_TARGET_THUMBV7M ? 1u : 0u);
+        }
+        c->ctx_addr = ctx_addr;
+        c->ctx_len = ctx_len;
+    }
+#endif
+    /* the key: what args_same compares (the stack: t->stack, as built) */
+    t->key.entry = g->entry;
+    t->key.flags = g->flags;
+    t->key.ctx = g->ctx;
+    t->key.ctx_len = g->ctx_len;
+    t->key.ctx_addr = g->ctx_addr;
+    t->key.ctx_perm = g->ctx_perm;
+    t->key.nextra = g->nextra;
+    t->fast = 1;
+    return FC_OK;
+}
+
+int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *out)
+{
+    fc_run_result tmp;
+    run_tmpl *t;
+    fc_vm *vm;
+    int e;
+
+    if (!out)
+        out = &tmp;
+    if (!a || !g || !a->img || !a->plat || !a->ram)
+        return run_refuse(out, FC_LERR_ARG, 0);
+    t = tmpl_of(a);
+    vm = &t->vm;
+    /* the fast path: the arguments of the last accepted run, the table as
+     * it was built (a helper may have grown it), the extras unchanged */
+    if (!t->fast || !args_same(t, g) || vm->nregions != t->nregions ||
+        (g->nextra && !extras_same(t, g))) {
+        if ((e = run_setup(a, g, t)) != FC_OK)
+            return run_refuse(out, e, t->engine);
+    }
     vm->helpers = a->plat->helpers;
     vm->nhelpers = a->plat->helpers ? a->plat->nhelpers : 0;
     vm->budget = g->budget ? g->budget : a->budget ? a->budget : FC_DEFAULT_BUDGET;
@@ -2082,21 +2177,10 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
     vm->env = g->env;
 
 #ifndef FC_NO_NATIVE
-    if (native) {
+    if (t->engine != FC_TARGET_EBPF) {
         fc_native_invoke *c = &t->call;
         uint32_t fault;
         c->app = a;          /* the caller's fc_app (it may be a copy) */
-        if (c->entry != g->entry || !c->entry_addr) {
-            c->entry = g->entry;
-            c->entry_off = entry_native(a, g->entry);
-            c->entry_addr = 0;
-            if (c->entry_off >= a->code_len)
-                return run_refuse(out, FC_LERR_ENTRY_UNKNOWN, engine);
-            c->entry_addr = (uint32_t)(c->code_addr + c->entry_off) |
-                            (a->engine == FC_TARGET_THUMBV7M ? 1u : 0u);
-        }
-        c->ctx_addr = ctx_addr;
-        c->ctx_len = ctx_len;
         c->fault_off = 0xFFFFFFFFu;
         c->env = 0;
         /* what fc_native_env_init resets and a helper could see (the
@@ -2108,16 +2192,18 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
         vm->budget_left = vm->budget;
         if (t->env_ok) {
             /* 32-bit arguments: the context lies below 4 GiB (checked
-             * above), the env's budget counter is capped at 2^32 - 1 */
-            fc_native_env_start(&t->env, (uint32_t)ctx_addr, ctx_len,
+             * by run_setup), the env's budget counter is capped at 2^32 - 1 */
+            fc_native_env_start(&t->env, (uint32_t)c->ctx_addr, c->ctx_len,
                                 (uint32_t)(vm->budget >> 32) ? 0xFFFFFFFFu
                                                              : (uint32_t)vm->budget);
             clear_frames(a, vm);
             c->env = &t->env;
         }
+        if (!a->plat->invoke)   /* the platform dropped its hook since */
+            return run_refuse(out, FC_LERR_NATIVE_UNAVAILABLE, t->engine);
         e = a->plat->invoke(a->plat->invoke_ctx, c, r0);
         out->err = e;
-        out->engine = (uint8_t)engine;
+        out->engine = t->engine;
         out->insn_count = 0;   /* native code does not count */
         fault = c->fault_off;
         out->native_pc = fault;
@@ -2137,9 +2223,10 @@ int fc_run(const fc_app *a, const fc_run_args *g, uint64_t *r0, fc_run_result *o
         /* An entry other than instruction 0 runs as a program starting at
          * its instruction (fc_vm runs from index 0); err_pc is given back
          * in whole-program indices. */
+        uint32_t start = t->key.start;
         vm->insns = (const fc_insn *)(const void *)(a->img + a->insns_off) + start;
         vm->ninsns = a->ninsns - start;
-        e = fc_vm_run(vm, ctx_addr, ctx_len, r0);
+        e = fc_vm_run(vm, t->key.ctx_len ? ctx_guest(g) : 0, t->key.ctx_len, r0);
         out->err = e;
         out->engine = FC_TARGET_EBPF;
         out->err_pc = e != FC_OK ? vm->err_pc + start : 0;

@@ -373,6 +373,49 @@ Test(loader, run_refuses_bad_arguments, .init = setup)
     free(b);
 }
 
+/* fc_run checks its arguments again when any of them differs from the last
+ * accepted run's (the fast path keeps only exactly those): each field
+ * changed alone after a good run is refused or honoured, and the good
+ * arguments run again after it. */
+Test(loader, run_checks_every_changed_argument_again, .init = setup)
+{
+    size_t len;
+    uint8_t *b = sum_fcx(&len);
+    static uint8_t ctx[4] = { 3, 0, 0, 0 };
+    fc_app app;
+    uint64_t r0, want;
+    fc_run_result res;
+    cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, NULL), FC_OK);
+    const fc_run_args good = { .stack = stack, .stack_len = sizeof stack, .ctx = ctx, .ctx_len = 4,
+                               .ctx_addr = 0x30000000u };
+    cr_assert_eq(fc_run(&app, &good, &want, NULL), FC_OK);
+    cr_assert_eq(want, le32(rodata + 4) + le32(data_init) + 1 + 3);
+    for (unsigned k = 0; k < 8; k++) {
+        fc_run_args a = good;
+        int expect = FC_LERR_ARG;
+        switch (k) {
+        case 0: a.entry = app.nentries; expect = FC_LERR_ENTRY_UNKNOWN; break;
+        case 1: a.stack_len = FC_STACK_SIZE * app.frames - 1; expect = FC_LERR_STACK; break;
+        case 2: a.stack = NULL; expect = FC_LERR_STACK; break;
+        case 3: a.ctx = NULL; break;
+        case 4: a.ctx_perm = 4; break;
+        case 5: a.nextra = 1; break;                         /* extra NULL */
+        case 6: a.ctx_len = 0; expect = FC_ERR_MEM_READ; break;  /* the load from r1 faults */
+        case 7: a.ctx_addr = 0x30001000u; expect = FC_OK; break; /* r1 moves with the region */
+        }
+        r0 = 0;
+        fc_app_reset(&app);   /* the program counts its runs in .data */
+        cr_assert_eq(fc_run(&app, &a, &r0, &res), expect, "change %u: %d", k, res.err);
+        if (expect == FC_OK)
+            cr_assert_eq(r0, want, "change %u", k);
+        r0 = 0;
+        fc_app_reset(&app);
+        cr_assert_eq(fc_run(&app, &good, &r0, NULL), FC_OK, "good run after change %u", k);
+        cr_assert_eq(r0, want);
+    }
+    free(b);
+}
+
 /* ---- install mechanics ------------------------------------------------------ */
 Test(loader, nothing_written_outside_the_slot, .init = setup)
 {
@@ -459,8 +502,12 @@ Test(loader, reinstall_and_open, .init = setup)
     free(b);
     b = write_fcx(&in, &len);
     cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, NULL), FC_OK);
+    cr_assert_eq(fc_open(&cfg, &app2, &r), FC_OK, "%s", r.what);
+    run(&app2, 0, 5, &r1, NULL);   /* the run template now holds these arguments */
     plat.nhelpers = 1;
     cr_assert_eq(fc_open(&cfg, &app2, &r), FC_LERR_HELPER_MISSING);
+    /* a refused open leaves nothing fc_run would run, template or not */
+    cr_assert_eq(run(&app2, 0, 5, &r1, NULL), FC_LERR_ARG);
     free(b);
 }
 
@@ -472,6 +519,11 @@ Test(loader, flash_failure_leaves_no_valid_install, .init = setup)
     fc_lresult r;
     cr_assert_eq(fc_install(b, (uint32_t)len, &cfg, &app, NULL, NULL), FC_OK);
     cr_assert_eq(fc_open(&cfg, &app, &r), FC_OK);
+    /* a run leaves the run template (in the instance RAM the second install
+     * shares) ready for these very arguments: fc_run's fast path must still
+     * refuse a failed install */
+    uint64_t r0_ok;
+    cr_assert_eq(run(&app, 0, 0, &r0_ok, NULL), FC_OK);
     /* fail each flash operation of a second install in turn */
     uint32_t k;
     for (k = 1; k < 200; k++) {

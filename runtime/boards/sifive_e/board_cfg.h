@@ -12,7 +12,7 @@
 #define BOARD_CODE_NAME   "RV32IMAC"
 #define BOARD_PAGE_SIZE   256u
 #define BOARD_RAM_BYTES   1536u    /* .data/.bss, then fc_run's run template
-                                    (896 B for native code: the VM and env
+                                    (936 B for native code: the VM and env
                                     that used to sit on the machine stack) */
 #define BOARD_FRAMES      2u
 #define BOARD_CTX_MAX     256u
