@@ -17,7 +17,7 @@
  * and a summary table per input set (the sums over its programs, divided by
  * their instructions).
  *
- *   vfy-facts [--ws] [--conf DIR] [--corpus DIR] [--neg DIR] [--elf FILE[@ENTRY]]...
+ *   vfy-facts [--ws] [--fill BYTE] [--conf DIR] [--corpus DIR] [--neg DIR] [--elf FILE[@ENTRY]]...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +33,7 @@
 #include "fc_verify.h"
 #include "../diff/diff_inputs.h"
 
-static int want_ws;
+static int want_ws, fill = 0xa5;
 static unsigned nruns, nfail;
 
 typedef struct hash { uint64_t h; } hash;
@@ -68,6 +68,8 @@ static void on_state(void *ctx, uint32_t insn, const fc_av *regs, const fc_av *s
     for (unsigned r = 0; r < FC_NREGS; r++) {
         h_av(h, &regs[r]);
         h_u64(h, rel[r].q);
+        if (rel[r].q == FC_VFY_REL_NONE)
+            continue; /* the rest of "no relation" means nothing (and is not kept) */
         h_u64(h, (uint64_t)(int64_t)rel[r].k);
         h_u64(h, (uint64_t)rel[r].clo);
         h_u64(h, (uint64_t)rel[r].chi);
@@ -106,6 +108,7 @@ static void run(const char *name, const char *cfg, const fc_prog *p, const fc_vf
     o.observe_ctx = &hs;
     size_t wl = fc_vfy_workspace_size(p);
     void *ws = malloc(wl ? wl : 1);
+    memset(ws, fill, wl); /* vfy-facts --fill N: what a state must not depend on */
     fc_insn_info *info = calloc(p->ninsns ? p->ninsns : 1, sizeof *info);
     static fc_diag dv[64];
     fc_diags d = {dv, 64, 0, 0, 0};
@@ -288,6 +291,8 @@ int main(int argc, char **argv)
             memset(&cur_set, 0, sizeof cur_set);
         if (!strcmp(argv[a], "--ws")) {
             want_ws = 1;
+        } else if (!strcmp(argv[a], "--fill") && a + 1 < argc) {
+            fill = atoi(argv[++a]);
         } else if (!strcmp(argv[a], "--conf") && a + 1 < argc) {
             run_conf(argv[++a]);
             print_sum("conformance", &cur_set);
@@ -303,7 +308,7 @@ int main(int argc, char **argv)
             set = "elf";
             run_elf(argv[++a]);
         } else {
-            fprintf(stderr, "usage: vfy-facts [--ws] [--conf DIR] [--corpus DIR] [--neg DIR] "
+            fprintf(stderr, "usage: vfy-facts [--ws] [--fill BYTE] [--conf DIR] [--corpus DIR] [--neg DIR] "
                             "[--elf FILE[@ENTRY]]...\n");
             return 2;
         }
