@@ -68,11 +68,16 @@ typedef struct vstate {
  * A slot gets a value other than those two only from an 8-byte store
  * (store_effect's exact case) at a known offset of the own frame; a store
  * through r10 names its slot in the instruction, any other 8-byte store
- * (a pointer to the frame in another register) may name any slot. So the
- * value slots are the slots the program's 8-byte stores through r10 name,
- * or all 64 when it has an 8-byte store through another register
- * (value_slots, in one pass over the instructions, before the analysis:
- * the workspace is known from the program). Every other slot holds
+ * (a pointer to the frame in another register) may name any slot. Such a
+ * pointer needs r10 as a source operand (a move, an ALU operand, a
+ * stored value, a compare), anything but the base of a load: without one
+ * (a function sees a caller's frame as STACK_UP, never STACK), r10 is the
+ * only register that ever holds an own-frame pointer, and no slot holds
+ * one. So the value slots are the slots the program's 8-byte stores
+ * through r10 name, or all 64 when it has an 8-byte store through another
+ * register and r10 is a source operand somewhere (value_slots, in one pass
+ * over the instructions, before the analysis: the workspace is known from
+ * the program). Every other slot holds
  * UNINIT or TOP in every state: a join or widening keeps UNINIT and turns
  * TOP into TOP or UNINIT, clobbers write TOP. */
 typedef struct cstate {
@@ -324,18 +329,21 @@ typedef struct bounds { uint64_t n, nf, nb, vslots; } bounds;
 static uint64_t value_slots(const fc_prog *p)
 {
     uint64_t m = 0;
+    int other = 0, fp_src = 0; /* an 8-byte store not through r10; r10 a source */
     for (uint32_t i = 0; i < p->ninsns; i++) {
         const fc_insn *x = &p->insns[i];
         unsigned cls = FC_CLASS(x->op);
+        if (cls != FC_CLS_LDX && fc_src(*x) == FC_REG_FP)
+            fp_src = 1;
         if ((cls != FC_CLS_ST && cls != FC_CLS_STX) || FC_MODE(x->op) != FC_MODE_MEM ||
             fc_size_bytes(x->op) != 8)
             continue;
         if (fc_dst(*x) != FC_REG_FP)
-            return ~(uint64_t)0;
-        if (x->off >= -(int32_t)FRAME && x->off < 0 && x->off % 8 == 0)
+            other = 1;
+        else if (x->off >= -(int32_t)FRAME && x->off < 0 && x->off % 8 == 0)
             m |= 1ull << ((x->off + FRAME) / 8);
     }
-    return m;
+    return other && fp_src ? ~(uint64_t)0 : m;
 }
 
 static size_t cstate_size(uint64_t nvals)
