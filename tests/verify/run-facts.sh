@@ -42,15 +42,24 @@ new=$(comm -23 <(key "$out/facts.sorted") <(key "$golden") | wc -l)
 gone=$(comm -13 <(key "$out/facts.sorted") <(key "$golden") | wc -l)
 [ "$new" != 0 ] && echo "note: $new runs not in $golden (new programs): not compared"
 [ "$gone" != 0 ] && echo "note: $gone runs of $golden not made (programs gone)"
-# the runs both have, line against line
-comm -12 <(key "$out/facts.sorted") <(key "$golden") > "$out/both"
-join -t'|' <(sed 's/ rc=/|rc=/' "$out/facts.sorted" | sort -t'|' -k1,1) \
-           <(sed 's/ rc=/|rc=/' "$golden" | sort -t'|' -k1,1) > "$out/joined"
-pass=0; fail=0
-while IFS='|' read -r name now then; do
-    if [ "$now" = "$then" ]; then pass=$((pass + 1)); else
-        fail=$((fail + 1)); echo "FAIL $name: now $now, was $then"
-    fi
-done < "$out/joined"
+# the runs both have, line against line; prints the differing ones, sets pass/fail
+compare() {
+    join -t'|' <(sed 's/ rc=/|rc=/' "$1" | sort -t'|' -k1,1) \
+               <(sed 's/ rc=/|rc=/' "$2" | sort -t'|' -k1,1) > "$out/joined"
+    pass=0; fail=0
+    while IFS='|' read -r name now then; do
+        if [ "$now" = "$then" ]; then pass=$((pass + 1)); else
+            fail=$((fail + 1)); echo "FAIL $name: now $now, was $then"
+        fi
+    done < "$out/joined"
+}
+# the comparison itself must see a change: the first golden line with its
+# states hash altered gives exactly one difference
+sed '1s/states=\(.\)/states=\1x/' "$golden" > "$out/golden.altered"
+compare "$out/facts.sorted" "$out/golden.altered" > "$out/selftest.log"
+if [ "$fail" != 1 ]; then
+    echo "FAIL self-test: an altered golden line gave $fail differences, not 1"; cfail=$((cfail + 1))
+fi
+compare "$out/facts.sorted" "$golden"
 echo "verify-facts: $pass passed, $((fail + cfail)) failed"
 [ $((fail + cfail)) = 0 ]
