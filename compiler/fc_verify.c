@@ -30,8 +30,9 @@
  *   per slot   : flags u8, op id u16, function u32, block u32, worklist u32,
  *                live u16
  *   per func   : vfunc
- *   per block  : vblock, pending bit, and one stored state (states are kept
- *                only for the function being analysed; see "stored states")
+ *   per block  : vblock, pending bit; and per block of the largest function
+ *                one stored state (states are kept only for the function
+ *                being analysed; see "stored states")
  *   temporaries: 2 vstates
  */
 #include "fc_verify.h"
@@ -139,7 +140,7 @@ typedef struct vfy {
     uint32_t norder;
 
     vblock *b;
-    uint32_t nb, nb_cap;
+    uint32_t nb, nb_cap, nbs_cap; /* nbs_cap: stored states (one function's blocks) */
     uint8_t *bs;          /* states of the current function's blocks (cstate, cs_size each) */
     size_t cs_size;
     uint8_t vrank[NSLOTS];   /* slot k's place in cstate.val, VNONE: none */
@@ -323,7 +324,7 @@ static const char *sect_name(int sect)
 
 /* ---- workspace --------------------------------------------------------- */
 #define ALIGN8(x) (((x) + 7u) & ~(size_t)7u)
-typedef struct bounds { uint64_t n, nf, nb, vslots; } bounds;
+typedef struct bounds { uint64_t n, nf, nb, nbs, vslots; } bounds; /* nbs: blocks of one function */
 
 /* The value slots (see "stored states"): bit k, slot k. */
 static uint64_t value_slots(const fc_prog *p)
@@ -351,16 +352,21 @@ static size_t cstate_size(uint64_t nvals)
     return ALIGN8(sizeof(cstate) + nvals * sizeof(fc_av));
 }
 
-/* The instructions position j names as possible function starts (blocks
- * 0) or block leaders too (blocks 1), into c[0..1]; the count. Positions
+/* What position j names, into c[0..1] (the count): with C_FUNCS possible
+ * function starts, with C_BLOCKS block leaders too, with C_BOUNDS the
+ * function starts but the ELF reader's (which phase_funcs skips inside an
+ * lddw: these cut the program into ranges of whole functions). Positions
  * below 0 are the program's lists: -1 instruction 0, then the ELF reader's
  * function starts, then the entries. A superset of what phase_funcs and
  * phase_blocks mark (targets out of range are dropped by the caller). */
-static unsigned cands(const fc_prog *p, int64_t j, int blocks, int64_t c[2])
+enum { C_FUNCS, C_BLOCKS, C_BOUNDS };
+static unsigned cands(const fc_prog *p, int64_t j, int mode, int64_t c[2])
 {
     uint32_t nfu = p->funcs ? p->nfuncs : 0;
     if (j < 0) {
         int64_t k = -j - 2;
+        if (k >= 0 && k < nfu && mode == C_BOUNDS)
+            return 0;
         c[0] = k < 0 ? 0 : k < nfu ? (int64_t)p->funcs[k].start : (int64_t)p->entries[k - nfu];
         return 1;
     }
@@ -369,7 +375,7 @@ static unsigned cands(const fc_prog *p, int64_t j, int blocks, int64_t c[2])
         c[0] = j + 1 + x->imm;
         return 1;
     }
-    if (!blocks)
+    if (mode != C_BLOCKS)
         return 0;
     c[0] = j + 1;
     if (is_exit(x))
@@ -380,20 +386,25 @@ static unsigned cands(const fc_prog *p, int64_t j, int blocks, int64_t c[2])
     return 2;
 }
 
-/* How many distinct instructions the positions name (without memory: each
- * candidate is looked for among the earlier ones; O(n) per candidate). */
-static uint64_t count_distinct(const fc_prog *p, int blocks)
+static int64_t cands_lo(const fc_prog *p)
 {
-    int64_t n = p->ninsns;
-    int64_t lo = -1 - (int64_t)(p->funcs ? p->nfuncs : 0) - (int64_t)(p->entries ? p->nentries : 0);
+    return -1 - (int64_t)(p->funcs ? p->nfuncs : 0) - (int64_t)(p->entries ? p->nentries : 0);
+}
+
+/* How many distinct instructions in [from, to) the positions name (without
+ * memory: each candidate is looked for among the earlier ones; O(n) per
+ * candidate in the range). */
+static uint64_t count_distinct(const fc_prog *p, int mode, int64_t from, int64_t to)
+{
+    int64_t lo = cands_lo(p);
     uint64_t d = 0;
-    for (int64_t j = lo; j < n; j++) {
+    for (int64_t j = lo; j < (int64_t)p->ninsns; j++) {
         int64_t c[2], e[2];
-        unsigned m = cands(p, j, blocks, c);
+        unsigned m = cands(p, j, mode, c);
         for (unsigned a = 0; a < m; a++) {
-            int seen = c[a] < 0 || c[a] >= n;
+            int seen = c[a] < from || c[a] >= to;
             for (int64_t i = lo; i <= j && !seen; i++) {
-                unsigned me = i == j ? a : cands(p, i, blocks, e);
+                unsigned me = i == j ? a : cands(p, i, mode, e);
                 if (i == j)
                     e[0] = c[0];
                 for (unsigned k = 0; k < me && !seen; k++)
@@ -405,13 +416,39 @@ static uint64_t count_distinct(const fc_prog *p, int blocks)
     return d;
 }
 
+/* The most blocks one function may have: the largest count over the
+ * ranges the C_BOUNDS starts cut (each holds whole functions). */
+static uint64_t max_fblocks(const fc_prog *p)
+{
+    int64_t n = p->ninsns, lo = cands_lo(p), fs = 0;
+    uint64_t mx = 0;
+    while (fs < n) {
+        int64_t fe = n, c[2];
+        for (int64_t j = lo; j < n; j++) {
+            unsigned m = cands(p, j, C_BOUNDS, c);
+            for (unsigned a = 0; a < m; a++)
+                if (c[a] > fs && c[a] < fe)
+                    fe = c[a];
+        }
+        uint64_t k = count_distinct(p, C_BLOCKS, fs, fe);
+        if (k > mx)
+            mx = k;
+        fs = fe;
+    }
+    return mx;
+}
+
 static bounds count(const fc_prog *p)
 {
-    bounds b = {p->ninsns, count_distinct(p, 0), count_distinct(p, 1), value_slots(p)};
+    int64_t n = p->ninsns;
+    bounds b = {p->ninsns, count_distinct(p, C_FUNCS, 0, n), count_distinct(p, C_BLOCKS, 0, n),
+                max_fblocks(p), value_slots(p)};
     if (b.nf < 1)
         b.nf = 1;
     if (b.nb < 1)
         b.nb = 1;
+    if (b.nbs < 1)
+        b.nbs = 1;
     return b;
 }
 
@@ -420,7 +457,7 @@ static size_t layout(bounds b, size_t *off /* 12 entries or NULL */)
     size_t sz[12] = {
         b.n * 1, b.n * 2, b.n * 4, b.n * 4, b.n * 4, b.n * 2,
         b.nf * sizeof(vfunc), b.nf * 4, b.nb * sizeof(vblock),
-        (b.nb / 64 + 1) * 8, b.nb * cstate_size((uint64_t)__builtin_popcountll(b.vslots)),
+        (b.nb / 64 + 1) * 8, b.nbs * cstate_size((uint64_t)__builtin_popcountll(b.vslots)),
         2 * sizeof(vstate),
     };
     size_t total = 0;
@@ -936,6 +973,11 @@ static void phase_blocks(vfy *v)
         }
         v->bid[i] = v->nb - 1;
     }
+    for (uint32_t k = 0; k < v->nf; k++)
+        if (v->f[k].nb > v->nbs_cap) { /* cannot happen: count() bounds them */
+            ERR(v, v->f[k].start, "internal error: too many basic blocks in one function");
+            return;
+        }
 }
 
 /* ---- phase 6b: abstract interpretation ------------------------------------ */
@@ -2031,6 +2073,7 @@ int fc_vfy_run(const fc_prog *p, const fc_vfy_opts *o, void *ws, size_t ws_len,
         v->vrank[k] = (bd.vslots >> k) & 1u ? (uint8_t)r++ : (uint8_t)VNONE;
     v->tmp = (vstate *)(base + off[11]);
     v->nb_cap = (uint32_t)bd.nb;
+    v->nbs_cap = (uint32_t)bd.nbs;
     for (uint32_t i = 0; i < v->n; i++)
         v->fl[i] = 0;
     for (uint64_t k = 0; k < bd.nf; k++) {
