@@ -30,9 +30,10 @@
  *   per slot   : flags u8, op id u16, function u32, block u32, worklist u32,
  *                live u16
  *   per func   : vfunc
- *   per block  : vblock, pending bit, and one vstate (states are kept only
- *                for the function being analysed)
- *   temporaries: 3 vstates
+ *   per block  : vblock, pending bit; and per block of the largest function
+ *                one stored state (states are kept only for the function
+ *                being analysed; see "stored states")
+ *   temporaries: 2 vstates
  */
 #include "fc_verify.h"
 #include "fc_analysis.h"
@@ -58,6 +59,38 @@ typedef struct vstate {
     fc_av slot[NSLOTS];   /* slot k: bytes [r10-512+8k, r10-512+8k+8) */
     vrel rel[FC_NREGS];
 } vstate;
+
+/* ---- stored states -----------------------------------------------------
+ * A block's entry state is kept in a compact form that decodes to exactly
+ * the vstate it was made from: the registers and relations as they are, a
+ * 2-bit tag per stack slot (S_UNINIT: fc_av_uninit(), S_TOP:
+ * fc_av_top(FC_AV_UNKNOWN), S_VAL: a value of its own) and the S_VAL
+ * values, one place per slot of the program's value slots (vfy.vrank).
+ * A slot gets a value other than those two only from an 8-byte store
+ * (store_effect's exact case) at a known offset of the own frame; a store
+ * through r10 names its slot in the instruction, any other 8-byte store
+ * (a pointer to the frame in another register) may name any slot. Such a
+ * pointer needs r10 as a source operand (a move, an ALU operand, a
+ * stored value, a compare), anything but the base of a load: without one
+ * (a function sees a caller's frame as STACK_UP, never STACK), r10 is the
+ * only register that ever holds an own-frame pointer, and no slot holds
+ * one. So the value slots are the slots the program's 8-byte stores
+ * through r10 name, or all 64 when it has an 8-byte store through another
+ * register and r10 is a source operand somewhere (value_slots, in one pass
+ * over the instructions, before the analysis: the workspace is known from
+ * the program). Every other slot holds
+ * UNINIT or TOP in every state: a join or widening keeps UNINIT and turns
+ * TOP into TOP or UNINIT, clobbers write TOP. */
+typedef struct cstate {
+    fc_av r[FC_NREGS];
+    vrel rel[FC_NREGS];
+    uint64_t tag[2];      /* slot k: bits 2(k%32).. of tag[k/32] */
+    fc_av val[];          /* the value slots', by vfy.vrank */
+} cstate;
+#define S_UNINIT 0u
+#define S_TOP    1u
+#define S_VAL    2u
+#define VNONE    0xffu    /* vrank of a slot outside the value slots */
 
 /* per-slot flags */
 #define I_SLOT2  0x01u  /* second half of an lddw */
@@ -107,11 +140,13 @@ typedef struct vfy {
     uint32_t norder;
 
     vblock *b;
-    uint32_t nb, nb_cap;
-    vstate *bs;           /* states of the current function's blocks */
+    uint32_t nb, nb_cap, nbs_cap; /* nbs_cap: stored states (one function's blocks) */
+    uint8_t *bs;          /* states of the current function's blocks (cstate, cs_size each) */
+    size_t cs_size;
+    uint8_t vrank[NSLOTS];   /* slot k's place in cstate.val, VNONE: none */
     uint64_t *pend;       /* pending bits, indexed like bs */
     uint32_t pend_lo;     /* lowest word that may hold a pending bit */
-    vstate *tmp;          /* 3 temporaries */
+    vstate *tmp;          /* 2 temporaries */
 
     uint32_t cur_f;
     int report;           /* reporting pass */
@@ -288,40 +323,142 @@ static const char *sect_name(int sect)
 }
 
 /* ---- workspace --------------------------------------------------------- */
-typedef struct bounds { uint64_t n, nf, nb; } bounds;
+#define ALIGN8(x) (((x) + 7u) & ~(size_t)7u)
+typedef struct bounds { uint64_t n, nf, nb, nbs, vslots; } bounds; /* nbs: blocks of one function */
 
-static bounds count(const fc_prog *p)
+/* The value slots (see "stored states"): bit k, slot k. */
+static uint64_t value_slots(const fc_prog *p)
 {
-    bounds b = {p->ninsns, 1, 1};
+    uint64_t m = 0;
+    int other = 0, fp_src = 0; /* an 8-byte store not through r10; r10 a source */
     for (uint32_t i = 0; i < p->ninsns; i++) {
         const fc_insn *x = &p->insns[i];
         unsigned cls = FC_CLASS(x->op);
-        if (is_call(x)) {
-            b.nf++;              /* a local call may start a function */
-        } else if (is_exit(x)) {
-            b.nb += 1;           /* the instruction after it */
-        } else if (cls == FC_CLS_JMP || cls == FC_CLS_JMP32) {
-            b.nb += 2;           /* a jump: its target and its successor */
-        }
+        if (cls != FC_CLS_LDX && fc_src(*x) == FC_REG_FP)
+            fp_src = 1;
+        if ((cls != FC_CLS_ST && cls != FC_CLS_STX) || FC_MODE(x->op) != FC_MODE_MEM ||
+            fc_size_bytes(x->op) != 8)
+            continue;
+        if (fc_dst(*x) != FC_REG_FP)
+            other = 1;
+        else if (x->off >= -(int32_t)FRAME && x->off < 0 && x->off % 8 == 0)
+            m |= 1ull << ((x->off + FRAME) / 8);
     }
-    b.nf += p->funcs ? p->nfuncs : 0;
-    b.nf += p->entries ? p->nentries : 0;
-    b.nb += b.nf;
-    if (b.nb > b.n + 1)
-        b.nb = b.n + 1;
-    if (b.nf > b.n + 1)
-        b.nf = b.n + 1;
-    return b;
+    return other && fp_src ? ~(uint64_t)0 : m;
 }
 
-#define ALIGN8(x) (((x) + 7u) & ~(size_t)7u)
+static size_t cstate_size(uint64_t nvals)
+{
+    return ALIGN8(sizeof(cstate) + nvals * sizeof(fc_av));
+}
+
+/* What position j names, into c[0..1] (the count): with C_FUNCS possible
+ * function starts, with C_BLOCKS block leaders too, with C_BOUNDS the
+ * function starts but the ELF reader's (which phase_funcs skips inside an
+ * lddw: these cut the program into ranges of whole functions). Positions
+ * below 0 are the program's lists: -1 instruction 0, then the ELF reader's
+ * function starts, then the entries. A superset of what phase_funcs and
+ * phase_blocks mark (targets out of range are dropped by the caller). */
+enum { C_FUNCS, C_BLOCKS, C_BOUNDS };
+static unsigned cands(const fc_prog *p, int64_t j, int mode, int64_t c[2])
+{
+    uint32_t nfu = p->funcs ? p->nfuncs : 0;
+    if (j < 0) {
+        int64_t k = -j - 2;
+        if (k >= 0 && k < nfu && mode == C_BOUNDS)
+            return 0;
+        c[0] = k < 0 ? 0 : k < nfu ? (int64_t)p->funcs[k].start : (int64_t)p->entries[k - nfu];
+        return 1;
+    }
+    const fc_insn *x = &p->insns[j];
+    if (is_call(x) && fc_src(*x) == FC_CALL_LOCAL) {
+        c[0] = j + 1 + x->imm;
+        return 1;
+    }
+    if (mode != C_BLOCKS)
+        return 0;
+    c[0] = j + 1;
+    if (is_exit(x))
+        return 1;
+    if (!is_jump(x))
+        return 0;
+    c[1] = jump_target(x, (uint32_t)j);
+    return 2;
+}
+
+static int64_t cands_lo(const fc_prog *p)
+{
+    return -1 - (int64_t)(p->funcs ? p->nfuncs : 0) - (int64_t)(p->entries ? p->nentries : 0);
+}
+
+/* How many distinct instructions in [from, to) the positions name (without
+ * memory: each candidate is looked for among the earlier ones; O(n) per
+ * candidate in the range). */
+static uint64_t count_distinct(const fc_prog *p, int mode, int64_t from, int64_t to)
+{
+    int64_t lo = cands_lo(p);
+    uint64_t d = 0;
+    for (int64_t j = lo; j < (int64_t)p->ninsns; j++) {
+        int64_t c[2], e[2];
+        unsigned m = cands(p, j, mode, c);
+        for (unsigned a = 0; a < m; a++) {
+            int seen = c[a] < from || c[a] >= to;
+            for (int64_t i = lo; i <= j && !seen; i++) {
+                unsigned me = i == j ? a : cands(p, i, mode, e);
+                if (i == j)
+                    e[0] = c[0];
+                for (unsigned k = 0; k < me && !seen; k++)
+                    seen = e[k] == c[a];
+            }
+            d += !seen;
+        }
+    }
+    return d;
+}
+
+/* The most blocks one function may have: the largest count over the
+ * ranges the C_BOUNDS starts cut (each holds whole functions). */
+static uint64_t max_fblocks(const fc_prog *p)
+{
+    int64_t n = p->ninsns, lo = cands_lo(p), fs = 0;
+    uint64_t mx = 0;
+    while (fs < n) {
+        int64_t fe = n, c[2];
+        for (int64_t j = lo; j < n; j++) {
+            unsigned m = cands(p, j, C_BOUNDS, c);
+            for (unsigned a = 0; a < m; a++)
+                if (c[a] > fs && c[a] < fe)
+                    fe = c[a];
+        }
+        uint64_t k = count_distinct(p, C_BLOCKS, fs, fe);
+        if (k > mx)
+            mx = k;
+        fs = fe;
+    }
+    return mx;
+}
+
+static bounds count(const fc_prog *p)
+{
+    int64_t n = p->ninsns;
+    bounds b = {p->ninsns, count_distinct(p, C_FUNCS, 0, n), count_distinct(p, C_BLOCKS, 0, n),
+                max_fblocks(p), value_slots(p)};
+    if (b.nf < 1)
+        b.nf = 1;
+    if (b.nb < 1)
+        b.nb = 1;
+    if (b.nbs < 1)
+        b.nbs = 1;
+    return b;
+}
 
 static size_t layout(bounds b, size_t *off /* 12 entries or NULL */)
 {
     size_t sz[12] = {
         b.n * 1, b.n * 2, b.n * 4, b.n * 4, b.n * 4, b.n * 2,
         b.nf * sizeof(vfunc), b.nf * 4, b.nb * sizeof(vblock),
-        (b.nb / 64 + 1) * 8, b.nb * sizeof(vstate), 3 * sizeof(vstate),
+        (b.nb / 64 + 1) * 8, b.nbs * cstate_size((uint64_t)__builtin_popcountll(b.vslots)),
+        2 * sizeof(vstate),
     };
     size_t total = 0;
     for (int k = 0; k < 12; k++) {
@@ -836,9 +973,74 @@ static void phase_blocks(vfy *v)
         }
         v->bid[i] = v->nb - 1;
     }
+    for (uint32_t k = 0; k < v->nf; k++)
+        if (v->f[k].nb > v->nbs_cap) { /* cannot happen: count() bounds them */
+            ERR(v, v->f[k].start, "internal error: too many basic blocks in one function");
+            return;
+        }
 }
 
 /* ---- phase 6b: abstract interpretation ------------------------------------ */
+/* the stored state of the current function's local block lb */
+static cstate *cs_at(const vfy *v, uint32_t lb)
+{
+    return (cstate *)(void *)(v->bs + (size_t)lb * v->cs_size);
+}
+
+static int av_same(const fc_av *a, const fc_av *b) /* every field */
+{
+    return a->kind == b->kind && a->lk == b->lk && a->lv == b->lv && a->umin == b->umin &&
+           a->umax == b->umax && a->smin == b->smin && a->smax == b->smax;
+}
+
+static unsigned cs_tag(const cstate *c, unsigned k)
+{
+    return (unsigned)(c->tag[k / 32] >> (2 * (k % 32))) & 3u;
+}
+
+static fc_av cs_slot(const vfy *v, const cstate *c, unsigned k)
+{
+    unsigned t = cs_tag(c, k);
+    return t == S_VAL ? c->val[v->vrank[k]] : t == S_TOP ? fc_av_top(FC_AV_UNKNOWN) : fc_av_uninit();
+}
+
+/* slot k of c := a; 0 when a is a value of its own and k is no value slot
+ * (cannot happen: see "stored states") */
+static int cs_set_slot(const vfy *v, cstate *c, unsigned k, const fc_av *a)
+{
+    fc_av u = fc_av_uninit(), t = fc_av_top(FC_AV_UNKNOWN);
+    uint64_t tag = av_same(a, &u) ? S_UNINIT : av_same(a, &t) ? S_TOP : S_VAL;
+    if (tag == S_VAL) {
+        if (v->vrank[k] == VNONE)
+            return 0;
+        c->val[v->vrank[k]] = *a;
+    }
+    c->tag[k / 32] = (c->tag[k / 32] & ~(3ull << (2 * (k % 32)))) | tag << (2 * (k % 32));
+    return 1;
+}
+
+static int cs_put(const vfy *v, cstate *c, const vstate *s)
+{
+    int ok = 1;
+    for (unsigned r = 0; r < FC_NREGS; r++) {
+        c->r[r] = s->r[r];
+        c->rel[r] = s->rel[r];
+    }
+    for (unsigned k = 0; k < NSLOTS; k++)
+        ok &= cs_set_slot(v, c, k, &s->slot[k]);
+    return ok;
+}
+
+static void cs_get(const vfy *v, const cstate *c, vstate *s)
+{
+    for (unsigned r = 0; r < FC_NREGS; r++) {
+        s->r[r] = c->r[r];
+        s->rel[r] = c->rel[r];
+    }
+    for (unsigned k = 0; k < NSLOTS; k++)
+        s->slot[k] = cs_slot(v, c, k);
+}
+
 static void clobber_all(vstate *s)
 {
     for (uint32_t k = 0; k < NSLOTS; k++)
@@ -1144,11 +1346,11 @@ static int rel_kinds_ok(const fc_av *r, const fc_av *q)
 }
 
 /* [val(r) - k * val(q)] from the ranges alone */
-static int rel_from_ranges(const vstate *s, unsigned r, unsigned q, int32_t k, int64_t *clo, int64_t *chi)
+static int rel_from_ranges(const fc_av *reg, unsigned r, unsigned q, int32_t k, int64_t *clo, int64_t *chi)
 {
     int64_t rl, rh, ql, qh;
-    if (!rel_kinds_ok(&s->r[r], &s->r[q]) || !val_range(&s->r[r], RC_MAX, &rl, &rh) ||
-        !val_range(&s->r[q], RQ_MAX, &ql, &qh))
+    if (!rel_kinds_ok(&reg[r], &reg[q]) || !val_range(&reg[r], RC_MAX, &rl, &rh) ||
+        !val_range(&reg[q], RQ_MAX, &ql, &qh))
         return 0;
     *clo = k > 0 ? rl - k * qh : rl - k * ql;
     *chi = k > 0 ? rh - k * ql : rh - k * qh;
@@ -1210,12 +1412,13 @@ static int val_exact(const fc_av *a, int64_t *x)
     return 0;
 }
 
-/* The relation of register r in the join of old and nw (before the
- * registers themselves are joined). */
-static vrel rel_join(const vstate *old, const vstate *nw, unsigned r, int widen)
+/* The relation of register r in the join of old (its registers and
+ * relations: a stored state's) and nw (before the registers themselves are
+ * joined). */
+static vrel rel_join(const fc_av *oreg, const vrel *orel, const vstate *nw, unsigned r, int widen)
 {
-    vrel a = old->rel[r], b = nw->rel[r], out = {RNONE, 0, 0, 0};
-    const fc_av *ro = &old->r[r], *rn = &nw->r[r];
+    vrel a = orel[r], b = nw->rel[r], out = {RNONE, 0, 0, 0};
+    const fc_av *ro = &oreg[r], *rn = &nw->r[r];
     /* the value must keep its meaning: numbers, or pointers of one kind */
     if (!((fc_av_is_num(ro) && fc_av_is_num(rn)) || (fc_av_is_ptr(ro) && ro->kind == rn->kind)))
         return out;
@@ -1224,10 +1427,10 @@ static vrel rel_join(const vstate *old, const vstate *nw, unsigned r, int widen)
         lo2 = b.clo;
         hi2 = b.chi;
     } else if (a.q != RNONE) {
-        if (!rel_from_ranges(nw, r, a.q, a.k, &lo2, &hi2))
+        if (!rel_from_ranges(nw->r, r, a.q, a.k, &lo2, &hi2))
             return out;
     } else if (b.q != RNONE) {
-        if (widen || !rel_from_ranges(old, r, b.q, b.k, &a.clo, &a.chi))
+        if (widen || !rel_from_ranges(oreg, r, b.q, b.k, &a.clo, &a.chi))
             return out;
         a.q = b.q;
         a.k = b.k;
@@ -1240,8 +1443,8 @@ static vrel rel_join(const vstate *old, const vstate *nw, unsigned r, int widen)
             r2 < -RC_MAX || r2 > RC_MAX)
             return out;
         for (unsigned q = 0; q < FC_NREGS; q++) {
-            if (q == r || !fc_av_is_num(&old->r[q]) || !fc_av_is_num(&nw->r[q]) ||
-                !val_exact(&old->r[q], &q1) || !val_exact(&nw->r[q], &q2) || q1 == q2 ||
+            if (q == r || !fc_av_is_num(&oreg[q]) || !fc_av_is_num(&nw->r[q]) ||
+                !val_exact(&oreg[q], &q1) || !val_exact(&nw->r[q], &q2) || q1 == q2 ||
                 q1 < -RQ_MAX || q1 > RQ_MAX || q2 < -RQ_MAX || q2 > RQ_MAX)
                 continue;
             int64_t dr = r2 - r1, dq = q2 - q1;
@@ -1257,7 +1460,7 @@ static vrel rel_join(const vstate *old, const vstate *nw, unsigned r, int widen)
         }
         return out;
     }
-    if (!fc_av_is_num(&old->r[a.q]) || !fc_av_is_num(&nw->r[a.q]))
+    if (!fc_av_is_num(&oreg[a.q]) || !fc_av_is_num(&nw->r[a.q]))
         return out;
     out = a;
     out.clo = lo2 < a.clo ? lo2 : a.clo;
@@ -1362,36 +1565,41 @@ static void flow(vfy *v, uint32_t t, const vstate *s)
         return;
     uint32_t lb = v->bid[t] - v->f[v->cur_f].b0;
     vblock *b = &v->b[v->bid[t]];
-    vstate *dst = &v->bs[lb];
-    int changed = 0;
+    cstate *dst = cs_at(v, lb);
+    int changed = 0, ok = 1;
     if (!b->has) {
-        *dst = *s;
+        ok = cs_put(v, dst, s);
         b->has = 1;
         changed = 1;
     } else {
         int widen = b->visits >= v->widen_after || v->steps > v->budget;
         vrel nr[FC_NREGS];
         for (unsigned r = 0; r < FC_NREGS; r++)
-            nr[r] = rel_join(dst, s, r, widen);
+            nr[r] = rel_join(dst->r, dst->rel, s, r, widen);
         for (unsigned r = 0; r < FC_NREGS; r++) {
             if (!rel_eq(&nr[r], &dst->rel[r]))
                 changed = 1;
             dst->rel[r] = nr[r];
         }
         for (uint32_t k = 0; k < FC_NREGS + NSLOTS; k++) {
-            fc_av *o = k < FC_NREGS ? &dst->r[k] : &dst->slot[k - FC_NREGS];
+            fc_av o = k < FC_NREGS ? dst->r[k] : cs_slot(v, dst, k - FC_NREGS);
             const fc_av *nw = k < FC_NREGS ? &s->r[k] : &s->slot[k - FC_NREGS];
-            if (fc_av_eq(o, nw))
+            if (fc_av_eq(&o, nw))
                 continue;
-            fc_av j = widen ? fc_av_widen(o, nw) : fc_av_join(o, nw);
-            if (!fc_av_eq(o, &j)) {
-                *o = j;
-                changed = 1;
-            }
+            fc_av j = widen ? fc_av_widen(&o, nw) : fc_av_join(&o, nw);
+            if (fc_av_eq(&o, &j))
+                continue;
+            if (k < FC_NREGS)
+                dst->r[k] = j;
+            else
+                ok &= cs_set_slot(v, dst, k - FC_NREGS, &j);
+            changed = 1;
         }
         if (changed)
             b->visits++;
     }
+    if (!ok)
+        ERR(v, t, "internal error: a stack slot outside the stored ones holds a value");
     if (changed) {
         v->pend[lb / 64] |= 1ull << (lb % 64);
         if (lb / 64 < v->pend_lo)
@@ -1538,7 +1746,7 @@ static void run_block(vfy *v, uint32_t bi)
     vblock *b = &v->b[bi];
     vstate *s = &v->tmp[0];
 
-    *s = v->bs[bi - v->f[v->cur_f].b0];
+    cs_get(v, cs_at(v, bi - v->f[v->cur_f].b0), s);
     if (!rel_tighten(s))
         return; /* cannot happen: stored states are tightened on the way in */
     for (uint32_t i = b->start; i < b->end; i = next_of(v, i)) {
@@ -1618,24 +1826,21 @@ static void run_block(vfy *v, uint32_t bi)
                 flow(v, t, s);
                 return;
             }
-            vstate *tk = &v->tmp[1], *nt = &v->tmp[2];
+            /* the taken edge in a copy, then the other one in s (flow
+             * leaves its state alone) */
+            vstate *tk = &v->tmp[1];
             *tk = *s;
-            *nt = *s;
             int xs = (x->op & FC_SRC_X) != 0;
             unsigned d = fc_dst(*x), sr = fc_src(*x);
             int ok_t, ok_n;
-            if (xs && d == sr) { /* both operands are one register: refine a copy */
-                fc_av c1 = tk->r[sr], c2 = nt->r[sr];
-                ok_t = fc_av_branch_win(x, &tk->r[d], &c1, 1, &v->win);
-                ok_n = fc_av_branch_win(x, &nt->r[d], &c2, 0, &v->win);
-            } else {
-                ok_t = fc_av_branch_win(x, &tk->r[d], xs ? &tk->r[sr] : 0, 1, &v->win);
-                ok_n = fc_av_branch_win(x, &nt->r[d], xs ? &nt->r[sr] : 0, 0, &v->win);
-            }
+            fc_av c1 = tk->r[sr], c2 = s->r[sr]; /* both operands one register: refine a copy */
+            int same = xs && d == sr;
+            ok_t = fc_av_branch_win(x, &tk->r[d], same ? &c1 : xs ? &tk->r[sr] : 0, 1, &v->win);
             if (ok_t && rel_tighten(tk))
                 flow(v, t, tk);
-            if (ok_n && rel_tighten(nt))
-                flow(v, next_of(v, i), nt);
+            ok_n = fc_av_branch_win(x, &s->r[d], same ? &c2 : xs ? &s->r[sr] : 0, 0, &v->win);
+            if (ok_n && rel_tighten(s))
+                flow(v, next_of(v, i), s);
             return;
         }
         }
@@ -1696,8 +1901,7 @@ static void analyse_func(vfy *v, uint32_t fi)
             s->r[k + 1] = f->arg[k];
     }
     v->report = 0;
-    vstate entry = *s; /* flow reads from a state other than tmp[0] */
-    flow(v, f->start, &entry);
+    flow(v, f->start, s);
 
     uint32_t lb;
     while (pick_pending(v, f->nb, &lb))
@@ -1863,9 +2067,13 @@ int fc_vfy_run(const fc_prog *p, const fc_vfy_opts *o, void *ws, size_t ws_len,
     v->order = (uint32_t *)(base + off[7]);
     v->b = (vblock *)(base + off[8]);
     v->pend = (uint64_t *)(base + off[9]);
-    v->bs = (vstate *)(base + off[10]);
+    v->bs = base + off[10];
+    v->cs_size = cstate_size((uint64_t)__builtin_popcountll(bd.vslots));
+    for (unsigned k = 0, r = 0; k < NSLOTS; k++)
+        v->vrank[k] = (bd.vslots >> k) & 1u ? (uint8_t)r++ : (uint8_t)VNONE;
     v->tmp = (vstate *)(base + off[11]);
     v->nb_cap = (uint32_t)bd.nb;
+    v->nbs_cap = (uint32_t)bd.nbs;
     for (uint32_t i = 0; i < v->n; i++)
         v->fl[i] = 0;
     for (uint64_t k = 0; k < bd.nf; k++) {

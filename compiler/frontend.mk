@@ -85,3 +85,27 @@ step-fuzz-elf-smoke: $(FUZZ_DIR)/fuzz_elf $(FUZZ_DIR)/corpus-elf.stamp
 	      >$(FUZZ_DIR)/smoke.log 2>&1; then \
 	    tail -3 $(FUZZ_DIR)/smoke.log; echo "fuzz-elf-smoke: 1 passed, 0 failed"; \
 	else tail -40 $(FUZZ_DIR)/smoke.log; echo "fuzz-elf-smoke: 0 passed, 1 failed"; exit 1; fi
+
+# verify-facts: the verifier's facts, states and messages per program (the
+# conformance suite, diff-random's corpus, the refused programs, the C and
+# bench programs) hashed by tests/verify/vfy_facts.c and compared with
+# tests/verify/facts.golden: a change of what the verifier proves shows as a
+# changed line. `make verify-facts-golden` writes the file anew (after a
+# change meant to alter the facts). `make verify-ws` prints the workspace
+# per part (docs/sandbox.md section 13).
+$(BIN)/vfy-facts: $(OBJ)/tests/verify/vfy_facts.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
+VFY_FACTS_RUN = bash tests/verify/run-facts.sh $(BIN)/vfy-facts $(FE_TEST_OUT)/facts $(CLANG) $(CLANG19) tests/c \
+  bench/progs $(CONFORMANCE_DIR)/tests $(FUZZ_DIFF_CORPUS) tests/verify/neg
+TEST_STEPS += verify-facts
+step-verify-facts: $(BIN)/vfy-facts
+	@$(MAKE) --no-print-directory $(FUZZ_DIFF_CORPUS)/.seeded
+	$(VFY_FACTS_RUN) check tests/verify/facts.golden
+.PHONY: verify-facts-golden verify-ws
+verify-facts-golden: $(BIN)/vfy-facts
+	@$(MAKE) --no-print-directory $(FUZZ_DIFF_CORPUS)/.seeded
+	$(VFY_FACTS_RUN) write tests/verify/facts.golden
+verify-ws: $(BIN)/vfy-facts
+	@$(MAKE) --no-print-directory $(FUZZ_DIFF_CORPUS)/.seeded
+	$(VFY_FACTS_RUN) ws -

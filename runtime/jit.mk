@@ -68,7 +68,7 @@ step-jit-cross: jit-cross
 # board_main.c) with -DBOARD_JIT, linked with libfcjit.a: FC_POLICY_JIT, a
 # static workspace of BOARD_JIT_WS bytes, the CMSDK timer 0 timing install
 # and compile. sifive_e has 10 KiB of RAM (QEMU's DTIM, board link.ld): the
-# verifier's workspace alone is ~3.9 KB per basic block, so no JIT variant.
+# verifier's workspace alone is 7.7 KB fixed and ~300 bytes per instruction, so no JIT variant.
 JIT_BOARDS := mps2-an385
 JIT_BOARD_mps2-an385_DEFS := -DBOARD_JIT -DBOARD_JIT_WS=1048576u -DBOARD_TIMER_CMSDK=0x40000000u
 define jit_board_rules

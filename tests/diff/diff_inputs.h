@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "fc_backend.h"
+#include "fc_elf.h"
 #include "fc_helpers.h"
 #include "fc_testdata.h"
 #include "fc_verify.h"
@@ -177,6 +178,30 @@ static inline int diff_conf_load(const char *dir, const char *name, fc_testdata 
     memset(p, 0, sizeof *p);
     p->insns = *ins;
     p->ninsns = (uint32_t)ni;
+    return 0;
+}
+
+/* the program of the ELF object "FILE[@ENTRY]" (arg) into *p (fc_elf_free
+ * it) and FILE's base name into *name (pointing into path, size bytes); 0,
+ * or -1 with the reader's first message in msg (msize bytes) */
+static inline int diff_elf_load(const char *arg, char *path, size_t size, fc_prog *p, const char **name,
+                                char *msg, size_t msize)
+{
+    snprintf(path, size, "%s", arg);
+    char *at = strchr(path, '@');
+    const char *entry = NULL;
+    if (at) {
+        *at = 0;
+        entry = at + 1;
+    }
+    fc_diag dv[8];
+    fc_diags d = {dv, 8, 0, 0, 0};
+    if (fc_elf_read_file(path, entry, p, &d) != 0) {
+        snprintf(msg, msize, "%s", d.n ? dv[0].msg : "?");
+        return -1;
+    }
+    const char *base = strrchr(path, '/');
+    *name = base ? base + 1 : path;
     return 0;
 }
 

@@ -449,27 +449,19 @@ static void run_corpus(const char *dir)
 static void run_elf(const char *arg)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s", arg);
-    char *at = strchr(path, '@');
-    const char *entry = NULL;
-    if (at) {
-        *at = 0;
-        entry = at + 1;
-    }
     fc_prog p;
-    fc_diag dv[8];
-    fc_diags d = {dv, 8, 0, 0, 0};
-    if (fc_elf_read_file(path, entry, &p, &d) != 0) {
-        printf("FAIL %s: cannot read (%s)\n", arg, d.n ? dv[0].msg : "?");
+    const char *base;
+    char msg[200];
+    if (diff_elf_load(arg, path, sizeof path, &p, &base, msg, sizeof msg) != 0) {
+        printf("FAIL %s: cannot read (%s)\n", arg, msg);
         nfail++;
         return;
     }
-    const char *base = strrchr(path, '/');
     fc_cc_opts co;
     memset(&co, 0, sizeof co);
-    check_prog(base ? base + 1 : path, &p, &co);
+    check_prog(base, &p, &co);
     co.ctx_size = 64;
-    check_prog(base ? base + 1 : path, &p, &co);
+    check_prog(base, &p, &co);
     fc_elf_free(&p);
 }
 
