@@ -32,9 +32,13 @@
  * (fc_ir.h), so at most FC_IR_NVREG - FC_IR_T0 words per function, chosen
  * by their loads weighted 8^(backward jumps around them, at most 3).
  *
- * Memory: the lowering's scratch for fc_ir_opt (ir->optws; run this pass
- * before fc_ir_opt): a copy of the instructions and two words per block. No
- * workspace of its own. Freestanding C99.
+ * fc_ir_copyprop (at the end) is the same forward copy propagation and dead
+ * mov removal for every `mov d, s` of an eBPF register, where it leaves no
+ * reader of that d: one web less for the allocator, none longer.
+ *
+ * Memory: the lowering's scratch for fc_ir_opt (ir->optws; run these passes
+ * before fc_ir_opt): a copy of the instructions and six words and ten bytes
+ * per block. No workspace of its own. Freestanding C99.
  */
 #include "fc_ir.h"
 
@@ -367,6 +371,21 @@ static uint32_t copies(pr *s, int every)
     return n0 - ni;
 }
 
+/* the IR's blocks in instruction order, none overlapping (what the
+ * lowering makes; fc_ir_opt's copies at a function's end would break it),
+ * and no instruction marked (pad) */
+static int ordered(const fc_ir *ir)
+{
+    for (uint32_t b = 0; b < ir->nblk; b++)
+        if (ir->blk[b].start < (b ? ir->blk[b - 1].end : 0u) || ir->blk[b].end < ir->blk[b].start ||
+            ir->blk[b].end > ir->nins)
+            return 0;
+    for (uint32_t k = 0; k < ir->nins; k++)
+        if (ir->ins[k].pad)
+            return 0;
+    return 1;
+}
+
 static void restore(fc_ir *ir, const fc_ir_insn *old, uint32_t nins, const uint32_t *sbk)
 {
     for (uint32_t k = 0; k < nins; k++)
@@ -486,10 +505,8 @@ uint32_t fc_ir_promote(fc_ir *ir, unsigned maxw, unsigned nregs)
         maxw = NTMP;
     if (!ir->optws || need > ir->optlen || !maxw || !ir->nblk)
         return 0;
-    for (uint32_t b = 0; b < ir->nblk; b++)     /* blocks in instruction order */
-        if (ir->blk[b].start < (b ? ir->blk[b - 1].end : 0u) || ir->blk[b].end < ir->blk[b].start ||
-            ir->blk[b].end > ir->nins)
-            return 0;
+    if (!ordered(ir))
+        return 0;
     uint32_t add = 0;
     for (uint32_t k = 0; k < ir->nins; k++) {
         const fc_ir_insn *x = &ir->ins[k];
@@ -498,8 +515,6 @@ uint32_t fc_ir_promote(fc_ir *ir, unsigned maxw, unsigned nregs)
             if (v >= FC_IR_T0 && v < FC_IR_NVREG)
                 return 0;
         }
-        if (x->pad)
-            return 0;
         if (x->op == FC_IR_ST && x->s[0] == FC_IR_FP && x->sz == 4)
             add++;      /* room for a mov after every 4-byte store through fp */
     }
@@ -563,13 +578,8 @@ uint32_t fc_ir_copyprop(fc_ir *ir)
     ir->copies = 0;
     if (!ir->optws || (size_t)ir->nblk * sizeof(uint32_t) > ir->optlen)
         return 0;
-    for (uint32_t b = 0; b < ir->nblk; b++)     /* blocks in instruction order */
-        if (ir->blk[b].start < (b ? ir->blk[b - 1].end : 0u) || ir->blk[b].end < ir->blk[b].start ||
-            ir->blk[b].end > ir->nins)
-            return 0;
-    for (uint32_t k = 0; k < ir->nins; k++)
-        if (ir->ins[k].pad)
-            return 0;
+    if (!ordered(ir))
+        return 0;
     *s = (pr){0};
     s->ir = ir;
     s->aux = ir->optws;
