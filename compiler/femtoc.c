@@ -47,6 +47,7 @@ typedef struct options {
     int dump_lower;         /* --dump=lower */
     int dump_alloc;         /* --dump=alloc */
     int dump_opt;           /* --dump=opt */
+    int dump_promote;       /* --dump=promote */
     const fc_backend *backends[FC_TARGET__COUNT]; /* from -march, in order */
     uint32_t nbackends;
     uint32_t ctx_size;
@@ -140,6 +141,10 @@ static void usage(FILE *f)
 "                    `guard`, the block copied with every check for the case\n"
 "                    it fails), what the instruction selectors allocate; with\n"
 "                    `opt`, `alloc` shows the allocation of that form.\n"
+"                    `promote`, after fc_ir_promote and fc_ir_copyprop\n"
+"                    (before `opt`: stack words the code stores and reloads\n"
+"                    through fp kept in temporaries t0..t9, the stores kept,\n"
+"                    the loads movs; movs folded into their readers).\n"
 "                    Several stages: --dump=lower,opt,alloc\n"
 "  -e NAME, --entry NAME[,NAME...]\n"
 "                    an entry point: the function (symbol) or code section a\n"
@@ -434,8 +439,10 @@ static void parse_args(int argc, char **argv, options *o)
                     o->dump_alloc = 1;
                 else if (n == 3 && strncmp(t, "opt", 3) == 0)
                     o->dump_opt = 1;
+                else if (n == 7 && strncmp(t, "promote", 7) == 0)
+                    o->dump_promote = 1;
                 else
-                    die_usage("--dump: unknown stage '%.*s' (available: lower, opt, alloc)", (int)n, t);
+                    die_usage("--dump: unknown stage '%.*s' (available: lower, promote, opt, alloc)", (int)n, t);
                 t += n;
                 if (*t == ',')
                     t++;
@@ -725,6 +732,11 @@ static void dump_stage(FILE *out, const options *o, const fc_prog *p, const fc_i
     if (ir->guards)
         fprintf(out, "; %u range guards over %u of the checks (each guarded block also kept with every "
                 "check)\n", ir->guards, ir->merged);
+    if (ir->forwarded)
+        fprintf(out, "; %u stack words in temporaries, %u of their loads made movs (the stores kept)\n",
+                ir->promoted, ir->forwarded);
+    if (ir->copies)
+        fprintf(out, "; %u movs folded into their readers (copy propagation)\n", ir->copies);
     if (ra)
         fprintf(out, "; allocated for %s: %u webs, %u in registers, %u live across a call; %u spill "
                 "slots, %u reloads, %u spill stores; %u of %u moves coalesced\n", ra->tgt->name,
@@ -790,6 +802,15 @@ static int dump_lower(const options *o, const fc_prog *p, const fc_insn_info *in
     }
     int sep = 0;
     if (o->dump_lower) {
+        dump_stage(out, o, p, &ir, NULL);
+        sep = 1;
+    }
+    if (o->dump_promote) {
+        /* as the selectors: the register pressure of the allocation table of --dump=alloc */
+        fc_ir_promote(&ir, FC_IR_PROMOTE_MAX, o->march && strstr(o->march, "rv32") ? fc_ra_navail(&fc_ra_target_rv32) : fc_ra_navail(&fc_ra_target_cm3) - 1u);
+        fc_ir_copyprop(&ir);
+        if (sep)
+            fprintf(out, "\n");
         dump_stage(out, o, p, &ir, NULL);
         sep = 1;
     }
@@ -1400,7 +1421,7 @@ static int compile(const options *o)
                (unsigned)st.stores_proven, (unsigned)st.stores_checked,
                (unsigned)st.max_call_depth, (unsigned)st.stack_bytes, FC_STACK_SIZE,
                (unsigned)(st.max_call_depth ? st.max_call_depth : 1) * FC_STACK_SIZE);
-    if (o->dump_lower || o->dump_alloc || o->dump_opt) {
+    if (o->dump_lower || o->dump_alloc || o->dump_opt || o->dump_promote) {
         rc = dump_lower(o, &prog, info);
         goto out;
     }

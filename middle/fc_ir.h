@@ -15,15 +15,15 @@
  * Virtual registers (uint8_t). Every eBPF register is a {lo, hi} pair of
  * fixed vregs; the hi half of r10 is the constant 0 and its lo half the
  * frame pointer (the one fixed register the targets must provide); a few
- * temporaries follow. No eBPF value ever lives in a temporary across an eBPF
- * instruction, so the register allocator sees short temporaries and the 22
- * long-lived halves.
+ * temporaries follow. The lowering keeps no value in a temporary (none of
+ * them appears in its output); fc_ir_promote (below) gives them to stack
+ * words, each a copy of one 4-byte word of the own frame.
  *
  *      0        FC_IR_Z    the constant 0 (a source only)
  *      1 + 2r   lo of r    (r = 0..9)
  *      2 + 2r   hi of r
  *     21        FC_IR_FP   lo of r10 (frame pointer of the current frame)
- *     22..31    temporaries
+ *     22..31    temporaries (t0..t9 in the dump: fc_ir_promote's stack words)
  *    255        FC_IR_NONE no register (a result nobody reads: dead hi half)
  *
  * Hi halves. Lowering runs the one hi-half analysis (fc_hihalf.h: known zero
@@ -186,6 +186,10 @@ typedef struct fc_ir {
     size_t optlen;
     uint32_t guards;        /* GUARDs placed (each one block versioned) */
     uint32_t merged;        /* CHECKs the guards cover (removed on the guarded path) */
+    /* fc_ir_promote */
+    uint32_t promoted;      /* stack words given a temporary (summed over the functions) */
+    uint32_t forwarded;     /* loads of them made movs */
+    uint32_t copies;        /* fc_ir_copyprop: movs dropped */
 } fc_ir;
 
 /*
@@ -273,6 +277,36 @@ uint32_t fc_ir_call_chain(const fc_ir *ir, uint32_t (*frame)(const void *ctx, ui
  * it. Returns the number of GUARDs placed (also in ir->guards, ir->merged).
  */
 uint32_t fc_ir_opt(fc_ir *ir);
+
+/*
+ * Stack words in registers (middle/fc_promote.c), between lowering and
+ * fc_ir_opt (it uses the same scratch): store-to-load forwarding of the own
+ * frame's 4-byte words that a function stores and loads through fp with a
+ * constant offset, at most maxw words per function (at most the 10
+ * temporaries FC_IR_T0..). Every store stays (the stack is exact after the
+ * run and at a fault); a load of a word whose value a temporary holds on
+ * every path becomes a mov of it, the copy is propagated forward in its
+ * block, and movs nobody reads are dropped. A word's value is lost at any
+ * other store or atomic, whatever its base, and at any call. Which words:
+ * those whose loads (weighted by loop depth) outweigh their stores 4 to 1,
+ * and none whose temporary would be live where more vregs are live than the
+ * target's nregs allocatable registers (the pass starts again without the
+ * least-used such word, at most 11 times); nregs 0 takes every word that has
+ * a load to forward (the tests' setting: the most forwarding). Returns the
+ * loads forwarded (ir->forwarded; ir->promoted the words used).
+ */
+uint32_t fc_ir_promote(fc_ir *ir, unsigned maxw, unsigned nregs);
+#define FC_IR_PROMOTE_MAX   (FC_IR_NVREG - FC_IR_T0)    /* every temporary */
+
+/*
+ * Copy propagation (middle/fc_promote.c), after fc_ir_promote and before
+ * fc_ir_opt (the same scratch): in each block, the instructions after a
+ * `mov d, s` (s a vreg) read s for d until either is written; then every mov
+ * whose result no path reads is dropped (a block's first instruction becomes
+ * a nop). Shorter webs for the allocator: `mov r3, r1; add64 r3, r4` is
+ * `add64 r3, r1, r4`. Returns the movs dropped (ir->copies).
+ */
+uint32_t fc_ir_copyprop(fc_ir *ir);
 
 /* Names for the dump (stable text): "add64", "eq", ... */
 const char *fc_ir_op_name(unsigned op);

@@ -45,6 +45,14 @@ const fc_ra_target fc_ra_target_lx106 = {
 static const char *const tiny_names[3] = {"x0", "x1", "x2"};
 const fc_ra_target fc_ra_target_tiny = {"tiny", 3, 0x7u, 0x3u, tiny_names};
 
+unsigned fc_ra_navail(const fc_ra_target *t)
+{
+    unsigned n = 0;
+    for (uint64_t m = t->avail; m; m &= m - 1u)
+        n++;
+    return n;
+}
+
 static void *carve(uint8_t **p, uint8_t *end, size_t sz, size_t align)
 {
     uintptr_t a = ((uintptr_t)*p + (align - 1u)) & ~(uintptr_t)(align - 1u);

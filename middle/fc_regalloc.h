@@ -170,6 +170,9 @@ enum fc_ra_status {
     FC_RA_ETARGET       /* a bad register table (no register, more than 64) */
 };
 
+/* The number of allocatable registers of t. */
+unsigned fc_ra_navail(const fc_ra_target *t);
+
 /* Allocate ir (lowered from a program of ir->ninsns slots) for target t,
  * tables carved from ws[0..ws_len). Returns enum fc_ra_status. */
 int fc_ra_run(const fc_ir *ir, const fc_ra_target *t, void *ws, size_t ws_len, fc_ra *ra);

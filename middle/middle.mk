@@ -5,13 +5,13 @@
 # upper-half analysis (fc_hihalf) and the 32-bit IR with the lowering into it
 # (fc_ir, fc_lower) and the register allocator over it (fc_regalloc; all
 # tested by the step ir-diff, tests/ir.mk). Part of libfcc.
-COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_opt.c middle/fc_regalloc.c
+COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_opt.c middle/fc_promote.c middle/fc_regalloc.c
 
 # ---- the shared layer and the code generators stay device-buildable -------
 # Each source compiled freestanding for Cortex-M3, RV32 and Xtensa (the
 # runtime-cross toolchains), -std=c99 -Os -Wall -Wextra -Werror; one count per
 # source and core.
-MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_opt.c middle/fc_regalloc.c \
+MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_opt.c middle/fc_promote.c middle/fc_regalloc.c \
                      backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c backends/thumb2/t2_codegen.c \
                      backends/rv32/rv_codegen.c \
                      backends/xtensa/xt_isel.c

@@ -1247,8 +1247,11 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     size_t wir = fc_ir_workspace_size(n), wra = fc_ra_workspace_size(n);
     if (fc_ir_lower_entries(p, info, lf, c->in.entries, c->in.nentries, w, wir, &ir) != FC_IR_OK)
         return RV_ISEL_REFUSED;
-    if (!(c->in.flags & FC_BK_NO_OPT))
+    if (!(c->in.flags & FC_BK_NO_OPT)) {
+        fc_ir_promote(&ir, FC_IR_PROMOTE_MAX, fc_ra_navail(&fc_ra_target_rv32));  /* stack words reloaded: from temporaries */
+        fc_ir_copyprop(&ir);              /* movs folded into their readers */
         fc_ir_opt(&ir);                 /* checks of one base merged under a range guard */
+    }
     w += wir;
     if (fc_ra_run(&ir, &fc_ra_target_rv32, w, wra, &ra) != FC_RA_OK)
         return RV_ISEL_REFUSED;

@@ -1785,8 +1785,11 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         *why = "the lowering refused the program";
         return T2_ISEL_REFUSED;
     }
-    if (!(fl & FC_BK_NO_OPT))
+    if (!(fl & FC_BK_NO_OPT)) {
+        fc_ir_promote(&c->ir, FC_IR_PROMOTE_MAX, fc_ra_navail(&fc_ra_target_cm3) - 1u);  /* r8 may hold the budget */    /* stack words reloaded: from temporaries */
+        fc_ir_copyprop(&c->ir);              /* movs folded into their readers */
         fc_ir_opt(&c->ir);     /* checks of one base merged under a range guard */
+    }
     /* A program that charges the budget (a taken backward jump, a local
      * call) keeps the counter in r8, as the template generator keeps it in
      * r10: SUBS and a branch per unit instead of LDR, SUBS, branch, STR. r8

@@ -1630,8 +1630,11 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
             fc_diag_add(d, FC_SEV_ERROR, -1, "%s: the lowering failed (%d)", nm, rc);
         return rc == FC_IR_EWORK ? FC_BK_EWORK : FC_BK_EINTERNAL;
     }
-    if (!(in.flags & FC_BK_NO_OPT))
+    if (!(in.flags & FC_BK_NO_OPT)) {
+        fc_ir_promote(&ir, FC_IR_PROMOTE_MAX, fc_ra_navail(&fc_ra_target_lx106));    /* stack words reloaded: from temporaries */
+        fc_ir_copyprop(&ir);              /* movs folded into their readers */
         fc_ir_opt(&ir);     /* checks of one base merged under a range guard */
+    }
     rc = fc_ra_run(&ir, &fc_ra_target_lx106, rw, rl, &ra);
     if (rc != FC_RA_OK) {
         if (d)

@@ -21,7 +21,9 @@
  * (every hi half computed); and the first two again after fc_ir_opt (the
  * checks of one base merged under range guards: run with exact guards, and
  * once more with every guard failing, so both the guarded path and the
- * checked copy must agree with the interpreter). A program the verifier refuses is not lowered
+ * checked copy must agree with the interpreter), and all three again after
+ * fc_ir_promote with nregs 0 (every stack word it can forward) and
+ * fc_ir_copyprop (the first two then through fc_ir_opt). A program the verifier refuses is not lowered
  * (a printed reason; not counted). Every lowering must also fit the stated
  * workspace exactly (one byte less is refused) and every IR instruction must
  * print with named ops (fc_ir_format). Every lowering is then allocated
@@ -61,6 +63,7 @@ static unsigned npass, nfail, nskip;
 static unsigned max_per_slot;
 static unsigned long long nruns, ir_ins_total, ebpf_total, hi_skipped_total, fixups_total;
 static unsigned long long guards_total, merged_total, guarded_progs;
+static unsigned long long promoted_total, forwarded_total, promoted_progs, copies_total;
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -240,6 +243,12 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
         {FC_IR_CHECK_ALL | FC_IR_NO_HIOPT, 0, "check all, every hi half"},
         {0, 1, "facts, guards"},
         {FC_IR_NO_FACTS, 1, "no facts, guards"},
+        /* 2: fc_ir_promote first (every temporary, nregs 0: no pressure or
+         * profit test, the most forwarding) and fc_ir_copyprop, where the
+         * selectors run them */
+        {0, 3, "facts, promoted, guards"},
+        {FC_IR_NO_FACTS, 3, "no facts, promoted, guards"},
+        {FC_IR_CHECK_ALL | FC_IR_NO_HIOPT, 2, "check all, every hi half, promoted"},
     };
     fc_insn_info *info = calloc(p->ninsns + 1, sizeof *info);
     size_t wl = fc_vfy_workspace_size(p);
@@ -277,7 +286,26 @@ static void check_prog(const char *name, const fc_prog *p, const fc_vfy_opts *vo
             ok = 0;
             break;
         }
-        if (modes[m].opt) {
+        if (modes[m].opt & 2) {
+            uint32_t n0 = ir.nins;
+            fc_ir_promote(&ir, FC_IR_PROMOTE_MAX, 0);
+            fc_ir_copyprop(&ir);
+            if (ir.nins > ir.inscap ||
+                (ir.forwarded && !ir.promoted) || ir.promoted > FC_IR_PROMOTE_MAX * ir.nfn) {
+                printf("FAIL %s [%s]: fc_ir_promote left %u instructions (%u before), %u words, %u loads\n",
+                       name, modes[m].name, ir.nins, n0, ir.promoted, ir.forwarded);
+                ok = 0;
+                break;
+            }
+            if (m == 5) {
+                promoted_total += ir.promoted;
+                forwarded_total += ir.forwarded;
+                if (ir.forwarded)
+                    promoted_progs++;
+                copies_total += ir.copies;
+            }
+        }
+        if (modes[m].opt & 1) {
             uint32_t nb0 = ir.nblk, nc0 = ir.checks;
             fc_ir_opt(&ir);
             if (ir.nins > ir.inscap || ir.nblk + ir.nfn > ir.blkcap || ir.merged > nc0 ||
@@ -557,6 +585,9 @@ int main(int argc, char **argv)
            max_per_slot, FC_IR_INSNS_PER_INSN);
     printf("fc_ir_opt (with facts): %llu range guards over %llu checks in %llu programs; every guarded "
            "program also run with every guard failing\n", guards_total, merged_total, guarded_progs);
+    printf("fc_ir_promote (with facts, every temporary): %llu stack words in temporaries, %llu loads made "
+           "movs, in %llu programs; fc_ir_copyprop: %llu movs dropped\n", promoted_total, forwarded_total,
+           promoted_progs, copies_total);
     for (unsigned t = 0; t < NTARGETS; t++)
         printf("allocated for %s (%u registers, with facts): %llu webs, %llu in registers, %llu live across "
                "a call; %llu spill slots, %llu reloads and %llu spill stores (static); %llu of %llu moves "

@@ -10,7 +10,8 @@
 # program that does not compile is a failure. Also: `femtoc --dump=lower` of
 # each tests/ir/cases/NAME.data with a NAME.lower beside it must print exactly
 # that file, `femtoc --dump=opt` a NAME.opt beside it (the range guards of
-# fc_ir_opt) and `femtoc --dump=alloc` (the Cortex-M3-like table) a
+# fc_ir_opt), `femtoc --dump=promote` a NAME.promote (fc_ir_promote's stack
+# words in temporaries, Cortex-M3's pressure limit) and `femtoc --dump=alloc` (the Cortex-M3-like table) a
 # NAME.alloc beside it (the dumps' text format is stable; one count each).
 irdiff=$1; out=$2; clang=$3; clang19=$4; src=$5; conf=$6; corpus=$7; femtoc=$8
 mkdir -p "$out"
@@ -30,15 +31,17 @@ for kind in lower alloc; do
         fi
     done
 done
-for g in tests/ir/cases/*.opt; do
-    d=${g%.opt}.data
-    if "$femtoc" --dump=opt "$d" > "$out/$(basename "$g")" 2>&1 && cmp -s "$out/$(basename "$g")" "$g"; then
-        dpass=$((dpass + 1))
-    else
-        echo "FAIL femtoc --dump=opt $d differs from $g:"; diff "$g" "$out/$(basename "$g")" | head -20
-        cfail=$((cfail + 1))
-    fi
+for kind in opt promote; do
+    for g in tests/ir/cases/*.$kind; do
+        d=${g%.$kind}.data
+        if "$femtoc" --dump=$kind "$d" > "$out/$(basename "$g")" 2>&1 && cmp -s "$out/$(basename "$g")" "$g"; then
+            dpass=$((dpass + 1))
+        else
+            echo "FAIL femtoc --dump=$kind $d differs from $g:"; diff "$g" "$out/$(basename "$g")" | head -20
+            cfail=$((cfail + 1))
+        fi
+    done
 done
-echo "femtoc --dump=lower, --dump=opt, --dump=alloc: $dpass dumps as expected"
+echo "femtoc --dump=lower, --dump=opt, --dump=promote, --dump=alloc: $dpass dumps as expected"
 "$irdiff" --conf "$conf" --conf tests/ir/cases --corpus "$corpus" "${args[@]}" > "$out/ir-diff.log" 2>&1; rc=$?
 step_counts "$out/ir-diff.log" ir-diff "$dpass" "$cfail" "$rc"
