@@ -95,12 +95,17 @@ judge() {
     fi
 }
 
-# The first line of a file, CRs and trailing blanks removed, into variable $2.
+# Text $1, CRs and trailing blanks removed, into variable $2.
+trim() {
+    local l=${1//$'\r'/}
+    printf -v "$2" '%s' "${l%"${l##*[! $'\t']}"}"
+}
+
+# The first line of a file, trimmed, into variable $2.
 first_line() {
     local l=""
     IFS= read -r l <"$1"
-    l=${l//$'\r'/}
-    printf -v "$2" '%s' "${l%"${l##*[! $'\t']}"}"
+    trim "$l" "$2"
 }
 
 # One run of the plugin process on the file's program.
@@ -177,7 +182,7 @@ check_one() {
     done <<<"$PLUGIN_RUNS"
     rm -rf "$t"
 }
-export -f check_one run_one queue_one judge first_line runner_hex norm
+export -f check_one run_one queue_one judge trim first_line runner_hex norm
 export as plugin tmp PLUGIN_RUNS
 mkdir -p "$tmp/expect"
 jobs=$(nproc 2>/dev/null || echo 2); [ "$jobs" -gt 8 ] && jobs=8
@@ -200,8 +205,7 @@ while read -r label elf opts; do
     while IFS= read -r line && [ $i -lt ${#names[@]} ]; do
         name=${names[$i]}
         { IFS= read -r expected_result; IFS= read -r expected_error; } <"$tmp/expect/$name"
-        line=${line//$'\r'/}
-        line=${line%"${line##*[! $'\t']}"}
+        trim "$line" line
         case $line in
             "0 "*) judge "$label" "$name" 0 "${line#0 }" "" ;;
             "1 "*) judge "$label" "$name" 1 "" "${line#1 }" ;;
