@@ -11,6 +11,12 @@
  * eBPF ELF object. On success r0 goes to standard output in hex and the exit
  * status is 0; on failure a message goes to standard error and the status
  * is 1.
+ *
+ *   femto-conformance-plugin --batch [--engine NAME] [--elf] < runs
+ *
+ * runs many programs in one process (two lines each, the memory and the
+ * program; one line of output each, "0 R0" or "1 MESSAGE"): the test step's
+ * native engines, whose one-run processes would each start the simulator.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,6 +46,9 @@ static void usage(FILE *f)
     fprintf(f,
 "  --elf           standard input is a hex-encoded ELF object (entry: the\n"
 "                  single program section, or symbol 'main')\n"
+"  --batch         many runs: standard input holds two lines per run, the\n"
+"                  memory (empty for none) and the program; standard output\n"
+"                  one line per run, \"0 R0\" or \"1 MESSAGE\"\n"
 "  -h, --help      display this information\n"
 "  --version       display the version\n"
 "\n"
@@ -116,11 +125,16 @@ static int parse_hex(const char *s, FILE *f, bytes *out, const char **why)
     return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * One run: the memory (hex string or NULL), the program (hex from the
+ * string prog, or from standard input when it is NULL). On success r0 goes
+ * to out in hex and the result is 0; on failure the message goes to err and
+ * the result is 1: what the process's standard output, standard error and
+ * exit status are in the runner's one-run protocol.
+ */
+static int run_case(const fc_engine *e, int elf, const char *memhex, const char *prog,
+                    FILE *out, FILE *err)
 {
-    const char *ename = "interp";
-    const fc_engine *e;
-    int elf = 0, k = 1;
     bytes mem = {0}, code = {0};
     fc_insn *insns = NULL;
     size_t n = 0;
@@ -128,72 +142,44 @@ int main(int argc, char **argv)
     const char *why = NULL;
     int rc = 1;
 
-    /* the memory argument, when there is one, comes first */
-    if (argc > 1 && argv[1][0] != '-') {
-        if (parse_hex(argv[1], NULL, &mem, &why)) {
-            fprintf(stderr, "femto-conformance-plugin: memory argument: %s\n", why);
-            return 1;
-        }
-        k = 2;
-    }
-    for (; k < argc; k++) {
-        if (!strcmp(argv[k], "--elf")) {
-            elf = 1;
-        } else if (!strcmp(argv[k], "--engine") && k + 1 < argc) {
-            ename = argv[++k];
-        } else if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
-            usage(stdout);
-            rc = 0;
-            goto out;
-        } else if (!strcmp(argv[k], "--version")) {
-            printf("femto-conformance-plugin (femtoc) 0.14\n");
-            rc = 0;
-            goto out;
-        } else {
-            fprintf(stderr, "femto-conformance-plugin: unrecognized argument '%s' "
-                            "(try --help)\n", argv[k]);
-            goto out;
-        }
-    }
-    e = fc_engine_find(ename);
-    if (!e) {
-        fprintf(stderr, "femto-conformance-plugin: unknown engine '%s' (try --help)\n", ename);
+    if (memhex && parse_hex(memhex, NULL, &mem, &why)) {
+        fprintf(err, "femto-conformance-plugin: memory argument: %s\n", why);
         goto out;
     }
-    if (parse_hex(NULL, stdin, &code, &why)) {
-        fprintf(stderr, "femto-conformance-plugin: program on standard input: %s\n", why);
+    if (parse_hex(prog, prog ? NULL : stdin, &code, &why)) {
+        fprintf(err, "femto-conformance-plugin: program on standard input: %s\n", why);
         goto out;
     }
 
     if (elf) {
-        fc_prog prog;
+        fc_prog fp;
         fc_diag items[8];
         fc_diags d = {items, 8, 0, 0, 0};
-        memset(&prog, 0, sizeof prog);
-        if (fc_elf_read(code.p, code.n, "<stdin>", NULL, &prog, &d)) {
-            fprintf(stderr, "femto-conformance-plugin: ELF: %s\n",
+        memset(&fp, 0, sizeof fp);
+        if (fc_elf_read(code.p, code.n, "<stdin>", NULL, &fp, &d)) {
+            fprintf(err, "femto-conformance-plugin: ELF: %s\n",
                     d.n ? d.items[0].msg : "cannot read the object");
-            fc_elf_free(&prog);
+            fc_elf_free(&fp);
             goto out;
         }
-        if (prog.rodata_len || prog.data_len || prog.bss_len) {
-            fprintf(stderr, "femto-conformance-plugin: ELF: data sections are not supported here\n");
-            fc_elf_free(&prog);
+        if (fp.rodata_len || fp.data_len || fp.bss_len) {
+            fprintf(err, "femto-conformance-plugin: ELF: data sections are not supported here\n");
+            fc_elf_free(&fp);
             goto out;
         }
-        n = prog.ninsns;
+        n = fp.ninsns;
         insns = malloc((n ? n : 1) * sizeof *insns);
         if (!insns) {
-            fc_elf_free(&prog);
+            fc_elf_free(&fp);
             goto out;
         }
         if (n)
-            memcpy(insns, prog.insns, n * sizeof *insns);
-        fc_elf_free(&prog);
+            memcpy(insns, fp.insns, n * sizeof *insns);
+        fc_elf_free(&fp);
     } else {
         if (code.n % FC_INSN_SIZE) {
-            fprintf(stderr, "femto-conformance-plugin: program of %zu bytes is not a whole "
-                            "number of 8-byte instructions\n", code.n);
+            fprintf(err, "femto-conformance-plugin: program of %zu bytes is not a whole "
+                         "number of 8-byte instructions\n", code.n);
             goto out;
         }
         n = code.n / FC_INSN_SIZE;
@@ -205,14 +191,130 @@ int main(int argc, char **argv)
     }
 
     if (fc_engine_exec(e, insns, n, mem.p, mem.n, &res) != 0) {
-        fprintf(stderr, "%s\n", res.msg);
+        fprintf(err, "%s\n", res.msg);
         goto out;
     }
-    printf("%" PRIx64 "\n", res.r0);
-    rc = fflush(stdout) ? 1 : 0;
+    fprintf(out, "%" PRIx64 "\n", res.r0);
+    rc = 0;
 out:
     free(insns);
     free(mem.p);
     free(code.p);
     return rc;
+}
+
+/* A line of standard input without its newline; NULL at the end. */
+static char *read_line(char **buf, size_t *cap)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getchar()) != EOF && c != '\n') {
+        if (n + 1 >= *cap) {
+            size_t k = *cap ? *cap * 2 : 1024;
+            char *q = realloc(*buf, k);
+            if (!q)
+                return NULL;
+            *buf = q;
+            *cap = k;
+        }
+        (*buf)[n++] = (char)c;
+    }
+    if (c == EOF && n == 0)
+        return NULL;
+    if (!*buf && !(*buf = malloc(*cap = 1)))
+        return NULL;
+    (*buf)[n] = 0;
+    return *buf;
+}
+
+/*
+ * --batch: many runs in one process (the test step's native engines). Each
+ * run is two lines of standard input, the memory (empty when there is none)
+ * and the program, both hex as above; each gives one line of standard
+ * output: "0 R0" or "1 MESSAGE", the exit status and output of the same run
+ * alone. The exit status is 0 when every pair was read.
+ */
+static int run_batch(const fc_engine *e, int elf)
+{
+    char *mline = NULL, *pline = NULL, *msg = NULL;
+    size_t mcap = 0, pcap = 0, mlen = 0;
+    int rc = 0;
+    for (;;) {
+        if (!read_line(&mline, &mcap))
+            break;
+        /* the memory line's copy: read_line reuses its buffer */
+        char *mem = mline[0] ? strdup(mline) : NULL;
+        if (!read_line(&pline, &pcap)) {
+            fprintf(stderr, "femto-conformance-plugin: --batch: a memory line without a program line\n");
+            free(mem);
+            rc = 1;
+            break;
+        }
+        FILE *m = open_memstream(&msg, &mlen);
+        if (!m) {
+            free(mem);
+            rc = 1;
+            break;
+        }
+        /* r0 or the message, one stream: the first line of either, as the
+         * runner reads standard output or standard error */
+        int r = run_case(e, elf, mem, pline, m, m);
+        fclose(m);
+        msg[strcspn(msg, "\n")] = 0;
+        printf("%d %s\n", r, msg);
+        free(msg);
+        msg = NULL;
+        free(mem);
+    }
+    free(mline);
+    free(pline);
+    return fflush(stdout) || rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *ename = "interp";
+    const char *memhex = NULL;
+    const fc_engine *e;
+    int elf = 0, batch = 0, k = 1;
+
+    /* the memory argument, when there is one, comes first */
+    if (argc > 1 && argv[1][0] != '-') {
+        memhex = argv[1];
+        k = 2;
+    }
+    for (; k < argc; k++) {
+        if (!strcmp(argv[k], "--elf")) {
+            elf = 1;
+        } else if (!strcmp(argv[k], "--batch")) {
+            batch = 1;
+        } else if (!strcmp(argv[k], "--engine") && k + 1 < argc) {
+            ename = argv[++k];
+        } else if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[k], "--version")) {
+            printf("femto-conformance-plugin (femtoc) 0.14\n");
+            return 0;
+        } else {
+            fprintf(stderr, "femto-conformance-plugin: unrecognized argument '%s' "
+                            "(try --help)\n", argv[k]);
+            return 1;
+        }
+    }
+    e = fc_engine_find(ename);
+    if (!e) {
+        fprintf(stderr, "femto-conformance-plugin: unknown engine '%s' (try --help)\n", ename);
+        return 1;
+    }
+    if (batch) {
+        if (memhex) {
+            fprintf(stderr, "femto-conformance-plugin: --batch takes the memory on standard input\n");
+            return 1;
+        }
+        return run_batch(e, elf);
+    }
+    if (run_case(e, elf, memhex, NULL, stdout, stderr))
+        return 1;
+    return fflush(stdout) ? 1 : 0;
 }

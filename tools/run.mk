@@ -71,14 +71,18 @@ FUZZ_DIFF_RUNS  ?= 3000
 FUZZ_DIFF_BIN    = $(BUILD)/fuzz/fuzz_diff
 FUZZ_DIFF_CORPUS = $(BUILD)/fuzz/diff-corpus
 FUZZ_DIFF_SRCS   = tests/fuzz/fuzz_diff.c $(sort $(RUNTIME_SRCS) $(COMPILER_SRCS) $(SIM_SRCS))
-$(BUILD)/fuzz/fuzz_diff: tests/fuzz/fuzz_diff.c tests/diff/diff_helpers.h tests/diff/diff_inputs.h $(EMU_GEN)/fc_emu_rt.c $(RV_EMU_GEN)/fc_emu_rt_rv32.c \
-                         $(XT_GEN)/fc_xt_monitor.c $(XT_GEN)/fc_xt_rt_lx106.c \
-                         $(wildcard runtime/*.c runtime/*.h compiler/*.c compiler/*.h backends/*.h \
-                                    backends/*/*.c backends/*/*.h middle/*.c middle/*.h sim/*.c sim/*.h)
-	@mkdir -p $(dir $@)
-	$(CLANG) -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_DEFAULT_SOURCE \
+# One object per source (under $(OBJ)/fuzz-diff/, with their header
+# dependencies), so the build runs in parallel.
+FUZZ_DIFF_CFLAGS = -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -D_DEFAULT_SOURCE \
 	  -Iruntime -Icompiler -Ibackends -Imiddle -Isim -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -o $@ $(FUZZ_DIFF_SRCS) -lelf -lunicorn -lpthread -lm -lcrypto
+	  -fno-sanitize-recover=undefined
+FUZZ_DIFF_OBJS   = $(FUZZ_DIFF_SRCS:%.c=$(OBJ)/fuzz-diff/%.o)
+$(OBJ)/fuzz-diff/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_DIFF_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/fuzz_diff: $(FUZZ_DIFF_OBJS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_DIFF_OBJS) -lelf -lunicorn -lpthread -lm -lcrypto
 
 $(FUZZ_DIFF_CORPUS)/.seeded: $(BIN)/diff-random
 	@rm -rf $(FUZZ_DIFF_CORPUS) && mkdir -p $(FUZZ_DIFF_CORPUS)

@@ -27,10 +27,14 @@ $(BIN)/femto-conformance-plugin: $(OBJ)/tools/femto-conformance-plugin.o $(LIBS)
 # interpreter also with the program as an ELF object; every file is read and
 # assembled once for all runs (tests/conformance/plugin-test.sh, PLUGIN_RUNS).
 # A backend's fragment adds its engine to PLUGIN_ENGINES. One engine alone:
-# step-plugin-interp, step-plugin-elf, step-plugin-ENGINE. The native engines'
-# runs go without LeakSanitizer's exit scan (half of each run's time under
-# ASan): the same simulator code is leak-checked in the unit tests and the
-# diff steps; the interpreter and ELF runs keep it. The middle end's engines
+# step-plugin-interp, step-plugin-elf, step-plugin-ENGINE. The interpreter
+# and ELF runs are the runner's protocol itself, a plugin process per program
+# (exit status, standard output and error); the native engines' runs go
+# through one `--batch` plugin process per engine (the same parsing, run and
+# output code per program, its line judged as a one-run process would be:
+# what differs there is the engine, and a process per program started the
+# simulator 225 times; step-plugin-ENGINE still runs a process per program).
+# The middle end's engines
 # (thumbv7m-ir, rv32imac-ir) are not in the list: ir-coverage and the
 # conformance-*-ir steps run the whole suite through the selectors in one
 # process (a fallback fails there), and `make test STEPS=plugin-thumbv7m-ir`
@@ -42,7 +46,7 @@ step-conformance: $(BIN)/run-conformance
 step-negative: $(BIN)/run-conformance
 	$(BIN)/run-conformance --negative $(CONFORMANCE_DIR)/negative
 step-plugin: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
-	PLUGIN_RUNS="$$(printf '%s\n' 'plugin-interp 0' 'plugin-elf 1' $(foreach e,$(PLUGIN_ENGINES),'plugin-$(e) 0 nolsan --engine $(e)'))" \
+	PLUGIN_RUNS="$$(printf '%s\n' 'plugin-interp 0' 'plugin-elf 1' $(foreach e,$(PLUGIN_ENGINES),'plugin-$(e) 0 batch --engine $(e)'))" \
 	  bash tests/conformance/plugin-test.sh $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests
 step-plugin-interp: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
 	PLUGIN_LABEL=plugin-interp bash tests/conformance/plugin-test.sh $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests

@@ -35,12 +35,12 @@ fi
 # LLVM readers that take many files run once over all objects afterwards.
 check_one() {
     local f=$1 n
-    n=$(basename "$f" .data)
+    n=${f##*/}; n=${n%.data}
     if ! "$as" --data "$f" -o "$tmp/bin/$n.bin" 2>"$tmp/err.$n"; then echo "FAIL $n: --raw: $(cat "$tmp/err.$n")"; return; fi
     if ! "$as" --data "$f" --elf -o "$tmp/o/$n.o" 2>"$tmp/err.$n"; then echo "FAIL $n: --elf: $(cat "$tmp/err.$n")"; return; fi
     "$objcopy" -O binary --only-section=.text "$tmp/o/$n.o" "$tmp/text.$n"
     if ! cmp -s "$tmp/text.$n" "$tmp/bin/$n.bin"; then echo "FAIL $n: .text differs from the raw bytecode"; return; fi
-    echo "ok $n"
+    echo "ok $n $(stat -c %s "$tmp/bin/$n.bin")"
 }
 export -f check_one
 export as tmp objcopy
@@ -48,8 +48,9 @@ mkdir -p "$tmp/o" "$tmp/bin"
 jobs=$(nproc 2>/dev/null || echo 2); [ "$jobs" -gt 8 ] && jobs=8
 printf '%s\0' "$dir"/*.data | xargs -0 -n 1 -P "$jobs" bash -c 'check_one "$1"' _ >"$tmp/results"
 good=()
+declare -A size
 while read -r word name rest; do
-    if [ "$word" = ok ]; then good+=("$name"); else echo "$word $name $rest"; fail=$((fail + 1)); fi
+    if [ "$word" = ok ]; then good+=("$name"); size[$name]=$rest; else echo "$word $name $rest"; fail=$((fail + 1)); fi
 done < <(sort "$tmp/results")
 [ "$(wc -l <"$tmp/results")" = "$(ls "$dir"/*.data | wc -l)" ] || bad "lost results"
 
@@ -61,15 +62,17 @@ done < <(sort "$tmp/results")
 mkdir -p "$tmp/re" "$tmp/od"
 awk -v d="$tmp/re" '/^File: / { f = d "/" substr($0, 7) } f { print > f }' "$tmp/readelf"
 awk -v d="$tmp/od" '/file format/ { sub(/:$/, "", $1); f = d "/" $1 } f { print > f }' "$tmp/objdump"
+# (bash's own matching: a grep per object and check cost more than the tools)
+nl=$'\n'
 for n in "${good[@]}"; do
-    size=$(stat -c %s "$tmp/bin/$n.bin")
-    info=$(cat "$tmp/re/$n.o" 2>/dev/null)
-    if ! grep -q 'ELF64' <<<"$info" || ! grep -q 'REL (Relocatable file)' <<<"$info" ||
-       ! grep -q 'EM_BPF' <<<"$info"; then
+    info="" od=""
+    [ -e "$tmp/re/$n.o" ] && IFS= read -r -d '' info <"$tmp/re/$n.o"
+    [ -e "$tmp/od/$n.o" ] && IFS= read -r -d '' od <"$tmp/od/$n.o"
+    if [[ $info != *ELF64* || $info != *'REL (Relocatable file)'* || $info != *EM_BPF* ]]; then
         bad "$n: not an ELF64 EM_BPF relocatable object: $(head -3 <<<"$info")"
-    elif ! grep -qE "^ +[0-9]+: 0+ +$size FUNC +GLOBAL +DEFAULT +1 main\$" <<<"$info"; then
-        bad "$n: no global FUNC symbol main of $size bytes in section 1"
-    elif ! grep -q '<main>:' "$tmp/od/$n.o" 2>/dev/null; then
+    elif ! [[ $nl$info =~ $nl\ +[0-9]+:\ 0+\ +${size[$n]}\ FUNC\ +GLOBAL\ +DEFAULT\ +1\ main$nl ]]; then
+        bad "$n: no global FUNC symbol main of ${size[$n]} bytes in section 1"
+    elif [[ $od != *'<main>:'* ]]; then
         bad "$n: llvm-objdump -d does not show <main>"
     else
         ok

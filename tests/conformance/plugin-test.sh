@@ -14,9 +14,11 @@
 # ELF object (femto-as --elf, hex-encoded) and the plugin gets --elf, as with
 # the runner's --elf true.
 #
-# The runs: $PLUGIN_RUNS, one per line "LABEL ELF [nolsan] OPTIONS..." (ELF 0
-# or 1; nolsan: the plugin runs with ASAN_OPTIONS detect_leaks=0), e.g.
-# "plugin-thumbv7m 0 nolsan --engine thumbv7m". Every file is read and
+# The runs: $PLUGIN_RUNS, one per line "LABEL ELF [nolsan|batch] OPTIONS..."
+# (ELF 0 or 1; nolsan: the plugin runs with ASAN_OPTIONS detect_leaks=0;
+# batch: every file's run goes through one plugin process, --batch, whose
+# line per run is the one-run protocol's output and exit status), e.g.
+# "plugin-thumbv7m 0 batch --engine thumbv7m". Every file is read and
 # assembled once and given to every run. Without PLUGIN_RUNS, one run:
 # label $PLUGIN_LABEL (default plugin, plugin-elf in ELF mode), ELF mode
 # $PLUGIN_ELF, options $PLUGIN_OPTIONS.
@@ -40,13 +42,6 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Lines of one section of a .data file, comments and CRs removed.
-section() {
-    awk -v want="$2" '
-        /^--/ { s = $0; sub(/^--[ \t]*/, "", s); sub(/[ \t\r]*$/, "", s); cur = s; next }
-        cur == want { sub(/\r$/, ""); if (want != "error") sub(/#.*/, ""); print }' "$1"
-}
-
 # Hex bytes (one token per byte) in the runner's format: "%02x" + two blanks.
 runner_hex() {
     awk '{ for (i = 1; i <= NF; i++) printf "%s  ", $i }'
@@ -64,33 +59,16 @@ norm() {
     else
         echo "?$1"; return
     fi
-    v=$(sed 's/^0*//' <<<"$v")
+    while [[ $v == 0* ]]; do v=${v#0}; done
     echo "${v:-0}"
 }
 
-# One run of the plugin on the file's program: prints "ok LABEL NAME" or
-# "FAIL LABEL NAME: why".
-run_one() {
-    local label=$1 elf=$2 opts=$3 rc out err got want asan=${ASAN_OPTIONS:-}
-    local -a args=()
-    if [[ $opts == nolsan* ]]; then
-        opts=${opts#nolsan}
-        asan=${asan:+$asan:}detect_leaks=0
-    fi
-    [ -n "$mem" ] && args+=("$mem")
-    # shellcheck disable=SC2206
-    args+=($opts)
-    [ "$elf" = 1 ] && args+=(--elf)
-    if [ "$elf" = 1 ]; then
-        ASAN_OPTIONS=$asan "$plugin" "${args[@]}" <<<"$prog_elf" >"$t/out" 2>"$t/err"
-    else
-        ASAN_OPTIONS=$asan "$plugin" "${args[@]}" <<<"$prog" >"$t/out" 2>"$t/err"
-    fi
-    rc=$?
-    out=$(tr -d '\r' <"$t/out" | sed 's/[ \t]*$//' | head -1)
-    err=$(tr -d '\r' <"$t/err" | sed 's/[ \t]*$//' | head -1)
-
-    if [ $rc -ne 0 ]; then
+# The verdict on one run from its exit status, the first line of its standard
+# output and of its standard error (CRs and trailing blanks removed): prints
+# "ok LABEL NAME" or "FAIL LABEL NAME: why".
+judge() {
+    local label=$1 name=$2 rc=$3 out=$4 err=$5 got want
+    if [ "$rc" -ne 0 ]; then
         if [ -z "$expected_error" ]; then
             echo "FAIL $label $name: plugin returned error code $rc and output '$err'"
         elif [ "$err" != "$expected_error" ]; then
@@ -117,13 +95,69 @@ run_one() {
     fi
 }
 
+# Text $1, CRs and trailing blanks removed, into variable $2.
+trim() {
+    local l=${1//$'\r'/}
+    printf -v "$2" '%s' "${l%"${l##*[! $'\t']}"}"
+}
+
+# The first line of a file, trimmed, into variable $2.
+first_line() {
+    local l=""
+    IFS= read -r l <"$1"
+    trim "$l" "$2"
+}
+
+# One run of the plugin process on the file's program.
+run_one() {
+    local label=$1 elf=$2 opts=$3 rc out err asan=${ASAN_OPTIONS:-}
+    local -a args=()
+    if [[ $opts == nolsan* ]]; then
+        opts=${opts#nolsan}
+        asan=${asan:+$asan:}detect_leaks=0
+    fi
+    [ -n "$mem" ] && args+=("$mem")
+    # shellcheck disable=SC2206
+    args+=($opts)
+    [ "$elf" = 1 ] && args+=(--elf)
+    if [ "$elf" = 1 ]; then
+        ASAN_OPTIONS=$asan "$plugin" "${args[@]}" <<<"$prog_elf" >"$t/out" 2>"$t/err"
+    else
+        ASAN_OPTIONS=$asan "$plugin" "${args[@]}" <<<"$prog" >"$t/out" 2>"$t/err"
+    fi
+    rc=$?
+    first_line "$t/out" out
+    first_line "$t/err" err
+    judge "$label" "$name" "$rc" "$out" "$err"
+}
+
+# A batch run's share of one file: its input pair into $tmp/batch/LABEL/NAME,
+# what it expects into $tmp/expect/NAME (judged after the batch ran).
+queue_one() {
+    local label=$1 elf=$2
+    mkdir -p "$tmp/batch/$label"
+    if [ "$elf" = 1 ]; then
+        printf '%s\n%s\n' "$mem" "$prog_elf" >"$tmp/batch/$label/$name"
+    else
+        printf '%s\n%s\n' "$mem" "$prog" >"$tmp/batch/$label/$name"
+    fi
+    printf '%s\n%s\n' "$expected_result" "$expected_error" >"$tmp/expect/$name"
+}
+
 check_one() {
     local f=$1 name prog="" prog_elf="" mem expected_result expected_error t label elf opts
     t=$(mktemp -d "$tmp/c.XXXXXX")
-    name=$(basename "$f")
-    mem=$(section "$f" mem | tr -s ' \t' '\n\n' | grep -v '^$' | runner_hex)
-    expected_result=$(section "$f" result | tr -d ' \t' | grep -v '^$' | tail -1)
-    expected_error=$(section "$f" error | sed 's/[ \t]*$//' | grep -v '^$' | tail -1)
+    name=${f##*/}
+    # the -- mem bytes in the runner's format, the last non-empty -- result
+    # line (blanks removed) and -- error line (trailing blanks removed)
+    { IFS= read -r mem; IFS= read -r expected_result; IFS= read -r expected_error; } < <(awk '
+        /^--/ { s = $0; sub(/^--[ \t]*/, "", s); sub(/[ \t\r]*$/, "", s); cur = s; next }
+        { sub(/\r$/, "") }
+        cur == "error" { e = $0; sub(/[ \t]*$/, "", e); if (e != "") err = e; next }
+        { sub(/#.*/, "") }
+        cur == "mem" { for (i = 1; i <= NF; i++) mem = mem $i "  "; next }
+        cur == "result" { r = $0; gsub(/[ \t]/, "", r); if (r != "") res = r }
+        END { print mem; print res; print err }' "$f")
     if awk 'NF && $2 == 0 { found = 1 } END { exit !found }' <<<"$PLUGIN_RUNS"; then
         if "$as" --data "$f" --hex -o "$t/prog.hex" 2>"$t/as.err"; then
             prog=$(runner_hex <"$t/prog.hex")
@@ -144,14 +178,47 @@ check_one() {
             echo "FAIL $label $name: femto-as: $(cat "$t/as.err")"
             continue
         fi
-        run_one "$label" "$elf" "$opts"
+        if [[ $opts == batch* ]]; then queue_one "$label" "$elf"; else run_one "$label" "$elf" "$opts"; fi
     done <<<"$PLUGIN_RUNS"
     rm -rf "$t"
 }
-export -f check_one run_one section runner_hex norm
+export -f check_one run_one queue_one judge trim first_line runner_hex norm
 export as plugin tmp PLUGIN_RUNS
+mkdir -p "$tmp/expect"
 jobs=$(nproc 2>/dev/null || echo 2); [ "$jobs" -gt 8 ] && jobs=8
 printf '%s\0' "$dir"/*.data | xargs -0 -n 1 -P "$jobs" bash -c 'check_one "$1"' _ >"$tmp/results"
+
+# The batch runs: one plugin process each for every file queued, its output
+# lines judged in the order the pairs went in. The batch runs go one after
+# the other, each beside the other's judging.
+while read -r label elf opts; do
+    [[ $opts == batch* ]] || continue
+    opts=${opts#batch}
+    [ -d "$tmp/batch/$label" ] || continue
+    names=()
+    for q in "$tmp/batch/$label"/*; do names+=("${q##*/}"); done
+    # shellcheck disable=SC2086
+    (cd "$tmp/batch/$label" && cat "${names[@]}") |
+        "$plugin" --batch $opts $([ "$elf" = 1 ] && echo --elf) >"$tmp/batch-$label.out" 2>"$tmp/batch-$label.err"
+    brc=$?
+    i=0
+    while IFS= read -r line && [ $i -lt ${#names[@]} ]; do
+        name=${names[$i]}
+        { IFS= read -r expected_result; IFS= read -r expected_error; } <"$tmp/expect/$name"
+        trim "$line" line
+        case $line in
+            "0 "*) judge "$label" "$name" 0 "${line#0 }" "" ;;
+            "1 "*) judge "$label" "$name" 1 "" "${line#1 }" ;;
+            *) echo "FAIL $label $name: --batch line '$line' is neither '0 R0' nor '1 MESSAGE'" ;;
+        esac
+        i=$((i + 1))
+    done <"$tmp/batch-$label.out" >>"$tmp/results"
+    nout=$(wc -l <"$tmp/batch-$label.out")
+    if [ $brc -ne 0 ] || [ "$nout" -ne ${#names[@]} ]; then
+        echo "the --batch process (exit $brc) gave $nout lines for ${#names[@]} runs: $(head -3 "$tmp/batch-$label.err")" \
+            >"$tmp/batchfail.$label"
+    fi
+done <<<"$PLUGIN_RUNS"
 fail_all=0 pass_all=0 nfiles=$(ls "$dir"/*.data | wc -l)
 grep '^FAIL' "$tmp/results" | sort
 for label in $labels; do
@@ -159,6 +226,9 @@ for label in $labels; do
     fail=$(grep -c "^FAIL $label " "$tmp/results")
     if [ $((pass + fail)) != "$nfiles" ]; then
         echo "FAIL $label: lost results"; fail=$((fail + 1))
+    fi
+    if [ -e "$tmp/batchfail.$label" ]; then
+        echo "FAIL $label: $(cat "$tmp/batchfail.$label")"; fail=$((fail + 1))
     fi
     echo "$label: $pass passed, $fail failed"
     pass_all=$((pass_all + pass)) fail_all=$((fail_all + fail))

@@ -718,6 +718,20 @@ static void print_case(FILE *out, const gen *g, const fc_emu_case *c, const char
     fputs(listing, out);
 }
 
+/* a mismatch of any engine: the first 12 (every one with -v) in full, then
+ * one line each */
+static void report_mismatch(FILE *out, tally *t, int verbose, const gen *g, const fc_emu_case *c,
+                            const char *what, const char *msg, const fc_emu_outcome *oi,
+                            const fc_emu_outcome *on, unsigned idx)
+{
+    if (t->printed++ < 12 || verbose)
+        print_case(out, g, c, what, msg, oi, on, idx);
+    else if (t->printed == 13)
+        fprintf(out, "(further mismatches: one line each)\n");
+    else
+        fprintf(out, "MISMATCH program %u (%s): %s\n", idx, what, msg);
+}
+
 static int list_sink(void *ctx, const char *text, size_t len)
 {
     return fwrite(text, 1, len, (FILE *)ctx) == len ? 0 : -1;
@@ -913,12 +927,7 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             snprintf(what, sizeof what, "%s, %s", b ? "rv32imac" : "thumbv7m", var[v].name);
             if (d != 0) {
                 ok = 0;
-                if (t->printed++ < 12 || verbose)
-                    print_case(out, &g, &c, what, msg, &oi, &on, idx);
-                else if (t->printed == 13)
-                    fprintf(out, "(further mismatches: one line each)\n");
-                else
-                    fprintf(out, "MISMATCH program %u (%s): %s\n", idx, what, msg);
+                report_mismatch(out, t, verbose, &g, &c, what, msg, &oi, &on, idx);
             }
             if (b == 0 && v == 0)
                 first = oi;
@@ -940,12 +949,7 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             snprintf(what, sizeof what, "%s, %s", xe->name, var[v].name);
             if (d != 0) {
                 ok = 0;
-                if (t->printed++ < 12 || verbose)
-                    print_case(out, &g, &c, what, msg, &oi, &on, idx);
-                else if (t->printed == 13)
-                    fprintf(out, "(further mismatches: one line each)\n");
-                else
-                    fprintf(out, "MISMATCH program %u (%s): %s\n", idx, what, msg);
+                report_mismatch(out, t, verbose, &g, &c, what, msg, &oi, &on, idx);
             }
             if (listing)
                 print_native(out, xe->backend, &c);
