@@ -313,20 +313,20 @@ static inline uint64_t ld_le(const uint8_t *p, unsigned n)
     case 1: return *p;
     case 2:
 #ifndef VM_UNALIGNED_OK
-        if (!((uintptr_t)p & 1u))
+        if (__builtin_expect(!((uintptr_t)p & 1u), 1))
             return *(const u16_al *)vm_al(p);
 #endif
         return ((const u16_un *)(const void *)p)->v;
     case 4:
 #ifndef VM_UNALIGNED_OK
-        if (!((uintptr_t)p & 3u))
+        if (__builtin_expect(!((uintptr_t)p & 3u), 1))
             return *(const u32_al *)vm_al(p);
 #endif
         return ((const u32_un *)(const void *)p)->v;
     default:
 #ifndef VM_UNALIGNED_OK
         /* two aligned words: 32-bit cores have no 64-bit load anyway */
-        if (!((uintptr_t)p & 3u)) {
+        if (__builtin_expect(!((uintptr_t)p & 3u), 1)) {
             const u32_al *q = (const u32_al *)vm_al(p);
             return (uint64_t)q[0] | ((uint64_t)q[1] << 32);
         }
@@ -348,7 +348,7 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
     case 1: *p = (uint8_t)v; return;
     case 2:
 #ifndef VM_UNALIGNED_OK
-        if (!((uintptr_t)p & 1u)) {
+        if (__builtin_expect(!((uintptr_t)p & 1u), 1)) {
             *(u16_al *)vm_al(p) = (uint16_t)v;
             return;
         }
@@ -357,7 +357,7 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
         return;
     case 4:
 #ifndef VM_UNALIGNED_OK
-        if (!((uintptr_t)p & 3u)) {
+        if (__builtin_expect(!((uintptr_t)p & 3u), 1)) {
             *(u32_al *)vm_al(p) = (uint32_t)v;
             return;
         }
@@ -366,7 +366,7 @@ static inline void st_le(uint8_t *p, unsigned n, uint64_t v)
         return;
     default:
 #ifndef VM_UNALIGNED_OK
-        if (!((uintptr_t)p & 3u)) {
+        if (__builtin_expect(!((uintptr_t)p & 3u), 1)) {
             u32_al *q = (u32_al *)vm_al(p);
             q[0] = (uint32_t)v;
             q[1] = (uint32_t)(v >> 32);
@@ -808,6 +808,7 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     uint64_t *R = reg;
 #else
 #define R reg
+#define HB hit.b
 #endif
     /* what local calls save (depth 1 never returns to a caller): r6..r9 and
      * the return slot, on the host stack, out of the guest's reach */
@@ -818,19 +819,24 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
         uint32_t w[2 * HIT_WAYS / 4];
         uint8_t b[2 * HIT_WAYS];
     } hit;
-    const fc_insn *insns, *ip, *blk, *tgt;
+#if defined(__GNUC__) && !defined(__arm__)
+    uint8_t *HB = hit.b;
+#endif
+    const fc_insn *insns, *ip, *tgt;
     vm_stack st;
     uint32_t n, depth = 1, max_depth;
     uintptr_t nbytes;
-    /* The budget and the instruction count in native words, exact: the
-     * budget left is bud_hi * 2^32 + bud_lo (a charge borrows from bud_hi
-     * only when bud_lo is 0, once per 2^32 charges), and the count in bytes
-     * is cnt_wrap * 2^N + cnt_lo with N the width of uintptr_t (each
-     * addition is below 2^N, the code size, so one carry test catches every
-     * wrap). A 32-bit core so does 32-bit arithmetic in the hot jump path
-     * and keeps the high words out of its registers. */
-    uint32_t bud_lo, bud_hi, cnt_wrap = 0;
-    uintptr_t cnt_lo = 0;
+    /* The budget in native words, exact: the budget left is bud_hi * 2^32 +
+     * bud_lo (a charge borrows from bud_hi only when bud_lo is 0, once per
+     * 2^32 charges), so a 32-bit core does 32-bit arithmetic in the hot
+     * jump path. The instruction count without a counter per instruction:
+     * the bytes executed before the slot ip points at are cadj + (ip -
+     * insns) mod 2^64 (exact below 2^61 instructions), so straight-line
+     * code costs nothing, a jump adds what it skips or repeats (a 16-bit
+     * offset jump: -8 off, the offset it loaded anyway) and an lddw takes
+     * back its second slot. */
+    uint32_t bud_lo, bud_hi;
+    uint64_t cadj = 0;
     uint64_t fault_addr = 0, t;
     int err = FC_OK, slow, check, off_end = 0;
     fc_region *sr;
@@ -937,38 +943,39 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
     reg[FC_REG_FP] = st.top;
     reg[11] = reg[12] = reg[13] = reg[14] = reg[15] = 0;
 
-    ip = blk = insns;
+    ip = insns;
 #if defined(__GNUC__) && !defined(__arm__)
     /* the register file through a pointer the optimiser cannot see is the
      * stack pointer plus a constant, so it stays in a machine register (RV32
      * otherwise rebuilds the address in every handler: 8% more instructions;
      * GCC for Thumb-2 keeps it anyway and does worse with a pointer) */
     __asm__("" : "+r"(R));
+    /* the same for the access cache (RV32 built its address in four
+     * instructions per access) */
+    __asm__("" : "+r"(HB));
 #endif
 
 /* the instruction index of ip */
 #define PC ((uint32_t)(ip - insns))
-/* Instruction counting without a counter per instruction: straight-line
- * code is counted, in bytes, when control leaves it (blk = where it began). */
+/* Control leaves ip (executed) for target: the count (cadj, above) keeps
+ * ip's slot and none of those in between (offsets from insns are below
+ * 2^N, so their difference in 64 bits is exact). */
 #define LEAVE_TO(target)                                                  \
-    do {                                                                  \
-        uintptr_t d_ = (uintptr_t)(ip + 1) - (uintptr_t)blk;              \
-        cnt_lo += d_;                                                     \
-        if (VM_UNLIKELY(cnt_lo < d_))                                     \
-            cnt_wrap++;                                                   \
-        blk = (target);                                                   \
-    } while (0)
+    (cadj += (uint64_t)((uintptr_t)(ip + 1) - (uintptr_t)insns) -         \
+             (uint64_t)((uintptr_t)(target) - (uintptr_t)insns))
 /* one unit of budget (a taken backward jump, a local call), or stop */
 #define CHARGE()                                                          \
     do {                                                                  \
-        if (VM_UNLIKELY(bud_lo == 0)) {                                   \
+        uint32_t b_ = bud_lo;                                             \
+        bud_lo = b_ - 1u;                                                 \
+        if (VM_UNLIKELY(b_ == 0)) {                                       \
             if (bud_hi == 0) {                                            \
+                bud_lo = 0;                                               \
                 err = FC_ERR_BUDGET;                                      \
                 goto out;                                                 \
             }                                                             \
             bud_hi--;                                                     \
         }                                                                 \
-        bud_lo--;                                                         \
     } while (0)
 /* operands */
 #define IMM64 ((uint64_t)(int64_t)ip->imm)  /* sign-extended (ALU64, JMP) */
@@ -993,7 +1000,7 @@ int VM_RUN_FN(fc_vm *vm, uint64_t ctx_addr, uint64_t ctx_len, uint64_t *r0)
 #define D32 ((uint32_t)D)
 #define S32 ((uint32_t)S)
 /* this slot's entry of the load (pm R) or the store (pm W) cache */
-#define HIT(br, pm) hit.b[(br) + ((pm) == FC_PERM_R ? 0u : HIT_WAYS)]
+#define HIT(br, pm) HB[(br) + ((pm) == FC_PERM_R ? 0u : HIT_WAYS)]
 /* a guest access through base register number br: the region the last
  * access through that register hit (addresses only, see HIT_WAYS), else
  * the exact slow path */
@@ -1234,24 +1241,40 @@ next:
 #endif
 #ifndef FC_VM_SMALL
         /* ---- ALU (32-bit; results zero-extended) ---- */
-        ALU2(A32_ADD, D = (uint32_t)(D32 + V32))
-        ALU2(A32_SUB, D = (uint32_t)(D32 - V32))
-        ALU2(A32_MUL, D = (uint32_t)(D32 * V32))
-        ALU2(A32_OR,  D = D32 | V32)
-        ALU2(A32_AND, D = D32 & V32)
-        ALU2(A32_XOR, D = D32 ^ V32)
-        ALU2(A32_LSH, D = (uint32_t)(D32 << (V32 & 31)))
-        ALU2(A32_RSH, D = D32 >> (V32 & 31))
-        ALU2(A32_ARSH, D = asr32(D32, V32 & 31))
-        ALU(A32_MOV_K, D = IMM32)
-        ALU(A32_NEG, D = (uint32_t)(0 - D32))
-        ALU2(A32_DIV, D = ip->off ? sdiv32(D32, V32) : V32 ? D32 / V32 : 0)
-        ALU2(A32_MOD, D = ip->off ? smod32(D32, V32) : V32 ? D32 % V32 : D32)
+/* dst = the 32-bit value v, zero-extended. On Thumb-2 the two words are
+ * stored through one address (GCC otherwise indexes the low word with a
+ * shifted register and computes the address of the high one again: one
+ * instruction more in every 32-bit operation; RV32 gains nothing). */
+#if defined(VM_NATIVE_LE) && defined(__thumb2__)
+#define W32(v)                                                           \
+        do {                                                             \
+            uint32_t v_w_ = (uint32_t)(v);                               \
+            u32_al *d_w_ = (u32_al *)(void *)&D;                         \
+            __asm__("" : "+r"(d_w_));                                    \
+            d_w_[0] = v_w_;                                              \
+            d_w_[1] = 0;                                                 \
+        } while (0)
+#else
+#define W32(v) (D = (uint32_t)(v))
+#endif
+        ALU2(A32_ADD, W32((uint32_t)(D32 + V32)))
+        ALU2(A32_SUB, W32((uint32_t)(D32 - V32)))
+        ALU2(A32_MUL, W32((uint32_t)(D32 * V32)))
+        ALU2(A32_OR,  W32(D32 | V32))
+        ALU2(A32_AND, W32(D32 & V32))
+        ALU2(A32_XOR, W32(D32 ^ V32))
+        ALU2(A32_LSH, W32((uint32_t)(D32 << (V32 & 31))))
+        ALU2(A32_RSH, W32(D32 >> (V32 & 31)))
+        ALU2(A32_ARSH, W32(asr32(D32, V32 & 31)))
+        ALU(A32_MOV_K, W32(IMM32))
+        ALU(A32_NEG, W32((uint32_t)(0 - D32)))
+        ALU2(A32_DIV, W32(ip->off ? sdiv32(D32, V32) : V32 ? D32 / V32 : 0))
+        ALU2(A32_MOD, W32(ip->off ? smod32(D32, V32) : V32 ? D32 % V32 : D32))
 #endif
 #ifndef FC_VM_SMALL
         OP(A32_MOV_X)
             if (VM_LIKELY(ip->off == 0)) {
-                D = S32;
+                W32(S32);
                 ip++;
                 NEXT();
             }
@@ -1290,8 +1313,12 @@ next:
          * before it gets here. */
         OP(LDDW) {
             const fc_insn *hi = ip + 1;
+#ifndef VM_LOOP_FAST
+            /* (the fast copy runs only a program whose last slot is an
+             * exit or a ja: an lddw there is never the last slot) */
             if ((uintptr_t)hi - (uintptr_t)insns >= nbytes)
                 goto bad_insn;
+#endif
             if (VM_UNLIKELY(check) &&
                 (hi->op != 0 || hi->regs != 0 || hi->off != 0))
                 goto bad_insn;
@@ -1317,7 +1344,7 @@ next:
                 D = sect_addr[sk] + (uint32_t)hi->imm;
             }
             ip += 2;
-            blk++;  /* two slots, one instruction */
+            cadj -= FC_INSN_SIZE;  /* two slots, one instruction */
             NEXT();
         }
 
@@ -1538,8 +1565,9 @@ next:
             reg[FC_REG_FP] = st.top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
             st.avail = depth * FC_STACK_SIZE;
             stack_map(vm, &st);
-            LEAVE_TO(insns + t);
-            ip = blk;
+            tgt = insns + t;
+            LEAVE_TO(tgt);
+            ip = tgt;
             NEXT();
         OP(CALLX)
             /* callx (uBPF): the helper number is in the register named by
@@ -1553,8 +1581,9 @@ next:
             reg[7] = saved[depth - 1][1];
             reg[8] = saved[depth - 1][2];
             reg[9] = saved[depth - 1][3];
-            LEAVE_TO(ret_ip[depth - 1]);
-            ip = blk;
+            tgt = ret_ip[depth - 1];
+            LEAVE_TO(tgt);
+            ip = tgt;
             reg[FC_REG_FP] = st.top - (uint64_t)(depth - 1) * FC_STACK_SIZE;
             st.avail = depth * FC_STACK_SIZE;
             stack_map(vm, &st);
@@ -1565,14 +1594,27 @@ next:
              * address in uintptr_t (mod 2^N, exact below VM_TOO_LONG: a
              * target before the code wraps to an address past its end). */
             {
-                uintptr_t tb = (uintptr_t)ip + FC_INSN_SIZE +
-                               (uintptr_t)((intptr_t)ip->off * (intptr_t)FC_INSN_SIZE) -
+                intptr_t d8 = (intptr_t)ip->off * (intptr_t)FC_INSN_SIZE;
+                uintptr_t tb = (uintptr_t)ip + FC_INSN_SIZE + (uintptr_t)d8 -
                                (uintptr_t)insns;
                 if (VM_UNLIKELY(tb >= nbytes)) {
                     err = FC_ERR_BAD_PROGRAM;
                     goto out;
                 }
                 tgt = (const fc_insn *)(const void *)((const uint8_t *)insns + tb);
+#ifdef FC_VM_SMALL
+                (void)d8;
+                goto take_to;  /* one jump path: smaller */
+#else
+                if (d8 < 0) {
+                    /* a taken backward jump costs one unit of budget */
+                    CHARGE();
+                }
+                /* (ip + 1 - insns) - (tgt - insns) = -d8 */
+                cadj -= (uint64_t)(int64_t)d8;
+                ip = tgt;
+                NEXT();
+#endif
             }
         take_to:
             if (tgt <= ip) {
@@ -1634,15 +1676,8 @@ out:
     sr->len = 0;
     /* the instruction that stopped the run counts; running off the end
      * is no instruction */
-    {
-        uintptr_t d = (uintptr_t)ip - (uintptr_t)blk;
-        cnt_lo += d;
-        if (cnt_lo < d)
-            cnt_wrap++;
-    }
-    /* 2^N bytes are exactly 2^N / 8 = UINTPTR_MAX / 8 + 1 instructions */
-    vm->insn_count = (uint64_t)cnt_wrap * ((uint64_t)(UINTPTR_MAX / FC_INSN_SIZE) + 1u) +
-                     cnt_lo / FC_INSN_SIZE + (off_end ? 0u : 1u);
+    vm->insn_count = (cadj + (uint64_t)((uintptr_t)ip - (uintptr_t)insns)) / FC_INSN_SIZE +
+                     (off_end ? 0u : 1u);
     vm->budget_left = ((uint64_t)bud_hi << 32) | bud_lo;
     vm->err = err;
     vm->err_addr = fault_addr;

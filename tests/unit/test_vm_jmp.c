@@ -142,6 +142,50 @@ Test(vm_jmp, budget_self_loops)
     cr_assert_eq(t.vm.insn_count, (uint64_t)FC_DEFAULT_BUDGET + 1);
 }
 
+/* The instruction count across every way control moves (an lddw, a local
+ * call and its exit, a forward conditional jump, a backward ja32 or a
+ * backward conditional jump), checked and unchecked (the two loops of the
+ * -O2 build), to the end and to an exhausted budget. */
+Test(vm_jmp, insn_count_every_jump_kind)
+{
+    fc_insn p[] = {
+        MOV64(0, 0),            /* 0 */
+        MOV64(1, 3),            /* 1 */
+        LDDW(2, 7),             /* 2, 3: the loop */
+        CALL_LOCAL(5),          /* 4: -> 10 */
+        JK(JEQ, 1, 1, 2),       /* 5: -> 8 on the last pass */
+        A64K(SUB, 1, 1),        /* 6 */
+        JA32(-6),               /* 7: -> 2 (or a conditional jump, below) */
+        A64K(ADD, 0, 100),      /* 8 */
+        EXIT(),                 /* 9 */
+        A64K(ADD, 0, 1),        /* 10: the callee */
+        EXIT(),                 /* 11 */
+    };
+    for (int form = 0; form < 2; form++) {
+        if (form)
+            p[7] = JK(JNE, 1, 0, -6);
+        for (int checked = 0; checked < 2; checked++) {
+            tvm_init(&t, p, NINS(p));
+            t.vm.budget = 100;
+            if (checked)
+                cr_assert_eq(fc_vm_check(&t.vm), FC_OK);
+            cr_assert_eq(tvm_run(&t), FC_OK);
+            cr_assert_eq(t.r0, 103);
+            cr_assert_eq(t.vm.insn_count, 2 + 7 * 2 + 5 + 2, "form %d checked %d", form, checked);
+            cr_assert_eq(t.vm.budget_left, 100 - 5);
+
+            tvm_init(&t, p, NINS(p));
+            t.vm.budget = 3;  /* call, jump, call, then the jump fails */
+            if (checked)
+                cr_assert_eq(fc_vm_check(&t.vm), FC_OK);
+            cr_assert_eq(tvm_run(&t), FC_ERR_BUDGET);
+            cr_assert_eq(t.vm.err_pc, 7);
+            cr_assert_eq(t.vm.insn_count, 2 + 7 + 7, "form %d checked %d", form, checked);
+            cr_assert_eq(t.vm.budget_left, 0);
+        }
+    }
+}
+
 Test(vm_jmp, budget_not_used_by_forward_jumps_untaken_jumps_exits)
 {
     fc_insn p[] = {
