@@ -1440,28 +1440,22 @@ static uint32_t frame_of(const fc_ra *ra, uint32_t f, int win)
  * is the largest.
  */
 #define MS_FUNCS 64u
-typedef struct xt_frames {
-    const fc_ra *ra;
-    int win;
-} xt_frames;
-
+/* call0 frames (lx106): esp32 code is not held to the bound (below) */
 static uint32_t frame_cb(const void *ctx, uint32_t f)
 {
-    const xt_frames *x = ctx;
-    return frame_of(x->ra, f, x->win);
+    return frame_of(ctx, f, 0);
 }
 
-static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra, int win)
+static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra)
 {
     uint32_t tmp[2 * MS_FUNCS], big = 0;
-    xt_frames x = {ra, win};
 
     if (ir->nfn <= MS_FUNCS)
-        return fc_ir_call_chain(ir, frame_cb, &x, 0, tmp) + XT_RT_FRAME;
+        return fc_ir_call_chain(ir, frame_cb, ra, 0, tmp) + XT_RT_FRAME;
     for (uint32_t f = 0; f < ir->nfn; f++)
-        if (frame_of(ra, f, win) > big)
-            big = frame_of(ra, f, win);
-    return frame_of(ra, 0, win) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
+        if (frame_of(ra, f, 0) > big)
+            big = frame_of(ra, f, 0);
+    return frame_of(ra, 0, 0) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
 }
 
 static void pass(void *ctx)
@@ -1644,7 +1638,7 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
      * and window save areas live on the caller's task stack: docs/PORTING.md
      * "ESP32"), so its need is not bounded by this runtime's constant */
     if (!win) {
-        uint32_t need = mstack_need(&ir, &ra, win);
+        uint32_t need = mstack_need(&ir, &ra);
         if (need > FC_NATIVE_MSTACK) {
             if (d)
                 fc_diag_add(d, FC_SEV_ERROR, -1,
