@@ -346,7 +346,7 @@ void bench_xt_write_md(FILE *f, const bench_xt_res *r)
         fprintf(f, "No QEMU core is an ESP32's LX6; `-cpu dc233c` has what `-march=esp32` code uses (windowed "
                    "registers, MUL32, DIV32), so femtoc's esp32 code runs there, entered with CALLX8, its runtime "
                    "routines (helper upcall, 64-bit division) reached through the windowed trampolines of "
-                   "`sim/fc_xt_tramp.h` (5 instructions per call more than an ESP32 runtime of windowed C would "
+                   "`sim/fc_xt_tramp.h` (6 instructions per call more than an ESP32 runtime of windowed C would "
                    "have; the helpers' own instructions are not counted on either Xtensa engine). **Native baseline "
                    "on the same core**: Debian has no windowed-ABI gcc, so it is the lx106 table's binary, "
                    "`xtensa-lx106-elf-gcc -O2` call0 code (MUL32, no DIV32: its 32-bit division is "

@@ -49,8 +49,9 @@
  * too), then restore a2-a7 and load the results. No new runtime symbol.
  *
  * Memory. lx106 faults on unaligned L16/L32/S16/S32, and eBPF allows any
- * alignment: program loads and stores of 2 and 4 bytes are done byte by
- * byte. Bounds checks call a shared routine per (permission, size) that
+ * alignment: program loads and stores of 2 and 4 bytes test the address's
+ * low bits at run time and take one L16UI/L32I/S16I/S32I when it is
+ * aligned, byte by byte when not (fast_begin). Bounds checks call a shared routine per (permission, size) that
  * walks the eight region spans and the stack; the site branches to an
  * error stub on failure.
  *
@@ -91,8 +92,8 @@
  *   - frames are 32 bytes larger: the top 32 belong to the window overflow
  *     handlers (the base save area of the caller's caller, the extra save
  *     area of our a4-a7 as a CALL8 caller).
- * Memory accesses stay byte by byte (the LX6 faults on unaligned L16/L32
- * too) and atomics plain read-modify-write (the runtime runs an app on
+ * Memory accesses have the same run-time alignment test (the LX6 faults on
+ * unaligned L16/L32 too) and atomics plain read-modify-write (the runtime runs an app on
  * one core, not from an interrupt).
  */
 #include "fc_backend.h"
@@ -154,6 +155,8 @@ struct fc_cg {
     uint32_t lab_eret;      /* win: return the error code in a10 */
     int internal;           /* an assumption broke */
     const char *why;
+    uint32_t npass;         /* passes made */
+    int guess_fwd;          /* the first pass: br_level */
 };
 
 /* ---- emission primitives ------------------------------------------------- */
@@ -317,13 +320,31 @@ static int32_t dist(struct fc_cg *c, uint32_t lab)
 
 static void jmp(struct fc_cg *c, uint32_t lab) { put(c, xt_j(dist(c, lab))); }
 
+/* The size level of a branch to lab (0: the short form, whose reach is
+ * ok(), 1: the inverse over a J) and in *d the distance to encode. In the
+ * first pass a label still at 0 is one ahead not placed yet: it is taken to
+ * be in reach (as the Thumb-2 selector's guess_fwd; the later passes grow
+ * what does not reach, sizes only grow), else every forward branch past the
+ * first 128 bytes would keep the long form it needed in that pass. */
+static unsigned br_level(struct fc_cg *c, uint32_t lab, int (*ok)(int32_t), int32_t *d)
+{
+    uint32_t id = fc_em_brid(&c->em);
+    int fits;
+    *d = dist(c, lab);
+    fits = ok(*d);
+    if (!fits && c->guess_fwd && c->em.lab[lab] == 0) {
+        fits = 1;
+        *d = 6;
+    }
+    return fc_em_level(&c->em, id, fits ? 0u : 1u);
+}
+
 /* if (as r at) goto lab: the 8-bit form, or the inverse over a J */
 static void bra(struct fc_cg *c, enum xt_br r, unsigned as, unsigned at, uint32_t lab)
 {
-    uint32_t id = fc_em_brid(&c->em);
-    unsigned lv = fc_em_level(&c->em, id, xt_boff8_ok(dist(c, lab)) ? 0u : 1u);
-    if (lv == 0) {
-        put(c, xt_br(r, as, at, dist(c, lab)));
+    int32_t d;
+    if (br_level(c, lab, xt_boff8_ok, &d) == 0) {
+        put(c, xt_br(r, as, at, d));
     } else {
         put(c, xt_br(br_inv(r), as, at, 6));
         jmp(c, lab);
@@ -333,10 +354,9 @@ static void bra(struct fc_cg *c, enum xt_br r, unsigned as, unsigned at, uint32_
 /* if (as m 0) goto lab (BEQZ/BNEZ/BLTZ/BGEZ, 12-bit reach) */
 static void braz(struct fc_cg *c, enum xt_bz m, unsigned as, uint32_t lab)
 {
-    uint32_t id = fc_em_brid(&c->em);
-    unsigned lv = fc_em_level(&c->em, id, xt_boff12_ok(dist(c, lab)) ? 0u : 1u);
-    if (lv == 0) {
-        put(c, xt_bz(m, as, dist(c, lab)));
+    int32_t d;
+    if (br_level(c, lab, xt_boff12_ok, &d) == 0) {
+        put(c, xt_bz(m, as, d));
     } else {
         put(c, xt_bz((enum xt_bz)(m ^ 1u), as, 6));
         jmp(c, lab);
@@ -346,10 +366,9 @@ static void braz(struct fc_cg *c, enum xt_bz m, unsigned as, uint32_t lab)
 /* if (bit of as is set / clear) goto lab */
 static void brabit(struct fc_cg *c, int set, unsigned as, unsigned bit, uint32_t lab)
 {
-    uint32_t id = fc_em_brid(&c->em);
-    unsigned lv = fc_em_level(&c->em, id, xt_boff8_ok(dist(c, lab)) ? 0u : 1u);
-    if (lv == 0) {
-        put(c, set ? xt_bbsi(as, bit, dist(c, lab)) : xt_bbci(as, bit, dist(c, lab)));
+    int32_t d;
+    if (br_level(c, lab, xt_boff8_ok, &d) == 0) {
+        put(c, set ? xt_bbsi(as, bit, d) : xt_bbci(as, bit, d));
     } else {
         put(c, set ? xt_bbci(as, bit, 6) : xt_bbsi(as, bit, 6));
         jmp(c, lab);
@@ -866,30 +885,81 @@ static int32_t mem_base(struct fc_cg *c, unsigned *b, int32_t off, unsigned n)
     return 0;
 }
 
-/* d = n bytes (1, 2, 4) at [b + off], little-endian, byte by byte; a9, a10
- * temporaries, d written last (it may be b) */
+/*
+ * The aligned fast path. Byte by byte is what every address allows (the
+ * cores fault on an unaligned L16UI/L32I/S16I/S32I); a 2- or 4-byte access
+ * whose offset is a multiple of its size tests the base's low bits at run
+ * time and takes the one L16UI/L32I/S16I/S32I when they are clear:
+ *
+ *       bbci b, 0, fast           (2 bytes)  |  extui a10, b, 0, 2
+ *                                            |  beqz a10, fast    (4 bytes)
+ *       <byte by byte>
+ *       j done
+ *   fast: l32i d, b, off  (or l16ui, s16i, s32i)
+ *   done:
+ *
+ * Nothing is assumed of the address (no fact, no alignment of any region):
+ * an aligned access costs 2-3 instructions instead of 4-10. 0 and the
+ * label of the fast form in *fast when it applies.
+ */
+static int fast_begin(struct fc_cg *c, unsigned b, int32_t off, unsigned n, uint32_t *fast)
+{
+    if ((n != 2 && n != 4) || off % (int32_t)n != 0)
+        return 0;
+    *fast = fc_em_newlab(&c->em);
+    if (n == 2) {
+        brabit(c, 0, b, 0, *fast);
+    } else {
+        put(c, xt_extui(S10, b, 0, 2));
+        braz(c, XT_BEQZ, S10, *fast);
+    }
+    return 1;
+}
+
+/* after the byte-wise form: the fast one, insn */
+static void fast_end(struct fc_cg *c, uint32_t fast, uint32_t insn)
+{
+    uint32_t done = fc_em_newlab(&c->em);
+    jmp(c, done);
+    fc_em_bind(&c->em, fast);
+    put(c, insn);
+    fc_em_bind(&c->em, done);
+}
+
+/* d = n bytes (1, 2, 4) at [b + off], little-endian: byte by byte, or the
+ * aligned fast path; a9, a10 temporaries, d written last (it may be b) */
 static void load_bytes(struct fc_cg *c, unsigned d, unsigned b, int32_t off, unsigned n)
 {
+    uint32_t fast;
+    int f;
     if (n == 1) {
         put(c, xt_l8ui(d, b, off));
         return;
     }
+    f = fast_begin(c, b, off, n, &fast);
     put(c, xt_l8ui(S9, b, off));
     for (unsigned i = 1; i < n; i++) {
         put(c, xt_l8ui(S10, b, off + (int32_t)i));
         put(c, xt_slli(S10, S10, 8u * i));
         put(c, xt_or(i + 1 == n ? d : S9, S9, S10));
     }
+    if (f)
+        fast_end(c, fast, n == 2 ? xt_l16ui(d, b, off) : xt_l32i(d, b, off));
 }
 
-/* n bytes of v at [b + off]; a10 temporary */
+/* n bytes of v at [b + off]: byte by byte, or the aligned fast path; a10
+ * temporary */
 static void store_bytes(struct fc_cg *c, unsigned v, unsigned b, int32_t off, unsigned n)
 {
+    uint32_t fast;
+    int f = fast_begin(c, b, off, n, &fast);
     put(c, xt_s8i(v, b, off));
     for (unsigned i = 1; i < n; i++) {
         put(c, srl_imm(S10, v, 8u * i));
         put(c, xt_s8i(S10, b, off + (int32_t)i));
     }
+    if (f)
+        fast_end(c, fast, n == 2 ? xt_s16i(v, b, off) : xt_s32i(v, b, off));
 }
 
 static void sel_ld(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
@@ -1466,6 +1536,7 @@ static void pass(void *ctx)
 
     fc_em_begin(em);
     c->internal = 0;
+    c->guess_fwd = c->npass++ == 0;
     c->lab_blk = fc_em_newlab(em);
     for (uint32_t b = 1; b < ir->nblk; b++)
         fc_em_newlab(em);
