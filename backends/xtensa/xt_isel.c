@@ -51,8 +51,10 @@
  * Memory. lx106 faults on unaligned L16/L32/S16/S32, and eBPF allows any
  * alignment: program loads and stores of 2 and 4 bytes test the address's
  * low bits at run time and take one L16UI/L32I/S16I/S32I when it is
- * aligned, byte by byte when not (fast_begin). Bounds checks call a shared routine per (permission, size) that
- * walks the eight region spans and the stack; the site branches to an
+ * aligned, byte by byte when not (fast_begin). Bounds checks test the
+ * region the verifier's hint names in line (fast_region: one span, or the
+ * frame), and only outside it call a shared routine per (permission, size)
+ * that walks the eight region spans and the stack; the site branches to an
  * error stub on failure.
  *
  * Atomics: lx106 has no atomic instructions (no S32C1I). A run is a
@@ -155,6 +157,8 @@ struct fc_cg {
     uint32_t lab_eret;      /* win: return the error code in a10 */
     int internal;           /* an assumption broke */
     const char *why;
+    const fc_insn_info *info;   /* the verifier's facts (region hints), or NULL */
+    uint32_t ninsns;
     uint32_t npass;         /* passes made */
     int guess_fwd;          /* the first pass: br_level */
 };
@@ -1000,13 +1004,50 @@ static void sel_st(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
 
 static unsigned lg_of(unsigned n) { return n >= 8 ? 3u : n >= 4 ? 2u : n >= 2 ? 1u : 0u; }
 
+/* The region an access most likely touches: the verifier's hint for its
+ * eBPF instruction, else the stack for an access through r10 and the
+ * context for the others (as the Thumb-2 selector's guess). */
+static unsigned hint_of(const struct fc_cg *c, const fc_ir_insn *x)
+{
+    unsigned h = c->info && x->insn < c->ninsns ? c->info[x->insn].region_hint : 0xffu;
+    if (h == 0xffu)
+        h = x->s[0] == FC_IR_FP ? FC_REGION_STACK : FC_REGION_CTX;
+    return h;
+}
+
+/* In line before the shared routine: the one test of the hinted region
+ * (its span, slot 4 for an extra region, or the frame [a15 - 512, stack
+ * end)) with the routine's own words of the env, to ok when the 1 << lg
+ * bytes at a8 lie inside it; the routine would accept them too (it makes
+ * the same test among its others), so skipping it changes no outcome. A
+ * range outside falls through to the routine, which decides. Not for
+ * read-write (atomics): the routine tests both tables. a9, a10 clobbered. */
+static void fast_region(struct fc_cg *c, unsigned hint, unsigned perm, unsigned lg, uint32_t ok)
+{
+    if (hint == FC_REGION_STACK) {
+        uint32_t no = fc_em_newlab(&c->em);
+        put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_STACK_END + 4u * lg)));
+        bra(c, XT_BGEU, S8, S10, no);
+        put(c, xt_addmi(S9, FP, -512));
+        bra(c, XT_BGEU, S8, S9, ok);
+        fc_em_bind(&c->em, no);
+    } else if (perm == FC_PERM_R || perm == FC_PERM_W) {
+        uint32_t span = FC_NENV_SPAN(perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR, hint <= FC_REGION_BSS ? hint : 4u);
+        put(c, xt_l32i(S9, ENV, (int32_t)span));
+        put(c, xt_sub(S9, S8, S9));
+        put(c, xt_l32i(S10, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(lg))));
+        bra(c, XT_BLTU, S9, S10, ok);
+    }
+}
+
 /* The test of a check and of a range guard (one sequence): a8 = lo of the
  * address b + imm, a11 = hi (from the location lh); a non-zero hi, or 1 << lg
- * bytes at a8 inside no region with permission perm (the shared routine),
- * go to lab. */
+ * bytes at a8 inside no region with permission perm (the hinted region in
+ * line, then the shared routine), go to lab. */
 static void range_test(struct fc_cg *c, unsigned b, unsigned lh, int32_t imm, unsigned perm, unsigned lg,
-                       uint32_t lab)
+                       unsigned hint, uint32_t lab)
 {
+    uint32_t ok;
     addc(c, S8, b, imm, S10);
     if (!(lh == FC_RA_ZERO && imm == 0)) {
         unsigned h = rd(c, lh, S11);
@@ -1021,9 +1062,12 @@ static void range_test(struct fc_cg *c, unsigned b, unsigned lh, int32_t imm, un
         }
         braz(c, XT_BNEZ, S11, lab);
     }
+    ok = fc_em_newlab(&c->em);
+    fast_region(c, hint, perm, lg, ok);
     c->chk_used |= (uint16_t)(1u << (perm * 4u + lg));
     put(c, xt_call0(c->em.pos, c->em.lab[c->lab_chk + perm * 4u + lg]));
     braz(c, XT_BEQZ, S9, lab);
+    fc_em_bind(&c->em, ok);
 }
 
 /* CHECK: a8 = lo of the address, a11 = hi; outside: the error stub with
@@ -1040,7 +1084,7 @@ static void sel_check(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
         fail(c, "check size or permission");
         return;
     }
-    range_test(c, b, l[3], x->imm, perm, lg, stub);
+    range_test(c, b, l[3], x->imm, perm, lg, hint_of(c, x), stub);
 }
 
 /* GUARD (fc_ir_opt): the test of a check of the guard's range (1, 2, 4 or 8
@@ -1056,7 +1100,7 @@ static void sel_guard(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
         fail(c, "guard size or permission");
         return;
     }
-    range_test(c, b, l[3], x->imm, perm, lg, c->lab_blk + x->tgt);
+    range_test(c, b, l[3], x->imm, perm, lg, hint_of(c, x), c->lab_blk + x->tgt);
 }
 
 /* The shared bounds check: a8 = address; a9 = 1 inside a span of slot
@@ -1724,6 +1768,8 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     c->ir = &ir;
     c->ra = &ra;
     c->win = win;
+    c->info = in.info;
+    c->ninsns = p->ninsns;
     c->poolcap = (p->ninsns + 16u) * POOL_PER_INSN;
     c->pool = fc_em_carve(&w, wend, sizeof(pool_ent) * (size_t)c->poolcap, 4);
     if (!c->pool || fc_em_setup(&c->em, &lx_target, &lx_sizes, 4u * p->ninsns + 4u, &w, wend))
