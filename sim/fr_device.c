@@ -282,6 +282,17 @@ static int xt_invoke(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
     return fc_native_env_finish(c->env ? c->env : &d->xenv, c->vm, (uint32_t)ret, r0);
 }
 
+/* The call0 addresses of FC_SYM_HELPER..FC_SYM_SMOD64 (the upcall and the
+ * blob's 64-bit division), in that order. */
+static void xt_routines(uint32_t r[FC_XT_TRAMP_NSYM])
+{
+    r[0] = fc_xt_upcall_addr();
+    r[FC_SYM_UDIV64 - FC_SYM_HELPER] = fc_xt_rt_lx106_fc_native_udiv64;
+    r[FC_SYM_SDIV64 - FC_SYM_HELPER] = fc_xt_rt_lx106_fc_native_sdiv64;
+    r[FC_SYM_UMOD64 - FC_SYM_HELPER] = fc_xt_rt_lx106_fc_native_umod64;
+    r[FC_SYM_SMOD64 - FC_SYM_HELPER] = fc_xt_rt_lx106_fc_native_smod64;
+}
+
 /* The core: lx106, or dc233c for esp32 code (windowed registers, MUL32,
  * DIV32: no upstream QEMU core is an LX6), whose CALL8s reach the call0
  * routine blob and upcall through the windowed trampolines of
@@ -289,9 +300,8 @@ static int xt_invoke(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
 static fc_xt *xt_device(unsigned target, char *err, size_t errlen)
 {
     fc_xt *x = fc_xt_open(target == FC_TARGET_ESP32 ? FC_XT_DC233C : FC_XT_LX106, err, errlen);
-    const uint32_t tramp[FC_XT_TRAMP_NSYM] = {fc_xt_upcall_addr(), fc_xt_rt_lx106_fc_native_udiv64,
-                                             fc_xt_rt_lx106_fc_native_sdiv64, fc_xt_rt_lx106_fc_native_umod64,
-                                             fc_xt_rt_lx106_fc_native_smod64};
+    uint32_t tramp[FC_XT_TRAMP_NSYM];
+    xt_routines(tramp);
     static const uint32_t areas[] = {FR_CTX_ADDR, FR_RAM_ADDR, 0x20500000u, 0x20600000u, 0x20700000u};
     if (!x)
         return NULL;
@@ -424,13 +434,10 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
     else if (target == FC_TARGET_ESP32)
         d->plat.isa = FC_ISA_XT_MUL32 | FC_ISA_XT_DIV32 | FC_ISA_XT_WINDOWED;
     if (d->xt) {
-        d->plat.sym[FC_SYM_HELPER] = fc_xt_upcall_addr();
-        d->plat.sym[FC_SYM_UDIV64] = fc_xt_rt_lx106_fc_native_udiv64;
-        d->plat.sym[FC_SYM_SDIV64] = fc_xt_rt_lx106_fc_native_sdiv64;
-        d->plat.sym[FC_SYM_UMOD64] = fc_xt_rt_lx106_fc_native_umod64;
-        d->plat.sym[FC_SYM_SMOD64] = fc_xt_rt_lx106_fc_native_smod64;
-        for (unsigned s = FC_SYM_HELPER; target == FC_TARGET_ESP32 && s < FC_SYM_HELPER + FC_XT_TRAMP_NSYM; s++)
-            d->plat.sym[s] = fc_xt_tramp_sym(s);
+        uint32_t r[FC_XT_TRAMP_NSYM];
+        xt_routines(r);
+        for (unsigned k = 0; k < FC_XT_TRAMP_NSYM; k++)
+            d->plat.sym[FC_SYM_HELPER + k] = target == FC_TARGET_ESP32 ? fc_xt_tramp_sym(FC_SYM_HELPER + k) : r[k];
         d->plat.invoke = xt_invoke;
         d->plat.invoke_ctx = d;
     }
