@@ -1015,6 +1015,26 @@ static unsigned hint_of(const struct fc_cg *c, const fc_ir_insn *x)
     return h;
 }
 
+/* a9 = a8 - the start of span slot of table tab (FC_NENV_RD, FC_NENV_WR),
+ * a10 = its limit for 1 << lg bytes (inside: a9 < a10); if (a9 r a10)
+ * goto lab. The shared routine's test and the in-line one. */
+static void span_test(struct fc_cg *c, uint32_t tab, unsigned slot, unsigned lg, enum xt_br r, uint32_t lab)
+{
+    put(c, xt_l32i(S9, ENV, (int32_t)FC_NENV_SPAN(tab, slot)));
+    put(c, xt_sub(S9, S8, S9));
+    put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_SPAN(tab, slot) + FC_NENV_SPAN_LIM(lg))));
+    bra(c, r, S9, S10, lab);
+}
+
+/* The frame test's first half: 1 << lg bytes at a8 past the stack's end
+ * goto no; a9 = the frame's start (a15 - 512), for the caller's compare. */
+static void frame_test(struct fc_cg *c, unsigned lg, uint32_t no)
+{
+    put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_STACK_END + 4u * lg)));
+    bra(c, XT_BGEU, S8, S10, no);
+    put(c, xt_addmi(S9, FP, -512));
+}
+
 /* In line before the shared routine: the one test of the hinted region
  * (its span, slot 4 for an extra region, or the frame [a15 - 512, stack
  * end)) with the routine's own words of the env, to ok when the 1 << lg
@@ -1026,17 +1046,12 @@ static void fast_region(struct fc_cg *c, unsigned hint, unsigned perm, unsigned 
 {
     if (hint == FC_REGION_STACK) {
         uint32_t no = fc_em_newlab(&c->em);
-        put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_STACK_END + 4u * lg)));
-        bra(c, XT_BGEU, S8, S10, no);
-        put(c, xt_addmi(S9, FP, -512));
+        frame_test(c, lg, no);
         bra(c, XT_BGEU, S8, S9, ok);
         fc_em_bind(&c->em, no);
     } else if (perm == FC_PERM_R || perm == FC_PERM_W) {
-        uint32_t span = FC_NENV_SPAN(perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR, hint <= FC_REGION_BSS ? hint : 4u);
-        put(c, xt_l32i(S9, ENV, (int32_t)span));
-        put(c, xt_sub(S9, S8, S9));
-        put(c, xt_l32i(S10, ENV, (int32_t)(span + FC_NENV_SPAN_LIM(lg))));
-        bra(c, XT_BLTU, S9, S10, ok);
+        span_test(c, perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR, hint <= FC_REGION_BSS ? hint : 4u, lg, XT_BLTU,
+                  ok);
     }
 }
 
@@ -1114,19 +1129,14 @@ static void check_routine(struct fc_cg *c, unsigned perm, unsigned lg)
             uint32_t tab = t == 0 ? FC_NENV_RD : FC_NENV_WR;
             if (!(perm & (1u << t)))
                 continue;
-            put(c, xt_l32i(S9, ENV, (int32_t)FC_NENV_SPAN(tab, s)));
-            put(c, xt_sub(S9, S8, S9));
-            put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_SPAN(tab, s) + FC_NENV_SPAN_LIM(lg))));
-            bra(c, XT_BGEU, S9, S10, next);
+            span_test(c, tab, s, lg, XT_BGEU, next);
         }
         put(c, xt_movi_n(S9, 1));
         put(c, xt_ret_n());
         fc_em_bind(&c->em, next);
     }
     uint32_t no = fc_em_newlab(&c->em);
-    put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_STACK_END + 4u * lg)));
-    bra(c, XT_BGEU, S8, S10, no);
-    put(c, xt_addmi(S9, FP, -512));
+    frame_test(c, lg, no);
     bra(c, XT_BLTU, S8, S9, no);
     put(c, xt_movi_n(S9, 1));
     put(c, xt_ret_n());
