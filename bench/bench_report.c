@@ -413,8 +413,9 @@ void bench_write_md(FILE *f, const bench_report *r)
             fprintf(f, "%s\n", t->model->doc[i]);
         fprintf(f, "\n");
     }
-    if (r->xt)
-        bench_xt_write_md(f, r->xt);
+    for (unsigned k = 0; k < BENCH_XT_ENGINES; k++)
+        if (r->xt[k])
+            bench_xt_write_md(f, r->xt[k]);
 }
 
 /* ---- JSON ------------------------------------------------------------------------ */
@@ -535,10 +536,11 @@ void bench_write_json(FILE *f, const bench_report *r)
         fprintf(f, "     ]}%s\n", k + 1 < r->nt ? "," : "");
     }
     fprintf(f, "  ]");
-    if (r->xt) {
-        fprintf(f, ",\n  \"lx106\": ");
-        bench_xt_write_json(f, r->xt);
-    }
+    for (unsigned k = 0; k < BENCH_XT_ENGINES; k++)
+        if (r->xt[k]) {
+            fprintf(f, ",\n  \"%s\": ", r->xt[k]->engine);
+            bench_xt_write_json(f, r->xt[k]);
+        }
     fprintf(f, "\n}\n");
 }
 

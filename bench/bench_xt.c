@@ -1,7 +1,8 @@
 /*
- * bench_xt.c - femto-bench on lx106 (bench_xt.h).
+ * bench_xt.c - femto-bench on the Xtensa cores (bench_xt.h).
  *
- * One QEMU process (the fc_xtd of sim/fc_xt_diff.h, counting) holds both
+ * One QEMU process per engine (the fc_xtd of sim/fc_xt_diff.h, counting:
+ * -cpu lx106, or dc233c for esp32) holds both
  * machines: fc_xtd's (femtoc's code, its routine blob, the env/stack/region
  * block) and, beside it, the benchmark image and an I/O area:
  *
@@ -58,19 +59,24 @@ static uint32_t nm_sym(const char *path, const char *name)
     return r;
 }
 
-bench_xt *bench_xt_open(const char *dir, bench_xt_res *res, char *err, size_t errlen)
+const char *const bench_xt_engine_name[BENCH_XT_ENGINES] = {"lx106", "esp32"};
+
+static int is_esp32(const bench_xt_res *r) { return strcmp(r->engine, "esp32") == 0; }
+
+bench_xt *bench_xt_open(const char *dir, const char *engine, bench_xt_res *res, char *err, size_t errlen)
 {
     char path[1024];
     bench_xt *b = calloc(1, sizeof *b);
-    const fc_xtd_engine *eng = fc_xtd_find("lx106");
+    const fc_xtd_engine *eng = fc_xtd_find(engine);
     uint8_t *img = NULL;
     long len = 0;
+    memset(res, 0, sizeof *res);
+    res->engine = eng ? eng->name : "?";
     if (!b || !eng) {
-        snprintf(err, errlen, "%s", b ? "no lx106 engine" : "out of memory");
+        snprintf(err, errlen, "%s%s", b ? "no such Xtensa engine: " : "out of memory", b ? engine : "");
         free(b);
         return NULL;
     }
-    memset(res, 0, sizeof *res);
     b->res = res;
     snprintf(path, sizeof path, "%s/lx106/size-Os.txt", dir);
     if (bench_read_sizes(path, res->size_os, &res->nsize_os, err, errlen))
@@ -200,8 +206,8 @@ int bench_xt_prog_run(bench_xt *b, const char *dir, const char *mcpu, const char
         c.bss_len = p.bss_len;
         int r = fc_xtd_diff(b->d, &c, &oi, &on, msg, sizeof msg);
         if (r != 0 || on.err != FC_OK || on.r0 != r0) {
-            snprintf(err, errlen, "%s: femtoc lx106%s: %s (r0 0x%016llx, the host-compiled program 0x%016llx)",
-                     name, v ? ", all checks" : "", r ? msg : fc_err_str(on.err), (unsigned long long)on.r0,
+            snprintf(err, errlen, "%s: femtoc %s%s: %s (r0 0x%016llx, the host-compiled program 0x%016llx)",
+                     name, res->engine, v ? ", all checks" : "", r ? msg : fc_err_str(on.err), (unsigned long long)on.r0,
                      (unsigned long long)r0);
             goto out;
         }
@@ -223,15 +229,15 @@ int bench_xt_prog_run(bench_xt *b, const char *dir, const char *mcpu, const char
     if (fc_xt_write(b->x, BX_CTX, input, in_len) || counted(b, fn, na, 4, &ret, &pr->insns[XT_NATIVE], err, errlen))
         goto out;
     if (ret != r0) {
-        snprintf(err, errlen, "%s: r0 MISMATCH: native lx106 gave 0x%016llx, the host-compiled program 0x%016llx",
-                 name, (unsigned long long)ret, (unsigned long long)r0);
+        snprintf(err, errlen, "%s: r0 MISMATCH: native (gcc call0) on the %s core gave 0x%016llx, the host-compiled "
+                 "program 0x%016llx", name, res->engine, (unsigned long long)ret, (unsigned long long)r0);
         goto out;
     }
 
     /* the interpreter on lx106 */
     if (p.ninsns * 8u > BX_AREA || p.rodata_len > BX_AREA || p.data_len > BX_AREA || p.bss_len > BX_AREA ||
         sizeof(fc_insn) != 8) {
-        snprintf(err, errlen, "%s: too large for the lx106 bench machine", name);
+        snprintf(err, errlen, "%s: too large for the Xtensa bench machine", name);
         goto out;
     }
     uint32_t args[14] = { BX_CODE, p.ninsns, vs.max_call_depth ? vs.max_call_depth : 1u,
@@ -251,8 +257,9 @@ int bench_xt_prog_run(bench_xt *b, const char *dir, const char *mcpu, const char
         goto out;
     uint64_t ir0 = (uint64_t)args[13] << 32 | args[12];
     if (args[11] != FC_OK || ir0 != r0) {
-        snprintf(err, errlen, "%s: the interpreter on lx106: %s, r0 0x%016llx (the host-compiled program 0x%016llx)",
-                 name, fc_err_str((int)args[11]), (unsigned long long)ir0, (unsigned long long)r0);
+        snprintf(err, errlen, "%s: the interpreter on the %s core: %s, r0 0x%016llx (the host-compiled program "
+                 "0x%016llx)", name, res->engine, fc_err_str((int)args[11]), (unsigned long long)ir0,
+                 (unsigned long long)r0);
         goto out;
     }
     res->nprog++;
@@ -326,12 +333,32 @@ void bench_xt_write_md(FILE *f, const bench_xt_res *r)
 {
     char a[32], c[32];
     unsigned n;
-    fprintf(f, "## Xtensa lx106 (`-march=lx106`)\n\n");
+    const char *en = r->engine;
+    if (is_esp32(r))
+        fprintf(f, "## Xtensa esp32 flavour (`-march=esp32`) on QEMU's dc233c\n\n");
+    else
+        fprintf(f, "## Xtensa lx106 (`-march=lx106`)\n\n");
     if (!r->available) {
         fprintf(f, "Not measured: %s.\n\n", r->why);
         return;
     }
-    fprintf(f, "Native: `xtensa-lx106-elf-gcc -O2`; interpreter: `runtime/fc_vm.c` with the same compiler at "
+    if (is_esp32(r))
+        fprintf(f, "No QEMU core is an ESP32's LX6; `-cpu dc233c` has what `-march=esp32` code uses (windowed "
+                   "registers, MUL32, DIV32), so femtoc's esp32 code runs there, entered with CALLX8, its runtime "
+                   "routines (helper upcall, 64-bit division) reached through the windowed trampolines of "
+                   "`sim/fc_xt_tramp.h` (6 instructions per call more than an ESP32 runtime of windowed C would "
+                   "have; the helpers' own instructions are not counted on either Xtensa engine). **Native baseline "
+                   "on the same core**: Debian has no windowed-ABI gcc, so it is the lx106 table's binary, "
+                   "`xtensa-lx106-elf-gcc -O2` call0 code (MUL32, no DIV32: its 32-bit division is "
+                   "`runtime/fc_div32.c`'s routine), run on dc233c with CALLX0 (call0 code needs nothing of the "
+                   "window machinery); a windowed `-O2` build would differ by its ENTRY/RETW and argument "
+                   "registers, and would divide in line. **Interpreter**: the same call0 build of "
+                   "`runtime/fc_vm.c` (-O2), run on dc233c (there is no windowed build of the runtime here). So "
+                   "the native and interpreter columns execute the same instructions as in the lx106 table; the "
+                   "femtoc columns are the esp32 code. Counted as the lx106 table (QEMU's logs, runner left out); "
+                   "every r0 checked against the host-compiled program's.\n\n");
+    else
+        fprintf(f, "Native: `xtensa-lx106-elf-gcc -O2`; interpreter: `runtime/fc_vm.c` with the same compiler at "
                "-O2. Run in `qemu-xtensa -cpu lx106` (user mode) through the Xtensa runner (`sim/fc_xt.h`); "
                "executed instructions counted exactly from QEMU's logs (`-d in_asm,exec,nochain`: the "
                "length of each translated block times its executions; Debian's QEMU has no TCG plugins), the "
@@ -341,7 +368,7 @@ void bench_xt_write_md(FILE *f, const bench_xt_res *r)
                "the env prepared by the harness (as the column of that name above), \"interpreter\" is "
                "`fc_vm_init`, the regions and `fc_vm_run` (no loader, no `fc_run`). Every r0 checked against "
                "the host-compiled program's.\n\n");
-    fprintf(f, "### Executed instructions (lx106)\n\n| program | input |");
+    fprintf(f, "### Executed instructions (%s)\n\n| program | input |", en);
     for (unsigned e = 0; e < XT__COUNT; e++)
         fprintf(f, " %s |", xt_title[e]);
     fprintf(f, "\n|---|---:|");
@@ -360,7 +387,7 @@ void bench_xt_write_md(FILE *f, const bench_xt_res *r)
     fprintf(f, "| **geometric mean** (%u programs, `empty` left out) | | 1x |", n);
     for (unsigned e = 1; e < XT__COUNT; e++)
         fprintf(f, " **%s** |", ratio(a, sizeof a, geomean(r, e, 0, NULL)));
-    fprintf(f, "\n\n### Code size (bytes, lx106)\n\n");
+    fprintf(f, "\n\n### Code size (bytes, %s)\n\n", en);
     fprintf(f, "| program | native .text | femtoc code | femtoc code, all checks | eBPF bytecode |\n"
                "|---|---:|---:|---:|---:|\n");
     for (unsigned k = 0; k < r->nprog; k++) {
@@ -375,6 +402,11 @@ void bench_xt_write_md(FILE *f, const bench_xt_res *r)
     fprintf(f, "| **geometric mean** (%u programs, `empty` left out) | 1x |", n);
     for (unsigned e = 1; e < XT__COUNT; e++)
         fprintf(f, " **%s** |", ratio(a, sizeof a, geomean(r, e, 1, NULL)));
+    if (is_esp32(r)) {
+        fprintf(f, "\n\nNo runtime ROM table for esp32: there is no windowed build of the runtime here "
+                   "(docs/PORTING.md, ESP32).\n\n");
+        return;
+    }
     fprintf(f, "\n\n### ROM of the runtime (lx106, as runtime-cross builds it: -Os -mlongcalls)\n\n"
                "The objects the other cores' tables list, plus `fc_div32` (lx106 has no divide instruction); "
                "the Thumb-2 and RV32 relocation files are in the archive, a device needs neither.\n\n"
@@ -390,19 +422,22 @@ void bench_xt_write_md(FILE *f, const bench_xt_res *r)
 
 void bench_xt_write_json(FILE *f, const bench_xt_res *r)
 {
-    fprintf(f, "{\"target\": \"lx106\", \"core\": \"Xtensa lx106\", \"march\": \"lx106\", \"available\": %s",
+    int esp = is_esp32(r);
+    fprintf(f, "{\"target\": \"%s\", \"core\": \"%s\", \"march\": \"%s\", \"available\": %s", r->engine,
+            esp ? "Xtensa dc233c (qemu-xtensa; no QEMU core is an LX6)" : "Xtensa lx106", r->engine,
             r->available ? "true" : "false");
     if (!r->available) {
         fprintf(f, ", \"reason\": \"%s\"}", r->why);
         return;
     }
-    fprintf(f, ",\n    \"native_compiler\": \"xtensa-lx106-elf-gcc -O2\", \"counted_by\": "
-               "\"qemu-xtensa -d in_asm,exec,nochain\",\n    \"geomean_vs_native\": {");
+    fprintf(f, ",\n    \"native_compiler\": \"%s\", \"counted_by\": "
+               "\"qemu-xtensa -d in_asm,exec,nochain\",\n    \"geomean_vs_native\": {",
+            esp ? "xtensa-lx106-elf-gcc -O2 (call0, no DIV32), run on dc233c" : "xtensa-lx106-elf-gcc -O2");
     for (unsigned e = 1; e < XT__COUNT; e++)
         fprintf(f, "%s\"%s\": {\"instructions\": %.4f, \"code_bytes\": %.4f}", e > 1 ? ", " : "", xt_key[e],
                 geomean(r, e, 0, NULL), geomean(r, e, 1, NULL));
     fprintf(f, "},\n    \"runtime_size_Os\": {");
-    for (unsigned k = 0; k < r->nsize_os; k++)
+    for (unsigned k = 0; !esp && k < r->nsize_os; k++)
         fprintf(f, "%s\"%s\": {\"text\": %u, \"data\": %u, \"bss\": %u}", k ? ", " : "", r->size_os[k].obj,
                 r->size_os[k].text, r->size_os[k].data, r->size_os[k].bss);
     fprintf(f, "},\n    \"programs\": [\n");
@@ -423,10 +458,14 @@ void bench_xt_print_summary(FILE *f, const bench_xt_res *r)
 {
     char a[32], c[32];
     if (!r->available) {
-        fprintf(f, "== lx106: not measured (%s)\n", r->why);
+        fprintf(f, "== %s: not measured (%s)\n", r->engine, r->why);
         return;
     }
-    fprintf(f, "== Xtensa lx106 (-march=lx106, qemu-xtensa): executed instructions, ratio to native gcc -O2\n");
+    if (is_esp32(r))
+        fprintf(f, "== Xtensa esp32 flavour (-march=esp32, qemu-xtensa -cpu dc233c): executed instructions, ratio "
+                   "to gcc -O2 call0 code on the same core\n");
+    else
+        fprintf(f, "== Xtensa lx106 (-march=lx106, qemu-xtensa): executed instructions, ratio to native gcc -O2\n");
     fprintf(f, "%-11s %12s %20s %20s %20s\n", "program", "native", "femtoc alone", "femtoc+checks", "interpreter");
     for (unsigned k = 0; k < r->nprog; k++) {
         const bench_xt_prog *p = &r->prog[k];

@@ -1,18 +1,25 @@
 /*
- * bench_xt.h - femto-bench on lx106 (Xtensa, ESP8266): the benchmark
- * programs in qemu-xtensa -cpu lx106 through the Xtensa runner (sim/fc_xt.h),
+ * bench_xt.h - femto-bench on the Xtensa cores: the benchmark programs in
+ * qemu-xtensa through the Xtensa runner (sim/fc_xt.h), on two engines of
+ * sim/fc_xt_diff.h: "lx106" (ESP8266: -cpu lx106, femtoc -march=lx106) and
+ * "esp32" (-cpu dc233c, the core with windowed registers, MUL32 and DIV32,
+ * femtoc -march=esp32; no QEMU core is an ESP32's LX6);
  * executed instructions counted exactly by the runner (fc_xt_count: QEMU's
  * -d in_asm,exec,nochain logs; Debian's QEMU has no TCG plugins), the
  * monitor's own instructions left out.
  *
  * Engines (each checked against the host-compiled program's r0):
  *   native     xtensa-lx106-elf-gcc -O2 of the same C source, called directly
- *   femtoc     femtoc's lx106 code alone (the backend with the verifier's
+ *              (call0 code, no DIV32: on the esp32 engine the same binary on
+ *              dc233c, the native baseline on that core; Debian has no
+ *              windowed-ABI gcc)
+ *   femtoc     femtoc's lx106 / esp32 code alone (the backend with the verifier's
  *              facts, context size declared as the input length), entry to
  *              return, on the machine of sim/fc_xt_diff.h (its env prepared
  *              by the host, as "femtoc code alone" on the other cores)
  *   checked    the same with FC_BK_CHECK_ALL
- *   interp     runtime/fc_vm.c for lx106 at -O2 (bench/dev/bench_xt.c):
+ *   interp     runtime/fc_vm.c for lx106 at -O2 (bench/dev/bench_xt.c; the
+ *              same call0 build on dc233c for the esp32 engine):
  *              fc_vm_init, the regions, fc_vm_run (no fc_run: the loader
  *              does not place lx106 code yet, so there is no AOT-through-
  *              fc_run column on lx106)
@@ -37,7 +44,12 @@ typedef struct bench_xt_prog {
     uint32_t native_bytes, code_bytes[2], ebpf_insns;
 } bench_xt_prog;
 
+/* the engines measured, in report order */
+#define BENCH_XT_ENGINES 2
+extern const char *const bench_xt_engine_name[BENCH_XT_ENGINES];
+
 typedef struct bench_xt_res {
+    const char *engine;   /* "lx106" or "esp32" (bench_xt_open) */
     int available;
     char why[200];
     bench_xt_prog prog[BENCH_MAX_PROGS];
@@ -49,9 +61,10 @@ typedef struct bench_xt_res {
 
 typedef struct bench_xt bench_xt;
 
-/* Open the machine (dir: the bench build directory with lx106/bench.bin,
- * .nm and size-Os.txt). NULL with a message. */
-bench_xt *bench_xt_open(const char *dir, bench_xt_res *res, char *err, size_t errlen);
+/* Open the machine of engine (a bench_xt_engine_name; dir: the bench build
+ * directory with lx106/bench.bin, .nm and size-Os.txt). res->engine is set
+ * even on failure. NULL with a message. */
+bench_xt *bench_xt_open(const char *dir, const char *engine, bench_xt_res *res, char *err, size_t errlen);
 void bench_xt_close(bench_xt *b);
 
 /* One program: its eBPF object, the input and the expected r0. 0, or -1

@@ -1064,7 +1064,7 @@ static int in_list(const char *list, const char *name)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: femto-bench -C BENCHDIR [--targets cm3,rv32,lx106] [--progs a,b[,ed25519]] [--mcpu v4]\n"
+    fprintf(stderr, "usage: femto-bench -C BENCHDIR [--targets cm3,rv32,lx106,esp32] [--progs a,b[,ed25519]] [--mcpu v4]\n"
                     "                   [--md FILE] [--json FILE] [--plot PREFIX] [-v]\n"
                     "       femto-bench --selftest   (the cycle models against their manuals)\n");
 }
@@ -1131,15 +1131,20 @@ int main(int argc, char **argv)
             status = 1;
         nt++;
     }
-    /* lx106: in qemu-xtensa (bench_xt.h), the same programs and inputs */
-    static bench_xt_res xres;
-    int with_xt = (!tlist || in_list(tlist, "lx106")) && nsel > 0;
-    if (with_xt) {
+    /* lx106 and esp32: in qemu-xtensa (bench_xt.h), the same programs and inputs */
+    static bench_xt_res xres[BENCH_XT_ENGINES];
+    int xt_on[BENCH_XT_ENGINES], with_xt = 0;
+    for (unsigned x = 0; x < BENCH_XT_ENGINES; x++) {
+        const char *en = bench_xt_engine_name[x];
         char err[600];
-        bench_xt *bx = bench_xt_open(o.dir, &xres, err, sizeof err);
+        xt_on[x] = (!tlist || in_list(tlist, en)) && nsel > 0;
+        if (!xt_on[x])
+            continue;
+        with_xt = 1;
+        bench_xt *bx = bench_xt_open(o.dir, en, &xres[x], err, sizeof err);
         if (!bx) {
-            snprintf(xres.why, sizeof xres.why, "%.190s", err);
-            fprintf(stderr, "femto-bench: lx106: %s\n", err);
+            snprintf(xres[x].why, sizeof xres[x].why, "%.190s", err);
+            fprintf(stderr, "femto-bench: %s: %s\n", en, err);
             status = 1;
         }
         for (unsigned k = 0; bx && k < nsel; k++) {
@@ -1148,16 +1153,16 @@ int main(int argc, char **argv)
             sel[k]->gen(input, sel[k]->in_len, name_seed(sel[k]->name));
             uint64_t r0 = sel[k]->host(input, sel[k]->in_len);
             if (bench_xt_prog_run(bx, o.dir, o.mcpu, sel[k]->name, input, sel[k]->in_len, r0, err, sizeof err)) {
-                fprintf(stderr, "femto-bench: lx106: %s\n", err);
+                fprintf(stderr, "femto-bench: %s: %s\n", en, err);
                 status = 1;
                 break;
             }
+            const bench_xt_prog *xp = &xres[x].prog[xres[x].nprog - 1];
             if (o.verbose)
-                fprintf(stderr, "lx106 %-10s native %llu, femtoc %llu, checked %llu, interp %llu insns\n",
-                        sel[k]->name, (unsigned long long)xres.prog[xres.nprog - 1].insns[XT_NATIVE],
-                        (unsigned long long)xres.prog[xres.nprog - 1].insns[XT_FEMTOC],
-                        (unsigned long long)xres.prog[xres.nprog - 1].insns[XT_CHECKED],
-                        (unsigned long long)xres.prog[xres.nprog - 1].insns[XT_INTERP]);
+                fprintf(stderr, "%s %-10s native %llu, femtoc %llu, checked %llu, interp %llu insns\n", en,
+                        sel[k]->name, (unsigned long long)xp->insns[XT_NATIVE],
+                        (unsigned long long)xp->insns[XT_FEMTOC], (unsigned long long)xp->insns[XT_CHECKED],
+                        (unsigned long long)xp->insns[XT_INTERP]);
         }
         bench_xt_close(bx);
     }
@@ -1170,11 +1175,12 @@ int main(int argc, char **argv)
         return 1;
     }
     snprintf(cc, sizeof cc, "clang-19 --target=bpf -mcpu=%s -O2 -fno-builtin", o.mcpu);
-    bench_report r = { cc, tres, nt, with_xt ? &xres : NULL };
+    bench_report r = { cc, tres, nt, {xt_on[0] ? &xres[0] : NULL, xt_on[1] ? &xres[1] : NULL} };
     for (unsigned k = 0; k < nt; k++)
         bench_print_summary(stdout, &tres[k]);
-    if (with_xt)
-        bench_xt_print_summary(stdout, &xres);
+    for (unsigned x = 0; x < BENCH_XT_ENGINES; x++)
+        if (xt_on[x])
+            bench_xt_print_summary(stdout, &xres[x]);
     if (md) {
         FILE *f = fopen(md, "w");
         if (!f) { fprintf(stderr, "femto-bench: %s: cannot write\n", md); return 1; }

@@ -110,7 +110,8 @@ typedef struct bench_report {
     const char *ebpf_cc;                   /* how the bytecode was built        */
     bench_target_res *t;
     unsigned nt;
-    const struct bench_xt_res *xt;         /* lx106 (bench_xt.h), NULL: not run */
+    const struct bench_xt_res *xt[2];      /* lx106, esp32 (bench_xt.h: BENCH_XT_ENGINES),
+                                              NULL: not run */
 } bench_report;
 
 /* ratio helpers */

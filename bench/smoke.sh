@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/smoke.sh FEMTO_BENCH BENCHDIR MCPU - the bench-smoke test step:
 #   1. the cycle models against sequences with documented totals;
-#   2. fletcher32 and arith64 on Cortex-M3 and on lx106 (qemu-xtensa)
+#   2. fletcher32 and arith64 on Cortex-M3, on lx106 and on esp32 (qemu-xtensa)
 #      through every engine (femto-bench fails when any engine's r0 differs
 #      from the host-compiled program's);
 #   3. the same again: the JSON of both runs must be byte-identical
@@ -14,7 +14,7 @@ f=$(echo "$out" | sed -n 's/^cost-model self-test: \([0-9]*\) passed, \([0-9]*\)
 if [ -z "$p" ]; then p=0; f=1; fi
 pass=$((pass + p)); fail=$((fail + f))
 for run in 1 2; do
-    if "$bin" -C "$dir" --mcpu "$mcpu" --targets cm3,lx106 --progs fletcher32,arith64 \
+    if "$bin" -C "$dir" --mcpu "$mcpu" --targets cm3,lx106,esp32 --progs fletcher32,arith64 \
             --json "$dir/smoke$run.json" > "$dir/smoke$run.log" 2>&1; then
         pass=$((pass + 1))
     else

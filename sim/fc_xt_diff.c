@@ -28,7 +28,7 @@ static const uint32_t *const lx106_sym[FC_SYM__COUNT] = {
 const fc_xtd_engine fc_xtd_engines[] = {
     {"lx106", FC_XT_LX106, FC_XT_CALL0, &fc_backend_lx106, fc_xt_rt_lx106, &fc_xt_rt_lx106_len,
      lx106_sym},
-    /* the same call0 blob, reached through windowed trampolines (XD_TRAMP) */
+    /* the same call0 blob, reached through windowed trampolines (fc_xt_tramp.h) */
     {"esp32", FC_XT_DC233C, FC_XT_WINDOWED, &fc_backend_esp32, fc_xt_rt_lx106, &fc_xt_rt_lx106_len,
      lx106_sym},
 };
@@ -44,8 +44,6 @@ const fc_xtd_engine *fc_xtd_find(const char *name)
 
 /* ---- the machine ------------------------------------------------------------ */
 #define XD_RT        0x00100000u
-#define XD_TRAMP     0x00180000u   /* windowed engines: the trampoline page */
-#define XD_NTRAMP    5u            /* FC_SYM_HELPER..FC_SYM_SMOD64 */
 #define XD_CODE      0x00200000u
 #define XD_CODE_SIZE 0x00040000u
 #define XD_BLK       0x00300000u
@@ -95,7 +93,6 @@ static uint32_t upcall(void *ctx, fc_xt *x, uint32_t env_addr, uint32_t id, uint
 fc_xtd *fc_xtd_open(const fc_xtd_engine *eng, char *err, size_t errlen)
 {
     fc_xtd *d = calloc(1, sizeof *d);
-    uint8_t pg[FC_XT_TRAMP_PAGE];
     uint32_t rtl = (*eng->rt_len + XD_PAGE - 1) & ~(XD_PAGE - 1);
     if (!d || !(d->blk = malloc(XD_BLK_SIZE))) {
         free(d);
@@ -119,17 +116,15 @@ fc_xtd *fc_xtd_open(const fc_xtd_engine *eng, char *err, size_t errlen)
     if (eng->abi == FC_XT_WINDOWED) {
         /* the windowed code's routines: trampolines to the call0 upcall and
          * the blob's routines, in FC_SYM_HELPER.. order */
-        uint32_t target[XD_NTRAMP];
-        int bad = XD_RT + rtl > XD_TRAMP;
+        uint32_t target[FC_XT_TRAMP_NSYM];
+        int bad = XD_RT + rtl > FC_XT_TRAMP_BASE;
         target[0] = fc_xt_upcall_addr();
-        for (unsigned i = 1; i < XD_NTRAMP; i++) {
+        for (unsigned i = 1; i < FC_XT_TRAMP_NSYM; i++) {
             const uint32_t *s = eng->rt_sym[FC_SYM_HELPER + i];
             bad |= !s;
             target[i] = s ? *s : 0;
         }
-        if (bad || fc_xt_tramp_page(pg, sizeof pg, XD_TRAMP, target, XD_NTRAMP) ||
-            fc_xt_map(d->x, XD_TRAMP, FC_XT_TRAMP_PAGE, FC_XT_RWX) ||
-            fc_xt_write(d->x, XD_TRAMP, pg, sizeof pg)) {
+        if (bad || fc_xt_tramp_install(d->x, target)) {
             snprintf(err, errlen, "qemu-xtensa -cpu %s: the trampoline page failed", fc_xt_core_name(eng->core));
             fc_xtd_close(d);
             return NULL;
@@ -164,11 +159,8 @@ static int sym_addr(const fc_xtd_engine *eng, unsigned sym, uint32_t *v)
         break;
     }
     /* windowed code calls each routine through its trampoline */
-    if (eng->abi == FC_XT_WINDOWED) {
-        if (sym < FC_SYM_HELPER || sym >= FC_SYM_HELPER + XD_NTRAMP)
-            return -1;
-        *v = fc_xt_tramp_addr(XD_TRAMP, sym - FC_SYM_HELPER);
-    }
+    if (eng->abi == FC_XT_WINDOWED)
+        return (*v = fc_xt_tramp_sym(sym)) ? 0 : -1;
     return 0;
 }
 

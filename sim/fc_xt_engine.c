@@ -13,7 +13,7 @@
  *   0x00200000  the code (256 KiB: l32r reaches its pool from anywhere)
  *   0x00300000  the environment (struct fc_native_env)
  *   0x00310000  the context (64 KiB)
- *   0x00180000  esp32 only: the windowed trampolines (below)
+ *   0x00180000  esp32 only: the windowed trampolines (below, FC_XT_TRAMP_BASE)
  *   0x00400000  the stack, FC_MAX_CALL_DEPTH frames, top 0x00401000
  *
  * The routine blob is call0 code (xtensa-lx106-elf-gcc cannot make windowed
@@ -55,8 +55,6 @@ extern const uint32_t fc_xt_rt_lx106_fc_native_udiv64, fc_xt_rt_lx106_fc_native_
 #define XE_STACK 0x00400000u
 #define XE_STACK_SIZE (FC_STACK_SIZE * FC_MAX_CALL_DEPTH)
 #define XE_PAGE  4096u
-#define XE_TRAMP 0x00180000u
-#define XE_NTRAMP 5u
 
 /* one engine: its backend, core, ABI and QEMU process */
 typedef struct xe_flavour {
@@ -70,27 +68,19 @@ typedef struct xe_flavour {
 static xe_flavour xe_lx106 = {"lx106", &fc_backend_lx106, FC_XT_LX106, FC_XT_CALL0, NULL};
 static xe_flavour xe_esp32 = {"esp32", &fc_backend_esp32, FC_XT_DC233C, FC_XT_WINDOWED, NULL};
 
-/* the trampoline page (see the top): the call0 routines in FC_SYM_HELPER..
- * order; -1 if an encoder refused */
-static int tramp_page(uint8_t *pg, uint32_t len)
-{
-    const uint32_t target[XE_NTRAMP] = {fc_xt_rt_lx106_fc_xt_conf_helper, fc_xt_rt_lx106_fc_native_udiv64,
-                                        fc_xt_rt_lx106_fc_native_sdiv64, fc_xt_rt_lx106_fc_native_umod64,
-                                        fc_xt_rt_lx106_fc_native_smod64};
-    return fc_xt_tramp_page(pg, len, XE_TRAMP, target, XE_NTRAMP);
-}
-
 static int xe_open(xe_flavour *fl, char *err, size_t len)
 {
-    static uint8_t pg[XE_PAGE];
+    /* the trampoline page (see the top): the call0 routines in
+     * FC_SYM_HELPER.. order */
+    const uint32_t target[FC_XT_TRAMP_NSYM] = {fc_xt_rt_lx106_fc_xt_conf_helper, fc_xt_rt_lx106_fc_native_udiv64,
+                                               fc_xt_rt_lx106_fc_native_sdiv64, fc_xt_rt_lx106_fc_native_umod64,
+                                               fc_xt_rt_lx106_fc_native_smod64};
     if (fl->x)
         return 0;
     fc_xt *xe = fl->x = fc_xt_open(fl->core, err, len);
     if (!xe)
         return -1;
-    if (fl->abi == FC_XT_WINDOWED &&
-        (tramp_page(pg, sizeof pg) || fc_xt_map(xe, XE_TRAMP, XE_PAGE, FC_XT_RWX) ||
-         fc_xt_write(xe, XE_TRAMP, pg, sizeof pg))) {
+    if (fl->abi == FC_XT_WINDOWED && fc_xt_tramp_install(xe, target)) {
         snprintf(err, len, "qemu-xtensa: the trampoline page failed");
         fc_xt_close(xe);
         fl->x = NULL;
@@ -112,12 +102,8 @@ static int xe_open(xe_flavour *fl, char *err, size_t len)
 
 static int sym_addr(const xe_flavour *fl, unsigned sym, uint32_t *v)
 {
-    if (fl->abi == FC_XT_WINDOWED) {
-        if (sym < FC_SYM_HELPER || sym >= FC_SYM_HELPER + XE_NTRAMP)
-            return -1;
-        *v = fc_xt_tramp_addr(XE_TRAMP, sym - FC_SYM_HELPER);
-        return 0;
-    }
+    if (fl->abi == FC_XT_WINDOWED)
+        return (*v = fc_xt_tramp_sym(sym)) ? 0 : -1;
     switch (sym) {
     case FC_SYM_HELPER: *v = fc_xt_rt_lx106_fc_xt_conf_helper; return 0;
     case FC_SYM_UDIV64: *v = fc_xt_rt_lx106_fc_native_udiv64; return 0;

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "fc_native.h"
 #include "xtensa/xt_enc.h"
 
 uint32_t fc_xt_tramp_addr(uint32_t base, unsigned i) { return base + 32u + 16u * i; }
@@ -30,4 +31,21 @@ int fc_xt_tramp_page(uint8_t *pg, uint32_t len, uint32_t base, const uint32_t *t
         }
     }
     return 0;
+}
+
+int fc_xt_tramp_install(fc_xt *x, const uint32_t target[FC_XT_TRAMP_NSYM])
+{
+    uint8_t pg[FC_XT_TRAMP_PAGE];
+    return fc_xt_tramp_page(pg, sizeof pg, FC_XT_TRAMP_BASE, target, FC_XT_TRAMP_NSYM) ||
+                   fc_xt_map(x, FC_XT_TRAMP_BASE, FC_XT_TRAMP_PAGE, FC_XT_RWX) ||
+                   fc_xt_write(x, FC_XT_TRAMP_BASE, pg, sizeof pg)
+               ? -1
+               : 0;
+}
+
+uint32_t fc_xt_tramp_sym(unsigned sym)
+{
+    if (sym < FC_SYM_HELPER || sym >= FC_SYM_HELPER + FC_XT_TRAMP_NSYM)
+        return 0;
+    return fc_xt_tramp_addr(FC_XT_TRAMP_BASE, sym - FC_SYM_HELPER);
 }

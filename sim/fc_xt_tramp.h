@@ -18,8 +18,11 @@
  *                         mov.n a0, a12
  *                         retw.n           result in the caller's a10:a11
  *
- * Used by the "esp32" conformance engine (sim/fc_xt_engine.c) and the esp32
- * row of the Xtensa differential layer (sim/fc_xt_diff.c). On an ESP32 the
+ * Used by the "esp32" conformance engine (sim/fc_xt_engine.c), the esp32
+ * row of the Xtensa differential layer (sim/fc_xt_diff.c) and femto-run's
+ * esp32 device (sim/fr_device.c), each with the page at FC_XT_TRAMP_BASE
+ * (fc_xt_tramp_install) and the five routine symbols FC_SYM_HELPER..
+ * FC_SYM_SMOD64 bound to it (fc_xt_tramp_sym). On an ESP32 the
  * runtime's routines are windowed C and the code calls them directly; the
  * trampolines exist only because the test blob is call0.
  */
@@ -28,9 +31,16 @@
 
 #include <stdint.h>
 
+#include "fc_xt.h"
+
 /* at most this many trampolines on a page */
 #define FC_XT_TRAMP_MAX 8u
 #define FC_XT_TRAMP_PAGE 4096u
+/* the page's guest address in the Xtensa machines of sim/ (between the
+ * routine blob at 0x00100000 and the code at 0x00200000), and the routines
+ * it serves: FC_SYM_HELPER..FC_SYM_SMOD64, in that order */
+#define FC_XT_TRAMP_BASE 0x00180000u
+#define FC_XT_TRAMP_NSYM 5u
 
 /* the guest address of trampoline i on a page mapped at base */
 uint32_t fc_xt_tramp_addr(uint32_t base, unsigned i);
@@ -39,5 +49,15 @@ uint32_t fc_xt_tramp_addr(uint32_t base, unsigned i);
  * bytes, at least FC_XT_TRAMP_PAGE; zeroed first) for the page at base.
  * 0, or -1 if n is too large or an encoder refused. */
 int fc_xt_tramp_page(uint8_t *pg, uint32_t len, uint32_t base, const uint32_t *target, unsigned n);
+
+/* Map the page at FC_XT_TRAMP_BASE in x (read, write, execute) and fill
+ * it with trampolines to target[0..FC_XT_TRAMP_NSYM): the call0 addresses
+ * of FC_SYM_HELPER, FC_SYM_UDIV64, FC_SYM_SDIV64, FC_SYM_UMOD64,
+ * FC_SYM_SMOD64. 0, or -1 (an encoder refused, the map or write failed). */
+int fc_xt_tramp_install(fc_xt *x, const uint32_t target[FC_XT_TRAMP_NSYM]);
+
+/* The trampoline on that page of routine symbol sym (enum fc_sym), or 0
+ * if sym is not one of the five. */
+uint32_t fc_xt_tramp_sym(unsigned sym);
 
 #endif /* FC_XT_TRAMP_H */

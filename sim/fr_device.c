@@ -11,6 +11,7 @@
 
 #include "fc_emu.h"
 #include "fc_xt.h"
+#include "fc_xt_tramp.h"
 
 /* The lx106 routine blob (sim/xtensa.mk), linked at FR_XT_RT_ADDR. */
 extern const uint8_t fc_xt_rt_lx106[];
@@ -35,9 +36,11 @@ extern const uint32_t fc_xt_rt_lx106_fc_native_udiv64, fc_xt_rt_lx106_fc_native_
 
 struct fr_device {
     unsigned target;
-    fc_emu *emu;                  /* NULL: interpreter only, or lx106 */
-    fc_xt *xt;                    /* the lx106 core (qemu-xtensa), or NULL */
-    fc_native_invoke *call;       /* the lx106 run in progress (upcalls) */
+    fc_emu *emu;                  /* NULL: interpreter only, lx106 or esp32 */
+    fc_xt *xt;                    /* the Xtensa core (qemu-xtensa), or NULL */
+    enum fc_xt_abi xt_abi;        /* how its entry is called: CALLX0 (lx106),
+                                     CALLX8 (esp32) */
+    fc_native_invoke *call;       /* the Xtensa run in progress (upcalls) */
     int xt_err;                   /* an upcall could not bring memory over */
     fc_native_env xenv;           /* its env as the guest last had it */
     int count;
@@ -83,6 +86,7 @@ const char *fr_core_name(unsigned target)
     case FC_TARGET_THUMBV7M: return "thumbv7m";
     case FC_TARGET_RV32IMAC: return "rv32imac";
     case FC_TARGET_XTENSA: return "lx106";
+    case FC_TARGET_ESP32: return "esp32";
     case FC_TARGET_EBPF: return "ebpf";
     }
     return "?";
@@ -94,6 +98,7 @@ const char *fr_core_desc(unsigned target)
     case FC_TARGET_THUMBV7M: return "Cortex-M3 (Thumb-2) in Unicorn";
     case FC_TARGET_RV32IMAC: return "RV32IMAC (SiFive E31) in Unicorn";
     case FC_TARGET_XTENSA: return "Xtensa lx106 (call0) in qemu-xtensa";
+    case FC_TARGET_ESP32: return "Xtensa windowed ABI + DIV32 on dc233c in qemu-xtensa";
     case FC_TARGET_EBPF: return "the interpreter";
     }
     return "?";
@@ -256,7 +261,7 @@ static int xt_invoke(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
         d->call = NULL;
         return FC_LERR_NATIVE_UNAVAILABLE;
     }
-    rc = fc_xt_call(d->xt, c->entry_addr, FC_XT_CALL0, &arg, 1, &ret, &xs);
+    rc = fc_xt_call(d->xt, c->entry_addr, d->xt_abi, &arg, 1, &ret, &xs);
     if (rc == FC_XT_OK && (d->xt_err || xt_copy(d, c, 0)))
         rc = FC_XT_EIO;
     d->call = NULL;
@@ -277,9 +282,26 @@ static int xt_invoke(void *hook_ctx, fc_native_invoke *c, uint64_t *r0)
     return fc_native_env_finish(c->env ? c->env : &d->xenv, c->vm, (uint32_t)ret, r0);
 }
 
-static fc_xt *xt_device(char *err, size_t errlen)
+/* The call0 addresses of FC_SYM_HELPER..FC_SYM_SMOD64 (the upcall and the
+ * blob's 64-bit division), in that order. */
+static void xt_routines(uint32_t r[FC_XT_TRAMP_NSYM])
 {
-    fc_xt *x = fc_xt_open(FC_XT_LX106, err, errlen);
+    r[0] = fc_xt_upcall_addr();
+    r[FC_SYM_UDIV64 - FC_SYM_HELPER] = fc_xt_rt_lx106_fc_native_udiv64;
+    r[FC_SYM_SDIV64 - FC_SYM_HELPER] = fc_xt_rt_lx106_fc_native_sdiv64;
+    r[FC_SYM_UMOD64 - FC_SYM_HELPER] = fc_xt_rt_lx106_fc_native_umod64;
+    r[FC_SYM_SMOD64 - FC_SYM_HELPER] = fc_xt_rt_lx106_fc_native_smod64;
+}
+
+/* The core: lx106, or dc233c for esp32 code (windowed registers, MUL32,
+ * DIV32: no upstream QEMU core is an LX6), whose CALL8s reach the call0
+ * routine blob and upcall through the windowed trampolines of
+ * fc_xt_tramp.h. */
+static fc_xt *xt_device(unsigned target, char *err, size_t errlen)
+{
+    fc_xt *x = fc_xt_open(target == FC_TARGET_ESP32 ? FC_XT_DC233C : FC_XT_LX106, err, errlen);
+    uint32_t tramp[FC_XT_TRAMP_NSYM];
+    xt_routines(tramp);
     static const uint32_t areas[] = {FR_CTX_ADDR, FR_RAM_ADDR, 0x20500000u, 0x20600000u, 0x20700000u};
     if (!x)
         return NULL;
@@ -292,6 +314,8 @@ static fc_xt *xt_device(char *err, size_t errlen)
                         FC_XT_R | FC_XT_W);
     for (unsigned k = 0; !bad && k < sizeof areas / sizeof areas[0]; k++)
         bad = fc_xt_map(x, areas[k], FC_EMU_AREA_SIZE, FC_XT_R | FC_XT_W);
+    if (!bad && target == FC_TARGET_ESP32)
+        bad = FR_XT_RT_ADDR + fc_xt_rt_lx106_len > FC_XT_TRAMP_BASE || fc_xt_tramp_install(x, tramp);
     if (bad) {
         snprintf(err, errlen, "qemu-xtensa: the memory map failed");
         fc_xt_close(x);
@@ -326,8 +350,9 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
     d->target = target;
     d->count = count;
     d->ctx_perm = FC_PERM_RW;
-    if (target == FC_TARGET_XTENSA) {
-        d->xt = xt_device(err, errlen);
+    if (target == FC_TARGET_XTENSA || target == FC_TARGET_ESP32) {
+        d->xt_abi = target == FC_TARGET_ESP32 ? FC_XT_WINDOWED : FC_XT_CALL0;
+        d->xt = xt_device(target, err, errlen);
         if (!d->xt) {
             free(d);
             return NULL;
@@ -340,7 +365,7 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
             return NULL;
         }
     }
-    if (target != FC_TARGET_EBPF && target != FC_TARGET_XTENSA) {
+    if (target != FC_TARGET_EBPF && !d->xt) {
         d->emu = fc_emu_open_target(target, err, errlen);
         if (!d->emu) {
             free(d);
@@ -406,12 +431,13 @@ fr_device *fr_open(unsigned target, int count, char *err, size_t errlen)
         d->plat.isa = FC_ISA_RV_M | FC_ISA_RV_A | FC_ISA_RV_C;
     else if (target == FC_TARGET_XTENSA)
         d->plat.isa = FC_ISA_XT_MUL32;              /* lx106 */
+    else if (target == FC_TARGET_ESP32)
+        d->plat.isa = FC_ISA_XT_MUL32 | FC_ISA_XT_DIV32 | FC_ISA_XT_WINDOWED;
     if (d->xt) {
-        d->plat.sym[FC_SYM_HELPER] = fc_xt_upcall_addr();
-        d->plat.sym[FC_SYM_UDIV64] = fc_xt_rt_lx106_fc_native_udiv64;
-        d->plat.sym[FC_SYM_SDIV64] = fc_xt_rt_lx106_fc_native_sdiv64;
-        d->plat.sym[FC_SYM_UMOD64] = fc_xt_rt_lx106_fc_native_umod64;
-        d->plat.sym[FC_SYM_SMOD64] = fc_xt_rt_lx106_fc_native_smod64;
+        uint32_t r[FC_XT_TRAMP_NSYM];
+        xt_routines(r);
+        for (unsigned k = 0; k < FC_XT_TRAMP_NSYM; k++)
+            d->plat.sym[FC_SYM_HELPER + k] = target == FC_TARGET_ESP32 ? fc_xt_tramp_sym(FC_SYM_HELPER + k) : r[k];
         d->plat.invoke = xt_invoke;
         d->plat.invoke_ctx = d;
     }

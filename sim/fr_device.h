@@ -23,7 +23,9 @@
  * on the SiFive E31 model. The runtime routines the code calls run in the
  * emulator too, so an instruction count covers everything from the entry to
  * the return. lx106 (FC_TARGET_XTENSA) runs in qemu-xtensa (sim/fc_xt.h),
- * another process: the flash is at 0x00200000 there (the lx106 routine blob
+ * another process (esp32 code, FC_TARGET_ESP32, the same way on QEMU's
+ * dc233c core, entered with CALLX8, its routine symbols bound to the
+ * windowed trampolines of sim/fc_xt_tramp.h): the flash is at 0x00200000 there (the lx106 routine blob
  * is linked at 0x00100000), so .rodata addresses differ from the Unicorn
  * cores'; the context, .data/.bss, stack and extra regions are copied in
  * before a run and back after it, and a helper call is an upcall of the
@@ -60,19 +62,20 @@ typedef struct fr_stats {
     int fault;            /* FC_EMU_EACCESS: FC_EMU_FAULT_* of the access outside
                              the exact map (sim/fc_emu.h), else 0 */
     uint32_t fault_addr;  /* and its address */
-    int xt_signal;        /* lx106: the guest signal qemu-xtensa died of (a
+    int xt_signal;        /* lx106, esp32: the guest signal qemu-xtensa died of (a
                              fault; QEMU user mode gives no pc), else 0 */
 } fr_stats;
 
 /*
  * A device with core `target` (FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC,
- * FC_TARGET_XTENSA for lx106, or FC_TARGET_EBPF for none). count: count executed instructions (a hook per
+ * FC_TARGET_XTENSA for lx106, FC_TARGET_ESP32 for esp32 code on dc233c, or
+ * FC_TARGET_EBPF for none). count: count executed instructions (a hook per
  * instruction: slower). NULL with a message in err on failure.
  */
 fr_device *fr_open(unsigned target, int count, char *err, size_t errlen);
 void fr_close(fr_device *d);
 
-/* The core's -march name ("thumbv7m", "rv32imac", "lx106") or "ebpf"; its model. */
+/* The core's -march name ("thumbv7m", "rv32imac", "lx106", "esp32") or "ebpf"; its model. */
 const char *fr_core_name(unsigned target);
 const char *fr_core_desc(unsigned target);
 

@@ -3,7 +3,7 @@
  *
  *   femto-run app.fcx [--ctx FILE | --ctx-hex HEX | --ctx-str TEXT] [--ctx-ro] [--stats]
  *                     [--trust PUB.pem]... [--require-signature]
- *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac|lx106]
+ *                     [--engine auto|interp|native] [--core thumbv7m|rv32imac|lx106|esp32]
  *                     [--budget N] [--entry NAME]
  *                     [--saul SPEC] [--coap-req FILE | --coap-req-hex HEX]
  *                     [--coap-buf N] [--region ADDR:FILE[:r|rw]]... [-v]
@@ -12,7 +12,7 @@
  * (fc_flash_sim) at the emulated core's flash address, then fc_run enters it:
  * native code through a platform hook that executes the installed slot in
  * Unicorn (Thumb-2 on a Cortex-M3 model, RV32IMAC on the SiFive E31 model)
- * or in qemu-xtensa (lx106, sim/fc_xt.h),
+ * or in qemu-xtensa (lx106; esp32 code on dc233c, sim/fc_xt.h),
  * bytecode in the interpreter. The device is sim/fr_device.c, shared
  * with the differential drivers (tests/diff/).
  *
@@ -123,8 +123,10 @@ static void usage(FILE *f)
 "                    native: native code only (an error if the container has\n"
 "                    none for the core)\n"
 "  --core CORE       the emulated core: thumbv7m (Cortex-M3, Thumb-2),\n"
-"                    rv32imac (RISC-V, SiFive E31) or lx106 (Xtensa, call0,\n"
-"                    in qemu-xtensa). Default: the first of these the\n"
+"                    rv32imac (RISC-V, SiFive E31), lx106 (Xtensa, call0,\n"
+"                    in qemu-xtensa) or esp32 (Xtensa windowed ABI + DIV32,\n"
+"                    on QEMU's dc233c core: no QEMU core is an ESP32's\n"
+"                    LX6). Default: the first of these the\n"
 "                    container has code for. The loader picks the code for\n"
 "                    this core out of a multi-target container.\n"
 "  --budget N        taken backward jumps the run may make (N >= 1); default:\n"
@@ -202,6 +204,8 @@ static int parse_core(const char *s)
         return FC_TARGET_RV32IMAC;
     if (strcmp(s, "lx106") == 0)
         return FC_TARGET_XTENSA;
+    if (strcmp(s, "esp32") == 0)
+        return FC_TARGET_ESP32;
     return -1;
 }
 
@@ -260,7 +264,7 @@ static void parse_args(int argc, char **argv, options *o)
                 die_usage("--engine: unknown engine '%s' (auto, interp, native)", v);
         } else if (OPT("--core")) {
             if ((o->core = parse_core(v)) < 0)
-                die_usage("--core: unknown core '%s' (thumbv7m, rv32imac, lx106)", v);
+                die_usage("--core: unknown core '%s' (thumbv7m, rv32imac, lx106, esp32)", v);
         } else if (OPT("--budget")) {
             if (parse_u64(v, &o->budget) || o->budget == 0)
                 die_usage("--budget: '%s' is not a number >= 1", v);
@@ -474,6 +478,7 @@ static void print_fixed_cost(const fc_app *app, unsigned engine)
     const fc_backend *b = engine == FC_TARGET_EBPF ? NULL
                           : fc_backend_find(engine == FC_TARGET_THUMBV7M ? "thumbv7m"
                                             : engine == FC_TARGET_XTENSA ? "lx106"
+                                            : engine == FC_TARGET_ESP32 ? "esp32"
                                             : !(app->isa & FC_ISA_RV_A) ? "rv32imc"
                                             : (app->isa & FC_ISA_RV_C) ? "rv32imac" : "rv32ima");
     fc_cc_opts co;
@@ -780,7 +785,8 @@ static void print_coap(const options *o, fr_device *d, uint64_t r0)
 }
 
 /* ---- containers --------------------------------------------------------------- */
-static const unsigned native_cores[] = {FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC, FC_TARGET_XTENSA};
+static const unsigned native_cores[] = {FC_TARGET_THUMBV7M, FC_TARGET_RV32IMAC, FC_TARGET_XTENSA,
+                                        FC_TARGET_ESP32};
 
 static int run_container(const options *o, const uint8_t *img, size_t len, const uint8_t *mem,
                          size_t mem_len)
@@ -812,7 +818,8 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
     }
     if (o->engine == ENGINE_NATIVE && core == FC_TARGET_EBPF) {
         fprintf(stderr, "%s: error: --engine native: the container has no native code for a core "
-                "femto-run emulates (build it with femtoc -march=thumbv7m, -march=rv32imac or -march=lx106)\n",
+                "femto-run emulates (build it with femtoc -march=thumbv7m, -march=rv32imac, -march=lx106 "
+                "or -march=esp32)\n",
                 o->input);
         return 1;
     }
@@ -912,7 +919,7 @@ static int run_container(const options *o, const uint8_t *img, size_t len, const
                      "gives no pc)", st.xt_signal, strsignal(st.xt_signal));
         else if (st.uc_err > 0)
             snprintf(text, sizeof text, "unicorn: %s", uc_strerror((uc_err)st.uc_err));
-        else if (rc == FC_EMU_ECAP && res.engine == FC_TARGET_XTENSA)
+        else if (rc == FC_EMU_ECAP && (res.engine == FC_TARGET_XTENSA || res.engine == FC_TARGET_ESP32))
             snprintf(text, sizeof text, "no return within qemu-xtensa's time limit");
         else
             snprintf(text, sizeof text, "%s",

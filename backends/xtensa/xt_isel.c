@@ -49,9 +49,12 @@
  * too), then restore a2-a7 and load the results. No new runtime symbol.
  *
  * Memory. lx106 faults on unaligned L16/L32/S16/S32, and eBPF allows any
- * alignment: program loads and stores of 2 and 4 bytes are done byte by
- * byte. Bounds checks call a shared routine per (permission, size) that
- * walks the eight region spans and the stack; the site branches to an
+ * alignment: program loads and stores of 2 and 4 bytes test the address's
+ * low bits at run time and take one L16UI/L32I/S16I/S32I when it is
+ * aligned, byte by byte when not (fast_begin). Bounds checks test the
+ * region the verifier's hint names in line (fast_region: one span, or the
+ * frame), and only outside it call a shared routine per (permission, size)
+ * that walks the eight region spans and the stack; the site branches to an
  * error stub on failure.
  *
  * Atomics: lx106 has no atomic instructions (no S32C1I). A run is a
@@ -91,8 +94,8 @@
  *   - frames are 32 bytes larger: the top 32 belong to the window overflow
  *     handlers (the base save area of the caller's caller, the extra save
  *     area of our a4-a7 as a CALL8 caller).
- * Memory accesses stay byte by byte (the LX6 faults on unaligned L16/L32
- * too) and atomics plain read-modify-write (the runtime runs an app on
+ * Memory accesses have the same run-time alignment test (the LX6 faults on
+ * unaligned L16/L32 too) and atomics plain read-modify-write (the runtime runs an app on
  * one core, not from an interrupt).
  */
 #include "fc_backend.h"
@@ -154,6 +157,10 @@ struct fc_cg {
     uint32_t lab_eret;      /* win: return the error code in a10 */
     int internal;           /* an assumption broke */
     const char *why;
+    const fc_insn_info *info;   /* the verifier's facts (region hints), or NULL */
+    uint32_t ninsns;
+    uint32_t npass;         /* passes made */
+    int guess_fwd;          /* the first pass: br_level */
 };
 
 /* ---- emission primitives ------------------------------------------------- */
@@ -317,13 +324,31 @@ static int32_t dist(struct fc_cg *c, uint32_t lab)
 
 static void jmp(struct fc_cg *c, uint32_t lab) { put(c, xt_j(dist(c, lab))); }
 
+/* The size level of a branch to lab (0: the short form, whose reach is
+ * ok(), 1: the inverse over a J) and in *d the distance to encode. In the
+ * first pass a label still at 0 is one ahead not placed yet: it is taken to
+ * be in reach (as the Thumb-2 selector's guess_fwd; the later passes grow
+ * what does not reach, sizes only grow), else every forward branch past the
+ * first 128 bytes would keep the long form it needed in that pass. */
+static unsigned br_level(struct fc_cg *c, uint32_t lab, int (*ok)(int32_t), int32_t *d)
+{
+    uint32_t id = fc_em_brid(&c->em);
+    int fits;
+    *d = dist(c, lab);
+    fits = ok(*d);
+    if (!fits && c->guess_fwd && c->em.lab[lab] == 0) {
+        fits = 1;
+        *d = 6;
+    }
+    return fc_em_level(&c->em, id, fits ? 0u : 1u);
+}
+
 /* if (as r at) goto lab: the 8-bit form, or the inverse over a J */
 static void bra(struct fc_cg *c, enum xt_br r, unsigned as, unsigned at, uint32_t lab)
 {
-    uint32_t id = fc_em_brid(&c->em);
-    unsigned lv = fc_em_level(&c->em, id, xt_boff8_ok(dist(c, lab)) ? 0u : 1u);
-    if (lv == 0) {
-        put(c, xt_br(r, as, at, dist(c, lab)));
+    int32_t d;
+    if (br_level(c, lab, xt_boff8_ok, &d) == 0) {
+        put(c, xt_br(r, as, at, d));
     } else {
         put(c, xt_br(br_inv(r), as, at, 6));
         jmp(c, lab);
@@ -333,10 +358,9 @@ static void bra(struct fc_cg *c, enum xt_br r, unsigned as, unsigned at, uint32_
 /* if (as m 0) goto lab (BEQZ/BNEZ/BLTZ/BGEZ, 12-bit reach) */
 static void braz(struct fc_cg *c, enum xt_bz m, unsigned as, uint32_t lab)
 {
-    uint32_t id = fc_em_brid(&c->em);
-    unsigned lv = fc_em_level(&c->em, id, xt_boff12_ok(dist(c, lab)) ? 0u : 1u);
-    if (lv == 0) {
-        put(c, xt_bz(m, as, dist(c, lab)));
+    int32_t d;
+    if (br_level(c, lab, xt_boff12_ok, &d) == 0) {
+        put(c, xt_bz(m, as, d));
     } else {
         put(c, xt_bz((enum xt_bz)(m ^ 1u), as, 6));
         jmp(c, lab);
@@ -346,10 +370,9 @@ static void braz(struct fc_cg *c, enum xt_bz m, unsigned as, uint32_t lab)
 /* if (bit of as is set / clear) goto lab */
 static void brabit(struct fc_cg *c, int set, unsigned as, unsigned bit, uint32_t lab)
 {
-    uint32_t id = fc_em_brid(&c->em);
-    unsigned lv = fc_em_level(&c->em, id, xt_boff8_ok(dist(c, lab)) ? 0u : 1u);
-    if (lv == 0) {
-        put(c, set ? xt_bbsi(as, bit, dist(c, lab)) : xt_bbci(as, bit, dist(c, lab)));
+    int32_t d;
+    if (br_level(c, lab, xt_boff8_ok, &d) == 0) {
+        put(c, set ? xt_bbsi(as, bit, d) : xt_bbci(as, bit, d));
     } else {
         put(c, set ? xt_bbci(as, bit, 6) : xt_bbsi(as, bit, 6));
         jmp(c, lab);
@@ -866,30 +889,81 @@ static int32_t mem_base(struct fc_cg *c, unsigned *b, int32_t off, unsigned n)
     return 0;
 }
 
-/* d = n bytes (1, 2, 4) at [b + off], little-endian, byte by byte; a9, a10
- * temporaries, d written last (it may be b) */
+/*
+ * The aligned fast path. Byte by byte is what every address allows (the
+ * cores fault on an unaligned L16UI/L32I/S16I/S32I); a 2- or 4-byte access
+ * whose offset is a multiple of its size tests the base's low bits at run
+ * time and takes the one L16UI/L32I/S16I/S32I when they are clear:
+ *
+ *       bbci b, 0, fast           (2 bytes)  |  extui a10, b, 0, 2
+ *                                            |  beqz a10, fast    (4 bytes)
+ *       <byte by byte>
+ *       j done
+ *   fast: l32i d, b, off  (or l16ui, s16i, s32i)
+ *   done:
+ *
+ * Nothing is assumed of the address (no fact, no alignment of any region):
+ * an aligned access costs 2-3 instructions instead of 4-10. 0 and the
+ * label of the fast form in *fast when it applies.
+ */
+static int fast_begin(struct fc_cg *c, unsigned b, int32_t off, unsigned n, uint32_t *fast)
+{
+    if ((n != 2 && n != 4) || off % (int32_t)n != 0)
+        return 0;
+    *fast = fc_em_newlab(&c->em);
+    if (n == 2) {
+        brabit(c, 0, b, 0, *fast);
+    } else {
+        put(c, xt_extui(S10, b, 0, 2));
+        braz(c, XT_BEQZ, S10, *fast);
+    }
+    return 1;
+}
+
+/* after the byte-wise form: the fast one, insn */
+static void fast_end(struct fc_cg *c, uint32_t fast, uint32_t insn)
+{
+    uint32_t done = fc_em_newlab(&c->em);
+    jmp(c, done);
+    fc_em_bind(&c->em, fast);
+    put(c, insn);
+    fc_em_bind(&c->em, done);
+}
+
+/* d = n bytes (1, 2, 4) at [b + off], little-endian: byte by byte, or the
+ * aligned fast path; a9, a10 temporaries, d written last (it may be b) */
 static void load_bytes(struct fc_cg *c, unsigned d, unsigned b, int32_t off, unsigned n)
 {
+    uint32_t fast;
+    int f;
     if (n == 1) {
         put(c, xt_l8ui(d, b, off));
         return;
     }
+    f = fast_begin(c, b, off, n, &fast);
     put(c, xt_l8ui(S9, b, off));
     for (unsigned i = 1; i < n; i++) {
         put(c, xt_l8ui(S10, b, off + (int32_t)i));
         put(c, xt_slli(S10, S10, 8u * i));
         put(c, xt_or(i + 1 == n ? d : S9, S9, S10));
     }
+    if (f)
+        fast_end(c, fast, n == 2 ? xt_l16ui(d, b, off) : xt_l32i(d, b, off));
 }
 
-/* n bytes of v at [b + off]; a10 temporary */
+/* n bytes of v at [b + off]: byte by byte, or the aligned fast path; a10
+ * temporary */
 static void store_bytes(struct fc_cg *c, unsigned v, unsigned b, int32_t off, unsigned n)
 {
+    uint32_t fast;
+    int f = fast_begin(c, b, off, n, &fast);
     put(c, xt_s8i(v, b, off));
     for (unsigned i = 1; i < n; i++) {
         put(c, srl_imm(S10, v, 8u * i));
         put(c, xt_s8i(S10, b, off + (int32_t)i));
     }
+    if (f)
+        fast_end(c, fast, n == 2 ? xt_s16i(v, b, off) : xt_s32i(v, b, off));
 }
 
 static void sel_ld(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
@@ -930,13 +1004,65 @@ static void sel_st(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
 
 static unsigned lg_of(unsigned n) { return n >= 8 ? 3u : n >= 4 ? 2u : n >= 2 ? 1u : 0u; }
 
+/* The region an access most likely touches: the verifier's hint for its
+ * eBPF instruction, else the stack for an access through r10 and the
+ * context for the others (as the Thumb-2 selector's guess). */
+static unsigned hint_of(const struct fc_cg *c, const fc_ir_insn *x)
+{
+    unsigned h = c->info && x->insn < c->ninsns ? c->info[x->insn].region_hint : 0xffu;
+    if (h == 0xffu)
+        h = x->s[0] == FC_IR_FP ? FC_REGION_STACK : FC_REGION_CTX;
+    return h;
+}
+
+/* a9 = a8 - the start of span slot of table tab (FC_NENV_RD, FC_NENV_WR),
+ * a10 = its limit for 1 << lg bytes (inside: a9 < a10); if (a9 r a10)
+ * goto lab. The shared routine's test and the in-line one. */
+static void span_test(struct fc_cg *c, uint32_t tab, unsigned slot, unsigned lg, enum xt_br r, uint32_t lab)
+{
+    put(c, xt_l32i(S9, ENV, (int32_t)FC_NENV_SPAN(tab, slot)));
+    put(c, xt_sub(S9, S8, S9));
+    put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_SPAN(tab, slot) + FC_NENV_SPAN_LIM(lg))));
+    bra(c, r, S9, S10, lab);
+}
+
+/* The frame test's first half: 1 << lg bytes at a8 past the stack's end
+ * goto no; a9 = the frame's start (a15 - 512), for the caller's compare. */
+static void frame_test(struct fc_cg *c, unsigned lg, uint32_t no)
+{
+    put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_STACK_END + 4u * lg)));
+    bra(c, XT_BGEU, S8, S10, no);
+    put(c, xt_addmi(S9, FP, -512));
+}
+
+/* In line before the shared routine: the one test of the hinted region
+ * (its span, slot 4 for an extra region, or the frame [a15 - 512, stack
+ * end)) with the routine's own words of the env, to ok when the 1 << lg
+ * bytes at a8 lie inside it; the routine would accept them too (it makes
+ * the same test among its others), so skipping it changes no outcome. A
+ * range outside falls through to the routine, which decides. Not for
+ * read-write (atomics): the routine tests both tables. a9, a10 clobbered. */
+static void fast_region(struct fc_cg *c, unsigned hint, unsigned perm, unsigned lg, uint32_t ok)
+{
+    if (hint == FC_REGION_STACK) {
+        uint32_t no = fc_em_newlab(&c->em);
+        frame_test(c, lg, no);
+        bra(c, XT_BGEU, S8, S9, ok);
+        fc_em_bind(&c->em, no);
+    } else if (perm == FC_PERM_R || perm == FC_PERM_W) {
+        span_test(c, perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR, hint <= FC_REGION_BSS ? hint : 4u, lg, XT_BLTU,
+                  ok);
+    }
+}
+
 /* The test of a check and of a range guard (one sequence): a8 = lo of the
  * address b + imm, a11 = hi (from the location lh); a non-zero hi, or 1 << lg
- * bytes at a8 inside no region with permission perm (the shared routine),
- * go to lab. */
+ * bytes at a8 inside no region with permission perm (the hinted region in
+ * line, then the shared routine), go to lab. */
 static void range_test(struct fc_cg *c, unsigned b, unsigned lh, int32_t imm, unsigned perm, unsigned lg,
-                       uint32_t lab)
+                       unsigned hint, uint32_t lab)
 {
+    uint32_t ok;
     addc(c, S8, b, imm, S10);
     if (!(lh == FC_RA_ZERO && imm == 0)) {
         unsigned h = rd(c, lh, S11);
@@ -951,9 +1077,12 @@ static void range_test(struct fc_cg *c, unsigned b, unsigned lh, int32_t imm, un
         }
         braz(c, XT_BNEZ, S11, lab);
     }
+    ok = fc_em_newlab(&c->em);
+    fast_region(c, hint, perm, lg, ok);
     c->chk_used |= (uint16_t)(1u << (perm * 4u + lg));
     put(c, xt_call0(c->em.pos, c->em.lab[c->lab_chk + perm * 4u + lg]));
     braz(c, XT_BEQZ, S9, lab);
+    fc_em_bind(&c->em, ok);
 }
 
 /* CHECK: a8 = lo of the address, a11 = hi; outside: the error stub with
@@ -970,7 +1099,7 @@ static void sel_check(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
         fail(c, "check size or permission");
         return;
     }
-    range_test(c, b, l[3], x->imm, perm, lg, stub);
+    range_test(c, b, l[3], x->imm, perm, lg, hint_of(c, x), stub);
 }
 
 /* GUARD (fc_ir_opt): the test of a check of the guard's range (1, 2, 4 or 8
@@ -986,7 +1115,7 @@ static void sel_guard(struct fc_cg *c, const fc_ir_insn *x, const uint16_t *l)
         fail(c, "guard size or permission");
         return;
     }
-    range_test(c, b, l[3], x->imm, perm, lg, c->lab_blk + x->tgt);
+    range_test(c, b, l[3], x->imm, perm, lg, hint_of(c, x), c->lab_blk + x->tgt);
 }
 
 /* The shared bounds check: a8 = address; a9 = 1 inside a span of slot
@@ -1000,19 +1129,14 @@ static void check_routine(struct fc_cg *c, unsigned perm, unsigned lg)
             uint32_t tab = t == 0 ? FC_NENV_RD : FC_NENV_WR;
             if (!(perm & (1u << t)))
                 continue;
-            put(c, xt_l32i(S9, ENV, (int32_t)FC_NENV_SPAN(tab, s)));
-            put(c, xt_sub(S9, S8, S9));
-            put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_SPAN(tab, s) + FC_NENV_SPAN_LIM(lg))));
-            bra(c, XT_BGEU, S9, S10, next);
+            span_test(c, tab, s, lg, XT_BGEU, next);
         }
         put(c, xt_movi_n(S9, 1));
         put(c, xt_ret_n());
         fc_em_bind(&c->em, next);
     }
     uint32_t no = fc_em_newlab(&c->em);
-    put(c, xt_l32i(S10, ENV, (int32_t)(FC_NENV_STACK_END + 4u * lg)));
-    bra(c, XT_BGEU, S8, S10, no);
-    put(c, xt_addmi(S9, FP, -512));
+    frame_test(c, lg, no);
     bra(c, XT_BLTU, S8, S9, no);
     put(c, xt_movi_n(S9, 1));
     put(c, xt_ret_n());
@@ -1440,28 +1564,22 @@ static uint32_t frame_of(const fc_ra *ra, uint32_t f, int win)
  * is the largest.
  */
 #define MS_FUNCS 64u
-typedef struct xt_frames {
-    const fc_ra *ra;
-    int win;
-} xt_frames;
-
+/* call0 frames (lx106): esp32 code is not held to the bound (below) */
 static uint32_t frame_cb(const void *ctx, uint32_t f)
 {
-    const xt_frames *x = ctx;
-    return frame_of(x->ra, f, x->win);
+    return frame_of(ctx, f, 0);
 }
 
-static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra, int win)
+static uint32_t mstack_need(const fc_ir *ir, const fc_ra *ra)
 {
     uint32_t tmp[2 * MS_FUNCS], big = 0;
-    xt_frames x = {ra, win};
 
     if (ir->nfn <= MS_FUNCS)
-        return fc_ir_call_chain(ir, frame_cb, &x, 0, tmp) + XT_RT_FRAME;
+        return fc_ir_call_chain(ir, frame_cb, ra, 0, tmp) + XT_RT_FRAME;
     for (uint32_t f = 0; f < ir->nfn; f++)
-        if (frame_of(ra, f, win) > big)
-            big = frame_of(ra, f, win);
-    return frame_of(ra, 0, win) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
+        if (frame_of(ra, f, 0) > big)
+            big = frame_of(ra, f, 0);
+    return frame_of(ra, 0, 0) + (FC_MAX_CALL_DEPTH - 1u) * big + XT_RT_FRAME;
 }
 
 static void pass(void *ctx)
@@ -1472,6 +1590,7 @@ static void pass(void *ctx)
 
     fc_em_begin(em);
     c->internal = 0;
+    c->guess_fwd = c->npass++ == 0;
     c->lab_blk = fc_em_newlab(em);
     for (uint32_t b = 1; b < ir->nblk; b++)
         fc_em_newlab(em);
@@ -1647,7 +1766,7 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
      * and window save areas live on the caller's task stack: docs/PORTING.md
      * "ESP32"), so its need is not bounded by this runtime's constant */
     if (!win) {
-        uint32_t need = mstack_need(&ir, &ra, win);
+        uint32_t need = mstack_need(&ir, &ra);
         if (need > FC_NATIVE_MSTACK) {
             if (d)
                 fc_diag_add(d, FC_SEV_ERROR, -1,
@@ -1662,6 +1781,8 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     c->ir = &ir;
     c->ra = &ra;
     c->win = win;
+    c->info = in.info;
+    c->ninsns = p->ninsns;
     c->poolcap = (p->ninsns + 16u) * POOL_PER_INSN;
     c->pool = fc_em_carve(&w, wend, sizeof(pool_ent) * (size_t)c->poolcap, 4);
     if (!c->pool || fc_em_setup(&c->em, &lx_target, &lx_sizes, 4u * p->ninsns + 4u, &w, wend))

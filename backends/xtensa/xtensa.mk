@@ -28,7 +28,9 @@ RUNTIME_SRCS += runtime/fc_div32.c
 # ---- the lx106 backend (xt_isel.c, on the middle end) in qemu-xtensa ----------
 # tests/xtensa/cases/*.data: the selector's own paths (64-bit shifts by a
 # register, MUL64 through MUL16U, divisions through the 64-bit routines,
-# unaligned accesses byte by byte, local calls with spills, 64-bit compares,
+# unaligned accesses byte by byte, bases aligned or not at run time (the
+# run-time alignment test's two ways), checked accesses inside and outside the
+# region the in-line test expects, local calls with spills, 64-bit compares,
 # branch relaxation, a check with a non-zero upper half, the budget); their
 # results are the reference interpreter's, run here first. Then the
 # conformance suite on engine lx106 (one QEMU process for all; the plugin step

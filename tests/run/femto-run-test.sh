@@ -2,8 +2,8 @@
 # tests/run/femto-run-test.sh FEMTO_RUN FEMTOC CLANG OUTDIR
 #
 # femto-run end to end: containers (bytecode only, thumbv7m, rv32imac, both,
-# lx106) installed by the real loader and run in the interpreter / Unicorn /
-# qemu-xtensa (lx106), objects
+# lx106, esp32) installed by the real loader and run in the interpreter / Unicorn /
+# qemu-xtensa (lx106; esp32 code on dc233c), objects
 # and assembly in the interpreter; memory from --mem and --mem-hex; faults
 # (memory, budget, a machine fault in corrupted native code) with the
 # instruction named; --stats (present, deterministic, growing with the work);
@@ -41,7 +41,7 @@ if ! "$clang" -target bpf -O2 -g -ffreestanding -Iruntime -c "$src/prog.c" -o "$
     bad "clang -target bpf builds tests/run/prog.c" "$(cat "$out/clang.log")"
     echo "femto-run: $pass passed, $fail failed"; exit 1
 fi
-for m in ebpf thumbv7m rv32imac lx106 thumbv7m,rv32imac thumbv7m,rv32imac,lx106; do
+for m in ebpf thumbv7m rv32imac lx106 esp32 thumbv7m,rv32imac thumbv7m,rv32imac,lx106 thumbv7m,rv32imac,lx106,esp32; do
     if ! "$femtoc" "$out/prog.o" -march=$m -o "$out/prog-${m//,/+}.fcx" 2>"$out/femtoc.log"; then
         bad "femtoc -march=$m" "$(cat "$out/femtoc.log")"
     fi
@@ -61,7 +61,7 @@ ldxw %r0, [%r1+4096]
 exit
 S
 for s in loop oob; do
-    for m in ebpf thumbv7m rv32imac lx106; do
+    for m in ebpf thumbv7m rv32imac lx106 esp32; do
         "$femtoc" "$out/$s.s" -march=$m -o "$out/$s-$m.fcx" 2>"$out/femtoc.log" ||
             bad "femtoc $s.s -march=$m" "$(cat "$out/femtoc.log")"
     done
@@ -76,6 +76,7 @@ declare -A ENGINE=(
     [thumbv7m]="engine: thumbv7m native code"
     [rv32imac]="engine: rv32imac native code"
     [lx106]="engine: lx106 native code"
+    [esp32]="engine: esp32 native code (Xtensa windowed ABI + DIV32 on dc233c"
 )
 runcase() { # label, expected engine, femto-run args...
     local label=$1 eng=$2; shift 2
@@ -102,13 +103,20 @@ runcase "lx106 container, --core lx106 --engine native, --mem FILE" "${ENGINE[lx
 runcase "three-target container, --core lx106" "${ENGINE[lx106]}" "$out/prog-thumbv7m+rv32imac+lx106.fcx" --core lx106 --mem-hex "$hex"
 runcase "thumbv7m+rv32imac container on an lx106 core: the loader falls back to the interpreter" \
     "engine: interpreter (no lx106 code" "$out/prog-thumbv7m+rv32imac.fcx" --core lx106 --mem-hex "$hex"
+# esp32: windowed code on QEMU's dc233c (CALLX8 entry, the routines through windowed trampolines)
+runcase "esp32 container (dc233c in qemu-xtensa), --mem-hex" "${ENGINE[esp32]}" "$out/prog-esp32.fcx" --mem-hex "$hex"
+runcase "esp32 container, --core esp32 --engine native, --mem FILE" "${ENGINE[esp32]}" "$out/prog-esp32.fcx" --core esp32 --engine native --mem "$out/mem40.bin"
+runcase "four-target container, --core esp32" "${ENGINE[esp32]}" "$out/prog-thumbv7m+rv32imac+lx106+esp32.fcx" --core esp32 --mem-hex "$hex"
+runcase "four-target container, --core lx106" "${ENGINE[lx106]}" "$out/prog-thumbv7m+rv32imac+lx106+esp32.fcx" --core lx106 --mem-hex "$hex"
+runcase "lx106 (call0) code on an esp32 core: the loader falls back to the interpreter" \
+    "engine: interpreter (no esp32 code" "$out/prog-thumbv7m+rv32imac+lx106.fcx" --core esp32 --mem-hex "$hex"
 runcase ".o object in the interpreter" "${ENGINE[ebpf]}" "$out/prog.o" --mem-hex "$hex"
 runcase ".o object, --entry prog" "${ENGINE[ebpf]}" "$out/prog.o" --entry prog --mem-hex "$hex"
 runcase "container, --entry prog" "${ENGINE[thumbv7m]}" "$out/prog-thumbv7m.fcx" --entry prog --mem-hex "$hex"
 # other inputs and sizes: no memory at all, one byte, a large context
 for n in 0 1 3 255 4096; do
     hex=$(randhex $((n + 7)) $n); want=$(expect_prog "$hex")
-    for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog.o; do
+    for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog-esp32.fcx prog.o; do
         if [ $n = 0 ]; then args=(); else args=(--mem-hex "$hex"); fi
         got=$("$run" "$out/$f" "${args[@]}" 2>&1); rc=$?
         [ $rc = 0 ] && [ "$got" = "$want" ]
@@ -123,19 +131,35 @@ got=$("$run" "$out/prog-rv32imac.fcx" --mem-hex "$hex" 2>/dev/null)
 check "printf helper output on stdout, then r0 on the last line" $? "$got"
 
 # ---- memory faults: exit 1, the error, the instruction and its disassembly ---------
-for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx oob-lx106.fcx oob.s; do
+for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx oob-lx106.fcx oob-esp32.fcx oob.s; do
     got=$("$run" "$out/$f" --mem-hex "01 02 03 04" 2>&1); rc=$?
     [ $rc = 1 ] && grep -q -E "insn 2: error: memory read out of bounds \(address 0x[0-9a-f]+\) \(ldxw %r0, \[%r1\+4096\]\)" <<<"$got" &&
         ! grep -q '^0x' <<<"$got"
     check "$f: out-of-bounds read -> exit 1, insn 2 and its disassembly" $? "exit $rc:" "$got"
 done
 # the fault address is the context's address + 4096 on every engine
-addrs=$(for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx oob-lx106.fcx; do "$run" "$out/$f" --mem-hex "01" 2>&1 | grep -o 'address 0x[0-9a-f]*'; done | sort -u)
+addrs=$(for f in oob-ebpf.fcx oob-thumbv7m.fcx oob-rv32imac.fcx oob-lx106.fcx oob-esp32.fcx; do "$run" "$out/$f" --mem-hex "01" 2>&1 | grep -o 'address 0x[0-9a-f]*'; done | sort -u)
 [ "$(wc -l <<<"$addrs")" = 1 ]
 check "the fault address is the same on every engine" $? "$addrs"
+# Xtensa: checked stack accesses through r10 + the context's length (femtoc's
+# verifier hints the stack: the in-line frame test of xt_isel.c), inside the
+# frame and then past the stack's end (the shared routine refuses it)
+printf 'mov %%r3, %%r10\nadd %%r3, -24\nadd %%r3, %%r2\nstw [%%r3+0], 0x1234567\nstxh [%%r3+6], %%r2\nldxw %%r0, [%%r3+0]\nldxh %%r4, [%%r3+6]\nlsh %%r4, 32\nadd %%r0, %%r4\nexit\n' > "$out/stkin.s"
+printf 'mov %%r3, %%r10\nadd %%r3, -8\nadd %%r3, %%r2\nldxw %%r0, [%%r3-4]\nldxw %%r0, [%%r3+0]\nexit\n' > "$out/stkoob.s"
+for m in lx106 esp32; do
+    "$femtoc" "$out/stkin.s" -march=$m -o "$out/stkin-$m.fcx" 2>"$out/femtoc.log" &&
+        "$femtoc" "$out/stkoob.s" -march=$m -o "$out/stkoob-$m.fcx" 2>>"$out/femtoc.log" ||
+        bad "femtoc stkin.s / stkoob.s -march=$m" "$(cat "$out/femtoc.log")"
+    got=$("$run" "$out/stkin-$m.fcx" --mem-hex "01 02 03 04 05 06 07 08" --stats 2>&1); rc=$?
+    [ $rc = 0 ] && grep -q "^engine: $m native code" <<<"$got" && [ "$(tail -n1 <<<"$got")" = 0x801234567 ]
+    check "$m: checked stack accesses at r10 + length inside the frame (0x801234567)" $? "exit $rc:" "$got"
+    got=$("$run" "$out/stkoob-$m.fcx" --mem-hex "01 02 03 04 05 06 07 08" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q -E "insn 4: error: memory read out of bounds" <<<"$got" && ! grep -q '^0x' <<<"$got"
+    check "$m: a checked stack read past the stack's end -> insn 4, memory read out of bounds" $? "exit $rc:" "$got"
+done
 # prog.c: a first byte 0xee reads past the context; printf output came first;
 # the source line from -g for the object
-for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog.o; do
+for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog-esp32.fcx prog.o; do
     got=$("$run" "$out/$f" --mem-hex "ee 01 02" 2>&1); rc=$?
     [ $rc = 1 ] && grep -q "femto-run: 3 bytes, sum $((0xee + 2 + 6))" <<<"$got" &&
         grep -q -E "error: memory read out of bounds \(address 0x[0-9a-f]+\).*ldxb" <<<"$got"
@@ -147,7 +171,7 @@ check "prog.o (-g): the fault names the source line" $? "$got"
 
 # ---- budget: r2 - 1 taken backward jumps; one fewer exhausts it ------------------------
 hex=$(randhex 3 10)
-for f in loop-ebpf.fcx loop-thumbv7m.fcx loop-rv32imac.fcx loop-lx106.fcx loop.s; do
+for f in loop-ebpf.fcx loop-thumbv7m.fcx loop-rv32imac.fcx loop-lx106.fcx loop-esp32.fcx loop.s; do
     got=$("$run" "$out/$f" --mem-hex "$hex" --budget 9 2>&1); rc=$?
     [ $rc = 0 ] && [ "$got" = "0xa" ]
     check "$f: --budget 9 is enough for 10 iterations" $? "exit $rc: $got"
@@ -159,7 +183,7 @@ done
 
 # ---- --stats: present, deterministic, counting the work --------------------------------
 count() { "$run" "$@" --stats 2>/dev/null | sed -n 's/^instructions: //p'; }
-for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog.o; do
+for f in prog-ebpf.fcx prog-thumbv7m.fcx prog-rv32imac.fcx prog-lx106.fcx prog-esp32.fcx prog.o; do
     small=$(randhex 5 8); big=$(randhex 6 64)
     a=$(count "$out/$f" --mem-hex "$big"); b=$(count "$out/$f" --mem-hex "$big"); c=$(count "$out/$f" --mem-hex "$small")
     [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -gt 0 ] && [ "$c" -gt 0 ] && [ "$a" -gt "$c" ]
@@ -196,7 +220,8 @@ PY
 # Thumb: UDF #0 (0xde00); RV32: an all-zero halfword (illegal in RVC)
 corrupt "$out/oob-thumbv7m.fcx" "$out/bad-thumbv7m.fcx" 1 "00de00de" &&
 corrupt "$out/oob-rv32imac.fcx" "$out/bad-rv32imac.fcx" 2 "00000000" &&
-corrupt "$out/oob-lx106.fcx" "$out/bad-lx106.fcx" 3 "000000"
+corrupt "$out/oob-lx106.fcx" "$out/bad-lx106.fcx" 3 "000000" &&
+corrupt "$out/oob-esp32.fcx" "$out/bad-esp32.fcx" 4 "000000"
 check "corrupted containers written" $?
 for c in thumbv7m rv32imac; do
     got=$("$run" "$out/bad-$c.fcx" --mem-hex "01 02 03 04" 2>&1); rc=$?
@@ -205,10 +230,12 @@ for c in thumbv7m rv32imac; do
 done
 # lx106 (Xtensa ILL, 0x000000): qemu-xtensa dies of SIGILL and gives no pc, so
 # no instruction is named; the run still ends as a machine fault, not a result
-got=$("$run" "$out/bad-lx106.fcx" --mem-hex "01 02 03 04" 2>&1); rc=$?
-[ $rc = 1 ] && grep -q "error: machine fault in lx106 native code .*qemu-xtensa: the code died of signal 4" <<<"$got" &&
-    ! grep -q '^0x' <<<"$got"
-check "lx106: machine fault in native code -> exit 1, the guest signal" $? "exit $rc:" "$got"
+for c in lx106 esp32; do
+    got=$("$run" "$out/bad-$c.fcx" --mem-hex "01 02 03 04" 2>&1); rc=$?
+    [ $rc = 1 ] && grep -q "error: machine fault in $c native code .*qemu-xtensa: the code died of signal 4" <<<"$got" &&
+        ! grep -q '^0x' <<<"$got"
+    check "$c: machine fault in native code -> exit 1, the guest signal" $? "exit $rc:" "$got"
+done
 
 # ---- lx106: the machine stack bound (FC_NATIVE_MSTACK, 640 bytes) ------------------------
 # a chain of N local calls, each function with r0..r9 live as 64-bit values
