@@ -60,9 +60,15 @@ typedef struct fc_bk_pcmap {
                                    computed and stored): a debugging baseline */
 #define FC_BK_IR          0x8u  /* compile through the middle end (fc_ir_lower,
                                    fc_regalloc, the target's instruction
-                                   selector) instead of the template
-                                   generator; out->ir says which one made
-                                   the code (femtoc -fcodegen=ir) */
+                                   selector): the default (no flag needed)
+                                   unless FC_BK_TEMPLATE; out->ir says which
+                                   generator made the code */
+#define FC_BK_TEMPLATE    0x10u /* thumbv7m, rv32*: the template generator
+                                   (one eBPF instruction at a time) instead
+                                   of the middle end (femtoc
+                                   -fcodegen=template); wins over FC_BK_IR */
+/* does a backend with both generators take the middle end for these flags? */
+#define FC_BK_USES_IR(flags) (((flags) & FC_BK_TEMPLATE) == 0u)
 
 typedef struct fc_bk_opts {
     uint32_t flags;             /* FC_BK_* */
@@ -133,9 +139,10 @@ typedef struct fc_backend {
                        uint32_t addr, char *buf, size_t size);
 
     /*
-     * The workspace compile needs for p with these FC_BK_* flags: without
-     * FC_BK_IR a backend that also has a template generator needs only its
-     * share (work_size is the larger of the two). May be NULL (then
+     * The workspace compile needs for p with these FC_BK_* flags: with
+     * FC_BK_TEMPLATE a backend that also has the middle end's selector
+     * needs only the template generator's share (work_size is the larger
+     * of the two). May be NULL (then
      * work_size). The device's compiler sizes its workspace with it.
      */
     size_t (*work_size_for)(const fc_prog *p, uint32_t flags);

@@ -754,10 +754,10 @@ static int run_prog(tctx *c, const opts *o, const prog_def *pd, bench_prog_res *
 
     /* femtoc: with the verifier's proofs, and with every access checked */
     if (compile(c, bk, &p, info, 0, &k[0]) || compile(c, bk, &p, info, FC_BK_CHECK_ALL, &k[1]) ||
-        compile(c, bk, &p, info, FC_BK_IR, &k[2]))
+        compile(c, bk, &p, info, FC_BK_TEMPLATE, &k[2]))
         goto out;
-    pr->ir_code_bytes = k[2].out.code_len;
-    pr->ir_made = k[2].out.ir;
+    pr->tmpl_code_bytes = k[2].out.code_len;
+    pr->ir_made = k[0].out.ir;
     for (int v = 0; v < 2; v++) {
         pr->code_bytes[v] = k[v].out.code_len;
         pr->checks[v] = k[v].out.checks;
@@ -795,12 +795,12 @@ static int run_prog(tctx *c, const opts *o, const prog_def *pd, bench_prog_res *
         install_and_run(c, pd, fcx[2], fcx_len[2], input, &pr->inst[INST_INTERP],
                         &pr->eng[ENG_INTERP], FC_TARGET_EBPF) ||
         code_only(c, &p, pr->frames, &k[0], input, pd->in_len, &pr->eng[ENG_CODE]) ||
-        code_only(c, &p, pr->frames, &k[2], input, pd->in_len, &pr->ir))
+        code_only(c, &p, pr->frames, &k[2], input, pd->in_len, &pr->tmpl))
         goto out;
-    if (pr->ir.r0 != pr->r0) {
+    if (pr->tmpl.r0 != pr->r0) {
         snprintf(c->err, sizeof c->err,
-                 "%s: r0 MISMATCH: femtoc -fcodegen=ir gave 0x%016llx, the host-compiled program 0x%016llx",
-                 pd->name, (unsigned long long)pr->ir.r0, (unsigned long long)pr->r0);
+                 "%s: r0 MISMATCH: femtoc -fcodegen=template gave 0x%016llx, the host-compiled program 0x%016llx",
+                 pd->name, (unsigned long long)pr->tmpl.r0, (unsigned long long)pr->r0);
         goto out;
     }
 

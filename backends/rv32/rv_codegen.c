@@ -1939,13 +1939,13 @@ static size_t rv_work_size_for(const fc_prog *p, uint32_t flags)
 {
     uint32_t n = p ? p->ninsns : 0;
     size_t t = ((size_t)n + 1) * (1 + 2 + 2 + 2) + fc_em_work_size(&rv_sizes, n) + 64;
-    size_t i = (flags & FC_BK_IR) ? rv_isel_work_size(p) : 0;
-    return t > i ? t : i;          /* either path runs in it (FC_BK_IR may fall back) */
+    size_t i = FC_BK_USES_IR(flags) ? rv_isel_work_size(p) : 0;
+    return t > i ? t : i;          /* either path runs in it (the IR path may fall back) */
 }
 
 static size_t rv_work_size(const fc_prog *p)
 {
-    return rv_work_size_for(p, FC_BK_IR);
+    return rv_work_size_for(p, 0);
 }
 
 static int diag(const cg *c, fc_diags *d, int32_t insn, const char *msg)
@@ -1964,11 +1964,12 @@ static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts 
 
     if (out)
         out->ir = 0;
-    if (opts && (opts->flags & FC_BK_IR)) {
+    if (FC_BK_USES_IR(opts ? opts->flags : 0u)) {
         int r = rv_isel_compile(p, info, opts, work, work_len, out, diags, rvc, amo);
         if (r != RV_ISEL_REFUSED)
             return r;
-        out->ir = 0;        /* not selected yet: the template generator makes it */
+        if (out)
+            out->ir = 0;    /* refused: the template generator makes it */
     }
     for (i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;

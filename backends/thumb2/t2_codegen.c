@@ -1905,19 +1905,19 @@ static void t2_put_cb(uint8_t *at, uint32_t enc) { t2_put(at, enc); }
 static const fc_em_target t2_target = {T2_BAD, t2_size_cb, t2_put_cb, t2_validate};
 
 /* opid, fuse; hz, lout, tmp16, hza, loc; padhead, padnext, padlab */
-/* either generator runs in the workspace (the selector first with FC_BK_IR,
- * then, when it refuses the program, the template generator) */
+/* either generator runs in the workspace (the selector first unless
+ * FC_BK_TEMPLATE, then, when it refuses the program, the template generator) */
 static size_t t2_work_size_for(const fc_prog *p, uint32_t flags)
 {
     uint32_t n = p ? p->ninsns : 0;
     size_t t = ((size_t)n + 1) * (2 + 2 * 5 + 4 * 3) + fc_em_work_size(&t2_sizes, n) + 64;
-    size_t ir = (flags & FC_BK_IR) ? t2_isel_work_size(p) : 0;
+    size_t ir = FC_BK_USES_IR(flags) ? t2_isel_work_size(p) : 0;
     return t > ir ? t : ir;
 }
 
 static size_t t2_work_size(const fc_prog *p)
 {
-    return t2_work_size_for(p, FC_BK_IR);
+    return t2_work_size_for(p, 0);
 }
 
 static int diag(fc_diags *d, int32_t insn, const char *msg)
@@ -1943,7 +1943,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     if (n == 0)
         return diag(diags, -1, "empty program"), FC_BK_EPROG;
     out->ir = 0;
-    if (opts && (opts->flags & FC_BK_IR)) {
+    if (FC_BK_USES_IR(opts ? opts->flags : 0u)) {
         const char *why;
         int r = t2_isel_compile(p, info, opts, work, work_len, out, diags, &why);
         if (r != T2_ISEL_REFUSED) {
@@ -1952,7 +1952,7 @@ static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
         }
         /* not selected yet: the template generator makes the code */
         if (diags)
-            fc_diag_add(diags, FC_SEV_NOTE, -1, "thumbv7m: -fcodegen=ir: %s; the template generator made the code",
+            fc_diag_add(diags, FC_SEV_NOTE, -1, "thumbv7m: the ir selector refused the program: %s; the template generator made the code",
                         why ? why : "refused");
     }
 

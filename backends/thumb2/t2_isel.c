@@ -1549,7 +1549,7 @@ static void sel_exit(is *c)
             stage_out(c, v, l == FC_RA_NONE ? FC_RA_ZERO : l);
         }
     if (c->frame)
-        put(c, 0xb000u | (c->frame >> 2));      /* ADD sp, sp, #frame (T2 16-bit) */
+        put(c, t2_add_sp16(c->frame));
     if (top && callee) {
         /* at depth > 1 (fb below the entry frame): return to the caller */
         put(c, t2_ldr_imm(S0, ENV, (int32_t)FC_NENV_REG(10, 0)));
@@ -1665,7 +1665,7 @@ static void fn_entry(is *c, uint32_t f)
     fc_em_bind(&c->x.em, c->flab[f]);
     c->frame = frame_of(c, f);
     if (c->frame)
-        put(c, 0xb080u | (c->frame >> 2));      /* SUB sp, sp, #frame (T1 16-bit) */
+        put(c, t2_sub_sp16(c->frame));
     for (unsigned v = 1; v < FC_IR_FP; v++)
         if (c->ra.entry_live[f] >> v & 1u)
             stage_in(c, v, c->ra.entry[f][v]);

@@ -12,9 +12,5 @@ step-golden-thumb2:
 # The IR selector's own cases (tests/t2ir/*.data: each selection pattern
 # that the suite may not reach, e.g. the in-line budget edge of every form of
 # conditional jump, CBZ/CBNZ, SBCS #0, a MOV folded into the next operation)
-# and the carry cases of tests/rv32ir, and the whole conformance suite,
-# through -fcodegen=ir with and without facts against the interpreter (a
-# fallback to the template generator fails), in one process.
-TEST_STEPS += conformance-thumbv7m-ir
-step-conformance-thumbv7m-ir: $(BIN)/conf-thumbv7m
-	$(BIN)/conf-thumbv7m -I $(CONFORMANCE_DIR)/tests tests/t2ir tests/rv32ir
+# and the carry cases of tests/rv32ir run with the whole conformance suite in
+# the step conformance-thumbv7m (tests/emu.mk).

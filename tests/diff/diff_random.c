@@ -3,7 +3,7 @@
  * interpreter, the Thumb-2 backend (Cortex-M3 in Unicorn) and the RV32IMAC
  * backend (SiFive E31 in Unicorn), compared exactly.
  *
- *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir]
+ *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--template]
  *               [--xt N] [-v]
  *
  * JOBS worker processes (default 2) share the programs (index modulo JOBS),
@@ -13,10 +13,13 @@
  * INDEX), so `--only INDEX` rebuilds and reruns one program of a run (-S:
  * with the native code of each run listed). --corpus DIR also writes each
  * verified program into DIR in the input layout of tests/fuzz/fuzz_diff.c
- * (the seed corpus of `make fuzz-diff`). --ir compiles every native run
- * through the middle end (FC_BK_IR, femtoc -fcodegen=ir) and counts, for
- * thumbv7m and rv32imac, how many runs the selector made and how many fell
- * back to the template generator; a fallback is a failure. --xt N: programs
+ * (the seed corpus of `make fuzz-diff`). Native runs are compiled by the
+ * backends' default, the middle end (femtoc -fcodegen=ir); for thumbv7m and
+ * rv32imac the runs its selector made and those that fell back to the
+ * template generator are counted, and a fallback is a failure. --template
+ * compiles every native run with the template generators instead
+ * (FC_BK_TEMPLATE, femtoc -fcodegen=template), and a run the selector made
+ * is a failure. --xt N: programs
  * 0..N-1 also run on every Xtensa engine (sim/fc_xt_diff.h: lx106 and
  * esp32 in qemu-xtensa), each with the same option sets; one QEMU process per engine
  * and worker for the whole run.
@@ -674,8 +677,8 @@ static unsigned xt_count;
 static fc_xtd *xtd[8];
 static unsigned nxtd;
 
-/* --ir: every backend run with FC_BK_IR (femtoc -fcodegen=ir) */
-static uint32_t ir_flag;
+/* --template: every backend run with FC_BK_TEMPLATE (femtoc -fcodegen=template) */
+static uint32_t template_flag;
 
 /* Did b's compile of c take the middle end's selector (out.ir)? A measuring
  * compile (no buffers): the output is deterministic. */
@@ -901,8 +904,8 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             fc_emu_outcome oi, on;
             char msg[400], what[80];
             c.info = var[v].info;
-            c.bk_flags = var[v].flags | ir_flag;
-            if (ir_flag) {
+            c.bk_flags = var[v].flags | template_flag;
+            {
                 if (made_by_ir(b ? &fc_backend_rv32imac : &fc_backend_thumbv7m, &c))
                     t->ir_made[b]++;
                 else
@@ -1072,7 +1075,9 @@ int main(int argc, char **argv)
         else if (strcmp(argv[a], "-v") == 0)
             verbose = 1;
         else if (strcmp(argv[a], "--ir") == 0)
-            ir_flag = FC_BK_IR;
+            template_flag = 0;      /* the default */
+        else if (strcmp(argv[a], "--template") == 0)
+            template_flag = FC_BK_TEMPLATE;
         else if (strcmp(argv[a], "--xt") == 0 && a + 1 < argc)
             xt_count = (unsigned)strtoul(argv[++a], NULL, 0);
         else if (strcmp(argv[a], "-S") == 0)
@@ -1082,7 +1087,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[a], "-j") == 0 && a + 1 < argc)
             jobs = (unsigned)strtoul(argv[++a], NULL, 0);
         else {
-            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir] [--xt N] [-v]\n");
+            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--template] [--xt N] [-v]\n");
             return 2;
         }
     }
@@ -1167,11 +1172,10 @@ int main(int argc, char **argv)
         printf(": programs 0..%u (%u programs), %u runs, %u QEMU processes started\n", xt_count - 1,
                t.xt_programs, t.xt_runs, t.xt_starts);
     }
-    if (ir_flag)
-        for (unsigned b = 0; b < 2; b++)
-            printf("%s -fcodegen=ir: %u runs compiled by the ir selector, %u by the template "
-                   "generator (fallback)\n", b ? "rv32imac" : "thumbv7m", t.ir_made[b],
-                   t.ir_fallback[b]);
+    for (unsigned b = 0; b < 2; b++)
+        printf("%s -fcodegen=%s: %u runs compiled by the ir selector, %u by the template "
+               "generator%s\n", b ? "rv32imac" : "thumbv7m", template_flag ? "template" : "ir",
+               t.ir_made[b], t.ir_fallback[b], template_flag ? "" : " (fallback)");
     printf("interpreter outcomes:");
     for (int e = 0; e < FC_ERR__COUNT; e++)
         if (t.outcome[e])
@@ -1216,12 +1220,17 @@ int main(int argc, char **argv)
         if (gaps)
             printf("coverage: %u gaps\n", gaps);
     }
-    /* --ir: every native run must come from the selectors (a fallback to
-     * the template generator tests the wrong code generator) */
-    if (ir_flag && t.ir_fallback[0] + t.ir_fallback[1]) {
+    /* every native run must come from the code generator asked for (a
+     * fallback to the template generator tests the wrong one) */
+    if (!template_flag && t.ir_fallback[0] + t.ir_fallback[1]) {
         printf("FALLBACK: %u thumbv7m and %u rv32imac runs fell back to the template generator\n",
                t.ir_fallback[0], t.ir_fallback[1]);
         gaps += t.ir_fallback[0] + t.ir_fallback[1];
+    }
+    if (template_flag && t.ir_made[0] + t.ir_made[1]) {
+        printf("TEMPLATE: %u thumbv7m and %u rv32imac runs were not made by the template generator\n",
+               t.ir_made[0], t.ir_made[1]);
+        gaps += t.ir_made[0] + t.ir_made[1];
     }
     printf("diff-random: %u passed, %u failed\n", t.passed, t.failed + gaps);
     return t.failed + gaps ? 1 : 0;

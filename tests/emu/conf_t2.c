@@ -18,10 +18,12 @@
  * accesses unchecked, hi-half facts) and must pass the same way. The
  * context is the -- mem bytes, read-write; helper 5 is the suite's
  * "unwind". -c: count executed instructions (interpreter / Cortex-M3).
- * -i: compile through the middle end (FC_BK_IR, -fcodegen=ir); counts how
- * many compilations the IR path made and how many fell back to the template
- * generator, and -I: a fallback fails the case (once a target's selector
- * takes the whole suite). The names printed get an "-ir" suffix.
+ * The backends compile through the middle end (their default, femtoc
+ * -fcodegen=ir): the compilations the selector made and those that fell
+ * back to the template generator are counted, and a fallback fails the case
+ * (-i: it is only counted). -T: with the template generator instead
+ * (FC_BK_TEMPLATE, -fcodegen=template; a compilation the selector made
+ * fails the case), the names printed get a "-template" suffix.
  *
  * Prints failures (every case with -v) and ends with
  * "conformance-thumbv7m: N passed, N failed[, N skipped]"; skipped cases are
@@ -60,7 +62,7 @@ static const fc_helper conf_helpers[] = {{5, conf_unwind, "unwind"}};
 
 static int counting;
 static const fc_backend *bk = &fc_backend_thumbv7m;
-static int ir_mode, ir_strict;
+static int ir_mode = 1, ir_strict = 1;
 static unsigned long long n_ir, n_fallback;
 static const char *ir_sfx = "";
 
@@ -68,7 +70,7 @@ static const char *ir_sfx = "";
 static int made_by_ir(const fc_insn *insns, size_t n, const fc_insn_info *info)
 {
     fc_prog p;
-    fc_bk_opts o = {FC_BK_IR, NULL, 0};
+    fc_bk_opts o = {ir_mode ? 0u : FC_BK_TEMPLATE, NULL, 0};
     fc_bk_out out;
     memset(&p, 0, sizeof p);
     memset(&out, 0, sizeof out);
@@ -166,13 +168,23 @@ static int run_case(fc_emu *e, const char *path, int verbose)
     c.helpers = conf_helpers;
     c.nhelpers = 1;
     c.backend = bk;
-    c.bk_flags = ir_mode ? FC_BK_IR : 0u;
+    c.bk_flags = ir_mode ? 0u : FC_BK_TEMPLATE;
     fc_insn_info *info = verify(insns, n, c.ctx_len);
     for (int facts = 0; facts < 2; facts++) {
         if (facts && !info)
             break;
         c.info = facts ? info : NULL;
-        if (ir_mode) {
+        if (!ir_mode) {
+            int m = made_by_ir(insns, n, c.info);
+            if (m == 0)
+                n_fallback++;
+            if (m > 0) {
+                printf("FAIL %s%s: -fcodegen=template, but the selector made the code\n",
+                       base_name(path), facts ? " (verifier facts)" : "");
+                free(info);
+                goto out;
+            }
+        } else {
             int m = made_by_ir(insns, n, c.info);
             if (m > 0)
                 n_ir++;
@@ -251,10 +263,11 @@ int main(int argc, char **argv)
     int verbose = 0, pass = 0, fail = 0, skip = 0, files = 0;
     char err[256];
     for (int a = 1; a < argc; a++) {
-        if (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-I")) {
-            ir_mode = 1;
-            ir_strict |= argv[a][1] == 'I';
-            ir_sfx = "-ir";
+        if (!strcmp(argv[a], "-i"))
+            ir_strict = 0;
+        if (!strcmp(argv[a], "-T")) {
+            ir_mode = 0;
+            ir_sfx = "-template";
         }
         if (a + 1 < argc && !strcmp(argv[a], "-m") && !(bk = fc_backend_find(argv[a + 1]))) {
             fprintf(stderr, "conf-thumbv7m: no backend '%s'\n", argv[a + 1]);
@@ -275,7 +288,7 @@ int main(int argc, char **argv)
             a++;
             continue;
         }
-        if (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-I"))
+        if (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-I") || !strcmp(argv[a], "-T"))
             continue;
         if (!strcmp(argv[a], "-v")) {
             verbose = 1;
@@ -333,6 +346,9 @@ int main(int argc, char **argv)
     if (ir_mode)
         printf("IR path (%s): %llu compilations made by the selector, %llu fell back to the template"
                " generator%s\n", bk->name, n_ir, n_fallback, ir_strict ? " (a fallback fails)" : "");
+    else
+        printf("-fcodegen=template (%s): %llu compilations made by the template generator\n", bk->name,
+               n_fallback);
     if (files == 0)
         fail++;
     if (skip)

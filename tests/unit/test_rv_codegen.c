@@ -88,7 +88,8 @@ Test(rv_codegen, measure_then_compile_deterministic)
         cr_assert_eq(a.o.nrelocs, 3, "helper, udiv64, memcheck: %u relocations", a.o.nrelocs);
         cr_assert_eq(rv_validate(a.o.code, a.o.code_len), a.o.code_len);
         /* too small a code buffer: ENOSPACE and the size needed */
-        /* the template generator's share: compile without FC_BK_IR needs exactly this */
+        /* the default flags (the middle end, which may fall back to the
+         * template generator): compile needs exactly this */
         size_t wl = bks[k]->work_size_for(&p, 0);
         void *w = malloc(wl);
         fc_bk_out small = a.o;
