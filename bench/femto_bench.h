@@ -58,13 +58,6 @@ typedef struct bench_prog_res {
     uint32_t accesses;                     /* memory accesses in the program    */
     uint32_t ebpf_insns;                   /* bytecode slots (8 bytes each)     */
     uint32_t frames;
-    /* femtoc -fcodegen=template: the template generator's code alone (as
-     * ENG_CODE) and its bytes; ir_made: whether femtoc's default compile
-     * (every other column) was made by the middle end's selector (1) or the
-     * backend fell back to its template generator (0) */
-    bench_measure tmpl;
-    uint32_t tmpl_code_bytes;
-    uint32_t ir_made;
 } bench_prog_res;
 
 typedef struct bench_size_row {

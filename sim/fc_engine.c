@@ -165,22 +165,6 @@ int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t 
     return run_native(&fc_backend_rv32imac, 0, &e, insns, n, mem, mem_len, res);
 }
 
-/* The same backends through their template generators (FC_BK_TEMPLATE; the
- * default is the middle end). */
-static int run_thumbv7m_template(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                                 fc_engine_result *res)
-{
-    static fc_emu *e;
-    return run_native(&fc_backend_thumbv7m, FC_BK_TEMPLATE, &e, insns, n, mem, mem_len, res);
-}
-
-static int run_rv32imac_template(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                                 fc_engine_result *res)
-{
-    static fc_emu *e;
-    return run_native(&fc_backend_rv32imac, FC_BK_TEMPLATE, &e, insns, n, mem, mem_len, res);
-}
-
 /* ---- the table ------------------------------------------------------------ */
 const fc_engine fc_engines[] = {
     {"interp", "reference interpreter (runtime/fc_vm.c)", run_interp},
@@ -188,10 +172,6 @@ const fc_engine fc_engines[] = {
      fc_engine_thumbv7m_run},
     {"rv32imac", "RV32IMAC backend (the middle end's selector), run in Unicorn (SiFive E31)",
      fc_engine_rv32imac_run},
-    {"thumbv7m-template", "Thumb-2 template generator (-fcodegen=template), in Unicorn",
-     run_thumbv7m_template},
-    {"rv32imac-template", "RV32IMAC template generator (-fcodegen=template), in Unicorn",
-     run_rv32imac_template},
     {"lx106", "lx106 (Xtensa) through the middle end, in qemu-xtensa (sim/fc_xt_engine.c)", fc_engine_lx106_run},
     {"esp32", "esp32 (Xtensa LX6, windowed) through the middle end, in qemu-xtensa -cpu dc233c", fc_engine_esp32_run},
 };

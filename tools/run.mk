@@ -32,11 +32,6 @@ $(BIN)/fc-diff-cprog: $(OBJ)/tests/diff/diff_cprogs.o $(LIBS)
 TEST_STEPS += diff-cprogs
 step-diff-cprogs: $(BIN)/fc-diff-cprog $(BIN)/femtoc
 	bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs $(CLANG) $(CLANG19) $(CC) tests/c
-# The same with the containers' code made by the template generators (femtoc
-# -fcodegen=template; checked to have made it): they stay tested until they go.
-TEST_STEPS += diff-cprogs-template
-step-diff-cprogs-template: $(BIN)/fc-diff-cprog $(BIN)/femtoc
-	DIFF_FEMTOC_TEMPLATE=1 bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs-template $(CLANG) $(CLANG19) $(CC) tests/c
 
 # ---- random programs: interpreter vs Thumb-2 vs RV32 (and lx106, esp32) --------
 # The first DIFF_RANDOM_XT_COUNT programs also run on the Xtensa engines
@@ -52,17 +47,6 @@ TEST_STEPS += diff-random
 step-diff-random: $(BIN)/diff-random
 	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT) --xt $(DIFF_RANDOM_XT_COUNT)
 
-# The native runs are compiled by the middle end (the default): the count of
-# runs each selector (thumbv7m, rv32imac) made and of those left to the
-# template generator is printed, a fallback fails. The same programs (a
-# fixed-seed slice) with every native run compiled by the template
-# generators (FC_BK_TEMPLATE, -fcodegen=template), which stay tested until
-# they go.
-DIFF_RANDOM_TEMPLATE_COUNT ?= 3000
-TEST_STEPS += diff-random-template
-step-diff-random-template: $(BIN)/diff-random
-	@$(BIN)/diff-random -n $(DIFF_RANDOM_TEMPLATE_COUNT) --template > $(BUILD)/diff-random-template.log; rc=$$?; \
-	  sed 's/^diff-random: \([0-9]* passed\)/diff-random-template: \1/' $(BUILD)/diff-random-template.log; exit $$rc
 
 # ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 vs lx106, esp32 --
 # Built with clang from the sources (not the gcc archives), ASan + UBSan; the

@@ -1,6 +1,7 @@
-# backends/thumb2/: the thumbv7m backend (encoders t2_enc.h, code generator,
-# disassembler for listings).
-COMPILER_SRCS += backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c backends/thumb2/t2_codegen.c backends/thumb2/t2_disasm.c
+# backends/thumb2/: the thumbv7m backend (encoders t2_enc.h, the emission
+# layer t2_emit.c, the instruction selector over the middle end's allocated
+# IR t2_isel.c, disassembler for listings).
+COMPILER_SRCS += backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c backends/thumb2/t2_disasm.c
 
 # The golden tables (tests/golden/thumb2*.txt) must match what GNU as and
 # objdump make of the cases in tests/unit/test_t2_enc.c today.

@@ -30,9 +30,7 @@ $(BIN)/femto-conformance-plugin: $(OBJ)/tools/femto-conformance-plugin.o $(LIBS)
 # step-plugin-interp, step-plugin-elf, step-plugin-ENGINE. The native engines'
 # runs go without LeakSanitizer's exit scan (half of each run's time under
 # ASan): the same simulator code is leak-checked in the unit tests and the
-# diff steps; the interpreter and ELF runs keep it. The template generator's
-# engine (thumbv7m-template) is not in the list: `make test
-# STEPS=plugin-thumbv7m-template` runs it.
+# diff steps; the interpreter and ELF runs keep it.
 TEST_STEPS += conformance negative plugin
 PLUGIN_ENGINES += thumbv7m
 step-conformance: $(BIN)/run-conformance
@@ -48,28 +46,5 @@ step-plugin-elf: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
 	PLUGIN_ELF=1 bash tests/conformance/plugin-test.sh $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests
 step-plugin-%: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
 	PLUGIN_OPTIONS="--engine $*" PLUGIN_LABEL=plugin-$* bash tests/conformance/plugin-test.sh $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests
-
-# Step ir-coverage: every conformance program the verifier accepts compiled
-# by femtoc -march=thumbv7m -fcodegen=ir (with the verifier's facts, as
-# femtoc compiles), plain and --check-all; its Thumb-2 code must come from
-# the middle end's selector: a fallback to the template generator is a
-# failure (the reason printed). The code itself runs in the steps
-# plugin-thumbv7m (the engine thumbv7m: no facts), conformance-thumbv7m
-# (with and without facts), diff-cprogs and diff-random; the template
-# generator's in conformance-thumbv7m-template, diff-cprogs-template and
-# diff-random-template.
-TEST_STEPS += ir-coverage
-step-ir-coverage: $(BIN)/femtoc
-	@pass=0; fail=0; unver=0; \
-	for f in $(CONFORMANCE_DIR)/tests/*.data; do \
-	  for o in "" --check-all; do \
-	    out=$$($(BIN)/femtoc -march=thumbv7m -fcodegen=ir --stats $$o -o /dev/null $$f 2>&1); \
-	    if ! echo "$$out" | grep -q 'thumbv7m: .* bytes of code'; then unver=$$((unver + 1)); \
-	    elif echo "$$out" | grep -q 'made by the ir selector'; then pass=$$((pass + 1)); \
-	    else echo "FALLBACK $$f $$o: $$(echo "$$out" | grep -e 'ir selector refused')"; fail=$$((fail + 1)); fi; \
-	  done; \
-	done; \
-	echo "ir-coverage: $$pass compiled by the ir selector, $$fail fell back to the template generator, $$unver not verified (no code)"; \
-	echo "ir-coverage: $$pass passed, $$fail failed"; [ $$fail = 0 ]
 
 endif
