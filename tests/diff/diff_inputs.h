@@ -59,6 +59,17 @@ static inline char **diff_list_dir(const char *dir, const char *suffix, size_t *
     return v;
 }
 
+/* diff_list_dir, a directory that cannot be read counted as a failure */
+static inline char **diff_list_dir_counted(const char *dir, const char *suffix, size_t *n, unsigned *nfail)
+{
+    char **v = diff_list_dir(dir, suffix, n);
+    if (!v) {
+        printf("FAIL cannot open %s\n", dir);
+        (*nfail)++;
+    }
+    return v;
+}
+
 static inline void diff_free_names(char **v, size_t n)
 {
     for (size_t k = 0; k < n; k++)

@@ -381,12 +381,7 @@ static void check_prog(const char *name, const fc_prog *p, const fc_cc_opts *co)
 /* ---- inputs ------------------------------------------------------------------ */
 static char **list_dir(const char *dir, const char *suffix, size_t *n)
 {
-    char **v = diff_list_dir(dir, suffix, n);
-    if (!v) {
-        printf("FAIL cannot open %s\n", dir);
-        nfail++;
-    }
-    return v;
+    return diff_list_dir_counted(dir, suffix, n, &nfail);
 }
 
 static void run_conf(const char *dir)

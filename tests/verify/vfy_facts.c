@@ -161,12 +161,7 @@ static void run(const char *name, const char *cfg, const fc_prog *p, const fc_vf
 
 static char **list(const char *dir, const char *suffix, size_t *n)
 {
-    char **v = diff_list_dir(dir, suffix, n);
-    if (!v) {
-        printf("FAIL cannot open %s\n", dir);
-        nfail++;
-    }
-    return v;
+    return diff_list_dir_counted(dir, suffix, n, &nfail);
 }
 
 static void run_conf(const char *dir)
