@@ -58,11 +58,6 @@ typedef struct fc_bk_pcmap {
 #define FC_BK_NO_FACTS    0x2u  /* ignore fc_insn_info hi_zero / hi_dead */
 #define FC_BK_NO_OPT      0x4u  /* no own analysis either (hi halves always
                                    computed and stored): a debugging baseline */
-#define FC_BK_IR          0x8u  /* compile through the middle end (fc_ir_lower,
-                                   fc_regalloc, the target's instruction
-                                   selector) instead of the template
-                                   generator; out->ir says which one made
-                                   the code (femtoc -fcodegen=ir) */
 
 typedef struct fc_bk_opts {
     uint32_t flags;             /* FC_BK_* */
@@ -89,8 +84,6 @@ typedef struct fc_bk_out {
     uint32_t unchecked;     /* accesses without one (proven)                */
     uint32_t mregs;         /* eBPF register halves kept in machine registers */
     uint32_t passes;        /* sizing passes until the branch sizes settled  */
-    uint32_t ir;            /* 1: the middle end and the target's selector
-                               made the code; 0: the template generator   */
 } fc_bk_out;
 
 enum fc_bk_status {
@@ -132,13 +125,6 @@ typedef struct fc_backend {
     unsigned (*disasm)(const uint8_t *code, uint32_t code_len, uint32_t off,
                        uint32_t addr, char *buf, size_t size);
 
-    /*
-     * The workspace compile needs for p with these FC_BK_* flags: without
-     * FC_BK_IR a backend that also has a template generator needs only its
-     * share (work_size is the larger of the two). May be NULL (then
-     * work_size). The device's compiler sizes its workspace with it.
-     */
-    size_t (*work_size_for)(const fc_prog *p, uint32_t flags);
 } fc_backend;
 
 /* Every backend of this build, NULL-terminated. */

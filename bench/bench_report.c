@@ -115,40 +115,6 @@ static void md_perf(FILE *f, const bench_target_res *t, int what)
     fprintf(f, " |\n\n");
 }
 
-/* femtoc -fcodegen=ir against the template generator: the code alone
- * (entry to return, as "femtoc code only"), and its bytes */
-static void md_ir(FILE *f, const bench_target_res *t)
-{
-    char a[32], b[32], c[32], d[32], e[32], g[32], h[32];
-    double li = 0, lt = 0, bi = 0, bt = 0;
-    unsigned n = 0;
-    fprintf(f, "| program | code made by | instructions: template | -fcodegen=ir | ir / template "
-               "| code bytes: native | template | -fcodegen=ir |\n");
-    fprintf(f, "|---|---|---:|---:|---:|---:|---:|---:|\n");
-    for (unsigned k = 0; k < t->nprog; k++) {
-        const bench_prog_res *p = &t->prog[k];
-        uint64_t ti = p->eng[ENG_CODE].m.insns, ii = p->ir.m.insns, nat = p->eng[ENG_NATIVE].m.insns;
-        fprintf(f, "| %s | %s | %s (%s) | %s (%s) | %.2f | %s | %s | %s |\n", p->name,
-                p->ir_made ? "ir selector" : "template (fallback)", num(a, sizeof a, ti),
-                ratio(b, sizeof b, bench_ratio(ti, nat)), num(c, sizeof c, ii),
-                ratio(d, sizeof d, bench_ratio(ii, nat)), ti ? (double)ii / (double)ti : 0.0,
-                num(e, sizeof e, p->native_bytes), num(g, sizeof g, p->code_bytes[0]),
-                num(h, sizeof h, p->ir_code_bytes));
-        if (strcmp(p->name, "empty") != 0 && ti && ii && nat && p->native_bytes) {
-            li += log((double)ii / (double)nat);
-            lt += log((double)ti / (double)nat);
-            bi += log((double)p->ir_code_bytes / (double)p->native_bytes);
-            bt += log((double)p->code_bytes[0] / (double)p->native_bytes);
-            n++;
-        }
-    }
-    if (n)
-        fprintf(f, "| **geometric mean** (%u programs, `empty` left out), ratio to native | | %.2fx "
-                   "| %.2fx | | | %.2fx | %.2fx |\n", n, exp(lt / n), exp(li / n), exp(bt / n),
-                exp(bi / n));
-    fprintf(f, "\n");
-}
-
 static void md_code(FILE *f, const bench_target_res *t)
 {
     char a[32], b[32];
@@ -396,8 +362,6 @@ void bench_write_md(FILE *f, const bench_report *r)
         md_perf(f, t, 1);
         fprintf(f, "### Code size (bytes)\n\n");
         md_code(f, t);
-        fprintf(f, "### The middle end: femtoc -fcodegen=ir (the code alone)\n\n");
-        md_ir(f, t);
         fprintf(f, "### Install and per-instance RAM\n\n");
         md_install(f, t);
         fprintf(f, "### Hook overhead\n\n");
@@ -507,10 +471,6 @@ void bench_write_json(FILE *f, const bench_report *r)
                        "\"checked_accesses\": {\"femtoc\": %u, \"femtoc_all_checks\": %u},\n",
                     p->native_bytes, p->code_bytes[0], p->code_bytes[1], p->ebpf_insns * 8u,
                     p->accesses, p->checks[0], p->checks[1]);
-            fprintf(f, "        \"codegen_ir\": {\"made_by\": \"%s\", \"code_bytes\": %u, \"code_only\": ",
-                    p->ir_made ? "ir" : "template", p->ir_code_bytes);
-            js_meter(f, t, &p->ir);
-            fprintf(f, "},\n");
             fprintf(f, "        \"engines\": {\n");
             for (unsigned e = 0; e < ENG__COUNT; e++) {
                 fprintf(f, "          \"%s\": ", bench_engine_key[e]);

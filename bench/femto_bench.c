@@ -706,7 +706,7 @@ static int run_prog(tctx *c, const opts *o, const prog_def *pd, bench_prog_res *
     fc_vfy_stats vs;
     fc_insn_info *info = NULL;
     void *ws = NULL;
-    compiled k[3];
+    compiled k[2];
     uint8_t *fcx[3] = { NULL, NULL, NULL };
     size_t fcx_len[3] = { 0, 0, 0 };
     uint8_t input[4096];
@@ -753,11 +753,8 @@ static int run_prog(tctx *c, const opts *o, const prog_def *pd, bench_prog_res *
     pr->accesses = vs.loads_proven + vs.loads_checked + vs.stores_proven + vs.stores_checked;
 
     /* femtoc: with the verifier's proofs, and with every access checked */
-    if (compile(c, bk, &p, info, 0, &k[0]) || compile(c, bk, &p, info, FC_BK_CHECK_ALL, &k[1]) ||
-        compile(c, bk, &p, info, FC_BK_IR, &k[2]))
+    if (compile(c, bk, &p, info, 0, &k[0]) || compile(c, bk, &p, info, FC_BK_CHECK_ALL, &k[1]))
         goto out;
-    pr->ir_code_bytes = k[2].out.code_len;
-    pr->ir_made = k[2].out.ir;
     for (int v = 0; v < 2; v++) {
         pr->code_bytes[v] = k[v].out.code_len;
         pr->checks[v] = k[v].out.checks;
@@ -794,15 +791,8 @@ static int run_prog(tctx *c, const opts *o, const prog_def *pd, bench_prog_res *
                         &pr->eng[ENG_CHECKED], c->def->fc_target) ||
         install_and_run(c, pd, fcx[2], fcx_len[2], input, &pr->inst[INST_INTERP],
                         &pr->eng[ENG_INTERP], FC_TARGET_EBPF) ||
-        code_only(c, &p, pr->frames, &k[0], input, pd->in_len, &pr->eng[ENG_CODE]) ||
-        code_only(c, &p, pr->frames, &k[2], input, pd->in_len, &pr->ir))
+        code_only(c, &p, pr->frames, &k[0], input, pd->in_len, &pr->eng[ENG_CODE]))
         goto out;
-    if (pr->ir.r0 != pr->r0) {
-        snprintf(c->err, sizeof c->err,
-                 "%s: r0 MISMATCH: femtoc -fcodegen=ir gave 0x%016llx, the host-compiled program 0x%016llx",
-                 pd->name, (unsigned long long)pr->ir.r0, (unsigned long long)pr->r0);
-        goto out;
-    }
 
     /* a wrong fast result is worthless */
     for (unsigned e = 0; e < ENG__COUNT; e++)
@@ -815,7 +805,7 @@ static int run_prog(tctx *c, const opts *o, const prog_def *pd, bench_prog_res *
         }
     rc = 0;
 out:
-    for (int v = 0; v < 3; v++)
+    for (int v = 0; v < 2; v++)
         compiled_free(&k[v]);
     for (int v = 0; v < 3; v++)
         free(fcx[v]);

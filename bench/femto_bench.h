@@ -58,13 +58,6 @@ typedef struct bench_prog_res {
     uint32_t accesses;                     /* memory accesses in the program    */
     uint32_t ebpf_insns;                   /* bytecode slots (8 bytes each)     */
     uint32_t frames;
-    /* femtoc -fcodegen=ir: the code alone (as ENG_CODE), its bytes, and
-     * whether the middle end's selector made it (1) or the backend fell
-     * back to its template generator (0: then the figures are the
-     * template's) */
-    bench_measure ir;
-    uint32_t ir_code_bytes;
-    uint32_t ir_made;
 } bench_prog_res;
 
 typedef struct bench_size_row {

@@ -43,7 +43,7 @@ typedef struct options {
     uint32_t nentries;
     char entry_buf[2048];   /* the --entry lists, split */
     size_t entry_used;
-    int verify_only, stats, listing, werror, no_warn, check_all, codegen_ir;
+    int verify_only, stats, listing, werror, no_warn, check_all;
     int dump_lower;         /* --dump=lower */
     int dump_alloc;         /* --dump=alloc */
     int dump_opt;           /* --dump=opt */
@@ -101,11 +101,10 @@ static void usage(FILE *f)
 "                    A device may refuse a larger one\n"
 "  --check-all       keep a run-time bounds check on every memory access, even\n"
 "                    the ones the analysis proved (to measure what it saves)\n"
-"  -fcodegen=ir|template  the code generator: ir, the middle end (lowering to\n"
-"                    32-bit IR, register allocation, the target's instruction\n"
-"                    selector), or template (the default today: one eBPF\n"
-"                    instruction at a time). A target whose selector cannot\n"
-"                    take a program yet uses its template generator\n"
+"  -fcodegen=ir      the code generator, the only one (accepted for old\n"
+"                    scripts): the middle end (lowering to 32-bit IR, register\n"
+"                    allocation, the target's instruction selector);\n"
+"                    -fcodegen=template is refused (that generator is gone)\n"
 "  -o FILE           output file (default: INPUT with its extension replaced by\n"
 "                    .fcx; with -S: standard output); -o - : standard output\n"
 "  --sign KEY.pem    sign the container with this Ed25519 private key (PEM, as\n"
@@ -468,9 +467,10 @@ static void parse_args(int argc, char **argv, options *o)
         } else if (strcmp(a, "--check-all") == 0) {
             o->check_all = 1;
         } else if (strcmp(a, "-fcodegen=ir") == 0) {
-            o->codegen_ir = 1;
+            /* the only code generator: nothing to choose */
         } else if (strcmp(a, "-fcodegen=template") == 0) {
-            o->codegen_ir = 0;
+            die_usage("-fcodegen=template: the template code generator was removed; the middle end "
+                      "(-fcodegen=ir, the default) makes all native code");
         } else if (strcmp(a, "-Werror") == 0) {
             o->werror = 1;
         } else if (strcmp(a, "-w") == 0) {
@@ -1382,7 +1382,7 @@ static int compile(const options *o)
     }
     co.backends = o->backends;
     co.nbackends = o->nbackends;
-    co.bk_flags = (o->check_all ? FC_BK_CHECK_ALL : 0u) | (o->codegen_ir ? FC_BK_IR : 0u);
+    co.bk_flags = o->check_all ? FC_BK_CHECK_ALL : 0u;
     co.budget = o->budget;
     int vr = fc_cc_verify(&prog, &co, &cr, &d);
     info = cr.info;
@@ -1439,12 +1439,9 @@ static int compile(const options *o)
     }
     for (uint32_t k = 0; o->stats && k < o->nbackends; k++)
         fprintf(o->info, "%s: %s: %u bytes of code, %u accesses checked at run time, %u unchecked, "
-               "%u relocations, made by the %s\n",
+               "%u relocations\n",
                o->input, o->backends[k]->name, (unsigned)nat[k].out.code_len, (unsigned)nat[k].out.checks,
-               (unsigned)nat[k].out.unchecked, (unsigned)nat[k].out.nrelocs,
-               nat[k].out.ir ? "ir selector" : "template generator");
-    if (o->stats && o->codegen_ir)
-        print_diags(o, &prog, &d, before);   /* why a selector left a program to the template */
+               (unsigned)nat[k].out.unchecked, (unsigned)nat[k].out.nrelocs);
     if (o->listing) {
         FILE *out = o->output && strcmp(o->output, "-") != 0 ? fopen(o->output, "w") : stdout;
         if (!out) {

@@ -314,6 +314,31 @@ const char *fc_em_in_init(fc_em_in *in, const fc_prog *p, const fc_insn_info *in
     return NULL;
 }
 
+int fc_em_refuse(fc_diags *d, const char *name, int32_t at, const char *why)
+{
+    if (d)
+        fc_diag_add(d, FC_SEV_ERROR, at, "%s: %s", name, why);
+    return FC_BK_EPROG;
+}
+
+int fc_em_start(fc_em_in *in, const char *name, const fc_prog *p, const fc_insn_info *info,
+                const fc_bk_opts *opts, const uint32_t *one_entry, const void *work,
+                size_t work_len, size_t need, const fc_bk_out *out, fc_diags *d)
+{
+    int32_t at;
+    const char *why;
+    if (!p || !out || (p->ninsns && !p->insns))
+        return fc_em_refuse(d, name, -1, "no program");
+    if (!work || work_len < need)
+        return FC_BK_EWORK;
+    if (p->ninsns == 0)
+        return fc_em_refuse(d, name, -1, "empty program");
+    if (p->ninsns > 0x7fffffffu)
+        return fc_em_refuse(d, name, -1, "program too large");
+    why = fc_em_in_init(in, p, info, opts, one_entry, &at);
+    return why ? fc_em_refuse(d, name, at, why) : FC_BK_OK;
+}
+
 void fc_em_hh(fc_hh *h, const fc_em_in *in, const uint8_t *opid)
 {
     h->ins = in->ins;

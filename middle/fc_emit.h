@@ -143,6 +143,18 @@ typedef struct fc_em_in {
 const char *fc_em_in_init(fc_em_in *in, const fc_prog *p, const fc_insn_info *info,
                           const fc_bk_opts *opts, const uint32_t *one_entry, int32_t *at);
 
+/* The start of a backend's compile: a program of 1 .. 2^31 - 1 slots, an
+ * output record, a workspace of `need` bytes at least, then fc_em_in_init.
+ * FC_BK_OK, or the status the compile returns (FC_BK_EPROG with the
+ * diagnostic "NAME: why", as fc_em_refuse). */
+int fc_em_start(fc_em_in *in, const char *name, const fc_prog *p, const fc_insn_info *info,
+                const fc_bk_opts *opts, const uint32_t *one_entry, const void *work,
+                size_t work_len, size_t need, const fc_bk_out *out, fc_diags *d);
+
+/* A program the target does not compile: the diagnostic "NAME: why" at
+ * slot `at` (-1: none) when d is not NULL; returns FC_BK_EPROG. */
+int fc_em_refuse(fc_diags *d, const char *name, int32_t at, const char *why);
+
 /* The shared analysis' view of a decoded program (opid filled). */
 void fc_em_hh(fc_hh *h, const fc_em_in *in, const uint8_t *opid);
 

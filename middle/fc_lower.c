@@ -402,12 +402,34 @@ static uint32_t func_of(const lw *w, uint32_t slot)
     return 0;
 }
 
+/* Targets of a taken jump in unverified code, each through an edge block of
+ * its own: outside the program, where the interpreter stops with
+ * FC_ERR_BAD_PROGRAM at the jump before any budget (BAD_TARGET); the second
+ * slot of an lddw, which it executes: FC_ERR_BAD_INSN there, after the
+ * budget of a backward jump (SECOND_AT | slot). */
+#define BAD_TARGET 0xffffffffu
+#define SECOND_AT 0x80000000u
+
+static int is_second(const lw *w, uint64_t t)
+{
+    return t < w->n && w->opid[t] == FC_HH_SECOND;
+}
+
+/* the error of a jump to the second slot of an lddw, t */
+static void second_err(lw *w, uint32_t t)
+{
+    fc_ir_insn *x = em(w, FC_IR_ERR);
+    x->imm = 4;                 /* FC_ERR_BAD_INSN */
+    x->insn = t;
+}
+
 static void branch_to(lw *w, fc_ir_insn *x, uint64_t t)
 {
-    if (t <= w->cur) {             /* backward: a budget unit on the taken edge */
+    if (t <= w->cur || t >= w->n || is_second(w, t)) { /* backward: a budget unit on the taken edge */
         if (w->npend < w->pendcap) {
             w->pend[2 * w->npend] = w->cur;
-            w->pend[2 * w->npend + 1] = (uint32_t)t;
+            w->pend[2 * w->npend + 1] = t >= w->n ? BAD_TARGET : is_second(w, t) ? SECOND_AT | (uint32_t)t
+                                                                               : (uint32_t)t;
             x->tgt = EDGE_BIT | w->npend++;
         } else {
             w->overflow = 1;
@@ -708,8 +730,17 @@ static void lower_insn(lw *w, uint32_t idx, uint32_t fidx)
         materialise(w, edge_needs(w));
         uint64_t t = (uint64_t)idx + 1 + (uint64_t)(int64_t)(op == FC_OP_JA32 ? i->imm : i->off);
         if (op == FC_OP_JA || op == FC_OP_JA32) {
+            if (t >= w->n) {            /* outside the program: no budget first */
+                x = em(w, FC_IR_ERR);
+                x->imm = 10;            /* FC_ERR_BAD_PROGRAM */
+                return;
+            }
             if (t <= idx)
                 em(w, FC_IR_BUDGET);    /* always taken: charged in line */
+            if (is_second(w, t)) {
+                second_err(w, (uint32_t)t);
+                return;
+            }
             x = em(w, FC_IR_JMP);
             x->tgt = (uint32_t)t;
         } else {
@@ -753,9 +784,15 @@ static void lower_insn(lw *w, uint32_t idx, uint32_t fidx)
             /* the callee knows no hi half zero: the ones it reads are
              * written (callee_reads); r6..r9 come back as they went, and
              * the caller knows none of them zero after the call */
+            uint64_t t64 = (uint64_t)idx + 1 + (uint64_t)(int64_t)i->imm;
+            if (t64 >= w->n) {          /* outside the program: before the depth check */
+                x = em(w, FC_IR_ERR);
+                x->imm = 10;            /* FC_ERR_BAD_PROGRAM */
+                return;
+            }
             materialise(w, (uint16_t)(w->hin[idx] & (callee_reads(w, idx) | (w->lout[idx] & 0x3c0u))));
             x = em(w, FC_IR_CALL);
-            uint32_t t = (uint32_t)((uint64_t)idx + 1 + (uint64_t)(int64_t)i->imm);
+            uint32_t t = (uint32_t)t64;
             x->imm = (int32_t)t;
             x->tgt = func_of(w, t);
             return;
@@ -914,9 +951,19 @@ int fc_ir_lower_entries(const fc_prog *p, const fc_insn_info *info, uint32_t fla
         for (uint32_t k = pend0; k < w->npend; k++) {
             w->cur = w->pend[2 * k];
             new_block(w, w->cur);
-            em(w, FC_IR_BUDGET);
-            fc_ir_insn *x = em(w, FC_IR_JMP);
-            x->tgt = w->pend[2 * k + 1];
+            uint32_t t = w->pend[2 * k + 1];
+            if (t == BAD_TARGET) {
+                fc_ir_insn *x = em(w, FC_IR_ERR);
+                x->imm = 10;                    /* FC_ERR_BAD_PROGRAM */
+            } else if (t & SECOND_AT) {
+                if ((t & ~SECOND_AT) <= w->cur)
+                    em(w, FC_IR_BUDGET);
+                second_err(w, t & ~SECOND_AT);
+            } else {
+                em(w, FC_IR_BUDGET);
+                fc_ir_insn *x = em(w, FC_IR_JMP);
+                x->tgt = w->pend[2 * k + 1];
+            }
             w->pend[2 * k] = ir->nblk - 1;      /* now: the edge block */
         }
         if (ir->nblk)

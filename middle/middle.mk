@@ -12,8 +12,8 @@ COMPILER_SRCS += middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lo
 # runtime-cross toolchains), -std=c99 -Os -Wall -Wextra -Werror; one count per
 # source and core.
 MIDDLE_CROSS_SRCS := middle/fc_emit.c middle/fc_hihalf.c middle/fc_ir.c middle/fc_lower.c middle/fc_opt.c middle/fc_promote.c middle/fc_regalloc.c \
-                     backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c backends/thumb2/t2_codegen.c \
-                     backends/rv32/rv_codegen.c \
+                     backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c \
+                     backends/rv32/rv_cg.c \
                      backends/xtensa/xt_isel.c
 TEST_STEPS += middle-cross
 step-middle-cross:
@@ -32,7 +32,7 @@ step-middle-cross:
 # The cases of tests/ir/cases (the guard-* ones: merged checks whose guard
 # passes, fails with an access outside, fails with every access inside, a
 # base written between two checks, a loop) compiled through the Thumb-2 and
-# RV32 selectors (-I: a fallback to the template generator fails), with and
+# RV32 selectors, with and
 # without the verifier's facts, run in Unicorn against the interpreter:
 # result or error, error slot, budget left and memory must agree; and on
 # engine lx106 (its selector, in qemu-xtensa; no facts): the file's result
@@ -42,7 +42,7 @@ step-ir-guards: $(BIN)/conf-thumbv7m $(BIN)/run-conformance
 	@pass=0; fail=0; \
 	for m in thumbv7m rv32imac lx106; do \
 	  if [ $$m = lx106 ]; then out=$$($(BIN)/run-conformance --engine lx106 tests/ir/cases 2>&1); rc=$$?; \
-	  else out=$$($(BIN)/conf-thumbv7m -I -m $$m tests/ir/cases 2>&1); rc=$$?; fi; \
+	  else out=$$($(BIN)/conf-thumbv7m -m $$m tests/ir/cases 2>&1); rc=$$?; fi; \
 	  echo "$$out" | grep -v '^PASS'; \
 	  line=$$(echo "$$out" | grep -E '^conformance(-.*)?: [0-9]+ passed, [0-9]+ failed' | tail -1); \
 	  p=$$(echo "$$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p'); \

@@ -129,7 +129,7 @@ static int make_plan(const fc_jit_in *in, const fc_backend *b, const fc_prog *p,
     w->diags = cur;
     w->vfy = al8(cur + FC_JIT_NDIAG * sizeof(fc_diag));
     w->vfy_len = al8(fc_vfy_workspace_size(p));
-    w->bk_len = al8(b->work_size_for ? b->work_size_for(p, FC_JIT_BK_FLAGS) : b->work_size(p));
+    w->bk_len = al8(b->work_size(p));
     cur = w->vfy + w->vfy_len;
     if (w->scratch + w->bk_len > cur)
         cur = w->scratch + w->bk_len;

@@ -44,7 +44,7 @@
 #define FC_JIT_PCMAP_FIXED     32u
 #define FC_JIT_NDIAG           4u   /* verifier messages kept */
 
-/* The backend options: femtoc's default (-fcodegen=template today). */
+/* The backend options: femtoc's default (no --check-all). */
 #define FC_JIT_BK_FLAGS        0u
 
 /* What the last compile used and made. */

@@ -9,13 +9,12 @@ COMPILER_SRCS += runtime/fc_jit.c
 # Parts, each reported by its ROM at -Os; a part = its sources.
 JIT_PART_verifier := compiler/fc_verify.c compiler/fc_analysis.c compiler/fc_diag.c
 JIT_PART_shared   := middle/fc_emit.c middle/fc_hihalf.c
-# the middle end (the lowering to IR, fc_ir_opt and the register allocator): linked
-# because each backend's compile reaches its instruction selector under
-# FC_BK_IR (femtoc -fcodegen=ir), although the device's default is the template
+# the middle end (the lowering to IR, fc_ir_opt and the register allocator)
+# under each backend's instruction selector
 JIT_PART_middle   := middle/fc_ir.c middle/fc_lower.c middle/fc_opt.c middle/fc_promote.c middle/fc_regalloc.c
 JIT_PART_jit      := runtime/fc_jit.c
-JIT_PART_cm3      := backends/thumb2/t2_codegen.c backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c
-JIT_PART_rv32     := backends/rv32/rv_codegen.c backends/rv32/rv_isel.c
+JIT_PART_cm3      := backends/thumb2/t2_emit.c backends/thumb2/t2_isel.c
+JIT_PART_rv32     := backends/rv32/rv_cg.c backends/rv32/rv_isel.c
 # The backend's fc_backend struct points at its listing disassembler (the
 # disasm hook), so the link pulls it in although the device never lists:
 # reported as a part of its own (backends/ could move the hook out).

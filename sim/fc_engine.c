@@ -165,28 +165,13 @@ int fc_engine_rv32imac_run(const fc_insn *insns, size_t n, uint8_t *mem, size_t 
     return run_native(&fc_backend_rv32imac, 0, &e, insns, n, mem, mem_len, res);
 }
 
-/* The same backends through the middle end (FC_BK_IR). */
-static int run_thumbv7m_ir(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                           fc_engine_result *res)
-{
-    static fc_emu *e;
-    return run_native(&fc_backend_thumbv7m, FC_BK_IR, &e, insns, n, mem, mem_len, res);
-}
-
-static int run_rv32imac_ir(const fc_insn *insns, size_t n, uint8_t *mem, size_t mem_len,
-                           fc_engine_result *res)
-{
-    static fc_emu *e;
-    return run_native(&fc_backend_rv32imac, FC_BK_IR, &e, insns, n, mem, mem_len, res);
-}
-
 /* ---- the table ------------------------------------------------------------ */
 const fc_engine fc_engines[] = {
     {"interp", "reference interpreter (runtime/fc_vm.c)", run_interp},
-    {"thumbv7m", "Thumb-2 backend, run in Unicorn (Cortex-M3)", fc_engine_thumbv7m_run},
-    {"rv32imac", "RV32IMAC backend, run in Unicorn (SiFive E31)", fc_engine_rv32imac_run},
-    {"thumbv7m-ir", "Thumb-2 through the middle end (-fcodegen=ir), in Unicorn", run_thumbv7m_ir},
-    {"rv32imac-ir", "RV32IMAC through the middle end (-fcodegen=ir), in Unicorn", run_rv32imac_ir},
+    {"thumbv7m", "Thumb-2 backend (the middle end's selector), run in Unicorn (Cortex-M3)",
+     fc_engine_thumbv7m_run},
+    {"rv32imac", "RV32IMAC backend (the middle end's selector), run in Unicorn (SiFive E31)",
+     fc_engine_rv32imac_run},
     {"lx106", "lx106 (Xtensa) through the middle end, in qemu-xtensa (sim/fc_xt_engine.c)", fc_engine_lx106_run},
     {"esp32", "esp32 (Xtensa LX6, windowed) through the middle end, in qemu-xtensa -cpu dc233c", fc_engine_esp32_run},
 };

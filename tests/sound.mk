@@ -9,9 +9,7 @@
 #                      slice of FUZZ_SOUND_SLICE programs on two workers
 #   make fuzz-sound SECONDS=N   a campaign of N seconds on two workers with a
 #                      fresh seed (FUZZ_SOUND_SEED); cases that fail are saved
-#                      in $(BUILD)/fuzz-sound-found/ as regression files;
-#                      FUZZ_SOUND_FLAGS=--ir: the native code from the middle
-#                      end's selectors (-fcodegen=ir) instead of the templates
+#                      in $(BUILD)/fuzz-sound-found/ as regression files
 
 # The interpreter a second time, with the per-instruction hook
 # (runtime/fc_vm.c, FC_VM_OBSERVE) and fc_vm_run renamed; every symbol made
@@ -33,9 +31,6 @@ $(FUZZ_SOUND): $(OBJ)/tests/sound/fuzz_sound.o $(OBJ)/tests/sound/sound_check.o 
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(LDLIBS)
 
 FUZZ_SOUND_SLICE ?= 2000
-# then FUZZ_SOUND_IR_SLICE programs (the next seed) with the native code made by
-# the middle end's selectors (--ir: FC_BK_IR, range guards included)
-FUZZ_SOUND_IR_SLICE ?= 500
 FUZZ_SOUND_SLICE_SEED ?= 0x50f7ca5e5eed0001
 # Exclusions (printed on every run): generator features whose violations are
 # known and not fixed yet (with a regression file carrying a `#! known` line),
@@ -46,7 +41,7 @@ FUZZ_SOUND_SLICE_EXCLUDE ?=
 TEST_STEPS += fuzz-sound-slice
 step-fuzz-sound-slice: $(FUZZ_SOUND)
 	$(FUZZ_SOUND) --slice --self-test --regress tests/sound/regress -n $(FUZZ_SOUND_SLICE) -j 2 \
-	  --ir-slice $(FUZZ_SOUND_IR_SLICE) --seed $(FUZZ_SOUND_SLICE_SEED) $(FUZZ_SOUND_SLICE_EXCLUDE)
+	  --seed $(FUZZ_SOUND_SLICE_SEED) $(FUZZ_SOUND_SLICE_EXCLUDE)
 
 SECONDS ?= 60
 FUZZ_SOUND_SEED ?= $(shell date +%s)

@@ -32,11 +32,6 @@ $(BIN)/fc-diff-cprog: $(OBJ)/tests/diff/diff_cprogs.o $(LIBS)
 TEST_STEPS += diff-cprogs
 step-diff-cprogs: $(BIN)/fc-diff-cprog $(BIN)/femtoc
 	bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs $(CLANG) $(CLANG19) $(CC) tests/c
-# The containers' Thumb-2 code made by the middle end (femtoc -fcodegen=ir;
-# a program its selector leaves to the template generator is a failure).
-TEST_STEPS += diff-cprogs-ir
-step-diff-cprogs-ir: $(BIN)/fc-diff-cprog $(BIN)/femtoc
-	DIFF_FEMTOC_IR=1 bash tests/diff/diff-cprogs.sh $(BIN)/fc-diff-cprog $(BIN)/femtoc $(DIFF_OUT)/cprogs-ir $(CLANG) $(CLANG19) $(CC) tests/c
 
 # ---- random programs: interpreter vs Thumb-2 vs RV32 (and lx106, esp32) --------
 # The first DIFF_RANDOM_XT_COUNT programs also run on the Xtensa engines
@@ -52,15 +47,6 @@ TEST_STEPS += diff-random
 step-diff-random: $(BIN)/diff-random
 	$(BIN)/diff-random -n $(DIFF_RANDOM_COUNT) --xt $(DIFF_RANDOM_XT_COUNT)
 
-# The same programs (a fixed-seed slice) with every native run compiled
-# through the middle end (FC_BK_IR, -fcodegen=ir): the Thumb-2 and RV32
-# selectors' code against the interpreter; the count of runs each made and
-# of those left to the template generator is printed, a fallback fails.
-DIFF_RANDOM_IR_COUNT ?= 3000
-TEST_STEPS += diff-random-ir
-step-diff-random-ir: $(BIN)/diff-random
-	@$(BIN)/diff-random -n $(DIFF_RANDOM_IR_COUNT) --ir > $(BUILD)/diff-random-ir.log; rc=$$?; \
-	  sed 's/^diff-random: \([0-9]* passed\)/diff-random-ir: \1/' $(BUILD)/diff-random-ir.log; exit $$rc
 
 # ---- libFuzzer: verifier, then interpreter vs Thumb-2 vs RV32 vs lx106, esp32 --
 # Built with clang from the sources (not the gcc archives), ASan + UBSan; the

@@ -1,25 +1,19 @@
 /*
- * rv_cg.h - the RV32 code generators' shared emission state and emitters
- * (internal to backends/rv32/).
- *
- * Two generators make RV32 code: the template generator (rv_codegen.c, one
- * eBPF instruction at a time, eBPF registers in fixed homes) and the
- * instruction selector over the allocated IR (rv_isel.c, FC_BK_IR). Both run
- * the same emission primitives and instruction choosers (the RVC form where
- * one exists), the same bounds check and its slow-path routines, fault
- * stubs, budget charge, helper call sequence, division routines, prologue
- * frame and shared tail code, all defined in rv_codegen.c and declared here,
- * so the loader, the runtime and the container see one contract.
+ * rv_cg.h - the RV32 backend's emission state and emitters (internal to
+ * backends/rv32/): the emission primitives and instruction choosers (the
+ * RVC form where one exists), the bounds check and its slow-path routines,
+ * fault stubs, budget charge, helper call sequence, division routines,
+ * prologue frame and shared tail code (rv_cg.c), under the instruction
+ * selector over the allocated IR (rv_isel.c).
  *
  * The emitters keep their short names inside the two files; the macros
  * below give them an rv_cg_ prefix as external symbols of libfcc.
  *
- * Fixed registers of both generators:
+ * Fixed registers:
  *   s0 env, s1 budget, s11 fp (eBPF r10), t0-t2 and s10 scratch (T0..T3),
- *   ra link of the shared routines; x3/x4 (gp, tp) never touched.
- * The template gives r0..r9 fixed homes in a0-a7, t3-t6, s2-s9; the IR path
- * allocates a0-a7, t5, t6, s2-s9 (fc_ra_target_rv32) and keeps t3, t4 for
- * spilled operands.
+ *   ra link of the shared routines; x3/x4 (gp, tp) never touched. The
+ *   selector allocates a0-a7, t5, t6, s2-s9 (fc_ra_target_rv32) and keeps
+ *   t3, t4 for spilled operands.
  */
 #ifndef RV_CG_H
 #define RV_CG_H
@@ -51,7 +45,6 @@
 #define EXTRA 64u
 #define MAX_PASSES 32u
 
-#define OP_SECOND 0xffu         /* opid mark: second slot of an lddw */
 
 /* fixed labels, after the n+1 instruction labels */
 enum {
@@ -79,37 +72,26 @@ typedef struct fc_cg {
     int amo;             /* A extension: AMO*.W, LR.W/SC.W allowed */
     const char *name;
 
-    /* analysis */
-    fc_hh hh;            /* the shared hi-half analysis' view of the program */
-    uint8_t *opid;       /* FC_OP_* per slot, OP_SECOND, 0 invalid */
-    uint16_t *hz;        /* hi known zero before slot i (bit r) */
-    uint16_t *lout;      /* hi live after slot i */
-    uint16_t *tmp16;
-    uint8_t has_local_calls;
-    uint16_t cur_use;    /* hi halves the current instruction reads (hi_usedef) */
-    uint8_t has_back;    /* a backward jump: the budget register is used */
-    uint8_t uses_t3;     /* s10 (T3) may be written */
-    uint16_t used;       /* eBPF registers r0..r9 the program names (r0 always) */
+    uint8_t has_back;    /* a taken backward jump or a local call: s1 holds the budget */
 
     /* emission (middle/fc_emit.h) */
     fc_em em;
     uint8_t div_used;
 
-    /* the IR path (rv_isel.c; 0 / NULL in the template generator) */
-    int ir;                     /* this code comes from the allocated IR */
+    /* the selector's state (rv_isel.c) */
     const struct fc_ir *irp;
     const struct fc_ra *ra;
-    uint16_t smask;             /* IR path: s<k> saved by the prologue (bit k) */
-    uint32_t spill;             /* IR path: bytes of the current function's spill area */
-    const uint8_t *called;      /* IR path: per function, a local call targets it */
-    uint32_t blab;              /* IR path: label of IR block 0 (then one per block) */
-    uint32_t flab;              /* IR path: label of function 0's callee entry (one per function) */
-    uint32_t last_chk;          /* IR path: eBPF slot of the last CHECK (access statistics) */
-    uint8_t pool_used;          /* IR path: scratch registers taken by the current op */
+    uint16_t smask;             /* s<k> saved by the prologue (bit k) */
+    uint32_t spill;             /* bytes of the current function's spill area */
+    const uint8_t *called;      /* per function, a local call targets it */
+    uint32_t blab;              /* label of IR block 0 (then one per block) */
+    uint32_t flab;              /* label of function 0's callee entry (one per function) */
+    uint32_t last_chk;          /* eBPF slot of the last CHECK (access statistics) */
+    uint8_t pool_used;          /* scratch registers taken by the current op */
     uint8_t pool_lim;           /* ... how many of the pool it may take */
-    uint8_t refuse;             /* IR path: an op the selector cannot make (falls back) */
-    uint8_t nborrow, borrow[4]; /* IR path: a-registers borrowed by the current op (take) */
-    uint32_t cur_k;             /* IR path: the IR instruction being selected */
+    uint8_t refuse;             /* an op the selector cannot make: refused */
+    uint8_t nborrow, borrow[4]; /* a-registers borrowed by the current op (take) */
+    uint32_t cur_k;             /* the IR instruction being selected */
 } cg;
 
 
@@ -215,16 +197,8 @@ void shift64_reg(cg *c, unsigned aop, unsigned dl, unsigned dh, unsigned al, uns
  * jump to `slow`); falls through when inside. Clobbers T1..T3. */
 void mem_fast(cg *c, unsigned blo, unsigned bhi, int32_t off, unsigned k, unsigned perm,
               unsigned hint, uint32_t carry, uint32_t err, uint32_t slow);
-/* an atomic read-modify-write at [T0] (rv_codegen.c's atomic(): the sequence
+/* an atomic read-modify-write at [T0] (the selector.s atomics: the sequence
  * and its rules); the old value in T1 (lo) and T3 (hi) */
 void atomic_rmw(cg *c, unsigned n, int32_t aop, unsigned sl, unsigned sh, unsigned cl, unsigned ch);
-
-/* the IR path (rv_isel.c): RV_ISEL_REFUSED when the selector cannot make
- * this program yet (the caller falls back to the template generator), else
- * enum fc_bk_status */
-#define RV_ISEL_REFUSED (-1)
-size_t rv_isel_work_size(const fc_prog *p);
-int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
-                    void *work, size_t work_len, fc_bk_out *out, fc_diags *diags, int rvc, int amo);
 
 #endif /* RV_CG_H */

@@ -1,12 +1,11 @@
 /*
- * rv_isel.c - the RV32 instruction selector over the allocated IR
- * (FC_BK_IR, femtoc -fcodegen=ir): rv32imac, rv32ima and rv32imc.
+ * rv_isel.c - the RV32 backends rv32imac, rv32ima and rv32imc: the
+ * instruction selector over the middle end's allocated IR.
  *
  *   verified eBPF --fc_ir_lower--> 32-bit IR --fc_ra_run (fc_ra_target_rv32)-->
  *   a location per operand --select, one IR instruction at a time--> fc_emit
  *
- * The contract is the template generator's (rv_codegen.c), and so are the
- * pieces: the emitters and instruction choosers, the bounds check and its
+ * The pieces come from the emission layer (rv_cg.h): the emitters and instruction choosers, the bounds check and its
  * slow-path routines, the fault stubs, the budget charge, the helper call
  * through the trampoline, the division routines, the prologue frame and
  * the shared tail (rv_cg.h). What differs is where values live: the
@@ -38,15 +37,14 @@
  * entry at slot 0, whose function follows. A function a local call
  * targets starts with its spill area and its live-in values from
  * env->regs; an entry function that is also called (a recursion the
- * run's depth check ends) tells its depth at the exit by r10, as the
- * template generator does.
+ * run's depth check ends) tells its depth at the exit by r10.
  *
  * The machine stack: the prologue's 64 bytes, then along the deepest chain
  * of at most FC_MAX_CALL_DEPTH - 1 nested local calls 48 bytes per call
  * and each callee's spill area (mstack_need); it must stay within the
- * template generator's worst case (64 + 7 * 48 bytes, which FC_NATIVE_MSTACK
- * holds with the runtime routines' frames). Not selected (the program
- * falls back to the template generator, out->ir = 0): a program beyond
+ * bound of 64 + 7 * 48 bytes, which FC_NATIVE_MSTACK
+ * holds with the runtime routines' frames. Refused (FC_BK_EPROG, the reason
+ * in the diagnostic): a program beyond
  * that (none of the conformance suite, the C programs or diff-random's
  * seeds), an op whose spilled operands need more scratch registers than
  * the pool has.
@@ -57,13 +55,13 @@
 
 #include "rv32/rv_cg.h"
 
-/* the table sizes of the IR path: per eBPF slot up to 16 IR instructions */
+/* the emission table sizes: per eBPF slot up to 16 IR instructions */
 static const fc_em_sizes ir_sizes = {40u, 48u, 10u, 64u, FL__COUNT};
 
-/* the most machine stack the code may use: the template generator's */
+/* the most machine stack the code may use: the prologue and 7 call frames */
 #define MSTACK_CODE_MAX (FRAME_SIZE + (FC_MAX_CALL_DEPTH - 1u) * CALL_FRAME)
 
-size_t rv_isel_work_size(const fc_prog *p)
+static size_t rv_isel_work_size(const fc_prog *p)
 {
     uint32_t n = p ? p->ninsns : 0;
     return fc_ir_workspace_size(n) + fc_ra_workspace_size(n) + fc_em_work_size(&ir_sizes, n) + 64 +
@@ -109,7 +107,8 @@ static int32_t soff(const cg *c, uint16_t l)
 }
 
 /* A scratch register of the pool for the current op. A 64-bit ALU op
- * with every source and result in slots needs six: beyond the pool it
+ * with every source and result in slots needs six (a 64-bit shift by a
+ * register five; its branches stay inside its sequence): beyond the pool it
  * borrows an a-register no operand of the op names, saved below the spill
  * area (sp down 16 while borrowed: soff) and restored after the op
  * (give_back), which has no branch out of it. */
@@ -121,7 +120,8 @@ static unsigned take(cg *c)
             return pool[i];
         }
     unsigned op = c->irp->ins[c->cur_k].op;
-    if (c->pool_lim == 4 && c->nborrow < 4 && op >= FC_IR_ADD64 && op <= FC_IR_MUL64) {
+    if (c->pool_lim == 4 && c->nborrow < 4 &&
+        ((op >= FC_IR_ADD64 && op <= FC_IR_MUL64) || (op >= FC_IR_LSH64 && op <= FC_IR_ARSH64))) {
         const uint16_t *l = c->ra->loc[c->cur_k];
         uint32_t busy = 0;
         for (unsigned j = 0; j < 7; j++)
@@ -642,7 +642,7 @@ static void sel_mem(cg *c, uint32_t k, const fc_ir_insn *x)
     e_store(c, x->sz, v, rb, off);
 }
 
-/* atomics: the template's read-modify-write sequence (AMO or LR/SC when
+/* atomics: atomic_rmw's read-modify-write sequence (AMO or LR/SC when
  * aligned with the A extension, else interrupts masked) at [T0] */
 static void sel_atomic(cg *c, uint32_t k, const fc_ir_insn *x)
 {
@@ -703,8 +703,8 @@ static void sel_atomic(cg *c, uint32_t k, const fc_ir_insn *x)
 
 /* Block t is a deferred edge block (budget, then a jump: the taken edge of
  * a backward conditional jump) that nothing falls into: every branch to it
- * takes its two ops in line instead, behind the inverted condition (the
- * template's loop edge, no extra jump), and the block itself is not
+ * takes its two ops in line instead, behind the inverted condition (no
+ * extra jump), and the block itself is not
  * emitted. */
 static int edge_shape(const cg *c, uint32_t t)
 {
@@ -939,10 +939,10 @@ static void from_env(cg *c, uint32_t mask, const uint16_t *loc)
 
 /*
  * A local call: depth (the callee's frame base r10 - 1024 >= stack_floor)
- * and one unit of budget, as the template; the values the callee's entry
+ * and one unit of budget, as the interpreter; the values the callee's entry
  * reads go through env->regs (the caller's locations and the callee's are
  * unrelated: no parallel move needed), the s2..s9 the program allocates and
- * the return address into a 48-byte machine frame (the template's layout),
+ * the return address into a 48-byte machine frame,
  * a new 512-byte eBPF frame; back from the callee, r0..r5 come from env->regs.
  */
 static void sel_call(cg *c, uint32_t k, const fc_ir_insn *x)
@@ -1214,8 +1214,8 @@ static uint16_t sregs_of(const fc_ir *ir, const fc_ra *ra)
     return m;
 }
 
-int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
-                    void *work, size_t work_len, fc_bk_out *out, fc_diags *diags, int rvc, int amo)
+static int compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                   void *work, size_t work_len, fc_bk_out *out, fc_diags *diags, int rvc, int amo)
 {
     cg cc, *c = &cc;
     fc_ir ir;
@@ -1226,17 +1226,14 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
 
     for (size_t i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;
-    if (!p || !out || !p->ninsns || !p->insns || p->ninsns > 0x7fffffffu)
-        return RV_ISEL_REFUSED;         /* the template generator reports it */
-    if (!work || work_len < rv_isel_work_size(p))
-        return FC_BK_EWORK;
-    n = p->ninsns;
-    if (fc_em_in_init(&c->in, p, info, opts, &one_entry, &at))
-        return RV_ISEL_REFUSED;
     c->rvc = rvc;
     c->amo = amo;
     c->name = !amo ? "rv32imc" : rvc ? "rv32imac" : "rv32ima";
-    c->ir = 1;
+    int r0 = fc_em_start(&c->in, c->name, p, info, opts, &one_entry, work, work_len,
+                         rv_isel_work_size(p), out, diags);
+    if (r0 != FC_BK_OK)
+        return r0;
+    n = p->ninsns;
 
     if (c->in.flags & FC_BK_CHECK_ALL)
         lf |= FC_IR_CHECK_ALL;
@@ -1246,7 +1243,7 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         lf |= FC_IR_NO_HIOPT;
     size_t wir = fc_ir_workspace_size(n), wra = fc_ra_workspace_size(n);
     if (fc_ir_lower_entries(p, info, lf, c->in.entries, c->in.nentries, w, wir, &ir) != FC_IR_OK)
-        return RV_ISEL_REFUSED;
+        return fc_em_refuse(diags, c->name, -1, "the lowering refused the program");
     if (!(c->in.flags & FC_BK_NO_OPT)) {
         fc_ir_promote(&ir, FC_IR_PROMOTE_MAX, fc_ra_navail(&fc_ra_target_rv32));  /* stack words reloaded: from temporaries */
         fc_ir_copyprop(&ir);              /* movs folded into their readers */
@@ -1254,7 +1251,7 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     }
     w += wir;
     if (fc_ra_run(&ir, &fc_ra_target_rv32, w, wra, &ra) != FC_RA_OK)
-        return RV_ISEL_REFUSED;
+        return fc_em_refuse(diags, c->name, -1, "the register allocation refused the program");
     w += wra;
     c->irp = &ir;
     c->ra = &ra;
@@ -1267,10 +1264,9 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         called[f] = 0;
     for (uint32_t k = 0; k < ir.nins; k++) {
         unsigned op = ir.ins[k].op;
-        /* a call outside the program (unverified code; the lowering names
-         * function 0 for it): the template generator reports it */
+        /* a call of no function (the lowering names function 0 for it) */
         if (op == FC_IR_CALL && (ir.ins[k].tgt >= ir.nfn || ir.fn[ir.ins[k].tgt].start != (uint32_t)ir.ins[k].imm))
-            return RV_ISEL_REFUSED;
+            return fc_em_refuse(diags, c->name, -1, "a local call of no function");
         if (op == FC_IR_CALL)
             called[ir.ins[k].tgt] = 1;
         if (op == FC_IR_BUDGET || op == FC_IR_CALL)
@@ -1284,7 +1280,7 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         if ((uint8_t *)tmp > wend || (size_t)(wend - (uint8_t *)tmp) < 8u * (size_t)ir.nfn)
             return FC_BK_EWORK;
         if (mstack_need(&ir, &ra, tmp) > MSTACK_CODE_MAX)
-            return RV_ISEL_REFUSED;
+            return fc_em_refuse(diags, c->name, -1, "spill areas too large for the machine stack");
     }
     /* s0 env, s10 scratch, s11 fp; s1 budget; s2..s9 as allocated */
     c->smask = (uint16_t)(1u | 1u << 10 | 1u << 11 | (c->has_back ? 2u : 0u) | sregs_of(&ir, &ra));
@@ -1295,11 +1291,72 @@ int rv_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         const char *msg = "";
         int r = fc_em_run(&c->em, ir_pass, c, MAX_PASSES, out, &msg, &at);
         if (c->refuse)
-            return RV_ISEL_REFUSED;     /* spilled operands beyond the scratch pool */
+            return fc_em_refuse(diags, c->name, -1, "spilled operands beyond the scratch pool");
         if (r == FC_BK_EINTERNAL && diags)
-            fc_diag_add(diags, FC_SEV_ERROR, at, "%s (IR): %s", c->name, msg);
-        out->ir = 1;
+            fc_diag_add(diags, FC_SEV_ERROR, at, "%s: %s", c->name, msg);
         out->mregs = ra.webs_reg;
         return r;
     }
 }
+
+/* ========================================================================
+ * The backends
+ * ===================================================================== */
+
+static int rv32imac_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                            void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
+{
+    return compile(p, info, opts, work, work_len, out, diags, 1, 1);
+}
+
+static int rv32ima_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                           void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
+{
+    return compile(p, info, opts, work, work_len, out, diags, 0, 1);
+}
+
+static int rv32imc_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts,
+                           void *work, size_t work_len, fc_bk_out *out, fc_diags *diags)
+{
+    return compile(p, info, opts, work, work_len, out, diags, 1, 0);
+}
+
+unsigned rv_disasm(const uint8_t *code, uint32_t code_len, uint32_t off, uint32_t addr,
+                   char *buf, size_t size);
+
+const fc_backend fc_backend_rv32imac = {
+    "rv32imac",
+    FC_TARGET_RV32IMAC,
+    "RV32IMAC, ILP32 (SiFive E31/E20 class), compressed instructions",
+    "riscv32",
+    2,
+    rv_isel_work_size,
+    rv32imac_compile,
+    rv_disasm,
+};
+
+/* The same code generator without the C extension: for RV32IMA cores, and
+ * to test both encodings of every sequence. */
+const fc_backend fc_backend_rv32ima = {
+    "rv32ima",
+    FC_TARGET_RV32IMAC,
+    "RV32IMA, ILP32: as rv32imac without compressed instructions",
+    "riscv32",
+    4,
+    rv_isel_work_size,
+    rv32ima_compile,
+    rv_disasm,
+};
+
+/* Without the A extension (RV32IMC cores: no AMO, no LR/SC): atomics with
+ * interrupts masked; femtoc marks its code M | C, no A (docs/fcx.md). */
+const fc_backend fc_backend_rv32imc = {
+    "rv32imc",
+    FC_TARGET_RV32IMAC,
+    "RV32IMC, ILP32: as rv32imac without the A extension (atomics with interrupts masked)",
+    "riscv32",
+    2,
+    rv_isel_work_size,
+    rv32imc_compile,
+    rv_disasm,
+};

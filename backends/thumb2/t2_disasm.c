@@ -477,6 +477,13 @@ static int dis16(sb *s, uint32_t h, uint32_t pc, const char *c, int in_it)
         s_list(s, (h & 0xffu) | ((h >> 8) & 1u) << (pop ? 15 : 14));
         return 1;
     }
+    if ((h & 0xff00u) == 0xb000u) {               /* ADD SP, #imm T2 / SUB SP, #imm T1 */
+        s_mn(s, (h & 0x80u) ? "sub" : "add", 0, c, 0);
+        s_str(s, "sp");
+        s_sep(s);
+        s_imm(s, (h & 0x7fu) << 2);
+        return 1;
+    }
     if ((h & 0xff87u) == 0x4700u) {
         s_mn(s, "bx", 0, c, 0);
         s_reg(s, (h >> 3) & 15u);

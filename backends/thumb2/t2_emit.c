@@ -1,5 +1,5 @@
 /*
- * t2_emit.c - the Thumb-2 emission both code generators share (t2_emit.h).
+ * t2_emit.c - the Thumb-2 emission layer (t2_emit.h).
  */
 #include "thumb2/t2_emit.h"
 #include "fc_vm.h"
@@ -249,7 +249,7 @@ void t2e_check_addr(t2_em *x, unsigned dlo, unsigned dhi, unsigned blo, t2_hisrc
 }
 
 void t2e_fast_test(t2_em *x, unsigned base, unsigned k, unsigned perm, unsigned hint, unsigned c1,
-                   unsigned c2, const t2_spancache *sc)
+                   unsigned c2)
 {
     if (hint == FC_REGION_STACK) {
         t2e_put(x, t2_sub_reg(c1, base, x->fb));
@@ -259,21 +259,15 @@ void t2e_fast_test(t2_em *x, unsigned base, unsigned k, unsigned perm, unsigned 
     } else {
         unsigned sl = hint <= FC_REGION_BSS ? hint : 4u;
         uint32_t span = (perm == FC_PERM_R ? FC_NENV_RD : FC_NENV_WR) + FC_NATIVE_SPAN_SIZE * sl;
-        if (sc && sc->start != NONE && sc->span == span && sc->limoff == span + FC_NENV_SPAN_LIM(k)) {
-            t2e_put(x, t2_sub_reg(c1, base, sc->start));
-            t2e_put(x, t2_cmp_reg(c1, sc->lim));
-        } else {
-            t2e_put(x, t2_ldr_imm(c1, x->env, (int32_t)span));
-            t2e_put(x, t2_ldr_imm(c2, x->env, (int32_t)(span + FC_NENV_SPAN_LIM(k))));
-            t2e_put(x, t2_sub_reg(c1, base, c1));
-            t2e_put(x, t2_cmp_reg(c1, c2));
-        }
+        t2e_put(x, t2_ldr_imm(c1, x->env, (int32_t)span));
+        t2e_put(x, t2_ldr_imm(c2, x->env, (int32_t)(span + FC_NENV_SPAN_LIM(k))));
+        t2e_put(x, t2_sub_reg(c1, base, c1));
+        t2e_put(x, t2_cmp_reg(c1, c2));
     }
 }
 
 unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k, unsigned perm,
-                   unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse,
-                   const t2_spancache *sc)
+                   unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse)
 {
     fc_em_stub *s = fc_em_memcheck(&x->em, T2_ST_MEM, perm, k);
     uint32_t back = s->lab2, slow = s->lab, err = s->lab3;
@@ -321,7 +315,7 @@ unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k,
         hint = stack_base ? FC_REGION_STACK : FC_REGION_CTX;
     /* c1 = address - start, compared with lim in c2 (lr may hold the
      * high half) */
-    t2e_fast_test(x, base, k, perm, hint, c1, c2, sc);
+    t2e_fast_test(x, base, k, perm, hint, c1, c2);
     if (hichk != NONE)
         t2e_put(x, t2_sbcs_imm(c1, hichk, 0));
     t2e_br(x, T2_HS, slow);

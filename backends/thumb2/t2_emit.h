@@ -1,7 +1,6 @@
 /*
- * t2_emit.h - the Thumb-2 code both code generators emit the same way: the
- * template generator (t2_codegen.c, one eBPF instruction at a time) and the
- * instruction selector over the allocated IR (t2_isel.c).
+ * t2_emit.h - the Thumb-2 emission layer under the instruction selector over
+ * the allocated IR (t2_isel.c).
  *
  *   primitives   put (narrowed unless FC_BK_NO_OPT), branches to labels
  *                (sized by the shared layer), BL to a label or a runtime
@@ -88,13 +87,6 @@ typedef struct t2_hisrc {
     int32_t off;
 } t2_hisrc;
 
-/* The span cache of the template generator: registers holding a span's
- * start and one lim (FC_EM_NONE: none), and their env offsets. */
-typedef struct t2_spancache {
-    uint8_t start, lim;
-    uint32_t span, limoff;
-} t2_spancache;
-
 /*
  * The inline check of an access of 1 << k bytes at {blo, hi} + off with
  * permission perm (FC_PERM_R, _W, _RW) and the region the verifier expects
@@ -107,8 +99,7 @@ typedef struct t2_spancache {
  * ip): the access then uses offset 0.
  */
 unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k, unsigned perm,
-                   unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse,
-                   const t2_spancache *sc);
+                   unsigned hint, int stack_base, unsigned c1, unsigned c2, int nofuse);
 
 /*
  * The 32-bit atomic read-modify-write at the address in ip: an LDREX/STREX
@@ -117,7 +108,7 @@ unsigned t2e_check(t2_em *x, unsigned blo, t2_hisrc hi, int32_t off, unsigned k,
  * saved, CPSID i, load, modify, store, PRIMASK restored). op: the operation
  * of an add/or/and/xor (ignored for xchg and cmpxchg); val the register of
  * the operand, cmp that of the compared value (cmpxchg). The old value ends
- * in r0; r1, r2 and the flags are clobbered. Both generators call it.
+ * in r0; r1, r2 and the flags are clobbered.
  */
 void t2e_atomic32(t2_em *x, enum t2_dp op, int cmpx, int xchg, unsigned val, unsigned cmp);
 
@@ -131,13 +122,13 @@ void t2e_atomic32(t2_em *x, enum t2_dp op, int cmpx, int xchg, unsigned val, uns
  * branches to `err`. tmp: scratch for a constant (not dlo, not blo).
  * t2e_fast_test: c1 = base - start of the span the hint names for perm (the
  * frame [fb, stack_end[k]) for FC_REGION_STACK) compared with the span's
- * lim for 1 << k bytes (in c2, or the span cache's registers): flags HS
+ * lim for 1 << k bytes (in c2): flags HS
  * when the 1 << k bytes at base are not inside.
  */
 void t2e_check_addr(t2_em *x, unsigned dlo, unsigned dhi, unsigned blo, t2_hisrc hi, int32_t off,
                     unsigned tmp, uint32_t carry, uint32_t err);
 void t2e_fast_test(t2_em *x, unsigned base, unsigned k, unsigned perm, unsigned hint, unsigned c1,
-                   unsigned c2, const t2_spancache *sc);
+                   unsigned c2);
 
 /* The stubs recorded in this pass, then the shared routines. */
 void t2e_out_of_line(t2_em *x);

@@ -655,6 +655,16 @@ static inline uint32_t t2_pop16(uint32_t list)
     if (list & ~0x80ffu || list == 0) return T2_BAD;
     return 0xbc00u | ((list >> 15) & 1u) << 8 | (list & 0xffu);
 }
+/* A7.7 ADD (SP plus immediate) T2 and SUB (SP minus immediate) T1: SP +/- a
+ * multiple of 4 up to 508 */
+static inline uint32_t t2_add_sp16(uint32_t v)
+{
+    return v > 508u || (v & 3u) ? T2_BAD : 0xb000u | v >> 2;
+}
+static inline uint32_t t2_sub_sp16(uint32_t v)
+{
+    return v > 508u || (v & 3u) ? T2_BAD : 0xb080u | v >> 2;
+}
 /* A7.7 MOV (register) T1: any registers, flags unchanged */
 static inline uint32_t t2_mov_reg(unsigned rd, unsigned rm)
 {

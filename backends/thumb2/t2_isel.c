@@ -1,15 +1,14 @@
 /*
- * t2_isel.c - the Thumb-2 instruction selector over the allocated IR
- * (FC_BK_IR, femtoc -fcodegen=ir).
+ * t2_isel.c - the thumbv7m backend: the Thumb-2 instruction selector over
+ * the middle end's allocated IR.
  *
  *   verified eBPF --fc_ir_lower--> IR --fc_ra_run (fc_ra_target_cm3)-->
  *   locations per operand --selection per IR instruction--> fc_emit
  *
- * The contract is the template generator's (t2_codegen.c): the native ABI
- * and env of runtime/fc_native.h, the same prologue and epilogue, the same
- * error exits, bounds checks, slow paths and stubs (t2_emit.h: both
- * generators call the same code), the same budget and helper calls, pc map
- * and relocations. Machine registers:
+ * The contract: the native ABI and env of runtime/fc_native.h, the error
+ * exits, bounds checks, slow paths and stubs of the emission layer
+ * (t2_emit.h), the budget and helper calls, pc map and relocations.
+ * Machine registers:
  *
  *   r0-r8    allocatable (fc_ra_target_cm3: r0-r3 caller-saved, the rest
  *            callee-saved: a helper call or a runtime routine keeps them);
@@ -19,24 +18,22 @@
  *   r10, ip, lr  scratch: operands in spill slots, immediates, addresses,
  *            the fast test of a bounds check (r10 is callee-saved, so the
  *            memcheck routine and the helper trampoline keep it anyway)
- *   r11      fb = eBPF r10 - 512, as in the template generator; FC_IR_FP
+ *   r11      fb = eBPF r10 - 512; FC_IR_FP
  *            reads as fb + 512 and [fp + off] is [fb, #off + 512]
  *   sp       machine stack; below the 40 bytes the prologue pushes, the
  *            function's spill area (nslots 4-byte slots, 8-byte aligned):
  *            slot s is [sp, #4s]. Spill slots never live in the eBPF stack
  *            (that is memory the program observes)
  *
- * Every IR operation is selected. Entry points: one prologue each (as the
- * template generator), branching to its entry function (fc_ir_lower_entries:
+ * Every IR operation is selected. Entry points: one prologue each, branching to its entry function (fc_ir_lower_entries:
  * each entry starts a function of its own). The machine stack: the
  * prologue's 40 bytes, then along every chain of local calls (at most
  * FC_MAX_CALL_DEPTH - 1 nested, a recursion included) 32 bytes per call
  * and each function's spill area; mstack_need() computes the deepest such
- * chain, which must stay within the template generator's own worst case
- * (40 + 7 * 48 bytes) so that FC_NATIVE_MSTACK keeps the runtime
- * routines' share. No program of the conformance suite, the C programs or
- * diff-random's seeds comes near it; one beyond it is refused (the backend
- * then falls back to the template generator, out->ir = 0, --stats says why).
+ * chain, which must stay within 40 + 7 * 48 bytes so that
+ * FC_NATIVE_MSTACK keeps the runtime routines' share. No program of the
+ * conformance suite, the C programs or diff-random's seeds comes near it;
+ * one beyond it is refused (FC_BK_EPROG, the reason in the diagnostic).
  *
  * Freestanding C99, no allocation: everything in the caller's workspace.
  */
@@ -45,7 +42,6 @@
 #include "fc_ir.h"
 #include "fc_regalloc.h"
 #include "thumb2/t2_emit.h"
-#include "thumb2/t2_isel.h"
 
 #define ENV T2_R9
 #define FB T2_R11
@@ -64,7 +60,7 @@
 #define MAX_PASSES 32u
 /* The machine stack: the prologue's push, a local call's push (r4-r8 or
  * r4-r7 and ip, r10, the return address and a pad) and the most the code
- * may use, the template generator's worst case: its prologue and 7 nested
+ * may use: the 40-byte prologue and 7 nested
  * calls of 48 bytes (FC_NATIVE_MSTACK = 640 holds that plus the runtime
  * routines' frames) */
 #define PROLOGUE_PUSH 40u
@@ -725,8 +721,7 @@ static void sel_shift64_k(is *c)
 }
 
 /*
- * 64-bit shifts by a register, branch-free as in the template generator
- * (register shifts give 0 for 32..255, so the wrong side's terms vanish).
+ * 64-bit shifts by a register, branch-free (register shifts give 0 for 32..255, so the wrong side's terms vanish).
  * Needs the amount (r10), a temporary (lr) and both source halves and both
  * results in registers: at most one source half may come from a slot (ip).
  */
@@ -975,7 +970,7 @@ static void sel_check(is *c)
             nofuse = 1;
     }
     t2e_check(&c->x, blo, hi, x->imm, lg2(x->sz), x->cc, inf ? inf->region_hint : 0xffu,
-              x->s[0] == FC_IR_FP, S2, c2, nofuse, NULL);
+              x->s[0] == FC_IR_FP, S2, c2, nofuse);
 }
 
 /*
@@ -1022,7 +1017,7 @@ static void sel_guard(is *c)
     }
     /* S2 = address - start, compared with the lim of 1 << k bytes in S1:
      * the check's own fast test */
-    t2e_fast_test(&c->x, a, lg2(x->sz), x->cc, hint, S2, S1, NULL);
+    t2e_fast_test(&c->x, a, lg2(x->sz), x->cc, hint, S2, S1);
     t2e_br(&c->x, T2_HS, fail);
 }
 
@@ -1039,7 +1034,7 @@ static void sel_secaddr(is *c)
 }
 
 /*
- * Atomics: the template generator's sequences (t2_codegen.c: LDREX/STREX
+ * Atomics: LDREX/STREX (t2e_atomic32)
  * for an aligned 32-bit access, else PRIMASK masked; 64-bit always
  * masked) over r0-r3, ip and lr, with r0-r3 saved around them (their
  * values read from the saved copies): address in ip, value lo then hi in
@@ -1549,7 +1544,7 @@ static void sel_exit(is *c)
             stage_out(c, v, l == FC_RA_NONE ? FC_RA_ZERO : l);
         }
     if (c->frame)
-        put(c, 0xb000u | (c->frame >> 2));      /* ADD sp, sp, #frame (T2 16-bit) */
+        put(c, t2_add_sp16(c->frame));
     if (top && callee) {
         /* at depth > 1 (fb below the entry frame): return to the caller */
         put(c, t2_ldr_imm(S0, ENV, (int32_t)FC_NENV_REG(10, 0)));
@@ -1665,7 +1660,7 @@ static void fn_entry(is *c, uint32_t f)
     fc_em_bind(&c->x.em, c->flab[f]);
     c->frame = frame_of(c, f);
     if (c->frame)
-        put(c, 0xb080u | (c->frame >> 2));      /* SUB sp, sp, #frame (T1 16-bit) */
+        put(c, t2_sub_sp16(c->frame));
     for (unsigned v = 1; v < FC_IR_FP; v++)
         if (c->ra.entry_live[f] >> v & 1u)
             stage_in(c, v, c->ra.entry[f][v]);
@@ -1748,7 +1743,7 @@ static unsigned size_cb(uint32_t enc) { return t2_size(enc); }
 static void put_cb(uint8_t *at, uint32_t enc) { t2_put(at, enc); }
 static const fc_em_target target = {T2_BAD, size_cb, put_cb, t2_validate};
 
-size_t t2_isel_work_size(const fc_prog *p)
+static size_t t2_isel_work_size(const fc_prog *p)
 {
     uint32_t n = p ? p->ninsns : 0;
     return fc_ir_workspace_size(n) + fc_ra_workspace_size(n) + fc_em_work_size(&sizes, n) +
@@ -1756,23 +1751,21 @@ size_t t2_isel_work_size(const fc_prog *p)
            (size_t)n + 16u;                     /* a called flag per function */
 }
 
-int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts, void *work,
-                    size_t work_len, fc_bk_out *out, fc_diags *diags, const char **why)
+static int t2_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts *opts, void *work,
+                      size_t work_len, fc_bk_out *out, fc_diags *diags)
 {
     is cc, *c = &cc;
     uint8_t *w = work, *wend = (uint8_t *)work + work_len;
-    uint32_t one_entry = 0, n = p->ninsns, i;
+    uint32_t one_entry = 0, n, i;
     int32_t at;
 
-    *why = NULL;
     for (i = 0; i < sizeof cc; i++)
         ((uint8_t *)c)[i] = 0;
-    if (work_len < t2_isel_work_size(p))
-        return FC_BK_EWORK;
-    if (fc_em_in_init(&c->in, p, info, opts, &one_entry, &at)) {
-        *why = "the program's entry points";    /* the template generator reports it */
-        return T2_ISEL_REFUSED;
-    }
+    int r0 = fc_em_start(&c->in, "thumbv7m", p, info, opts, &one_entry, work, work_len,
+                         t2_isel_work_size(p), out, diags);
+    if (r0 != FC_BK_OK)
+        return r0;
+    n = p->ninsns;
     uint32_t fl = c->in.flags;
     uint32_t lf = (fl & FC_BK_CHECK_ALL ? FC_IR_CHECK_ALL : 0u) |
                   (fl & FC_BK_NO_FACTS ? FC_IR_NO_FACTS : 0u) |
@@ -1782,8 +1775,7 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     if (!irws || !raws)
         return FC_BK_EWORK;
     if (fc_ir_lower_entries(p, info, lf, c->in.entries, c->in.nentries, irws, irw, &c->ir) != FC_IR_OK) {
-        *why = "the lowering refused the program";
-        return T2_ISEL_REFUSED;
+        return fc_em_refuse(diags, "thumbv7m", -1, "the lowering refused the program");
     }
     if (!(fl & FC_BK_NO_OPT)) {
         fc_ir_promote(&c->ir, FC_IR_PROMOTE_MAX, fc_ra_navail(&fc_ra_target_cm3) - 1u);  /* r8 may hold the budget */    /* stack words reloaded: from temporaries */
@@ -1791,8 +1783,7 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         fc_ir_opt(&c->ir);     /* checks of one base merged under a range guard */
     }
     /* A program that charges the budget (a taken backward jump, a local
-     * call) keeps the counter in r8, as the template generator keeps it in
-     * r10: SUBS and a branch per unit instead of LDR, SUBS, branch, STR. r8
+     * call) keeps the counter in r8: SUBS and a branch per unit instead of LDR, SUBS, branch, STR. r8
      * leaves the allocator's table then (8 registers instead of 9), unless
      * that costs more spill operands than it saves: each charge saves two
      * instructions, each extra slot operand costs one (matmul keeps r8). */
@@ -1804,8 +1795,7 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     if (charges) {
         uint32_t spill9;
         if (fc_ra_run(&c->ir, &tgt, raws, raw, &c->ra) != FC_RA_OK) {
-            *why = "the register allocation refused the program";
-            return T2_ISEL_REFUSED;
+            return fc_em_refuse(diags, "thumbv7m", -1, "the register allocation refused the program");
         }
         spill9 = c->ra.reloads + c->ra.spill_stores;
         tgt.avail &= ~(1ull << BUD);
@@ -1817,8 +1807,7 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
         }
     }
     if (fc_ra_run(&c->ir, &tgt, raws, raw, &c->ra) != FC_RA_OK) {
-        *why = "the register allocation refused the program";
-        return T2_ISEL_REFUSED;
+        return fc_em_refuse(diags, "thumbv7m", -1, "the register allocation refused the program");
     }
     c->called = fc_em_carve(&w, wend, (size_t)c->ir.nfn + 1u, 1);
     if (!c->called || c->ir.nfn > n + 1u)
@@ -1834,8 +1823,7 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
     if (tmp > wend || (size_t)(wend - tmp) < 8u * (size_t)c->ir.nfn)
         return FC_BK_EWORK;
     if (mstack_need(c, tmp) > MSTACK_CODE_MAX) {
-        *why = "spill areas too large for the machine stack";
-        return T2_ISEL_REFUSED;
+        return fc_em_refuse(diags, "thumbv7m", -1, "spill areas too large for the machine stack");
     }
     c->blab = fc_em_carve(&w, wend, 4u * ((size_t)c->ir.nblk + 1u), 4);
     c->flab = fc_em_carve(&w, wend, 4u * ((size_t)c->ir.nfn + 1u), 4);
@@ -1850,15 +1838,27 @@ int t2_isel_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_opts
 
     /* one counting pass finds what is not selected yet */
     pass(c);
-    if (c->why) {
-        *why = c->why;
-        return T2_ISEL_REFUSED;
-    }
+    if (c->why)
+        return fc_em_refuse(diags, "thumbv7m", -1, c->why);
     const char *msg = "";
     int r = fc_em_run(&c->x.em, pass, c, MAX_PASSES, out, &msg, &at);
     if (r == FC_BK_EINTERNAL && diags)
-        fc_diag_add(diags, FC_SEV_ERROR, at, "thumbv7m (ir): %s", msg);
+        fc_diag_add(diags, FC_SEV_ERROR, at, "thumbv7m: %s", msg);
     out->unchecked = c->unchecked;
     out->mregs = c->ra.webs_reg;
     return r;
 }
+
+unsigned t2_disasm(const uint8_t *code, uint32_t code_len, uint32_t off, uint32_t addr,
+                   char *buf, size_t size);
+
+const fc_backend fc_backend_thumbv7m = {
+    "thumbv7m",
+    FC_TARGET_THUMBV7M,
+    "Thumb-2 for ARMv7-M (Cortex-M3; runs on M4/M7)",
+    "thumbv7m-none-eabi",
+    4,
+    t2_isel_work_size,
+    t2_compile,
+    t2_disasm,
+};

@@ -1718,7 +1718,6 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
 
     if (!p || !out || !p->ninsns)
         return FC_BK_EPROG;
-    out->ir = 1;
     if (!work || work_len < lx_work_size(p))
         return FC_BK_EWORK;
     wend = w + work_len;
@@ -1788,7 +1787,6 @@ static int xt_compile(const fc_prog *p, const fc_insn_info *info, const fc_bk_op
     if (!c->pool || fc_em_setup(&c->em, &lx_target, &lx_sizes, 4u * p->ninsns + 4u, &w, wend))
         return FC_BK_EWORK;
     rc = fc_em_run(&c->em, pass, c, 64, out, &msg, &at);
-    out->ir = 1;
     out->mregs = ra.webs_reg;
     if (rc == FC_BK_OK || rc == FC_BK_ENOSPACE) {
         if (c->internal || c->pool_full) {
@@ -1825,7 +1823,6 @@ const fc_backend fc_backend_lx106 = {
     lx_work_size,
     lx_compile,
     xt_disasm,
-    NULL,           /* no template generator: work_size is the whole need */
 };
 
 /* The same selector, windowed flavour (-march=esp32): the entry and every
@@ -1842,5 +1839,4 @@ const fc_backend fc_backend_esp32 = {
     lx_work_size,
     esp_compile,
     xt_disasm,
-    NULL,
 };

@@ -34,11 +34,6 @@ $(BIN)/femto-conformance-plugin: $(OBJ)/tools/femto-conformance-plugin.o $(LIBS)
 # output code per program, its line judged as a one-run process would be:
 # what differs there is the engine, and a process per program started the
 # simulator 225 times; step-plugin-ENGINE still runs a process per program).
-# The middle end's engines
-# (thumbv7m-ir, rv32imac-ir) are not in the list: ir-coverage and the
-# conformance-*-ir steps run the whole suite through the selectors in one
-# process (a fallback fails there), and `make test STEPS=plugin-thumbv7m-ir`
-# still runs one through the plugin protocol.
 TEST_STEPS += conformance negative plugin
 PLUGIN_ENGINES += thumbv7m
 step-conformance: $(BIN)/run-conformance
@@ -54,26 +49,5 @@ step-plugin-elf: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
 	PLUGIN_ELF=1 bash tests/conformance/plugin-test.sh $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests
 step-plugin-%: $(BIN)/femto-conformance-plugin $(BIN)/femto-as
 	PLUGIN_OPTIONS="--engine $*" PLUGIN_LABEL=plugin-$* bash tests/conformance/plugin-test.sh $(BIN)/femto-conformance-plugin $(BIN)/femto-as $(CONFORMANCE_DIR)/tests
-
-# Step ir-coverage: every conformance program the verifier accepts compiled
-# by femtoc -march=thumbv7m -fcodegen=ir (with the verifier's facts, as
-# femtoc compiles), plain and --check-all; its Thumb-2 code must come from
-# the middle end's selector: a fallback to the template generator is a
-# failure (the reason printed). The code itself runs in the steps
-# conformance-thumbv7m-ir (with and without facts), diff-cprogs-ir and
-# diff-random-ir.
-TEST_STEPS += ir-coverage
-step-ir-coverage: $(BIN)/femtoc
-	@pass=0; fail=0; unver=0; \
-	for f in $(CONFORMANCE_DIR)/tests/*.data; do \
-	  for o in "" --check-all; do \
-	    out=$$($(BIN)/femtoc -march=thumbv7m -fcodegen=ir --stats $$o -o /dev/null $$f 2>&1); \
-	    if ! echo "$$out" | grep -q 'thumbv7m: .* bytes of code'; then unver=$$((unver + 1)); \
-	    elif echo "$$out" | grep -q 'made by the ir selector'; then pass=$$((pass + 1)); \
-	    else echo "FALLBACK $$f $$o: $$(echo "$$out" | grep -e '-fcodegen=ir')"; fail=$$((fail + 1)); fi; \
-	  done; \
-	done; \
-	echo "ir-coverage: $$pass compiled by the ir selector, $$fail fell back to the template generator, $$unver not verified (no code)"; \
-	echo "ir-coverage: $$pass passed, $$fail failed"; [ $$fail = 0 ]
 
 endif

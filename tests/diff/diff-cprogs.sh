@@ -15,9 +15,7 @@
 #      and run with the same seeds, so the engines cannot agree on a wrong
 #      answer.
 # "// compilers: v3 v4" and "// entry: NAME" lines in a program work as in
-# tests/c/run-cprogs.sh. DIFF_FEMTOC_IR=1: femtoc -fcodegen=ir (the Thumb-2
-# code through the middle end; a program whose Thumb-2 code the template
-# generator made instead is a failure), counted as diff-cprogs-ir.
+# tests/c/run-cprogs.sh.
 driver=$1; femtoc=$2; out=$3; clang=$4; clang19=$5; hostcc=$6; src=$7
 mkdir -p "$out"
 pass=0; fail=0
@@ -30,8 +28,7 @@ declare -A CFG=(
     [c19v4]="$clang19 --target=bpf -mcpu=v4 -O2"
 )
 ALL="c14 c19v1 c19v2 c19v3 c19v4"
-label=diff-cprogs; irflag=()
-if [ -n "$DIFF_FEMTOC_IR" ]; then label=diff-cprogs-ir; irflag=(-fcodegen=ir --stats); fi
+label=diff-cprogs
 
 for f in "$src"/*.c; do
     name=$(basename "$f" .c)
@@ -66,14 +63,9 @@ for f in "$src"/*.c; do
             echo "FAIL $name [$c]: compile failed:"; sed 's/^/    /' "$o.log"
             fail=$((fail + 1)); continue
         fi
-        if ! "$femtoc" "$o" "${eopt[@]}" "${irflag[@]}" -march=thumbv7m,rv32imac --ctx-size 64 -o "$x" \
-                >"$x.stats" 2>"$x.log"; then
+        if ! "$femtoc" "$o" "${eopt[@]}" -march=thumbv7m,rv32imac --ctx-size 64 -o "$x" \
+                2>"$x.log"; then
             echo "FAIL $name [$c]: femtoc failed:"; sed 's/^/    /' "$x.log"
-            fail=$((fail + 1)); continue
-        fi
-        if [ -n "$DIFF_FEMTOC_IR" ] && ! grep -q 'thumbv7m: .*made by the ir selector' "$x.stats"; then
-            echo "FAIL $name [$c]: the Thumb-2 code was not made by the ir selector:"
-            sed 's/^/    /' "$x.stats" "$x.log"
             fail=$((fail + 1)); continue
         fi
         # shellcheck disable=SC2086

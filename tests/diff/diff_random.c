@@ -3,7 +3,7 @@
  * interpreter, the Thumb-2 backend (Cortex-M3 in Unicorn) and the RV32IMAC
  * backend (SiFive E31 in Unicorn), compared exactly.
  *
- *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir]
+ *   diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR]
  *               [--xt N] [-v]
  *
  * JOBS worker processes (default 2) share the programs (index modulo JOBS),
@@ -13,10 +13,7 @@
  * INDEX), so `--only INDEX` rebuilds and reruns one program of a run (-S:
  * with the native code of each run listed). --corpus DIR also writes each
  * verified program into DIR in the input layout of tests/fuzz/fuzz_diff.c
- * (the seed corpus of `make fuzz-diff`). --ir compiles every native run
- * through the middle end (FC_BK_IR, femtoc -fcodegen=ir) and counts, for
- * thumbv7m and rv32imac, how many runs the selector made and how many fell
- * back to the template generator; a fallback is a failure. --xt N: programs
+ * (the seed corpus of `make fuzz-diff`). --xt N: programs
  * 0..N-1 also run on every Xtensa engine (sim/fc_xt_diff.h: lx106 and
  * esp32 in qemu-xtensa), each with the same option sets; one QEMU process per engine
  * and worker for the whole run.
@@ -664,7 +661,6 @@ typedef struct tally {
     unsigned loops_done, loops_exhausted;
     unsigned ctx_faults, stack_faults, section_faults;
     unsigned printed;
-    unsigned ir_made[2], ir_fallback[2];   /* --ir: thumbv7m, rv32imac runs by the selector / the template */
     unsigned xt_programs, xt_runs, xt_starts;   /* --xt: programs, runs, QEMU processes */
 } tally;
 
@@ -674,26 +670,6 @@ static unsigned xt_count;
 static fc_xtd *xtd[8];
 static unsigned nxtd;
 
-/* --ir: every backend run with FC_BK_IR (femtoc -fcodegen=ir) */
-static uint32_t ir_flag;
-
-/* Did b's compile of c take the middle end's selector (out.ir)? A measuring
- * compile (no buffers): the output is deterministic. */
-static int made_by_ir(const fc_backend *b, const fc_emu_case *c)
-{
-    fc_prog p;
-    memset(&p, 0, sizeof p);
-    p.insns = (fc_insn *)(uintptr_t)c->insns;
-    p.ninsns = c->n;
-    size_t wl = b->work_size(&p);
-    void *w = malloc(wl ? wl : 1);
-    fc_bk_opts o = {c->bk_flags, NULL, 0};
-    fc_bk_out out;
-    memset(&out, 0, sizeof out);
-    int ir = w && b->compile(&p, c->info, &o, w, wl, &out, NULL) == FC_BK_ENOSPACE && out.ir;
-    free(w);
-    return ir;
-}
 
 static void print_case(FILE *out, const gen *g, const fc_emu_case *c, const char *what,
                        const char *msg, const fc_emu_outcome *oi, const fc_emu_outcome *on,
@@ -915,13 +891,7 @@ static int run_program(fc_emu *emu[2], uint64_t seed, unsigned idx, tally *t, in
             fc_emu_outcome oi, on;
             char msg[400], what[80];
             c.info = var[v].info;
-            c.bk_flags = var[v].flags | ir_flag;
-            if (ir_flag) {
-                if (made_by_ir(b ? &fc_backend_rv32imac : &fc_backend_thumbv7m, &c))
-                    t->ir_made[b]++;
-                else
-                    t->ir_fallback[b]++;
-            }
+            c.bk_flags = var[v].flags;
             int d = fc_emu_diff(emu[b], &c, &oi, &on, msg, sizeof msg);
             t->runs++;
             snprintf(what, sizeof what, "%s, %s", b ? "rv32imac" : "thumbv7m", var[v].name);
@@ -1051,8 +1021,6 @@ static void merge(tally *t, const tally *w)
     t->stack_faults += w->stack_faults;
     t->section_faults += w->section_faults;
     for (unsigned b = 0; b < 2; b++) {
-        t->ir_made[b] += w->ir_made[b];
-        t->ir_fallback[b] += w->ir_fallback[b];
     }
     t->xt_programs += w->xt_programs;
     t->xt_runs += w->xt_runs;
@@ -1075,8 +1043,6 @@ int main(int argc, char **argv)
             only = (unsigned)strtoul(argv[++a], NULL, 0), have_only = 1, verbose = 1;
         else if (strcmp(argv[a], "-v") == 0)
             verbose = 1;
-        else if (strcmp(argv[a], "--ir") == 0)
-            ir_flag = FC_BK_IR;
         else if (strcmp(argv[a], "--xt") == 0 && a + 1 < argc)
             xt_count = (unsigned)strtoul(argv[++a], NULL, 0);
         else if (strcmp(argv[a], "-S") == 0)
@@ -1086,7 +1052,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[a], "-j") == 0 && a + 1 < argc)
             jobs = (unsigned)strtoul(argv[++a], NULL, 0);
         else {
-            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--ir] [--xt N] [-v]\n");
+            fprintf(stderr, "usage: diff-random [-n COUNT] [-s SEED] [-j JOBS] [--only INDEX [-S]] [--corpus DIR] [--xt N] [-v]\n");
             return 2;
         }
     }
@@ -1171,11 +1137,6 @@ int main(int argc, char **argv)
         printf(": programs 0..%u (%u programs), %u runs, %u QEMU processes started\n", xt_count - 1,
                t.xt_programs, t.xt_runs, t.xt_starts);
     }
-    if (ir_flag)
-        for (unsigned b = 0; b < 2; b++)
-            printf("%s -fcodegen=ir: %u runs compiled by the ir selector, %u by the template "
-                   "generator (fallback)\n", b ? "rv32imac" : "thumbv7m", t.ir_made[b],
-                   t.ir_fallback[b]);
     printf("interpreter outcomes:");
     for (int e = 0; e < FC_ERR__COUNT; e++)
         if (t.outcome[e])
@@ -1219,13 +1180,6 @@ int main(int argc, char **argv)
             }
         if (gaps)
             printf("coverage: %u gaps\n", gaps);
-    }
-    /* --ir: every native run must come from the selectors (a fallback to
-     * the template generator tests the wrong code generator) */
-    if (ir_flag && t.ir_fallback[0] + t.ir_fallback[1]) {
-        printf("FALLBACK: %u thumbv7m and %u rv32imac runs fell back to the template generator\n",
-               t.ir_fallback[0], t.ir_fallback[1]);
-        gaps += t.ir_fallback[0] + t.ir_fallback[1];
     }
     printf("diff-random: %u passed, %u failed\n", t.passed, t.failed + gaps);
     return t.failed + gaps ? 1 : 0;

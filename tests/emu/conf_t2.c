@@ -18,10 +18,7 @@
  * accesses unchecked, hi-half facts) and must pass the same way. The
  * context is the -- mem bytes, read-write; helper 5 is the suite's
  * "unwind". -c: count executed instructions (interpreter / Cortex-M3).
- * -i: compile through the middle end (FC_BK_IR, -fcodegen=ir); counts how
- * many compilations the IR path made and how many fell back to the template
- * generator, and -I: a fallback fails the case (once a target's selector
- * takes the whole suite). The names printed get an "-ir" suffix.
+ * A program the backend does not compile fails its case.
  *
  * Prints failures (every case with -v) and ends with
  * "conformance-thumbv7m: N passed, N failed[, N skipped]"; skipped cases are
@@ -60,28 +57,6 @@ static const fc_helper conf_helpers[] = {{5, conf_unwind, "unwind"}};
 
 static int counting;
 static const fc_backend *bk = &fc_backend_thumbv7m;
-static int ir_mode, ir_strict;
-static unsigned long long n_ir, n_fallback;
-static const char *ir_sfx = "";
-
-/* did the IR path make the code of this compilation (out.ir)? -1: no compile */
-static int made_by_ir(const fc_insn *insns, size_t n, const fc_insn_info *info)
-{
-    fc_prog p;
-    fc_bk_opts o = {FC_BK_IR, NULL, 0};
-    fc_bk_out out;
-    memset(&p, 0, sizeof p);
-    memset(&out, 0, sizeof out);
-    p.insns = (fc_insn *)(uintptr_t)insns;
-    p.ninsns = (uint32_t)n;
-    size_t wl = bk->work_size(&p);
-    void *w = malloc(wl ? wl : 1);
-    int rc = w ? bk->compile(&p, info, &o, w, wl, &out, NULL) : FC_BK_EWORK;
-    free(w);
-    if (rc != FC_BK_OK && rc != FC_BK_ENOSPACE)
-        return -1;
-    return out.ir != 0;
-}
 static unsigned long long tot_interp, tot_native, n_verified, n_proven, n_checked;
 
 /* the verifier's facts for a program, NULL if it refuses it */
@@ -166,26 +141,11 @@ static int run_case(fc_emu *e, const char *path, int verbose)
     c.helpers = conf_helpers;
     c.nhelpers = 1;
     c.backend = bk;
-    c.bk_flags = ir_mode ? FC_BK_IR : 0u;
     fc_insn_info *info = verify(insns, n, c.ctx_len);
     for (int facts = 0; facts < 2; facts++) {
         if (facts && !info)
             break;
         c.info = facts ? info : NULL;
-        if (ir_mode) {
-            int m = made_by_ir(insns, n, c.info);
-            if (m > 0)
-                n_ir++;
-            else if (m == 0)
-                n_fallback++;
-            if (m == 0 && (ir_strict || verbose))
-                printf("%s %s%s: the IR path fell back to the template generator\n",
-                       ir_strict ? "FAIL" : "FALLBACK", base_name(path), facts ? " (verifier facts)" : "");
-            if (m == 0 && ir_strict) {
-                free(info);
-                goto out;
-            }
-        }
         int d = fc_emu_diff(e, &c, &oi, &on, msg, sizeof msg);
         if (d < 0) {
             printf("FAIL %s%s: %s\n", base_name(path), facts ? " (verifier facts)" : "", msg);
@@ -251,11 +211,6 @@ int main(int argc, char **argv)
     int verbose = 0, pass = 0, fail = 0, skip = 0, files = 0;
     char err[256];
     for (int a = 1; a < argc; a++) {
-        if (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-I")) {
-            ir_mode = 1;
-            ir_strict |= argv[a][1] == 'I';
-            ir_sfx = "-ir";
-        }
         if (a + 1 < argc && !strcmp(argv[a], "-m") && !(bk = fc_backend_find(argv[a + 1]))) {
             fprintf(stderr, "conf-thumbv7m: no backend '%s'\n", argv[a + 1]);
             printf("conformance-%s: 0 passed, 1 failed\n", argv[a + 1]);
@@ -275,8 +230,6 @@ int main(int argc, char **argv)
             a++;
             continue;
         }
-        if (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-I"))
-            continue;
         if (!strcmp(argv[a], "-v")) {
             verbose = 1;
             continue;
@@ -330,14 +283,11 @@ int main(int argc, char **argv)
     if (counting)
         printf("executed instructions: interpreter %llu, %s %llu\n", tot_interp, bk->name,
                tot_native);
-    if (ir_mode)
-        printf("IR path (%s): %llu compilations made by the selector, %llu fell back to the template"
-               " generator%s\n", bk->name, n_ir, n_fallback, ir_strict ? " (a fallback fails)" : "");
     if (files == 0)
         fail++;
     if (skip)
-        printf("conformance-%s%s: %d passed, %d failed, %d skipped\n", bk->name, ir_sfx, pass, fail, skip);
+        printf("conformance-%s: %d passed, %d failed, %d skipped\n", bk->name, pass, fail, skip);
     else
-        printf("conformance-%s%s: %d passed, %d failed\n", bk->name, ir_sfx, pass, fail);
+        printf("conformance-%s: %d passed, %d failed\n", bk->name, pass, fail);
     return fail ? 1 : 0;
 }

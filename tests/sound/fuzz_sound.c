@@ -755,8 +755,7 @@ typedef struct tally {
     uint64_t st_proven, st_checked, outcome[FC_ERR__COUNT];
     uint64_t feat_viol[16];
     uint64_t xt_runs, xt_starts;     /* runs on the Xtensa engines, QEMU processes */
-    uint64_t ir_made, ir_fallback, guarded;  /* --ir: native compiles by the selectors / the template;
-                                                programs with range guards (fc_ir_opt) */
+    uint64_t guarded;                /* programs with range guards (fc_ir_opt) */
 } tally;
 
 typedef struct ctxs {
@@ -766,22 +765,7 @@ typedef struct ctxs {
     int verbose;
     unsigned no_weak, no_ptrcmp;
     const char *save_dir;
-    uint32_t bk_flags;      /* --ir: FC_BK_IR, the native code from the middle end's selectors */
 } ctxs;
-
-/* Did b's compile of c take the middle end's selector (out.ir)? A measuring
- * compile (no output buffers): deterministic. */
-static int made_by_ir(const fc_backend *b, const fc_prog *p, const fc_emu_case *c)
-{
-    size_t wl = b->work_size(p);
-    void *w = malloc(wl ? wl : 1);
-    fc_bk_opts o = {c->bk_flags, NULL, 0};
-    fc_bk_out out;
-    memset(&out, 0, sizeof out);
-    int ir = w && b->compile(p, c->info, &o, w, wl, &out, NULL) == FC_BK_ENOSPACE && out.ir;
-    free(w);
-    return ir;
-}
 
 /* Does the selectors' IR of p (with the facts) get a range guard? */
 static int has_guard(const fc_prog *p, const fc_insn_info *info)
@@ -989,14 +973,8 @@ static int check_prog(ctxs *cx, sg *g, uint64_t seed, tally *t, FILE *out, int r
     ec.nallow = NH;
     ec.budget = g->budget;
     ec.max_depth = g->max_depth;
-    ec.bk_flags = cx->bk_flags;
-    if (cx->bk_flags & FC_BK_IR) {
-        for (unsigned b = 0; b < 2; b++)
-            made_by_ir(b ? &fc_backend_rv32imac : &fc_backend_thumbv7m, &p, &ec) ? t->ir_made++
-                                                                                  : t->ir_fallback++;
-        if (has_guard(&p, info))
-            t->guarded++;
-    }
+    if (has_guard(&p, info))
+        t->guarded++;
     for (unsigned b = 0; b < 2; b++) {
         fc_emu_outcome oi, on;
         char msg[400];
@@ -1558,7 +1536,7 @@ static unsigned campaign(ctxs *cx, uint64_t seed, uint64_t count, double seconds
         for (unsigned f = 0; f < 16; f++)
             t->feat_viol[f] += w.feat_viol[f];
         t->xt_runs += w.xt_runs, t->xt_starts += w.xt_starts;
-        t->ir_made += w.ir_made, t->ir_fallback += w.ir_fallback, t->guarded += w.guarded;
+        t->guarded += w.guarded;
     }
     return dead;
 }
@@ -1576,11 +1554,7 @@ static void summary(const tally *t, double el)
         printf(", %s", fc_xtd_engines[k].name);
     printf(" (Xtensa: %llu runs, %llu QEMU processes started)\n", (unsigned long long)t->xt_runs,
            (unsigned long long)t->xt_starts);
-    if (t->ir_made + t->ir_fallback)
-        printf("fuzz-sound: --ir: %llu native compiles by the middle end's selectors, %llu fell back to "
-               "the template generator; %llu programs with range guards (fc_ir_opt)\n",
-               (unsigned long long)t->ir_made, (unsigned long long)t->ir_fallback,
-               (unsigned long long)t->guarded);
+    printf("fuzz-sound: %llu programs with range guards (fc_ir_opt)\n", (unsigned long long)t->guarded);
     printf("fuzz-sound: accesses the verifier proved %llu, left checked %llu; runs ended:",
            (unsigned long long)t->st_proven, (unsigned long long)t->st_checked);
     for (unsigned e = 0; e < FC_ERR__COUNT; e++)
@@ -1600,7 +1574,7 @@ static void summary(const tally *t, double el)
 
 int main(int argc, char **argv)
 {
-    uint64_t seed = DEFAULT_SEED, count = 0, ir_count = 0;
+    uint64_t seed = DEFAULT_SEED, count = 0;
     double seconds = 0;
     unsigned jobs = 1, replay = 0, selftest = 0, slice = 0, minim = 0;
     const char *regress_dir = NULL;
@@ -1620,14 +1594,12 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "--no-weak-profiles")) cx.no_weak = 1;
         else if (!strcmp(argv[a], "--no-ptr-cmp")) cx.no_ptrcmp = 1;
         else if (!strcmp(argv[a], "-v")) cx.verbose = 1;
-        else if (!strcmp(argv[a], "--ir")) cx.bk_flags = FC_BK_IR;
-        else if (!strcmp(argv[a], "--ir-slice") && a + 1 < argc) ir_count = strtoull(argv[++a], NULL, 0);
         else {
             fprintf(stderr, "usage: fuzz-sound [-n COUNT | --seconds S] [--seed S] [-j JOBS] [-v] "
-                    "[--no-weak-profiles] [--no-ptr-cmp] [--ir] [--save DIR]\n"
+                    "[--no-weak-profiles] [--no-ptr-cmp] [--save DIR]\n"
                     "       fuzz-sound --seed S --replay | --seed S --minimise [--save DIR]\n"
                     "       fuzz-sound --regress DIR | --self-test\n"
-                    "       fuzz-sound --slice --self-test --regress DIR -n COUNT [--ir-slice COUNT] [-j JOBS]\n");
+                    "       fuzz-sound --slice --self-test --regress DIR -n COUNT [-j JOBS]\n");
             return 2;
         }
     }
@@ -1691,21 +1663,6 @@ int main(int argc, char **argv)
     if (slice) {
         passed += (unsigned)(t.programs - t.bad);
         failed += (unsigned)t.bad + dead;
-        if (ir_count) {
-            /* the native runs once more through the middle end (FC_BK_IR) */
-            memset(&t, 0, sizeof t);
-            cx.bk_flags = FC_BK_IR;
-            printf("fuzz-sound: --ir slice: seed 0x%016llx, %llu programs, native code by the middle end's "
-                   "selectors\n", (unsigned long long)(seed + 1), (unsigned long long)ir_count);
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            dead = campaign(&cx, seed + 1, ir_count, 0, jobs, &t);
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            summary(&t, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-            printf("fuzz-sound: --ir: %llu programs, %llu violations\n", (unsigned long long)t.programs,
-                   (unsigned long long)(t.violations + t.disagree + t.errors + dead));
-            passed += (unsigned)(t.programs - t.bad);
-            failed += (unsigned)t.bad + dead;
-        }
         printf("fuzz-sound-slice: %u passed, %u failed\n", passed, failed);
         return failed ? 1 : 0;
     }

@@ -88,8 +88,8 @@ Test(rv_codegen, measure_then_compile_deterministic)
         cr_assert_eq(a.o.nrelocs, 3, "helper, udiv64, memcheck: %u relocations", a.o.nrelocs);
         cr_assert_eq(rv_validate(a.o.code, a.o.code_len), a.o.code_len);
         /* too small a code buffer: ENOSPACE and the size needed */
-        /* the template generator's share: compile without FC_BK_IR needs exactly this */
-        size_t wl = bks[k]->work_size_for(&p, 0);
+        /* compile needs exactly the workspace work_size states */
+        size_t wl = bks[k]->work_size(&p);
         void *w = malloc(wl);
         fc_bk_out small = a.o;
         small.code_cap = a.o.code_len - 1;

@@ -1,5 +1,5 @@
 /*
- * rv32imc (backends/rv32/rv_codegen.c without the A extension): for every
+ * rv32imc (backends/rv32/ without the A extension): for every
  * atomic eBPF can express (32 and 64 bits, fetch or not, xchg, cmpxchg), the
  * rv32imc code holds no A-extension instruction (major opcode AMO, 0x2f:
  * AMO*.W, LR.W, SC.W) and masks interrupts instead (CSRRCI mstatus), while

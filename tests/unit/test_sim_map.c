@@ -317,7 +317,7 @@ Test(sim_map, differential_run_reports_the_access)
 {
     EACH_TARGET(p) {
         fc_backend bk = {"probe", (uint8_t)p->target, "stores past the context", NULL, 4,
-                         probe_work, probe_compile, NULL, NULL};
+                         probe_work, probe_compile, NULL};
         static const fc_insn prog[3] = {{0x72, 0x01, CTX_LEN, 0x5a}, {0xb7, 0, 0, 0}, {0x95, 0, 0, 0}};
         static const uint8_t ctx[CTX_LEN] = {1, 2, 3};
         fc_emu_case c;

@@ -162,6 +162,10 @@ static unsigned build_cases(gcase *out)
         /* 16-bit forms (A5.2) */
         G("push {r0, r1, lr}", t2_push16(0x4003u)),
         G("pop {r0, pc}", t2_pop16(0x8001u)),
+        G("add sp, #8", t2_add_sp16(8)),
+        G("sub sp, #24", t2_sub_sp16(24)),
+        G("add sp, #508", t2_add_sp16(508)),
+        G("sub sp, #508", t2_sub_sp16(508)),
         G("mov r8, r1", t2_mov_reg(8, 1)),
         G("mov r0, r1", t2_mov_reg(0, 1)),
         G("mov r10, r0", t2_mov_reg(10, 0)),
@@ -343,6 +347,8 @@ Test(t2_enc, unencodable_gives_sentinel)
     cr_assert_eq(t2_bl(3), T2_BAD);
     cr_assert_eq(t2_cbz(8, 4), T2_BAD);
     cr_assert_eq(t2_cbz(0, -2), T2_BAD);
+    cr_assert_eq(t2_add_sp16(512), T2_BAD);
+    cr_assert_eq(t2_sub_sp16(6), T2_BAD);
     cr_assert_eq(t2_lsl_imm(0, 1, 32), T2_BAD);
     cr_assert_eq(t2_lsr_imm(0, 1, 0), T2_BAD);
     cr_assert_eq(t2_push_w(0x8001u), T2_BAD);           /* PC in PUSH */

@@ -81,7 +81,7 @@ static void on_state(void *ctx, uint32_t insn, const fc_av *regs, const fc_av *s
 /* the part sizes, summed per input set */
 typedef struct wsum {
     unsigned progs;
-    uint64_t insns, vfy, ir, ra, t2, t2ir, rv, rvir, jit;
+    uint64_t insns, vfy, ir, ra, t2, rv, jit;
 } wsum;
 static wsum cur_set;
 
@@ -91,10 +91,10 @@ static void print_sum(const char *set, const wsum *s)
         return;
     double n = (double)s->insns;
     printf("workspace per eBPF instruction, %s (%u runs, %llu instructions): verifier %.0f, "
-           "IR lowering %.0f, allocator %.0f, thumbv7m template %.0f / IR path %.0f, "
-           "rv32imac template %.0f / IR path %.0f; the JIT's whole workspace (thumbv7m) %.0f\n",
+           "IR lowering %.0f, allocator %.0f, thumbv7m backend %.0f, "
+           "rv32imac backend %.0f; the JIT's whole workspace (thumbv7m) %.0f\n",
            set, s->progs, (unsigned long long)s->insns, s->vfy / n, s->ir / n, s->ra / n, s->t2 / n,
-           s->t2ir / n, s->rv / n, s->rvir / n, s->jit / n);
+           s->rv / n, s->jit / n);
 }
 
 static void run(const char *name, const char *cfg, const fc_prog *p, const fc_vfy_opts *base)
@@ -142,22 +142,17 @@ static void run(const char *name, const char *cfg, const fc_prog *p, const fc_vf
         ji.bss_len = p->bss_len;
         ji.target = fc_backend_thumbv7m.target;
         ji.isa = fc_jit_isa(&fc_backend_thumbv7m);
-        size_t t2 = fc_backend_thumbv7m.work_size_for(p, 0),
-               t2ir = fc_backend_thumbv7m.work_size_for(p, FC_BK_IR),
-               rv = fc_backend_rv32imac.work_size_for(p, 0),
-               rvir = fc_backend_rv32imac.work_size_for(p, FC_BK_IR);
+        size_t t2 = fc_backend_thumbv7m.work_size(p), rv = fc_backend_rv32imac.work_size(p);
         size_t jit = fc_jit_workspace_size_in(&ji);
-        printf("W %s [%s] n=%u vfy=%zu ir=%zu ra=%zu t2=%zu t2ir=%zu rv=%zu rvir=%zu jit=%zu\n", name, cfg,
-               n, wl, fc_ir_workspace_size(n), fc_ra_workspace_size(n), t2, t2ir, rv, rvir, jit);
+        printf("W %s [%s] n=%u vfy=%zu ir=%zu ra=%zu t2=%zu rv=%zu jit=%zu\n", name, cfg,
+               n, wl, fc_ir_workspace_size(n), fc_ra_workspace_size(n), t2, rv, jit);
         cur_set.progs++;
         cur_set.insns += n;
         cur_set.vfy += wl;
         cur_set.ir += fc_ir_workspace_size(n);
         cur_set.ra += fc_ra_workspace_size(n);
         cur_set.t2 += t2;
-        cur_set.t2ir += t2ir;
         cur_set.rv += rv;
-        cur_set.rvir += rvir;
         cur_set.jit += jit;
     }
     free(info);
