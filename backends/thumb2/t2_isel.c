@@ -1380,10 +1380,12 @@ static int jmp_away(const is *c, uint32_t j)
     return x->op == FC_IR_JMP && !(x->tgt == c->b + 1 && j + 1 == c->ir.blk[c->b].end && c->b + 1 < c->bend);
 }
 
-/* a BUDGET followed by a JMP away (`ja` backward): the two fused */
+/* a BUDGET followed by a JMP away (`ja` backward): the two fused. Only a
+ * BUDGET instruction: the charge of a local call (sel_call) is followed by
+ * the call itself, so a JMP after the call must not take its place. */
 static int budget_fuses(const is *c, uint32_t k)
 {
-    return c->bud && k + 1 < c->ir.blk[c->b].end && jmp_away(c, k + 1);
+    return c->bud && c->ir.ins[k].op == FC_IR_BUDGET && k + 1 < c->ir.blk[c->b].end && jmp_away(c, k + 1);
 }
 
 static void sel_budget(is *c)
