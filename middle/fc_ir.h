@@ -321,4 +321,13 @@ size_t fc_ir_format(const fc_ir *ir, uint32_t k, char *buf, size_t size);
 typedef size_t (*fc_ir_namefn)(void *ctx, uint32_t k, int def, unsigned vreg, char *buf, size_t size);
 size_t fc_ir_format_with(const fc_ir *ir, uint32_t k, fc_ir_namefn fn, void *ctx, char *buf, size_t size);
 
+/* the number of bits set in m (the passes' register and liveness masks) */
+static inline unsigned fc_ir_popc32(uint32_t m)
+{
+    unsigned n = 0;
+    for (; m; m &= m - 1u)
+        n++;
+    return n;
+}
+
 #endif /* FC_IR_H */

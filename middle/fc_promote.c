@@ -58,14 +58,6 @@ typedef struct pr {
     unsigned nw;
 } pr;
 
-static unsigned popc(uint32_t m)
-{
-    unsigned n = 0;
-    for (; m; m &= m - 1u)
-        n++;
-    return n;
-}
-
 static int is_br(unsigned op)
 {
     return op == FC_IR_BR || op == FC_IR_BR64 || op == FC_IR_GUARD || op == FC_IR_JMP;
@@ -299,7 +291,7 @@ static uint64_t sweep(pr *s, uint32_t f, const uint8_t *cand, unsigned nregs)
                 for (uint32_t k = ir->blk[b].end; k-- > ir->blk[b].start;) {
                     fc_ir_insn *x = &ir->ins[k];
                     uint32_t tl = live >> FC_IR_T0;
-                    if (last && est && tl && popc(live) > nregs) {
+                    if (last && est && tl && fc_ir_popc32(live) > nregs) {
                         unsigned hi = 0;
                         for (unsigned i = 0; i < NTMP; i++)
                             if (tl >> i & 1u)

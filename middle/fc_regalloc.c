@@ -80,14 +80,6 @@ typedef struct rs {
     int phase, bad;
 } rs;
 
-static unsigned popc(uint32_t m)
-{
-    unsigned n = 0;
-    for (; m; m &= m - 1u)
-        n++;
-    return n;
-}
-
 static unsigned low(uint64_t m)
 {
     unsigned p = 0;
@@ -206,7 +198,7 @@ static uint32_t newname(rs *s)
 
 static uint32_t lin(const rs *s, uint32_t b, unsigned v)
 {
-    return s->base[b] + popc(s->livein[b] & ((1u << v) - 1u));
+    return s->base[b] + fc_ir_popc32(s->livein[b] & ((1u << v) - 1u));
 }
 
 /* ---- 1. liveness ---------------------------------------------------------- */
@@ -263,7 +255,7 @@ static void walk(rs *s, uint32_t f)
     uint32_t nl = 0;
     for (uint32_t b = fn->b0; b < fn->b0 + fn->nb; b++) {
         s->base[b] = nl;
-        nl += popc(s->livein[b]);
+        nl += fc_ir_popc32(s->livein[b]);
     }
     if (nl > s->namecap) {
         s->bad = 1;
